@@ -1,0 +1,1 @@
+//! DLV: deliver (CI, tests, deploys, dependency updates).

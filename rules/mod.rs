@@ -1,0 +1,20 @@
+//! The rule catalogue: one file per rule under its pillar, registered here in
+//! ID order. `src/lib.rs` mounts this folder as `crate::rules`.
+
+pub mod dlv;
+pub mod prv;
+pub mod run;
+pub mod sec;
+
+use crate::rule::Rule;
+
+/// Every built-in rule, in ID order (a test checks the order and uniqueness).
+pub fn all() -> Vec<&'static dyn Rule> {
+    vec![
+        &prv::prv007_unpinned_base_image::UnpinnedBaseImage,
+        &sec::sec001_hardcoded_secret::HardcodedSecret,
+        &sec::sec007_open_admin_port::OpenAdminPort,
+        &sec::sec014_container_runs_as_root::ContainerRunsAsRoot,
+        &sec::sec018_workflow_injection::WorkflowInjection,
+    ]
+}

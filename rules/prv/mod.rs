@@ -1,0 +1,2 @@
+//! PRV: provision (infrastructure as code, environments, pinning).
+pub mod prv007_unpinned_base_image;

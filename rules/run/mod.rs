@@ -1,0 +1,1 @@
+//! RUN: run and monitor (logging, metrics, alerting, availability).

@@ -1,0 +1,660 @@
+//! The scan: discover files, then in parallel read, classify, parse and check
+//! each one once; then repo rules over the merged facts; then suppressions,
+//! dedupe and a deterministic order (path, line, column, rule).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Attestation, Config, RuleSetting};
+use crate::discover::{self, Candidate, SkipReason, Skipped};
+use crate::facts::{FileFacts, RepoFacts};
+use crate::finding::{Finding, Location, Suppression};
+use crate::parse::{self, Parsed};
+use crate::registry::Registry;
+use crate::rule::{Cx, Outcome, RepoCx, Rule, RuleMeta, Severity, Stage};
+use crate::source::{FileKind, ParseDiagnostic, SourceFile};
+use crate::suppress;
+
+/// What to scan and how.
+pub struct ScanOptions {
+    pub root: PathBuf,
+    /// File-list mode (pre-commit): only these files, relative to `root`.
+    pub paths: Option<Vec<PathBuf>>,
+    pub stage: Stage,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub jobs: usize,
+    pub no_ignores: bool,
+    /// Run repo rules (default: on for a directory scan, off in file-list mode).
+    pub repo_rules: bool,
+    pub max_file_size: u64,
+}
+
+/// A problem of the tool, not of the repo: never a SARIF result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolDiagnostic {
+    /// `parse-error`, `read-error`, `ignore-comment`, `rule-error`, `plugin-error`.
+    pub kind: &'static str,
+    pub location: Location,
+    pub message: String,
+    /// `error` or `warning`.
+    pub level: &'static str,
+}
+
+/// The outcome of each rule over the whole repo, for the readiness report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleOutcome {
+    pub rule: &'static RuleMeta,
+    pub outcome: Outcome,
+    pub attested: Option<Attestation>,
+    /// Whether the rule's findings are part of this run (at or below the target stage, selected).
+    pub active: bool,
+}
+
+pub struct ScanResult {
+    pub root: PathBuf,
+    pub stage: Stage,
+    /// Sorted; includes suppressed findings (marked).
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<ToolDiagnostic>,
+    pub skipped: Vec<Skipped>,
+    pub files_by_kind: BTreeMap<FileKind, usize>,
+    /// Texts of the files that have findings or diagnostics, for snippets.
+    pub sources: BTreeMap<String, Arc<SourceFile>>,
+    pub outcomes: Vec<RuleOutcome>,
+    pub facts: RepoFacts,
+    pub repo_rules_ran: bool,
+    pub elapsed: Duration,
+    /// Every rule known in this run (built-ins and plugins), for SARIF's rule table.
+    pub rules: Vec<&'static RuleMeta>,
+}
+
+impl ScanResult {
+    pub fn active_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.is_suppressed())
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.active_findings()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    pub fn suppressed_count(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_suppressed()).count()
+    }
+
+    pub fn files_scanned(&self) -> usize {
+        self.files_by_kind.values().sum()
+    }
+}
+
+/// The rules of this run and their effective severities.
+pub struct Selection<'r> {
+    pub active: Vec<(&'static dyn Rule, Severity)>,
+    pub all: &'r Registry,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SelectionError {
+    #[error("unknown rule `{0}` (see `devops-lint rules`)")]
+    UnknownRule(String),
+}
+
+pub fn select<'r>(
+    registry: &'r Registry,
+    config: &Config,
+    opts: &ScanOptions,
+) -> Result<Selection<'r>, SelectionError> {
+    for key in opts.select.iter().chain(&opts.ignore) {
+        if registry.find(key).is_none() && !is_pillar_or_prefix(key) {
+            return Err(SelectionError::UnknownRule(key.clone()));
+        }
+    }
+    let mut active = Vec::new();
+    for &rule in registry.rules() {
+        let meta = rule.meta();
+        if meta.stage > opts.stage {
+            continue;
+        }
+        if !opts.select.is_empty() && !opts.select.iter().any(|k| selects(meta, k)) {
+            continue;
+        }
+        if opts.ignore.iter().any(|k| selects(meta, k)) {
+            continue;
+        }
+        let severity = match config.rules.get(meta.id) {
+            Some(RuleSetting::Off) => continue,
+            Some(RuleSetting::Severity(s)) => *s,
+            None => meta.severity,
+        };
+        active.push((rule, severity));
+    }
+    Ok(Selection {
+        active,
+        all: registry,
+    })
+}
+
+/// `--select SEC` selects a whole pillar; `SEC0` a prefix.
+fn is_pillar_or_prefix(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    ["PRV", "SEC", "RUN", "DLV"]
+        .iter()
+        .any(|p| upper.starts_with(p) && upper.len() < 6)
+}
+
+fn selects(meta: &RuleMeta, key: &str) -> bool {
+    meta.matches(key) || (is_pillar_or_prefix(key) && meta.id.starts_with(&key.to_ascii_uppercase()))
+}
+
+struct FileResult {
+    path: String,
+    kind: Option<FileKind>,
+    findings: Vec<Finding>,
+    diagnostics: Vec<ToolDiagnostic>,
+    skipped: Option<Skipped>,
+    source: Option<Arc<SourceFile>>,
+    facts: Option<FileFacts>,
+}
+
+/// Runs the whole scan.
+pub fn scan(opts: &ScanOptions, config: &Config, selection: &Selection) -> ScanResult {
+    let started = Instant::now();
+    let exclude = discover::build_globset(&config.exclude).unwrap_or_default();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build();
+    let run = || scan_in_pool(opts, config, selection, &exclude);
+    let mut result = match pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    result.elapsed = started.elapsed();
+    result
+}
+
+fn scan_in_pool(
+    opts: &ScanOptions,
+    config: &Config,
+    selection: &Selection,
+    exclude: &globset::GlobSet,
+) -> ScanResult {
+    let discovery = match &opts.paths {
+        Some(paths) => discover::from_paths(&opts.root, paths, exclude),
+        None => discover::walk(&discover::WalkOptions {
+            root: &opts.root,
+            exclude,
+            threads: opts.jobs,
+        }),
+    };
+    let today = suppress::today();
+    let registry = selection.all;
+    let known = |key: &str| registry.find(key).is_some();
+
+    let results: Vec<FileResult> = discovery
+        .candidates
+        .par_iter()
+        .map(|candidate| check_file(candidate, opts, selection, &today, &known))
+        .collect();
+
+    let mut findings = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut skipped = discovery.skipped;
+    let mut sources = BTreeMap::new();
+    let mut kinds = Vec::new();
+    let mut facts = RepoFacts::default();
+    for r in results {
+        if let Some(kind) = r.kind {
+            kinds.push(kind);
+        }
+        if let Some(skip) = r.skipped {
+            skipped.push(skip);
+        }
+        if let Some(file_facts) = r.facts {
+            facts.merge(file_facts);
+        }
+        findings.extend(r.findings);
+        diagnostics.extend(r.diagnostics);
+        if let Some(source) = r.source {
+            sources.insert(r.path, source);
+        }
+    }
+    facts.finish();
+
+    let mut outcomes = file_rule_outcomes(selection, &findings, &kinds);
+    let repo_rules_ran = opts.repo_rules;
+    if opts.repo_rules {
+        run_repo_rules(selection, config, &facts, &mut findings, &mut outcomes);
+    }
+    for outcome in &mut outcomes {
+        outcome.attested = config.attest.get(outcome.rule.id).cloned();
+    }
+    // An attested rule's findings are suppressed with the attestation as the reason.
+    for finding in &mut findings {
+        if finding.suppression.is_none() {
+            if let Some(att) = config.attest.get(finding.rule.id) {
+                finding.suppression = Some(Suppression {
+                    kind: "attested",
+                    reason: Some(att.note.clone()),
+                });
+            }
+        }
+    }
+
+    apply_config_ignores(&mut findings, config);
+    if opts.no_ignores {
+        for f in &mut findings {
+            f.suppression = None;
+        }
+    }
+    dedupe_secret_findings(&mut findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    disambiguate_fingerprints(&mut findings);
+    diagnostics.sort_by(|a, b| {
+        (&a.location.path, a.location.start, &a.message).cmp(&(
+            &b.location.path,
+            b.location.start,
+            &b.message,
+        ))
+    });
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // Snippets for repo-rule findings in files that had none of their own.
+    for f in &findings {
+        if !f.location.is_root() && !sources.contains_key(&f.location.path) {
+            let abs = opts.root.join(&f.location.path);
+            if let Ok(text) = discover::read_text(&abs, opts.max_file_size) {
+                let kind = discover::classify(&f.location.path, &text);
+                sources.insert(
+                    f.location.path.clone(),
+                    Arc::new(SourceFile::new(f.location.path.clone(), kind, text)),
+                );
+            }
+        }
+    }
+
+    ScanResult {
+        root: opts.root.clone(),
+        stage: opts.stage,
+        findings,
+        diagnostics,
+        skipped,
+        files_by_kind: discover::count_kinds(kinds.into_iter()),
+        sources,
+        outcomes,
+        facts,
+        repo_rules_ran,
+        elapsed: Duration::ZERO,
+        rules: registry.metas().collect(),
+    }
+}
+
+fn check_file(
+    candidate: &Candidate,
+    opts: &ScanOptions,
+    selection: &Selection,
+    today: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> FileResult {
+    let mut result = FileResult {
+        path: candidate.path.clone(),
+        kind: None,
+        findings: Vec::new(),
+        diagnostics: Vec::new(),
+        skipped: None,
+        source: None,
+        facts: None,
+    };
+    let text = match discover::read_text(&candidate.abs, opts.max_file_size) {
+        Ok(text) => text,
+        Err((reason, detail)) => {
+            if reason == SkipReason::Unreadable {
+                result.diagnostics.push(ToolDiagnostic {
+                    kind: "read-error",
+                    location: Location {
+                        path: candidate.path.clone(),
+                        ..Location::root()
+                    },
+                    message: format!("cannot read {}: {detail}", candidate.path),
+                    level: "warning",
+                });
+            }
+            result.skipped = Some(Skipped {
+                path: candidate.path.clone(),
+                reason,
+                detail,
+            });
+            return result;
+        }
+    };
+    let kind = discover::classify(&candidate.path, &text);
+    result.kind = Some(kind);
+    let file = SourceFile::new(candidate.path.clone(), kind, text);
+
+    let rules: Vec<(&'static dyn Rule, Severity)> = selection
+        .active
+        .iter()
+        .filter(|(rule, _)| applies_to(rule.meta(), kind))
+        .copied()
+        .collect();
+    let needs_parse = opts.repo_rules
+        || rules
+            .iter()
+            .any(|(rule, _)| rule.meta().scope.file_kinds().contains(&kind));
+    let (parsed, parse_diags) = if needs_parse {
+        parse::parse(&file)
+    } else {
+        (Parsed::Text, Vec::new())
+    };
+    for diag in parse_diags {
+        result.diagnostics.push(parse_diagnostic(&file, diag));
+    }
+
+    let mut findings = Vec::new();
+    for (rule, severity) in &rules {
+        let before = findings.len();
+        let meta = rule.meta();
+        let mut cx = Cx::new(&file, meta, &mut findings);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_hooks(*rule, &parsed, &mut cx, kind);
+        }));
+        if outcome.is_err() {
+            findings.truncate(before);
+            result.diagnostics.push(ToolDiagnostic {
+                kind: "rule-error",
+                location: Location::in_file(&file, file.first_line_span()),
+                message: format!("rule {} failed on {} (internal error)", meta.id, file.path),
+                level: "error",
+            });
+        }
+        for f in &mut findings[before..] {
+            if f.severity == meta.severity {
+                f.severity = *severity;
+            }
+        }
+    }
+
+    if !findings.is_empty() || file.text.contains("devops-lint:") {
+        let ignores = suppress::scan(&file);
+        if !ignores.is_empty() {
+            let blocks = suppression_blocks(&file, &parsed);
+            let ran = |key: &str| rules.iter().any(|(r, _)| r.meta().matches(key));
+            let problems = suppress::apply(&mut findings, &ignores, &blocks, today, known, &ran);
+            for p in problems {
+                let span = file.line_index.line_range(p.line.saturating_sub(1) as usize, &file.text);
+                result.diagnostics.push(ToolDiagnostic {
+                    kind: "ignore-comment",
+                    location: Location::in_file(&file, crate::source::Span::from_range(span)),
+                    message: p.message,
+                    level: "warning",
+                });
+            }
+        }
+    }
+
+    if opts.repo_rules {
+        result.facts = Some(crate::facts::collect(&file, &parsed));
+    }
+    result.findings = findings;
+    if !result.findings.is_empty() || !result.diagnostics.is_empty() {
+        result.source = Some(Arc::new(file));
+    }
+    result
+}
+
+/// Text-scope rules (secrets, sensitive files) run on every file.
+fn applies_to(meta: &RuleMeta, kind: FileKind) -> bool {
+    let kinds = meta.scope.file_kinds();
+    kinds.contains(&kind) || kinds.contains(&FileKind::Text)
+}
+
+fn run_hooks(rule: &dyn Rule, parsed: &Parsed, cx: &mut Cx, kind: FileKind) {
+    let kinds = rule.meta().scope.file_kinds();
+    if kinds.contains(&kind) {
+        match parsed {
+            Parsed::Terraform(tf) => rule.check_terraform(tf, cx),
+            Parsed::Dockerfile(df) => rule.check_dockerfile(df, cx),
+            Parsed::Workflow(wf, docs) => {
+                rule.check_workflow(wf, cx);
+                rule.check_yaml(docs, cx);
+            }
+            Parsed::Action(action, docs) => {
+                rule.check_action(action, cx);
+                rule.check_yaml(docs, cx);
+            }
+            Parsed::Gitlab(ci, docs) => {
+                rule.check_gitlab(ci, cx);
+                rule.check_yaml(docs, cx);
+            }
+            Parsed::Circleci(ci, docs) => {
+                rule.check_circleci(ci, cx);
+                rule.check_yaml(docs, cx);
+            }
+            Parsed::Yaml(docs) => rule.check_yaml(docs, cx),
+            Parsed::Text => {}
+        }
+    }
+    if kinds.contains(&kind) || kinds.contains(&FileKind::Text) {
+        rule.check_text(cx);
+    }
+}
+
+fn parse_diagnostic(file: &SourceFile, diag: ParseDiagnostic) -> ToolDiagnostic {
+    ToolDiagnostic {
+        kind: "parse-error",
+        location: Location::in_file(file, diag.span),
+        message: format!("cannot parse {} as {}: {}", file.path, file.kind.as_str(), diag.message),
+        level: "warning",
+    }
+}
+
+/// (first line, last line) of every block-like node, for block-level ignores.
+fn suppression_blocks(file: &SourceFile, parsed: &Parsed) -> Vec<(u32, u32)> {
+    let mut blocks = Vec::new();
+    let lines = |span: crate::source::Span| {
+        (
+            file.line_col(span.start).line,
+            file.line_col(span.end).line,
+        )
+    };
+    match parsed {
+        Parsed::Terraform(tf) => {
+            let mut stack: Vec<&crate::model::terraform::Block> = tf.blocks.iter().collect();
+            while let Some(block) = stack.pop() {
+                blocks.push(lines(block.span));
+                stack.extend(block.blocks.iter());
+            }
+        }
+        Parsed::Dockerfile(df) => {
+            for ins in &df.instructions {
+                blocks.push(lines(ins.span));
+            }
+        }
+        other => {
+            for doc in other.yaml_documents() {
+                let mut stack = vec![&doc.root];
+                while let Some(node) = stack.pop() {
+                    if let Some(entries) = node.as_map() {
+                        for (key, value) in entries {
+                            blocks.push(lines(key.span.cover(value.span)));
+                            stack.push(value);
+                        }
+                    } else if let Some(items) = node.as_seq() {
+                        for item in items {
+                            blocks.push(lines(item.span));
+                            stack.push(item);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    blocks
+}
+
+/// A file rule is applicable when the tree has a file of its kinds; it passes
+/// when none of its findings is left unsuppressed.
+fn file_rule_outcomes(
+    selection: &Selection,
+    findings: &[Finding],
+    kinds: &[FileKind],
+) -> Vec<RuleOutcome> {
+    let present: BTreeSet<FileKind> = kinds.iter().copied().collect();
+    let failing: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| !f.is_suppressed())
+        .map(|f| f.rule.id)
+        .collect();
+    let active: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
+    selection
+        .all
+        .metas()
+        .filter(|m| !matches!(m.scope, crate::rule::Scope::Repo))
+        .map(|meta| {
+            let kinds = meta.scope.file_kinds();
+            let applicable = kinds.iter().any(|k| present.contains(k))
+                || (kinds.contains(&FileKind::Text) && !present.is_empty());
+            let is_active = active.contains(meta.id);
+            let outcome = if !applicable {
+                Outcome::NotApplicable
+            } else if !is_active {
+                Outcome::Inconclusive("not run in this scan (later stage or not selected)".into())
+            } else if failing.contains(meta.id) {
+                Outcome::Fail
+            } else {
+                Outcome::Pass
+            };
+            RuleOutcome {
+                rule: meta,
+                outcome,
+                attested: None,
+                active: is_active,
+            }
+        })
+        .collect()
+}
+
+/// Repo rules run for every stage (the readiness card evaluates all stages);
+/// only active rules contribute findings.
+fn run_repo_rules(
+    selection: &Selection,
+    config: &Config,
+    facts: &RepoFacts,
+    findings: &mut Vec<Finding>,
+    outcomes: &mut Vec<RuleOutcome>,
+) {
+    let active: HashMap<&str, Severity> = selection
+        .active
+        .iter()
+        .map(|(r, s)| (r.meta().id, *s))
+        .collect();
+    for &rule in selection.all.rules() {
+        let meta = rule.meta();
+        if !meta.scope.has_repo_part() {
+            continue;
+        }
+        if matches!(config.rules.get(meta.id), Some(RuleSetting::Off)) {
+            continue;
+        }
+        let mut repo_findings = Vec::new();
+        let mut cx = RepoCx::new(meta, &mut repo_findings);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rule.check_repo(facts, &mut cx)
+        }))
+        .unwrap_or_else(|_| Outcome::Inconclusive("the rule failed (internal error)".into()));
+        let is_active = active.contains_key(meta.id);
+        if let Some(severity) = active.get(meta.id) {
+            for f in &mut repo_findings {
+                if f.severity == meta.severity {
+                    f.severity = *severity;
+                }
+            }
+            findings.extend(repo_findings);
+        }
+        // A repo+file rule already has a file outcome: combine (fail wins).
+        if let Some(existing) = outcomes.iter_mut().find(|o| o.rule.id == meta.id) {
+            existing.outcome = combine(&existing.outcome, &outcome);
+            existing.active = is_active;
+        } else {
+            outcomes.push(RuleOutcome {
+                rule: meta,
+                outcome,
+                attested: None,
+                active: is_active,
+            });
+        }
+    }
+    outcomes.sort_by(|a, b| a.rule.id.cmp(b.rule.id));
+}
+
+fn combine(a: &Outcome, b: &Outcome) -> Outcome {
+    use Outcome::*;
+    match (a, b) {
+        (Fail, _) | (_, Fail) => Fail,
+        (Inconclusive(r), _) | (_, Inconclusive(r)) => Inconclusive(r.clone()),
+        (Pass, _) | (_, Pass) => Pass,
+        _ => NotApplicable,
+    }
+}
+
+fn apply_config_ignores(findings: &mut [Finding], config: &Config) {
+    for finding in findings.iter_mut() {
+        if finding.suppression.is_some() {
+            continue;
+        }
+        for ignore in &config.ignores {
+            let rule_ok = ignore.rules.is_empty() || ignore.rules.contains(&finding.rule.id);
+            if rule_ok && ignore.paths.is_match(&finding.location.path) {
+                finding.suppression = Some(Suppression {
+                    kind: "config",
+                    reason: Some(ignore.reason.clone()),
+                });
+                break;
+            }
+        }
+    }
+}
+
+/// One problem, one finding: a specific secret rule beats SEC001 on the same line.
+fn dedupe_secret_findings(findings: &mut Vec<Finding>) {
+    const SPECIFIC: [&str; 4] = ["SEC002", "SEC003", "SEC004", "SEC005"];
+    let specific: BTreeSet<(String, u32)> = findings
+        .iter()
+        .filter(|f| SPECIFIC.contains(&f.rule.id))
+        .map(|f| (f.location.path.clone(), f.location.start.line))
+        .collect();
+    findings.retain(|f| {
+        f.rule.id != "SEC001"
+            || !specific.contains(&(f.location.path.clone(), f.location.start.line))
+    });
+}
+
+/// Identical lines in one file would share a fingerprint: number the repeats.
+fn disambiguate_fingerprints(findings: &mut [Finding]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+        if *n > 0 {
+            f.fingerprint = format!("{}:{}", f.fingerprint, n);
+        }
+        *n += 1;
+    }
+}
+
+/// Resolves the scan root from CLI paths: a single directory is the root;
+/// files are scanned relative to the current directory.
+pub fn root_and_paths(paths: &[PathBuf]) -> (PathBuf, Option<Vec<PathBuf>>) {
+    match paths {
+        [] => (PathBuf::from("."), None),
+        [one] if one.is_dir() => (one.clone(), None),
+        many => (PathBuf::from("."), Some(many.to_vec())),
+    }
+}
+
+pub fn display_root(root: &Path) -> String {
+    root.display().to_string()
+}

@@ -1,0 +1,25 @@
+//! devops-lint: a DevOps readiness linter for startups.
+//!
+//! Layout: `discover` finds and reads files, `parse` turns each kind into a
+//! span-carrying model (`model`), `engine` runs the rules in parallel,
+//! `report` renders findings. The rule catalogue lives at the top of the repo
+//! in `rules/` (one file per rule) so it is the first thing a newcomer sees;
+//! it is mounted here with `#[path]` so the build stays one crate.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod docs;
+pub mod engine;
+pub mod facts;
+pub mod finding;
+pub mod model;
+pub mod parse;
+pub mod registry;
+pub mod report;
+pub mod rule;
+#[path = "../rules/mod.rs"]
+pub mod rules;
+pub mod secrets;
+pub mod source;
+pub mod suppress;

@@ -1,0 +1,5 @@
+//! Span-carrying typed views that rules read.
+
+pub mod ci;
+pub mod terraform;
+pub mod ingress;

@@ -1,0 +1,337 @@
+//! What a rule is: its metadata (the one source for docs, SARIF and `explain`)
+//! and the hooks the engine calls for each kind of parsed input.
+
+use std::fmt;
+
+use crate::facts::RepoFacts;
+use crate::finding::{Finding, FindingBuilder};
+use crate::model::ci::{Action, Circleci, GitlabCi, Workflow};
+use crate::model::terraform::TerraformFile;
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::yaml::YamlDocument;
+use crate::source::{FileKind, SourceFile, Span};
+
+/// The talk's fundamental steps, grouped as four pillars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pillar {
+    Prv,
+    Sec,
+    Run,
+    Dlv,
+}
+
+impl Pillar {
+    pub const ALL: [Pillar; 4] = [Pillar::Prv, Pillar::Sec, Pillar::Run, Pillar::Dlv];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Pillar::Prv => "PRV",
+            Pillar::Sec => "SEC",
+            Pillar::Run => "RUN",
+            Pillar::Dlv => "DLV",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pillar::Prv => "provision",
+            Pillar::Sec => "secure",
+            Pillar::Run => "run and monitor",
+            Pillar::Dlv => "deliver",
+        }
+    }
+}
+
+/// The stage at which a rule starts to matter ("build for 1x, design for 10x, plan for 100x").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Seed,
+    Growth,
+    Scale,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::Seed, Stage::Growth, Stage::Scale];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Seed => "seed",
+            Stage::Growth => "growth",
+            Stage::Scale => "scale",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Ordered: `Note < Warning < Error`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "note" => Some(Severity::Note),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which inputs a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One parsed file of these kinds at a time.
+    File(&'static [FileKind]),
+    /// Facts gathered from the whole tree.
+    Repo,
+    /// Both: a per-file part and a repo-wide part.
+    RepoAndFile(&'static [FileKind]),
+}
+
+impl Scope {
+    pub fn file_kinds(self) -> &'static [FileKind] {
+        match self {
+            Scope::File(kinds) | Scope::RepoAndFile(kinds) => kinds,
+            Scope::Repo => &[],
+        }
+    }
+
+    pub fn has_repo_part(self) -> bool {
+        matches!(self, Scope::Repo | Scope::RepoAndFile(_))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::File(_) => "file",
+            Scope::Repo => "repo",
+            Scope::RepoAndFile(_) => "repo+file",
+        }
+    }
+}
+
+/// Everything known about a rule before it runs. Built-in rules get a `'static`
+/// value from `declare_rule!`; plugin rules leak theirs once per run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub pillar: Pillar,
+    pub stage: Stage,
+    pub scope: Scope,
+    pub severity: Severity,
+    pub since: &'static str,
+    pub summary: &'static str,
+    /// Markdown, from the doc comment inside `declare_rule!` (one leading space per line).
+    pub docs: &'static str,
+    /// Where the rule is defined, relative to the crate root.
+    pub source_file: &'static str,
+    pub struct_name: &'static str,
+    /// `None` for built-ins, the plugin's name for plugin rules.
+    pub plugin: Option<&'static str>,
+}
+
+impl RuleMeta {
+    pub fn docs_url(&self) -> String {
+        match self.plugin {
+            None => format!(
+                "https://github.com/devops-lint/devops-lint/blob/v{}/docs/rules/{}.md",
+                env!("CARGO_PKG_VERSION"),
+                self.id
+            ),
+            Some(_) => String::new(),
+        }
+    }
+
+    /// The docs with the one leading space of each `///` line removed.
+    pub fn docs_markdown(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn matches(&self, key: &str) -> bool {
+        self.id.eq_ignore_ascii_case(key) || self.name == key
+    }
+}
+
+/// Implemented by `declare_rule!`.
+pub trait HasMeta {
+    fn meta(&self) -> &'static RuleMeta;
+}
+
+/// The outcome of a repo-scope rule: "is this practice present anywhere?"
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Fail,
+    NotApplicable,
+    /// The evidence is partial; the reason says what is missing.
+    Inconclusive(String),
+}
+
+/// A rule: stateless, shared across threads. Default hooks do nothing; the
+/// engine calls a hook only for the kinds in the rule's scope.
+pub trait Rule: HasMeta + Send + Sync {
+    fn check_terraform(&self, _tf: &TerraformFile, _cx: &mut Cx) {}
+    fn check_dockerfile(&self, _df: &Dockerfile, _cx: &mut Cx) {}
+    fn check_workflow(&self, _wf: &Workflow, _cx: &mut Cx) {}
+    fn check_action(&self, _action: &Action, _cx: &mut Cx) {}
+    fn check_gitlab(&self, _ci: &GitlabCi, _cx: &mut Cx) {}
+    fn check_circleci(&self, _ci: &Circleci, _cx: &mut Cx) {}
+    /// Compose files and Kubernetes manifests (and other YAML of a rule's kinds).
+    fn check_yaml(&self, _docs: &[YamlDocument], _cx: &mut Cx) {}
+    /// Any file of the rule's kinds, as text (runs on every kind for `FileKind::Text` rules).
+    fn check_text(&self, _cx: &mut Cx) {}
+    /// Repo-wide part; returns whether the practice is present.
+    fn check_repo(&self, _facts: &RepoFacts, _cx: &mut RepoCx) -> Outcome {
+        Outcome::NotApplicable
+    }
+}
+
+/// The context of a file rule: the file, and where its findings go.
+pub struct Cx<'a> {
+    pub file: &'a SourceFile,
+    rule: &'static RuleMeta,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(file: &'a SourceFile, rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Self {
+        Cx {
+            file,
+            rule,
+            findings,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.file.text
+    }
+
+    pub fn path(&self) -> &str {
+        &self.file.path
+    }
+
+    /// A finding for this rule at `span` (message defaults to the rule summary).
+    pub fn finding(&self, span: Span) -> FindingBuilder {
+        FindingBuilder::new(self.rule, span)
+    }
+
+    pub fn report(&mut self, builder: FindingBuilder) {
+        let finding = builder.build(self.file);
+        self.findings.push(finding);
+    }
+}
+
+/// The context of a repo rule: findings point at any file of the tree, or at its root.
+pub struct RepoCx<'a> {
+    rule: &'static RuleMeta,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl<'a> RepoCx<'a> {
+    pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Self {
+        RepoCx { rule, findings }
+    }
+
+    pub fn rule(&self) -> &'static RuleMeta {
+        self.rule
+    }
+
+    /// Report at a location the facts recorded (path + span + line/column).
+    pub fn report_at(&mut self, loc: &crate::finding::Location, message: impl Into<String>) {
+        self.findings
+            .push(Finding::at_location(self.rule, loc, message.into()));
+    }
+
+    /// Report at the repository root (no file shows the gap).
+    pub fn report_root(&mut self, message: impl Into<String>) {
+        self.findings.push(Finding::at_root(self.rule, message.into()));
+    }
+}
+
+/// Declares a rule: a unit struct, its `'static` metadata and its docs.
+///
+/// The `///` docs go inside the invocation (as in clippy and oxc): they become
+/// `#[doc]` attributes that the macro collects with `concat!`.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident {
+            id: $id:literal,
+            name: $kebab:literal,
+            pillar: $pillar:ident,
+            stage: $stage:ident,
+            scope: $scope:expr,
+            severity: $severity:ident,
+            since: $since:literal,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        #[derive(Debug, Default, Clone, Copy)]
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                id: $id,
+                name: $kebab,
+                pillar: $crate::rule::Pillar::$pillar,
+                stage: $crate::rule::Stage::$stage,
+                scope: $scope,
+                severity: $crate::rule::Severity::$severity,
+                since: $since,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+                source_file: file!(),
+                struct_name: stringify!($name),
+                plugin: None,
+            };
+        }
+
+        impl $crate::rule::HasMeta for $name {
+            fn meta(&self) -> &'static $crate::rule::RuleMeta {
+                static META: $crate::rule::RuleMeta = $name::META;
+                &META
+            }
+        }
+    };
+}

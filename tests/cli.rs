@@ -1,0 +1,164 @@
+//! The binary end to end on the bundled example repo: exit codes, config
+//! errors, determinism across thread counts, and secrets never printed whole.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common;
+
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_devops-lint"));
+    cmd.env("NO_COLOR", "1").env("DEVOPS_LINT_TODAY", "2026-11-26");
+    cmd
+}
+
+pub fn example_repo() -> std::path::PathBuf {
+    common::fixtures().join("repos/example-startup")
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    bin().args(args).current_dir(cwd).output().expect("run devops-lint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn exit_codes() {
+    let repo = example_repo();
+    let o = run(&["."], &repo);
+    assert_eq!(o.status.code(), Some(1), "errors in the example repo fail the run");
+    let o = run(&[".", "--fail-on", "never"], &repo);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&[".", "--select", "SEC999"], &repo);
+    assert_eq!(o.status.code(), Some(2), "unknown rule is a usage error");
+    let o = run(&[".", "--format", "xml"], &repo);
+    assert_eq!(o.status.code(), Some(2), "bad flag value is a usage error");
+    let o = run(&["--select", "PRV007", "."], &repo);
+    assert_eq!(o.status.code(), Some(0), "only warnings: below the default fail-on");
+    let o = run(&["--select", "PRV007", "--fail-on", "warning", "."], &repo);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn config_errors_point_into_the_toml_and_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("devops-lint.toml"), "[rules]\nSEC999 = \"off\"\n").expect("write");
+    let o = run(&["."], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unknown rule `SEC999`"), "{err}");
+    assert!(err.contains("devops-lint.toml:2:1"), "points at the key: {err}");
+}
+
+#[test]
+fn json_and_sarif_are_identical_across_thread_counts() {
+    let repo = example_repo();
+    for format in ["json", "sarif"] {
+        let one = run(&[".", "--format", format, "--jobs", "1"], &repo);
+        let many = run(&[".", "--format", format, "--jobs", "8"], &repo);
+        assert!(!one.stdout.is_empty());
+        assert_eq!(one.stdout, many.stdout, "{format} differs between --jobs 1 and 8");
+        let again = run(&[".", "--format", format, "--jobs", "3"], &repo);
+        assert_eq!(one.stdout, again.stdout, "{format} differs between runs");
+    }
+}
+
+#[test]
+fn the_example_repo_shows_real_findings_with_snippets() {
+    let o = run(&["."], &example_repo());
+    let out = stdout(&o);
+    for id in ["SEC001", "SEC007", "SEC014", "PRV007", "SEC018"] {
+        assert!(out.contains(id), "{id} missing from:\n{out}");
+    }
+    assert!(out.contains("│"), "snippets are drawn:\n{out}");
+    assert!(out.contains("Scanned "), "summary line:\n{out}");
+}
+
+#[test]
+fn secrets_are_never_printed_whole() {
+    let repo = example_repo();
+    let secrets = crate::cli::example_secrets();
+    for format in ["human", "json", "sarif"] {
+        let o = run(&[".", "--format", format], &repo);
+        let all = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+        for secret in &secrets {
+            assert!(!all.contains(secret.as_str()), "{format} output leaks {}…", &secret[..4]);
+            // Nor any 12-character window of it.
+            for window in secret.as_bytes().windows(12) {
+                let w = String::from_utf8_lossy(window);
+                assert!(!all.contains(w.as_ref()), "{format} output leaks part of a secret");
+            }
+        }
+    }
+}
+
+/// The secret values planted in the example repo (read from the files, so the
+/// test does not hold them as literals).
+pub fn example_secrets() -> Vec<String> {
+    let text = std::fs::read_to_string(example_repo().join("app/settings.py")).expect("settings.py");
+    text.lines()
+        .filter_map(|l| l.split_once('"').and_then(|(_, rest)| rest.split_once('"')).map(|(v, _)| v.to_string()))
+        .filter(|v| v.len() >= 16)
+        .collect()
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = bin().arg("rules").output().expect("rules");
+    let out = stdout(&o);
+    assert!(out.contains("SEC007  open-admin-port"), "{out}");
+    let by_id = bin().args(["explain", "SEC007"]).output().expect("explain");
+    let by_name = bin().args(["explain", "open-admin-port"]).output().expect("explain");
+    assert_eq!(by_id.stdout, by_name.stdout);
+    assert!(stdout(&by_id).contains("## How to fix"));
+    let unknown = bin().args(["explain", "NOPE01"]).output().expect("explain");
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn inline_ignores_with_reasons_expiry_and_stale_ignores() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "# devops-lint: ignore[PRV007] base image pinned by the build system\n\
+         FROM node AS build\n\
+         RUN true\n\
+         # devops-lint: ignore[PRV007] nothing to ignore: pinned\n\
+         FROM alpine:3.20 AS tools\n\
+         # devops-lint: ignore[container-runs-as-root] until=2026-01-01 expired\n\
+         FROM node:20\n",
+    )
+    .expect("write");
+    let o = run(&[".", "--format", "json", "--stage", "scale"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let findings = json["findings"].as_array().expect("findings");
+    let prv = findings.iter().find(|f| f["rule_id"] == "PRV007").expect("PRV007");
+    assert_eq!(prv["suppressed"]["reason"], "base image pinned by the build system");
+    let sec = findings.iter().find(|f| f["rule_id"] == "SEC014").expect("SEC014");
+    assert!(sec["suppressed"].is_null(), "an expired ignore no longer applies");
+    let errors = json["errors"].as_array().expect("errors");
+    assert!(
+        errors.iter().any(|e| e["message"].as_str().is_some_and(|m| m.contains("unused ignore")) && e["line"] == 4),
+        "stale ignore reported: {errors:?}"
+    );
+    assert_eq!(json["summary"]["suppressed"], 1);
+}
+
+#[test]
+fn unparsable_files_are_diagnosed_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("broken.tf"), "resource \"aws_instance\" \"x\" {\n  ami = \n").expect("write");
+    std::fs::create_dir_all(dir.path().join(".github/workflows")).expect("mkdir");
+    std::fs::write(dir.path().join(".github/workflows/ci.yml"), "on: [push\njobs: {\n").expect("write");
+    std::fs::write(dir.path().join("Dockerfile"), "FROM node\n").expect("write");
+    std::fs::write(dir.path().join("blob.bin"), b"\x00\x01\x02binary").expect("write");
+    let o = run(&[".", "--format", "json", "--select", "PRV007"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let errors = json["errors"].as_array().expect("errors");
+    assert!(errors.iter().any(|e| e["path"] == "broken.tf" && e["kind"] == "parse-error"), "{errors:?}");
+    assert!(errors.iter().any(|e| e["path"] == ".github/workflows/ci.yml"), "{errors:?}");
+    assert_eq!(json["findings"][0]["rule_id"], "PRV007", "other files still checked");
+    assert_eq!(json["summary"]["skipped"]["binary"], 1);
+}

@@ -1,0 +1,129 @@
+//! Shared helpers: run a scan in-process, read `# expect:` markers.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use devops_lint::config::Config;
+use devops_lint::engine::{self, ScanOptions, ScanResult};
+use devops_lint::registry::Registry;
+use devops_lint::report::{self, Format, RenderOptions};
+use devops_lint::rule::Stage;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    repo_root().join("fixtures")
+}
+
+/// Scans `root` (or only `paths` under it) with only `rules` selected (all if empty).
+pub fn scan(root: &Path, paths: Option<Vec<PathBuf>>, rules: &[&str], jobs: usize) -> ScanResult {
+    let opts = ScanOptions {
+        root: root.to_path_buf(),
+        repo_rules: paths.is_none(),
+        paths,
+        stage: Stage::Scale,
+        select: rules.iter().map(|s| s.to_string()).collect(),
+        ignore: Vec::new(),
+        jobs,
+        no_ignores: false,
+        max_file_size: devops_lint::discover::DEFAULT_MAX_FILE_SIZE,
+    };
+    let registry = Registry::builtin();
+    let config = Config::default();
+    let selection = engine::select(registry, &config, &opts).expect("valid selection");
+    engine::scan(&opts, &config, &selection)
+}
+
+pub fn human(result: &ScanResult) -> String {
+    report::render(
+        result,
+        Format::Human,
+        &RenderOptions {
+            color: false,
+            quiet: true,
+            width: 100,
+            ..RenderOptions::default()
+        },
+    )
+}
+
+/// (path, line, rule id) of every unsuppressed finding.
+pub fn found(result: &ScanResult) -> BTreeSet<(String, u32, String)> {
+    result
+        .active_findings()
+        .map(|f| {
+            (
+                f.location.path.clone(),
+                f.location.start.line,
+                f.rule.id.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Expected findings from markers in the files under `root` (relative paths):
+/// `expect: ID[, ID]` in a comment on the finding's line, `expect-next: ID` on
+/// the line before (Dockerfiles have no trailing comments), and `expect.txt`
+/// sidecars listing `path:line ID` for files that cannot hold comments.
+pub fn expected(root: &Path, files: &[PathBuf]) -> BTreeSet<(String, u32, String)> {
+    let mut out = BTreeSet::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        if rel.ends_with("expect.txt") {
+            for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+                let (loc, id) = line.split_once(' ').expect("`path:line ID` in expect.txt");
+                let (path, line_no) = loc.rsplit_once(':').expect("path:line");
+                out.insert((path.to_string(), line_no.parse().expect("line number"), id.trim().to_string()));
+            }
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            for (marker, offset) in [("expect-next:", 2u32), ("expect:", 1u32)] {
+                if let Some(pos) = line.find(marker) {
+                    let before = &line[..pos];
+                    if !(before.trim_end().ends_with('#') || before.trim_end().ends_with("//")) {
+                        continue;
+                    }
+                    for id in line[pos + marker.len()..].split(',') {
+                        let id = id.trim().trim_end_matches("*/").trim();
+                        if !id.is_empty() {
+                            out.insert((rel.clone(), i as u32 + offset, id.to_string()));
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every file under `dir`, sorted (hidden ones too).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if d.is_file() {
+            out.push(d);
+            continue;
+        }
+        if let Ok(entries) = std::fs::read_dir(&d) {
+            for e in entries.flatten() {
+                stack.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}

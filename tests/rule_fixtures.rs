@@ -1,0 +1,104 @@
+//! `fixtures/<ID>/{pass,fail}/<case>`: each case runs with only its rule
+//! selected. Pass cases must produce nothing; fail cases exactly their
+//! `expect` markers. The plain output of fail cases is snapshotted so labels
+//! and span widths get reviewed.
+
+use std::path::PathBuf;
+
+use crate::common;
+
+struct Case {
+    rule: String,
+    outcome: &'static str,
+    path: PathBuf,
+}
+
+fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    let mut rules: Vec<_> = std::fs::read_dir(common::fixtures())
+        .expect("fixtures/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "repos"))
+        .collect();
+    rules.sort();
+    for rule_dir in rules {
+        let rule = rule_dir.file_name().expect("name").to_string_lossy().to_string();
+        for outcome in ["pass", "fail"] {
+            let Ok(entries) = std::fs::read_dir(rule_dir.join(outcome)) else {
+                continue;
+            };
+            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for path in paths {
+                cases.push(Case {
+                    rule: rule.clone(),
+                    outcome,
+                    path,
+                });
+            }
+        }
+    }
+    cases
+}
+
+#[test]
+fn every_rule_has_fixtures() {
+    let cases = cases();
+    for meta in devops_lint::registry::Registry::builtin().metas() {
+        for outcome in ["pass", "fail"] {
+            assert!(
+                cases.iter().any(|c| c.rule == meta.id && c.outcome == outcome),
+                "{} has no fixtures/{}/{outcome}/ case",
+                meta.id,
+                meta.id
+            );
+        }
+    }
+}
+
+#[test]
+fn fixtures_match_their_expectations() {
+    let mut failures = Vec::new();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    let _guard = settings.bind_to_scope();
+    for case in cases() {
+        let (root, paths, files) = if case.path.is_dir() {
+            (case.path.clone(), None, common::files_under(&case.path))
+        } else {
+            let parent = case.path.parent().expect("parent").to_path_buf();
+            let name = PathBuf::from(case.path.file_name().expect("file name"));
+            (parent, Some(vec![name]), vec![case.path.clone()])
+        };
+        let result = common::scan(&root, paths, &[&case.rule], 1);
+        let found = common::found(&result);
+        let expected = if case.outcome == "pass" {
+            Default::default()
+        } else {
+            common::expected(&root, &files)
+        };
+        let label = format!(
+            "{}/{}/{}",
+            case.rule,
+            case.outcome,
+            case.path.file_name().expect("name").to_string_lossy()
+        );
+        if case.outcome == "fail" && expected.is_empty() {
+            failures.push(format!("{label}: a fail case without `expect:` markers"));
+        }
+        if found != expected {
+            failures.push(format!(
+                "{label}:\n  expected {expected:?}\n  found    {found:?}\n{}",
+                common::human(&result)
+            ));
+            continue;
+        }
+        if case.outcome == "fail" {
+            let name = label.replace('/', "__");
+            insta::assert_snapshot!(name, common::human(&result));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
