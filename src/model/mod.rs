@@ -3,3 +3,6 @@
 pub mod ci;
 pub mod terraform;
 pub mod ingress;
+pub mod iam;
+pub mod root_module;
+pub mod setting;
