@@ -121,7 +121,9 @@ impl Rule for LocalTerraformState {
             return;
         }
         if let Some(backend) = state_config(tf) {
-            if backend.kind == "backend" && backend.labels.first().map(String::as_str) == Some("local") {
+            if backend.kind == "backend"
+                && backend.labels.first().map(String::as_str) == Some("local")
+            {
                 cx.report(
                     cx.finding(backend.header_span)
                         .message("`backend \"local\"` keeps Terraform state on this machine")
@@ -138,7 +140,10 @@ impl Rule for LocalTerraformState {
             .message("root module declares no backend: state stays in a local terraform.tfstate")
             .help("add a remote backend to this terraform block (s3 with encrypt and use_lockfile, gcs, azurerm) or a cloud block");
         if let Some(provider) = tf.providers().next() {
-            finding = finding.label(provider.header_span, "provider configured here: a root module");
+            finding = finding.label(
+                provider.header_span,
+                "provider configured here: a root module",
+            );
         }
         cx.report(finding);
     }

@@ -14,7 +14,7 @@ declare_rule! {
     /// - Terragrunt's `remote_state { backend = "s3" config = { ... } }` in
     ///   `terragrunt.hcl`, the same way.
     ///
-    /// A partial configuration (a backend block without `bucket`, completed at
+    /// A partial configuration (a backend block without `bucket`, or with an empty one, completed at
     /// `terraform init -backend-config=...`) is checked only for what it says: an
     /// explicit `encrypt = false` fires, a missing setting does not, since it may come
     /// from the backend config file. Values from variables or functions never fire. The
@@ -117,12 +117,17 @@ fn check(settings: &Settings, cx: &mut Cx) {
         "oss" => "tablestore_table",
         _ => return,
     };
-    let partial = settings.get("bucket").is_none();
+    let partial = settings
+        .get("bucket")
+        .is_none_or(|(v, _)| v.as_str().is_some_and(|b| b.trim().is_empty()));
     let mut missing = Vec::new();
     match flag(settings, "encrypt") {
         State::Off(Some(span)) => cx.report(
             cx.finding(span)
-                .message(format!("{} backend stores state unencrypted (`encrypt = false`)", settings.kind))
+                .message(format!(
+                    "{} backend stores state unencrypted (`encrypt = false`)",
+                    settings.kind
+                ))
                 .help("set `encrypt = true`"),
         ),
         State::Off(None) if !partial => missing.push("encryption (`encrypt = true`)"),

@@ -78,7 +78,7 @@ impl Rule for UnpinnedProvider {
                             }
                             match attr.value.entry("version") {
                                 Some(entry) => (Some(&entry.value), entry.span),
-                                None => (None, attr.span),
+                                None => (None, attr.key_span),
                             }
                         }
                         value @ Value::String(_) => (Some(value), attr.span),
@@ -99,10 +99,15 @@ impl Rule for UnpinnedProvider {
             }
         }
         if let Some(settings) = root_settings_block(tf, cx.path()) {
-            if !tf.terraform_blocks().any(|b| b.attr("required_version").is_some()) {
+            if !tf
+                .terraform_blocks()
+                .any(|b| b.attr("required_version").is_some())
+            {
                 cx.report(
                     cx.finding(settings.header_span)
-                        .message("root module does not pin the Terraform version (`required_version`)")
+                        .message(
+                            "root module does not pin the Terraform version (`required_version`)",
+                        )
                         .help("add `required_version = \"~> 1.9\"` (or the range your team runs)"),
                 );
             }

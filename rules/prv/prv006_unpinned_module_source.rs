@@ -64,7 +64,15 @@ declare_rule! {
 }
 
 /// Refs that name a branch that moves.
-const MOVING_REFS: &[&str] = &["main", "master", "develop", "development", "dev", "trunk", "head"];
+const MOVING_REFS: &[&str] = &[
+    "main",
+    "master",
+    "develop",
+    "development",
+    "dev",
+    "trunk",
+    "head",
+];
 
 #[derive(Debug, PartialEq, Eq)]
 enum Source<'a> {
@@ -113,7 +121,9 @@ fn classify(source: &str) -> Source<'_> {
     let address = s.split("//").next().unwrap_or(s);
     let parts: Vec<&str> = address.split('/').collect();
     let registry = match parts.as_slice() {
-        [ns, name, provider] => ![ns, name, provider].iter().any(|p| p.is_empty() || p.contains('.')),
+        [ns, name, provider] => ![ns, name, provider]
+            .iter()
+            .any(|p| p.is_empty() || p.contains('.')),
         [host, ns, name, provider] => {
             host.contains('.') && ![ns, name, provider].iter().any(|p| p.is_empty())
         }
@@ -177,7 +187,10 @@ impl Rule for UnpinnedModuleSource {
                         None => Some(block.header_span),
                         Some(v) => match &v.value {
                             Value::Null => Some(v.span),
-                            value => value.as_str().filter(|s| s.trim().is_empty()).map(|_| v.span),
+                            value => value
+                                .as_str()
+                                .filter(|s| s.trim().is_empty())
+                                .map(|_| v.span),
                         },
                     };
                     if let Some(span) = unpinned {
@@ -205,14 +218,32 @@ mod tests {
     fn sources() {
         assert_eq!(classify("./modules/vpc"), Source::Local);
         assert_eq!(classify("terraform-aws-modules/vpc/aws"), Source::Registry);
-        assert_eq!(classify("terraform-aws-modules/iam/aws//modules/iam-user"), Source::Registry);
+        assert_eq!(
+            classify("terraform-aws-modules/iam/aws//modules/iam-user"),
+            Source::Registry
+        );
         assert_eq!(classify("app.terraform.io/acme/vpc/aws"), Source::Registry);
         assert_eq!(classify("github.com/acme/modules"), Source::Git(None));
-        assert_eq!(classify("git::https://example.com/vpc.git?ref=v1.2.0"), Source::Git(Some("v1.2.0")));
-        assert_eq!(classify("git@github.com:acme/m.git//x?depth=1&ref=abc"), Source::Git(Some("abc")));
-        assert_eq!(classify("https://example.com/vpc-module.zip"), Source::Other);
-        assert_eq!(classify("s3::https://s3.amazonaws.com/b/vpc.zip"), Source::Other);
-        assert_eq!(classify("tfr:///terraform-aws-modules/vpc/aws?version=5.0.0"), Source::TerragruntRegistry(Some("5.0.0")));
+        assert_eq!(
+            classify("git::https://example.com/vpc.git?ref=v1.2.0"),
+            Source::Git(Some("v1.2.0"))
+        );
+        assert_eq!(
+            classify("git@github.com:acme/m.git//x?depth=1&ref=abc"),
+            Source::Git(Some("abc"))
+        );
+        assert_eq!(
+            classify("https://example.com/vpc-module.zip"),
+            Source::Other
+        );
+        assert_eq!(
+            classify("s3::https://s3.amazonaws.com/b/vpc.zip"),
+            Source::Other
+        );
+        assert_eq!(
+            classify("tfr:///terraform-aws-modules/vpc/aws?version=5.0.0"),
+            Source::TerragruntRegistry(Some("5.0.0"))
+        );
         assert_eq!(classify("hashicorp/consul/aws/extra"), Source::Other);
     }
 }

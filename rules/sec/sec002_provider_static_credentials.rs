@@ -12,7 +12,10 @@ declare_rule! {
     ///   `api_token`, ...) to a literal string. Any literal counts, even AWS's documented
     ///   example keys: the rule is about the practice. Google's `credentials` counts when
     ///   it holds the key itself (JSON), not a file path;
-    /// - a secret-named `variable` with a literal, non-empty string `default` (error);
+    /// - a secret-named `variable` with a literal string `default` that looks like a
+    ///   credential (error): placeholders (`changeme`, `<...>`, `xxx`, `example`, ...) and
+    ///   defaults that read as a lowercase word or identifier (`prodonly`,
+    ///   `registry_credential`) are not credentials;
     /// - a secret-named string `variable` not marked `sensitive = true` (note), so its
     ///   value is printed in plans and logs.
     ///
@@ -76,6 +79,43 @@ declare_rule! {
 /// The provider arguments the ruleset names, secret-named or not.
 const PROVIDER_KEYS: &[&str] = &["access_key", "secret_key", "token", "password"];
 
+// TODO(lead): switch to crate::secrets::is_placeholder
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    v.is_empty()
+        || (v.starts_with('<') && v.ends_with('>'))
+        || v.contains("${")
+        || v.chars().all(|c| c == 'x' || c == '*' || c == '.')
+        || matches!(
+            v.as_str(),
+            "changeme"
+                | "change_me"
+                | "change-me"
+                | "changeit"
+                | "placeholder"
+                | "todo"
+                | "tbd"
+                | "dummy"
+                | "example"
+                | "test"
+                | "password"
+                | "postgres"
+                | "secret"
+                | "none"
+                | "null"
+                | "replace_me"
+                | "replaceme"
+        )
+}
+
+/// A default that reads as a word or an identifier (`prodonly`, `registry_credential`),
+/// not as a credential: no digit, no symbol, no capital.
+fn reads_as_word(value: &str) -> bool {
+    let v = value.trim();
+    v.chars()
+        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+}
+
 // TODO(lead): switch to crate::secrets::is_secret_name
 fn is_secret_name(name: &str) -> bool {
     const MARKERS: &[&str] = &[
@@ -99,20 +139,56 @@ fn is_secret_name(name: &str) -> bool {
         && !REFERENCE_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
 
-/// Name parts that make a secret-named variable a setting about secrets, not a secret.
+/// Name prefixes of settings about secrets (`create_random_password`), not secrets.
 const SETTING_PREFIXES: &[&str] = &[
     "create_", "enable_", "manage_", "use_", "is_", "should_", "allow_", "require_",
 ];
-const SETTING_SUFFIXES: &[&str] = &[
-    "_ttl", "_expiry", "_expiration", "_duration", "_days", "_policy", "_enabled",
-    "_type", "_count", "_keys", "_names", "_ids", "_arns", "_kms_key", "_rotation",
+
+/// What may follow the last secret word of a variable that holds the secret itself
+/// (`db_password`, `secret_key`, `api_token_value`); anything else makes the name a
+/// setting about the secret (`password_rotation_schedule_expression`, `token_ttl`).
+const VALUE_TAILS: &[&str] = &[
+    "",
+    "s",
+    "_key",
+    "_value",
+    "_string",
+    "_plaintext",
+    "_b64",
+    "_base64",
+    "_raw",
+    "_pem",
+    "_json",
+    "_content",
+    "_data",
+];
+
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "private_key",
+    "access_key",
+    "credentials",
+    "credential",
+    "auth_token",
 ];
 
 fn is_secret_variable_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    is_secret_name(name)
-        && !SETTING_PREFIXES.iter().any(|p| lower.starts_with(p))
-        && !SETTING_SUFFIXES.iter().any(|s| lower.ends_with(s))
+    let lower = name.to_ascii_lowercase().replace('-', "_");
+    if !is_secret_name(name) || SETTING_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return false;
+    }
+    let tail_start = SECRET_WORDS
+        .iter()
+        .filter_map(|w| lower.rfind(w).map(|i| i + w.len()))
+        .max()
+        .unwrap_or(lower.len());
+    VALUE_TAILS.contains(&&lower[tail_start..])
 }
 
 /// Whether a variable can hold a string: no type or `string` (or `any`), and no default
@@ -178,7 +254,11 @@ impl Rule for ProviderStaticCredentials {
                 continue;
             }
             if let Some(default) = var.attr("default") {
-                if literal("default", &default.value) {
+                let credential = default
+                    .value
+                    .as_str()
+                    .is_some_and(|v| !is_placeholder(v) && !reads_as_word(v));
+                if literal("default", &default.value) && credential {
                     cx.report(
                         cx.finding(default.span)
                             .secret(default.value_span)
@@ -196,7 +276,9 @@ impl Rule for ProviderStaticCredentials {
             cx.report(
                 cx.finding(span)
                     .severity(Severity::Note)
-                    .message(format!("secret variable `{name}` is not marked `sensitive`"))
+                    .message(format!(
+                        "secret variable `{name}` is not marked `sensitive`"
+                    ))
                     .help("add `sensitive = true` so plans and logs do not print it"),
             );
         }
@@ -209,7 +291,15 @@ mod tests {
 
     #[test]
     fn names() {
-        for yes in ["db_password", "github_token", "client_secret", "access_key", "datadog_api_key"] {
+        for yes in [
+            "db_password",
+            "github_token",
+            "client_secret",
+            "access_key",
+            "datadog_api_key",
+            "aws_secret_access_key",
+            "slack_webhook_token_value",
+        ] {
             assert!(is_secret_variable_name(yes), "{yes}");
         }
         for no in [
@@ -219,6 +309,8 @@ mod tests {
             "create_random_password",
             "token_ttl",
             "secret_name",
+            "master_user_password_rotation_schedule_expression",
+            "secret_recovery_window_in_days",
             "kms_key_id",
             "region",
         ] {

@@ -89,7 +89,10 @@ const AZURE_FIREWALL_RULES: &[&str] = &[
 fn cloud_sql(db: &Block, cx: &mut Cx) {
     for settings in db.blocks_named("settings") {
         for ip in settings.blocks_named("ip_configuration") {
-            if matches!(Setting::of(ip, "ipv4_enabled"), Setting::False(_) | Setting::Unknown(_)) {
+            if matches!(
+                Setting::of(ip, "ipv4_enabled"),
+                Setting::False(_) | Setting::Unknown(_)
+            ) {
                 continue;
             }
             for network in ip.blocks_named("authorized_networks") {
@@ -147,8 +150,13 @@ impl Rule for PublicDatabase {
                 if let Setting::True(attr) = Setting::of(res, "publicly_accessible") {
                     cx.report(
                         cx.finding(attr.span)
-                            .message(format!("`{}` is reachable from the internet", res.address()))
-                            .help("set `publicly_accessible = false` and keep it in private subnets"),
+                            .message(format!(
+                                "`{}` is reachable from the internet",
+                                res.address()
+                            ))
+                            .help(
+                                "set `publicly_accessible = false` and keep it in private subnets",
+                            ),
                     );
                 }
             } else if ty == "google_sql_database_instance" {

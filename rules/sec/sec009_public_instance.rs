@@ -67,7 +67,13 @@ declare_rule! {
 }
 
 const BASTION_MARKERS: &[&str] = &[
-    "bastion", "jumpbox", "jump-box", "jump_box", "jumphost", "jump-host", "jump_host",
+    "bastion",
+    "jumpbox",
+    "jump-box",
+    "jump_box",
+    "jumphost",
+    "jump-host",
+    "jump_host",
 ];
 
 fn says_bastion(text: &str) -> bool {
@@ -100,7 +106,10 @@ fn is_bastion(res: &Block, path: &str) -> bool {
         }
     };
     check(res);
-    for spec in res.blocks_named("tag_specifications").chain(res.blocks_named("tag")) {
+    for spec in res
+        .blocks_named("tag_specifications")
+        .chain(res.blocks_named("tag"))
+    {
         check(spec);
     }
     found
@@ -127,7 +136,8 @@ impl Rule for PublicInstance {
                 }
                 "aws_launch_template" => {
                     for nic in res.blocks_named("network_interfaces") {
-                        if let Setting::True(attr) = Setting::of(nic, "associate_public_ip_address") {
+                        if let Setting::True(attr) = Setting::of(nic, "associate_public_ip_address")
+                        {
                             public.push((attr.span, "launches instances with a public IP address"));
                         }
                     }
@@ -138,7 +148,10 @@ impl Rule for PublicInstance {
                     for nic in res.blocks_named("network_interface") {
                         // NOTE: only literal blocks; a dynamic one may expand to nothing.
                         for access in nic.blocks.iter().filter(|b| b.kind == "access_config") {
-                            public.push((access.header_span, "gets an external IP address (`access_config`)"));
+                            public.push((
+                                access.header_span,
+                                "gets an external IP address (`access_config`)",
+                            ));
                         }
                     }
                 }

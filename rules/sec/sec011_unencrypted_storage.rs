@@ -108,7 +108,9 @@ fn require(cx: &mut Cx, block: &Block, key: &str, what: &str) {
         ),
         Setting::Missing => cx.report(
             cx.finding(block.header_span)
-                .message(format!("{what} is not encrypted at rest: `{key}` is not set (off by default)"))
+                .message(format!(
+                    "{what} is not encrypted at rest: `{key}` is not set (off by default)"
+                ))
                 .help(format!("set `{key} = true` when the resource is created")),
         ),
         Setting::True(_) | Setting::Unknown(_) => {}
@@ -144,12 +146,22 @@ fn instance_devices(cx: &mut Cx, res: &Block) {
     }
     for root in roots {
         if !inherits(root, &["kms_key_id"]) {
-            require(cx, root, "encrypted", &format!("the root volume of `{address}`"));
+            require(
+                cx,
+                root,
+                "encrypted",
+                &format!("the root volume of `{address}`"),
+            );
         }
     }
     for device in res.blocks_named("ebs_block_device") {
         if !inherits(device, COPY_OF_VOLUME) {
-            require(cx, device, "encrypted", &format!("an EBS volume of `{address}`"));
+            require(
+                cx,
+                device,
+                "encrypted",
+                &format!("an EBS volume of `{address}`"),
+            );
         }
     }
 }
@@ -162,10 +174,10 @@ impl Rule for UnencryptedStorage {
         for res in tf.resources() {
             let address = format!("`{}`", res.address());
             match res.resource_type().unwrap_or("") {
-                "aws_db_instance" | "aws_docdb_cluster" | "aws_neptune_cluster" => {
-                    if !inherits(res, COPY_OF_DB) {
-                        require(cx, res, "storage_encrypted", &address);
-                    }
+                "aws_db_instance" | "aws_docdb_cluster" | "aws_neptune_cluster"
+                    if !inherits(res, COPY_OF_DB) =>
+                {
+                    require(cx, res, "storage_encrypted", &address);
                 }
                 "aws_rds_cluster" => {
                     let mode = res.attr("engine_mode").map(|a| a.value.as_str());
@@ -178,10 +190,8 @@ impl Rule for UnencryptedStorage {
                         require(cx, res, "storage_encrypted", &address);
                     }
                 }
-                "aws_ebs_volume" if !ebs_by_default => {
-                    if !inherits(res, COPY_OF_VOLUME) {
-                        require(cx, res, "encrypted", &address);
-                    }
+                "aws_ebs_volume" if !ebs_by_default && !inherits(res, COPY_OF_VOLUME) => {
+                    require(cx, res, "encrypted", &address);
                 }
                 "aws_instance" | "aws_spot_instance_request" | "aws_launch_configuration"
                     if !ebs_by_default =>
@@ -192,7 +202,12 @@ impl Rule for UnencryptedStorage {
                     for mapping in res.blocks_named("block_device_mappings") {
                         for ebs in mapping.blocks_named("ebs") {
                             if !inherits(ebs, COPY_OF_VOLUME) {
-                                require(cx, ebs, "encrypted", &format!("an EBS volume of {address}"));
+                                require(
+                                    cx,
+                                    ebs,
+                                    "encrypted",
+                                    &format!("an EBS volume of {address}"),
+                                );
                             }
                         }
                     }
@@ -206,14 +221,14 @@ impl Rule for UnencryptedStorage {
                     };
                     let key = "at_rest_encryption_enabled";
                     let explicit_off = matches!(Setting::of(res, key), Setting::False(_));
-                    if (explicit_off || !default_on) && !inherits(res, &["global_replication_group_id"]) {
+                    if (explicit_off || !default_on)
+                        && !inherits(res, &["global_replication_group_id"])
+                    {
                         require(cx, res, key, &address);
                     }
                 }
-                "aws_efs_file_system" => {
-                    if !inherits(res, &["kms_key_id"]) {
-                        require(cx, res, "encrypted", &address);
-                    }
+                "aws_efs_file_system" if !inherits(res, &["kms_key_id"]) => {
+                    require(cx, res, "encrypted", &address);
                 }
                 _ => {}
             }

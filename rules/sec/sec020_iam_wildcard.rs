@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::iam::{self, Effect};
-use crate::model::terraform::TerraformFile;
+use crate::model::terraform::{Block, TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
 
@@ -12,7 +12,10 @@ declare_rule! {
     /// argument (`aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`,
     /// `aws_iam_group_policy`, inline policies, bucket policies, module inputs, locals),
     /// and the `statement` blocks of `data "aws_iam_policy_document"` (whose `effect`
-    /// defaults to `Allow`). The finding points at the `Action`.
+    /// defaults to `Allow`). The finding points at the `Action`. Two equivalents count
+    /// too: the AWS managed `arn:aws:iam::aws:policy/AdministratorAccess` policy named
+    /// anywhere (attachments, `managed_policy_arns`, module inputs), and an Azure
+    /// `azurerm_role_definition` whose `permissions` allow `actions = ["*"]`.
     ///
     /// Parts set from variables or locals cannot be known and never fire; a service
     /// wildcard such as `s3:*` is not this rule's business, nor is `NotAction`.
@@ -67,13 +70,74 @@ declare_rule! {
     }
 }
 
+/// `arn:aws:iam::aws:policy/AdministratorAccess` in any partition.
+fn is_admin_policy_arn(text: &str) -> bool {
+    text.strip_prefix("arn:aws")
+        .and_then(|rest| rest.split_once(":iam::aws:policy/"))
+        .is_some_and(|(partition, name)| {
+            partition
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+                && name == "AdministratorAccess"
+        })
+}
+
+fn admin_policy_arns(values: &[(&Value, crate::source::Span)], cx: &mut Cx) {
+    for (value, span) in values {
+        value.walk(*span, &mut |_, v, span| {
+            if v.as_str().is_some_and(is_admin_policy_arn) {
+                cx.report(
+                    cx.finding(span)
+                        .message("grants the AWS managed AdministratorAccess policy: every action on every resource")
+                        .help("attach a policy that lists the actions needed, scoped to specific ARNs"),
+                );
+            }
+        });
+    }
+}
+
+fn azure_role(role: &Block, cx: &mut Cx) {
+    for permissions in role.blocks_named("permissions") {
+        let Some(actions) = permissions.attr("actions") else {
+            continue;
+        };
+        for item in actions.value.as_list().unwrap_or_default() {
+            if item.value.as_str() == Some("*") {
+                cx.report(
+                    cx.finding(item.span)
+                        .message(format!(
+                            "role definition `{}` allows every action (`*`): an Owner-like custom role",
+                            role.name().unwrap_or("?")
+                        ))
+                        .help("list the actions the role needs, or use a narrower built-in role"),
+                );
+            }
+        }
+    }
+}
+
 impl Rule for IamWildcard {
     fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
+        let mut values: Vec<(&Value, crate::source::Span)> = tf
+            .attributes
+            .iter()
+            .map(|a| (&a.value, a.value_span))
+            .collect();
+        let mut stack: Vec<&Block> = tf.blocks.iter().collect();
+        while let Some(block) = stack.pop() {
+            values.extend(block.attributes.iter().map(|a| (&a.value, a.value_span)));
+            stack.extend(block.blocks.iter());
+        }
+        admin_policy_arns(&values, cx);
+        for role in tf.resources_of_type("azurerm_role_definition") {
+            azure_role(role, cx);
+        }
         for statement in iam::statements(tf) {
             if statement.effect != Effect::Allow {
                 continue;
             }
-            let (Some(actions), Some(resources)) = (&statement.actions, &statement.resources) else {
+            let (Some(actions), Some(resources)) = (&statement.actions, &statement.resources)
+            else {
                 continue;
             };
             let (Some(action), Some(resource)) = (actions.find("*"), resources.find("*")) else {

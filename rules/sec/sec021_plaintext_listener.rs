@@ -148,10 +148,17 @@ fn classic_elb(elb: &Block, cx: &mut Cx) {
         let Some(attr) = listener.attr("lb_protocol") else {
             continue;
         };
-        if attr.value.as_str().is_some_and(|p| p.eq_ignore_ascii_case("http")) {
+        if attr
+            .value
+            .as_str()
+            .is_some_and(|p| p.eq_ignore_ascii_case("http"))
+        {
             cx.report(
                 cx.finding(attr.span)
-                    .message(format!("classic load balancer `{}` listens on plain HTTP", elb.address()))
+                    .message(format!(
+                        "classic load balancer `{}` listens on plain HTTP",
+                        elb.address()
+                    ))
                     .help("use an HTTPS listener (classic ELBs cannot redirect; an ALB can)"),
             );
         }

@@ -117,7 +117,9 @@ fn sg_module(module: &Block, cx: &mut Cx) {
                 obj @ Value::Object(_) => {
                     let named = obj.get("rule").and_then(Value::as_str) == Some("ssh-tcp");
                     let ranged = match (port(obj.get("from_port")), port(obj.get("to_port"))) {
-                        (Some(from), Some(to)) => from <= 22.0 && 22.0 <= to && !(from == 0.0 && to >= 65535.0),
+                        (Some(from), Some(to)) => {
+                            from <= 22.0 && 22.0 <= to && !(from == 0.0 && to >= 65535.0)
+                        }
                         _ => false,
                     };
                     if named || ranged {
@@ -131,7 +133,10 @@ fn sg_module(module: &Block, cx: &mut Cx) {
     for span in hits {
         cx.report(
             cx.finding(span)
-                .message(format!("module `{}` allows SSH ingress", module.name().unwrap_or("?")))
+                .message(format!(
+                    "module `{}` allows SSH ingress",
+                    module.name().unwrap_or("?")
+                ))
                 .help(HELP),
         );
     }
@@ -149,7 +154,7 @@ impl Rule for SshExposed {
                 let Ports::Range(from, to) = *ports else {
                     continue;
                 };
-                if !(from <= 22 && 22 <= to) {
+                if !(from <= 22 && 22 <= to) || (from <= 1 && to >= 65535) {
                     continue;
                 }
                 let what = if from == to {

@@ -20,7 +20,8 @@ pub fn root_settings_block<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a 
         return None;
     }
     tf.terraform_blocks().find(|b| {
-        b.attr("required_version").is_some() || b.blocks_named("required_providers").next().is_some()
+        b.attr("required_version").is_some()
+            || b.blocks_named("required_providers").next().is_some()
     })
 }
 
@@ -43,10 +44,16 @@ mod tests {
         let (tf, _) = parse(ROOT, "main.tf");
         assert!(root_settings_block(&tf, "live/prod/main.tf").is_some());
         assert!(root_settings_block(&tf, "modules/vpc/main.tf").is_none());
-        let (module, _) = parse("terraform {\n  required_version = \">= 1.5\"\n}\n", "versions.tf");
+        let (module, _) = parse(
+            "terraform {\n  required_version = \">= 1.5\"\n}\n",
+            "versions.tf",
+        );
         assert!(root_settings_block(&module, "versions.tf").is_none());
         assert!(state_config(&tf).is_none());
         let (with_backend, _) = parse("terraform {\n  backend \"s3\" {}\n}\n", "backend.tf");
-        assert_eq!(state_config(&with_backend).map(|b| b.labels.clone()), Some(vec!["s3".to_string()]));
+        assert_eq!(
+            state_config(&with_backend).map(|b| b.labels.clone()),
+            Some(vec!["s3".to_string()])
+        );
     }
 }

@@ -53,7 +53,8 @@ mod tests {
 
     #[test]
     fn settings() {
-        let text = "resource \"a\" \"b\" {\n  t = true\n  f = \"false\"\n  u = var.x\n  n = null\n}\n";
+        let text =
+            "resource \"a\" \"b\" {\n  t = true\n  f = \"false\"\n  u = var.x\n  n = null\n}\n";
         let (tf, _) = parse(text, "main.tf");
         let b = &tf.blocks[0];
         assert!(Setting::of(b, "t").is_true());
