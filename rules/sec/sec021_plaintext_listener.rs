@@ -14,9 +14,12 @@ declare_rule! {
     /// - a classic `aws_elb` `listener` with `lb_protocol = "http"` (classic load
     ///   balancers cannot redirect).
     ///
-    /// A `dynamic "default_action"`, or a protocol or redirect target from variables,
-    /// cannot be known and never fires. Listeners configured through module inputs are
-    /// not checked. TCP listeners of Network Load Balancers are not HTTP and not checked.
+    /// Listeners of a load balancer declared in the same file with `internal = true`
+    /// (and classic ELBs with `internal = true`) serve the private network, not the
+    /// internet, and are not flagged. A `dynamic "default_action"`, or a protocol or
+    /// redirect target from variables, cannot be known and never fires. Listeners
+    /// configured through module inputs are not checked. TCP listeners of Network Load
+    /// Balancers are not HTTP and not checked.
     ///
     /// ## Why it matters
     /// As the product grows ("design for 10x"), sessions, tokens and personal data cross
@@ -110,7 +113,27 @@ fn redirects_to_https(listener: &Block) -> Option<bool> {
     }
 }
 
-fn alb_listener(listener: &Block, cx: &mut Cx) {
+/// Whether the listener's load balancer is declared in this file with `internal = true`.
+fn on_internal_lb(listener: &Block, tf: &TerraformFile) -> bool {
+    let Some(reference) = listener
+        .value("load_balancer_arn")
+        .and_then(Value::as_reference)
+    else {
+        return false;
+    };
+    let mut parts = reference.split('.');
+    let (Some(ty), Some(name)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    tf.resources_of_type(ty)
+        .filter(|lb| lb.name() == Some(name))
+        .any(|lb| lb.value("internal").and_then(Value::as_bool) == Some(true))
+}
+
+fn alb_listener(listener: &Block, tf: &TerraformFile, cx: &mut Cx) {
+    if on_internal_lb(listener, tf) {
+        return;
+    }
     let span: Span = match listener.attr("protocol") {
         Some(attr) => match attr.value.as_str() {
             Some(p) if p.eq_ignore_ascii_case("HTTP") => attr.span,
@@ -144,6 +167,9 @@ fn alb_listener(listener: &Block, cx: &mut Cx) {
 }
 
 fn classic_elb(elb: &Block, cx: &mut Cx) {
+    if elb.value("internal").and_then(Value::as_bool) == Some(true) {
+        return;
+    }
     for listener in elb.blocks_named("listener") {
         let Some(attr) = listener.attr("lb_protocol") else {
             continue;
@@ -169,7 +195,7 @@ impl Rule for PlaintextListener {
     fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
         for res in tf.resources() {
             match res.resource_type().unwrap_or("") {
-                "aws_lb_listener" | "aws_alb_listener" => alb_listener(res, cx),
+                "aws_lb_listener" | "aws_alb_listener" => alb_listener(res, tf, cx),
                 "aws_elb" => classic_elb(res, cx),
                 _ => {}
             }
