@@ -16,5 +16,11 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &sec::sec007_open_admin_port::OpenAdminPort,
         &sec::sec014_container_runs_as_root::ContainerRunsAsRoot,
         &sec::sec018_workflow_injection::WorkflowInjection,
+        &run::run003_logs_not_shipped::LogsNotShipped,
+        &run::run005_log_retention_unset::LogRetentionUnset,
+        &run::run007_single_az::SingleAz,
+        &run::run008_no_health_check::NoHealthCheck,
+        &run::run009_backups_disabled::BackupsDisabled,
+        &dlv::dlv006_no_deployment_safety::NoDeploymentSafety,
     ]
 }
