@@ -143,15 +143,23 @@ fn check_service(service: &Block, cx: &mut Cx) {
             service.address()
         )),
         Some((block, attr)) => {
-            let what =
-                if block.kind == "alarms" || block.labels.first().is_some_and(|l| l == "alarms") {
-                    "alarm rollback"
-                } else {
-                    "deployment circuit breaker"
-                };
-            let at = attr.map_or(block.header_span, |a| a.span);
+            let what = if block.kind == "alarms" {
+                "alarm rollback"
+            } else {
+                "deployment circuit breaker"
+            };
+            let (at, how) = match attr {
+                Some(a) => (
+                    a.span,
+                    format!("`{} = {}`", a.key, cx.file.slice(a.value_span)),
+                ),
+                None => (
+                    block.header_span,
+                    "a missing `enable` or `rollback`".to_string(),
+                ),
+            };
             cx.finding(at).message(format!(
-                "the {what} of `{}` does not both detect and roll back a failed deployment",
+                "{how} turns off the {what} of `{}`: a failed deployment is not rolled back",
                 service.address()
             ))
         }

@@ -7,24 +7,31 @@ use crate::source::FileKind;
 
 declare_rule! {
     /// ## What it checks
-    /// A container that serves traffic with nothing checking that it is healthy:
+    /// A service container that nothing checks for health. A health check can live
+    /// in several places (Dockerfile `HEALTHCHECK`, ECS `healthCheck`, a load
+    /// balancer target group, Kubernetes probes), and most orchestrators ignore the
+    /// Dockerfile's, so each part reports only what one file can prove:
     ///
-    /// - **ECS**: a container definition with `portMappings` but no `healthCheck`,
-    ///   unless an `aws_ecs_service` in the same file runs the task behind a
-    ///   `load_balancer` (ECS then replaces tasks that fail the target group's
-    ///   check). Definitions are read as in RUN003; unknown ones never fire.
-    /// - **Load balancer target groups**: `health_check { enabled = false }`. A
-    ///   target group without a `health_check` block is *not* reported: AWS then
-    ///   checks `/` over HTTP every 30 seconds. Lambda targets are skipped.
-    /// - **Dockerfiles**: the final stage (with the stages it builds on) `EXPOSE`s
-    ///   a port, so it is a service, and has no `HEALTHCHECK`, or ends with
-    ///   `HEALTHCHECK NONE`. Images that expose nothing (CLIs, workers, build
-    ///   images) are not services and say nothing. A `HEALTHCHECK` inherited from
-    ///   a registry base image cannot be seen.
-    ///
-    /// Kubernetes ignores a Dockerfile's `HEALTHCHECK` and uses probes instead: if
-    /// the image only runs on Kubernetes with probes, suppress the Dockerfile
-    /// finding with a reason.
+    /// - **ECS**: an `aws_ecs_service` runs a task definition of the same file
+    ///   without any `load_balancer`, and a container of that task has
+    ///   `portMappings` but no `healthCheck`. Behind a load balancer ECS replaces
+    ///   tasks that fail the target group's check, so those services pass; a task
+    ///   definition whose service lives in another file says nothing (it may be
+    ///   behind one). Definitions are read as in RUN003; unknown ones never fire.
+    /// - **Target groups** (`aws_lb_target_group`, `aws_alb_target_group`):
+    ///   `health_check { enabled = false }`. A target group without a
+    ///   `health_check` block is *not* reported: AWS then checks `/` over HTTP every
+    ///   30 seconds. Lambda targets are skipped.
+    /// - **Dockerfiles**: `HEALTHCHECK NONE` in the final stage (or a stage it builds
+    ///   on) of an image that `EXPOSE`s a port. A Dockerfile without any
+    ///   `HEALTHCHECK` is *not* reported: Kubernetes and ECS ignore it and use their
+    ///   own checks, and base images (the official `postgres`, `redis`, ...)
+    ///   deliberately leave it to whoever runs them. On 37 real service images
+    ///   (docker-library, Prometheus, Loki) that would have been 37 findings and no
+    ///   useful one.
+    /// - **Kubernetes**: a `Deployment`, `StatefulSet`, `DaemonSet` or pod
+    ///   template whose container declares `ports` but has no `readinessProbe`,
+    ///   `livenessProbe` or `startupProbe`.
     ///
     /// ## Why it matters
     /// "Design for 10x" means machines and processes fail all the time and the
@@ -33,14 +40,6 @@ declare_rule! {
     /// broken tasks, and the first alert comes from a customer.
     ///
     /// ## Bad
-    /// ```dockerfile
-    /// FROM node:22-slim
-    /// WORKDIR /app
-    /// COPY . .
-    /// EXPOSE 3000
-    /// CMD ["node", "server.js"]
-    /// ```
-    ///
     /// ```hcl
     /// resource "aws_ecs_task_definition" "api" {
     ///   family = "api"
@@ -50,18 +49,21 @@ declare_rule! {
     ///     portMappings = [{ containerPort = 8080 }]
     ///   }])
     /// }
+    ///
+    /// resource "aws_ecs_service" "api" {
+    ///   name            = "api"
+    ///   task_definition = aws_ecs_task_definition.api.arn
+    ///   desired_count   = 2
+    /// }
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM example/base-api:2.3
+    /// EXPOSE 8080
+    /// HEALTHCHECK NONE
     /// ```
     ///
     /// ## Good
-    /// ```dockerfile
-    /// FROM node:22-slim
-    /// WORKDIR /app
-    /// COPY . .
-    /// EXPOSE 3000
-    /// HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "healthcheck.js"]
-    /// CMD ["node", "server.js"]
-    /// ```
-    ///
     /// ```hcl
     /// resource "aws_ecs_task_definition" "api" {
     ///   family = "api"
@@ -76,13 +78,25 @@ declare_rule! {
     ///     }
     ///   }])
     /// }
+    ///
+    /// resource "aws_ecs_service" "api" {
+    ///   name            = "api"
+    ///   task_definition = aws_ecs_task_definition.api.arn
+    ///   desired_count   = 2
+    /// }
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM example/base-api:2.3
+    /// EXPOSE 8080
+    /// HEALTHCHECK --interval=30s --timeout=3s CMD ["/app/healthcheck"]
     /// ```
     ///
     /// ## How to fix
-    /// Give the service a cheap health endpoint and check it: `HEALTHCHECK` in the
-    /// Dockerfile, `healthCheck` in the ECS container definition (or a load
-    /// balancer target group in front of the service), `readinessProbe` and
-    /// `livenessProbe` in Kubernetes.
+    /// Give the service a cheap health endpoint and check it where the service
+    /// runs: `healthCheck` in the ECS container definition (or a load balancer
+    /// target group in front of the service), `readinessProbe` and `livenessProbe`
+    /// in Kubernetes, `HEALTHCHECK CMD ...` for plain Docker and Compose.
     NoHealthCheck {
         id: "RUN008",
         name: "no-health-check",
@@ -97,8 +111,8 @@ declare_rule! {
 
 impl Rule for NoHealthCheck {
     fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
-        for block in tf.resources_of_type("aws_ecs_task_definition") {
-            ecs_task(tf, block, cx);
+        for (task, service) in tasks_without_load_balancer(tf, cx) {
+            ecs_task(task, service, cx);
         }
         for ty in ["aws_lb_target_group", "aws_alb_target_group"] {
             for block in tf.resources_of_type(ty) {
@@ -112,35 +126,45 @@ impl Rule for NoHealthCheck {
     }
 }
 
-/// Whether an `aws_ecs_service` of this file runs `task` behind a load balancer.
-fn behind_load_balancer(tf: &TerraformFile, task: &Block, cx: &Cx) -> bool {
+/// Whether `service` runs the task definition `task` (`aws_ecs_task_definition.<name>...`).
+fn runs_task(service: &Block, task: &Block, cx: &Cx) -> bool {
     let Some(name) = task.name() else {
         return false;
     };
     let needle = format!("aws_ecs_task_definition.{name}");
-    tf.resources_of_type("aws_ecs_service").any(|service| {
-        let uses_task = service.attr("task_definition").is_some_and(|attr| {
-            let text = cx.file.slice(attr.value_span);
-            text.match_indices(&needle).any(|(at, _)| {
-                matches!(
-                    text.as_bytes().get(at + needle.len()),
-                    Some(b'.' | b'[') | None
-                )
-            })
-        });
-        uses_task && service.blocks_named("load_balancer").next().is_some()
+    service.attr("task_definition").is_some_and(|attr| {
+        let text = cx.file.slice(attr.value_span);
+        text.match_indices(&needle).any(|(at, _)| {
+            matches!(
+                text.as_bytes().get(at + needle.len()),
+                Some(b'.' | b'[') | None
+            )
+        })
     })
 }
 
-fn ecs_task(tf: &TerraformFile, block: &Block, cx: &mut Cx) {
-    let Some(defs) = ecs::container_definitions(block, cx.text()) else {
+/// The task definitions that a service of this file runs without a load balancer, each
+/// with that service.
+fn tasks_without_load_balancer<'t>(tf: &'t TerraformFile, cx: &Cx) -> Vec<(&'t Block, &'t Block)> {
+    let mut out: Vec<(&Block, &Block)> = Vec::new();
+    for service in tf.resources_of_type("aws_ecs_service") {
+        if service.blocks_named("load_balancer").next().is_some() {
+            continue;
+        }
+        for task in tf.resources_of_type("aws_ecs_task_definition") {
+            if runs_task(service, task, cx) && !out.iter().any(|(t, _)| std::ptr::eq(*t, task)) {
+                out.push((task, service));
+            }
+        }
+    }
+    out
+}
+
+fn ecs_task(task: &Block, service: &Block, cx: &mut Cx) {
+    let Some(defs) = ecs::container_definitions(task, cx.text()) else {
         return;
     };
-    let containers = defs.containers();
-    if containers.is_empty() || behind_load_balancer(tf, block, cx) {
-        return;
-    }
-    for container in containers {
+    for container in defs.containers() {
         if container.is_partial() {
             continue;
         }
@@ -155,11 +179,13 @@ fn ecs_task(tf: &TerraformFile, block: &Block, cx: &mut Cx) {
             cx.report(
                 cx.finding(container.anchor())
                     .message(format!(
-                        "{} serves on a port but has no `healthCheck`",
-                        container.describe()
+                        "{} serves on a port but has no `healthCheck`, and `{}` runs it without a load balancer",
+                        container.describe(),
+                        service.address()
                     ))
-                    .label(ports.span, "ports it serves")
-                    .help("add a `healthCheck`, or run the service behind a load balancer target group"),
+                    .label(ports.key_span, "ports it serves")
+                    .label(service.header_span, "the service")
+                    .help("add a `healthCheck` to the container definition"),
             );
         }
     }
@@ -219,36 +245,19 @@ fn last_in_chain<'d>(
 }
 
 fn dockerfile(df: &Dockerfile, cx: &mut Cx) {
-    let Some(stage) = df.final_stage() else {
-        return;
-    };
     let chain = stage_chain(df);
     let Some(expose) = last_in_chain(df, &chain, "EXPOSE") else {
         return;
     };
-    match last_in_chain(df, &chain, "HEALTHCHECK") {
-        Some(check) if check.args.trim().eq_ignore_ascii_case("none") => cx.report(
+    let Some(check) = last_in_chain(df, &chain, "HEALTHCHECK") else {
+        return;
+    };
+    if check.args.trim().eq_ignore_ascii_case("none") {
+        cx.report(
             cx.finding(check.span)
-                .message("`HEALTHCHECK NONE` turns off the health check of a container that serves a port")
+                .message("`HEALTHCHECK NONE` turns off the health check of an image that serves a port")
                 .label(expose.span, "it serves here")
-                .help("use `HEALTHCHECK CMD ...` against a cheap endpoint"),
-        ),
-        Some(_) => {}
-        None => {
-            let from = df
-                .instructions
-                .get(stage.from)
-                .map(|i| i.span)
-                .unwrap_or(stage.image_span);
-            cx.report(
-                cx.finding(from)
-                    .message(format!(
-                        "the image serves `EXPOSE {}` but has no `HEALTHCHECK`",
-                        expose.args.trim()
-                    ))
-                    .label(expose.span, "it serves here")
-                    .help("add `HEALTHCHECK CMD ...` against a cheap endpoint (or use orchestrator probes)"),
-            );
-        }
+                .help("use `HEALTHCHECK CMD ...` against a cheap endpoint, or check health in the orchestrator"),
+        );
     }
 }
