@@ -234,11 +234,7 @@ pub struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(
-        file: &'a SourceFile,
-        rule: &'static RuleMeta,
-        findings: &'a mut Vec<Finding>,
-    ) -> Self {
+    pub fn new(file: &'a SourceFile, rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Self {
         Cx {
             file,
             rule,
@@ -288,8 +284,7 @@ impl<'a> RepoCx<'a> {
 
     /// Report at the repository root (no file shows the gap).
     pub fn report_root(&mut self, message: impl Into<String>) {
-        self.findings
-            .push(Finding::at_root(self.rule, message.into()));
+        self.findings.push(Finding::at_root(self.rule, message.into()));
     }
 }
 
