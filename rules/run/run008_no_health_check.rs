@@ -2,8 +2,9 @@ use crate::declare_rule;
 use crate::model::ecs;
 use crate::model::terraform::{Block, TerraformFile, Value};
 use crate::parse::dockerfile::{Dockerfile, Instruction};
+use crate::parse::yaml::{Node, YamlDocument};
 use crate::rule::{Cx, Rule, Scope};
-use crate::source::FileKind;
+use crate::source::{FileKind, Span};
 
 declare_rule! {
     /// ## What it checks
@@ -29,9 +30,11 @@ declare_rule! {
     ///   deliberately leave it to whoever runs them. On 37 real service images
     ///   (docker-library, Prometheus, Loki) that would have been 37 findings and no
     ///   useful one.
-    /// - **Kubernetes**: a `Deployment`, `StatefulSet`, `DaemonSet` or pod
-    ///   template whose container declares `ports` but has no `readinessProbe`,
-    ///   `livenessProbe` or `startupProbe`.
+    /// - **Kubernetes**: a `Deployment`, `StatefulSet`, `DaemonSet` or Argo
+    ///   `Rollout` whose container (not an init container) declares `ports` but has
+    ///   no `readinessProbe`, `livenessProbe` or `startupProbe`. Kustomize patches
+    ///   (no `spec.selector`, or a container without `image`) list only what they
+    ///   change and are skipped, as are Helm and other templates (`{{ ... }}`).
     ///
     /// ## Why it matters
     /// "Design for 10x" means machines and processes fail all the time and the
@@ -63,6 +66,25 @@ declare_rule! {
     /// HEALTHCHECK NONE
     /// ```
     ///
+    /// ```yaml k8s/api.yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: api
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: api }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: api }
+    ///     spec:
+    ///       containers:
+    ///         - name: api
+    ///           image: example/api:1.4.2
+    ///           ports:
+    ///             - containerPort: 8080
+    /// ```
+    ///
     /// ## Good
     /// ```hcl
     /// resource "aws_ecs_task_definition" "api" {
@@ -92,6 +114,27 @@ declare_rule! {
     /// HEALTHCHECK --interval=30s --timeout=3s CMD ["/app/healthcheck"]
     /// ```
     ///
+    /// ```yaml k8s/api.yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: api
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: api }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: api }
+    ///     spec:
+    ///       containers:
+    ///         - name: api
+    ///           image: example/api:1.4.2
+    ///           ports:
+    ///             - containerPort: 8080
+    ///           readinessProbe:
+    ///             httpGet: { path: /health, port: 8080 }
+    /// ```
+    ///
     /// ## How to fix
     /// Give the service a cheap health endpoint and check it where the service
     /// runs: `healthCheck` in the ECS container definition (or a load balancer
@@ -102,7 +145,7 @@ declare_rule! {
         name: "no-health-check",
         pillar: Run,
         stage: Growth,
-        scope: Scope::File(&[FileKind::Terraform, FileKind::Dockerfile]),
+        scope: Scope::File(&[FileKind::Terraform, FileKind::Dockerfile, FileKind::Kubernetes]),
         severity: Note,
         since: "0.1.0",
         summary: "service container without a health check",
@@ -123,6 +166,17 @@ impl Rule for NoHealthCheck {
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Cx) {
         dockerfile(df, cx);
+    }
+
+    fn check_yaml(&self, docs: &[YamlDocument], cx: &mut Cx) {
+        // NOTE: Helm and other Go templates are not Kubernetes yet: their probes may sit
+        // behind `{{ ... }}`.
+        if cx.text().contains("{{") {
+            return;
+        }
+        for doc in docs {
+            kubernetes(&doc.root, cx);
+        }
     }
 }
 
@@ -259,5 +313,85 @@ fn dockerfile(df: &Dockerfile, cx: &mut Cx) {
                 .label(expose.span, "it serves here")
                 .help("use `HEALTHCHECK CMD ...` against a cheap endpoint, or check health in the orchestrator"),
         );
+    }
+}
+
+/// Workload kinds whose pod template runs long-lived containers.
+const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "Rollout"];
+
+const PROBES: &[&str] = &["readinessProbe", "livenessProbe", "startupProbe"];
+
+fn kubernetes(root: &Node, cx: &mut Cx) {
+    let Some(kind) = root.get("kind").and_then(Node::as_str) else {
+        return;
+    };
+    if !WORKLOADS.contains(&kind) {
+        return;
+    }
+    let Some(spec) = root.get("spec") else {
+        return;
+    };
+    // NOTE: apps/v1 requires a selector; a manifest without one is a Kustomize patch, which
+    // lists only what it changes.
+    if spec.get("selector").is_none() {
+        return;
+    }
+    let Some(containers) = spec
+        .get("template")
+        .and_then(|t| t.get("spec"))
+        .and_then(|s| s.get("containers"))
+        .map(Node::resolve)
+        .and_then(Node::as_seq)
+    else {
+        return;
+    };
+    let workload = root
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Node::as_str)
+        .unwrap_or("?");
+    for container in containers.iter().map(Node::resolve) {
+        if container.get("image").is_none() {
+            continue;
+        }
+        let Some(ports) = container.get("ports") else {
+            continue;
+        };
+        if !ports.as_seq().is_some_and(|p| !p.is_empty()) {
+            continue;
+        }
+        if PROBES.iter().any(|p| container.get(p).is_some()) {
+            continue;
+        }
+        let name_entry = container.as_map().and_then(|entries| {
+            entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some("name"))
+                .map(|(k, v)| k.span.cover(v.span))
+        });
+        let at = name_entry.unwrap_or(Span::new(
+            container.span.start as usize,
+            container.span.start as usize + 1,
+        ));
+        let what = match container.get("name").and_then(Node::as_str) {
+            Some(name) => format!("container `{name}`"),
+            None => "a container".to_string(),
+        };
+        let ports_key = container.as_map().and_then(|entries| {
+            entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some("ports"))
+                .map(|(k, _)| k.span)
+        });
+        let mut finding = cx
+            .finding(at)
+            .message(format!(
+                "{what} of {kind} `{workload}` serves a port but has no readiness or liveness probe"
+            ))
+            .help("add a `readinessProbe` (and a `livenessProbe`) against a cheap endpoint");
+        if let Some(ports_key) = ports_key {
+            finding = finding.label(ports_key, "ports it serves");
+        }
+        cx.report(finding);
     }
 }
