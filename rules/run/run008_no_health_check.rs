@@ -357,7 +357,7 @@ fn kubernetes(root: &Node, cx: &mut Cx) {
         let Some(ports) = container.get("ports") else {
             continue;
         };
-        if !ports.as_seq().is_some_and(|p| !p.is_empty()) {
+        if ports.as_seq().is_none_or(|p| p.is_empty()) {
             continue;
         }
         if PROBES.iter().any(|p| container.get(p).is_some()) {
