@@ -32,7 +32,8 @@ declare_rule! {
     ///   useful one.
     /// - **Kubernetes**: a `Deployment`, `StatefulSet`, `DaemonSet` or Argo
     ///   `Rollout` whose container (not an init container) declares `ports` but has
-    ///   no `readinessProbe`, `livenessProbe` or `startupProbe`. Kustomize patches
+    ///   no `readinessProbe`, `livenessProbe` or `startupProbe`; ports named for
+    ///   metrics (`metrics`, `http-metrics`) alone do not make a service. Kustomize patches
     ///   (no `spec.selector`, or a container without `image`) list only what they
     ///   change and are skipped, as are Helm and other templates (`{{ ... }}`).
     ///
@@ -316,6 +317,14 @@ fn dockerfile(df: &Dockerfile, cx: &mut Cx) {
     }
 }
 
+/// A port named for metrics scraping (`metrics`, `http-metrics`): a controller that exposes
+/// only metrics serves no traffic.
+fn is_metrics_port(port: &Node) -> bool {
+    port.get("name")
+        .and_then(Node::as_str)
+        .is_some_and(|name| name.to_ascii_lowercase().contains("metric"))
+}
+
 /// Workload kinds whose pod template runs long-lived containers.
 const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "Rollout"];
 
@@ -357,7 +366,10 @@ fn kubernetes(root: &Node, cx: &mut Cx) {
         let Some(ports) = container.get("ports") else {
             continue;
         };
-        if ports.as_seq().is_none_or(|p| p.is_empty()) {
+        let Some(ports) = ports.as_seq().filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        if ports.iter().all(is_metrics_port) {
             continue;
         }
         if PROBES.iter().any(|p| container.get(p).is_some()) {
