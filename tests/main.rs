@@ -3,6 +3,7 @@
 
 mod common;
 
+mod baseline;
 mod catalogue;
 mod cli;
 mod rule_fixtures;
