@@ -6,5 +6,6 @@ mod common;
 mod baseline;
 mod catalogue;
 mod cli;
+mod precommit;
 mod rule_fixtures;
 mod sarif;
