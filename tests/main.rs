@@ -5,6 +5,7 @@ mod common;
 
 mod baseline;
 mod catalogue;
+mod ci_examples;
 mod cli;
 mod precommit;
 mod rule_fixtures;
