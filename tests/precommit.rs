@@ -160,3 +160,31 @@ fn the_real_pre_commit_blocks_a_commit_with_a_finding() {
     let o = sb.git(&project, &["commit", "-m", "image"]);
     assert!(o.status.success(), "unstaged files are not checked:\n{}", text(&o));
 }
+
+/// What the hook relies on, without pre-commit: only the named files are read
+/// (a broken, a huge and a secret-holding file beside them stay unread), and
+/// repo rules do not run.
+#[test]
+fn file_list_mode_reads_only_the_named_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("infra")).expect("mkdir");
+    std::fs::write(root.join("infra/main.tf"), OPEN_SSH).expect("write");
+    std::fs::write(root.join("Dockerfile"), "FROM node:22-slim\nUSER node\n").expect("write");
+    std::fs::write(root.join("infra/broken.tf"), "resource \"x\" {\n  a = \n").expect("write");
+    std::fs::write(root.join("big.txt"), "x".repeat(3 * 1024 * 1024)).expect("write");
+    std::fs::write(root.join("blob.bin"), b"\x00\x01binary").expect("write");
+    let o = crate::cli::bin()
+        .args(["infra/main.tf", "Dockerfile", "--format", "json", "--stage", "scale"])
+        .current_dir(root)
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["summary"]["files_scanned"], 2, "{}", json["summary"]);
+    assert_eq!(json["errors"], serde_json::json!([]), "the broken file beside them is not read");
+    assert_eq!(json["summary"]["skipped_files"], serde_json::json!([]), "nor the big or binary ones");
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(findings.iter().all(|f| f["path"] == "infra/main.tf"), "{findings:?}");
+    assert!(findings.iter().any(|f| f["rule_id"] == "SEC007"));
+    assert_eq!(o.status.code(), Some(1));
+}

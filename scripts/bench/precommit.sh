@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Startup cost of the pre-commit hook: wall time of devops-lint in file-list
+# mode on 5 staged-like files (the example repo's Terraform, Dockerfile,
+# workflow, Python and package.json), as pre-commit calls it.
+#
+# usage: scripts/bench/precommit.sh [BINARY] [CONFIG]
+#   BINARY  default target/release/devops-lint (build it with cargo build --release)
+#   CONFIG  a devops-lint.toml to compare against the run without one
+#           (e.g. one with [plugins.*] tables)
+# Uses hyperfine when installed (apt-get install hyperfine), else a timed loop.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bin=$(realpath "${1:-target/release/devops-lint}")
+config=${2:+$(realpath "$2")}
+repo=fixtures/repos/example-startup
+files="infra/main.tf Dockerfile .github/workflows/triage.yml app/settings.py package.json"
+cd "$repo"
+
+# shellcheck disable=SC2086
+cmds=("$bin --no-color $files")
+if [ -n "$config" ]; then
+  cmds+=("$bin --no-color --config $config $files")
+fi
+
+if command -v hyperfine >/dev/null; then
+  hyperfine --shell=none --ignore-failure --warmup 5 --runs 100 "${cmds[@]}"
+else
+  for cmd in "${cmds[@]}"; do
+    runs=100
+    start=$(date +%s%N)
+    for _ in $(seq "$runs"); do $cmd >/dev/null || true; done
+    end=$(date +%s%N)
+    echo "$cmd: $(( (end - start) / runs / 1000 )) µs per run (mean of $runs)"
+  done
+fi
