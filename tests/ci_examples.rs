@@ -36,10 +36,21 @@ fn the_ci_examples_pass_devops_lint() {
         .output()
         .expect("run devops-lint");
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(json["findings"], serde_json::json!([]), "the examples have findings");
-    assert_eq!(json["errors"], serde_json::json!([]), "the examples do not parse");
+    assert_eq!(
+        json["findings"],
+        serde_json::json!([]),
+        "the examples have findings"
+    );
+    assert_eq!(
+        json["errors"],
+        serde_json::json!([]),
+        "the examples do not parse"
+    );
     let kinds = &json["summary"]["files_by_kind"];
-    assert_eq!(kinds["github-workflow"], 1, "checked as a workflow: {kinds}");
+    assert_eq!(
+        kinds["github-workflow"], 1,
+        "checked as a workflow: {kinds}"
+    );
     assert_eq!(kinds["gitlab-ci"], 1, "checked as GitLab CI: {kinds}");
     assert_eq!(o.status.code(), Some(0));
 
@@ -50,7 +61,12 @@ fn the_ci_examples_pass_devops_lint() {
         .current_dir(common::repo_root())
         .output()
         .expect("run devops-lint");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 /// `devops-lint …` invocations in a CI file: the words after the program name,
@@ -58,7 +74,10 @@ fn the_ci_examples_pass_devops_lint() {
 fn invocations(text: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let line = line.trim_start().trim_start_matches("- ").trim_start_matches("run: ");
+        let line = line
+            .trim_start()
+            .trim_start_matches("- ")
+            .trim_start_matches("run: ");
         let line = line.split('#').next().unwrap_or("");
         let mut words = line.split_whitespace().peekable();
         while let Some(word) = words.next() {
@@ -91,13 +110,19 @@ fn the_commands_in_the_ci_examples_are_valid() {
             // TODO(lead): drop this once `--format markdown` (repo-rules branch) is merged.
             if let Some(i) = args.iter().position(|a| a == "--format") {
                 if !formats.contains(&args[i + 1]) {
-                    eprintln!("not checked yet ({name}): --format {} is not built here", args[i + 1]);
+                    eprintln!(
+                        "not checked yet ({name}): --format {} is not built here",
+                        args[i + 1]
+                    );
                     continue;
                 }
             }
             let argv = std::iter::once("devops-lint".to_string()).chain(args.iter().cloned());
             if let Err(e) = Cli::try_parse_from(argv) {
-                panic!("{name}: `devops-lint {}` is not a valid command:\n{e}", args.join(" "));
+                panic!(
+                    "{name}: `devops-lint {}` is not a valid command:\n{e}",
+                    args.join(" ")
+                );
             }
             checked += 1;
         }

@@ -39,9 +39,9 @@ impl Sandbox {
             .parent()
             .expect("binary directory")
             .to_path_buf();
-        let path = std::env::join_paths(
-            std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-        )
+        let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )))
         .expect("PATH");
         let mut cmd = Command::new(program);
         cmd.current_dir(cwd)
@@ -65,7 +65,12 @@ impl Sandbox {
     fn git(&self, cwd: &Path, args: &[&str]) -> Output {
         let o = self
             .cmd(Path::new("git"), cwd)
-            .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .output()
             .expect("run git");
@@ -80,7 +85,11 @@ impl Sandbox {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 const OPEN_SSH: &str = r#"resource "aws_security_group" "bastion" {
@@ -111,8 +120,11 @@ fn the_real_pre_commit_blocks_a_commit_with_a_finding() {
     let hooks = sb.root.join("hooks");
     std::fs::create_dir_all(&hooks).expect("mkdir");
     sb.git_ok(&hooks, &["init", "-q"]);
-    std::fs::copy(common::repo_root().join(".pre-commit-hooks.yaml"), hooks.join(".pre-commit-hooks.yaml"))
-        .expect("copy the hooks manifest");
+    std::fs::copy(
+        common::repo_root().join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .expect("copy the hooks manifest");
     sb.git_ok(&hooks, &["add", "."]);
     sb.git_ok(&hooks, &["commit", "-q", "-m", "hooks"]);
     let rev = sb.git_ok(&hooks, &["rev-parse", "HEAD"]);
@@ -129,7 +141,11 @@ fn the_real_pre_commit_blocks_a_commit_with_a_finding() {
         ),
     )
     .expect("write config");
-    let o = sb.cmd(&pre_commit, &project).arg("install").output().expect("pre-commit install");
+    let o = sb
+        .cmd(&pre_commit, &project)
+        .arg("install")
+        .output()
+        .expect("pre-commit install");
     assert!(o.status.success(), "pre-commit install: {}", text(&o));
 
     // A staged file with an error-level finding: the commit fails, the diagnostic is shown.
@@ -139,26 +155,48 @@ fn the_real_pre_commit_blocks_a_commit_with_a_finding() {
     let o = sb.git(&project, &["commit", "-m", "open ssh"]);
     let out = text(&o);
     assert!(!o.status.success(), "the commit must fail:\n{out}");
-    assert!(out.contains("devops-lint (installed)") && out.contains("Failed"), "{out}");
-    assert!(out.contains("SEC007") && out.contains("open-admin-port"), "{out}");
+    assert!(
+        out.contains("devops-lint (installed)") && out.contains("Failed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SEC007") && out.contains("open-admin-port"),
+        "{out}"
+    );
     assert!(out.contains("infra/main.tf"), "{out}");
     assert!(out.contains("0.0.0.0/0"), "the snippet is shown:\n{out}");
-    assert!(!sb.git(&project, &["rev-parse", "-q", "--verify", "HEAD"]).status.success(), "nothing committed");
+    assert!(
+        !sb.git(&project, &["rev-parse", "-q", "--verify", "HEAD"])
+            .status
+            .success(),
+        "nothing committed"
+    );
 
     // Fixed: the commit goes through.
-    std::fs::write(project.join("infra/main.tf"), OPEN_SSH.replace("0.0.0.0/0", "10.0.0.0/8")).expect("write");
+    std::fs::write(
+        project.join("infra/main.tf"),
+        OPEN_SSH.replace("0.0.0.0/0", "10.0.0.0/8"),
+    )
+    .expect("write");
     sb.git_ok(&project, &["add", "."]);
     let o = sb.git(&project, &["commit", "-m", "bastion from the VPN only"]);
     let out = text(&o);
     assert!(o.status.success(), "the clean commit must pass:\n{out}");
-    assert!(out.contains("devops-lint (installed)") && out.contains("Passed"), "{out}");
+    assert!(
+        out.contains("devops-lint (installed)") && out.contains("Passed"),
+        "{out}"
+    );
 
     // Only staged files are checked: an unstaged bad file beside a staged clean one passes.
     std::fs::write(project.join("infra/other.tf"), OPEN_SSH).expect("write");
     std::fs::write(project.join("Dockerfile"), "FROM node:22-slim\nUSER node\n").expect("write");
     sb.git_ok(&project, &["add", "Dockerfile"]);
     let o = sb.git(&project, &["commit", "-m", "image"]);
-    assert!(o.status.success(), "unstaged files are not checked:\n{}", text(&o));
+    assert!(
+        o.status.success(),
+        "unstaged files are not checked:\n{}",
+        text(&o)
+    );
 }
 
 /// What the hook relies on, without pre-commit: only the named files are read
@@ -175,16 +213,34 @@ fn file_list_mode_reads_only_the_named_files() {
     std::fs::write(root.join("big.txt"), "x".repeat(3 * 1024 * 1024)).expect("write");
     std::fs::write(root.join("blob.bin"), b"\x00\x01binary").expect("write");
     let o = crate::cli::bin()
-        .args(["infra/main.tf", "Dockerfile", "--format", "json", "--stage", "scale"])
+        .args([
+            "infra/main.tf",
+            "Dockerfile",
+            "--format",
+            "json",
+            "--stage",
+            "scale",
+        ])
         .current_dir(root)
         .output()
         .expect("run");
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(json["summary"]["files_scanned"], 2, "{}", json["summary"]);
-    assert_eq!(json["errors"], serde_json::json!([]), "the broken file beside them is not read");
-    assert_eq!(json["summary"]["skipped_files"], serde_json::json!([]), "nor the big or binary ones");
+    assert_eq!(
+        json["errors"],
+        serde_json::json!([]),
+        "the broken file beside them is not read"
+    );
+    assert_eq!(
+        json["summary"]["skipped_files"],
+        serde_json::json!([]),
+        "nor the big or binary ones"
+    );
     let findings = json["findings"].as_array().expect("findings");
-    assert!(findings.iter().all(|f| f["path"] == "infra/main.tf"), "{findings:?}");
+    assert!(
+        findings.iter().all(|f| f["path"] == "infra/main.tf"),
+        "{findings:?}"
+    );
     assert!(findings.iter().any(|f| f["rule_id"] == "SEC007"));
     assert_eq!(o.status.code(), Some(1));
 }

@@ -23,11 +23,18 @@ fn sarif_structure_for_code_scanning() {
     let run = &sarif["runs"][0];
     assert_eq!(run["automationDetails"]["id"], "devops-lint/");
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    let sec007 = rules.iter().find(|r| r["id"] == "SEC007").expect("SEC007 in the rule table");
+    let sec007 = rules
+        .iter()
+        .find(|r| r["id"] == "SEC007")
+        .expect("SEC007 in the rule table");
     assert_eq!(sec007["name"], "open-admin-port");
-    assert!(sec007["help"]["markdown"].as_str().is_some_and(|m| m.contains("## How to fix")));
+    assert!(sec007["help"]["markdown"]
+        .as_str()
+        .is_some_and(|m| m.contains("## How to fix")));
     assert_eq!(sec007["properties"]["security-severity"], "8.0");
-    assert!(sec007["helpUri"].as_str().is_some_and(|u| u.ends_with("docs/rules/SEC007.md")));
+    assert!(sec007["helpUri"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("docs/rules/SEC007.md")));
     let results = run["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for r in results {
@@ -41,7 +48,10 @@ fn sarif_structure_for_code_scanning() {
     }
     let text = serde_json::to_string(&sarif).expect("json");
     let root = example_repo().canonicalize().expect("canon");
-    assert!(!text.contains(&root.display().to_string()), "no absolute paths");
+    assert!(
+        !text.contains(&root.display().to_string()),
+        "no absolute paths"
+    );
 }
 
 fn multitool() -> Option<PathBuf> {
@@ -73,7 +83,14 @@ fn sarif_with_srcroot_and_baseline_passes_the_multitool() {
         .expect("run");
     assert_eq!(o.status.code(), Some(0));
     let o = bin()
-        .args([".", "--format", "sarif", "--sarif-category", "devops-lint", "--baseline"])
+        .args([
+            ".",
+            "--format",
+            "sarif",
+            "--sarif-category",
+            "devops-lint",
+            "--baseline",
+        ])
         .arg(&baseline)
         .args(["--sarif-srcroot", "/home/runner/work/app/app"])
         .current_dir(dir.path())
@@ -81,18 +98,26 @@ fn sarif_with_srcroot_and_baseline_passes_the_multitool() {
         .expect("run");
     let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
     let run = &sarif["runs"][0];
-    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///home/runner/work/app/app/");
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        "file:///home/runner/work/app/app/"
+    );
     let suppressed: Vec<&serde_json::Value> = run["results"]
         .as_array()
         .expect("results")
         .iter()
         .filter(|r| r["suppressions"].is_array())
         .collect();
-    assert!(!suppressed.is_empty(), "baseline findings are kept as suppressed results");
+    assert!(
+        !suppressed.is_empty(),
+        "baseline findings are kept as suppressed results"
+    );
     for r in &suppressed {
         assert_eq!(r["ruleId"], "SEC007");
         assert_eq!(r["suppressions"][0]["kind"], "external");
-        assert!(r["suppressions"][0]["justification"].as_str().is_some_and(|j| j.contains("baseline")));
+        assert!(r["suppressions"][0]["justification"]
+            .as_str()
+            .is_some_and(|j| j.contains("baseline")));
     }
     validate_with_multitool(&sarif);
 }
@@ -101,21 +126,38 @@ fn sarif_with_srcroot_and_baseline_passes_the_multitool() {
 fn srcroot_only_when_asked_and_only_absolute() {
     let sarif = sarif_of_example();
     let srcroot = &sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"];
-    assert!(srcroot["uri"].is_null(), "no absolute path by default: {srcroot}");
+    assert!(
+        srcroot["uri"].is_null(),
+        "no absolute path by default: {srcroot}"
+    );
     assert!(srcroot["description"]["text"].is_string());
     let with = |value: &str| {
         bin()
-            .args([".", "--format", "sarif", "--fail-on", "never", "--sarif-srcroot", value])
+            .args([
+                ".",
+                "--format",
+                "sarif",
+                "--fail-on",
+                "never",
+                "--sarif-srcroot",
+                value,
+            ])
             .current_dir(example_repo())
             .output()
             .expect("run")
     };
     let o = with("file:///src/my%20repo");
     let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///src/my%20repo/");
+    assert_eq!(
+        sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        "file:///src/my%20repo/"
+    );
     let o = with("/src/my repo/");
     let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///src/my%20repo/");
+    assert_eq!(
+        sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        "file:///src/my%20repo/"
+    );
     for bad in ["src/relative", "file:///x?y=1"] {
         let o = with(bad);
         assert_eq!(o.status.code(), Some(2), "{bad} is refused");
@@ -127,13 +169,22 @@ fn srcroot_only_when_asked_and_only_absolute() {
 #[test]
 fn sarif_results_are_stable_when_code_moves() {
     let fingerprints = |root: &Path| -> Vec<String> {
-        let o = bin().args([".", "--format", "sarif"]).current_dir(root).output().expect("run");
+        let o = bin()
+            .args([".", "--format", "sarif"])
+            .current_dir(root)
+            .output()
+            .expect("run");
         let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
         let mut out: Vec<String> = sarif["runs"][0]["results"]
             .as_array()
             .expect("results")
             .iter()
-            .map(|r| format!("{} {}", r["ruleId"], r["partialFingerprints"]["devopsLint/v1"]))
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["ruleId"], r["partialFingerprints"]["devopsLint/v1"]
+                )
+            })
             .collect();
         out.sort();
         out
@@ -193,5 +244,9 @@ fn validate_with_multitool(sarif: &serde_json::Value) {
         .filter(|r| r["level"] == "error")
         .map(|r| format!("{}: {}", r["ruleId"], r["message"]["text"]))
         .collect();
-    assert!(problems.is_empty(), "SARIF validation errors:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "SARIF validation errors:\n{}",
+        problems.join("\n")
+    );
 }
