@@ -8,6 +8,13 @@
 #   CONFIG  a devops-lint.toml to compare against the run without one
 #           (e.g. one with [plugins.*] tables)
 # Uses hyperfine when installed (apt-get install hyperfine), else a timed loop.
+#
+# Measured 2026-11-26, release build, 2 cores shared with other builds (load ~13),
+# hyperfine 300 runs: min 3.0 ms, mean 14 ms +- 10 ms wall, 4.5 ms CPU
+# (user+sys) per run on the 5 files; `-j 1` the same; a config with a
+# [plugins.*] table the same (measured before the plugin host was merged: the
+# table was only parsed). pre-commit's own overhead around the hook was ~1 s
+# (`pre-commit run --files` with the same 5 files).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
