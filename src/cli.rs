@@ -155,7 +155,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Record today's findings in FILE (a baseline) and exit 0 without a report.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
     /// Show the time taken in the human summary.
     #[arg(long)]
@@ -336,6 +336,10 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         }
     };
 
+    if args.write_baseline.is_some() && file_list {
+        eprintln!("error: --write-baseline needs a directory scan: a baseline covers the whole repo");
+        return Ok(EXIT_USAGE);
+    }
     let mut result = engine::scan(&opts, &config, &selection);
 
     if let Some(path) = &args.write_baseline {
