@@ -337,7 +337,9 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
     };
 
     if args.write_baseline.is_some() && file_list {
-        eprintln!("error: --write-baseline needs a directory scan: a baseline covers the whole repo");
+        eprintln!(
+            "error: --write-baseline needs a directory scan: a baseline covers the whole repo"
+        );
         return Ok(EXIT_USAGE);
     }
     let mut result = engine::scan(&opts, &config, &selection);

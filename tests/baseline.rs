@@ -245,11 +245,25 @@ fn a_missing_or_broken_baseline_is_a_usage_error() {
     .expect("write");
     let o = run(&["."], dir.path());
     assert_eq!(o.status.code(), Some(2));
-    let o = run(&["infra/main.tf", "--write-baseline", "part.json"], dir.path());
-    assert_eq!(o.status.code(), Some(2), "no partial baseline from a file list");
+    let o = run(
+        &["infra/main.tf", "--write-baseline", "part.json"],
+        dir.path(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "no partial baseline from a file list"
+    );
     assert!(!dir.path().join("part.json").exists());
-    let o = run(&[".", "--write-baseline", "b.json", "--baseline", "a.json"], dir.path());
-    assert_eq!(o.status.code(), Some(2), "write or read a baseline, not both");
+    let o = run(
+        &[".", "--write-baseline", "b.json", "--baseline", "a.json"],
+        dir.path(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "write or read a baseline, not both"
+    );
     std::fs::write(dir.path().join("bad.json"), "{\"version\": 1}").expect("write");
     let o = run(&[".", "--baseline", "bad.json"], dir.path());
     assert_eq!(o.status.code(), Some(2));
