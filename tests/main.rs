@@ -3,7 +3,10 @@
 
 mod common;
 
+mod baseline;
 mod catalogue;
+mod ci_examples;
 mod cli;
+mod precommit;
 mod rule_fixtures;
 mod sarif;
