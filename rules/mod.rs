@@ -15,6 +15,11 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &sec::sec001_hardcoded_secret::HardcodedSecret,
         &sec::sec007_open_admin_port::OpenAdminPort,
         &sec::sec014_container_runs_as_root::ContainerRunsAsRoot,
+        &sec::sec015_remote_script_pipe::RemoteScriptPipe,
+        &sec::sec016_unpinned_action::UnpinnedAction,
+        &sec::sec017_workflow_permissions::WorkflowPermissions,
         &sec::sec018_workflow_injection::WorkflowInjection,
+        &sec::sec019_pull_request_target_checkout::PullRequestTargetCheckout,
+        &dlv::dlv005_no_dockerignore::NoDockerignore,
     ]
 }

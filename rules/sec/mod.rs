@@ -2,4 +2,8 @@
 pub mod sec001_hardcoded_secret;
 pub mod sec007_open_admin_port;
 pub mod sec014_container_runs_as_root;
+pub mod sec015_remote_script_pipe;
+pub mod sec016_unpinned_action;
+pub mod sec017_workflow_permissions;
 pub mod sec018_workflow_injection;
+pub mod sec019_pull_request_target_checkout;
