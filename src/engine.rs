@@ -339,7 +339,9 @@ fn check_file(
                     .filter(|(rule, _)| applies_to(rule.meta(), kind))
                     .copied()
                     .collect();
-                run_rules(&file, &rules, opts, &mut result, |rule, cx| rule.check_path(cx));
+                run_rules(&file, &rules, opts, &mut result, |rule, cx| {
+                    rule.check_path(cx)
+                });
                 if !result.findings.is_empty() || !result.diagnostics.is_empty() {
                     result.source = Some(Arc::new(file));
                 }

@@ -158,7 +158,11 @@ fn tokenize(s: &str, fold_newlines: bool) -> Vec<Token> {
                     while i < b.len() {
                         let end = s[i..].find('\n').map_or(b.len(), |p| i + p);
                         let line = &s[i..end];
-                        let line = if strip { line.trim_start_matches('\t') } else { line };
+                        let line = if strip {
+                            line.trim_start_matches('\t')
+                        } else {
+                            line
+                        };
                         i = (end + 1).min(b.len());
                         if line.trim_end_matches('\r') == delim {
                             break;
@@ -185,7 +189,11 @@ fn tokenize(s: &str, fold_newlines: bool) -> Vec<Token> {
                 i += len;
             }
             b';' | b'&' | b'(' | b')' => {
-                let len = if next == Some(c) && c != b'(' && c != b')' { 2 } else { 1 };
+                let len = if next == Some(c) && c != b'(' && c != b')' {
+                    2
+                } else {
+                    1
+                };
                 out.push(op(TokKind::Sep, i, i + len));
                 i += len;
             }
@@ -398,9 +406,9 @@ fn program(cmd: &Command) -> Option<usize> {
     let mut i = 0;
     while i < words.len() {
         let w = words[i].text.as_str();
-        let is_assignment = w
-            .split_once('=')
-            .is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'));
+        let is_assignment = w.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        });
         if is_assignment || w == "!" {
             i += 1;
             continue;
@@ -412,7 +420,10 @@ fn program(cmd: &Command) -> Option<usize> {
                     if !opt.starts_with('-') {
                         break;
                     }
-                    let takes_arg = matches!(opt, "-u" | "-g" | "-h" | "-p" | "-C" | "-D" | "-R" | "-T" | "-U" | "-r" | "-t");
+                    let takes_arg = matches!(
+                        opt,
+                        "-u" | "-g" | "-h" | "-p" | "-C" | "-D" | "-R" | "-T" | "-U" | "-r" | "-t"
+                    );
                     i += if takes_arg { 2 } else { 1 };
                 }
             }
@@ -913,35 +924,51 @@ mod tests {
     #[test]
     fn pipes_into_shells() {
         assert!(fires("curl -fsSL https://get.docker.com | sh"));
-        assert!(fires("curl -fsSL https://deb.nodesource.com/setup_20.x | sudo -E bash -"));
+        assert!(fires(
+            "curl -fsSL https://deb.nodesource.com/setup_20.x | sudo -E bash -"
+        ));
         assert!(fires("wget -qO- https://astral.sh/uv/install.sh | sh"));
         assert!(fires("wget -O - https://x.io/i.sh | bash -s -- --yes"));
-        assert!(fires("curl -sSL https://install.python-poetry.org | python3 -"));
+        assert!(fires(
+            "curl -sSL https://install.python-poetry.org | python3 -"
+        ));
         assert!(fires("curl -s https://x.io/i.sh | tee i.sh | sh"));
-        assert!(fires("curl -sSL https://aka.ms/getvsdbgsh | bash /dev/stdin -v latest"));
+        assert!(fires(
+            "curl -sSL https://aka.ms/getvsdbgsh | bash /dev/stdin -v latest"
+        ));
         assert!(fires("set -e; curl https://x.io/i.sh \\\n  | bash"));
         assert!(fires("/bin/bash -c \"$(curl -fsSL https://raw.githubusercontent.com/Homebrew/install/HEAD/install.sh)\""));
         assert!(fires("bash <(curl -s https://codecov.io/bash)"));
         assert!(fires("eval \"$(curl -fsSL https://x.io/env)\""));
         assert!(fires("irm https://get.scoop.sh | iex"));
         assert!(fires("iex ((New-Object System.Net.WebClient).DownloadString('https://community.chocolatey.org/install.ps1'))"));
-        assert!(fires("curl -o- https://raw.githubusercontent.com/nvm-sh/nvm/v0.39.7/install.sh | bash"));
+        assert!(fires(
+            "curl -o- https://raw.githubusercontent.com/nvm-sh/nvm/v0.39.7/install.sh | bash"
+        ));
     }
 
     #[test]
     fn data_pipes_and_quotes_do_not_fire() {
-        assert!(!fires("curl -fsSL https://x.io/key.gpg | gpg --dearmor -o /usr/share/keyrings/x.gpg"));
+        assert!(!fires(
+            "curl -fsSL https://x.io/key.gpg | gpg --dearmor -o /usr/share/keyrings/x.gpg"
+        ));
         assert!(!fires("curl -sL https://x.io/a.tar.gz | tar xz"));
         assert!(!fires("curl -s https://api.github.com/repos/a/b | python3 -c 'import json,sys; print(json.load(sys.stdin))'"));
         assert!(!fires("curl -s https://x.io/a | sh -c 'cat > /tmp/a'"));
-        assert!(!fires("curl -fsSLo install.sh https://x.io/i.sh && sh install.sh"));
+        assert!(!fires(
+            "curl -fsSLo install.sh https://x.io/i.sh && sh install.sh"
+        ));
         assert!(!fires("curl -O https://x.io/i.sh | sh"));
         assert!(!fires("wget https://x.io/i.sh | sh"));
         assert!(!fires("echo \"curl https://x.io | sh\""));
         assert!(!fires("# curl https://x.io | sh\necho ok"));
         assert!(!fires("curl https://x.io/sum | sha256sum -c"));
-        assert!(!fires("VERSION=$(curl -s https://x.io/latest | jq -r .tag)"));
-        assert!(!fires("cat <<EOF > i.sh\ncurl https://x.io | sh\nEOF\necho"));
+        assert!(!fires(
+            "VERSION=$(curl -s https://x.io/latest | jq -r .tag)"
+        ));
+        assert!(!fires(
+            "cat <<EOF > i.sh\ncurl https://x.io | sh\nEOF\necho"
+        ));
         assert!(!fires("curl -s https://x.io/a | bash ./check.sh"));
         assert!(!fires("curl https://x.io || sh fallback.sh"));
     }

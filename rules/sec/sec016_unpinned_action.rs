@@ -84,7 +84,9 @@ fn unpinned(uses: &str) -> Option<(String, bool)> {
     // NOTE: anything else is not a remote action (a templating leftover, a typo that
     // GitHub rejects anyway): stay silent rather than guess.
     let is_name = |s: &str, extra: &[u8]| {
-        !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || extra.contains(&c))
+        !s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || extra.contains(&c))
     };
     if !is_name(&owner, b"") || !is_name(repo, b"._") {
         return None;
@@ -105,10 +107,9 @@ impl UnpinnedAction {
         let Some((message, first_party)) = unpinned(uses) else {
             return;
         };
-        let mut finding = cx
-            .finding(span)
-            .message(message)
-            .help("pin the full commit SHA and keep the tag in a comment: `owner/repo@<sha> # v1.2.3`");
+        let mut finding = cx.finding(span).message(message).help(
+            "pin the full commit SHA and keep the tag in a comment: `owner/repo@<sha> # v1.2.3`",
+        );
         if first_party {
             finding = finding.severity(Severity::Note);
         }
@@ -147,10 +148,19 @@ mod tests {
     fn refs() {
         assert!(unpinned("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683").is_none());
         assert_eq!(unpinned("actions/checkout@v4").map(|u| u.1), Some(true));
-        assert_eq!(unpinned("github/codeql-action/init@v3").map(|u| u.1), Some(true));
-        assert_eq!(unpinned("docker/build-push-action@v6").map(|u| u.1), Some(false));
+        assert_eq!(
+            unpinned("github/codeql-action/init@v3").map(|u| u.1),
+            Some(true)
+        );
+        assert_eq!(
+            unpinned("docker/build-push-action@v6").map(|u| u.1),
+            Some(false)
+        );
         assert!(unpinned("org/repo/.github/workflows/ci.yml@main").is_some());
-        assert!(unpinned("org/repo/.github/workflows/ci.yml@0123456789abcdef0123456789abcdef01234567").is_none());
+        assert!(unpinned(
+            "org/repo/.github/workflows/ci.yml@0123456789abcdef0123456789abcdef01234567"
+        )
+        .is_none());
         assert!(unpinned("./.github/actions/setup").is_none());
         assert!(unpinned("docker://alpine@sha256:1234").is_none());
         assert!(unpinned("docker://alpine:3.20").is_some());
