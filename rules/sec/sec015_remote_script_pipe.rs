@@ -123,8 +123,10 @@ struct Command {
 }
 
 impl Command {
+    /// From the program (past `sudo`, `VAR=x`, `then`, ...) to the last word.
     fn span(&self) -> Option<(usize, usize)> {
-        Some((self.words.first()?.start, self.words.last()?.end))
+        let first = self.words.get(program(self).unwrap_or(0))?;
+        Some((first.start, self.words.last()?.end))
     }
 }
 
@@ -440,7 +442,8 @@ fn program(cmd: &Command) -> Option<usize> {
                     }
                 }
             }
-            "exec" | "command" | "nohup" | "time" | "builtin" => i += 1,
+            "exec" | "command" | "nohup" | "time" | "builtin" | "if" | "then" | "else" | "elif"
+            | "while" | "until" | "do" | "{" => i += 1,
             _ => return Some(i),
         }
     }
@@ -763,6 +766,17 @@ impl RemoteScriptPipe {
         }
     }
 
+    /// `ONBUILD RUN curl ... | sh` runs in every image built from this one.
+    fn check_onbuild(cx: &mut Cx, ins: &Instruction, escape: char) {
+        let raw = cx.file.slice(ins.args_span);
+        let Some(rest) = raw.strip_prefix("RUN").or_else(|| raw.strip_prefix("run")) else {
+            return;
+        };
+        let joined = join_continuations(rest, escape);
+        let hits = find_remote_scripts(&joined, true);
+        Self::report(cx, ins.args_span.start as usize + 3, hits);
+    }
+
     fn check_add(cx: &mut Cx, ins: &Instruction) {
         if ins.flag("checksum").is_some() {
             return;
@@ -880,6 +894,7 @@ impl Rule for RemoteScriptPipe {
         for ins in &df.instructions {
             match ins.keyword.as_str() {
                 "RUN" => Self::check_run(cx, ins, df.escape),
+                "ONBUILD" => Self::check_onbuild(cx, ins, df.escape),
                 "ADD" => Self::check_add(cx, ins),
                 _ => {}
             }
