@@ -1,6 +1,9 @@
 //! SEC: secure (secrets, network perimeter, encryption, CI hardening).
 pub mod sec001_hardcoded_secret;
 pub mod sec002_provider_static_credentials;
+pub mod sec003_secret_in_image;
+pub mod sec004_ci_plaintext_secret;
+pub mod sec005_committed_sensitive_file;
 pub mod sec007_open_admin_port;
 pub mod sec008_public_database;
 pub mod sec009_public_instance;
