@@ -75,6 +75,44 @@ pub(crate) fn is_named_secret(key: &str, value: &str) -> bool {
         })
 }
 
+/// Values that describe themselves rather than hold a secret: configuration words
+/// (`disabled`, `required`) and lowercase word chains that name what belongs there
+/// (`gitea-webhook-secret`, `local_jwt_token`).
+fn is_self_describing(v: &str) -> bool {
+    const CONFIG_WORDS: [&str; 8] = [
+        "disabled",
+        "enabled",
+        "required",
+        "optional",
+        "generated",
+        "automatic",
+        "undefined",
+        "inherit",
+    ];
+    const NAMING_WORDS: [&str; 10] = [
+        "secret",
+        "secrets",
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "token",
+        "key",
+        "apikey",
+        "credentials",
+    ];
+    let lower = v.to_ascii_lowercase();
+    if CONFIG_WORDS.contains(&lower.as_str()) {
+        return true;
+    }
+    let segments: Vec<&str> = v.split(['-', '_', '.', ':']).collect();
+    segments.len() > 1
+        && segments
+            .iter()
+            .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()))
+        && segments.iter().any(|s| NAMING_WORDS.contains(s))
+}
+
 /// Whether a literal set under a secret-like name is a real secret: a real-looking value
 /// ([`secrets::looks_like_secret_value`]: not a placeholder, reference, digest or test
 /// key, at least 8 characters), or a UUID (Heroku and many other API keys are UUIDs, and
@@ -82,7 +120,25 @@ pub(crate) fn is_named_secret(key: &str, value: &str) -> bool {
 /// placeholders. Shared by SEC003, SEC004 and SEC005.
 pub(crate) fn is_named_secret_value(value: &str) -> bool {
     let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
-    if v.contains('$') || v.to_ascii_lowercase().starts_with("change") {
+    // NOTE: a value with blanks or lines is a list or a mapping (`repo_secrets: |` of
+    // vault paths), not one credential; SEC001 still scans it for known formats.
+    if v.contains('$')
+        || v.contains(char::is_whitespace)
+        || v.to_ascii_lowercase().starts_with("change")
+    {
+        return false;
+    }
+    // `NAME=vault/path`: an assignment or mapping handed to a tool, not a credential.
+    let assignment = v.split_once('=').is_some_and(|(name, rest)| {
+        !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !rest.is_empty()
+            && !rest.starts_with('=')
+    });
+    if assignment {
+        return false;
+    }
+    if is_self_describing(v) {
         return false;
     }
     let is_uuid = v.len() == 36
@@ -128,5 +184,40 @@ impl Rule for SecretInImage {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_named_secret, is_named_secret_value};
+
+    #[test]
+    fn values() {
+        assert!(is_named_secret_value(
+            "Tq7vXk2LmN9pR4sW8yZb3cF6hJ1dG5eA0uIoPqRs"
+        ));
+        assert!(is_named_secret_value(
+            "3f9c1e2a-77d4-4b9e-a1f0-5c6d7e8f9a0b"
+        ));
+        assert!(is_named_secret_value("ZGVwbG95LWJvdDpzM2NyM3Q="));
+        assert!(!is_named_secret_value(
+            "ANTHROPIC_API_KEY=anthropic:api-key"
+        ));
+        assert!(!is_named_secret_value("changethis"));
+        assert!(!is_named_secret_value("${{ secrets.TOKEN }}"));
+        assert!(!is_named_secret_value("$NPM_TOKEN"));
+        assert!(!is_named_secret_value("a b c d e f g h"));
+        assert!(!is_named_secret_value("postgres"));
+        assert!(!is_named_secret_value("gitea-webhook-secret"));
+        assert!(!is_named_secret_value("disabled"));
+        assert!(is_named_secret_value("correct-horse-battery-staple"));
+        assert!(is_named_secret(
+            "DATABASE_DSN",
+            "postgres://app:Zx9qT4vL2m@db:5432/app"
+        ));
+        assert!(!is_named_secret(
+            "SENTRY_DSN",
+            "https://4f8a2b9c7d1e@o4504.ingest.sentry.io/4504"
+        ));
     }
 }

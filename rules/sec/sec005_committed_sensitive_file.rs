@@ -251,7 +251,14 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         || (lower_name.ends_with(".env") && !lower_name.starts_with('.'));
     if is_dotenv {
         let mut secrets = secret_assignments(text);
-        secrets.extend(secrets::scan(text).into_iter().map(|m| m.span.range()));
+        // Known formats (an `sk_live_` key under any name); the generic `name = value`
+        // detectors are what `secret_assignments` already decides, more strictly.
+        secrets.extend(
+            secrets::scan(text)
+                .into_iter()
+                .filter(|m| !m.detector.generic)
+                .map(|m| m.span.range()),
+        );
         secrets.sort_by_key(|r| r.start);
         secrets.dedup();
         return found("a dotenv file with secret values", secrets);
@@ -314,12 +321,25 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         }
         ".dockercfg" => return docker_auths(text),
         ".npmrc" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r"(?m)(?:_authToken|_auth|_password)[ \t]*=[ \t]*(\S+)"));
-            return found(
-                "an npm config with a registry token",
-                captured_secrets(text, &RE),
-            );
+            // NOTE: tokens for a registry on localhost are test fixtures, not credentials.
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(
+                    r"(?m)^[ \t]*(//[^\s:]*(?::\d+)?/?[^\s]*:)?(?:_authToken|_auth|_password)[ \t]*=[ \t]*(\S+)",
+                )
+            });
+            let secrets = RE
+                .captures_iter(text)
+                .filter(|c| {
+                    let host = c.get(1).map_or("", |m| m.as_str());
+                    !["//localhost", "//127.0.0.1", "//0.0.0.0", "//[::1]"]
+                        .iter()
+                        .any(|local| host.starts_with(local))
+                })
+                .filter_map(|c| c.get(2))
+                .filter(|m| is_literal_secret(m.as_str()))
+                .map(|m| m.range())
+                .collect();
+            return found("an npm config with a registry token", secrets);
         }
         ".pypirc" => {
             static RE: LazyLock<Regex> =
@@ -355,7 +375,7 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
             let start = text.len() - text.trim_start().len();
             return (is_literal_secret(token) && token.len() >= 8).then(|| Detection {
                 what: "a Vault token".to_string(),
-                secrets: vec![start..start + token.len()],
+                secrets: std::iter::once(start..start + token.len()).collect(),
             });
         }
         "sitemanager.xml" | "recentservers.xml" | "filezilla.xml" => {
