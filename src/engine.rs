@@ -340,12 +340,10 @@ fn check_file(
                     .filter(|(rule, _)| applies_to(rule.meta(), kind))
                     .copied()
                     .collect();
+                // No `source`: there is no text to show, so reports print the path alone.
                 run_rules(&file, &rules, opts, &mut result, |rule, cx| {
                     rule.check_path(cx)
                 });
-                if !result.findings.is_empty() || !result.diagnostics.is_empty() {
-                    result.source = Some(Arc::new(file));
-                }
             }
             return result;
         }
