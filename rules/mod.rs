@@ -34,6 +34,12 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &sec::sec020_iam_wildcard::IamWildcard,
         &sec::sec021_plaintext_listener::PlaintextListener,
         &sec::sec022_ssh_exposed::SshExposed,
+        &run::run003_logs_not_shipped::LogsNotShipped,
+        &run::run005_log_retention_unset::LogRetentionUnset,
+        &run::run007_single_az::SingleAz,
+        &run::run008_no_health_check::NoHealthCheck,
+        &run::run009_backups_disabled::BackupsDisabled,
         &dlv::dlv005_no_dockerignore::NoDockerignore,
+        &dlv::dlv006_no_deployment_safety::NoDeploymentSafety,
     ]
 }

@@ -79,34 +79,7 @@ declare_rule! {
 /// The provider arguments the ruleset names, secret-named or not.
 const PROVIDER_KEYS: &[&str] = &["access_key", "secret_key", "token", "password"];
 
-// TODO(lead): switch to crate::secrets::is_placeholder
-fn is_placeholder(value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    v.is_empty()
-        || (v.starts_with('<') && v.ends_with('>'))
-        || v.contains("${")
-        || v.chars().all(|c| c == 'x' || c == '*' || c == '.')
-        || matches!(
-            v.as_str(),
-            "changeme"
-                | "change_me"
-                | "change-me"
-                | "changeit"
-                | "placeholder"
-                | "todo"
-                | "tbd"
-                | "dummy"
-                | "example"
-                | "test"
-                | "password"
-                | "postgres"
-                | "secret"
-                | "none"
-                | "null"
-                | "replace_me"
-                | "replaceme"
-        )
-}
+use crate::secrets::{is_placeholder, is_secret_name};
 
 /// A default that reads as a word or an identifier (`prodonly`, `registry_credential`),
 /// not as a credential: no digit, no symbol, no capital.
@@ -114,29 +87,6 @@ fn reads_as_word(value: &str) -> bool {
     let v = value.trim();
     v.chars()
         .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
-}
-
-// TODO(lead): switch to crate::secrets::is_secret_name
-fn is_secret_name(name: &str) -> bool {
-    const MARKERS: &[&str] = &[
-        "password",
-        "passwd",
-        "pwd",
-        "secret",
-        "token",
-        "api_key",
-        "apikey",
-        "private_key",
-        "access_key",
-        "credential",
-        "auth_token",
-    ];
-    const REFERENCE_SUFFIXES: &[&str] = &[
-        "_arn", "_file", "_path", "_name", "_id", "_url", "_method", "_length", "_version",
-    ];
-    let lower = name.to_ascii_lowercase().replace('-', "_");
-    MARKERS.iter().any(|m| lower.contains(m))
-        && !REFERENCE_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
 
 /// Name prefixes of settings about secrets (`create_random_password`), not secrets.

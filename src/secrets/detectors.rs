@@ -342,6 +342,11 @@ fn validate_aws_secret(c: &Candidate<'_>) -> bool {
     if !aws_name || c.group("key").is_some_and(name_is_reference) {
         return false;
     }
+    // `arn:aws:iam::aws:policy/...`: an "aws" inside an ARN is not a key name.
+    let before = c.text.get(..c.context_span.start as usize).unwrap_or("");
+    if before.ends_with(':') {
+        return false;
+    }
     if c.byte_after()
         .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
     {
@@ -375,7 +380,9 @@ fn validate_twilio_auth_token(c: &Candidate<'_>) -> bool {
 /// Documentation hosts do not hold real databases.
 fn validate_database_url(c: &Candidate<'_>) -> bool {
     let host = c.group("host").unwrap_or("").to_ascii_lowercase();
-    !host.contains("example") && !is_reference_literal(c.secret)
+    // `umami:umami@db`: a password equal to the user name is a local dev default.
+    let same_as_user = c.group("user").is_some_and(|u| u == c.secret);
+    !host.contains("example") && !same_as_user && !is_reference_literal(c.secret)
 }
 
 /// The signature jwt.io shows for its example token (signed with a public
@@ -486,6 +493,32 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
     if value.chars().any(char::is_whitespace) || (!quoted && is_code_reference(value)) {
         return false;
     }
+    // A dictionary word (`pygmalion`), a number (a test vector) or a version
+    // spec (`npm:^3.1.0` under a package named `credential-provider`) is not a secret.
+    // A word (`pygmalion`, `Wachtwoord`, `secureToken`): letters only, short.
+    let lowercase_word = value.len() < 12 && value.bytes().all(|b| b.is_ascii_alphabetic());
+    if lowercase_word || value.bytes().all(|b| b.is_ascii_digit()) || is_version_spec(value) {
+        return false;
+    }
+    // Identifiers, not credentials: `cert-manager-webhook` or `label.password`
+    // (lowercase words joined), `AWS_SECRET_ACCESS_KEY` (an env var's name),
+    // `.value` (a property), translated UI text (non-ASCII), regexes (`\s`).
+    let identifier = value
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':'));
+    let env_name = value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && value.contains('_');
+    if identifier
+        || env_name
+        || !value.is_ascii()
+        || value.starts_with('.')
+        || value.contains("?.")
+        || value.contains('\\')
+    {
+        return false;
+    }
     let key = key.trim_start_matches(['$', '@']);
     let Some(kind) = name_kind(key) else {
         return false;
@@ -514,6 +547,19 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
         }
     }
     true
+}
+
+/// `npm:^3.972.78`, `^4.19.2`, `~> 5.0`, `>=1.2`, `workspace:*`.
+fn is_version_spec(value: &str) -> bool {
+    let v = value
+        .strip_prefix("npm:")
+        .or_else(|| value.strip_prefix("workspace:"))
+        .unwrap_or(value);
+    let v = v.trim_start_matches(['^', '~', '>', '<', '=', ' ', 'v']);
+    v == "*"
+        || (v.starts_with(|c: char| c.is_ascii_digit())
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
 }
 
 fn squash(s: &str) -> String {
@@ -718,6 +764,23 @@ mod tests {
         // A git SHA or a digest under an aws-ish name is not a key.
         assert_clean(&format!("aws_commit = \"{}\"\n", random(21, 40, HEX)));
         assert_clean(&format!("aws_secret_arn = \"{secret}\"\n"));
+    }
+
+    #[test]
+    fn real_world_near_misses_are_clean() {
+        assert_clean(
+            "  policy_arn = \"arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder\"\n",
+        );
+        assert_clean("    \"@aws-sdk/credential-provider-node\": \"npm:^3.972.78\"\n");
+        assert_clean("client.connect(username=\"slowdive\", password=\"pygmalion\")\n");
+        assert_clean("  \"label.password\": \"Contraseña segura\",\n  \"x.password\": \"パスワードを入力\"\n");
+        assert_clean("const EnvAWSSecretAccessKey = \"AWS_SECRET_ACCESS_KEY\"\n");
+        assert_clean("  secretName: cert-manager-webhook-ca\n");
+        assert_clean("    inject-ca-from-secret: \"cert-manager/cert-manager-webhook-ca\"\n");
+        assert_clean("OPENSHIFT_PASS=openshift-credentials:password\n");
+        assert_clean("  setShareData(data, { token: data?.token });\n");
+        assert_clean("password: { id: 'label.password', defaultMessage: 'Password' }\n");
+        assert_clean("private_key_value = 94761803665136558137557783047955027733968423115106677159790289642479432803037\n");
     }
 
     #[test]
@@ -937,6 +1000,7 @@ mod tests {
         }
         for clean in [
             "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app",
+            "DATABASE_URL: postgresql://umami:umami@db:5432/umami",
             "DATABASE_URL=postgres://app:${DB_PASSWORD}@db/app",
             "DATABASE_URL=postgres://app:$DB_PASSWORD@db/app",
             "url = postgres://user:<password>@host/db",
