@@ -11,10 +11,27 @@ use crate::rule::Rule;
 /// Every built-in rule, in ID order (a test checks the order and uniqueness).
 pub fn all() -> Vec<&'static dyn Rule> {
     vec![
+        &prv::prv001_iac_missing::IacMissing,
+        &prv::prv002_single_environment::SingleEnvironment,
         &prv::prv007_unpinned_base_image::UnpinnedBaseImage,
         &sec::sec001_hardcoded_secret::HardcodedSecret,
+        &sec::sec006_mfa_not_enforced::MfaNotEnforced,
         &sec::sec007_open_admin_port::OpenAdminPort,
+        &sec::sec010_no_private_network::NoPrivateNetwork,
+        &sec::sec012_no_secrets_manager::NoSecretsManager,
+        &sec::sec013_no_security_monitoring::NoSecurityMonitoring,
         &sec::sec014_container_runs_as_root::ContainerRunsAsRoot,
         &sec::sec018_workflow_injection::WorkflowInjection,
+        &run::run001_no_error_tracking::NoErrorTracking,
+        &run::run002_no_metrics::NoMetrics,
+        &run::run003_logs_not_shipped::LogsNotShipped,
+        &run::run004_no_alerting::NoAlerting,
+        &run::run006_no_autoscaling::NoAutoscaling,
+        &run::run010_scheduler_complexity::SchedulerComplexity,
+        &dlv::dlv001_ci_missing::CiMissing,
+        &dlv::dlv002_ci_runs_no_tests::CiRunsNoTests,
+        &dlv::dlv003_deploy_not_automated::DeployNotAutomated,
+        &dlv::dlv004_iac_not_validated::IacNotValidated,
+        &dlv::dlv007_no_dependency_updates::NoDependencyUpdates,
     ]
 }
