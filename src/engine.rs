@@ -55,6 +55,9 @@ pub struct RuleOutcome {
     pub active: bool,
     /// What a repo rule's outcome rests on (evidence found, or why it does not apply).
     pub detail: Option<String>,
+    /// The first finding of a failing rule above the target stage: not reported, but
+    /// shown on the readiness card.
+    pub unreported: Option<Finding>,
 }
 
 pub struct ScanResult {
@@ -236,6 +239,7 @@ fn scan_in_pool(
     let mut outcomes = file_rule_outcomes(selection, &findings, &kinds, opts.repo_rules);
     // Rules above the target stage ran for the readiness card only: drop their findings.
     let active_ids: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
+    keep_unreported(&mut outcomes, &findings, &active_ids);
     findings.retain(|f| active_ids.contains(f.rule.id));
     let repo_rules_ran = opts.repo_rules;
     if opts.repo_rules {
@@ -557,9 +561,25 @@ fn file_rule_outcomes(
                 attested: None,
                 active: is_active,
                 detail: None,
+                unreported: None,
             }
         })
         .collect()
+}
+
+/// Keeps the first unsuppressed finding of each rule that ran only for the card.
+fn keep_unreported(outcomes: &mut [RuleOutcome], findings: &[Finding], active: &BTreeSet<&str>) {
+    for o in outcomes.iter_mut() {
+        if active.contains(o.rule.id) || o.unreported.is_some() {
+            continue;
+        }
+        let mut mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule.id == o.rule.id && !f.is_suppressed())
+            .collect();
+        mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        o.unreported = mine.first().map(|f| (*f).clone());
+    }
 }
 
 /// Why a rule has no outcome: `--select`/`--ignore`, `off` in config, or (in file-list
@@ -595,6 +615,7 @@ fn run_repo_rules(
                     attested: None,
                     active: false,
                     detail: None,
+                    unreported: None,
                 });
             }
             continue;
@@ -611,6 +632,13 @@ fn run_repo_rules(
             repo_findings.push(Finding::at_root(meta, meta.summary.to_string()));
         }
         let is_active = active.contains_key(meta.id);
+        let unreported = if is_active {
+            None
+        } else {
+            let mut sorted: Vec<&Finding> = repo_findings.iter().collect();
+            sorted.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            sorted.first().map(|f| (*f).clone())
+        };
         if let Some(severity) = active.get(meta.id) {
             for f in &mut repo_findings {
                 if f.severity == meta.severity {
@@ -625,6 +653,9 @@ fn run_repo_rules(
             existing.outcome = combine(&existing.outcome, &outcome);
             existing.active = is_active;
             existing.detail = detail;
+            if existing.unreported.is_none() {
+                existing.unreported = unreported;
+            }
         } else {
             outcomes.push(RuleOutcome {
                 rule: meta,
@@ -632,6 +663,7 @@ fn run_repo_rules(
                 attested: None,
                 active: is_active,
                 detail,
+                unreported,
             });
         }
     }

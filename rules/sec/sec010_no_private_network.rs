@@ -212,31 +212,40 @@ impl Rule for NoPrivateNetwork {
                 }
                 continue;
             }
-            let (location, shown) = public_network_location(facts, cloud).unwrap_or_else(|| {
-                let r = compute.iter().find(|r| cloud_of(&r.ty) == cloud).copied();
-                match r {
-                    Some(r) => (r.location.clone(), r.address.clone()),
-                    None => {
-                        let m = compute_modules[0];
-                        (m.location.clone(), format!("module.{}", m.name))
-                    }
-                }
-            });
             let what = compute
                 .iter()
                 .filter(|r| cloud_of(&r.ty) == cloud)
                 .map(|r| r.address.clone())
                 .chain(compute_modules.iter().map(|m| format!("module.{}", m.name)))
                 .collect::<Vec<_>>();
-            let more = if what.len() > 1 { format!(" and {} more", what.len() - 1) } else { String::new() };
-            cx.report_at(
-                &location,
-                format!(
-                    "{}{more} run without a private network: {shown} is public and there is no private \
-                     subnet, NAT gateway or VPC module with private subnets",
-                    what.first().cloned().unwrap_or_default()
+            let subject = match what.len() {
+                0 | 1 => format!("{} runs", what.first().cloned().unwrap_or_default()),
+                n => format!("{} and {} more run", what[0], n - 1),
+            };
+            match public_network_location(facts, cloud) {
+                Some((location, shown)) => cx.report_at(
+                    &location,
+                    format!(
+                        "{subject} without a private network: {shown} is public and there is no private \
+                         subnet, NAT gateway or VPC module with private subnets"
+                    ),
                 ),
-            );
+                None => {
+                    let location = compute
+                        .iter()
+                        .find(|r| cloud_of(&r.ty) == cloud)
+                        .map(|r| r.location.clone())
+                        .unwrap_or_else(|| compute_modules[0].location.clone());
+                    cx.report_at(
+                        &location,
+                        format!(
+                            "{subject} without a private network: the IaC defines no private subnet, NAT \
+                             gateway or VPC module with private subnets, so it lands in the default \
+                             network, whose subnets are public"
+                        ),
+                    );
+                }
+            }
             outcome = Outcome::Fail;
         }
 

@@ -266,7 +266,7 @@ impl RepoFacts {
     pub fn deploy_evidence(&self) -> Vec<(String, Location)> {
         let mut out = Vec::new();
         for d in self.dockerfiles.iter().filter(|d| !is_auxiliary(&d.path)) {
-            out.push((format!("Dockerfile {}", d.path), d.location.clone()));
+            out.push((d.path.clone(), d.location.clone()));
         }
         for c in self.compose.iter().filter(|c| !is_auxiliary(&c.path)) {
             if let Some(s) = c.services.first() {
@@ -275,7 +275,7 @@ impl RepoFacts {
         }
         for t in self.tools.iter().filter(|t| !is_auxiliary(&t.path)) {
             if t.kind == "helm-chart" || text::tool_role(t.kind) == text::ToolRole::Deploy {
-                out.push((format!("{} {}", t.kind, t.path), t.location.clone()));
+                out.push((format!("{} ({})", t.path, t.kind), t.location.clone()));
             }
         }
         if let Some(o) = self.kubernetes.iter().find(|o| !is_auxiliary(&o.path)) {
