@@ -1,10 +1,11 @@
 use crate::declare_rule;
 use crate::facts::{is_auxiliary, Location, RepoFacts};
-use crate::rule::{Outcome, RepoCx, Rule, Scope, Stage};
+use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
 declare_rule! {
     /// ## What it checks
-    /// At the `seed` stage (the default `--stage`), the repository runs Kubernetes:
+    /// The repository runs Kubernetes (a seed-stage concern: the rule applies at
+    /// every target stage, so the card's seed column is the same whatever the target):
     /// manifests or Helm charts outside examples and tests, a managed cluster in the
     /// IaC (`KUBERNETES_CLUSTERS`: `aws_eks_cluster`, `google_container_cluster`,
     /// `azurerm_kubernetes_cluster`, `digitalocean_kubernetes_cluster`, or modules
@@ -12,9 +13,9 @@ declare_rule! {
     /// `helm_release` and `kubernetes_*` resources.
     ///
     /// A note, not a verdict: if the team has asked "why do we need it?" and has an
-    /// answer, attest it (`[attest] RUN010 = { reason = "accepted-risk", note = "..." }`).
-    /// At `--stage growth` or `scale` the rule does not apply: a dedicated operator is
-    /// what the talk expects before "fancier schedulers". Repos that deploy without
+    /// answer (the talk's growth stage: a dedicated operator who can "evaluate fancier
+    /// schedulers"), attest it (`[attest] RUN010 = { reason = "accepted-risk", note =
+    /// "two platform engineers run the cluster" }`). Repos that deploy without
     /// Kubernetes pass; a library of reusable modules does not apply.
     ///
     /// ## Why it matters
@@ -93,13 +94,6 @@ impl Rule for SchedulerComplexity {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         if facts.is_module_library() {
             cx.detail("reusable Terraform modules only: the scheduler is the callers' choice");
-            return Outcome::NotApplicable;
-        }
-        if cx.target_stage() > Stage::Seed {
-            cx.detail(format!(
-                "the repo aims for {}: a dedicated operator may run a scheduler",
-                cx.target_stage()
-            ));
             return Outcome::NotApplicable;
         }
         if let Some((what, location)) = kubernetes_evidence(facts) {

@@ -320,11 +320,24 @@ impl RepoFacts {
         roots
     }
 
-    /// Terraform is present only as reusable modules (no root module outside
-    /// examples/tests): account-level practices are the callers' business.
+    /// Terraform is present only as reusable modules: no root module (provider block,
+    /// backend, Terragrunt) outside examples/tests, and either examples/tests that use
+    /// the modules or every directory under `modules/`. Account-level practices are then
+    /// the callers' business. (A lone `main.tf` without a provider block is a root module
+    /// configured from the environment, not a library.)
     pub fn is_module_library(&self) -> bool {
-        let main_tf = self.terraform.dirs.iter().any(|d| !is_auxiliary(&format!("{d}/x.tf")));
-        main_tf && self.terraform_roots().is_empty()
+        let main_dirs: Vec<&String> = self
+            .terraform
+            .dirs
+            .iter()
+            .filter(|d| !is_auxiliary(&format!("{d}/x.tf")))
+            .collect();
+        if main_dirs.is_empty() || !self.terraform_roots().is_empty() {
+            return false;
+        }
+        let has_examples = self.terraform.dirs.iter().any(|d| is_auxiliary(&format!("{d}/x.tf")));
+        let all_under_modules = main_dirs.iter().all(|d| d.split('/').any(|s| s == "modules"));
+        has_examples || all_under_modules
     }
 
     /// Terraform resources outside examples/tests.
