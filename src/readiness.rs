@@ -21,20 +21,15 @@ pub const NEXT_STEPS: usize = 5;
 /// environments, then delivery. Rules not listed (plugins) come after, by ID.
 pub const PRIORITY: &[&str] = &[
     // 2FA everywhere
-    "SEC006",
-    // private network + bastion
-    "SEC010", "SEC007", "SEC008", "SEC009", "SEC022",
-    // no secrets in code
+    "SEC006", // private network + bastion
+    "SEC010", "SEC007", "SEC008", "SEC009", "SEC022", // no secrets in code
     "SEC001", "SEC002", "SEC003", "SEC004", "SEC005", "SEC012",
     // encrypt sensitive data
-    "SEC011", "PRV004",
-    // security monitoring
-    "SEC013",
-    // the pipeline's own security
+    "SEC011", "PRV004", // security monitoring
+    "SEC013", // the pipeline's own security
     "SEC018", "SEC019", "SEC020", "SEC014", "SEC015", "SEC016", "SEC017", "SEC021",
     // outsource the runtime: logging, metrics, exception tracking, alerting
-    "RUN003", "RUN005", "RUN002", "RUN001", "RUN004",
-    // keeping it up
+    "RUN003", "RUN005", "RUN002", "RUN001", "RUN004", // keeping it up
     "RUN009", "RUN008", "RUN007", "RUN006", "RUN010",
     // infrastructure as code, environments
     "PRV001", "PRV002", "PRV003", "PRV005", "PRV006", "PRV007",
@@ -150,7 +145,10 @@ pub struct Readiness {
 }
 
 fn priority(id: &str) -> usize {
-    PRIORITY.iter().position(|p| *p == id).unwrap_or(PRIORITY.len())
+    PRIORITY
+        .iter()
+        .position(|p| *p == id)
+        .unwrap_or(PRIORITY.len())
 }
 
 fn status_of(o: &RuleOutcome) -> Status {
@@ -198,7 +196,12 @@ pub fn of(result: &ScanResult) -> Option<Readiness> {
             }
         })
         .collect();
-    rules.sort_by_key(|r| (Pillar::ALL.iter().position(|p| *p == r.rule.pillar), r.rule.id));
+    rules.sort_by_key(|r| {
+        (
+            Pillar::ALL.iter().position(|p| *p == r.rule.pillar),
+            r.rule.id,
+        )
+    });
 
     let mut cells = BTreeMap::new();
     let mut totals = BTreeMap::new();
@@ -220,13 +223,19 @@ pub fn of(result: &ScanResult) -> Option<Readiness> {
     }
     let mut reached = None;
     for stage in Stage::ALL {
-        let failing = rules.iter().any(|r| r.rule.stage <= stage && r.status == Status::Fail);
+        let failing = rules
+            .iter()
+            .any(|r| r.rule.stage <= stage && r.status == Status::Fail);
         if failing {
             break;
         }
         reached = Some(stage);
     }
-    let mut next_steps: Vec<RuleStatus> = rules.iter().filter(|r| r.status == Status::Fail).cloned().collect();
+    let mut next_steps: Vec<RuleStatus> = rules
+        .iter()
+        .filter(|r| r.status == Status::Fail)
+        .cloned()
+        .collect();
     next_steps.sort_by_key(|r| (r.rule.stage, priority(r.rule.id), r.rule.id));
     Some(Readiness {
         target: result.stage,
@@ -306,7 +315,7 @@ impl Readiness {
             "inconclusive": ids(Status::Inconclusive),
             "attested": ids(Status::Attested),
             "not_run": ids(Status::NotRun),
-            "next_steps": self.next_steps.iter().take(NEXT_STEPS).map(|r| json!({
+            "next_steps": self.next_steps.iter().map(|r| json!({
                 "rule_id": r.rule.id,
                 "rule_name": r.rule.name,
                 "stage": r.rule.stage.as_str(),
@@ -327,14 +336,24 @@ mod tests {
     #[test]
     fn every_builtin_rule_has_a_priority() {
         for m in crate::registry::Registry::builtin().metas() {
-            assert!(PRIORITY.contains(&m.id), "{} is missing from readiness::PRIORITY", m.id);
+            assert!(
+                PRIORITY.contains(&m.id),
+                "{} is missing from readiness::PRIORITY",
+                m.id
+            );
         }
     }
 
     #[test]
     fn cells_count_attested_as_applicable_but_not_passed() {
         let mut c = Cell::default();
-        for s in [Status::Pass, Status::Fail, Status::Attested, Status::Inconclusive, Status::NotApplicable] {
+        for s in [
+            Status::Pass,
+            Status::Fail,
+            Status::Attested,
+            Status::Inconclusive,
+            Status::NotApplicable,
+        ] {
             c.add(s);
         }
         assert_eq!((c.passed, c.applicable()), (1, 3));

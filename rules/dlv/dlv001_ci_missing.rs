@@ -77,9 +77,9 @@ pub const CI_SYSTEMS: &[&str] = &[
 
 /// Extensions of source code (a repo of only docs needs no CI).
 const SOURCE_EXTENSIONS: &[&str] = &[
-    "py", "js", "ts", "jsx", "tsx", "mjs", "rb", "go", "java", "kt", "php", "ex", "exs", "cs", "rs", "scala",
-    "swift", "c", "cc", "cpp", "h", "hpp", "sh", "hcl", "sql", "dart", "lua", "pl", "r", "clj", "hs", "ml",
-    "vue", "svelte",
+    "py", "js", "ts", "jsx", "tsx", "mjs", "rb", "go", "java", "kt", "php", "ex", "exs", "cs",
+    "rs", "scala", "swift", "c", "cc", "cpp", "h", "hpp", "sh", "hcl", "sql", "dart", "lua", "pl",
+    "r", "clj", "hs", "ml", "vue", "svelte",
 ];
 
 fn has_something_to_build(facts: &RepoFacts) -> Option<String> {
@@ -99,8 +99,9 @@ fn has_something_to_build(facts: &RepoFacts) -> Option<String> {
         .iter()
         .find(|p| {
             !is_auxiliary(p)
-                && p.rsplit_once('.')
-                    .is_some_and(|(_, ext)| SOURCE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+                && p.rsplit_once('.').is_some_and(|(_, ext)| {
+                    SOURCE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+                })
         })
         .cloned()
 }
@@ -109,7 +110,10 @@ impl Rule for CiMissing {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         if let Some(system) = facts.ci.systems.iter().next() {
             let files = facts.ci.pipelines().count();
-            cx.detail(format!("{system} ({files} file{})", if files == 1 { "" } else { "s" }));
+            cx.detail(format!(
+                "{system} ({files} file{})",
+                if files == 1 { "" } else { "s" }
+            ));
             return Outcome::Pass;
         }
         let Some(example) = has_something_to_build(facts) else {
@@ -132,7 +136,12 @@ mod tests {
 
     #[test]
     fn every_system_is_documented() {
-        let docs = CiMissing::META.docs.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
+        let docs = CiMissing::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase();
         for s in CI_SYSTEMS {
             let word = s.split('-').next().unwrap_or(s);
             assert!(docs.contains(word), "DLV001 docs do not mention {s}");

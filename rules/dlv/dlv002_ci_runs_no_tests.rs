@@ -80,26 +80,61 @@ declare_rule! {
 pub const TEST_COMMANDS: &[(&str, &str)] = &[
     ("cargo test", r"^cargo\s+(\+\S+\s+)?(test|nextest)\b"),
     ("go test", r"^(go\s+test|gotestsum)\b"),
-    ("npm test", r"^(npm|yarn|pnpm|bun)\s+(run\s+)?(test|t|tst)([:\s-]|$)"),
-    ("jest/vitest/mocha", r"^(npx\s+|yarn\s+|pnpm\s+(exec\s+)?)?(jest|vitest|mocha|ava|karma\s+start|playwright\s+test|cypress\s+run)\b"),
-    ("pytest", r"^((python[0-9.]*|uv\s+run|poetry\s+run|pipenv\s+run|hatch\s+run)\s+(-m\s+)?)?(pytest|py\.test|unittest|nose2)\b"),
+    (
+        "npm test",
+        r"^(npm|yarn|pnpm|bun)\s+(run\s+)?(test|t|tst)([:\s-]|$)",
+    ),
+    (
+        "jest/vitest/mocha",
+        r"^(npx\s+|yarn\s+|pnpm\s+(exec\s+)?)?(jest|vitest|mocha|ava|karma\s+start|playwright\s+test|cypress\s+run)\b",
+    ),
+    (
+        "pytest",
+        r"^((python[0-9.]*|uv\s+run|poetry\s+run|pipenv\s+run|hatch\s+run)\s+(-m\s+)?)?(pytest|py\.test|unittest|nose2)\b",
+    ),
     ("tox/nox", r"^(tox|nox|hatch\s+test)\b"),
-    ("rspec", r"^(bundle\s+exec\s+)?(rspec|rake\s+(test|spec)|rails\s+test|bin/rails\s+test|bin/rspec)\b"),
-    ("mvn test", r"^(mvn|\./mvnw|mvnw)\b(.*\s)?(test|verify|install|package)\b"),
-    ("gradle test", r"^(gradle|\./gradlew|gradlew)\b(.*\s)?(test|check|build|connectedcheck)\b"),
-    ("make test", r"^(make|gmake|just)\b.*\b(test|tests|check|spec)\b"),
+    (
+        "rspec",
+        r"^(bundle\s+exec\s+)?(rspec|rake\s+(test|spec)|rails\s+test|bin/rails\s+test|bin/rspec)\b",
+    ),
+    (
+        "mvn test",
+        r"^(mvn|\./mvnw|mvnw)\b(.*\s)?(test|verify|install|package)\b",
+    ),
+    (
+        "gradle test",
+        r"^(gradle|\./gradlew|gradlew)\b(.*\s)?(test|check|build|connectedcheck)\b",
+    ),
+    (
+        "make test",
+        r"^(make|gmake|just)\b.*\b(test|tests|check|spec)\b",
+    ),
     ("dotnet test", r"^dotnet\s+test\b"),
-    ("phpunit", r"^((vendor/bin/|\./vendor/bin/)?(phpunit|pest)|php\s+artisan\s+test)\b"),
+    (
+        "phpunit",
+        r"^((vendor/bin/|\./vendor/bin/)?(phpunit|pest)|php\s+artisan\s+test)\b",
+    ),
     ("mix test", r"^mix\s+test\b"),
     ("ctest", r"^ctest\b"),
-    ("swift/flutter/dart/deno test", r"^(swift|flutter|dart|deno)\s+test\b"),
-    ("sbt/lein/stack/cabal test", r"^(sbt|lein|stack|cabal)\b.*\btest\b"),
+    (
+        "swift/flutter/dart/deno test",
+        r"^(swift|flutter|dart|deno)\s+test\b",
+    ),
+    (
+        "sbt/lein/stack/cabal test",
+        r"^(sbt|lein|stack|cabal)\b.*\btest\b",
+    ),
     ("terraform test", r"^(terraform|tofu)\s+test\b"),
     ("bats", r"^(bats|behave|cucumber|robot)\b"),
 ];
 
 /// Test actions and orbs (fragments of `uses:`).
-pub const TEST_USES: &[&str] = &["cypress-io/github-action", "node/test", "python/test", "ruby/rspec-test"];
+pub const TEST_USES: &[&str] = &[
+    "cypress-io/github-action",
+    "node/test",
+    "python/test",
+    "ruby/rspec-test",
+];
 
 static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     TEST_COMMANDS
@@ -111,7 +146,8 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 /// Whether a simple command runs tests.
 pub fn is_test_command(cmd: &str) -> bool {
     let lower = cmd.trim().to_ascii_lowercase();
-    if lower.contains("skiptests") || lower.contains("maven.test.skip") || lower.contains("-x test") {
+    if lower.contains("skiptests") || lower.contains("maven.test.skip") || lower.contains("-x test")
+    {
         return false;
     }
     PATTERNS.iter().any(|(_, re)| re.is_match(&lower))
@@ -125,13 +161,19 @@ impl Rule for CiRunsNoTests {
         };
         let res = facts.resolve_ci();
         if let Some(r) = res.commands.iter().find(|r| is_test_command(&r.text)) {
-            cx.detail(format!("{} in {} job {}", r.describe(), r.file.path, r.job.name));
+            cx.detail(format!(
+                "{} in {} job {}",
+                r.describe(),
+                r.file.path,
+                r.job.name
+            ));
             return Outcome::Pass;
         }
-        if let Some((_, _, u)) = facts
-            .ci_uses()
-            .find(|(_, _, u)| TEST_USES.iter().any(|f| u.text.to_ascii_lowercase().contains(f)))
-        {
+        if let Some((_, _, u)) = facts.ci_uses().find(|(_, _, u)| {
+            TEST_USES
+                .iter()
+                .any(|f| u.text.to_ascii_lowercase().contains(f))
+        }) {
             cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
             return Outcome::Pass;
         }
@@ -203,7 +245,11 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = CiRunsNoTests::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = CiRunsNoTests::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for (what, _) in TEST_COMMANDS {
             for part in what.split('/') {
                 let word = part.split_whitespace().next().unwrap_or(part);

@@ -93,39 +93,78 @@ declare_rule! {
 
 /// Deploy commands: (what, pattern on one simple command, lower case).
 pub const DEPLOY_COMMANDS: &[(&str, &str)] = &[
-    ("terraform apply", r"^(terraform|tofu|terragrunt)\b.*\bapply\b"),
+    (
+        "terraform apply",
+        r"^(terraform|tofu|terragrunt)\b.*\bapply\b",
+    ),
     ("pulumi up", r"^pulumi\b.*\bup\b"),
     ("cdk deploy", r"^(npx\s+)?(aws-)?cdk\b.*\bdeploy\b"),
     ("sam deploy", r"^sam\b.*\bdeploy\b"),
-    ("serverless deploy", r"^(npx\s+)?(serverless|sls)\b.*\bdeploy\b"),
-    ("aws ecs update-service", r"^aws\s+ecs\s+(update-service|deploy)\b"),
-    ("ecs-deploy", r"^(ecs-deploy|ecspresso\s+deploy|copilot\b.*\bdeploy|ecs-cli\b.*\bup)\b"),
-    ("aws cloudformation deploy", r"^aws\s+cloudformation\s+(deploy|create-stack|update-stack)\b"),
-    ("aws lambda update-function-code", r"^aws\s+lambda\s+update-function-code\b"),
-    ("aws deploy create-deployment", r"^aws\s+deploy\s+create-deployment\b"),
+    (
+        "serverless deploy",
+        r"^(npx\s+)?(serverless|sls)\b.*\bdeploy\b",
+    ),
+    (
+        "aws ecs update-service",
+        r"^aws\s+ecs\s+(update-service|deploy)\b",
+    ),
+    (
+        "ecs-deploy",
+        r"^(ecs-deploy|ecspresso\s+deploy|copilot\b.*\bdeploy|ecs-cli\b.*\bup)\b",
+    ),
+    (
+        "aws cloudformation deploy",
+        r"^aws\s+cloudformation\s+(deploy|create-stack|update-stack)\b",
+    ),
+    (
+        "aws lambda update-function-code",
+        r"^aws\s+lambda\s+update-function-code\b",
+    ),
+    (
+        "aws deploy create-deployment",
+        r"^aws\s+deploy\s+create-deployment\b",
+    ),
     ("eb deploy", r"^eb\s+deploy\b"),
-    ("kubectl apply", r"^kubectl\b.*\b(apply|set\s+image|rollout\s+restart|replace)\b"),
+    (
+        "kubectl apply",
+        r"^kubectl\b.*\b(apply|set\s+image|rollout\s+restart|replace)\b",
+    ),
     ("helm upgrade", r"^helm\b.*\b(upgrade|install)\b"),
     ("helmfile apply", r"^helmfile\b.*\b(apply|sync|deploy)\b"),
     ("argocd app sync", r"^argocd\s+app\s+(sync|set)\b"),
     ("flux reconcile", r"^flux\s+reconcile\b"),
     ("skaffold deploy", r"^skaffold\s+(run|deploy)\b"),
     ("fly deploy", r"^(fly|flyctl)\s+deploy\b"),
-    ("heroku release", r"^heroku\s+(container:release|deploy)|^git\s+push\s+\S*heroku"),
+    (
+        "heroku release",
+        r"^heroku\s+(container:release|deploy)|^git\s+push\s+\S*heroku",
+    ),
     ("kamal deploy", r"^kamal\s+(deploy|redeploy)\b"),
     ("cap deploy", r"^(bundle\s+exec\s+)?cap\b.*\bdeploy\b"),
     ("vercel deploy", r"^(npx\s+)?vercel\b.*(--prod|\bdeploy\b)"),
     ("netlify deploy", r"^(npx\s+)?netlify\s+deploy\b"),
     ("firebase deploy", r"^(npx\s+)?firebase\s+deploy\b"),
-    ("wrangler deploy", r"^(npx\s+)?wrangler\s+(deploy|publish|pages\s+deploy)\b"),
-    ("gcloud deploy", r"^gcloud\s+(run\s+deploy|app\s+deploy|functions\s+deploy|deploy\b)"),
-    ("az deploy", r"^az\s+(webapp\s+(deploy|up)|containerapp\s+(update|up)|functionapp\s+deployment|deployment\s+group\s+create)"),
+    (
+        "wrangler deploy",
+        r"^(npx\s+)?wrangler\s+(deploy|publish|pages\s+deploy)\b",
+    ),
+    (
+        "gcloud deploy",
+        r"^gcloud\s+(run\s+deploy|app\s+deploy|functions\s+deploy|deploy\b)",
+    ),
+    (
+        "az deploy",
+        r"^az\s+(webapp\s+(deploy|up)|containerapp\s+(update|up)|functionapp\s+deployment|deployment\s+group\s+create)",
+    ),
     ("nomad job run", r"^nomad\s+(job\s+)?run\b"),
     ("waypoint up", r"^waypoint\s+(up|deploy)\b"),
     ("railway up", r"^railway\s+up\b"),
     ("docker stack deploy", r"^docker\s+stack\s+deploy\b"),
     ("ansible-playbook", r"^ansible-playbook\b"),
-    ("deploy over ssh", r"^ssh\b.*\b(deploy|docker(-compose|\s+compose|\s+stack|\s+pull)|systemctl\s+restart|git\s+pull)"),
+    (
+        "deploy over ssh",
+        r"^ssh\b.*\b(deploy|docker(-compose|\s+compose|\s+stack|\s+pull)|systemctl\s+restart|git\s+pull)",
+    ),
 ];
 
 /// Deploy actions, orbs and templates (fragments of `uses:`, lower case).
@@ -168,7 +207,10 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 /// The deploy command a simple command is, if any.
 pub fn deploy_command(cmd: &str) -> Option<&'static str> {
     let lower = cmd.trim().to_ascii_lowercase();
-    PATTERNS.iter().find(|(_, re)| re.is_match(&lower)).map(|(what, _)| *what)
+    PATTERNS
+        .iter()
+        .find(|(_, re)| re.is_match(&lower))
+        .map(|(what, _)| *what)
 }
 
 /// Every deploy CI performs: commands (resolved through tasks), deploy actions, and jobs
@@ -191,7 +233,10 @@ pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
         for job in &file.jobs {
             if let Some(env) = job.environment.as_deref() {
                 if canonical_in(env).is_some_and(|e| e == "production" || e == "staging") {
-                    out.push((format!("job {} with environment {env}", job.name), job.location.clone()));
+                    out.push((
+                        format!("job {} with environment {env}", job.name),
+                        job.location.clone(),
+                    ));
                 }
             }
         }
@@ -205,17 +250,33 @@ impl Rule for DeployNotAutomated {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         }
-        let deployable = facts.deploy_evidence().into_iter().next().map(|(w, _)| w).or_else(|| {
-            (!facts.is_module_library())
-                .then(|| facts.iac().into_iter().next().map(|(tool, path)| format!("{tool} in {path}")))
-                .flatten()
-        });
+        let deployable = facts
+            .deploy_evidence()
+            .into_iter()
+            .next()
+            .map(|(w, _)| w)
+            .or_else(|| {
+                (!facts.is_module_library())
+                    .then(|| {
+                        facts
+                            .iac()
+                            .into_iter()
+                            .next()
+                            .map(|(tool, path)| format!("{tool} in {path}"))
+                    })
+                    .flatten()
+            });
         let Some(deployable) = deployable else {
-            cx.detail("nothing in the repo is deployed (no container, platform config or root IaC)");
+            cx.detail(
+                "nothing in the repo is deployed (no container, platform config or root IaC)",
+            );
             return Outcome::NotApplicable;
         };
         if let Some((what, loc)) = ci_deploys(facts).into_iter().next() {
-            cx.detail(format!("CI deploys: {what} at {}", crate::facts::loc_string(&loc)));
+            cx.detail(format!(
+                "CI deploys: {what} at {}",
+                crate::facts::loc_string(&loc)
+            ));
             return Outcome::Pass;
         }
         let unresolved = facts.resolve_ci().unresolved;
@@ -261,14 +322,24 @@ mod tests {
         ] {
             assert!(deploy_command(yes).is_some(), "{yes}");
         }
-        for no in ["docker push acme/web:1", "terraform plan", "kubectl get pods", "helm lint", "npm run build"] {
+        for no in [
+            "docker push acme/web:1",
+            "terraform plan",
+            "kubectl get pods",
+            "helm lint",
+            "npm run build",
+        ] {
             assert!(deploy_command(no).is_none(), "{no}");
         }
     }
 
     #[test]
     fn the_table_is_documented() {
-        let docs = DeployNotAutomated::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = DeployNotAutomated::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for (what, _) in DEPLOY_COMMANDS {
             let head = what.split_whitespace().next().unwrap_or(what);
             assert!(docs.contains(head), "DLV003 docs do not mention `{what}`");

@@ -84,12 +84,24 @@ declare_rule! {
 
 /// Validation commands: (what, pattern on one simple command, lower case).
 pub const VALIDATE_COMMANDS: &[(&str, &str)] = &[
-    ("terraform fmt/validate/plan/test", r"^(terraform|tofu)\b.*\b(fmt|validate|plan|test)\b"),
-    ("terragrunt plan/validate/hclfmt", r"^terragrunt\b.*\b(plan|validate|hclfmt|validate-inputs)\b"),
-    ("tflint/tfsec/checkov/terrascan", r"^(tflint|tfsec|checkov|terrascan|conftest|devops-lint)\b"),
+    (
+        "terraform fmt/validate/plan/test",
+        r"^(terraform|tofu)\b.*\b(fmt|validate|plan|test)\b",
+    ),
+    (
+        "terragrunt plan/validate/hclfmt",
+        r"^terragrunt\b.*\b(plan|validate|hclfmt|validate-inputs)\b",
+    ),
+    (
+        "tflint/tfsec/checkov/terrascan",
+        r"^(tflint|tfsec|checkov|terrascan|conftest|devops-lint)\b",
+    ),
     ("trivy config", r"^trivy\s+(config|fs|conf)\b"),
     ("kics scan", r"^kics\s+scan\b"),
-    ("pre-commit-terraform hooks", r"^pre-commit hook (terraform_|tofu_|terragrunt_|tflint|checkov|tfsec|trivy)"),
+    (
+        "pre-commit-terraform hooks",
+        r"^pre-commit hook (terraform_|tofu_|terragrunt_|tflint|checkov|tfsec|trivy)",
+    ),
 ];
 
 /// Validation actions (fragments of `uses:`).
@@ -141,13 +153,19 @@ impl Rule for IacNotValidated {
         }
         let res = facts.resolve_ci();
         if let Some(r) = res.commands.iter().find(|r| is_validation(&r.text)) {
-            cx.detail(format!("{} in {} job {}", r.describe(), r.file.path, r.job.name));
+            cx.detail(format!(
+                "{} in {} job {}",
+                r.describe(),
+                r.file.path,
+                r.job.name
+            ));
             return Outcome::Pass;
         }
-        if let Some((_, _, u)) = facts
-            .ci_uses()
-            .find(|(_, _, u)| VALIDATE_USES.iter().any(|f| u.text.to_ascii_lowercase().contains(f)))
-        {
+        if let Some((_, _, u)) = facts.ci_uses().find(|(_, _, u)| {
+            VALIDATE_USES
+                .iter()
+                .any(|f| u.text.to_ascii_lowercase().contains(f))
+        }) {
             cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
             return Outcome::Pass;
         }
@@ -158,7 +176,11 @@ impl Rule for IacNotValidated {
                 loc_string(loc)
             ));
         }
-        let dirs = tf.dirs.iter().filter(|d| !is_auxiliary(&format!("{d}/x.tf"))).count();
+        let dirs = tf
+            .dirs
+            .iter()
+            .filter(|d| !is_auxiliary(&format!("{d}/x.tf")))
+            .count();
         cx.report_at(
             &file.location,
             format!(
@@ -189,14 +211,22 @@ mod tests {
         ] {
             assert!(is_validation(yes), "{yes}");
         }
-        for no in ["terraform init", "terraform apply -auto-approve", "pre-commit hook end-of-file-fixer"] {
+        for no in [
+            "terraform init",
+            "terraform apply -auto-approve",
+            "pre-commit hook end-of-file-fixer",
+        ] {
             assert!(!is_validation(no), "{no}");
         }
     }
 
     #[test]
     fn the_table_is_documented() {
-        let docs = IacNotValidated::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = IacNotValidated::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for (what, _) in VALIDATE_COMMANDS {
             for part in what.split(['/', ' ']) {
                 if part != "hooks" {

@@ -67,10 +67,18 @@ impl Rule for NoDependencyUpdates {
             return Outcome::Pass;
         }
         let mut kinds = Vec::new();
-        if facts.manifests.iter().any(|m| !is_auxiliary(&m.path) && !m.dependencies.is_empty()) {
+        if facts
+            .manifests
+            .iter()
+            .any(|m| !is_auxiliary(&m.path) && !m.dependencies.is_empty())
+        {
             kinds.push("package manifests");
         }
-        if facts.paths_of(FileKind::Terraform).iter().any(|p| !is_auxiliary(p)) {
+        if facts
+            .paths_of(FileKind::Terraform)
+            .iter()
+            .any(|p| !is_auxiliary(p))
+        {
             kinds.push("Terraform providers and modules");
         }
         if facts.dockerfiles.iter().any(|d| !is_auxiliary(&d.path)) {

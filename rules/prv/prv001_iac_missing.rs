@@ -60,7 +60,14 @@ declare_rule! {
 
 /// What counts as infrastructure-as-code (see `facts::RepoFacts::iac`).
 pub const IAC_TOOLS: &[&str] = &[
-    "terraform", "terragrunt", "pulumi", "cloudformation", "sam", "cdk", "serverless", "nomad",
+    "terraform",
+    "terragrunt",
+    "pulumi",
+    "cloudformation",
+    "sam",
+    "cdk",
+    "serverless",
+    "nomad",
 ];
 
 impl Rule for IacMissing {
@@ -91,7 +98,12 @@ mod tests {
 
     #[test]
     fn every_tool_is_documented() {
-        let docs = IacMissing::META.docs.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
+        let docs = IacMissing::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase();
         for t in IAC_TOOLS {
             assert!(docs.contains(t), "PRV001 docs do not mention {t}");
         }

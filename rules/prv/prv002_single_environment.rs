@@ -76,7 +76,14 @@ declare_rule! {
 }
 
 /// Variable names that parameterise a configuration by environment.
-const ENV_VARIABLES: &[&str] = &["environment", "env", "stage", "environment_name", "env_name", "stage_name"];
+const ENV_VARIABLES: &[&str] = &[
+    "environment",
+    "env",
+    "stage",
+    "environment_name",
+    "env_name",
+    "stage_name",
+];
 
 impl Rule for SingleEnvironment {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
@@ -94,8 +101,16 @@ impl Rule for SingleEnvironment {
             cx.detail("reusable Terraform modules only: environments are the callers' choice");
             return Outcome::NotApplicable;
         }
-        if let Some(w) = facts.terraform.workspace_refs.iter().find(|l| !is_auxiliary(&l.path)) {
-            cx.detail(format!("terraform.workspace used at {}", crate::facts::loc_string(w)));
+        if let Some(w) = facts
+            .terraform
+            .workspace_refs
+            .iter()
+            .find(|l| !is_auxiliary(&l.path))
+        {
+            cx.detail(format!(
+                "terraform.workspace used at {}",
+                crate::facts::loc_string(w)
+            ));
             return Outcome::Pass;
         }
         let envs: Vec<String> = facts
@@ -103,7 +118,11 @@ impl Rule for SingleEnvironment {
             .iter()
             .filter(|e| e.from_iac())
             .map(|e| {
-                let ev = e.evidence.iter().find(|ev| ev.kind != "ci").map(|ev| format!("{} {}", ev.kind, ev.detail));
+                let ev = e
+                    .evidence
+                    .iter()
+                    .find(|ev| ev.kind != "ci")
+                    .map(|ev| format!("{} {}", ev.kind, ev.detail));
                 format!("{} ({})", e.name, ev.unwrap_or_default())
             })
             .collect();

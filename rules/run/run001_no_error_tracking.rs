@@ -84,7 +84,12 @@ pub const ERROR_TRACKING: &[Vendor] = &[
             "sentry/*",
             "Sentry*",
         ],
-        env: &["SENTRY_*", "NEXT_PUBLIC_SENTRY_DSN", "VITE_SENTRY_DSN", "REACT_APP_SENTRY_DSN"],
+        env: &[
+            "SENTRY_*",
+            "NEXT_PUBLIC_SENTRY_DSN",
+            "VITE_SENTRY_DSN",
+            "REACT_APP_SENTRY_DSN",
+        ],
         hosts: &["sentry.io"],
         terraform: &["sentry_*"],
         images: &["getsentry/sentry"],
@@ -93,7 +98,16 @@ pub const ERROR_TRACKING: &[Vendor] = &[
     },
     Vendor {
         name: "Rollbar",
-        packages: &["rollbar", "rollbar-*", "@rollbar/*", "pyrollbar", "github.com/rollbar/*", "com.rollbar:*", "rollbar/*", "Rollbar*"],
+        packages: &[
+            "rollbar",
+            "rollbar-*",
+            "@rollbar/*",
+            "pyrollbar",
+            "github.com/rollbar/*",
+            "com.rollbar:*",
+            "rollbar/*",
+            "Rollbar*",
+        ],
         env: &["ROLLBAR_*"],
         hosts: &["rollbar.com"],
         terraform: &["rollbar_*"],
@@ -102,28 +116,58 @@ pub const ERROR_TRACKING: &[Vendor] = &[
     },
     Vendor {
         name: "Bugsnag",
-        packages: &["bugsnag", "bugsnag-*", "@bugsnag/*", "github.com/bugsnag/*", "com.bugsnag:*", "bugsnag/*", "Bugsnag*"],
+        packages: &[
+            "bugsnag",
+            "bugsnag-*",
+            "@bugsnag/*",
+            "github.com/bugsnag/*",
+            "com.bugsnag:*",
+            "bugsnag/*",
+            "Bugsnag*",
+        ],
         env: &["BUGSNAG_*"],
         hosts: &["bugsnag.com"],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "Honeybadger",
-        packages: &["honeybadger", "honeybadger-*", "@honeybadger-io/*", "github.com/honeybadger-io/*", "honeybadger-io/*", "io.honeybadger:*", "Honeybadger*"],
+        packages: &[
+            "honeybadger",
+            "honeybadger-*",
+            "@honeybadger-io/*",
+            "github.com/honeybadger-io/*",
+            "honeybadger-io/*",
+            "io.honeybadger:*",
+            "Honeybadger*",
+        ],
         env: &["HONEYBADGER_*"],
         hosts: &["honeybadger.io"],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "Airbrake",
-        packages: &["airbrake", "airbrake-*", "@airbrake/*", "pybrake", "github.com/airbrake/*", "io.airbrake:*", "Sharpbrake*"],
+        packages: &[
+            "airbrake",
+            "airbrake-*",
+            "@airbrake/*",
+            "pybrake",
+            "github.com/airbrake/*",
+            "io.airbrake:*",
+            "Sharpbrake*",
+        ],
         env: &["AIRBRAKE_*"],
         hosts: &["airbrake.io"],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "Raygun",
-        packages: &["raygun", "raygun4*", "raygun-*", "Mindscape.Raygun4Net*", "com.mindscapehq:*"],
+        packages: &[
+            "raygun",
+            "raygun4*",
+            "raygun-*",
+            "Mindscape.Raygun4Net*",
+            "com.mindscapehq:*",
+        ],
         env: &["RAYGUN_*"],
         hosts: &["raygun.com", "raygun.io"],
         ..Vendor::EMPTY
@@ -148,7 +192,9 @@ impl Rule for NoErrorTracking {
                 return Outcome::NotApplicable;
             }
             (Runtime::Present { .. }, None) if evidence.is_empty() => {
-                cx.detail("no application code in this repo: its error tracking is the application's");
+                cx.detail(
+                    "no application code in this repo: its error tracking is the application's",
+                );
                 return Outcome::NotApplicable;
             }
             _ => {}
@@ -160,7 +206,11 @@ impl Rule for NoErrorTracking {
         match (runtime, manifest) {
             (Runtime::Present { what, .. }, Some(m)) => {
                 let n = facts.app_manifests().count();
-                let others = if n > 1 { format!(" or the {} other manifests", n - 1) } else { String::new() };
+                let others = if n > 1 {
+                    format!(" or the {} other manifests", n - 1)
+                } else {
+                    String::new()
+                };
                 cx.report_at(
                     &m.location,
                     format!(
@@ -184,9 +234,17 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoErrorTracking::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = NoErrorTracking::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for v in ERROR_TRACKING {
-            assert!(docs.contains(v.name), "RUN001 docs do not mention {}", v.name);
+            assert!(
+                docs.contains(v.name),
+                "RUN001 docs do not mention {}",
+                v.name
+            );
         }
     }
 }

@@ -79,18 +79,51 @@ declare_rule! {
 pub const METRICS: &[Vendor] = &[
     Vendor {
         name: "Datadog",
-        packages: &["dd-trace", "dd-trace-*", "ddtrace", "datadog", "datadog-*", "@datadog/*", "hot-shots", "github.com/DataDog/*", "gopkg.in/DataDog/*", "com.datadoghq:*", "Datadog.Trace*", "datadog_api_client"],
-        env: &["DD_API_KEY", "DD_AGENT_HOST", "DD_SERVICE", "DD_ENV", "DD_TRACE_*", "DD_SITE", "DATADOG_*"],
+        packages: &[
+            "dd-trace",
+            "dd-trace-*",
+            "ddtrace",
+            "datadog",
+            "datadog-*",
+            "@datadog/*",
+            "hot-shots",
+            "github.com/DataDog/*",
+            "gopkg.in/DataDog/*",
+            "com.datadoghq:*",
+            "Datadog.Trace*",
+            "datadog_api_client",
+        ],
+        env: &[
+            "DD_API_KEY",
+            "DD_AGENT_HOST",
+            "DD_SERVICE",
+            "DD_ENV",
+            "DD_TRACE_*",
+            "DD_SITE",
+            "DATADOG_*",
+        ],
         hosts: &["datadoghq.com", "datadoghq.eu", "ddog-gov.com"],
         terraform: &["datadog_*"],
-        images: &["datadog/agent", "datadoghq/agent", "datadog/lambda", "datadog/serverless-init"],
+        images: &[
+            "datadog/agent",
+            "datadoghq/agent",
+            "datadog/lambda",
+            "datadog/serverless-init",
+        ],
         kubernetes: &["ad.datadoghq.com/", "DatadogAgent", "DatadogMonitor"],
         ci: &["datadog-ci", "datadog/"],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "New Relic",
-        packages: &["newrelic", "newrelic_rpm", "@newrelic/*", "github.com/newrelic/*", "com.newrelic.agent.java:*", "NewRelic.Agent*"],
+        packages: &[
+            "newrelic",
+            "newrelic_rpm",
+            "@newrelic/*",
+            "github.com/newrelic/*",
+            "com.newrelic.agent.java:*",
+            "NewRelic.Agent*",
+        ],
         env: &["NEW_RELIC_*", "NEWRELIC_*"],
         hosts: &["newrelic.com", "nr-data.net"],
         terraform: &["newrelic_*"],
@@ -118,27 +151,67 @@ pub const METRICS: &[Vendor] = &[
             "starlette-exporter",
         ],
         terraform: &["aws_prometheus_*", "grafana_*"],
-        images: &["prom/prometheus", "prometheus/prometheus", "grafana/agent", "grafana/alloy", "victoriametrics/"],
-        kubernetes: &["ServiceMonitor", "PodMonitor", "PrometheusRule", "Prometheus"],
+        images: &[
+            "prom/prometheus",
+            "prometheus/prometheus",
+            "grafana/agent",
+            "grafana/alloy",
+            "victoriametrics/",
+        ],
+        kubernetes: &[
+            "ServiceMonitor",
+            "PodMonitor",
+            "PrometheusRule",
+            "Prometheus",
+        ],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "OpenTelemetry",
-        packages: &["@opentelemetry/*", "opentelemetry-*", "opentelemetry", "go.opentelemetry.io/*", "io.opentelemetry:*", "io.opentelemetry.*", "OpenTelemetry*", "opentelemetry_*"],
+        packages: &[
+            "@opentelemetry/*",
+            "opentelemetry-*",
+            "opentelemetry",
+            "go.opentelemetry.io/*",
+            "io.opentelemetry:*",
+            "io.opentelemetry.*",
+            "OpenTelemetry*",
+            "opentelemetry_*",
+        ],
         env: &["OTEL_*"],
-        images: &["otel/opentelemetry-collector", "opentelemetry-collector", "aws-otel-collector"],
+        images: &[
+            "otel/opentelemetry-collector",
+            "opentelemetry-collector",
+            "aws-otel-collector",
+        ],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "StatsD",
-        packages: &["statsd", "node-statsd", "statsd-client", "python-statsd", "statsd-ruby", "github.com/cactus/go-statsd-client*", "com.timgroup:java-statsd-client", "statix"],
+        packages: &[
+            "statsd",
+            "node-statsd",
+            "statsd-client",
+            "python-statsd",
+            "statsd-ruby",
+            "github.com/cactus/go-statsd-client*",
+            "com.timgroup:java-statsd-client",
+            "statix",
+        ],
         env: &["STATSD_*"],
         images: &["statsd/statsd"],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "Honeycomb",
-        packages: &["libhoney", "libhoney-*", "honeycomb-beeline", "honeycomb-beeline-*", "@honeycombio/*", "github.com/honeycombio/*"],
+        packages: &[
+            "libhoney",
+            "libhoney-*",
+            "honeycomb-beeline",
+            "honeycomb-beeline-*",
+            "@honeycombio/*",
+            "github.com/honeycombio/*",
+        ],
         env: &["HONEYCOMB_*"],
         hosts: &["honeycomb.io"],
         terraform: &["honeycombio_*"],
@@ -146,8 +219,18 @@ pub const METRICS: &[Vendor] = &[
     },
     Vendor {
         name: "CloudWatch",
-        packages: &["aws-embedded-metrics", "@aws-lambda-powertools/metrics", "aws-lambda-powertools"],
-        terraform: &["aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm", "aws_cloudwatch_dashboard", "aws_cloudwatch_metric_stream", "aws_cloudwatch_log_metric_filter"],
+        packages: &[
+            "aws-embedded-metrics",
+            "@aws-lambda-powertools/metrics",
+            "aws-lambda-powertools",
+        ],
+        terraform: &[
+            "aws_cloudwatch_metric_alarm",
+            "aws_cloudwatch_composite_alarm",
+            "aws_cloudwatch_dashboard",
+            "aws_cloudwatch_metric_stream",
+            "aws_cloudwatch_log_metric_filter",
+        ],
         modules: &["terraform-aws-modules/cloudwatch"],
         images: &["cloudwatch-agent"],
         ..Vendor::EMPTY
@@ -159,7 +242,12 @@ pub const METRICS: &[Vendor] = &[
     },
     Vendor {
         name: "Azure Monitor",
-        packages: &["applicationinsights", "Microsoft.ApplicationInsights*", "@azure/monitor-opentelemetry", "azure-monitor-opentelemetry"],
+        packages: &[
+            "applicationinsights",
+            "Microsoft.ApplicationInsights*",
+            "@azure/monitor-opentelemetry",
+            "azure-monitor-opentelemetry",
+        ],
         terraform: &["azurerm_monitor_*", "azurerm_application_insights"],
         ..Vendor::EMPTY
     },
@@ -177,7 +265,12 @@ pub const METRICS: &[Vendor] = &[
     },
     Vendor {
         name: "Elastic APM",
-        packages: &["elastic-apm", "elastic-apm-*", "co.elastic.apm:*", "go.elastic.co/apm*"],
+        packages: &[
+            "elastic-apm",
+            "elastic-apm-*",
+            "co.elastic.apm:*",
+            "go.elastic.co/apm*",
+        ],
         env: &["ELASTIC_APM_*"],
         ..Vendor::EMPTY
     },
@@ -202,7 +295,10 @@ fn cloudwatch_extras(facts: &RepoFacts) -> Vec<Evidence> {
     for r in facts.main_resources().filter(|r| r.ty == "aws_ecs_cluster") {
         let insights = r.nested("setting").any(|s| {
             s.attributes.get("name").and_then(|v| v.as_str()) == Some("containerInsights")
-                && s.attributes.get("value").and_then(|v| v.as_str()).is_some_and(|v| v != "disabled")
+                && s.attributes
+                    .get("value")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| v != "disabled")
         });
         if insights {
             out.push(Evidence {
@@ -212,7 +308,11 @@ fn cloudwatch_extras(facts: &RepoFacts) -> Vec<Evidence> {
             });
         }
     }
-    if let Some(l) = facts.terraform.managed_policies.get("CloudWatchAgentServerPolicy") {
+    if let Some(l) = facts
+        .terraform
+        .managed_policies
+        .get("CloudWatchAgentServerPolicy")
+    {
         out.push(Evidence {
             vendor: "CloudWatch",
             what: "CloudWatchAgentServerPolicy".into(),
@@ -245,9 +345,17 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoMetrics::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = NoMetrics::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for v in METRICS {
-            assert!(docs.contains(v.name), "RUN002 docs do not mention {}", v.name);
+            assert!(
+                docs.contains(v.name),
+                "RUN002 docs do not mention {}",
+                v.name
+            );
         }
     }
 }

@@ -83,7 +83,11 @@ pub const LOG_SHIPPING: &[Vendor] = &[
     Vendor {
         name: "CloudWatch Logs",
         packages: &["watchtower", "winston-cloudwatch", "cloudwatch-logs"],
-        terraform: &["aws_cloudwatch_log_group", "aws_cloudwatch_log_subscription_filter", "aws_lambda_function"],
+        terraform: &[
+            "aws_cloudwatch_log_group",
+            "aws_cloudwatch_log_subscription_filter",
+            "aws_lambda_function",
+        ],
         tools: &["serverless", "sam"],
         ..Vendor::EMPTY
     },
@@ -96,7 +100,12 @@ pub const LOG_SHIPPING: &[Vendor] = &[
     Vendor {
         name: "Vector / Loki",
         packages: &["winston-loki", "python-logging-loki", "pino-loki"],
-        images: &["timberio/vector", "grafana/promtail", "grafana/loki", "grafana/alloy"],
+        images: &[
+            "timberio/vector",
+            "grafana/promtail",
+            "grafana/loki",
+            "grafana/alloy",
+        ],
         ..Vendor::EMPTY
     },
     Vendor {
@@ -115,7 +124,12 @@ pub const LOG_SHIPPING: &[Vendor] = &[
     },
     Vendor {
         name: "Loggly",
-        packages: &["winston-loggly-bulk", "winston-loggly", "loggly-*", "node-loggly-bulk"],
+        packages: &[
+            "winston-loggly-bulk",
+            "winston-loggly",
+            "loggly-*",
+            "node-loggly-bulk",
+        ],
         env: &["LOGGLY_*"],
         hosts: &["loggly.com"],
         ..Vendor::EMPTY
@@ -155,19 +169,38 @@ pub const LOG_SHIPPING: &[Vendor] = &[
     Vendor {
         name: "Google Cloud Logging",
         packages: &["@google-cloud/logging*", "google-cloud-logging"],
-        terraform: &["google_logging_*", "google_cloud_run_service", "google_cloud_run_v2_service", "google_cloudfunctions_function", "google_cloudfunctions2_function"],
+        terraform: &[
+            "google_logging_*",
+            "google_cloud_run_service",
+            "google_cloud_run_v2_service",
+            "google_cloudfunctions_function",
+            "google_cloudfunctions2_function",
+        ],
         tools: &["app-engine"],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "Azure Monitor Logs",
-        terraform: &["azurerm_log_analytics_workspace", "azurerm_monitor_diagnostic_setting"],
+        terraform: &[
+            "azurerm_log_analytics_workspace",
+            "azurerm_monitor_diagnostic_setting",
+        ],
         ..Vendor::EMPTY
     },
 ];
 
 /// Log drivers (ECS `logConfiguration.logDriver`, compose `logging.driver`) that ship logs.
-pub const SHIPPING_DRIVERS: &[&str] = &["awslogs", "awsfirelens", "fluentd", "splunk", "gelf", "gcplogs", "syslog", "logentries", "datadog"];
+pub const SHIPPING_DRIVERS: &[&str] = &[
+    "awslogs",
+    "awsfirelens",
+    "fluentd",
+    "splunk",
+    "gelf",
+    "gcplogs",
+    "syslog",
+    "logentries",
+    "datadog",
+];
 
 fn driver_evidence(facts: &RepoFacts) -> Vec<Evidence> {
     let mut out = Vec::new();
@@ -178,7 +211,11 @@ fn driver_evidence(facts: &RepoFacts) -> Vec<Evidence> {
         .flat_map(|r| r.containers.iter())
         .chain(facts.ecs_containers.iter());
     for c in containers.filter(|c| !is_auxiliary(&c.location.path)) {
-        if let Some(d) = c.log_driver.as_deref().filter(|d| SHIPPING_DRIVERS.contains(d) || *d == "(unknown)") {
+        if let Some(d) = c
+            .log_driver
+            .as_deref()
+            .filter(|d| SHIPPING_DRIVERS.contains(d) || *d == "(unknown)")
+        {
             out.push(Evidence {
                 vendor: "container log driver",
                 what: format!("ECS container {} logDriver {d}", c.name),
@@ -188,7 +225,11 @@ fn driver_evidence(facts: &RepoFacts) -> Vec<Evidence> {
     }
     for f in facts.compose.iter().filter(|f| !is_auxiliary(&f.path)) {
         for s in &f.services {
-            if let Some(d) = s.logging_driver.as_deref().filter(|d| SHIPPING_DRIVERS.contains(d)) {
+            if let Some(d) = s
+                .logging_driver
+                .as_deref()
+                .filter(|d| SHIPPING_DRIVERS.contains(d))
+            {
                 out.push(Evidence {
                     vendor: "container log driver",
                     what: format!("compose service {} logging driver {d}", s.name),
@@ -223,7 +264,11 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = LogsNotShipped::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = LogsNotShipped::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for v in LOG_SHIPPING {
             for part in v.name.split(" / ") {
                 assert!(docs.contains(part), "RUN003 docs do not mention {part}");
@@ -231,7 +276,10 @@ mod tests {
         }
         for d in SHIPPING_DRIVERS {
             if !["syslog", "logentries", "datadog", "gcplogs"].contains(d) {
-                assert!(docs.contains(d), "RUN003 docs do not mention the {d} driver");
+                assert!(
+                    docs.contains(d),
+                    "RUN003 docs do not mention the {d} driver"
+                );
             }
         }
     }

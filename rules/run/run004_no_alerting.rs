@@ -90,7 +90,14 @@ declare_rule! {
 pub const ALERTING: &[Vendor] = &[
     Vendor {
         name: "PagerDuty",
-        packages: &["pdpyras", "pagerduty", "pagerduty-*", "node-pagerduty", "@pagerduty/*", "github.com/PagerDuty/*"],
+        packages: &[
+            "pdpyras",
+            "pagerduty",
+            "pagerduty-*",
+            "node-pagerduty",
+            "@pagerduty/*",
+            "github.com/PagerDuty/*",
+        ],
         env: &["PAGERDUTY_*"],
         hosts: &["pagerduty.com"],
         terraform: &["pagerduty_*"],
@@ -119,12 +126,20 @@ pub const ALERTING: &[Vendor] = &[
     },
     Vendor {
         name: "Grafana OnCall",
-        terraform: &["grafana_oncall_*", "grafana_contact_point", "grafana_rule_group"],
+        terraform: &[
+            "grafana_oncall_*",
+            "grafana_contact_point",
+            "grafana_rule_group",
+        ],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "Datadog monitors",
-        terraform: &["datadog_monitor", "datadog_monitor_json", "datadog_synthetics_test"],
+        terraform: &[
+            "datadog_monitor",
+            "datadog_monitor_json",
+            "datadog_synthetics_test",
+        ],
         kubernetes: &["DatadogMonitor"],
         ..Vendor::EMPTY
     },
@@ -140,12 +155,18 @@ pub const ALERTING: &[Vendor] = &[
     },
     Vendor {
         name: "Google Cloud alert policies",
-        terraform: &["google_monitoring_alert_policy", "google_monitoring_notification_channel"],
+        terraform: &[
+            "google_monitoring_alert_policy",
+            "google_monitoring_notification_channel",
+        ],
         ..Vendor::EMPTY
     },
     Vendor {
         name: "Azure action groups",
-        terraform: &["azurerm_monitor_action_group", "azurerm_monitor_metric_alert"],
+        terraform: &[
+            "azurerm_monitor_action_group",
+            "azurerm_monitor_metric_alert",
+        ],
         ..Vendor::EMPTY
     },
     Vendor {
@@ -156,7 +177,13 @@ pub const ALERTING: &[Vendor] = &[
     },
     Vendor {
         name: "uptime monitors",
-        terraform: &["betteruptime_*", "uptimerobot_*", "pingdom_*", "checkly_*", "statuscake_*"],
+        terraform: &[
+            "betteruptime_*",
+            "uptimerobot_*",
+            "pingdom_*",
+            "checkly_*",
+            "statuscake_*",
+        ],
         ..Vendor::EMPTY
     },
 ];
@@ -170,8 +197,10 @@ fn alarms_with_actions(facts: &RepoFacts) -> Vec<Evidence> {
     };
     let mut out = Vec::new();
     for r in facts.main_resources() {
-        if matches!(r.ty.as_str(), "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm")
-            && has_actions(r.attr("alarm_actions"))
+        if matches!(
+            r.ty.as_str(),
+            "aws_cloudwatch_metric_alarm" | "aws_cloudwatch_composite_alarm"
+        ) && has_actions(r.attr("alarm_actions"))
         {
             out.push(Evidence {
                 vendor: "CloudWatch alarms",
@@ -213,11 +242,22 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoAlerting::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = NoAlerting::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for v in ALERTING {
-            assert!(docs.contains(v.name), "RUN004 docs do not mention {}", v.name);
+            assert!(
+                docs.contains(v.name),
+                "RUN004 docs do not mention {}",
+                v.name
+            );
             for t in v.terraform {
-                assert!(docs.contains(t.trim_end_matches('*')), "RUN004 docs do not mention {t}");
+                assert!(
+                    docs.contains(t.trim_end_matches('*')),
+                    "RUN004 docs do not mention {t}"
+                );
             }
         }
     }

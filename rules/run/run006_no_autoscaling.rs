@@ -82,13 +82,17 @@ fn number(block: &Block, key: &str) -> Option<(f64, crate::source::Span)> {
 }
 
 fn check_group(block: &Block, what: &str, cx: &mut Cx) {
-    let (Some((min, min_span)), Some((max, max_span))) = (number(block, "min_size"), number(block, "max_size")) else {
+    let (Some((min, min_span)), Some((max, max_span))) =
+        (number(block, "min_size"), number(block, "max_size"))
+    else {
         return;
     };
     if min == max && max > 0.0 {
         cx.report(
             cx.finding(max_span)
-                .message(format!("{what} has min_size = max_size = {max}: it cannot scale"))
+                .message(format!(
+                    "{what} has min_size = max_size = {max}: it cannot scale"
+                ))
                 .label(min_span, "same as min_size")
                 .help("leave room between min_size and max_size and add a scaling policy"),
         );
@@ -131,7 +135,12 @@ impl NoAutoscaling {
             .terraform
             .resources
             .iter()
-            .filter(|r| matches!(r.ty.as_str(), "aws_autoscaling_group" | "aws_eks_node_group") && in_scope(&r.path))
+            .filter(|r| {
+                matches!(
+                    r.ty.as_str(),
+                    "aws_autoscaling_group" | "aws_eks_node_group"
+                ) && in_scope(&r.path)
+            })
             .count();
         let deployments: Vec<_> = facts
             .kubernetes
@@ -142,10 +151,22 @@ impl NoAutoscaling {
             .terraform
             .modules
             .iter()
-            .filter(|m| in_scope(&m.path) && m.source_lower().contains("ecs") && m.source_lower().contains("service"))
+            .filter(|m| {
+                in_scope(&m.path)
+                    && m.source_lower().contains("ecs")
+                    && m.source_lower().contains("service")
+            })
             .collect();
-        if services.is_empty() && groups == 0 && deployments.is_empty() && service_modules.is_empty() {
-            let any = facts.terraform.resources.iter().any(|r| r.ty == "aws_ecs_service")
+        if services.is_empty()
+            && groups == 0
+            && deployments.is_empty()
+            && service_modules.is_empty()
+        {
+            let any = facts
+                .terraform
+                .resources
+                .iter()
+                .any(|r| r.ty == "aws_ecs_service")
                 || facts.kubernetes.iter().any(|o| o.kind == "Deployment");
             cx.detail(if any {
                 "only non-production (or example) services"
@@ -169,15 +190,24 @@ impl NoAutoscaling {
             .iter()
             .flat_map(|t| t.references.iter().map(String::as_str))
             .collect();
-        let literal_ids: Vec<&str> = targets.iter().filter_map(|t| t.str_attr("resource_id")).collect();
+        let literal_ids: Vec<&str> = targets
+            .iter()
+            .filter_map(|t| t.str_attr("resource_id"))
+            .collect();
         let opaque = targets.iter().find(|t| {
-            t.str_attr("resource_id").is_none() && !t.references.iter().any(|r| r.starts_with("aws_ecs_service."))
+            t.str_attr("resource_id").is_none()
+                && !t
+                    .references
+                    .iter()
+                    .any(|r| r.starts_with("aws_ecs_service."))
         });
         for s in &services {
             let by_reference = referenced.contains(s.address.as_str());
-            let by_name = s
-                .str_attr("name")
-                .is_some_and(|n| literal_ids.iter().any(|id| id.rsplit('/').next() == Some(n)));
+            let by_name = s.str_attr("name").is_some_and(|n| {
+                literal_ids
+                    .iter()
+                    .any(|id| id.rsplit('/').next() == Some(n))
+            });
             if by_reference || by_name {
                 continue;
             }
@@ -204,7 +234,10 @@ impl NoAutoscaling {
             if m.attr("enable_autoscaling").and_then(|v| v.as_bool()) == Some(false) {
                 cx.report_at(
                     &m.location,
-                    format!("ECS service module.{} has enable_autoscaling = false", m.name),
+                    format!(
+                        "ECS service module.{} has enable_autoscaling = false",
+                        m.name
+                    ),
                 );
                 failed = true;
             }
@@ -220,8 +253,12 @@ impl NoAutoscaling {
         for d in &deployments {
             let chart = chart_dir(&d.path);
             let scaled = match &d.name {
-                Some(name) => autoscalers.iter().any(|(_, (_, n))| n.as_deref() == Some(name.as_str())),
-                None => autoscalers.iter().any(|(a, (_, n))| n.is_none() && chart_dir(&a.path) == chart),
+                Some(name) => autoscalers
+                    .iter()
+                    .any(|(_, (_, n))| n.as_deref() == Some(name.as_str())),
+                None => autoscalers
+                    .iter()
+                    .any(|(a, (_, n))| n.is_none() && chart_dir(&a.path) == chart),
             };
             if scaled {
                 continue;
@@ -229,7 +266,11 @@ impl NoAutoscaling {
             if d.name.is_some() {
                 if let Some((a, _)) = autoscalers.iter().find(|(_, (_, n))| n.is_none()) {
                     unknown.get_or_insert_with(|| {
-                        format!("the templated autoscaler in {} may target Deployment {}", a.path, d.name.as_deref().unwrap_or(""))
+                        format!(
+                            "the templated autoscaler in {} may target Deployment {}",
+                            a.path,
+                            d.name.as_deref().unwrap_or("")
+                        )
                     });
                     continue;
                 }
@@ -252,13 +293,21 @@ impl NoAutoscaling {
         }
         let mut parts = Vec::new();
         if !services.is_empty() {
-            parts.push(format!("{} ECS service(s) with autoscaling targets", services.len()));
+            parts.push(format!(
+                "{} ECS service(s) with autoscaling targets",
+                services.len()
+            ));
         }
         if !deployments.is_empty() {
-            parts.push(format!("{} Deployment(s) with autoscalers", deployments.len()));
+            parts.push(format!(
+                "{} Deployment(s) with autoscalers",
+                deployments.len()
+            ));
         }
         if groups > 0 {
-            parts.push(format!("{groups} autoscaling/node group(s) (sizes checked per file)"));
+            parts.push(format!(
+                "{groups} autoscaling/node group(s) (sizes checked per file)"
+            ));
         }
         if let Some(t) = targets.first() {
             parts.push(format!("e.g. {} at {}", t.address, loc_string(&t.location)));

@@ -63,10 +63,21 @@ pub const KUBERNETES_CLUSTERS: &[&str] = &[
     "azurerm_kubernetes_cluster",
     "digitalocean_kubernetes_cluster",
 ];
-const CLUSTER_MODULES: &[&str] = &["/eks", "eks/aws", "terraform-aws-eks", "gke", "kubernetes-engine", "/aks", "aks/azurerm"];
+const CLUSTER_MODULES: &[&str] = &[
+    "/eks",
+    "eks/aws",
+    "terraform-aws-eks",
+    "gke",
+    "kubernetes-engine",
+    "/aks",
+    "aks/azurerm",
+];
 
 fn kubernetes_evidence(facts: &RepoFacts) -> Option<(String, Location)> {
-    if let Some(r) = facts.main_resources().find(|r| KUBERNETES_CLUSTERS.contains(&r.ty.as_str())) {
+    if let Some(r) = facts
+        .main_resources()
+        .find(|r| KUBERNETES_CLUSTERS.contains(&r.ty.as_str()))
+    {
         return Some((format!("managed cluster {}", r.address), r.location.clone()));
     }
     if let Some(m) = facts
@@ -77,11 +88,27 @@ fn kubernetes_evidence(facts: &RepoFacts) -> Option<(String, Location)> {
     }
     if let Some(o) = facts.kubernetes.iter().find(|o| {
         !is_auxiliary(&o.path)
-            && matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" | "Job" | "Service" | "Ingress")
+            && matches!(
+                o.kind.as_str(),
+                "Deployment"
+                    | "StatefulSet"
+                    | "DaemonSet"
+                    | "CronJob"
+                    | "Job"
+                    | "Service"
+                    | "Ingress"
+            )
     }) {
-        return Some((format!("Kubernetes {} in {}", o.kind, o.path), o.location.clone()));
+        return Some((
+            format!("Kubernetes {} in {}", o.kind, o.path),
+            o.location.clone(),
+        ));
     }
-    if let Some(t) = facts.tools.iter().find(|t| t.kind == "helm-chart" && !is_auxiliary(&t.path)) {
+    if let Some(t) = facts
+        .tools
+        .iter()
+        .find(|t| t.kind == "helm-chart" && !is_auxiliary(&t.path))
+    {
         return Some((format!("Helm chart {}", t.path), t.location.clone()));
     }
     facts

@@ -95,10 +95,15 @@ impl Rule for MfaNotEnforced {
             .main_resources()
             .filter(|r| AWS_USERS.contains(&r.ty.as_str()))
             .map(|r| r.address.clone())
-            .chain(facts.main_modules().filter(|m| {
-                let s = m.source_lower();
-                s.contains("iam") && USER_MODULES.iter().any(|f| s.contains(f))
-            }).map(|m| format!("module.{}", m.name)))
+            .chain(
+                facts
+                    .main_modules()
+                    .filter(|m| {
+                        let s = m.source_lower();
+                        s.contains("iam") && USER_MODULES.iter().any(|f| s.contains(f))
+                    })
+                    .map(|m| format!("module.{}", m.name)),
+            )
             .collect();
         let azure: Vec<String> = facts
             .main_resources()
@@ -117,8 +122,12 @@ impl Rule for MfaNotEnforced {
             if mfa.is_none() {
                 missing.push("no policy requires MFA (`aws:MultiFactorAuthPresent`)".to_string());
             }
-            let password_policy = facts.main_resources().any(|r| r.ty == "aws_iam_account_password_policy")
-                || facts.main_modules().any(|m| m.source_lower().contains("iam-account"));
+            let password_policy = facts
+                .main_resources()
+                .any(|r| r.ty == "aws_iam_account_password_policy")
+                || facts
+                    .main_modules()
+                    .any(|m| m.source_lower().contains("iam-account"));
             if !password_policy {
                 missing.push("no `aws_iam_account_password_policy`".to_string());
             }
@@ -127,7 +136,9 @@ impl Rule for MfaNotEnforced {
             let ca_mfa = facts.main_resources().any(|r| {
                 r.ty == "azuread_conditional_access_policy"
                     && r.blocks.iter().any(|b| {
-                        b.attributes.values().any(|v| v.strings_lower().iter().any(|s| s == "mfa"))
+                        b.attributes
+                            .values()
+                            .any(|v| v.strings_lower().iter().any(|s| s == "mfa"))
                     })
             });
             if !ca_mfa {

@@ -113,10 +113,24 @@ pub const PLACED_COMPUTE: &[&str] = &[
 ];
 
 /// Module sources (fragments) that create placed compute.
-pub const PLACED_MODULES: &[&str] = &["ec2-instance", "autoscaling", "/rds", "rds-aurora", "/eks", "elasticache", "ecs//modules/service", "ecs/aws//modules/service"];
+pub const PLACED_MODULES: &[&str] = &[
+    "ec2-instance",
+    "autoscaling",
+    "/rds",
+    "rds-aurora",
+    "/eks",
+    "elasticache",
+    "ecs//modules/service",
+    "ecs/aws//modules/service",
+];
 
 /// EC2 instances: what a bastion or SSM is for.
-const INSTANCES: &[&str] = &["aws_instance", "aws_launch_template", "aws_launch_configuration", "aws_autoscaling_group"];
+const INSTANCES: &[&str] = &[
+    "aws_instance",
+    "aws_launch_template",
+    "aws_launch_configuration",
+    "aws_autoscaling_group",
+];
 
 fn is_placed(r: &TfBlock) -> bool {
     let ty = r.ty.as_str();
@@ -126,9 +140,13 @@ fn is_placed(r: &TfBlock) -> bool {
     if ty == "aws_opensearch_domain" {
         return r.nested("vpc_options").next().is_some();
     }
-    PLACED_COMPUTE
-        .iter()
-        .any(|t| if t.ends_with('_') { ty.starts_with(t) } else { ty == *t })
+    PLACED_COMPUTE.iter().any(|t| {
+        if t.ends_with('_') {
+            ty.starts_with(t)
+        } else {
+            ty == *t
+        }
+    })
 }
 
 fn cloud_of(ty: &str) -> &'static str {
@@ -144,7 +162,9 @@ fn cloud_of(ty: &str) -> &'static str {
 /// References that mean "the network is defined somewhere else".
 fn external_network_ref(r: &str) -> bool {
     let lower = r.to_ascii_lowercase();
-    let networky = ["subnet", "vpc", "network", "vnet"].iter().any(|w| lower.contains(w));
+    let networky = ["subnet", "vpc", "network", "vnet"]
+        .iter()
+        .any(|w| lower.contains(w));
     networky
         && (lower.starts_with("var.")
             || lower.starts_with("data.")
@@ -201,8 +221,13 @@ impl Rule for NoPrivateNetwork {
                         .map(|d| d.address.clone())
                 });
             let defines_network = facts.main_resources().any(|r| {
-                matches!(r.ty.as_str(), "aws_subnet" | "aws_vpc" | "google_compute_network" | "azurerm_virtual_network")
-            }) || facts.main_modules().any(|m| m.source_lower().contains("vpc"));
+                matches!(
+                    r.ty.as_str(),
+                    "aws_subnet" | "aws_vpc" | "google_compute_network" | "azurerm_virtual_network"
+                )
+            }) || facts
+                .main_modules()
+                .any(|m| m.source_lower().contains("vpc"));
             if let (Some(reference), false) = (&external, defines_network) {
                 if outcome == Outcome::Pass {
                     outcome = Outcome::Inconclusive(format!(
@@ -250,10 +275,17 @@ impl Rule for NoPrivateNetwork {
         }
 
         // A way in to EC2 instances.
-        let instances: Vec<&TfBlock> = compute.iter().copied().filter(|r| INSTANCES.contains(&r.ty.as_str())).collect();
+        let instances: Vec<&TfBlock> = compute
+            .iter()
+            .copied()
+            .filter(|r| INSTANCES.contains(&r.ty.as_str()))
+            .collect();
         let instance_modules: Vec<_> = compute_modules
             .iter()
-            .filter(|m| m.source_lower().contains("ec2-instance") || m.source_lower().contains("autoscaling"))
+            .filter(|m| {
+                m.source_lower().contains("ec2-instance")
+                    || m.source_lower().contains("autoscaling")
+            })
             .collect();
         if !instances.is_empty() || !instance_modules.is_empty() {
             match access_path(facts) {
@@ -261,7 +293,10 @@ impl Rule for NoPrivateNetwork {
                 None => {
                     let (location, name) = match instances.first() {
                         Some(r) => (r.location.clone(), r.address.clone()),
-                        None => (instance_modules[0].location.clone(), format!("module.{}", instance_modules[0].name)),
+                        None => (
+                            instance_modules[0].location.clone(),
+                            format!("module.{}", instance_modules[0].name),
+                        ),
                     };
                     cx.report_at(
                         &location,
@@ -285,7 +320,11 @@ impl Rule for NoPrivateNetwork {
 fn private_network(facts: &RepoFacts, cloud: &str) -> Option<String> {
     for r in facts.main_resources() {
         let private = match (cloud, r.ty.as_str()) {
-            ("aws", "aws_subnet") => r.attr("map_public_ip_on_launch").and_then(AttrValue::as_bool) != Some(true),
+            ("aws", "aws_subnet") => {
+                r.attr("map_public_ip_on_launch")
+                    .and_then(AttrValue::as_bool)
+                    != Some(true)
+            }
             ("aws", "aws_nat_gateway") => true,
             ("gcp", "google_compute_subnetwork" | "google_compute_router_nat") => true,
             ("azure", "azurerm_subnet" | "azurerm_nat_gateway") => true,
@@ -296,21 +335,36 @@ fn private_network(facts: &RepoFacts, cloud: &str) -> Option<String> {
         }
     }
     if cloud == "aws" {
-        for m in facts.main_modules().filter(|m| m.source_lower().contains("vpc")) {
-            for key in ["private_subnets", "database_subnets", "intra_subnets", "elasticache_subnets"] {
+        for m in facts
+            .main_modules()
+            .filter(|m| m.source_lower().contains("vpc"))
+        {
+            for key in [
+                "private_subnets",
+                "database_subnets",
+                "intra_subnets",
+                "elasticache_subnets",
+            ] {
                 let non_empty = match m.attr(key) {
                     Some(AttrValue::List(items)) => !items.is_empty(),
                     Some(AttrValue::Unknown(_)) => true,
                     _ => false,
                 };
                 if non_empty {
-                    return Some(format!("module.{} {key} at {}", m.name, loc_string(&m.location)));
+                    return Some(format!(
+                        "module.{} {key} at {}",
+                        m.name,
+                        loc_string(&m.location)
+                    ));
                 }
             }
         }
     }
     if cloud == "gcp" {
-        if let Some(m) = facts.main_modules().find(|m| m.source_lower().contains("network")) {
+        if let Some(m) = facts
+            .main_modules()
+            .find(|m| m.source_lower().contains("network"))
+        {
             return Some(format!("module.{}", m.name));
         }
     }
@@ -318,14 +372,19 @@ fn private_network(facts: &RepoFacts, cloud: &str) -> Option<String> {
 }
 
 /// A public subnet or a VPC module without private subnets: where the gap shows.
-fn public_network_location(facts: &RepoFacts, cloud: &str) -> Option<(crate::facts::Location, String)> {
+fn public_network_location(
+    facts: &RepoFacts,
+    cloud: &str,
+) -> Option<(crate::facts::Location, String)> {
     if cloud != "aws" {
         return None;
     }
-    if let Some(r) = facts
-        .main_resources()
-        .find(|r| r.ty == "aws_subnet" && r.attr("map_public_ip_on_launch").and_then(AttrValue::as_bool) == Some(true))
-    {
+    if let Some(r) = facts.main_resources().find(|r| {
+        r.ty == "aws_subnet"
+            && r.attr("map_public_ip_on_launch")
+                .and_then(AttrValue::as_bool)
+                == Some(true)
+    }) {
         return Some((r.location.clone(), r.address.clone()));
     }
     facts
@@ -341,17 +400,26 @@ fn access_path(facts: &RepoFacts) -> Option<String> {
             .attr("tags")
             .map(|t| t.strings_lower().iter().any(|s| says_bastion(s)))
             .unwrap_or(false);
-        if (INSTANCES.contains(&r.ty.as_str()) || r.ty == "aws_security_group") && (says_bastion(&r.name) || tag_says) {
+        if (INSTANCES.contains(&r.ty.as_str()) || r.ty == "aws_security_group")
+            && (says_bastion(&r.name) || tag_says)
+        {
             return Some(format!("bastion {}", r.address));
         }
         if r.ty.starts_with("aws_ssm_") || r.ty == "aws_ec2_instance_connect_endpoint" {
             return Some(r.address.clone());
         }
     }
-    if let Some(m) = facts.main_modules().find(|m| says_bastion(&m.name) || says_bastion(&m.source_lower())) {
+    if let Some(m) = facts
+        .main_modules()
+        .find(|m| says_bastion(&m.name) || says_bastion(&m.source_lower()))
+    {
         return Some(format!("bastion module.{}", m.name));
     }
-    for policy in ["AmazonSSMManagedInstanceCore", "AmazonEC2RoleforSSM", "AmazonSSMFullAccess"] {
+    for policy in [
+        "AmazonSSMManagedInstanceCore",
+        "AmazonEC2RoleforSSM",
+        "AmazonSSMFullAccess",
+    ] {
         if let Some(l) = facts.terraform.managed_policies.get(policy) {
             return Some(format!("{policy} at {}", loc_string(l)));
         }

@@ -109,7 +109,12 @@ pub const SECRET_STORES: &[Vendor] = &[
         terraform: &["vault_*"],
         modules: &[],
         images: &["hashicorp/vault"],
-        kubernetes: &["vault.hashicorp.com/", "VaultStaticSecret", "VaultDynamicSecret", "VaultConnection"],
+        kubernetes: &[
+            "vault.hashicorp.com/",
+            "VaultStaticSecret",
+            "VaultDynamicSecret",
+            "VaultConnection",
+        ],
         ci: &["hashicorp/vault-action", "vault kv get", "vault read "],
         tools: &[],
     },
@@ -131,7 +136,10 @@ pub const SECRET_STORES: &[Vendor] = &[
         modules: &["secrets-manager"],
         images: &[],
         kubernetes: &[],
-        ci: &["aws secretsmanager get-secret-value", "aws-secretsmanager-get-secrets"],
+        ci: &[
+            "aws secretsmanager get-secret-value",
+            "aws-secretsmanager-get-secrets",
+        ],
         tools: &[],
     },
     Vendor {
@@ -219,7 +227,13 @@ pub const SECRET_STORES: &[Vendor] = &[
         terraform: &[],
         modules: &[],
         images: &[],
-        kubernetes: &["ExternalSecret", "SecretStore", "ClusterSecretStore", "SealedSecret", "SecretProviderClass"],
+        kubernetes: &[
+            "ExternalSecret",
+            "SecretStore",
+            "ClusterSecretStore",
+            "SealedSecret",
+            "SecretProviderClass",
+        ],
         ci: &[],
         tools: &[],
     },
@@ -269,7 +283,8 @@ pub fn secret_stores(facts: &RepoFacts) -> Vec<SecretStoreRef> {
         for r in &c.secret_refs {
             let store = if r.contains(":secretsmanager:") || r.contains("secretsmanager") {
                 "AWS Secrets Manager"
-            } else if r.contains(":ssm:") || r.contains("parameter/") || r.contains("ssm_parameter") {
+            } else if r.contains(":ssm:") || r.contains("parameter/") || r.contains("ssm_parameter")
+            {
                 "SSM Parameter Store"
             } else {
                 "AWS Secrets Manager or SSM Parameter Store"
@@ -281,7 +296,13 @@ pub fn secret_stores(facts: &RepoFacts) -> Vec<SecretStoreRef> {
             });
         }
     }
-    out.sort_by(|a, b| (&a.location.path, a.location.start, a.store).cmp(&(&b.location.path, b.location.start, b.store)));
+    out.sort_by(|a, b| {
+        (&a.location.path, a.location.start, a.store).cmp(&(
+            &b.location.path,
+            b.location.start,
+            b.store,
+        ))
+    });
     out
 }
 
@@ -291,7 +312,10 @@ impl Rule for NoSecretsManager {
             .env
             .iter()
             .filter(|e| {
-                e.context.is_runtime() && !e.from_store && is_secret_name(&e.name) && !is_auxiliary(&e.location.path)
+                e.context.is_runtime()
+                    && !e.from_store
+                    && is_secret_name(&e.name)
+                    && !is_auxiliary(&e.location.path)
             })
             .collect();
         let Some(first) = consumers.first() else {
@@ -299,7 +323,12 @@ impl Rule for NoSecretsManager {
             return Outcome::NotApplicable;
         };
         if let Some(store) = facts.secret_stores.first() {
-            cx.detail(format!("{} ({} at {})", store.store, store.evidence, crate::facts::loc_string(&store.location)));
+            cx.detail(format!(
+                "{} ({} at {})",
+                store.store,
+                store.evidence,
+                crate::facts::loc_string(&store.location)
+            ));
             return Outcome::Pass;
         }
         let more = if consumers.len() > 1 {
@@ -327,11 +356,22 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoSecretsManager::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = NoSecretsManager::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for v in SECRET_STORES {
-            assert!(docs.contains(v.name), "SEC012 docs do not mention {}", v.name);
+            assert!(
+                docs.contains(v.name),
+                "SEC012 docs do not mention {}",
+                v.name
+            );
             for t in v.terraform {
-                assert!(docs.contains(t.trim_end_matches('*')), "SEC012 docs do not mention {t}");
+                assert!(
+                    docs.contains(t.trim_end_matches('*')),
+                    "SEC012 docs do not mention {t}"
+                );
             }
         }
     }

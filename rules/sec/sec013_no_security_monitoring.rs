@@ -69,7 +69,11 @@ declare_rule! {
     }
 }
 
-const fn tf(name: &'static str, terraform: &'static [&'static str], modules: &'static [&'static str]) -> Vendor {
+const fn tf(
+    name: &'static str,
+    terraform: &'static [&'static str],
+    modules: &'static [&'static str],
+) -> Vendor {
     Vendor {
         name,
         packages: &[],
@@ -88,27 +92,50 @@ const fn tf(name: &'static str, terraform: &'static [&'static str], modules: &'s
 pub const SECURITY_MONITORING: &[Vendor] = &[
     tf("CloudTrail", &["aws_cloudtrail"], &["cloudtrail"]),
     tf("GuardDuty", &["aws_guardduty_*"], &["guardduty"]),
-    tf("Security Hub", &["aws_securityhub_*"], &["securityhub", "security-hub"]),
-    tf("AWS Config", &["aws_config_*"], &["aws-config", "config-rules"]),
+    tf(
+        "Security Hub",
+        &["aws_securityhub_*"],
+        &["securityhub", "security-hub"],
+    ),
+    tf(
+        "AWS Config",
+        &["aws_config_*"],
+        &["aws-config", "config-rules"],
+    ),
     tf("Inspector", &["aws_inspector2_*", "aws_inspector_*"], &[]),
     tf("Macie", &["aws_macie2_*"], &[]),
     tf("Detective", &["aws_detective_*"], &[]),
     tf("IAM Access Analyzer", &["aws_accessanalyzer_*"], &[]),
     tf(
         "Cloud Audit Logs",
-        &["google_project_iam_audit_config", "google_folder_iam_audit_config", "google_organization_iam_audit_config"],
+        &[
+            "google_project_iam_audit_config",
+            "google_folder_iam_audit_config",
+            "google_organization_iam_audit_config",
+        ],
         &[],
     ),
     tf("Security Command Center", &["google_scc_*"], &[]),
     tf("Defender for Cloud", &["azurerm_security_center_*"], &[]),
     tf("Sentinel", &["azurerm_sentinel_*"], &[]),
-    tf("Datadog Cloud Security", &["datadog_security_monitoring_*", "datadog_cloud_configuration_*"], &[]),
+    tf(
+        "Datadog Cloud Security",
+        &[
+            "datadog_security_monitoring_*",
+            "datadog_cloud_configuration_*",
+        ],
+        &[],
+    ),
     tf("Lacework", &["lacework_*"], &[]),
     tf("Wiz", &["wiz_*"], &[]),
     tf("Prisma Cloud", &["prismacloud_*"], &[]),
 ];
 
-const CLOUDS: &[(&str, &str)] = &[("aws_", "AWS"), ("google_", "Google Cloud"), ("azurerm_", "Azure")];
+const CLOUDS: &[(&str, &str)] = &[
+    ("aws_", "AWS"),
+    ("google_", "Google Cloud"),
+    ("azurerm_", "Azure"),
+];
 
 impl Rule for NoSecurityMonitoring {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
@@ -122,7 +149,11 @@ impl Rule for NoSecurityMonitoring {
             .map(|(_, name)| *name)
             .collect();
         if clouds.is_empty() {
-            if facts.tools_of(&["cloudformation", "sam", "cdk"]).next().is_some() {
+            if facts
+                .tools_of(&["cloudformation", "sam", "cdk"])
+                .next()
+                .is_some()
+            {
                 return Outcome::Inconclusive(
                     "CloudFormation/CDK resources are not read: security monitoring there cannot be seen".into(),
                 );
@@ -161,11 +192,22 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoSecurityMonitoring::META.docs.split_whitespace().collect::<Vec<_>>().join(" ");
+        let docs = NoSecurityMonitoring::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for v in SECURITY_MONITORING {
-            assert!(docs.contains(v.name), "SEC013 docs do not mention {}", v.name);
+            assert!(
+                docs.contains(v.name),
+                "SEC013 docs do not mention {}",
+                v.name
+            );
             for t in v.terraform {
-                assert!(docs.contains(t.trim_end_matches('*')), "SEC013 docs do not mention {t}");
+                assert!(
+                    docs.contains(t.trim_end_matches('*')),
+                    "SEC013 docs do not mention {t}"
+                );
             }
         }
     }

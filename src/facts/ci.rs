@@ -99,7 +99,10 @@ pub fn system_of(path: &str, kind: FileKind) -> Option<&'static str> {
             _ if lower.contains(".buildkite/") => "buildkite",
             _ => "other-ci",
         },
-        _ if yaml && (lower.starts_with(".gitea/workflows/") || lower.starts_with(".forgejo/workflows/")) => {
+        _ if yaml
+            && (lower.starts_with(".gitea/workflows/")
+                || lower.starts_with(".forgejo/workflows/")) =>
+        {
             "github-actions"
         }
         _ if yaml && lower.starts_with(".woodpecker/") => "woodpecker",
@@ -121,7 +124,8 @@ fn block_indent(l: &YLine<'_>) -> usize {
 fn is_env_name(k: &str) -> bool {
     k.len() >= 2
         && k.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && k.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Reads one CI file.
@@ -161,7 +165,10 @@ pub fn collect(file: &SourceFile, system: &'static str, env: &mut Vec<EnvSetting
     if system == "circleci" {
         // Orb jobs named in workflows (`- node/test`) run too.
         let mut wf = reader.job("(workflows)", loc_line1(file));
-        if let Some(i) = lines.iter().position(|l| l.outer_indent == 0 && l.key == Some("workflows")) {
+        if let Some(i) = lines
+            .iter()
+            .position(|l| l.outer_indent == 0 && l.key == Some("workflows"))
+        {
             let end = yaml_lines::end_of_node(&lines, i);
             for l in &lines[i + 1..end] {
                 let name = match (l.list_item, l.key, l.value) {
@@ -198,7 +205,8 @@ fn text_job(file: &SourceFile) -> CiJob {
         let start = offset;
         offset += line.len();
         let t = line.trim();
-        if t.is_empty() || t.starts_with("//") || t.len() < 3 || job.commands.len() >= MAX_COMMANDS {
+        if t.is_empty() || t.starts_with("//") || t.len() < 3 || job.commands.len() >= MAX_COMMANDS
+        {
             continue;
         }
         let at = start + (line.len() - line.trim_start().len());
@@ -218,8 +226,17 @@ struct Reader<'a, 'l> {
 }
 
 const GITLAB_RESERVED: &[&str] = &[
-    "stages", "variables", "default", "include", "image", "services", "workflow", "cache",
-    "before_script", "after_script", "spec",
+    "stages",
+    "variables",
+    "default",
+    "include",
+    "image",
+    "services",
+    "workflow",
+    "cache",
+    "before_script",
+    "after_script",
+    "spec",
 ];
 
 impl Reader<'_, '_> {
@@ -240,7 +257,10 @@ impl Reader<'_, '_> {
     /// Jobs are the keys under a top-level `key:`.
     fn jobs_under(&mut self, key: &str, jobs: &mut Vec<CiJob>) {
         let lines = self.lines;
-        let Some(i) = lines.iter().position(|l| l.outer_indent == 0 && l.key == Some(key)) else {
+        let Some(i) = lines
+            .iter()
+            .position(|l| l.outer_indent == 0 && l.key == Some(key))
+        else {
             return;
         };
         let end = yaml_lines::end_of_node(lines, i);
@@ -253,7 +273,8 @@ impl Reader<'_, '_> {
             let next = yaml_lines::end_of_node(lines, j).min(end);
             if l.indent == child {
                 if let Some(name) = l.key {
-                    let mut job = self.job(name, loc_at(self.file, l.offset, l.offset + name.len()));
+                    let mut job =
+                        self.job(name, loc_at(self.file, l.offset, l.offset + name.len()));
                     self.body(j + 1, next, &mut job);
                     jobs.push(job);
                 }
@@ -286,7 +307,8 @@ impl Reader<'_, '_> {
                         self.body(j, next, &mut defaults);
                     }
                     Some(name) if !GITLAB_RESERVED.contains(&name) => {
-                        let mut job = self.job(name, loc_at(self.file, l.offset, l.offset + name.len()));
+                        let mut job =
+                            self.job(name, loc_at(self.file, l.offset, l.offset + name.len()));
                         self.body(j + 1, next, &mut job);
                         jobs.push(job);
                     }
@@ -324,7 +346,10 @@ impl Reader<'_, '_> {
         while j < lines.len() && lines[j].outer_indent > key_indent {
             let l = &lines[j];
             let start = l.offset - (l.indent - l.outer_indent);
-            let end = self.file.text[start..].find('\n').map(|n| start + n).unwrap_or(self.file.text.len());
+            let end = self.file.text[start..]
+                .find('\n')
+                .map(|n| start + n)
+                .unwrap_or(self.file.text.len());
             let raw = self.file.text[start..end].trim();
             let (text, at) = match pending.take() {
                 Some((mut acc, at)) => {
@@ -358,8 +383,19 @@ impl Reader<'_, '_> {
                 let command_key = matches!(
                     key,
                     None | Some(
-                        "run" | "script" | "command" | "commands" | "before_script" | "after_script"
-                            | "inline" | "inlineScript" | "bash" | "sh" | "pwsh" | "powershell" | "cmd"
+                        "run"
+                            | "script"
+                            | "command"
+                            | "commands"
+                            | "before_script"
+                            | "after_script"
+                            | "inline"
+                            | "inlineScript"
+                            | "bash"
+                            | "sh"
+                            | "pwsh"
+                            | "powershell"
+                            | "cmd"
                     )
                 );
                 let next = if command_key {
@@ -372,16 +408,23 @@ impl Reader<'_, '_> {
             }
             match key {
                 Some(
-                    "run" | "command" | "commands" | "script" | "before_script" | "after_script" | "inline"
-                    | "inlineScript" | "bash" | "sh" | "pwsh" | "powershell" | "cmd" | "install"
-                    | "before_install" | "after_success" | "deploy" | "build" | "test",
+                    "run" | "command" | "commands" | "script" | "before_script" | "after_script"
+                    | "inline" | "inlineScript" | "bash" | "sh" | "pwsh" | "powershell" | "cmd"
+                    | "install" | "before_install" | "after_success" | "deploy" | "build" | "test",
                 ) => {
-                    if let Some(v) = l.value.filter(|v| !v.starts_with('{') && !v.starts_with('[')) {
+                    if let Some(v) = l
+                        .value
+                        .filter(|v| !v.starts_with('{') && !v.starts_with('['))
+                    {
                         self.push_command(job, v, l.value_offset);
                     } else if let Some(v) = l.value {
                         // Flow list: `script: [make test, make lint]`.
                         for part in v.trim_matches(['[', ']']).split(',') {
-                            self.push_command(job, part.trim().trim_matches(['"', '\'']), l.value_offset);
+                            self.push_command(
+                                job,
+                                part.trim().trim_matches(['"', '\'']),
+                                l.value_offset,
+                            );
                         }
                     }
                 }
@@ -393,23 +436,21 @@ impl Reader<'_, '_> {
                         });
                     }
                 }
-                Some("environment") => {
-                    match l.value {
-                        Some(v) => job.environment = Some(v.to_string()),
-                        None => {
-                            let end = yaml_lines::end_of_node(lines, i).min(to);
-                            for c in &lines[i + 1..end] {
-                                if c.key == Some("name") {
-                                    job.environment = c.value.map(str::to_string);
-                                } else if let Some(k) = c.key.filter(|k| is_env_name(k)) {
-                                    self.env_var(k, c);
-                                }
+                Some("environment") => match l.value {
+                    Some(v) => job.environment = Some(v.to_string()),
+                    None => {
+                        let end = yaml_lines::end_of_node(lines, i).min(to);
+                        for c in &lines[i + 1..end] {
+                            if c.key == Some("name") {
+                                job.environment = c.value.map(str::to_string);
+                            } else if let Some(k) = c.key.filter(|k| is_env_name(k)) {
+                                self.env_var(k, c);
                             }
-                            i = end;
-                            continue;
                         }
+                        i = end;
+                        continue;
                     }
-                }
+                },
                 Some("env" | "variables") => {
                     let end = yaml_lines::end_of_node(lines, i).min(to);
                     for c in &lines[i + 1..end] {
@@ -425,8 +466,17 @@ impl Reader<'_, '_> {
                         let parent_is_script = self.parent_key(i).is_some_and(|p| {
                             matches!(
                                 p,
-                                "script" | "before_script" | "after_script" | "commands" | "command"
-                                    | "install" | "before_install" | "after_success" | "deploy" | "test" | "build"
+                                "script"
+                                    | "before_script"
+                                    | "after_script"
+                                    | "commands"
+                                    | "command"
+                                    | "install"
+                                    | "before_install"
+                                    | "after_success"
+                                    | "deploy"
+                                    | "test"
+                                    | "build"
                             )
                         });
                         if parent_is_script || job.name == "(pipeline)" {
@@ -434,7 +484,11 @@ impl Reader<'_, '_> {
                         } else if v.contains('/') || !v.contains(' ') {
                             job.uses.push(CiCommand {
                                 text: v.to_string(),
-                                location: loc_at(self.file, l.value_offset, l.value_offset + v.len()),
+                                location: loc_at(
+                                    self.file,
+                                    l.value_offset,
+                                    l.value_offset + v.len(),
+                                ),
                             });
                         }
                     }
@@ -466,7 +520,9 @@ impl Reader<'_, '_> {
         self.env.push(EnvSetting {
             name: name.to_string(),
             context: EnvContext::Ci,
-            literal: l.value.is_some_and(|v| !v.contains("${{") && !v.contains('$')),
+            literal: l
+                .value
+                .is_some_and(|v| !v.contains("${{") && !v.contains('$')),
             from_store: false,
             location: loc_at(self.file, l.offset, l.offset + name.len()),
         });
@@ -486,7 +542,11 @@ mod tests {
     fn commands(ci: &CiFile) -> Vec<(String, String, u32)> {
         ci.jobs
             .iter()
-            .flat_map(|j| j.commands.iter().map(move |c| (j.name.clone(), c.text.clone(), c.location.start.line)))
+            .flat_map(|j| {
+                j.commands
+                    .iter()
+                    .map(move |c| (j.name.clone(), c.text.clone(), c.location.start.line))
+            })
             .collect()
     }
 
@@ -516,12 +576,33 @@ mod tests {
         let file = SourceFile::new(".gitlab-ci.yml".into(), FileKind::GitlabCi, text.into());
         let ci = collect(&file, "gitlab-ci", &mut env);
         let c = commands(&ci);
-        assert!(c.contains(&("(default)".into(), "bundle install".into(), 8)), "{c:?}");
-        assert!(c.contains(&("rspec".into(), "bundle exec rspec".into(), 12)), "{c:?}");
-        assert!(c.contains(&("rspec".into(), "echo two".into(), 15)), "{c:?}");
-        assert!(c.contains(&(".hidden".into(), "make lint".into(), 17)), "{c:?}");
-        assert!(c.contains(&("deploy".into(), "kubectl apply -f k8s/".into(), 20)), "{c:?}");
-        assert_eq!(ci.jobs.iter().find(|j| j.name == "deploy").and_then(|j| j.environment.as_deref()), Some("production"));
+        assert!(
+            c.contains(&("(default)".into(), "bundle install".into(), 8)),
+            "{c:?}"
+        );
+        assert!(
+            c.contains(&("rspec".into(), "bundle exec rspec".into(), 12)),
+            "{c:?}"
+        );
+        assert!(
+            c.contains(&("rspec".into(), "echo two".into(), 15)),
+            "{c:?}"
+        );
+        assert!(
+            c.contains(&(".hidden".into(), "make lint".into(), 17)),
+            "{c:?}"
+        );
+        assert!(
+            c.contains(&("deploy".into(), "kubectl apply -f k8s/".into(), 20)),
+            "{c:?}"
+        );
+        assert_eq!(
+            ci.jobs
+                .iter()
+                .find(|j| j.name == "deploy")
+                .and_then(|j| j.environment.as_deref()),
+            Some("production")
+        );
         assert!(ci.jobs[0].uses.iter().any(|u| u.text.contains("acme/ci")));
         assert_eq!(env[0].name, "DD_API_KEY");
     }
@@ -538,13 +619,22 @@ mod tests {
                 ("build".into(), "pytest -q".into(), 13)
             ]
         );
-        assert!(ci.jobs.iter().any(|j| j.uses.iter().any(|u| u.text == "node/test")));
+        assert!(ci
+            .jobs
+            .iter()
+            .any(|j| j.uses.iter().any(|u| u.text == "node/test")));
     }
 
     #[test]
     fn jenkinsfile_lines() {
-        let ci = read("Jenkinsfile", FileKind::OtherCi, "pipeline {\n  stages {\n    stage('Test') { steps { sh 'mvn -B verify' } }\n  }\n}\n");
+        let ci = read(
+            "Jenkinsfile",
+            FileKind::OtherCi,
+            "pipeline {\n  stages {\n    stage('Test') { steps { sh 'mvn -B verify' } }\n  }\n}\n",
+        );
         assert_eq!(ci.system, "jenkins");
-        assert!(commands(&ci).iter().any(|c| c.1.contains("mvn -B verify") && c.2 == 3));
+        assert!(commands(&ci)
+            .iter()
+            .any(|c| c.1.contains("mvn -B verify") && c.2 == 3));
     }
 }

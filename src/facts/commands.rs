@@ -32,7 +32,11 @@ impl Resolved<'_> {
         if self.via.is_empty() {
             super::signals::shorten(&self.text)
         } else {
-            format!("{} (via {})", super::signals::shorten(&self.text), self.via.join(" → "))
+            format!(
+                "{} (via {})",
+                super::signals::shorten(&self.text),
+                self.via.join(" → ")
+            )
         }
     }
 }
@@ -51,8 +55,14 @@ pub fn simple_commands(line: &str) -> Vec<String> {
     for part in line.split(['&', '|', ';', '\n']) {
         let mut words: Vec<&str> = part.split_whitespace().collect();
         while let Some(first) = words.first() {
-            let is_assignment = first.contains('=') && !first.starts_with('-') && !first.contains('/');
-            if is_assignment || matches!(*first, "sudo" | "time" | "exec" | "env" | "then" | "do" | "else" | "(" | "{" | "!") {
+            let is_assignment =
+                first.contains('=') && !first.starts_with('-') && !first.contains('/');
+            if is_assignment
+                || matches!(
+                    *first,
+                    "sudo" | "time" | "exec" | "env" | "then" | "do" | "else" | "(" | "{" | "!"
+                )
+            {
                 words.remove(0);
             } else {
                 break;
@@ -81,7 +91,12 @@ enum Call {
 fn call_of(cmd: &str) -> Option<Call> {
     let words: Vec<&str> = cmd.split_whitespace().map(strip_quotes).collect();
     let first = *words.first()?;
-    let args = || words[1..].iter().filter(|w| !w.starts_with('-') && !w.contains('=')).map(|w| w.to_string());
+    let args = || {
+        words[1..]
+            .iter()
+            .filter(|w| !w.starts_with('-') && !w.contains('='))
+            .map(|w| w.to_string())
+    };
     match first {
         "make" | "gmake" => {
             let mut targets = Vec::new();
@@ -105,27 +120,76 @@ fn call_of(cmd: &str) -> Option<Call> {
         "npm" | "pnpm" | "yarn" | "bun" | "composer" => {
             let rest: Vec<String> = args().collect();
             const BUILTINS: &[&str] = &[
-                "install", "i", "add", "remove", "rm", "ci", "exec", "dlx", "x", "why", "audit", "outdated",
-                "upgrade", "update", "publish", "pack", "version", "init", "create", "global", "link",
-                "cache", "config", "workspace", "workspaces", "dedupe", "rebuild", "store", "import",
-                "fetch", "require", "dump-autoload", "validate", "self-update", "info", "list", "ls",
-                "set", "node", "npx", "prune", "login", "whoami",
+                "install",
+                "i",
+                "add",
+                "remove",
+                "rm",
+                "ci",
+                "exec",
+                "dlx",
+                "x",
+                "why",
+                "audit",
+                "outdated",
+                "upgrade",
+                "update",
+                "publish",
+                "pack",
+                "version",
+                "init",
+                "create",
+                "global",
+                "link",
+                "cache",
+                "config",
+                "workspace",
+                "workspaces",
+                "dedupe",
+                "rebuild",
+                "store",
+                "import",
+                "fetch",
+                "require",
+                "dump-autoload",
+                "validate",
+                "self-update",
+                "info",
+                "list",
+                "ls",
+                "set",
+                "node",
+                "npx",
+                "prune",
+                "login",
+                "whoami",
             ];
             let script = match rest.first().map(String::as_str) {
                 Some("run" | "run-script") => rest.get(1).cloned(),
                 Some("test" | "t" | "tst") => Some("test".to_string()),
                 Some("start") => Some("start".to_string()),
-                Some(other) if first != "npm" && !BUILTINS.contains(&other) => Some(other.to_string()),
+                Some(other) if first != "npm" && !BUILTINS.contains(&other) => {
+                    Some(other.to_string())
+                }
                 _ => None,
             }?;
             Some(Call::Package(script))
         }
-        "pre-commit" | "prek" => words.get(1).filter(|w| **w == "run").map(|_| Call::PreCommit),
+        "pre-commit" | "prek" => words
+            .get(1)
+            .filter(|w| **w == "run")
+            .map(|_| Call::PreCommit),
         "bash" | "sh" | "zsh" | "source" | "." => {
             let script = words[1..].iter().find(|w| !w.starts_with('-'))?;
             Some(Call::Script(script.to_string()))
         }
-        s if s.starts_with("./") || s.ends_with(".sh") || (s.contains('/') && !s.starts_with('/') && !s.contains("://") && !s.contains('$')) => {
+        s if s.starts_with("./")
+            || s.ends_with(".sh")
+            || (s.contains('/')
+                && !s.starts_with('/')
+                && !s.contains("://")
+                && !s.contains('$')) =>
+        {
             Some(Call::Script(s.to_string()))
         }
         _ => None,
@@ -134,7 +198,10 @@ fn call_of(cmd: &str) -> Option<Call> {
 
 fn norm_path(p: &str) -> String {
     let p = p.trim_start_matches("./");
-    p.split('/').filter(|s| !s.is_empty() && *s != ".").collect::<Vec<_>>().join("/")
+    p.split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 impl RepoFacts {
@@ -157,7 +224,13 @@ impl RepoFacts {
         res
     }
 
-    fn expand_uses<'a>(&'a self, file: &'a CiFile, job: &'a CiJob, u: &'a CiCommand, res: &mut Resolution<'a>) {
+    fn expand_uses<'a>(
+        &'a self,
+        file: &'a CiFile,
+        job: &'a CiJob,
+        u: &'a CiCommand,
+        res: &mut Resolution<'a>,
+    ) {
         let text = u.text.as_str();
         let lower = text.to_ascii_lowercase();
         if lower.contains("pre-commit") {
@@ -170,21 +243,34 @@ impl RepoFacts {
                 return;
             }
             let dir = norm_path(local);
-            let action = self.ci.files.iter().find(|f| {
-                f.system == "github-action" && super::dir_of(&f.path) == dir
-            });
+            let action = self
+                .ci
+                .files
+                .iter()
+                .find(|f| f.system == "github-action" && super::dir_of(&f.path) == dir);
             match action {
                 Some(a) => {
                     for j in &a.jobs {
                         for c in &j.commands {
                             for simple in simple_commands(&c.text) {
                                 let mut seen = BTreeSet::new();
-                                self.expand(file, job, u, &simple, vec![text.to_string()], 1, &mut seen, res);
+                                self.expand(
+                                    file,
+                                    job,
+                                    u,
+                                    &simple,
+                                    vec![text.to_string()],
+                                    1,
+                                    &mut seen,
+                                    res,
+                                );
                             }
                         }
                     }
                 }
-                None => res.unresolved.push((format!("local action {text}"), u.location.clone())),
+                None => res
+                    .unresolved
+                    .push((format!("local action {text}"), u.location.clone())),
             }
             return;
         }
@@ -210,7 +296,10 @@ impl RepoFacts {
             .flat_map(|t| t.commands.iter())
             .collect();
         if hooks.is_empty() {
-            res.unresolved.push(("pre-commit (no .pre-commit-config.yaml found)".into(), origin.location.clone()));
+            res.unresolved.push((
+                "pre-commit (no .pre-commit-config.yaml found)".into(),
+                origin.location.clone(),
+            ));
         }
         for hook in hooks {
             res.commands.push(Resolved {
@@ -256,7 +345,8 @@ impl RepoFacts {
                 return;
             }
             Call::Make(targets) => {
-                let makes: Vec<&super::text::Task> = self.tasks.iter().filter(|t| t.runner == "make").collect();
+                let makes: Vec<&super::text::Task> =
+                    self.tasks.iter().filter(|t| t.runner == "make").collect();
                 let wanted: Vec<String> = if targets.is_empty() {
                     ["all", "default", "build"]
                         .iter()
@@ -272,7 +362,8 @@ impl RepoFacts {
                     .map(|t| &t.commands)
                     .collect();
                 if found.is_empty() {
-                    res.unresolved.push((simple.to_string(), origin.location.clone()));
+                    res.unresolved
+                        .push((simple.to_string(), origin.location.clone()));
                 }
                 found
             }
@@ -284,7 +375,8 @@ impl RepoFacts {
                     .map(|t| &t.commands)
                     .collect();
                 if found.is_empty() {
-                    res.unresolved.push((simple.to_string(), origin.location.clone()));
+                    res.unresolved
+                        .push((simple.to_string(), origin.location.clone()));
                 }
                 found
             }
@@ -293,11 +385,15 @@ impl RepoFacts {
                 let found: Vec<&Vec<String>> = self
                     .tasks
                     .iter()
-                    .filter(|t| t.runner == "script" && (t.path == wanted || t.path.ends_with(&format!("/{wanted}"))))
+                    .filter(|t| {
+                        t.runner == "script"
+                            && (t.path == wanted || t.path.ends_with(&format!("/{wanted}")))
+                    })
                     .map(|t| &t.commands)
                     .collect();
                 if found.is_empty() && !wanted.contains('$') {
-                    res.unresolved.push((simple.to_string(), origin.location.clone()));
+                    res.unresolved
+                        .push((simple.to_string(), origin.location.clone()));
                 }
                 found
             }
@@ -311,7 +407,16 @@ impl RepoFacts {
                     .collect();
                 for body in scripts {
                     for s in simple_commands(&body) {
-                        self.expand(file, job, origin, &s, next_via.clone(), depth + 1, seen, res);
+                        self.expand(
+                            file,
+                            job,
+                            origin,
+                            &s,
+                            next_via.clone(),
+                            depth + 1,
+                            seen,
+                            res,
+                        );
                     }
                 }
                 return;
@@ -320,7 +425,16 @@ impl RepoFacts {
         for body in bodies {
             for line in body {
                 for s in simple_commands(line) {
-                    self.expand(file, job, origin, &s, next_via.clone(), depth + 1, seen, res);
+                    self.expand(
+                        file,
+                        job,
+                        origin,
+                        &s,
+                        next_via.clone(),
+                        depth + 1,
+                        seen,
+                        res,
+                    );
                 }
             }
         }
@@ -344,9 +458,16 @@ mod tests {
         assert!(matches!(call_of("make -C infra plan"), Some(Call::Make(t)) if t == ["plan"]));
         assert!(matches!(call_of("npm run test:unit"), Some(Call::Package(s)) if s == "test:unit"));
         assert!(matches!(call_of("yarn lint"), Some(Call::Package(s)) if s == "lint"));
-        assert!(matches!(call_of("./scripts/ci.sh --fast"), Some(Call::Script(s)) if s == "./scripts/ci.sh"));
-        assert!(matches!(call_of("bash -e scripts/test"), Some(Call::Script(s)) if s == "scripts/test"));
-        assert!(matches!(call_of("pre-commit run --all-files"), Some(Call::PreCommit)));
+        assert!(
+            matches!(call_of("./scripts/ci.sh --fast"), Some(Call::Script(s)) if s == "./scripts/ci.sh")
+        );
+        assert!(
+            matches!(call_of("bash -e scripts/test"), Some(Call::Script(s)) if s == "scripts/test")
+        );
+        assert!(matches!(
+            call_of("pre-commit run --all-files"),
+            Some(Call::PreCommit)
+        ));
         assert!(call_of("echo hi").is_none());
         assert!(call_of("curl https://x/y").is_none());
     }

@@ -55,7 +55,11 @@ pub struct ImageRef {
     pub location: Location,
 }
 
-pub fn dockerfile(file: &SourceFile, df: &Dockerfile, env: &mut Vec<EnvSetting>) -> Option<DockerfileFacts> {
+pub fn dockerfile(
+    file: &SourceFile,
+    df: &Dockerfile,
+    env: &mut Vec<EnvSetting>,
+) -> Option<DockerfileFacts> {
     let stage = df.final_stage()?;
     let from = df
         .instructions
@@ -68,7 +72,10 @@ pub fn dockerfile(file: &SourceFile, df: &Dockerfile, env: &mut Vec<EnvSetting>)
                 env.push(EnvSetting {
                     name: kv.key.clone(),
                     context: EnvContext::Dockerfile,
-                    literal: kv.value.as_deref().is_some_and(|v| !v.is_empty() && !v.contains('$')),
+                    literal: kv
+                        .value
+                        .as_deref()
+                        .is_some_and(|v| !v.is_empty() && !v.contains('$')),
                     from_store: false,
                     location: loc_at(file, kv.key_span.start as usize, kv.key_span.end as usize),
                 });
@@ -103,7 +110,11 @@ fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
 
 /// Containers of `container_definitions` (a `jsonencode(...)` or JSON heredoc). An unknown
 /// value (`file(...)`, `templatefile(...)`) gives none.
-pub fn ecs_containers_from_value(file: &SourceFile, value: &Value, span: Span) -> Vec<EcsContainer> {
+pub fn ecs_containers_from_value(
+    file: &SourceFile,
+    value: &Value,
+    span: Span,
+) -> Vec<EcsContainer> {
     let Some(doc) = value.json_document() else {
         return Vec::new();
     };
@@ -125,11 +136,19 @@ pub fn ecs_containers_from_value(file: &SourceFile, value: &Value, span: Span) -
                 .and_then(|s| s.as_list())
                 .map(|list| {
                     list.iter()
-                        .map(|s| str_of(&s.value, "valueFrom").unwrap_or("(unknown)").to_string())
+                        .map(|s| match s.value.get("valueFrom") {
+                            Some(Value::Unknown(u)) => u.text.clone(),
+                            Some(v) => v.as_str().unwrap_or("(unknown)").to_string(),
+                            None => "(unknown)".to_string(),
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
-            let at = if item.span.is_empty() { span } else { item.span };
+            let at = if item.span.is_empty() {
+                span
+            } else {
+                item.span
+            };
             EcsContainer {
                 name: str_of(c, "name").unwrap_or("").to_string(),
                 image: str_of(c, "image").map(str::to_string),
@@ -195,21 +214,36 @@ pub fn ecs_json(file: &SourceFile) -> Vec<EcsContainer> {
     list.iter()
         .filter(|c| c.get("image").is_some() || c.get("essential").is_some())
         .map(|c| {
-            let name = c.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
+            let name = c
+                .get("name")
+                .and_then(|n| n.as_str())
+                .unwrap_or("")
+                .to_string();
             let needle = format!("\"{name}\"");
-            let at = file.text[from..].find(&needle).map(|i| i + from).unwrap_or(0);
+            let at = file.text[from..]
+                .find(&needle)
+                .map(|i| i + from)
+                .unwrap_or(0);
             from = at;
             EcsContainer {
                 image: c.get("image").and_then(|n| n.as_str()).map(str::to_string),
-                log_driver: c
-                    .get("logConfiguration")
-                    .map(|l| l.get("logDriver").and_then(|d| d.as_str()).unwrap_or("(unknown)").to_string()),
+                log_driver: c.get("logConfiguration").map(|l| {
+                    l.get("logDriver")
+                        .and_then(|d| d.as_str())
+                        .unwrap_or("(unknown)")
+                        .to_string()
+                }),
                 secret_refs: c
                     .get("secrets")
                     .and_then(|s| s.as_array())
                     .map(|s| {
                         s.iter()
-                            .map(|x| x.get("valueFrom").and_then(|v| v.as_str()).unwrap_or("(unknown)").to_string())
+                            .map(|x| {
+                                x.get("valueFrom")
+                                    .and_then(|v| v.as_str())
+                                    .unwrap_or("(unknown)")
+                                    .to_string()
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -297,7 +331,9 @@ fn compose_service(
                     for c in &body[k + 1..end] {
                         let (name, literal, at) = match (c.list_item, c.key, c.value) {
                             (true, None, Some(v)) => match v.split_once('=') {
-                                Some((n, val)) => (n, !val.is_empty() && !val.contains('$'), c.offset),
+                                Some((n, val)) => {
+                                    (n, !val.is_empty() && !val.contains('$'), c.offset)
+                                }
                                 None => (v, false, c.offset),
                             },
                             (false, Some(k), v) => (
@@ -339,8 +375,18 @@ mod tests {
         assert_eq!(names, ["web", "worker"]);
         assert_eq!(c.services[0].logging_driver.as_deref(), Some("awslogs"));
         assert_eq!(images[0].image, "acme/web:1.2");
-        let e: Vec<_> = env.iter().map(|e| (e.name.as_str(), e.literal, e.location.start.line)).collect();
-        assert_eq!(e, [("DATABASE_PASSWORD", true, 5), ("SENTRY_DSN", false, 6), ("API_TOKEN", false, 12)]);
+        let e: Vec<_> = env
+            .iter()
+            .map(|e| (e.name.as_str(), e.literal, e.location.start.line))
+            .collect();
+        assert_eq!(
+            e,
+            [
+                ("DATABASE_PASSWORD", true, 5),
+                ("SENTRY_DSN", false, 6),
+                ("API_TOKEN", false, 12)
+            ]
+        );
     }
 
     #[test]

@@ -73,7 +73,10 @@ pub fn dotenv(file: &SourceFile, out: &mut Vec<EnvSetting>) {
             continue;
         };
         let key = key.trim();
-        if key.is_empty() || key.starts_with('#') || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if key.is_empty()
+            || key.starts_with('#')
+            || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             continue;
         }
         let at = start + (line.len() - body.len());
@@ -95,8 +98,21 @@ pub fn dotenv(file: &SourceFile, out: &mut Vec<EnvSetting>) {
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase().replace('-', "_");
     const REFERENCES: &[&str] = &[
-        "_arn", "_file", "_path", "_name", "_id", "_url", "_method", "_length", "_version",
-        "_ttl", "_expiry", "_header", "_type", "_endpoint", "_enabled",
+        "_arn",
+        "_file",
+        "_path",
+        "_name",
+        "_id",
+        "_url",
+        "_method",
+        "_length",
+        "_version",
+        "_ttl",
+        "_expiry",
+        "_header",
+        "_type",
+        "_endpoint",
+        "_enabled",
     ];
     if REFERENCES.iter().any(|s| lower.ends_with(s)) {
         return false;
@@ -126,10 +142,26 @@ mod tests {
 
     #[test]
     fn secret_names_follow_the_convention() {
-        for yes in ["DB_PASSWORD", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "api-key-x", "DD_API_KEY", "AWS_SECRET_ACCESS_KEY", "MYSQL_PWD"] {
+        for yes in [
+            "DB_PASSWORD",
+            "STRIPE_SECRET_KEY",
+            "GITHUB_TOKEN",
+            "api-key-x",
+            "DD_API_KEY",
+            "AWS_SECRET_ACCESS_KEY",
+            "MYSQL_PWD",
+        ] {
             assert!(is_secret_name(yes), "{yes}");
         }
-        for no in ["DB_PASSWORD_FILE", "TOKEN_URL", "AWS_ACCESS_KEY_ID", "SECRET_ARN", "PORT", "SENTRY_DSN", "PASSWORD_LENGTH"] {
+        for no in [
+            "DB_PASSWORD_FILE",
+            "TOKEN_URL",
+            "AWS_ACCESS_KEY_ID",
+            "SECRET_ARN",
+            "PORT",
+            "SENTRY_DSN",
+            "PASSWORD_LENGTH",
+        ] {
             assert!(!is_secret_name(no), "{no}");
         }
     }
@@ -141,7 +173,11 @@ mod tests {
         assert!(is_dotenv_template("env.template"));
         assert!(!is_dotenv_template(".env"));
         assert!(!is_dotenv_template("envoy.yaml"));
-        let file = SourceFile::new(".env.example".into(), crate::source::FileKind::Text, "# x\nDATABASE_PASSWORD=\nexport API_TOKEN=abc\n".into());
+        let file = SourceFile::new(
+            ".env.example".into(),
+            crate::source::FileKind::Text,
+            "# x\nDATABASE_PASSWORD=\nexport API_TOKEN=abc\n".into(),
+        );
         let mut out = Vec::new();
         dotenv(&file, &mut out);
         assert_eq!(out.len(), 2);

@@ -61,7 +61,10 @@ pub fn canonical(token: &str) -> Option<&'static str> {
 /// last `-`/`_`/`.`-separated token (`prod-eu`, `eu_staging`, `prod.tfvars`).
 pub fn canonical_in(name: &str) -> Option<&'static str> {
     canonical(name).or_else(|| {
-        let tokens: Vec<&str> = name.split(['-', '_', '.']).filter(|t| !t.is_empty()).collect();
+        let tokens: Vec<&str> = name
+            .split(['-', '_', '.'])
+            .filter(|t| !t.is_empty())
+            .collect();
         tokens
             .first()
             .and_then(|t| canonical(t))
@@ -78,7 +81,8 @@ pub fn of_path(path: &str) -> Option<(&'static str, String)> {
         let Some(env) = canonical_in(seg) else {
             continue;
         };
-        let under_container = i > 0 && CONTAINERS.contains(&dirs[i - 1].to_ascii_lowercase().as_str());
+        let under_container =
+            i > 0 && CONTAINERS.contains(&dirs[i - 1].to_ascii_lowercase().as_str());
         if env == "test" && !under_container {
             continue;
         }
@@ -139,17 +143,28 @@ pub fn detect(facts: &RepoFacts) -> Vec<Environment> {
             continue;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
-        let stem = name.trim_end_matches(".json").trim_end_matches(".tfvars").trim_end_matches(".auto");
+        let stem = name
+            .trim_end_matches(".json")
+            .trim_end_matches(".tfvars")
+            .trim_end_matches(".auto");
         if let Some(env) = canonical_in(stem) {
             add(env, "tfvars", path.clone());
         }
     }
     for name in &tf.workspace_names {
-        add(canonical(name).unwrap_or(name), "workspace", format!("terraform.workspace == \"{name}\""));
+        add(
+            canonical(name).unwrap_or(name),
+            "workspace",
+            format!("terraform.workspace == \"{name}\""),
+        );
     }
     for t in facts.tools.iter().filter(|t| t.kind == "pulumi-stack") {
         if let Some(stack) = &t.name {
-            add(canonical_in(stack).unwrap_or(stack), "pulumi-stack", t.path.clone());
+            add(
+                canonical_in(stack).unwrap_or(stack),
+                "pulumi-stack",
+                t.path.clone(),
+            );
         }
     }
     for file in facts.ci.pipelines() {
@@ -158,7 +173,11 @@ pub fn detect(facts: &RepoFacts) -> Vec<Environment> {
                 if env.contains("${") || env.contains("$[") {
                     continue;
                 }
-                add(canonical_in(env).unwrap_or(env), "ci", format!("{} job {}", file.path, job.name));
+                add(
+                    canonical_in(env).unwrap_or(env),
+                    "ci",
+                    format!("{} job {}", file.path, job.name),
+                );
             }
         }
     }
@@ -181,8 +200,14 @@ mod tests {
         assert_eq!(canonical_in("eu_staging"), Some("staging"));
         assert_eq!(canonical_in("production"), Some("production"));
         assert_eq!(canonical_in("modules"), None);
-        assert_eq!(of_path("live/prod/vpc/terragrunt.hcl"), Some(("production", "live/prod".into())));
-        assert_eq!(of_path("envs/test/main.tf"), Some(("test", "envs/test".into())));
+        assert_eq!(
+            of_path("live/prod/vpc/terragrunt.hcl"),
+            Some(("production", "live/prod".into()))
+        );
+        assert_eq!(
+            of_path("envs/test/main.tf"),
+            Some(("test", "envs/test".into()))
+        );
         assert_eq!(of_path("test/fixtures/main.tf"), None);
         assert!(is_non_production_path("infra/staging/ecs.tf"));
         assert!(is_non_production_path("k8s/overlays/dev/deploy.yaml"));

@@ -63,13 +63,19 @@ fn document(
     env: &mut Vec<EnvSetting>,
     images: &mut Vec<ImageRef>,
 ) -> Option<K8sObject> {
-    let kind_line = doc.iter().find(|l| l.outer_indent == 0 && l.key == Some("kind"))?;
+    let kind_line = doc
+        .iter()
+        .find(|l| l.outer_indent == 0 && l.key == Some("kind"))?;
     let kind = kind_line.value?.to_string();
     let mut obj = K8sObject {
         kind,
         name: None,
         path: file.path.clone(),
-        location: loc_at(file, kind_line.offset, kind_line.offset + kind_line.content.len()),
+        location: loc_at(
+            file,
+            kind_line.offset,
+            kind_line.offset + kind_line.content.len(),
+        ),
         scale_target: None,
         annotations: BTreeSet::new(),
     };
@@ -138,13 +144,20 @@ fn document(
                                 .and_then(|v| v.value)
                                 .is_some_and(|v| !v.contains("{{") && !v.contains('$'));
                             let from_store = value.is_none()
-                                && rest.iter().any(|c| c.key == Some("secretKeyRef") || c.content.contains("secretKeyRef"));
+                                && rest.iter().any(|c| {
+                                    c.key == Some("secretKeyRef")
+                                        || c.content.contains("secretKeyRef")
+                                });
                             env.push(EnvSetting {
                                 name: name.to_string(),
                                 context: EnvContext::Kubernetes,
                                 literal,
                                 from_store,
-                                location: loc_at(file, item.value_offset, item.value_offset + name.len()),
+                                location: loc_at(
+                                    file,
+                                    item.value_offset,
+                                    item.value_offset + name.len(),
+                                ),
                             });
                         }
                     }
@@ -164,7 +177,9 @@ fn document(
 fn item_end(doc: &[YLine<'_>], j: usize, limit: usize) -> usize {
     let indent = doc[j].indent;
     let mut k = j + 1;
-    while k < limit && (doc[k].outer_indent > indent || (doc[k].indent == indent && !doc[k].list_item)) {
+    while k < limit
+        && (doc[k].outer_indent > indent || (doc[k].indent == indent && !doc[k].list_item))
+    {
         k += 1;
     }
     k
@@ -186,8 +201,13 @@ mod tests {
         assert_eq!(objs[0].kind, "Deployment");
         assert_eq!(objs[0].name.as_deref(), Some("web"));
         assert_eq!(objs[0].location.start.line, 2);
-        assert!(objs[0].annotations.contains("vault.hashicorp.com/agent-inject"));
-        assert_eq!(objs[1].scale_target, Some(("Deployment".into(), Some("web".into()))));
+        assert!(objs[0]
+            .annotations
+            .contains("vault.hashicorp.com/agent-inject"));
+        assert_eq!(
+            objs[1].scale_target,
+            Some(("Deployment".into(), Some("web".into())))
+        );
         assert_eq!(objs[2].name, None);
         assert_eq!(images[0].image, "acme/web:1");
         let e: Vec<_> = env.iter().map(|e| (e.name.as_str(), e.literal)).collect();

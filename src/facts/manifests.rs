@@ -201,7 +201,8 @@ fn json_section(
         if skip(name) {
             continue;
         }
-        m.dependencies.push(dep_at(file, name, runtime, offset, true));
+        m.dependencies
+            .push(dep_at(file, name, runtime, offset, true));
     }
 }
 
@@ -267,9 +268,11 @@ fn toml_header_offset(text: &str, header: &str) -> Option<usize> {
 
 fn is_dev_group(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    ["dev", "test", "lint", "doc", "typing", "ci", "bench", "format", "style"]
-        .iter()
-        .any(|g| n.contains(g))
+    [
+        "dev", "test", "lint", "doc", "typing", "ci", "bench", "format", "style",
+    ]
+    .iter()
+    .any(|g| n.contains(g))
 }
 
 fn push_python(file: &SourceFile, m: &mut Manifest, name: &str, runtime: bool, from: usize) {
@@ -300,10 +303,18 @@ fn pyproject(file: &SourceFile, m: &mut Manifest) {
                 }
             }
         }
-        if let Some(extras) = project.get("optional-dependencies").and_then(|v| v.as_table()) {
+        if let Some(extras) = project
+            .get("optional-dependencies")
+            .and_then(|v| v.as_table())
+        {
             for (group, deps) in extras {
                 let runtime = !is_dev_group(group);
-                for d in deps.as_array().into_iter().flatten().filter_map(|d| d.as_str()) {
+                for d in deps
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.as_str())
+                {
                     if let Some(name) = pep508_name(d) {
                         push_python(file, m, &name, runtime, from);
                     }
@@ -314,7 +325,12 @@ fn pyproject(file: &SourceFile, m: &mut Manifest) {
     if let Some(groups) = doc.get("dependency-groups").and_then(|v| v.as_table()) {
         let from = toml_header_offset(text, "dependency-groups").unwrap_or(0);
         for deps in groups.values() {
-            for d in deps.as_array().into_iter().flatten().filter_map(|d| d.as_str()) {
+            for d in deps
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str())
+            {
                 if let Some(name) = pep508_name(d) {
                     push_python(file, m, &name, false, from);
                 }
@@ -641,7 +657,8 @@ fn mix_exs(file: &SourceFile, m: &mut Manifest) {
 }
 
 static CSPROJ_DEP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<PackageReference\s+(?:Include|Update)\s*=\s*"([^"]+)"([^>]*)"#).expect("valid regex")
+    Regex::new(r#"<PackageReference\s+(?:Include|Update)\s*=\s*"([^"]+)"([^>]*)"#)
+        .expect("valid regex")
 });
 
 fn csproj(file: &SourceFile, m: &mut Manifest) {
@@ -708,7 +725,9 @@ static QUOTED: LazyLock<Regex> =
 
 fn setup_py(file: &SourceFile, m: &mut Manifest) {
     for caps in SETUP_LIST.captures_iter(&file.text) {
-        let runtime = caps.get(1).is_some_and(|k| k.as_str() == "install_requires");
+        let runtime = caps
+            .get(1)
+            .is_some_and(|k| k.as_str() == "install_requires");
         let Some(list) = caps.get(2) else {
             continue;
         };
@@ -815,7 +834,10 @@ mod tests {
     #[test]
     fn requirements_and_dev_files() {
         let text = "# app\nsentry-sdk[flask]==1.40\nDjango>=4 ; python_version>'3'\n-r base.txt\n-e git+https://x/y.git#egg=My_Pkg\nhttps://example.com/a.whl\n";
-        assert_eq!(names("requirements.txt", text), ["sentry-sdk", "django", "my-pkg"]);
+        assert_eq!(
+            names("requirements.txt", text),
+            ["sentry-sdk", "django", "my-pkg"]
+        );
         assert!(names("requirements-dev.txt", text).is_empty());
         assert!(names("requirements/test.txt", text).is_empty());
         assert_eq!(names("requirements/base.txt", text).len(), 3);
@@ -828,7 +850,9 @@ mod tests {
         let text = "[project]\nname = \"x\"\ndependencies = [\"newrelic>=9\", \"fastapi\"]\n[project.optional-dependencies]\ntest = [\"pytest\"]\n[tool.poetry.dependencies]\npython = \"^3.11\"\nSentry_SDK = \"*\"\n[tool.poetry.group.dev.dependencies]\nruff = \"*\"\n";
         let d = deps("pyproject.toml", text);
         assert!(d.contains(&("newrelic".into(), true, 3)));
-        assert!(d.contains(&("pytest".into(), false, 1)) || d.iter().any(|x| x.0 == "pytest" && !x.1));
+        assert!(
+            d.contains(&("pytest".into(), false, 1)) || d.iter().any(|x| x.0 == "pytest" && !x.1)
+        );
         assert!(d.iter().any(|x| x.0 == "sentry-sdk" && x.1));
         assert!(d.iter().any(|x| x.0 == "ruff" && !x.1));
         assert!(!d.iter().any(|x| x.0 == "python"));
@@ -837,7 +861,10 @@ mod tests {
     #[test]
     fn pipfile_cargo_composer() {
         assert_eq!(
-            names("Pipfile", "[packages]\nrollbar = \"*\"\n[dev-packages]\npytest = \"*\"\n"),
+            names(
+                "Pipfile",
+                "[packages]\nrollbar = \"*\"\n[dev-packages]\npytest = \"*\"\n"
+            ),
             ["rollbar"]
         );
         let cargo = "[package]\nname = \"x\"\n[dependencies]\nsentry = \"0.32\"\nfoo = { package = \"bar\", version = \"1\" }\n[dev-dependencies]\ninsta = \"1\"\n";
@@ -878,11 +905,18 @@ mod tests {
     #[test]
     fn maven_gradle_mix_csproj() {
         let pom = "<project><dependencies>\n<dependency>\n<groupId>io.sentry</groupId>\n<artifactId>sentry-spring-boot-starter</artifactId>\n</dependency>\n<dependency><groupId>junit</groupId><artifactId>junit</artifactId><scope>test</scope></dependency>\n</dependencies></project>\n";
-        assert_eq!(names("pom.xml", pom), ["io.sentry:sentry-spring-boot-starter"]);
+        assert_eq!(
+            names("pom.xml", pom),
+            ["io.sentry:sentry-spring-boot-starter"]
+        );
         let gradle = "plugins {\n  id 'io.sentry.jvm.gradle' version '4.0.0'\n}\ndependencies {\n  implementation(\"io.micrometer:micrometer-registry-prometheus:1.12.0\")\n  testImplementation 'org.junit.jupiter:junit-jupiter:5.10.0'\n  implementation group: 'com.bugsnag', name: 'bugsnag', version: '3.7.1'\n}\n";
         assert_eq!(
             names("build.gradle", gradle),
-            ["io.sentry.jvm.gradle", "io.micrometer:micrometer-registry-prometheus", "com.bugsnag:bugsnag"]
+            [
+                "io.sentry.jvm.gradle",
+                "io.micrometer:micrometer-registry-prometheus",
+                "com.bugsnag:bugsnag"
+            ]
         );
         let mix = "defmodule X.MixProject do\n  defp deps do\n    [\n      {:sentry, \"~> 10.0\"},\n      {:credo, \"~> 1.7\", only: [:dev, :test]}\n    ]\n  end\nend\n";
         assert_eq!(names("mix.exs", mix), ["sentry"]);
@@ -894,7 +928,8 @@ mod tests {
     fn setup_py_and_cfg() {
         let py = "setup(name='x', install_requires=[\n  'bugsnag>=4',\n  \"flask\",\n], tests_require=['pytest'])\n";
         assert_eq!(names("setup.py", py), ["bugsnag", "flask"]);
-        let cfg = "[metadata]\nname = x\n[options]\ninstall_requires =\n    raygun4py\n    requests>=2\n";
+        let cfg =
+            "[metadata]\nname = x\n[options]\ninstall_requires =\n    raygun4py\n    requests>=2\n";
         assert_eq!(names("setup.cfg", cfg), ["raygun4py", "requests"]);
     }
 

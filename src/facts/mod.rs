@@ -130,13 +130,18 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> FileFacts {
     }
     match file.kind {
         FileKind::Compose => ff.compose = Some(docker::compose(file, &mut ff.env, &mut ff.images)),
-        FileKind::Kubernetes => ff.kubernetes = kubernetes::objects(file, &mut ff.env, &mut ff.images),
+        FileKind::Kubernetes => {
+            ff.kubernetes = kubernetes::objects(file, &mut ff.env, &mut ff.images)
+        }
         _ => {}
     }
     if let Some(system) = ci::system_of(&file.path, file.kind) {
         ff.ci = Some(ci::collect(file, system, &mut ff.env));
     }
-    if matches!(file.kind, FileKind::Text | FileKind::Kubernetes | FileKind::Manifest) {
+    if matches!(
+        file.kind,
+        FileKind::Text | FileKind::Kubernetes | FileKind::Manifest
+    ) {
         ff.tools = text::tools(file);
         ff.tasks = text::tasks(file);
         if env::is_dotenv_template(&file.path) {
@@ -170,7 +175,11 @@ fn lambda_environment(
                     context: env::EnvContext::Lambda,
                     literal: entry.value.as_str().is_some_and(|s| !s.is_empty()),
                     from_store: false,
-                    location: loc_at(file, entry.key_span.start as usize, entry.key_span.end as usize),
+                    location: loc_at(
+                        file,
+                        entry.key_span.start as usize,
+                        entry.key_span.end as usize,
+                    ),
                 });
             }
         }
@@ -218,7 +227,8 @@ impl RepoFacts {
         self.kubernetes.sort_by_key(|o| key(&o.location));
         self.images.sort_by_key(|i| key(&i.location));
         self.env.sort_by_key(|e| key(&e.location));
-        self.tools.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
+        self.tools
+            .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
         self.tasks
             .sort_by(|a, b| (&a.path, &a.name).cmp(&(&b.path, &b.name)));
         self.environments = environments::detect(self);
@@ -255,7 +265,9 @@ impl RepoFacts {
     }
 
     /// Every runtime dependency of the application (outside examples/tests), with its manifest.
-    pub fn runtime_dependencies(&self) -> impl Iterator<Item = (&manifests::Manifest, &manifests::Dependency)> {
+    pub fn runtime_dependencies(
+        &self,
+    ) -> impl Iterator<Item = (&manifests::Manifest, &manifests::Dependency)> {
         self.app_manifests()
             .flat_map(|m| m.runtime_dependencies().map(move |d| (m, d)))
     }
@@ -279,7 +291,10 @@ impl RepoFacts {
             }
         }
         if let Some(o) = self.kubernetes.iter().find(|o| !is_auxiliary(&o.path)) {
-            out.push((format!("Kubernetes manifest {}", o.path), o.location.clone()));
+            out.push((
+                format!("Kubernetes manifest {}", o.path),
+                o.location.clone(),
+            ));
         }
         out
     }
@@ -288,8 +303,16 @@ impl RepoFacts {
     /// and other IaC tools (Pulumi, CloudFormation/SAM, CDK, Serverless, Nomad).
     pub fn iac(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        if let Some(d) = self.terraform.dirs.iter().find(|d| !is_auxiliary(&format!("{d}/x.tf"))) {
-            out.push(("terraform".to_string(), if d.is_empty() { ".".into() } else { d.clone() }));
+        if let Some(d) = self
+            .terraform
+            .dirs
+            .iter()
+            .find(|d| !is_auxiliary(&format!("{d}/x.tf")))
+        {
+            out.push((
+                "terraform".to_string(),
+                if d.is_empty() { ".".into() } else { d.clone() },
+            ));
         }
         if let Some(t) = self.terraform.terragrunt.iter().find(|p| !is_auxiliary(p)) {
             out.push(("terragrunt".to_string(), t.clone()));
@@ -335,38 +358,55 @@ impl RepoFacts {
         if main_dirs.is_empty() || !self.terraform_roots().is_empty() {
             return false;
         }
-        let has_examples = self.terraform.dirs.iter().any(|d| is_auxiliary(&format!("{d}/x.tf")));
-        let all_under_modules = main_dirs.iter().all(|d| d.split('/').any(|s| s == "modules"));
+        let has_examples = self
+            .terraform
+            .dirs
+            .iter()
+            .any(|d| is_auxiliary(&format!("{d}/x.tf")));
+        let all_under_modules = main_dirs
+            .iter()
+            .all(|d| d.split('/').any(|s| s == "modules"));
         has_examples || all_under_modules
     }
 
     /// Terraform resources outside examples/tests.
     pub fn main_resources(&self) -> impl Iterator<Item = &terraform::TfBlock> {
-        self.terraform.resources.iter().filter(|r| !is_auxiliary(&r.path))
+        self.terraform
+            .resources
+            .iter()
+            .filter(|r| !is_auxiliary(&r.path))
     }
 
     pub fn main_modules(&self) -> impl Iterator<Item = &terraform::TfModule> {
-        self.terraform.modules.iter().filter(|m| !is_auxiliary(&m.path))
+        self.terraform
+            .modules
+            .iter()
+            .filter(|m| !is_auxiliary(&m.path))
     }
 
     pub fn main_data_sources(&self) -> impl Iterator<Item = &terraform::TfBlock> {
-        self.terraform.data_sources.iter().filter(|r| !is_auxiliary(&r.path))
+        self.terraform
+            .data_sources
+            .iter()
+            .filter(|r| !is_auxiliary(&r.path))
     }
 
     /// Every CI command with its file and job.
     pub fn ci_commands(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
-        self.ci
-            .files
-            .iter()
-            .flat_map(|f| f.jobs.iter().flat_map(move |j| j.commands.iter().map(move |c| (f, j, c))))
+        self.ci.files.iter().flat_map(|f| {
+            f.jobs
+                .iter()
+                .flat_map(move |j| j.commands.iter().map(move |c| (f, j, c)))
+        })
     }
 
     /// Every `uses:` (actions, orbs, templates) with its file and job.
     pub fn ci_uses(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
-        self.ci
-            .files
-            .iter()
-            .flat_map(|f| f.jobs.iter().flat_map(move |j| j.uses.iter().map(move |c| (f, j, c))))
+        self.ci.files.iter().flat_map(|f| {
+            f.jobs
+                .iter()
+                .flat_map(move |j| j.uses.iter().map(move |c| (f, j, c)))
+        })
     }
 }
 
@@ -411,8 +451,8 @@ pub fn is_auxiliary(path: &str) -> bool {
         if !AUX.contains(&lower.as_str()) {
             return false;
         }
-        let under_container = i > 0
-            && environments::CONTAINERS.contains(&dirs[i - 1].to_ascii_lowercase().as_str());
+        let under_container =
+            i > 0 && environments::CONTAINERS.contains(&dirs[i - 1].to_ascii_lowercase().as_str());
         !(under_container && (lower == "test" || lower == "testing"))
     })
 }
@@ -463,7 +503,10 @@ pub fn ser_locs<S: Serializer>(locs: &[Location], s: S) -> Result<S::Ok, S::Erro
     seq.end()
 }
 
-pub fn ser_loc_map<S: Serializer>(map: &BTreeMap<String, Location>, s: S) -> Result<S::Ok, S::Error> {
+pub fn ser_loc_map<S: Serializer>(
+    map: &BTreeMap<String, Location>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut m = s.serialize_map(Some(map.len()))?;
     for (k, v) in map {
         m.serialize_entry(k, &loc_string(v))?;

@@ -81,9 +81,13 @@ pub const COMPUTE_MODULES: &[&str] = &[
 ];
 
 pub fn is_compute_type(ty: &str) -> bool {
-    COMPUTE_TYPES
-        .iter()
-        .any(|t| if t.ends_with('_') { ty.starts_with(t) } else { ty == *t })
+    COMPUTE_TYPES.iter().any(|t| {
+        if t.ends_with('_') {
+            ty.starts_with(t)
+        } else {
+            ty == *t
+        }
+    })
 }
 
 /// The runtime a repo defines: what metrics, logs, error tracking and alerts would watch.
@@ -105,7 +109,9 @@ impl RepoFacts {
         if self.is_module_library() {
             return Vec::new();
         }
-        self.main_resources().filter(|r| is_compute_type(&r.ty)).collect()
+        self.main_resources()
+            .filter(|r| is_compute_type(&r.ty))
+            .collect()
     }
 
     /// Modules that create compute, in root modules.

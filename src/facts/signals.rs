@@ -119,7 +119,10 @@ pub fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
     for v in vendors {
         for m in &facts.manifests {
             for d in &m.dependencies {
-                if v.packages.iter().any(|p| package_matches(p, m.ecosystem, &d.name)) {
+                if v.packages
+                    .iter()
+                    .any(|p| package_matches(p, m.ecosystem, &d.name))
+                {
                     push(v.name, format!("{} in {}", d.name, m.path), &d.location);
                 }
             }
@@ -133,12 +136,20 @@ pub fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
         for m in &tf.modules {
             let source = m.source_lower();
             if v.modules.iter().any(|f| source.contains(f)) {
-                push(v.name, format!("module.{} ({})", m.name, m.source.as_deref().unwrap_or("")), &m.location);
+                push(
+                    v.name,
+                    format!("module.{} ({})", m.name, m.source.as_deref().unwrap_or("")),
+                    &m.location,
+                );
             }
         }
         for e in &facts.env {
             if v.env.iter().any(|p| matches(p, &e.name)) {
-                push(v.name, format!("{} ({})", e.name, e.context.as_str()), &e.location);
+                push(
+                    v.name,
+                    format!("{} ({})", e.name, e.context.as_str()),
+                    &e.location,
+                );
             }
         }
         for (host, loc) in &facts.hosts {
@@ -154,9 +165,17 @@ pub fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
         }
         for o in &facts.kubernetes {
             if v.kubernetes.iter().any(|k| *k == o.kind) {
-                push(v.name, format!("{} {}", o.kind, o.name.as_deref().unwrap_or("(templated)")), &o.location);
+                push(
+                    v.name,
+                    format!("{} {}", o.kind, o.name.as_deref().unwrap_or("(templated)")),
+                    &o.location,
+                );
             }
-            if let Some(a) = o.annotations.iter().find(|a| v.kubernetes.iter().any(|k| k.ends_with('/') && a.starts_with(k))) {
+            if let Some(a) = o.annotations.iter().find(|a| {
+                v.kubernetes
+                    .iter()
+                    .any(|k| k.ends_with('/') && a.starts_with(k))
+            }) {
                 push(v.name, format!("annotation {a}"), &o.location);
             }
         }
@@ -187,7 +206,11 @@ pub fn shorten(s: &str) -> String {
 
 /// Vendor names of a table, for messages: `Sentry, Rollbar, Bugsnag`.
 pub fn names(vendors: &[Vendor]) -> String {
-    vendors.iter().map(|v| v.name).collect::<Vec<_>>().join(", ")
+    vendors
+        .iter()
+        .map(|v| v.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -202,7 +225,11 @@ mod tests {
         assert!(package_matches("sentry-sdk", "pypi", "sentry_sdk"));
         assert!(package_matches("cargo:sentry", "cargo", "sentry"));
         assert!(!package_matches("cargo:sentry", "npm", "sentry"));
-        assert!(package_matches("io.sentry:*", "maven", "io.sentry:sentry-spring"));
+        assert!(package_matches(
+            "io.sentry:*",
+            "maven",
+            "io.sentry:sentry-spring"
+        ));
         assert!(host_matches("sentry.io", "o1.ingest.sentry.io"));
         assert!(!host_matches("sentry.io", "notsentry.io"));
     }

@@ -241,9 +241,12 @@ fn attr_value(value: &Value, depth: usize) -> AttrValue {
         Value::String(s) => AttrValue::String(truncate(s)),
         Value::Json(_) => AttrValue::Unknown("(JSON document)".into()),
         Value::Unknown(u) => AttrValue::Unknown(truncate(&u.text)),
-        Value::List(items) if depth < 2 => {
-            AttrValue::List(items.iter().map(|i| attr_value(&i.value, depth + 1)).collect())
-        }
+        Value::List(items) if depth < 2 => AttrValue::List(
+            items
+                .iter()
+                .map(|i| attr_value(&i.value, depth + 1))
+                .collect(),
+        ),
         Value::Object(entries) if depth < 2 => AttrValue::Object(
             entries
                 .iter()
@@ -325,13 +328,23 @@ pub fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
             f.backends.push(TfBackend {
                 kind: "terragrunt".into(),
                 path: path.clone(),
-                location: loc_at(file, block.header_span.start as usize, block.header_span.end as usize),
+                location: loc_at(
+                    file,
+                    block.header_span.start as usize,
+                    block.header_span.end as usize,
+                ),
             });
         }
         return TfFileFacts { facts: f };
     }
     f.dirs.insert(dir_of(path).to_string());
-    let at = |b: &Block| loc_at(file, b.header_span.start as usize, b.header_span.end as usize);
+    let at = |b: &Block| {
+        loc_at(
+            file,
+            b.header_span.start as usize,
+            b.header_span.end as usize,
+        )
+    };
 
     for block in &tf.blocks {
         match block.kind.as_str() {
@@ -386,7 +399,10 @@ pub fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
                 block_references(block, &mut references, 0);
                 f.modules.push(TfModule {
                     name: block.name().unwrap_or("").to_string(),
-                    source: block.value("source").and_then(|v| v.as_str()).map(str::to_string),
+                    source: block
+                        .value("source")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string),
                     path: path.clone(),
                     location: at(block),
                     attributes: attributes_of(block),
@@ -426,7 +442,8 @@ pub fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
     let mut from = 0;
     while let Some(i) = text.get(from..).and_then(|t| t.find("terraform.workspace")) {
         let start = from + i;
-        f.workspace_refs.push(loc_at(file, start, start + "terraform.workspace".len()));
+        f.workspace_refs
+            .push(loc_at(file, start, start + "terraform.workspace".len()));
         from = start + "terraform.workspace".len();
         if f.workspace_refs.len() >= 16 {
             break;
@@ -481,12 +498,18 @@ impl TerraformFacts {
 
     pub fn finish(&mut self) {
         let by_loc = |a: &Location, b: &Location| (&a.path, a.start).cmp(&(&b.path, b.start));
-        self.resources.sort_by(|a, b| by_loc(&a.location, &b.location));
-        self.data_sources.sort_by(|a, b| by_loc(&a.location, &b.location));
-        self.modules.sort_by(|a, b| by_loc(&a.location, &b.location));
-        self.providers.sort_by(|a, b| by_loc(&a.location, &b.location));
-        self.variables.sort_by(|a, b| by_loc(&a.location, &b.location));
-        self.backends.sort_by(|a, b| by_loc(&a.location, &b.location));
+        self.resources
+            .sort_by(|a, b| by_loc(&a.location, &b.location));
+        self.data_sources
+            .sort_by(|a, b| by_loc(&a.location, &b.location));
+        self.modules
+            .sort_by(|a, b| by_loc(&a.location, &b.location));
+        self.providers
+            .sort_by(|a, b| by_loc(&a.location, &b.location));
+        self.variables
+            .sort_by(|a, b| by_loc(&a.location, &b.location));
+        self.backends
+            .sort_by(|a, b| by_loc(&a.location, &b.location));
         self.workspace_refs.sort_by(by_loc);
         self.tfvars.sort();
         self.terragrunt.sort();
@@ -498,7 +521,9 @@ impl TerraformFacts {
 
     /// Resources of one of these types.
     pub fn resources_of<'a>(&'a self, types: &'a [&str]) -> impl Iterator<Item = &'a TfBlock> + 'a {
-        self.resources.iter().filter(move |r| types.contains(&r.ty.as_str()))
+        self.resources
+            .iter()
+            .filter(move |r| types.contains(&r.ty.as_str()))
     }
 
     /// Resources whose type starts with one of these prefixes.
@@ -576,9 +601,19 @@ terraform {
         let target = &f.resources[1];
         assert!(target.references.contains("aws_ecs_service.web"));
         assert!(target.references.contains("aws_ecs_cluster.main"));
-        assert!(target.attr("min_capacity").is_some_and(AttrValue::is_unknown));
-        assert_eq!(f.modules[0].source.as_deref(), Some("terraform-aws-modules/vpc/aws"));
-        assert_eq!(f.modules[0].attr("private_subnets").and_then(AttrValue::list_len), Some(1));
+        assert!(target
+            .attr("min_capacity")
+            .is_some_and(AttrValue::is_unknown));
+        assert_eq!(
+            f.modules[0].source.as_deref(),
+            Some("terraform-aws-modules/vpc/aws")
+        );
+        assert_eq!(
+            f.modules[0]
+                .attr("private_subnets")
+                .and_then(AttrValue::list_len),
+            Some(1)
+        );
         assert_eq!(f.providers[0].name, "aws");
         assert_eq!(f.backends[0].kind, "s3");
         assert!(f.dirs.contains("infra"));
@@ -608,15 +643,28 @@ resource "aws_iam_role_policy_attachment" "ssm" {
         );
         assert_eq!(f.workspace_refs.len(), 1);
         assert!(f.workspace_names.contains("prod"));
-        assert!(f.iam_condition_keys.contains_key("aws:MultiFactorAuthPresent"));
-        assert!(f.managed_policies.contains_key("AmazonSSMManagedInstanceCore"));
-        assert_eq!(f.data_sources[0].address, "data.aws_iam_policy_document.mfa");
+        assert!(f
+            .iam_condition_keys
+            .contains_key("aws:MultiFactorAuthPresent"));
+        assert!(f
+            .managed_policies
+            .contains_key("AmazonSSMManagedInstanceCore"));
+        assert_eq!(
+            f.data_sources[0].address,
+            "data.aws_iam_policy_document.mfa"
+        );
     }
 
     #[test]
     fn tfvars_and_terragrunt_are_listed() {
-        assert_eq!(facts("env/prod.tfvars", "region = \"x\"\n").tfvars, ["env/prod.tfvars"]);
-        let tg = facts("live/prod/terragrunt.hcl", "remote_state {\n  backend = \"s3\"\n}\n");
+        assert_eq!(
+            facts("env/prod.tfvars", "region = \"x\"\n").tfvars,
+            ["env/prod.tfvars"]
+        );
+        let tg = facts(
+            "live/prod/terragrunt.hcl",
+            "remote_state {\n  backend = \"s3\"\n}\n",
+        );
         assert_eq!(tg.terragrunt, ["live/prod/terragrunt.hcl"]);
         assert_eq!(tg.backends[0].kind, "terragrunt");
     }

@@ -34,10 +34,12 @@ pub struct Tool {
 /// What a tool is for.
 pub fn tool_role(kind: &str) -> ToolRole {
     match kind {
-        "pulumi" | "pulumi-stack" | "cloudformation" | "sam" | "cdk" | "serverless" | "nomad" => ToolRole::Iac,
-        "procfile" | "fly" | "heroku" | "render" | "vercel" | "netlify" | "app-engine" | "railway"
-        | "elastic-beanstalk" | "app-runner" | "copilot" | "kamal" | "capistrano" | "digitalocean-app"
-        | "platform-sh" | "helmfile" | "skaffold" => ToolRole::Deploy,
+        "pulumi" | "pulumi-stack" | "cloudformation" | "sam" | "cdk" | "serverless" | "nomad" => {
+            ToolRole::Iac
+        }
+        "procfile" | "fly" | "heroku" | "render" | "vercel" | "netlify" | "app-engine"
+        | "railway" | "elastic-beanstalk" | "app-runner" | "copilot" | "kamal" | "capistrano"
+        | "digitalocean-app" | "platform-sh" | "helmfile" | "skaffold" => ToolRole::Deploy,
         "dependabot" | "renovate" => ToolRole::DependencyUpdates,
         _ => ToolRole::Other,
     }
@@ -82,26 +84,35 @@ pub fn tools(file: &SourceFile) -> Vec<Tool> {
     let kind: Option<&'static str> = match name {
         "pulumi.yaml" | "pulumi.yml" => Some("pulumi"),
         "cdk.json" => Some("cdk"),
-        "serverless.yml" | "serverless.yaml" | "serverless.ts" | "serverless.js" | "serverless.json" => {
-            Some("serverless")
-        }
+        "serverless.yml" | "serverless.yaml" | "serverless.ts" | "serverless.js"
+        | "serverless.json" => Some("serverless"),
         "procfile" if path.ends_with("Procfile") => Some("procfile"),
         "fly.toml" => Some("fly"),
         "heroku.yml" => Some("heroku"),
-        "app.json" if text.contains("\"buildpacks\"") || text.contains("\"formation\"") => Some("heroku"),
+        "app.json" if text.contains("\"buildpacks\"") || text.contains("\"formation\"") => {
+            Some("heroku")
+        }
         "render.yaml" => Some("render"),
         "vercel.json" => Some("vercel"),
         "netlify.toml" => Some("netlify"),
         "app.yaml" | "app.yml" if lower.starts_with(".do/") => Some("digitalocean-app"),
-        "app.yaml" | "app.yml" if text.lines().any(|l| l.starts_with("runtime:")) => Some("app-engine"),
+        "app.yaml" | "app.yml" if text.lines().any(|l| l.starts_with("runtime:")) => {
+            Some("app-engine")
+        }
         "railway.json" | "railway.toml" => Some("railway"),
         "dockerrun.aws.json" => Some("elastic-beanstalk"),
         _ if lower.starts_with(".elasticbeanstalk/") || lower.contains("/.elasticbeanstalk/") => {
             Some("elastic-beanstalk")
         }
         "apprunner.yaml" | "apprunner.yml" => Some("app-runner"),
-        "manifest.yml" if lower.starts_with("copilot/") || lower.contains("/copilot/") => Some("copilot"),
-        "deploy.yml" if lower.ends_with("config/deploy.yml") && text.contains("service:") && text.contains("image:") => {
+        "manifest.yml" if lower.starts_with("copilot/") || lower.contains("/copilot/") => {
+            Some("copilot")
+        }
+        "deploy.yml"
+            if lower.ends_with("config/deploy.yml")
+                && text.contains("service:")
+                && text.contains("image:") =>
+        {
             Some("kamal")
         }
         "capfile" => Some("capistrano"),
@@ -110,16 +121,17 @@ pub fn tools(file: &SourceFile) -> Vec<Tool> {
         "skaffold.yaml" | "skaffold.yml" => Some("skaffold"),
         "chart.yaml" => None,
         "dependabot.yml" | "dependabot.yaml" if lower.starts_with(".github/") => Some("dependabot"),
-        "renovate.json" | "renovate.json5" | ".renovaterc" | ".renovaterc.json" | ".renovaterc.json5" => {
-            Some("renovate")
-        }
+        "renovate.json" | "renovate.json5" | ".renovaterc" | ".renovaterc.json"
+        | ".renovaterc.json5" => Some("renovate"),
         ".pre-commit-config.yaml" | ".pre-commit-config.yml" => Some("pre-commit"),
         "atlantis.yaml" | "atlantis.yml" => Some("atlantis"),
         ".sops.yaml" | ".sops.yml" => Some("sops"),
         ".tflint.hcl" => Some("tflint"),
         "doppler.yaml" | "doppler.yml" => Some("doppler"),
         _ if name.ends_with(".nomad") || name.ends_with(".nomad.hcl") => Some("nomad"),
-        _ if name.ends_with(".hcl") && text.lines().any(|l| l.starts_with("job \"")) => Some("nomad"),
+        _ if name.ends_with(".hcl") && text.lines().any(|l| l.starts_with("job \"")) => {
+            Some("nomad")
+        }
         _ => None,
     };
     if let Some(kind) = kind {
@@ -141,7 +153,8 @@ pub fn tools(file: &SourceFile) -> Vec<Tool> {
     let structured = is_yaml || name.ends_with(".json") || name.ends_with(".template");
     if structured && kind.is_none() {
         if text.contains("AWSTemplateFormatVersion")
-            || (text.contains("Resources") && (text.contains("Type: AWS::") || text.contains("\"Type\": \"AWS::")))
+            || (text.contains("Resources")
+                && (text.contains("Type: AWS::") || text.contains("\"Type\": \"AWS::")))
         {
             let sam = text.contains("AWS::Serverless");
             out.push(tool(if sam { "sam" } else { "cloudformation" }, None, file));
@@ -176,12 +189,17 @@ pub fn tasks(file: &SourceFile) -> Vec<Task> {
             commands: ids,
         }];
     }
-    let in_script_dir = ["scripts/", "script/", "bin/", "ci/", ".ci/", "tools/", "hack/", ".github/"]
-        .iter()
-        .any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")));
-    let shebang = file.text.starts_with("#!")
-        && file.text.lines().next().is_some_and(|l| l.contains("sh"));
-    if name.ends_with(".sh") || name.ends_with(".bash") || (in_script_dir && shebang && !name.contains('.')) {
+    let in_script_dir = [
+        "scripts/", "script/", "bin/", "ci/", ".ci/", "tools/", "hack/", ".github/",
+    ]
+    .iter()
+    .any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")));
+    let shebang =
+        file.text.starts_with("#!") && file.text.lines().next().is_some_and(|l| l.contains("sh"));
+    if name.ends_with(".sh")
+        || name.ends_with(".bash")
+        || (in_script_dir && shebang && !name.contains('.'))
+    {
         let commands = file
             .text
             .lines()
@@ -205,7 +223,8 @@ fn recipes(file: &SourceFile, runner: &'static str, indent: char) -> Vec<Task> {
     let mut out: Vec<Task> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     for line in file.text.lines() {
-        let starts_indented = line.starts_with(indent) || line.starts_with('\t') || line.starts_with(' ');
+        let starts_indented =
+            line.starts_with(indent) || line.starts_with('\t') || line.starts_with(' ');
         if starts_indented {
             let cmd = line.trim().trim_start_matches(['@', '-']).trim();
             if cmd.is_empty() || cmd.starts_with('#') {
@@ -261,10 +280,14 @@ fn recipes(file: &SourceFile, runner: &'static str, indent: char) -> Vec<Task> {
 }
 
 static URL_HOST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bhttps?://(?:[^\s/@'\x22<>]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})").expect("valid regex")
+    Regex::new(r"(?i)\bhttps?://(?:[^\s/@'\x22<>]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})")
+        .expect("valid regex")
 });
 static DSN_HOST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bhttps?://[^\s/@'\x22<>:]+(?::[^\s/@'\x22<>]*)?@([a-z0-9][a-z0-9.-]*\.[a-z]{2,})").expect("valid regex")
+    Regex::new(
+        r"(?i)\bhttps?://[^\s/@'\x22<>:]+(?::[^\s/@'\x22<>]*)?@([a-z0-9][a-z0-9.-]*\.[a-z]{2,})",
+    )
+    .expect("valid regex")
 });
 
 /// How a file's URLs count: all hosts in configuration, only DSN-shaped URLs
@@ -272,19 +295,42 @@ static DSN_HOST: LazyLock<Regex> = LazyLock::new(|| {
 pub fn host_scope(path: &str) -> Option<bool> {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
-    if name.contains("lock") || name.ends_with(".sum") || name.ends_with(".min.js") || name.ends_with(".map") {
+    if name.contains("lock")
+        || name.ends_with(".sum")
+        || name.ends_with(".min.js")
+        || name.ends_with(".map")
+    {
         return None;
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     const CONFIG: &[&str] = &[
-        "yml", "yaml", "json", "json5", "toml", "ini", "cfg", "conf", "env", "properties", "tf", "tfvars",
-        "hcl", "xml", "example", "sample", "template",
+        "yml",
+        "yaml",
+        "json",
+        "json5",
+        "toml",
+        "ini",
+        "cfg",
+        "conf",
+        "env",
+        "properties",
+        "tf",
+        "tfvars",
+        "hcl",
+        "xml",
+        "example",
+        "sample",
+        "template",
     ];
     const CODE: &[&str] = &[
-        "py", "js", "ts", "jsx", "tsx", "mjs", "cjs", "rb", "go", "java", "kt", "php", "ex", "exs", "cs", "rs",
-        "scala", "swift", "erb",
+        "py", "js", "ts", "jsx", "tsx", "mjs", "cjs", "rb", "go", "java", "kt", "php", "ex", "exs",
+        "cs", "rs", "scala", "swift", "erb",
     ];
-    if CONFIG.contains(&ext) || name == "dockerfile" || name.starts_with(".env") || name == "procfile" {
+    if CONFIG.contains(&ext)
+        || name == "dockerfile"
+        || name.starts_with(".env")
+        || name == "procfile"
+    {
         Some(true)
     } else if CODE.contains(&ext) {
         Some(false)
@@ -311,7 +357,8 @@ pub fn hosts(file: &SourceFile) -> BTreeMap<String, Location> {
         if out.len() >= MAX_HOSTS_PER_FILE && !out.contains_key(&host) {
             break;
         }
-        out.entry(host).or_insert_with(|| loc_at(file, h.start(), h.end()));
+        out.entry(host)
+            .or_insert_with(|| loc_at(file, h.start(), h.end()));
     }
     out
 }
@@ -326,22 +373,46 @@ mod tests {
     }
 
     fn kinds(path: &str, text: &str) -> Vec<&'static str> {
-        tools(&file(path, text)).into_iter().map(|t| t.kind).collect()
+        tools(&file(path, text))
+            .into_iter()
+            .map(|t| t.kind)
+            .collect()
     }
 
     #[test]
     fn recognises_tools() {
         assert_eq!(kinds("Pulumi.yaml", "name: x\n"), ["pulumi"]);
-        assert_eq!(kinds("infra/Pulumi.prod.yaml", "config: {}\n"), ["pulumi-stack"]);
+        assert_eq!(
+            kinds("infra/Pulumi.prod.yaml", "config: {}\n"),
+            ["pulumi-stack"]
+        );
         assert_eq!(kinds("Procfile", "web: gunicorn app:app\n"), ["procfile"]);
-        assert_eq!(kinds("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"), ["sam"]);
-        assert_eq!(kinds("cfn/vpc.json", "{\"Resources\": {\"V\": {\"Type\": \"AWS::EC2::VPC\"}}}"), ["cloudformation"]);
-        assert_eq!(kinds(".github/dependabot.yml", "version: 2\n"), ["dependabot"]);
+        assert_eq!(
+            kinds(
+                "template.yaml",
+                "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+            ),
+            ["sam"]
+        );
+        assert_eq!(
+            kinds(
+                "cfn/vpc.json",
+                "{\"Resources\": {\"V\": {\"Type\": \"AWS::EC2::VPC\"}}}"
+            ),
+            ["cloudformation"]
+        );
+        assert_eq!(
+            kinds(".github/dependabot.yml", "version: 2\n"),
+            ["dependabot"]
+        );
         assert_eq!(kinds("renovate.json", "{}"), ["renovate"]);
         assert_eq!(kinds("jobs/api.nomad.hcl", "job \"api\" {}\n"), ["nomad"]);
         assert_eq!(kinds("app.yaml", "runtime: python312\n"), ["app-engine"]);
         assert!(kinds("config/app.yaml", "name: x\n").is_empty());
-        let chart = tools(&file("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n"));
+        let chart = tools(&file(
+            "charts/web/Chart.yaml",
+            "apiVersion: v2\nname: web\n",
+        ));
         assert_eq!(chart[0].kind, "helm-chart");
         assert_eq!(chart[0].name.as_deref(), Some("web"));
     }
@@ -356,7 +427,10 @@ mod tests {
         let just = tasks(&file("justfile", "test *args:\n    cargo test {{args}}\n"));
         assert_eq!(just[0].name, "test");
         assert_eq!(just[0].commands, ["cargo test {{args}}"]);
-        let sh = tasks(&file("scripts/ci.sh", "#!/bin/sh\nset -e\n# run\npytest -q\n"));
+        let sh = tasks(&file(
+            "scripts/ci.sh",
+            "#!/bin/sh\nset -e\n# run\npytest -q\n",
+        ));
         assert_eq!(sh[0].commands, ["set -e", "pytest -q"]);
         let pc = tasks(&file(".pre-commit-config.yaml", "repos:\n  - repo: https://github.com/antonbabenko/pre-commit-terraform\n    hooks:\n      - id: terraform_fmt\n      - id: terraform_validate\n"));
         assert_eq!(pc[0].commands, ["terraform_fmt", "terraform_validate"]);
@@ -364,7 +438,10 @@ mod tests {
 
     #[test]
     fn hosts_in_config_and_dsns_in_code() {
-        let h = hosts(&file("config/settings.yml", "dsn: https://abc@o1.ingest.sentry.io/2\nurl: http://localhost:8080\n"));
+        let h = hosts(&file(
+            "config/settings.yml",
+            "dsn: https://abc@o1.ingest.sentry.io/2\nurl: http://localhost:8080\n",
+        ));
         assert!(h.contains_key("o1.ingest.sentry.io"));
         let code = hosts(&file("app/main.py", "sentry_sdk.init(\"https://k@o9.ingest.sentry.io/1\")\n# docs https://docs.python.org/3/\n"));
         assert_eq!(code.keys().collect::<Vec<_>>(), ["o9.ingest.sentry.io"]);

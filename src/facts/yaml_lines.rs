@@ -85,7 +85,10 @@ fn split_key(content: &str) -> Option<(&str, &str, usize)> {
         }
     };
     let key = unquote(&content[..key_end]);
-    if key.is_empty() || key.contains(['{', '[', '#']) || key.starts_with('-') && key.len() > 1 && key.as_bytes()[1] == b' ' {
+    if key.is_empty()
+        || key.contains(['{', '[', '#'])
+        || key.starts_with('-') && key.len() > 1 && key.as_bytes()[1] == b' '
+    {
         return None;
     }
     Some((key, &content[after..], after))
@@ -107,7 +110,10 @@ pub fn lines(text: &str) -> Vec<YLine<'_>> {
         let mut indent = outer_indent;
         let mut content = trimmed;
         let mut list_item = false;
-        while let Some(rest) = content.strip_prefix("- ").or_else(|| (content == "-").then_some("")) {
+        while let Some(rest) = content
+            .strip_prefix("- ")
+            .or_else(|| (content == "-").then_some(""))
+        {
             list_item = true;
             let skipped = content.len() - rest.len();
             let rest_trimmed = rest.trim_start();
@@ -127,7 +133,11 @@ pub fn lines(text: &str) -> Vec<YLine<'_>> {
             None => {
                 let v = strip_comment(content.trim_end());
                 let q = usize::from(v.starts_with('"') || v.starts_with('\''));
-                ((None), (!v.is_empty()).then(|| unquote(v)), content_offset + q)
+                (
+                    (None),
+                    (!v.is_empty()).then(|| unquote(v)),
+                    content_offset + q,
+                )
             }
         };
         out.push(YLine {

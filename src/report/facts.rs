@@ -28,26 +28,41 @@ fn counts<'a>(items: impl Iterator<Item = &'a str>) -> String {
     for i in items {
         *by.entry(i).or_default() += 1;
     }
-    by.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
+    by.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn human(facts: &RepoFacts) -> String {
     let mut out = String::new();
-    let kinds: Vec<String> = facts.files.iter().map(|(k, v)| format!("{} {}", k.as_str(), v.len())).collect();
+    let kinds: Vec<String> = facts
+        .files
+        .iter()
+        .map(|(k, v)| format!("{} {}", k.as_str(), v.len()))
+        .collect();
     let _ = writeln!(out, "Files: {} ({})", facts.file_count(), kinds.join(", "));
 
     let _ = writeln!(out, "\nManifests ({}):", facts.manifests.len());
     for m in &facts.manifests {
         let runtime: Vec<&str> = m.runtime_dependencies().map(|d| d.name.as_str()).collect();
         let dev = m.dependencies.len() - runtime.len();
-        let aux = if is_auxiliary(&m.path) { " [example/test]" } else { "" };
+        let aux = if is_auxiliary(&m.path) {
+            " [example/test]"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "  {} ({}){aux}: {} runtime, {dev} dev/indirect{}{}",
             m.path,
             m.ecosystem,
             runtime.len(),
-            if runtime.is_empty() { String::new() } else { format!(": {}", list(&runtime, 12)) },
+            if runtime.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", list(&runtime, 12))
+            },
             if m.renovate { "; renovate config" } else { "" }
         );
     }
@@ -63,20 +78,60 @@ pub fn human(facts: &RepoFacts) -> String {
         tf.dirs.len()
     );
     if !tf.resources.is_empty() {
-        let _ = writeln!(out, "  resource types: {}", counts(tf.resources.iter().map(|r| r.ty.as_str())));
+        let _ = writeln!(
+            out,
+            "  resource types: {}",
+            counts(tf.resources.iter().map(|r| r.ty.as_str()))
+        );
     }
     for m in &tf.modules {
-        let _ = writeln!(out, "  module.{} = {} ({})", m.name, m.source.as_deref().unwrap_or("?"), loc_string(&m.location));
+        let _ = writeln!(
+            out,
+            "  module.{} = {} ({})",
+            m.name,
+            m.source.as_deref().unwrap_or("?"),
+            loc_string(&m.location)
+        );
     }
     let roots = facts.terraform_roots();
     let _ = writeln!(
         out,
         "  root modules: {}{}",
-        if roots.is_empty() { "none".to_string() } else { list(&roots.iter().map(|r| if r.is_empty() { ".".to_string() } else { r.clone() }).collect::<Vec<_>>(), 10) },
-        if facts.is_module_library() { " (a library of reusable modules)" } else { "" }
+        if roots.is_empty() {
+            "none".to_string()
+        } else {
+            list(
+                &roots
+                    .iter()
+                    .map(|r| {
+                        if r.is_empty() {
+                            ".".to_string()
+                        } else {
+                            r.clone()
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+                10,
+            )
+        },
+        if facts.is_module_library() {
+            " (a library of reusable modules)"
+        } else {
+            ""
+        }
     );
     if !tf.backends.is_empty() {
-        let _ = writeln!(out, "  backends: {}", list(&tf.backends.iter().map(|b| format!("{} ({})", b.kind, b.path)).collect::<Vec<_>>(), 6));
+        let _ = writeln!(
+            out,
+            "  backends: {}",
+            list(
+                &tf.backends
+                    .iter()
+                    .map(|b| format!("{} ({})", b.kind, b.path))
+                    .collect::<Vec<_>>(),
+                6
+            )
+        );
     }
     if !tf.tfvars.is_empty() {
         let _ = writeln!(out, "  tfvars: {}", list(&tf.tfvars, 10));
@@ -85,36 +140,86 @@ pub fn human(facts: &RepoFacts) -> String {
         let _ = writeln!(out, "  terragrunt: {}", list(&tf.terragrunt, 10));
     }
     if !tf.workspace_refs.is_empty() {
-        let _ = writeln!(out, "  terraform.workspace used at {}", loc_string(&tf.workspace_refs[0]));
+        let _ = writeln!(
+            out,
+            "  terraform.workspace used at {}",
+            loc_string(&tf.workspace_refs[0])
+        );
     }
 
     let _ = writeln!(out, "\nEnvironments ({}):", facts.environments.len());
     for e in &facts.environments {
-        let ev: Vec<String> = e.evidence.iter().map(|v| format!("{} {}", v.kind, v.detail)).collect();
+        let ev: Vec<String> = e
+            .evidence
+            .iter()
+            .map(|v| format!("{} {}", v.kind, v.detail))
+            .collect();
         let _ = writeln!(out, "  {}: {}", e.name, list(&ev, 4));
     }
 
     let _ = writeln!(
         out,
         "\nCI: {}",
-        if facts.ci.systems.is_empty() { "none".to_string() } else { facts.ci.systems.iter().copied().collect::<Vec<_>>().join(", ") }
+        if facts.ci.systems.is_empty() {
+            "none".to_string()
+        } else {
+            facts
+                .ci
+                .systems
+                .iter()
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     );
     for f in &facts.ci.files {
         let commands: usize = f.jobs.iter().map(|j| j.commands.len()).sum();
-        let _ = writeln!(out, "  {} ({}): {} jobs, {commands} commands", f.path, f.system, f.jobs.len());
+        let _ = writeln!(
+            out,
+            "  {} ({}): {} jobs, {commands} commands",
+            f.path,
+            f.system,
+            f.jobs.len()
+        );
         for j in &f.jobs {
-            let env = j.environment.as_deref().map(|e| format!(" [environment {e}]")).unwrap_or_default();
-            let cmds: Vec<String> = j.commands.iter().map(|c| crate::facts::signals::shorten(&c.text)).collect();
+            let env = j
+                .environment
+                .as_deref()
+                .map(|e| format!(" [environment {e}]"))
+                .unwrap_or_default();
+            let cmds: Vec<String> = j
+                .commands
+                .iter()
+                .map(|c| crate::facts::signals::shorten(&c.text))
+                .collect();
             let _ = writeln!(out, "    {}{env}: {}", j.name, list(&cmds, 6));
         }
     }
     if !facts.tasks.is_empty() {
-        let _ = writeln!(out, "  tasks CI may call: {}", list(&facts.tasks.iter().map(|t| format!("{} {}", t.runner, t.name)).collect::<Vec<_>>(), 12));
+        let _ = writeln!(
+            out,
+            "  tasks CI may call: {}",
+            list(
+                &facts
+                    .tasks
+                    .iter()
+                    .map(|t| format!("{} {}", t.runner, t.name))
+                    .collect::<Vec<_>>(),
+                12
+            )
+        );
     }
 
     let _ = writeln!(out, "\nContainers:");
     for d in &facts.dockerfiles {
-        let _ = writeln!(out, "  {}: final stage FROM {} ({} stage{})", d.path, d.final_image.as_deref().unwrap_or("(unknown)"), d.stages, if d.stages == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "  {}: final stage FROM {} ({} stage{})",
+            d.path,
+            d.final_image.as_deref().unwrap_or("(unknown)"),
+            d.stages,
+            if d.stages == 1 { "" } else { "s" }
+        );
     }
     for c in &facts.compose {
         let svcs: Vec<&str> = c.services.iter().map(|s| s.name.as_str()).collect();
@@ -126,15 +231,28 @@ pub fn human(facts: &RepoFacts) -> String {
         .iter()
         .flat_map(|r| r.containers.iter())
         .chain(facts.ecs_containers.iter())
-        .map(|c| format!("{} (log driver {})", c.name, c.log_driver.as_deref().unwrap_or("none")))
+        .map(|c| {
+            format!(
+                "{} (log driver {})",
+                c.name,
+                c.log_driver.as_deref().unwrap_or("none")
+            )
+        })
         .collect();
     if !ecs.is_empty() {
         let _ = writeln!(out, "  ECS containers: {}", list(&ecs, 8));
     }
     if !facts.kubernetes.is_empty() {
-        let _ = writeln!(out, "  Kubernetes objects: {}", counts(facts.kubernetes.iter().map(|o| o.kind.as_str())));
+        let _ = writeln!(
+            out,
+            "  Kubernetes objects: {}",
+            counts(facts.kubernetes.iter().map(|o| o.kind.as_str()))
+        );
     }
-    let charts: Vec<String> = facts.tools_of(&["helm-chart"]).map(|t| t.path.clone()).collect();
+    let charts: Vec<String> = facts
+        .tools_of(&["helm-chart"])
+        .map(|t| t.path.clone())
+        .collect();
     if !charts.is_empty() {
         let _ = writeln!(out, "  Helm charts: {}", list(&charts, 8));
     }
@@ -145,20 +263,56 @@ pub fn human(facts: &RepoFacts) -> String {
         .filter(|t| t.kind != "helm-chart")
         .map(|t| format!("{} ({})", t.kind, t.path))
         .collect();
-    let _ = writeln!(out, "\nOther tools: {}", if other.is_empty() { "none".to_string() } else { list(&other, 16) });
+    let _ = writeln!(
+        out,
+        "\nOther tools: {}",
+        if other.is_empty() {
+            "none".to_string()
+        } else {
+            list(&other, 16)
+        }
+    );
 
-    let _ = writeln!(out, "\nSecret stores: {}", if facts.secret_stores.is_empty() { "none".to_string() } else { String::new() });
+    let _ = writeln!(
+        out,
+        "\nSecret stores: {}",
+        if facts.secret_stores.is_empty() {
+            "none".to_string()
+        } else {
+            String::new()
+        }
+    );
     for s in facts.secret_stores.iter().take(10) {
-        let _ = writeln!(out, "  {}: {} ({})", s.store, s.evidence, loc_string(&s.location));
+        let _ = writeln!(
+            out,
+            "  {}: {} ({})",
+            s.store,
+            s.evidence,
+            loc_string(&s.location)
+        );
     }
     let secret_env: Vec<String> = facts
         .env
         .iter()
-        .filter(|e| crate::facts::env::is_secret_name(&e.name) && e.context.is_runtime() && !e.from_store)
+        .filter(|e| {
+            crate::facts::env::is_secret_name(&e.name) && e.context.is_runtime() && !e.from_store
+        })
         .map(|e| format!("{} ({})", e.name, loc_string(&e.location)))
         .collect();
-    let _ = writeln!(out, "Secret-named settings the app reads: {}", if secret_env.is_empty() { "none".to_string() } else { list(&secret_env, 8) });
-    let _ = writeln!(out, "Environment variables: {} set or declared", facts.env.len());
+    let _ = writeln!(
+        out,
+        "Secret-named settings the app reads: {}",
+        if secret_env.is_empty() {
+            "none".to_string()
+        } else {
+            list(&secret_env, 8)
+        }
+    );
+    let _ = writeln!(
+        out,
+        "Environment variables: {} set or declared",
+        facts.env.len()
+    );
     if !facts.hosts.is_empty() {
         let hosts: Vec<&str> = facts.hosts.keys().map(String::as_str).collect();
         let _ = writeln!(out, "URL hosts in configuration: {}", list(&hosts, 12));

@@ -56,20 +56,31 @@ fn card_md(out: &mut String, card: &Readiness) {
         let c = card.totals[&stage];
         let _ = write!(out, " **{}** |", cell_text(c.passed, c.applicable()));
     }
-    out.push_str("\n\nRules passed out of those that apply (applicable = passed + failed + attested).\n\n");
+    out.push_str(
+        "\n\nRules passed out of those that apply (applicable = passed + failed + attested).\n\n",
+    );
     for stage in Stage::ALL {
         let failing = card.failing_at(stage);
         if failing.is_empty() {
             let _ = writeln!(out, "- **{stage}**: no failing rule");
         } else {
             let ids: Vec<String> = failing.iter().map(|r| format!("`{}`", r.rule.id)).collect();
-            let _ = writeln!(out, "- **{stage}**: {} failing ({})", failing.len(), ids.join(", "));
+            let _ = writeln!(
+                out,
+                "- **{stage}**: {} failing ({})",
+                failing.len(),
+                ids.join(", ")
+            );
         }
     }
     if !card.next_steps.is_empty() {
         out.push_str("\n**Next steps** (the talk's order: low-hanging fruit first)\n\n");
         for (i, r) in card.next_steps.iter().take(NEXT_STEPS).enumerate() {
-            let at = r.location.as_ref().map(loc_string).filter(|s| !s.is_empty());
+            let at = r
+                .location
+                .as_ref()
+                .map(loc_string)
+                .filter(|s| !s.is_empty());
             let _ = writeln!(
                 out,
                 "{}. `{}` {} ({}): {}{}",
@@ -84,27 +95,51 @@ fn card_md(out: &mut String, card: &Readiness) {
     }
     let attested: Vec<_> = card.of_status(Status::Attested).collect();
     if !attested.is_empty() {
-        let _ = writeln!(out, "\n<details><summary>Attested ({}), not counted as passed</summary>\n", attested.len());
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Attested ({}), not counted as passed</summary>\n",
+            attested.len()
+        );
         for r in attested {
             if let Some(a) = &r.attested {
                 let reason = serde_json::to_value(a.reason)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
-                let _ = writeln!(out, "- `{}` {}: {reason}: {}", r.rule.id, r.rule.name, esc(&a.note));
+                let _ = writeln!(
+                    out,
+                    "- `{}` {}: {reason}: {}",
+                    r.rule.id,
+                    r.rule.name,
+                    esc(&a.note)
+                );
             }
         }
         out.push_str("\n</details>\n");
     }
     let inconclusive: Vec<_> = card.of_status(Status::Inconclusive).collect();
     if !inconclusive.is_empty() {
-        let _ = writeln!(out, "\n<details><summary>Inconclusive ({}), not counted</summary>\n", inconclusive.len());
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Inconclusive ({}), not counted</summary>\n",
+            inconclusive.len()
+        );
         for r in inconclusive {
-            let _ = writeln!(out, "- `{}` {}: {}", r.rule.id, r.rule.name, esc(r.reason.as_deref().unwrap_or("")));
+            let _ = writeln!(
+                out,
+                "- `{}` {}: {}",
+                r.rule.id,
+                r.rule.name,
+                esc(r.reason.as_deref().unwrap_or(""))
+            );
         }
         out.push_str("\n</details>\n");
     }
-    let _ = writeln!(out, "\n<details><summary>Every rule ({})</summary>\n", card.rules.len());
+    let _ = writeln!(
+        out,
+        "\n<details><summary>Every rule ({})</summary>\n",
+        card.rules.len()
+    );
     out.push_str("| rule | stage | status | why |\n|---|---|---|---|\n");
     for r in &card.rules {
         let why = r
@@ -147,8 +182,16 @@ fn findings_md(out: &mut String, result: &ScanResult) {
         by_file.entry(f.location.path.as_str()).or_default().push(f);
     }
     for (path, findings) in by_file {
-        let name = if path.is_empty() { "(repository root)".to_string() } else { format!("<code>{}</code>", esc(path)) };
-        let _ = writeln!(out, "<details><summary>{name} ({})</summary>\n", findings.len());
+        let name = if path.is_empty() {
+            "(repository root)".to_string()
+        } else {
+            format!("<code>{}</code>", esc(path))
+        };
+        let _ = writeln!(
+            out,
+            "<details><summary>{name} ({})</summary>\n",
+            findings.len()
+        );
         out.push_str("| line | severity | rule | message |\n|---:|---|---|---|\n");
         for f in findings {
             let line = if f.location.is_root() {

@@ -16,13 +16,21 @@ pub fn cell_text(passed: usize, applicable: usize) -> String {
 }
 
 fn ids(rules: &[&crate::readiness::RuleStatus]) -> String {
-    rules.iter().map(|r| r.rule.id).collect::<Vec<_>>().join(", ")
+    rules
+        .iter()
+        .map(|r| r.rule.id)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn render(card: &Readiness) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\nReadiness card (target stage: {})", card.target);
-    let _ = writeln!(out, "  {:<17} {:>7} {:>7} {:>7}", "", "seed", "growth", "scale");
+    let _ = writeln!(
+        out,
+        "  {:<17} {:>7} {:>7} {:>7}",
+        "", "seed", "growth", "scale"
+    );
     for pillar in Pillar::ALL {
         let _ = write!(out, "  {:<17}", pillar.title());
         for stage in Stage::ALL {
@@ -43,7 +51,13 @@ pub fn render(card: &Readiness) -> String {
         if failing.is_empty() {
             let _ = writeln!(out, "  {:<7} no failing rule", stage.as_str());
         } else {
-            let _ = writeln!(out, "  {:<7} {} failing: {}", stage.as_str(), failing.len(), ids(&failing));
+            let _ = writeln!(
+                out,
+                "  {:<7} {} failing: {}",
+                stage.as_str(),
+                failing.len(),
+                ids(&failing)
+            );
         }
     }
     let _ = writeln!(out, "Stage reached: {}", card.reached_str());
@@ -64,7 +78,13 @@ pub fn render(card: &Readiness) -> String {
     if !inconclusive.is_empty() {
         let _ = writeln!(out, "Inconclusive ({}), not counted:", inconclusive.len());
         for r in inconclusive {
-            let _ = writeln!(out, "  {} {}: {}", r.rule.id, r.rule.name, r.reason.as_deref().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                r.rule.id,
+                r.rule.name,
+                r.reason.as_deref().unwrap_or("")
+            );
         }
     }
     if card.not_run() > 0 {
@@ -72,13 +92,20 @@ pub fn render(card: &Readiness) -> String {
             out,
             "Not run ({}): {} (--select/--ignore or off in config; the card is partial)",
             card.not_run(),
-            card.of_status(Status::NotRun).map(|r| r.rule.id).collect::<Vec<_>>().join(", ")
+            card.of_status(Status::NotRun)
+                .map(|r| r.rule.id)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     if !card.next_steps.is_empty() {
         out.push_str("Next steps (the talk's order: low-hanging fruit first):\n");
         for (i, r) in card.next_steps.iter().take(NEXT_STEPS).enumerate() {
-            let at = r.location.as_ref().map(loc_string).filter(|s| !s.is_empty());
+            let at = r
+                .location
+                .as_ref()
+                .map(loc_string)
+                .filter(|s| !s.is_empty());
             let _ = writeln!(
                 out,
                 "  {}. {} {} [{}]: {}{}",
@@ -91,7 +118,11 @@ pub fn render(card: &Readiness) -> String {
             );
         }
         if card.next_steps.len() > NEXT_STEPS {
-            let _ = writeln!(out, "  ... and {} more failing rules", card.next_steps.len() - NEXT_STEPS);
+            let _ = writeln!(
+                out,
+                "  ... and {} more failing rules",
+                card.next_steps.len() - NEXT_STEPS
+            );
         }
     }
     out
