@@ -2,9 +2,10 @@
 //! (with where), the actions/orbs/templates they use, and the deployment
 //! environments they name.
 //!
-//! NOTE: read line by line for now (keys, list items, block scalars). The typed
-//! CI model (`crate::model::ci`) will replace this for GitHub Actions, GitLab CI
-//! and CircleCI; other systems keep the line reader.
+//! GitHub Actions, composite actions, GitLab CI and CircleCI are read from the
+//! typed CI model (`crate::model::ci`), with each script line located exactly;
+//! what the model does not keep (GitLab `include:`, CircleCI orb jobs) and the
+//! other systems (Bitbucket, Azure, Travis, Jenkins, ...) are read line by line.
 
 use std::collections::BTreeSet;
 
@@ -128,7 +129,178 @@ fn is_env_name(k: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// Reads one CI file.
+/// Reads one CI file from its parsed model when there is one, else line by line.
+pub fn collect_parsed(
+    file: &SourceFile,
+    parsed: &crate::parse::Parsed,
+    system: &'static str,
+    env: &mut Vec<EnvSetting>,
+) -> CiFile {
+    use crate::parse::Parsed;
+    let mut ci = CiFile {
+        path: file.path.clone(),
+        system,
+        location: loc_line1(file),
+        jobs: Vec::new(),
+    };
+    match parsed {
+        Parsed::Workflow(wf, _) => {
+            for job in &wf.jobs {
+                let mut j = typed_job(file, &job.id, job.id_span);
+                for step in &job.steps {
+                    typed_step(file, step, &mut j);
+                }
+                if let Some((uses, span)) = &job.uses {
+                    j.uses.push(command_at(file, uses, *span));
+                }
+                j.environment = job.environment.as_ref().map(|(e, _)| e.clone());
+                ci.jobs.push(j);
+            }
+            typed_env(file, wf.env_vars().into_iter().map(|(_, v)| v), env);
+        }
+        Parsed::Action(action, _) => {
+            let mut j = typed_job(file, "(action)", file.first_line_span());
+            for step in &action.steps {
+                typed_step(file, step, &mut j);
+            }
+            ci.jobs.push(j);
+            typed_env(file, action.env_vars().into_iter().map(|(_, v)| v), env);
+        }
+        Parsed::Gitlab(gitlab, _) => {
+            for job in gitlab.default.iter().chain(&gitlab.jobs) {
+                let mut j = typed_job(file, &job.name, job.name_span);
+                for script in &job.script {
+                    push_script(file, &script.text, script.span, &mut j);
+                }
+                j.environment = job.environment.as_ref().map(|(e, _)| e.clone());
+                ci.jobs.push(j);
+            }
+            typed_env(file, gitlab.env_vars().into_iter().map(|(_, v)| v), env);
+            // `include:` is not in the model: read it line by line.
+            let mut lines_job = collect(file, system, &mut Vec::new());
+            let includes: Vec<CiCommand> = lines_job
+                .jobs
+                .iter_mut()
+                .flat_map(|j| std::mem::take(&mut j.uses))
+                .filter(|u| u.text.starts_with("include "))
+                .collect();
+            if !includes.is_empty() {
+                let mut j = typed_job(file, "(include)", file.first_line_span());
+                j.uses = includes;
+                ci.jobs.push(j);
+            }
+        }
+        Parsed::Circleci(circle, _) => {
+            for job in circle.jobs.iter().chain(&circle.commands) {
+                let mut j = typed_job(file, &job.name, job.name_span);
+                for script in &job.steps {
+                    push_script(file, &script.text, script.span, &mut j);
+                }
+                ci.jobs.push(j);
+            }
+            typed_env(file, circle.env_vars().into_iter().map(|(_, v)| v), env);
+            // Orb jobs and orb commands are not in the model: read them line by line.
+            let lines_ci = collect(file, system, &mut Vec::new());
+            let mut orbs = typed_job(file, "(orbs)", file.first_line_span());
+            orbs.uses = lines_ci.jobs.into_iter().flat_map(|j| j.uses).collect();
+            if !orbs.uses.is_empty() {
+                ci.jobs.push(orbs);
+            }
+        }
+        _ => return collect(file, system, env),
+    }
+    ci
+}
+
+fn typed_job(file: &SourceFile, name: &str, span: crate::source::Span) -> CiJob {
+    CiJob {
+        name: name.to_string(),
+        location: loc_at(file, span.start as usize, span.end as usize),
+        commands: Vec::new(),
+        uses: Vec::new(),
+        environment: None,
+    }
+}
+
+fn command_at(file: &SourceFile, text: &str, span: crate::source::Span) -> CiCommand {
+    CiCommand {
+        text: text.to_string(),
+        location: loc_at(file, span.start as usize, span.end as usize),
+    }
+}
+
+fn typed_step(file: &SourceFile, step: &crate::model::ci::Step, job: &mut CiJob) {
+    if let Some((uses, span)) = &step.uses {
+        job.uses.push(command_at(file, uses, *span));
+    }
+    if let Some(run) = &step.run {
+        push_script(file, &run.text, run.span, job);
+    }
+}
+
+/// One command per logical line of a script (continuations joined), each located at its
+/// line inside the scalar's source.
+fn push_script(file: &SourceFile, text: &str, span: crate::source::Span, job: &mut CiJob) {
+    let raw = file.slice(span);
+    let mut cursor = 0usize;
+    let mut pending: Option<(String, usize)> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let at = match raw.get(cursor..).and_then(|r| r.find(t)) {
+            Some(i) => {
+                cursor += i + t.len();
+                span.start as usize + cursor - t.len()
+            }
+            None => span.start as usize,
+        };
+        let (acc, start) = match pending.take() {
+            Some((mut acc, start)) => {
+                acc.push(' ');
+                acc.push_str(t);
+                (acc, start)
+            }
+            None => (t.to_string(), at),
+        };
+        if let Some(stripped) = acc.strip_suffix('\\') {
+            pending = Some((stripped.trim_end().to_string(), start));
+        } else if job.commands.len() < MAX_COMMANDS {
+            job.commands.push(CiCommand {
+                location: loc_at(file, start, start + acc.len().min(t.len().max(1))),
+                text: acc,
+            });
+        }
+    }
+    if let Some((acc, start)) = pending {
+        job.commands.push(CiCommand {
+            location: loc_at(file, start, start + 1),
+            text: acc,
+        });
+    }
+}
+
+fn typed_env<'a>(
+    file: &SourceFile,
+    vars: impl Iterator<Item = &'a crate::model::ci::EnvVar>,
+    env: &mut Vec<EnvSetting>,
+) {
+    for v in vars.filter(|v| is_env_name(&v.key)) {
+        env.push(EnvSetting {
+            name: v.key.clone(),
+            context: EnvContext::Ci,
+            literal: v
+                .value
+                .as_deref()
+                .is_some_and(|x| !x.is_empty() && !x.contains('$')),
+            from_store: false,
+            location: loc_at(file, v.key_span.start as usize, v.key_span.end as usize),
+        });
+    }
+}
+
+/// Reads one CI file line by line.
 pub fn collect(file: &SourceFile, system: &'static str, env: &mut Vec<EnvSetting>) -> CiFile {
     let mut ci = CiFile {
         path: file.path.clone(),
@@ -536,7 +708,26 @@ mod tests {
     fn read(path: &str, kind: FileKind, text: &str) -> CiFile {
         let file = SourceFile::new(path.into(), kind, text.into());
         let system = system_of(path, kind).expect("a CI file");
-        collect(&file, system, &mut Vec::new())
+        let lines = collect(&file, system, &mut Vec::new());
+        let (parsed, _) = crate::parse::parse(&file);
+        let typed = collect_parsed(&file, &parsed, system, &mut Vec::new());
+        // Both readers agree on the commands (the typed one is used when YAML parses).
+        let flat = |ci: &CiFile| -> Vec<(String, u32)> {
+            ci.jobs
+                .iter()
+                .flat_map(|j| {
+                    j.commands
+                        .iter()
+                        .map(|c| (c.text.clone(), c.location.start.line))
+                })
+                .collect()
+        };
+        assert_eq!(
+            flat(&lines),
+            flat(&typed),
+            "line and typed readers differ on {path}"
+        );
+        typed
     }
 
     fn commands(ci: &CiFile) -> Vec<(String, String, u32)> {
@@ -574,10 +765,13 @@ mod tests {
         let text = "include:\n  - project: acme/ci\n    file: /templates.yml\nstages: [test, deploy]\nvariables:\n  DD_API_KEY: $DD\nbefore_script:\n  - bundle install\nrspec:\n  stage: test\n  script:\n    - bundle exec rspec\n    - |\n      echo one\n      echo two\n.hidden:\n  script: make lint\ndeploy:\n  environment: production\n  script: [\"kubectl apply -f k8s/\"]\n";
         let mut env = Vec::new();
         let file = SourceFile::new(".gitlab-ci.yml".into(), FileKind::GitlabCi, text.into());
-        let ci = collect(&file, "gitlab-ci", &mut env);
+        let lines = collect(&file, "gitlab-ci", &mut Vec::new());
+        assert!(commands(&lines).contains(&("(default)".into(), "bundle install".into(), 8)));
+        let (parsed, _) = crate::parse::parse(&file);
+        let ci = collect_parsed(&file, &parsed, "gitlab-ci", &mut env);
         let c = commands(&ci);
         assert!(
-            c.contains(&("(default)".into(), "bundle install".into(), 8)),
+            c.contains(&("default".into(), "bundle install".into(), 8)),
             "{c:?}"
         );
         assert!(
@@ -603,7 +797,10 @@ mod tests {
                 .and_then(|j| j.environment.as_deref()),
             Some("production")
         );
-        assert!(ci.jobs[0].uses.iter().any(|u| u.text.contains("acme/ci")));
+        assert!(ci
+            .jobs
+            .iter()
+            .any(|j| j.uses.iter().any(|u| u.text.contains("acme/ci"))));
         assert_eq!(env[0].name, "DD_API_KEY");
     }
 

@@ -136,7 +136,7 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> FileFacts {
         _ => {}
     }
     if let Some(system) = ci::system_of(&file.path, file.kind) {
-        ff.ci = Some(ci::collect(file, system, &mut ff.env));
+        ff.ci = Some(ci::collect_parsed(file, parsed, system, &mut ff.env));
     }
     if matches!(
         file.kind,
