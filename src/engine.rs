@@ -361,7 +361,7 @@ fn check_file(
         .filter(|(rule, _)| applies_to(rule.meta(), kind))
         .copied()
         .collect();
-    let needs_parse = opts.repo_rules
+    let needs_parse = (opts.repo_rules && crate::facts::needs_model(kind))
         || rules
             .iter()
             .any(|(rule, _)| rule.meta().scope.file_kinds().contains(&kind));

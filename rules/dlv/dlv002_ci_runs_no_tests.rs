@@ -19,7 +19,8 @@ declare_rule! {
     /// `cypress run`, `pytest`, `python -m pytest`/`unittest`, `tox`, `nox`,
     /// `hatch test`, `rspec`, `rake test`/`spec`, `rails test`, `mvn
     /// test`/`verify`/`package`/`install` (without `-DskipTests`), `gradle
-    /// test`/`check`/`build` (also `./gradlew`, `./mvnw`), `make test`/`check`,
+    /// test`/`check`/`build` (also `./gradlew`, `./mvnw`), `make test`/`check` (and
+    /// `just`, `task`, `inv`, `mage` targets named test or check),
     /// `dotnet test`, `phpunit`, `pest`, `php artisan test`, `mix test`, `ctest`,
     /// `swift test`, `flutter test`, `dart test`, `deno test`, `sbt test`,
     /// `lein test`, `stack test`, `cabal test`, `terraform test`, `bats`,
@@ -29,7 +30,8 @@ declare_rule! {
     /// Lint and vet are not tests. Without CI the rule does not apply (DLV001
     /// reports that). When CI calls something the repo does not hold (an external
     /// reusable workflow, a GitLab include, a missing script or make target), the
-    /// outcome is inconclusive. The finding points at the first CI file.
+    /// outcome is inconclusive. The finding points at line 1 of the main CI file (the one
+    /// that runs the most commands).
     ///
     /// ## Why it matters
     /// The talk: developers "write and test", and once they own what they ship,
@@ -107,7 +109,7 @@ pub const TEST_COMMANDS: &[(&str, &str)] = &[
     ),
     (
         "make test",
-        r"^(make|gmake|just)\b.*\b(test|tests|check|spec)\b",
+        r"^(make|gmake|just|task|inv|invoke|mage)\b.*\b(test|tests|check|spec)\b",
     ),
     ("dotnet test", r"^dotnet\s+test\b"),
     (
@@ -155,7 +157,7 @@ pub fn is_test_command(cmd: &str) -> bool {
 
 impl Rule for CiRunsNoTests {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
-        let Some(file) = facts.ci.pipelines().next() else {
+        let Some(file) = facts.ci.main_pipeline() else {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         };

@@ -9,9 +9,10 @@ use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
 declare_rule! {
     /// ## What it checks
-    /// The repository deploys something (a Dockerfile, compose file, Kubernetes
-    /// manifests or Helm chart, Procfile or platform config, or infrastructure
-    /// code with a root module) and has CI, but no CI job deploys: no job runs
+    /// The repository deploys something (Kubernetes manifests or a Helm chart, a
+    /// Procfile or platform config, infrastructure code with a root module, or a
+    /// Dockerfile or compose file of an application built on a web or service
+    /// framework) and has CI, but no CI job deploys: no job runs
     /// a deploy command from the table below (directly, or through a make
     /// target, a package.json script or a script in the repo), uses a deploy
     /// action, or targets a deployment `environment:` (such as `production`).
@@ -26,7 +27,8 @@ declare_rule! {
     /// `git push heroku`, `kamal deploy`, `cap deploy`, `vercel --prod`, `netlify deploy`,
     /// `firebase deploy`, `wrangler deploy`, `gcloud run deploy`/`app deploy`/`functions deploy`,
     /// `az webapp deploy`/`containerapp update`, `nomad job run`, `waypoint up`,
-    /// `railway up`, `docker stack deploy`, `ansible-playbook`, and deploys over `ssh`.
+    /// `railway up`, `azd up`/`deploy`/`provision`, `docker stack deploy`, `ansible-playbook`,
+    /// and deploys over `ssh`.
     /// Deploy actions and orbs (`DEPLOY_USES`): amazon-ecs-deploy-task-definition,
     /// aws-cloudformation-github-deploy, azure/webapps-deploy, azure/k8s-deploy,
     /// azure/functions-action, google-github-actions/deploy-*, superfly/flyctl-actions,
@@ -37,10 +39,15 @@ declare_rule! {
     /// aws-ecs/deploy-service-update, heroku/deploy-via-git, helm/upgrade-helm-chart,
     /// kubernetes/create-or-update-resource, serverless-framework/deploy.
     ///
+    /// A job or workflow whose name says `deploy` and that starts the app on its runner
+    /// (`START_COMMANDS`: `docker compose up`, `docker run -d`, `docker service update`,
+    /// `systemctl restart`, `pm2 reload`/`restart`, `supervisorctl restart`) deploys too.
+    ///
     /// `docker push` alone is packaging, not a deploy. Without CI the rule does not
     /// apply (DLV001 reports that). When CI calls something this repo does not hold
     /// (an external reusable workflow, a GitLab include, a missing script), the
-    /// outcome is inconclusive.
+    /// outcome is inconclusive. The finding points at line 1 of the main CI file (the
+    /// one that runs the most commands).
     ///
     /// ## Why it matters
     /// The talk's startups have "~0 operators": "all developers empowered to deploy
@@ -59,6 +66,8 @@ declare_rule! {
     ///       - run: npm test
     /// # file: Dockerfile
     /// FROM node:20
+    /// # file: package.json
+    /// { "dependencies": { "express": "^4.19.2" } }
     /// ```
     ///
     /// ## Good
@@ -73,6 +82,8 @@ declare_rule! {
     ///       - run: aws ecs update-service --cluster app --service web --force-new-deployment
     /// # file: Dockerfile
     /// FROM node:20
+    /// # file: package.json
+    /// { "dependencies": { "express": "^4.19.2" } }
     /// ```
     ///
     /// ## How to fix
@@ -159,6 +170,7 @@ pub const DEPLOY_COMMANDS: &[(&str, &str)] = &[
     ("nomad job run", r"^nomad\s+(job\s+)?run\b"),
     ("waypoint up", r"^waypoint\s+(up|deploy)\b"),
     ("railway up", r"^railway\s+up\b"),
+    ("azd deploy", r"^azd\s+(up|deploy|provision)\b"),
     ("docker stack deploy", r"^docker\s+stack\s+deploy\b"),
     ("ansible-playbook", r"^ansible-playbook\b"),
     (
@@ -197,6 +209,13 @@ pub const DEPLOY_USES: &[&str] = &[
     "serverless-framework/deploy",
 ];
 
+/// Commands that start the app where the job runs: a deploy when the job or workflow is
+/// named for deploying.
+pub const START_COMMANDS: &str = r"^(docker(\s+compose|-compose)\b.*\bup\b|docker\s+run\b.*\s-d\b|docker\s+service\s+update\b|systemctl\s+restart\b|pm2\s+(reload|restart|start)\b|supervisorctl\s+restart\b)";
+
+static START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(START_COMMANDS).expect("valid start pattern"));
+
 static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     DEPLOY_COMMANDS
         .iter()
@@ -219,7 +238,10 @@ pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
     let mut out = Vec::new();
     let res = facts.resolve_ci();
     for r in &res.commands {
-        if deploy_command(&r.text).is_some() {
+        let deploy_job = r.job.name.to_ascii_lowercase().contains("deploy")
+            || r.file.path.to_ascii_lowercase().contains("deploy");
+        let starts = deploy_job && START.is_match(&r.text.trim().to_ascii_lowercase());
+        if deploy_command(&r.text).is_some() || starts {
             out.push((r.describe(), r.origin.location.clone()));
         }
     }
@@ -250,26 +272,25 @@ impl Rule for DeployNotAutomated {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         }
-        let deployable = facts
-            .deploy_evidence()
-            .into_iter()
-            .next()
-            .map(|(w, _)| w)
-            .or_else(|| {
-                (!facts.is_module_library())
-                    .then(|| {
-                        facts
-                            .iac()
-                            .into_iter()
-                            .next()
-                            .map(|(tool, path)| format!("{tool} in {path}"))
-                    })
-                    .flatten()
-            });
+        let deployable = facts.deployed().map(|(w, _)| w).or_else(|| {
+            (!facts.is_module_library())
+                .then(|| {
+                    facts
+                        .iac()
+                        .into_iter()
+                        .next()
+                        .map(|(tool, path)| format!("{tool} in {path}"))
+                })
+                .flatten()
+        });
         let Some(deployable) = deployable else {
-            cx.detail(
-                "nothing in the repo is deployed (no container, platform config or root IaC)",
-            );
+            if let Some((image, _)) = facts.image_only() {
+                return Outcome::Inconclusive(format!(
+                    "{image} builds an image, but nothing shows this team deploys it (it may be \
+                     published for others to run)"
+                ));
+            }
+            cx.detail("nothing in the repo is deployed (no platform config, manifests, service image or root IaC)");
             return Outcome::NotApplicable;
         };
         if let Some((what, loc)) = ci_deploys(facts).into_iter().next() {
@@ -287,7 +308,7 @@ impl Rule for DeployNotAutomated {
                 crate::facts::loc_string(loc)
             ));
         }
-        let Some(file) = facts.ci.pipelines().next() else {
+        let Some(file) = facts.ci.main_pipeline() else {
             return Outcome::NotApplicable;
         };
         let files = facts.ci.pipelines().count();

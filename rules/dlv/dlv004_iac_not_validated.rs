@@ -26,7 +26,8 @@ declare_rule! {
     /// plans every pull request.
     ///
     /// Commands are followed into make targets, package scripts and scripts of the
-    /// repo. Without CI the rule does not apply (DLV001 reports that). Plans run by
+    /// repo. The finding points at line 1 of the main CI file (the one that runs the
+    /// most commands). Without CI the rule does not apply (DLV001 reports that). Plans run by
     /// Terraform Cloud's VCS integration cannot be seen from the repo: attest them
     /// (`[attest] DLV004 = { reason = "enforced-elsewhere", note = "..." }`).
     ///
@@ -143,7 +144,7 @@ impl Rule for IacNotValidated {
             cx.detail("no Terraform/OpenTofu outside examples and tests");
             return Outcome::NotApplicable;
         }
-        let Some(file) = facts.ci.pipelines().next() else {
+        let Some(file) = facts.ci.main_pipeline() else {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         };

@@ -4,10 +4,13 @@ use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
 declare_rule! {
     /// ## What it checks
-    /// Something is deployed from the repository (a Dockerfile, a compose file, a
-    /// Procfile or platform config such as fly.toml, Kubernetes manifests or a Helm
-    /// chart, or a deploy step in CI) but no infrastructure-as-code exists anywhere
-    /// outside examples and tests.
+    /// Something is deployed from the repository (a Procfile or platform config such
+    /// as fly.toml, Kubernetes manifests or a Helm chart, a deploy step in CI, or a
+    /// Dockerfile or compose file of an application built on a web or service
+    /// framework: express, django, rails, spring-boot, gin, ...) but no
+    /// infrastructure-as-code exists anywhere outside examples and tests. A Dockerfile
+    /// with nothing else to show that this team runs it (a tool or product that
+    /// publishes images for others) gives an inconclusive outcome.
     ///
     /// Infrastructure-as-code (`IAC_TOOLS`): Terraform/OpenTofu (`*.tf`, `*.tf.json`,
     /// `*.tofu`), Terragrunt (`terragrunt.hcl`), Pulumi (`Pulumi.yaml`),
@@ -29,6 +32,9 @@ declare_rule! {
     /// # file: Dockerfile
     /// FROM python:3.12-slim
     /// CMD ["gunicorn", "app:app"]
+    /// # file: requirements.txt
+    /// flask==3.0.3
+    /// gunicorn==22.0.0
     /// ```
     ///
     /// ## Good
@@ -36,6 +42,9 @@ declare_rule! {
     /// # file: Dockerfile
     /// FROM python:3.12-slim
     /// CMD ["gunicorn", "app:app"]
+    /// # file: requirements.txt
+    /// flask==3.0.3
+    /// gunicorn==22.0.0
     /// # file: infra/main.tf
     /// resource "aws_ecs_cluster" "main" {
     ///   name = "app"
@@ -77,6 +86,13 @@ impl Rule for IacMissing {
             return Outcome::Pass;
         }
         let Some((what, location)) = facts.deployed() else {
+            if let Some((image, _)) = facts.image_only() {
+                return Outcome::Inconclusive(format!(
+                    "{image} builds an image, but nothing shows this team deploys it (no platform \
+                     config, Kubernetes, CI deploy step or web/service framework): it may be \
+                     published for others to run"
+                ));
+            }
             cx.detail("nothing is deployed from this repo");
             return Outcome::NotApplicable;
         };

@@ -147,6 +147,12 @@ impl Rule for SingleEnvironment {
                 crate::facts::loc_string(&v.location)
             ));
         }
+        if !has_terraform_roots && other_iac.is_empty() {
+            return Outcome::Inconclusive(format!(
+                "{found}, and no Terraform root module (provider block, backend or Terragrunt): \
+                 the configuration may be a module its callers instantiate once per environment"
+            ));
+        }
         if !has_terraform_roots {
             let tools: Vec<&str> = other_iac.iter().map(|(t, _)| t.as_str()).collect();
             return Outcome::Inconclusive(format!(

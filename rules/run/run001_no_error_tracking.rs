@@ -6,9 +6,10 @@ use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
 declare_rule! {
     /// ## What it checks
-    /// The repository holds an application (a dependency manifest with runtime
-    /// dependencies outside examples and tests) that is deployed (a Dockerfile,
-    /// compose, Kubernetes, Procfile, platform config or CI deploy step), and no
+/// The repository holds an application (a dependency manifest with runtime
+    /// dependencies outside examples and tests) that is deployed (a Procfile or
+    /// platform config, Kubernetes, a CI deploy step, or a Dockerfile or compose file
+    /// with a web or service framework among the dependencies), and no
     /// exception tracker shows up anywhere: not in any manifest (package.json,
     /// requirements*.txt, pyproject.toml, Pipfile, Gemfile, go.mod, Cargo.toml,
     /// pom.xml, build.gradle(.kts), composer.json, mix.exs, *.csproj, setup.py,
@@ -24,11 +25,16 @@ declare_rule! {
     /// - Honeybadger: `honeybadger`, `@honeybadger-io/*`, `HONEYBADGER_*`, `honeybadger.io`;
     /// - Airbrake: `airbrake`, `@airbrake/*`, `pybrake`, `AIRBRAKE_*`, `airbrake.io`;
     /// - Raygun: `raygun`, `raygun4*`, `Mindscape.Raygun4Net*`, `RAYGUN_*`, `raygun.com`;
-    /// - AppSignal: `appsignal`, `@appsignal/*`, `APPSIGNAL_*`.
+    /// - AppSignal: `appsignal`, `@appsignal/*`, `APPSIGNAL_*`;
+    /// - APM agents that report exceptions on their own: Datadog APM (`dd-trace`,
+    ///   `ddtrace`, `Datadog.Trace*`; Datadog Error Tracking), New Relic (`newrelic`,
+    ///   `newrelic_rpm`, `@newrelic/*`; Errors Inbox), Application Insights
+    ///   (`applicationinsights`, `Microsoft.ApplicationInsights*`,
+    ///   `@azure/monitor-opentelemetry`), Elastic APM (`elastic-apm*`).
     ///
-    /// The finding points at the dependencies of the main manifest. A manifest that
-    /// nothing deploys (a library) or a Dockerfile with no manifest gives an
-    /// inconclusive outcome; infrastructure without application code does not apply.
+/// The finding points at the dependencies of the main manifest. A manifest that
+    /// nothing deploys (a library, a CLI tool) or a Dockerfile with no manifest gives
+    /// an inconclusive outcome; infrastructure without application code does not apply.
     ///
     /// ## Why it matters
     /// The talk: "outsource ... exception tracking (Sentry)". With ~0 operators
@@ -177,6 +183,43 @@ pub const ERROR_TRACKING: &[Vendor] = &[
         packages: &["appsignal", "@appsignal/*"],
         env: &["APPSIGNAL_*"],
         hosts: &["appsignal.com"],
+        ..Vendor::EMPTY
+    },
+    Vendor {
+        name: "Datadog APM",
+        packages: &[
+            "dd-trace",
+            "dd-trace-*",
+            "ddtrace",
+            "Datadog.Trace*",
+            "com.datadoghq:dd-java-agent",
+        ],
+        ..Vendor::EMPTY
+    },
+    Vendor {
+        name: "New Relic",
+        packages: &[
+            "newrelic",
+            "newrelic_rpm",
+            "@newrelic/*",
+            "github.com/newrelic/go-agent*",
+            "com.newrelic.agent.java:*",
+        ],
+        ..Vendor::EMPTY
+    },
+    Vendor {
+        name: "Application Insights",
+        packages: &[
+            "applicationinsights",
+            "Microsoft.ApplicationInsights*",
+            "@azure/monitor-opentelemetry",
+            "azure-monitor-opentelemetry",
+        ],
+        ..Vendor::EMPTY
+    },
+    Vendor {
+        name: "Elastic APM",
+        packages: &["elastic-apm", "elastic-apm-*", "co.elastic.apm:*"],
         ..Vendor::EMPTY
     },
 ];

@@ -27,9 +27,11 @@ declare_rule! {
     ///   `sumologic_*` resources;
     /// - Elastic: Filebeat and Logstash images;
     /// - Google Cloud Logging (`google_logging_*`, `@google-cloud/logging*`,
-    ///   `google-cloud-logging`; Cloud Run, Cloud Functions and App Engine ship by
-    ///   themselves) and Azure Monitor Logs (`azurerm_log_analytics_workspace`,
-    ///   `azurerm_monitor_diagnostic_setting`).
+    ///   `google-cloud-logging`; GKE, Cloud Run, Cloud Functions and App Engine ship
+    ///   by themselves) and Azure Monitor Logs (`azurerm_log_analytics_workspace`,
+    ///   `azurerm_monitor_diagnostic_setting`);
+    /// - an IAM policy granting `logs:PutLogEvents` (or `logs:*`): instances or tasks
+    ///   that may write to CloudWatch Logs (an agent on the AMI, journald-cloudwatch).
     ///
     /// The finding points at the main manifest's dependencies, or the first compute
     /// resource. A library that nothing deploys is inconclusive; a library of
@@ -171,6 +173,7 @@ pub const LOG_SHIPPING: &[Vendor] = &[
         packages: &["@google-cloud/logging*", "google-cloud-logging"],
         terraform: &[
             "google_logging_*",
+            "google_container_cluster",
             "google_cloud_run_service",
             "google_cloud_run_v2_service",
             "google_cloudfunctions_function",
@@ -220,6 +223,20 @@ fn driver_evidence(facts: &RepoFacts) -> Vec<Evidence> {
                 vendor: "container log driver",
                 what: format!("ECS container {} logDriver {d}", c.name),
                 location: c.location.clone(),
+            });
+        }
+    }
+    for action in ["logs:PutLogEvents", "logs:*"] {
+        if let Some(l) = facts
+            .terraform
+            .iam_actions
+            .get(action)
+            .filter(|l| !is_auxiliary(&l.path))
+        {
+            out.push(Evidence {
+                vendor: "CloudWatch Logs",
+                what: format!("an IAM policy grants {action}"),
+                location: l.clone(),
             });
         }
     }

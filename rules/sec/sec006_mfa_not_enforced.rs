@@ -19,8 +19,9 @@ declare_rule! {
     /// provider, AWS IAM Identity Center, Google accounts): 2FA is then enforced
     /// there, which the repo cannot show; attest it
     /// (`[attest] SEC006 = { reason = "enforced-elsewhere", note = "..." }`).
-    /// Machine users with only access keys cannot use MFA either: give them roles
-    /// (OIDC from CI) instead of users.
+    /// Machine users (an `aws_iam_user` with an `aws_iam_access_key` and no login
+    /// profile) cannot use MFA and do not count: give them roles (OIDC from CI)
+    /// instead of keys.
     ///
     /// ## Why it matters
     /// The talk's first piece of low-hanging fruit: "Enable 2FA everywhere". A
@@ -91,9 +92,24 @@ pub const MFA_CONDITIONS: &[&str] = &["aws:MultiFactorAuthPresent", "aws:MultiFa
 
 impl Rule for MfaNotEnforced {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
+        // A user with an access key and no console login is a machine: MFA cannot apply.
+        let keyed = |user: &str| {
+            facts
+                .main_resources()
+                .any(|r| r.ty == "aws_iam_access_key" && r.references.contains(user))
+        };
+        let console = |user: &str| {
+            facts
+                .main_resources()
+                .any(|r| r.ty == "aws_iam_user_login_profile" && r.references.contains(user))
+        };
+        let human = |r: &&crate::facts::terraform::TfBlock| {
+            r.ty != "aws_iam_user" || !keyed(&r.address) || console(&r.address)
+        };
         let aws: Vec<String> = facts
             .main_resources()
             .filter(|r| AWS_USERS.contains(&r.ty.as_str()))
+            .filter(human)
             .map(|r| r.address.clone())
             .chain(
                 facts
@@ -152,6 +168,7 @@ impl Rule for MfaNotEnforced {
         }
         let first = facts
             .main_resources()
+            .filter(human)
             .find(|r| AWS_USERS.contains(&r.ty.as_str()) || AZURE_USERS.contains(&r.ty.as_str()))
             .map(|r| r.location.clone())
             .or_else(|| {

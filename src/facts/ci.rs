@@ -75,6 +75,20 @@ impl CiFacts {
     pub fn is_present(&self) -> bool {
         !self.systems.is_empty()
     }
+
+    /// The main pipeline: the CI file that runs the most commands (then by path), where
+    /// a finding about what CI lacks points.
+    pub fn main_pipeline(&self) -> Option<&CiFile> {
+        self.pipelines().max_by(|a, b| {
+            let count = |f: &CiFile| {
+                f.jobs
+                    .iter()
+                    .map(|j| j.commands.len() + j.uses.len())
+                    .sum::<usize>()
+            };
+            count(a).cmp(&count(b)).then_with(|| b.path.cmp(&a.path))
+        })
+    }
 }
 
 /// The CI system of a file, from its path and kind.
@@ -107,6 +121,7 @@ pub fn system_of(path: &str, kind: FileKind) -> Option<&'static str> {
             "github-actions"
         }
         _ if yaml && lower.starts_with(".woodpecker/") => "woodpecker",
+        _ if lower == "circle.yml" => "circleci",
         _ if yaml && lower.starts_with(".gitlab/ci/") => "gitlab-ci",
         _ => return None,
     })
@@ -320,8 +335,10 @@ pub fn collect(file: &SourceFile, system: &'static str, env: &mut Vec<EnvSetting
         env,
         count: 0,
     };
+    let circle_v1 = lower == "circle.yml";
     match system {
-        "github-actions" | "circleci" => reader.jobs_under("jobs", &mut ci.jobs),
+        "github-actions" => reader.jobs_under("jobs", &mut ci.jobs),
+        "circleci" if !circle_v1 => reader.jobs_under("jobs", &mut ci.jobs),
         "github-action" => {
             let mut job = reader.job("(action)", loc_line1(file));
             reader.body(0, lines.len(), &mut job);
@@ -334,7 +351,7 @@ pub fn collect(file: &SourceFile, system: &'static str, env: &mut Vec<EnvSetting
             ci.jobs.push(job);
         }
     }
-    if system == "circleci" {
+    if system == "circleci" && !circle_v1 {
         // Orb jobs named in workflows (`- node/test`) run too.
         let mut wf = reader.job("(workflows)", loc_line1(file));
         if let Some(i) = lines

@@ -69,10 +69,91 @@ pub fn simple_commands(line: &str) -> Vec<String> {
             }
         }
         if !words.is_empty() {
-            out.push(words.join(" "));
+            let whole = words.join(" ");
+            // A command run through a wrapper (`uv run pytest`, `docker compose exec app
+            // pytest`) is also the wrapped command.
+            let inner = unwrap(&words);
+            out.push(whole);
+            if let Some(inner) = inner {
+                out.push(inner);
+            }
         }
     }
     out
+}
+
+/// The command a wrapper runs: `uv run`, `poetry run`, `pipenv run`, `hatch run`,
+/// `pdm run`, `bundle exec`, `pnpm exec`, `npx`, `coverage run`, `timeout N`, `xvfb-run`, and
+/// `docker compose exec|run SERVICE`, `docker exec|run IMAGE` (options skipped).
+fn unwrap(words: &[&str]) -> Option<String> {
+    const TAKES_VALUE: &[&str] = &[
+        "-e",
+        "--env",
+        "-w",
+        "--workdir",
+        "-u",
+        "--user",
+        "-v",
+        "--volume",
+        "--name",
+        "--entrypoint",
+        "-p",
+        "--publish",
+        "--network",
+        "-f",
+        "--file",
+        "--project-name",
+        "--env-file",
+        "-l",
+        "--label",
+        "--platform",
+        "--project-directory",
+        "--profile",
+        "--group",
+        "--extra",
+        "--with",
+        "--python",
+        "--package",
+        "--project",
+        "--directory",
+        "--only-group",
+        "--index",
+        "--from",
+    ];
+    let skip_options = |rest: &[&str]| -> usize {
+        let mut i = 0;
+        while i < rest.len() && rest[i].starts_with('-') {
+            i += if TAKES_VALUE.contains(&rest[i]) { 2 } else { 1 };
+        }
+        i
+    };
+    let (start, service) = match words {
+        ["uv" | "poetry" | "pipenv" | "hatch" | "pdm" | "rye", "run", ..] => (2, false),
+        ["bundle", "exec", ..]
+        | ["pnpm", "exec", ..]
+        | ["yarn", "dlx", ..]
+        | ["pnpm", "dlx", ..] => (2, false),
+        ["npx" | "bunx" | "xvfb-run" | "nice", ..] => (1, false),
+        ["coverage", "run", ..] => (2, false),
+        ["timeout", _, ..] => (2, false),
+        ["docker", "compose", ..] | ["docker-compose", ..] => {
+            let base = if words[0] == "docker" { 2 } else { 1 };
+            let at = base + skip_options(&words[base..]);
+            match words.get(at) {
+                Some(&("exec" | "run")) => (at + 1, true),
+                _ => return None,
+            }
+        }
+        ["docker", "exec" | "run", ..] => (2, true),
+        _ => return None,
+    };
+    let rest = words.get(start..)?;
+    let mut i = skip_options(rest);
+    if service {
+        i += 1;
+    }
+    let inner = rest.get(i..)?;
+    (!inner.is_empty()).then(|| inner.join(" "))
 }
 
 fn strip_quotes(s: &str) -> &str {
@@ -444,6 +525,32 @@ impl RepoFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unwraps_wrappers() {
+        assert_eq!(
+            simple_commands("uv run bash scripts/tests-start.sh cov"),
+            [
+                "uv run bash scripts/tests-start.sh cov",
+                "bash scripts/tests-start.sh cov"
+            ]
+        );
+        assert_eq!(
+            simple_commands("docker compose -f a.yml exec -T backend pytest -x"),
+            [
+                "docker compose -f a.yml exec -T backend pytest -x",
+                "pytest -x"
+            ]
+        );
+        assert_eq!(
+            simple_commands("docker run --rm -e CI=1 node:20 npm test"),
+            ["docker run --rm -e CI=1 node:20 npm test", "npm test"]
+        );
+        assert_eq!(
+            simple_commands("docker compose up -d"),
+            ["docker compose up -d"]
+        );
+    }
 
     #[test]
     fn splits_simple_commands() {

@@ -86,6 +86,20 @@ pub struct SecretStoreRef {
     pub location: Location,
 }
 
+/// Whether the facts of a file of this kind come from its parsed model (the others are
+/// read from the text, so the engine need not parse them for the facts alone).
+pub fn needs_model(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::Terraform
+            | FileKind::Dockerfile
+            | FileKind::GithubWorkflow
+            | FileKind::GithubAction
+            | FileKind::GitlabCi
+            | FileKind::Circleci
+    )
+}
+
 /// Gathers what `file` contributes (called by the engine for every file it reads).
 pub fn collect(file: &SourceFile, parsed: &Parsed) -> FileFacts {
     let mut ff = FileFacts {
@@ -272,10 +286,10 @@ impl RepoFacts {
             .flat_map(|m| m.runtime_dependencies().map(move |d| (m, d)))
     }
 
-    /// What shows that something is deployed (outside examples/tests): Dockerfiles,
-    /// compose files, Kubernetes objects, Helm charts, Procfile and platform configs.
-    /// (CI deploy steps are matched by the rules with DLV003's table.)
-    pub fn deploy_evidence(&self) -> Vec<(String, Location)> {
+    /// Images and local stacks (outside examples/tests): Dockerfiles and compose files.
+    /// On their own they do not show who runs them: a product or tool publishes images for
+    /// others, a service is deployed by its team.
+    pub fn image_evidence(&self) -> Vec<(String, Location)> {
         let mut out = Vec::new();
         for d in self.dockerfiles.iter().filter(|d| !is_auxiliary(&d.path)) {
             out.push((d.path.clone(), d.location.clone()));
@@ -285,6 +299,15 @@ impl RepoFacts {
                 out.push((format!("compose file {}", c.path), s.location.clone()));
             }
         }
+        out
+    }
+
+    /// What shows that something is deployed (outside examples/tests): Kubernetes
+    /// objects, Helm charts, Procfile and platform configs. (CI deploy steps are matched
+    /// by the rules with DLV003's table; images count with a service framework, see
+    /// `deployed`.)
+    pub fn deploy_evidence(&self) -> Vec<(String, Location)> {
+        let mut out = Vec::new();
         for t in self.tools.iter().filter(|t| !is_auxiliary(&t.path)) {
             if t.kind == "helm-chart" || text::tool_role(t.kind) == text::ToolRole::Deploy {
                 out.push((format!("{} ({})", t.path, t.kind), t.location.clone()));
@@ -428,6 +451,8 @@ pub fn is_auxiliary(path: &str) -> bool {
         "__tests__",
         "__fixtures__",
         "e2e",
+        "cypress",
+        "playwright",
         "spec",
         ".devcontainer",
         "docs",

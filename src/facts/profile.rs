@@ -80,6 +80,94 @@ pub const COMPUTE_MODULES: &[&str] = &[
     "app-runner",
 ];
 
+fn article(word: &str) -> &'static str {
+    let first = word.trim_start_matches('@').chars().next().unwrap_or('x');
+    if "aeiouAEIOU".contains(first) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Web and service frameworks (and app servers): an application that depends on one
+/// and builds an image is a service its team deploys.
+pub const SERVICE_FRAMEWORKS: &[&str] = &[
+    // JavaScript / TypeScript
+    "express",
+    "fastify",
+    "koa",
+    "@hapi/hapi",
+    "@nestjs/core",
+    "next",
+    "nuxt",
+    "@remix-run/*",
+    "@sveltejs/kit",
+    "@adonisjs/core",
+    "sails",
+    "restify",
+    "@apollo/server",
+    "apollo-server*",
+    "hono",
+    "@trpc/server",
+    "@feathersjs/feathers",
+    // Python
+    "django",
+    "flask",
+    "fastapi",
+    "starlette",
+    "gunicorn",
+    "uvicorn",
+    "tornado",
+    "aiohttp",
+    "sanic",
+    "falcon",
+    "pyramid",
+    "bottle",
+    "quart",
+    "litestar",
+    "celery",
+    // Ruby
+    "rails",
+    "sinatra",
+    "hanami",
+    "puma",
+    "unicorn",
+    "sidekiq",
+    "grape",
+    // Go
+    "github.com/gin-gonic/gin",
+    "github.com/labstack/echo*",
+    "github.com/gofiber/fiber*",
+    "github.com/go-chi/chi*",
+    "github.com/gorilla/mux",
+    "github.com/julienschmidt/httprouter",
+    "google.golang.org/grpc",
+    // Rust
+    "actix-web",
+    "axum",
+    "rocket",
+    "warp",
+    "poem",
+    "tonic",
+    // JVM
+    "org.springframework.boot:*",
+    "org.springframework.boot",
+    "io.micronaut:*",
+    "io.quarkus:*",
+    "io.ktor:*",
+    "io.javalin:*",
+    "io.dropwizard:*",
+    "io.vertx:*",
+    // PHP, Elixir, .NET
+    "laravel/framework",
+    "laravel/lumen-framework",
+    "symfony/framework-bundle",
+    "slim/slim",
+    "phoenix",
+    "plug_cowboy",
+    "Microsoft.AspNetCore*",
+];
+
 pub fn is_compute_type(ty: &str) -> bool {
     COMPUTE_TYPES.iter().any(|t| {
         if t.ends_with('_') {
@@ -139,15 +227,45 @@ impl RepoFacts {
     }
 
     /// Whether anything is deployed from here, with the first piece of evidence: a
-    /// Dockerfile, compose, Kubernetes, Helm, Procfile or platform config, or a CI deploy step.
+    /// Procfile or platform config, Kubernetes or Helm, a CI deploy step, or a Dockerfile or
+    /// compose file of an application built on a web or service framework.
     pub fn deployed(&self) -> Option<(String, Location)> {
         if let Some(first) = self.deploy_evidence().into_iter().next() {
             return Some(first);
         }
-        crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
+        let ci = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
             .into_iter()
             .next()
-            .map(|(what, loc)| (format!("CI deploy step `{what}`"), loc))
+            .map(|(what, loc)| (format!("CI deploy step `{what}`"), loc));
+        if ci.is_some() {
+            return ci;
+        }
+        let (image, location) = self.image_evidence().into_iter().next()?;
+        let (framework, _) = self.service_framework()?;
+        Some((
+            format!("{image} ({} {framework} app)", article(&framework)),
+            location,
+        ))
+    }
+
+    /// An image is built but nothing says this team runs it: no platform config,
+    /// manifests, CI deploy step or service framework. A product or a tool may publish
+    /// images for others to run.
+    pub fn image_only(&self) -> Option<(String, Location)> {
+        if self.deployed().is_some() {
+            return None;
+        }
+        self.image_evidence().into_iter().next()
+    }
+
+    /// The first web or service framework among the application's runtime dependencies.
+    pub fn service_framework(&self) -> Option<(String, String)> {
+        self.runtime_dependencies().find_map(|(m, d)| {
+            SERVICE_FRAMEWORKS
+                .iter()
+                .any(|p| super::signals::package_matches(p, m.ecosystem, &d.name))
+                .then(|| (d.name.clone(), m.path.clone()))
+        })
     }
 
     /// The application's runtime, for rules that ask whether it is monitored.
@@ -156,13 +274,13 @@ impl RepoFacts {
         if let Some(m) = self.primary_manifest() {
             return match deployed {
                 Some((how, _)) => Runtime::Present {
-                    what: format!("the application ({}, deployed by {how})", m.path),
+                    what: format!("the application in {}, deployed by {how},", m.path),
                     location: m.location.clone(),
                 },
                 None => Runtime::Partial(format!(
                     "{} declares runtime dependencies but nothing shows it is deployed as a service \
-                     (no Dockerfile, compose, Kubernetes, Procfile, platform config or CI deploy step): \
-                     a library needs none of this",
+                     (no platform config, Kubernetes, CI deploy step, or image of a web/service \
+                     framework app): a library or a tool others run needs none of this",
                     m.path
                 )),
             };
@@ -188,6 +306,12 @@ impl RepoFacts {
         if let Some((what, _)) = deployed {
             return Runtime::Partial(format!(
                 "{what} is deployed but no dependency manifest or infrastructure shows what runs in it"
+            ));
+        }
+        if let Some((image, _)) = self.image_evidence().into_iter().next() {
+            return Runtime::Partial(format!(
+                "{image} builds an image, but nothing shows what runs in it or that this team runs it \
+                 (no manifest, platform config, Kubernetes or CI deploy step)"
             ));
         }
         if self.is_module_library() {

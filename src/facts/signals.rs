@@ -85,7 +85,7 @@ const ECOSYSTEMS: &[&str] = &[
     "npm", "pypi", "rubygems", "go", "cargo", "maven", "gradle", "composer", "hex", "nuget",
 ];
 
-fn package_matches(pattern: &str, ecosystem: &str, name: &str) -> bool {
+pub fn package_matches(pattern: &str, ecosystem: &str, name: &str) -> bool {
     let (eco, pattern) = match pattern.split_once(':') {
         Some((e, rest)) if ECOSYSTEMS.contains(&e) => (Some(e), rest),
         _ => (None, pattern),

@@ -40,6 +40,9 @@ pub struct TerraformFacts {
     /// IAM condition keys (`aws:MultiFactorAuthPresent`) seen anywhere, first location each.
     #[serde(serialize_with = "super::ser_loc_map")]
     pub iam_condition_keys: BTreeMap<String, Location>,
+    /// IAM actions granted or denied anywhere (`logs:PutLogEvents`), first location each.
+    #[serde(serialize_with = "super::ser_loc_map")]
+    pub iam_actions: BTreeMap<String, Location>,
     /// AWS managed policies named (`AmazonSSMManagedInstanceCore`), first location each.
     #[serde(serialize_with = "super::ser_loc_map")]
     pub managed_policies: BTreeMap<String, Location>,
@@ -308,6 +311,8 @@ static WORKSPACE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static IAM_CONDITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\baws:[A-Z][A-Za-z]+").expect("valid regex"));
+static IAM_ACTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""([a-z0-9-]+:[A-Z*][A-Za-z0-9*]*)""#).expect("valid regex"));
 static MANAGED_POLICY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"iam::aws:policy/(?:[A-Za-z0-9_-]+/)*([A-Za-z0-9_+=,.@-]+)").expect("valid regex")
 });
@@ -463,6 +468,15 @@ pub fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
                 .or_insert_with(|| loc_at(file, m.start(), m.end()));
         }
     }
+    if text.contains("Action") || text.contains("actions") {
+        for caps in IAM_ACTION.captures_iter(text) {
+            if let Some(a) = caps.get(1).filter(|a| !a.as_str().starts_with("aws:")) {
+                f.iam_actions
+                    .entry(a.as_str().to_string())
+                    .or_insert_with(|| loc_at(file, a.start(), a.end()));
+            }
+        }
+    }
     if text.contains("iam::aws:policy/") {
         for caps in MANAGED_POLICY.captures_iter(text) {
             if let Some(p) = caps.get(1) {
@@ -490,6 +504,9 @@ impl TerraformFacts {
         self.variables.extend(other.variables);
         for (k, v) in other.iam_condition_keys {
             super::keep_first(&mut self.iam_condition_keys, k, v);
+        }
+        for (k, v) in other.iam_actions {
+            super::keep_first(&mut self.iam_actions, k, v);
         }
         for (k, v) in other.managed_policies {
             super::keep_first(&mut self.managed_policies, k, v);
