@@ -43,6 +43,10 @@ declare_rule! {
     /// (`START_COMMANDS`: `docker compose up`, `docker run -d`, `docker service update`,
     /// `systemctl restart`, `pm2 reload`/`restart`, `supervisorctl restart`) deploys too.
     ///
+    /// Publishing documentation or a static site (`STATIC_SITE_USES`: GitHub or
+    /// Cloudflare Pages, Netlify, `mkdocs gh-deploy`, or any job or workflow named for
+    /// docs, pages or the website) is not deploying the application.
+    ///
     /// `docker push` alone is packaging, not a deploy. Without CI the rule does not
     /// apply (DLV001 reports that). When CI calls something this repo does not hold
     /// (an external reusable workflow, a GitLab include, a missing script), the
@@ -234,10 +238,44 @@ pub fn deploy_command(cmd: &str) -> Option<&'static str> {
 
 /// Every deploy CI performs: commands (resolved through tasks), deploy actions, and jobs
 /// that target a deployment environment.
+/// Static-site and documentation deploys (GitHub or Cloudflare Pages, Netlify, a
+/// `gh-deploy`): they publish pages, not the application.
+pub const STATIC_SITE_USES: &[&str] = &[
+    "actions/deploy-pages",
+    "actions-gh-pages",
+    "github-pages-deploy-action",
+    "cloudflare/pages-action",
+    "actions-netlify",
+];
+
+static STATIC_SITE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(npx\s+)?(netlify\s+deploy|wrangler\s+pages\s+deploy|gh-pages\b)|^mkdocs\s+gh-deploy",
+    )
+    .expect("valid static-site pattern")
+});
+
+/// A job or workflow that publishes documentation or pages, by its name.
+fn is_docs(file: &crate::facts::ci::CiFile, job: &crate::facts::ci::CiJob) -> bool {
+    let names = format!("{} {}", file.path, job.name).to_ascii_lowercase();
+    names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "doc" | "docs" | "documentation" | "pages" | "storybook" | "website" | "site"
+        )
+    })
+}
+
+/// Every deploy of the application CI performs: commands (resolved through tasks),
+/// deploy actions, and jobs that target a deployment environment. Static-site and
+/// documentation deploys are left out.
 pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
     let mut out = Vec::new();
     let res = facts.resolve_ci();
     for r in &res.commands {
+        if is_docs(r.file, r.job) || STATIC_SITE.is_match(&r.text.trim().to_ascii_lowercase()) {
+            continue;
+        }
         let deploy_job = r.job.name.to_ascii_lowercase().contains("deploy")
             || r.file.path.to_ascii_lowercase().contains("deploy");
         let starts = deploy_job && START.is_match(&r.text.trim().to_ascii_lowercase());
@@ -245,8 +283,11 @@ pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
             out.push((r.describe(), r.origin.location.clone()));
         }
     }
-    for (_, _, u) in facts.ci_uses() {
+    for (file, job, u) in facts.ci_uses() {
         let lower = u.text.to_ascii_lowercase();
+        if is_docs(file, job) || STATIC_SITE_USES.iter().any(|f| lower.contains(f)) {
+            continue;
+        }
         if DEPLOY_USES.iter().any(|f| lower.contains(f)) {
             out.push((u.text.clone(), u.location.clone()));
         }
@@ -254,6 +295,9 @@ pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
     for file in facts.ci.pipelines() {
         for job in &file.jobs {
             if let Some(env) = job.environment.as_deref() {
+                if is_docs(file, job) {
+                    continue;
+                }
                 if canonical_in(env).is_some_and(|e| e == "production" || e == "staging") {
                     out.push((
                         format!("job {} with environment {env}", job.name),

@@ -141,14 +141,12 @@ pub const SERVICE_FRAMEWORKS: &[&str] = &[
     "github.com/go-chi/chi*",
     "github.com/gorilla/mux",
     "github.com/julienschmidt/httprouter",
-    "google.golang.org/grpc",
     // Rust
     "actix-web",
     "axum",
     "rocket",
     "warp",
     "poem",
-    "tonic",
     // JVM
     "org.springframework.boot:*",
     "org.springframework.boot",

@@ -37,8 +37,8 @@ pub fn tool_role(kind: &str) -> ToolRole {
         "pulumi" | "pulumi-stack" | "cloudformation" | "sam" | "cdk" | "serverless" | "nomad" => {
             ToolRole::Iac
         }
-        "procfile" | "fly" | "heroku" | "render" | "vercel" | "netlify" | "app-engine"
-        | "railway" | "elastic-beanstalk" | "app-runner" | "copilot" | "kamal" | "capistrano"
+        "procfile" | "fly" | "heroku" | "render" | "vercel" | "app-engine" | "railway"
+        | "elastic-beanstalk" | "app-runner" | "copilot" | "kamal" | "capistrano"
         | "digitalocean-app" | "platform-sh" | "helmfile" | "skaffold" => ToolRole::Deploy,
         "dependabot" | "renovate" => ToolRole::DependencyUpdates,
         _ => ToolRole::Other,
