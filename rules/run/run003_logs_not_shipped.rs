@@ -1,7 +1,9 @@
 use crate::declare_rule;
 use crate::facts::signals::{self, Evidence, Vendor};
 use crate::facts::{is_auxiliary, RepoFacts};
-use crate::rule::{Outcome, RepoCx, Rule, Scope};
+use crate::model::ecs;
+use crate::model::terraform::{TerraformFile, Value};
+use crate::rule::{Cx, Outcome, RepoCx, Rule, Scope};
 use crate::source::FileKind;
 
 declare_rule! {
@@ -37,12 +39,40 @@ declare_rule! {
     /// resource. A library that nothing deploys is inconclusive; a library of
     /// reusable Terraform modules does not apply.
     ///
+    /// File part: every ECS container definition of an `aws_ecs_task_definition` is
+    /// read, and a container without `logConfiguration` (or with `logConfiguration =
+    /// null`, or with the `none` log driver, which discards the output) is reported.
+    ///
+    /// Container definitions are read however they are written: `jsonencode([...])`,
+    /// a heredoc or string of JSON, and heredocs with interpolations in value
+    /// positions (`"cpu": ${var.cpu}`). Definitions that come from `file()`,
+    /// `templatefile()`, a data source, a variable or a local cannot be read and
+    /// never fire; neither does a container that is itself unknown
+    /// (`jsonencode([local.app])`) or an object with a computed key. Keys are
+    /// matched case-insensitively, as ECS does.
+    ///
     /// ## Why it matters
-    /// The talk: "outsource logging (Cloud)". Logs on a container's disk vanish with
-    /// the container and cannot be searched when something breaks at 3 a.m.; the
-    /// Segment stack the talk recommends "uses CloudWatch for logging and metrics".
+    /// The talk's advice for running a service is to outsource the runtime:
+    /// logging is the first thing you need when something breaks, and a startup
+    /// has no one to SSH into hosts and read files. A container without a log
+    /// configuration writes its output nowhere you can search; on Fargate it is
+    /// simply lost when the task stops.
     ///
     /// ## Bad
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "api" {
+    ///   family = "api"
+    ///   container_definitions = jsonencode([
+    ///     {
+    ///       name         = "api"
+    ///       image        = "example/api:1.4.2"
+    ///       essential    = true
+    ///       portMappings = [{ containerPort = 8080 }]
+    ///     }
+    ///   ])
+    /// }
+    /// ```
+    ///
     /// ```json
     /// # file: package.json
     /// { "dependencies": { "express": "^4.19.2" } }
@@ -51,6 +81,28 @@ declare_rule! {
     /// ```
     ///
     /// ## Good
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "api" {
+    ///   family = "api"
+    ///   container_definitions = jsonencode([
+    ///     {
+    ///       name         = "api"
+    ///       image        = "example/api:1.4.2"
+    ///       essential    = true
+    ///       portMappings = [{ containerPort = 8080 }]
+    ///       logConfiguration = {
+    ///         logDriver = "awslogs"
+    ///         options = {
+    ///           awslogs-group         = "/ecs/api"
+    ///           awslogs-region        = "eu-west-1"
+    ///           awslogs-stream-prefix = "api"
+    ///         }
+    ///       }
+    ///     }
+    ///   ])
+    /// }
+    /// ```
+    ///
     /// ```yaml
     /// # file: package.json
     /// { "dependencies": { "express": "^4.19.2" } }
@@ -65,9 +117,12 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Send container output to a managed log service: the `awslogs` driver and a
-    /// CloudWatch log group on ECS, a Fluent Bit DaemonSet on Kubernetes, or a log
-    /// drain on the platform you deploy to.
+    /// Give every container a `logConfiguration`: the `awslogs` driver with a
+    /// CloudWatch log group (set its `retention_in_days`, see RUN005), or FireLens
+    /// (`awsfirelens`) to ship to Datadog, Papertrail or any other service.
+    /// Without any task definitions (compose, Kubernetes, a PaaS), send the output
+    /// to a managed log service: a Fluent Bit DaemonSet on Kubernetes, or a log drain
+    /// on the platform you deploy to.
     LogsNotShipped {
         id: "RUN003",
         name: "logs-not-shipped",
@@ -76,7 +131,7 @@ declare_rule! {
         scope: Scope::RepoAndFile(&[FileKind::Terraform]),
         severity: Warning,
         since: "0.1.0",
-        summary: "logs are not shipped to a log service",
+        summary: "container logs are not shipped anywhere",
     }
 }
 
@@ -258,10 +313,69 @@ fn driver_evidence(facts: &RepoFacts) -> Vec<Evidence> {
     out
 }
 
-// ---- repo part (the file part, ECS container definitions without `logConfiguration`,
-// is `check_terraform`, written separately) ----
-impl Rule for LogsNotShipped {
-    fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
+// ---- file part: ECS container definitions without `logConfiguration` ----
+impl LogsNotShipped {
+    fn check_task_definitions(&self, tf: &TerraformFile, cx: &mut Cx) {
+        for block in tf.resources_of_type("aws_ecs_task_definition") {
+            let Some(defs) = ecs::container_definitions(block, cx.text()) else {
+                continue;
+            };
+            for container in defs.containers() {
+                if container.is_partial() {
+                    continue;
+                }
+                let what = container.describe();
+                match container.entry("logConfiguration") {
+                    None => cx.report(
+                        cx.finding(container.anchor())
+                            .message(format!("{what} has no `logConfiguration`"))
+                            .help("add a `logConfiguration` with the `awslogs` or `awsfirelens` driver"),
+                    ),
+                    Some(entry) if entry.value == Value::Null => cx.report(
+                        cx.finding(entry.span)
+                            .message(format!("{what} sets `logConfiguration` to null"))
+                            .help("add a `logConfiguration` with the `awslogs` or `awsfirelens` driver"),
+                    ),
+                    Some(entry) => {
+                        let driver = ecs::entry(&entry.value, "logDriver");
+                        if let Some(driver) = driver.filter(|d| d.value.as_str() == Some("none")) {
+                            cx.report(
+                                cx.finding(driver.span)
+                                    .message(format!(
+                                        "{what} uses the `none` log driver, which discards its output"
+                                    ))
+                                    .help("use the `awslogs` or `awsfirelens` driver"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---- repo part: is anything shipping logs at all? ----
+impl LogsNotShipped {
+    fn check_shipping(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
+        // Containers without a log configuration are the file part's findings: one
+        // problem, one finding (the combined outcome fails through them).
+        let unshipped = facts
+            .terraform
+            .resources
+            .iter()
+            .flat_map(|r| r.containers.iter())
+            .find(|c| {
+                !is_auxiliary(&c.location.path)
+                    && matches!(c.log_driver.as_deref(), None | Some("none" | "(null)"))
+            });
+        if let Some(c) = unshipped {
+            cx.detail(format!(
+                "ECS container {} ships no logs (reported at {})",
+                c.name,
+                crate::facts::loc_string(&c.location)
+            ));
+            return Outcome::NotApplicable;
+        }
         let mut evidence = signals::find(facts, LOG_SHIPPING);
         evidence.extend(driver_evidence(facts));
         crate::facts::profile::runtime_practice(
@@ -272,6 +386,16 @@ impl Rule for LogsNotShipped {
              agent image, and no Datadog, Papertrail, Loggly, Logtail, Logz.io, Sumo Logic or Splunk \
              library, host or setting",
         )
+    }
+}
+
+impl Rule for LogsNotShipped {
+    fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
+        self.check_task_definitions(tf, cx);
+    }
+
+    fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
+        self.check_shipping(facts, cx)
     }
 }
 

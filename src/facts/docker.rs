@@ -4,9 +4,10 @@
 use super::env::{EnvContext, EnvSetting};
 use super::yaml_lines::{self, YLine};
 use super::{loc_at, Location};
-use crate::model::terraform::Value;
+use crate::model::ecs;
+use crate::model::terraform::{Block, Value};
 use crate::parse::dockerfile::Dockerfile;
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DockerfileFacts {
@@ -104,54 +105,47 @@ pub fn dockerfile_images(file: &SourceFile, df: &Dockerfile) -> Vec<ImageRef> {
         .collect()
 }
 
-fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
-    v.get(key).and_then(|x| x.as_str())
-}
-
-/// Containers of `container_definitions` (a `jsonencode(...)` or JSON heredoc). An unknown
-/// value (`file(...)`, `templatefile(...)`) gives none.
-pub fn ecs_containers_from_value(
-    file: &SourceFile,
-    value: &Value,
-    span: Span,
-) -> Vec<EcsContainer> {
-    let Some(doc) = value.json_document() else {
+/// Containers of an `aws_ecs_task_definition` block, read with `model::ecs` (`jsonencode`,
+/// JSON heredocs and strings, heredocs with interpolated values). Definitions that cannot
+/// be read (`file(...)`, `templatefile(...)`) give none; keys match case-insensitively.
+pub fn ecs_containers(file: &SourceFile, block: &Block) -> Vec<EcsContainer> {
+    let Some(defs) = ecs::container_definitions(block, &file.text) else {
         return Vec::new();
     };
-    let Some(items) = doc.as_list() else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .map(|item| {
-            let c = &item.value;
-            let log_driver = c.get("logConfiguration").map(|l| {
-                l.get("logDriver")
-                    .and_then(|d| d.as_str())
+    defs.containers()
+        .into_iter()
+        .filter(|c| !c.is_partial())
+        .map(|c| {
+            let log_driver = c.get("logConfiguration").map(|l| match l {
+                Value::Null => "(null)".to_string(),
+                l => ecs::entry(l, "logDriver")
+                    .and_then(|d| d.value.as_str())
                     .unwrap_or("(unknown)")
-                    .to_string()
+                    .to_string(),
             });
             let secret_refs = c
                 .get("secrets")
                 .and_then(|s| s.as_list())
                 .map(|list| {
                     list.iter()
-                        .map(|s| match s.value.get("valueFrom") {
-                            Some(Value::Unknown(u)) => u.text.clone(),
-                            Some(v) => v.as_str().unwrap_or("(unknown)").to_string(),
-                            None => "(unknown)".to_string(),
-                        })
+                        .map(
+                            |s| match ecs::entry(&s.value, "valueFrom").map(|e| &e.value) {
+                                Some(Value::Unknown(u)) => u.text.clone(),
+                                Some(v) => v.as_str().unwrap_or("(unknown)").to_string(),
+                                None => "(unknown)".to_string(),
+                            },
+                        )
                         .collect()
                 })
                 .unwrap_or_default();
-            let at = if item.span.is_empty() {
-                span
+            let at = if c.span.is_empty() {
+                defs.span()
             } else {
-                item.span
+                c.span
             };
             EcsContainer {
-                name: str_of(c, "name").unwrap_or("").to_string(),
-                image: str_of(c, "image").map(str::to_string),
+                name: c.name().unwrap_or("").to_string(),
+                image: c.get("image").and_then(|v| v.as_str()).map(str::to_string),
                 log_driver,
                 secret_refs,
                 location: loc_at(file, at.start as usize, at.end as usize),
@@ -161,25 +155,20 @@ pub fn ecs_containers_from_value(
 }
 
 /// Secret-named and other environment names of ECS container definitions.
-pub fn ecs_environment(file: &SourceFile, value: &Value, env: &mut Vec<EnvSetting>) {
-    let Some(doc) = value.json_document() else {
+pub fn ecs_environment(file: &SourceFile, block: &Block, env: &mut Vec<EnvSetting>) {
+    let Some(defs) = ecs::container_definitions(block, &file.text) else {
         return;
     };
-    for item in doc.as_list().unwrap_or(&[]) {
-        let Some(list) = item.value.get("environment").and_then(|e| e.as_list()) else {
+    for c in defs.containers() {
+        let Some(list) = c.get("environment").and_then(|e| e.as_list()) else {
             continue;
         };
         for var in list {
-            let Some(entry) = var.value.entry("name") else {
+            let Some(name) = ecs::entry(&var.value, "name").and_then(|e| e.value.as_str()) else {
                 continue;
             };
-            let Some(name) = entry.value.as_str() else {
-                continue;
-            };
-            let literal = var
-                .value
-                .get("value")
-                .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()));
+            let literal = ecs::entry(&var.value, "value")
+                .is_some_and(|v| v.value.as_str().is_some_and(|s| !s.is_empty()));
             env.push(EnvSetting {
                 name: name.to_string(),
                 context: EnvContext::EcsTask,
@@ -405,14 +394,13 @@ mod tests {
 "#;
         let file = SourceFile::new("main.tf".into(), FileKind::Terraform, text.into());
         let (tf, _) = crate::model::terraform::parse(text, "main.tf");
-        let attr = tf.blocks[0].attr("container_definitions").expect("attr");
-        let cs = ecs_containers_from_value(&file, &attr.value, attr.value_span);
+        let cs = ecs_containers(&file, &tf.blocks[0]);
         assert_eq!(cs[0].name, "app");
         assert_eq!(cs[0].log_driver.as_deref(), Some("awslogs"));
         assert!(cs[0].secret_refs[0].contains("secretsmanager"));
         assert_eq!(cs[0].location.start.line, 3);
         let mut env = Vec::new();
-        ecs_environment(&file, &attr.value, &mut env);
+        ecs_environment(&file, &tf.blocks[0], &mut env);
         assert_eq!(env[0].name, "API_TOKEN");
         assert!(env[0].literal);
     }

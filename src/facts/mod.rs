@@ -119,9 +119,7 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> FileFacts {
                         .resources_of_type("aws_ecs_task_definition")
                         .find(|b| b.name() == Some(r.name.as_str()))
                     {
-                        if let Some(attr) = block.attr("container_definitions") {
-                            docker::ecs_environment(file, &attr.value, &mut ff.env);
-                        }
+                        docker::ecs_environment(file, block, &mut ff.env);
                     }
                     for c in &r.containers {
                         if let Some(image) = &c.image {

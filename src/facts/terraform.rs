@@ -359,11 +359,8 @@ pub fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
                 };
                 let mut references = BTreeSet::new();
                 block_references(block, &mut references, 0);
-                let containers = if ty == "aws_ecs_task_definition" {
-                    block
-                        .attr("container_definitions")
-                        .map(|a| docker::ecs_containers_from_value(file, &a.value, a.value_span))
-                        .unwrap_or_default()
+                let containers = if ty == "aws_ecs_task_definition" && block.kind == "resource" {
+                    docker::ecs_containers(file, block)
                 } else {
                     Vec::new()
                 };
