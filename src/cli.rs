@@ -231,7 +231,11 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
                 Ok(EXIT_FINDINGS)
             }
         }
-        Some(Command::Facts { path, format, config }) => facts_command(path, format, config, registry),
+        Some(Command::Facts {
+            path,
+            format,
+            config,
+        }) => facts_command(path, format, config, registry),
         None => scan_command(cli.scan, registry),
     }
 }
@@ -268,10 +272,14 @@ fn facts_command(
         stage: crate::rule::Stage::Seed,
         select: Vec::new(),
         ignore: Vec::new(),
-        jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        jobs: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         no_ignores: false,
         repo_rules: true,
-        max_file_size: config.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
+        max_file_size: config
+            .max_file_size
+            .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
     };
     // No rule runs: only the inventory is gathered.
     let selection = engine::Selection {

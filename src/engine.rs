@@ -244,7 +244,14 @@ fn scan_in_pool(
     findings.retain(|f| active_ids.contains(f.rule.id));
     let repo_rules_ran = opts.repo_rules;
     if opts.repo_rules {
-        run_repo_rules(selection, config, opts.stage, &facts, &mut findings, &mut outcomes);
+        run_repo_rules(
+            selection,
+            config,
+            opts.stage,
+            &facts,
+            &mut findings,
+            &mut outcomes,
+        );
     }
     for outcome in &mut outcomes {
         outcome.attested = config.attest.get(outcome.rule.id).cloned();
@@ -610,7 +617,10 @@ fn run_repo_rules(
         if !meta.scope.has_repo_part() {
             continue;
         }
-        let evaluated = selection.evaluated.iter().any(|(r, _)| r.meta().id == meta.id);
+        let evaluated = selection
+            .evaluated
+            .iter()
+            .any(|(r, _)| r.meta().id == meta.id);
         if matches!(config.rules.get(meta.id), Some(RuleSetting::Off)) || !evaluated {
             if !outcomes.iter().any(|o| o.rule.id == meta.id) {
                 outcomes.push(RuleOutcome {

@@ -54,7 +54,12 @@ pub fn human(result: &ScanResult) -> String {
 /// A rule's outcome in a scan: pass, fail, not-applicable, inconclusive (or not-run).
 pub fn outcome(result: &ScanResult, rule: &str) -> String {
     use devops_lint::rule::Outcome;
-    match result.outcomes.iter().find(|o| o.rule.id == rule).map(|o| &o.outcome) {
+    match result
+        .outcomes
+        .iter()
+        .find(|o| o.rule.id == rule)
+        .map(|o| &o.outcome)
+    {
         Some(Outcome::Pass) => "pass".into(),
         Some(Outcome::Fail) => "fail".into(),
         Some(Outcome::NotApplicable) => "not-applicable".into(),

@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 
 use crate::declare_rule;
-use crate::facts::environments::is_non_production_path;
 use crate::facts::terraform::TfBlock;
 use crate::facts::{is_auxiliary, loc_string, RepoFacts};
+use crate::model::environment::{is_non_production, non_production_path, non_production_word};
 use crate::model::terraform::{Block, TerraformFile};
 use crate::rule::{Cx, Outcome, RepoCx, Rule, Scope};
 use crate::source::FileKind;
@@ -24,9 +24,10 @@ declare_rule! {
     ///   `ScaledObject` targets (a Helm template's templated name matches an
     ///   autoscaler of the same chart).
     ///
-    /// Only production and resources whose environment cannot be told are checked:
-    /// anything under a path segment (or in a file) named dev, development, stage,
-    /// staging, qa, test, sandbox or preview is exempt. A target whose `resource_id`
+    /// Only production and resources whose environment cannot be told are checked
+    /// (`crate::model::environment`): anything under a path segment (or in a file)
+    /// named dev, development, stage, staging, qa, test, sandbox or preview, or whose
+    /// name or `Environment`/`Name` tag says so, is exempt. A target whose `resource_id`
     /// cannot be evaluated may name any service: then nothing fires and the outcome
     /// is inconclusive. Findings point at the service's block header or the
     /// Deployment's `kind:` line.
@@ -102,18 +103,24 @@ fn check_group(block: &Block, what: &str, cx: &mut Cx) {
 impl NoAutoscaling {
     /// File part: autoscaling groups and node groups with a fixed size.
     fn check_groups(&self, tf: &TerraformFile, cx: &mut Cx) {
-        if is_non_production_path(cx.path()) || is_auxiliary(cx.path()) {
+        if is_auxiliary(cx.path()) {
             return;
         }
+        let path = cx.path().to_string();
         for block in tf.resources_of_type("aws_autoscaling_group") {
-            check_group(block, &block.address(), cx);
+            if !is_non_production(&path, block) {
+                check_group(block, &block.address(), cx);
+            }
         }
         for block in tf.resources_of_type("aws_eks_node_group") {
+            if is_non_production(&path, block) {
+                continue;
+            }
             for scaling in block.blocks_named("scaling_config") {
                 check_group(scaling, &block.address(), cx);
             }
         }
-        for block in tf.modules() {
+        for block in tf.modules().filter(|b| !is_non_production(&path, b)) {
             let source = block.value("source").and_then(|v| v.as_str()).unwrap_or("");
             if source.contains("autoscaling") {
                 check_group(block, &block.address(), cx);
@@ -123,12 +130,25 @@ impl NoAutoscaling {
 
     /// Repo part: ECS services ↔ autoscaling targets, Deployments ↔ HPAs.
     fn check_relations(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
-        let in_scope = |path: &str| !is_auxiliary(path) && !is_non_production_path(path);
+        let in_scope = |path: &str| !is_auxiliary(path) && non_production_path(path).is_none();
+        let named_production = |r: &TfBlock| {
+            let tag_says = ["tags", "tags_all"].iter().any(|k| {
+                r.attr(k).is_some_and(|t| {
+                    t.strings_lower()
+                        .iter()
+                        .any(|v| non_production_word(v).is_some())
+                })
+            });
+            non_production_word(&r.name).is_none()
+                && r.str_attr("name")
+                    .is_none_or(|n| non_production_word(n).is_none())
+                && !tag_says
+        };
         let services: Vec<&TfBlock> = facts
             .terraform
             .resources
             .iter()
-            .filter(|r| r.ty == "aws_ecs_service" && in_scope(&r.path))
+            .filter(|r| r.ty == "aws_ecs_service" && in_scope(&r.path) && named_production(r))
             .filter(|r| r.str_attr("scheduling_strategy") != Some("DAEMON"))
             .collect();
         let groups = facts
@@ -145,7 +165,13 @@ impl NoAutoscaling {
         let deployments: Vec<_> = facts
             .kubernetes
             .iter()
-            .filter(|o| o.kind == "Deployment" && in_scope(&o.path))
+            .filter(|o| {
+                o.kind == "Deployment"
+                    && in_scope(&o.path)
+                    && o.name
+                        .as_deref()
+                        .is_none_or(|n| non_production_word(n).is_none())
+            })
             .collect();
         let service_modules: Vec<_> = facts
             .terraform

@@ -91,22 +91,6 @@ pub fn of_path(path: &str) -> Option<(&'static str, String)> {
     None
 }
 
-/// Whether a path is identifiably non-production (ruleset "Environments": a path segment
-/// named dev, development, stage, staging, qa, test, sandbox, preview).
-// NOTE: a small private helper until the shared environment model lands.
-pub fn is_non_production_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    if let Some((env, _)) = of_path(&lower) {
-        return env != "production" && env != "preprod" && env != "uat";
-    }
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let stem = name.split('.').next().unwrap_or(name);
-    matches!(
-        canonical_in(stem),
-        Some("development" | "staging" | "qa" | "test" | "sandbox" | "preview")
-    ) && stem != "test"
-}
-
 pub fn detect(facts: &RepoFacts) -> Vec<Environment> {
     let mut found: BTreeMap<String, Vec<EnvEvidence>> = BTreeMap::new();
     let mut add = |name: &str, kind: &'static str, detail: String| {
@@ -209,9 +193,5 @@ mod tests {
             Some(("test", "envs/test".into()))
         );
         assert_eq!(of_path("test/fixtures/main.tf"), None);
-        assert!(is_non_production_path("infra/staging/ecs.tf"));
-        assert!(is_non_production_path("k8s/overlays/dev/deploy.yaml"));
-        assert!(!is_non_production_path("infra/prod/ecs.tf"));
-        assert!(!is_non_production_path("infra/ecs.tf"));
     }
 }
