@@ -316,6 +316,9 @@ impl Rule for DeployNotAutomated {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         }
+        if let Some(why) = facts.example_collection() {
+            return Outcome::Inconclusive(why);
+        }
         let deployable = facts.deployed().map(|(w, _)| w).or_else(|| {
             (!facts.is_module_library())
                 .then(|| {

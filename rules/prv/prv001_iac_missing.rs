@@ -85,6 +85,9 @@ impl Rule for IacMissing {
             cx.detail(format!("{tool} ({path})"));
             return Outcome::Pass;
         }
+        if let Some(why) = facts.example_collection() {
+            return Outcome::Inconclusive(why);
+        }
         let Some((what, location)) = facts.deployed() else {
             if let Some((image, _)) = facts.image_only() {
                 return Outcome::Inconclusive(format!(

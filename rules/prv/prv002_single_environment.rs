@@ -22,7 +22,9 @@ declare_rule! {
     /// inconclusive: the values may come from CI. So is IaC whose environments are
     /// chosen at deploy time (CloudFormation parameters, `serverless --stage`). A
     /// library of reusable Terraform modules (no root module outside examples and
-    /// tests) leaves environments to its callers: not applicable.
+    /// tests) leaves environments to its callers: not applicable. (Environment-like
+    /// variable names: `environment`, `env`, `stage`, anything containing
+    /// `environment`, or ending in `_env`.)
     ///
     /// ## Why it matters
     /// The talk's provisioning advice: "make it easy to spin up multiple
@@ -76,6 +78,14 @@ declare_rule! {
 }
 
 /// Variable names that parameterise a configuration by environment.
+fn is_env_variable(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ENV_VARIABLES.contains(&lower.as_str())
+        || lower.contains("environment")
+        || lower.ends_with("_env")
+        || lower.starts_with("env_")
+}
+
 const ENV_VARIABLES: &[&str] = &[
     "environment",
     "env",
@@ -137,7 +147,7 @@ impl Rule for SingleEnvironment {
         let roots = facts.terraform_roots();
         let parameterised = facts.terraform.variables.iter().find(|v| {
             !is_auxiliary(&v.path)
-                && ENV_VARIABLES.contains(&v.name.as_str())
+                && is_env_variable(&v.name)
                 && roots.iter().any(|r| crate::facts::dir_of(&v.path) == r)
         });
         if let Some(v) = parameterised {

@@ -22,7 +22,8 @@ declare_rule! {
     ///   (per file, at `max_size`; groups scaled to zero are left alone);
     /// - a Kubernetes `Deployment` that no `HorizontalPodAutoscaler` or KEDA
     ///   `ScaledObject` targets (a Helm template's templated name matches an
-    ///   autoscaler of the same chart).
+    ///   autoscaler of the same chart); one finding per Deployment name, kustomize
+    ///   patches (`*patch*.yaml`) skipped.
     ///
     /// Only production and resources whose environment cannot be told are checked
     /// (`crate::model::environment`): anything under a path segment (or in a file)
@@ -162,15 +163,23 @@ impl NoAutoscaling {
                 ) && in_scope(&r.path)
             })
             .count();
+        // One finding per Deployment name: the same Deployment often appears in a kustomize
+        // base, its overlays and a rendered release file. Kustomize patches are partial.
+        let mut seen_names = std::collections::BTreeSet::new();
         let deployments: Vec<_> = facts
             .kubernetes
             .iter()
             .filter(|o| {
                 o.kind == "Deployment"
                     && in_scope(&o.path)
+                    && !crate::facts::kubernetes::is_patch(&o.path)
                     && o.name
                         .as_deref()
                         .is_none_or(|n| non_production_word(n).is_none())
+            })
+            .filter(|o| match &o.name {
+                Some(n) => seen_names.insert(n.clone()),
+                None => true,
             })
             .collect();
         let service_modules: Vec<_> = facts

@@ -88,6 +88,7 @@ fn kubernetes_evidence(facts: &RepoFacts) -> Option<(String, Location)> {
     }
     if let Some(o) = facts.kubernetes.iter().find(|o| {
         !is_auxiliary(&o.path)
+            && !crate::facts::kubernetes::is_patch(&o.path)
             && matches!(
                 o.kind.as_str(),
                 "Deployment"

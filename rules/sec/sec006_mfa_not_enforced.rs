@@ -20,8 +20,8 @@ declare_rule! {
     /// there, which the repo cannot show; attest it
     /// (`[attest] SEC006 = { reason = "enforced-elsewhere", note = "..." }`).
     /// Machine users (an `aws_iam_user` with an `aws_iam_access_key` and no login
-    /// profile) cannot use MFA and do not count: give them roles (OIDC from CI)
-    /// instead of keys.
+    /// profile), and groups whose members in the IaC are all machine users, cannot use
+    /// MFA and do not count: give machines roles (OIDC from CI) instead of keys.
     ///
     /// ## Why it matters
     /// The talk's first piece of low-hanging fruit: "Enable 2FA everywhere". A
@@ -103,8 +103,40 @@ impl Rule for MfaNotEnforced {
                 .main_resources()
                 .any(|r| r.ty == "aws_iam_user_login_profile" && r.references.contains(user))
         };
-        let human = |r: &&crate::facts::terraform::TfBlock| {
-            r.ty != "aws_iam_user" || !keyed(&r.address) || console(&r.address)
+        let machine_user = |user: &crate::facts::terraform::TfBlock| {
+            keyed(&user.address) && !console(&user.address)
+        };
+        let users: Vec<&crate::facts::terraform::TfBlock> = facts
+            .main_resources()
+            .filter(|r| r.ty == "aws_iam_user")
+            .collect();
+        // A group (or membership) whose members in the IaC are all machine users is a
+        // machine group.
+        let machine_group = |group: &crate::facts::terraform::TfBlock| {
+            let memberships: Vec<_> = facts
+                .main_resources()
+                .filter(|m| {
+                    matches!(
+                        m.ty.as_str(),
+                        "aws_iam_group_membership" | "aws_iam_user_group_membership"
+                    ) && (m.references.contains(&group.address) || m.address == group.address)
+                })
+                .collect();
+            !memberships.is_empty()
+                && memberships.iter().all(|m| {
+                    let members: Vec<_> = users
+                        .iter()
+                        .filter(|u| m.references.contains(&u.address))
+                        .collect();
+                    !members.is_empty() && members.iter().all(|u| machine_user(u))
+                })
+        };
+        let human = |r: &&crate::facts::terraform::TfBlock| match r.ty.as_str() {
+            "aws_iam_user" => !machine_user(r),
+            "aws_iam_group" | "aws_iam_group_membership" | "aws_iam_user_group_membership" => {
+                !machine_group(r)
+            }
+            _ => true,
         };
         let aws: Vec<String> = facts
             .main_resources()

@@ -29,6 +29,33 @@ pub struct K8sObject {
     pub annotations: BTreeSet<String>,
 }
 
+/// Kinds of Kubernetes itself (workloads, networking, config): what shows a deployment.
+pub fn is_core_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "Job"
+            | "CronJob"
+            | "Pod"
+            | "Service"
+            | "Ingress"
+            | "ConfigMap"
+            | "Secret"
+            | "HorizontalPodAutoscaler"
+            | "Rollout"
+            | "Kustomization"
+    )
+}
+
+/// Whether a manifest is a kustomize patch (a partial object, not a deployment of its own).
+pub fn is_patch(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.contains("patch")
+}
+
 fn known(v: Option<&str>) -> Option<String> {
     v.filter(|v| !v.contains("{{") && !v.is_empty())
         .map(str::to_string)

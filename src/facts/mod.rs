@@ -311,7 +311,20 @@ impl RepoFacts {
                 out.push((format!("{} ({})", t.path, t.kind), t.location.clone()));
             }
         }
-        if let Some(o) = self.kubernetes.iter().find(|o| !is_auxiliary(&o.path)) {
+        let workload = |o: &&kubernetes::K8sObject| {
+            matches!(
+                o.kind.as_str(),
+                "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" | "Job"
+            )
+        };
+        // Only Kubernetes' own kinds: a Backstage `catalog-info.yaml` (kind: Component) or a
+        // Skaffold config is not a deployment.
+        let objects = || {
+            self.kubernetes
+                .iter()
+                .filter(|o| !is_auxiliary(&o.path) && kubernetes::is_core_kind(&o.kind))
+        };
+        if let Some(o) = objects().find(workload).or_else(|| objects().next()) {
             out.push((
                 format!("Kubernetes manifest {}", o.path),
                 o.location.clone(),
@@ -463,6 +476,9 @@ pub fn is_auxiliary(path: &str) -> bool {
         "third_party",
         "third-party",
         "node_modules",
+        "_archived",
+        "hack",
+        "archived",
         ".terraform",
         "testing",
         "benchmarks",

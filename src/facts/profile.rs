@@ -19,7 +19,9 @@ pub const COMPUTE_TYPES: &[&str] = &[
     "aws_lambda_function",
     "aws_db_instance",
     "aws_rds_cluster",
-    "aws_elasticache_",
+    "aws_elasticache_cluster",
+    "aws_elasticache_replication_group",
+    "aws_elasticache_serverless_cache",
     "aws_docdb_cluster",
     "aws_neptune_cluster",
     "aws_redshift_cluster",
@@ -51,8 +53,10 @@ pub const COMPUTE_TYPES: &[&str] = &[
     "azurerm_windows_web_app",
     "azurerm_linux_function_app",
     "azurerm_windows_function_app",
-    "azurerm_postgresql_",
-    "azurerm_mysql_",
+    "azurerm_postgresql_server",
+    "azurerm_postgresql_flexible_server",
+    "azurerm_mysql_server",
+    "azurerm_mysql_flexible_server",
     "azurerm_mssql_server",
     "azurerm_redis_cache",
     "digitalocean_droplet",
@@ -217,6 +221,7 @@ impl RepoFacts {
     pub fn k8s_workloads(&self) -> impl Iterator<Item = &super::kubernetes::K8sObject> {
         self.kubernetes.iter().filter(|o| {
             !is_auxiliary(&o.path)
+                && !super::kubernetes::is_patch(&o.path)
                 && matches!(
                     o.kind.as_str(),
                     "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" | "Job" | "Rollout"
@@ -224,10 +229,46 @@ impl RepoFacts {
         })
     }
 
+    /// Deployment files spread over many top-level folders (8 or more): a collection of
+    /// examples or samples rather than one deployed system. The reason, if so.
+    pub fn example_collection(&self) -> Option<String> {
+        let mut dirs = std::collections::BTreeSet::new();
+        let paths = self
+            .image_evidence()
+            .into_iter()
+            .chain(self.deploy_evidence())
+            .map(|(_, l)| l.path)
+            .chain(self.dockerfiles.iter().map(|d| d.path.clone()))
+            .chain(self.compose.iter().map(|c| c.path.clone()))
+            .chain(self.kubernetes.iter().map(|o| o.path.clone()))
+            .chain(
+                self.tools
+                    .iter()
+                    .filter(|t| super::text::tool_role(t.kind) == super::text::ToolRole::Deploy)
+                    .map(|t| t.path.clone()),
+            );
+        for p in paths.filter(|p| !is_auxiliary(p)) {
+            if let Some((top, _)) = p.split_once('/') {
+                dirs.insert(top.to_string());
+            }
+        }
+        (dirs.len() >= 8).then(|| {
+            format!(
+                "deployment files in {} separate top-level folders ({}, ...): a collection of examples \
+                 rather than one deployed system",
+                dirs.len(),
+                dirs.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+
     /// Whether anything is deployed from here, with the first piece of evidence: a
     /// Procfile or platform config, Kubernetes or Helm, a CI deploy step, or a Dockerfile or
     /// compose file of an application built on a web or service framework.
     pub fn deployed(&self) -> Option<(String, Location)> {
+        if self.example_collection().is_some() {
+            return None;
+        }
         if let Some(first) = self.deploy_evidence().into_iter().next() {
             return Some(first);
         }
@@ -268,19 +309,15 @@ impl RepoFacts {
 
     /// The application's runtime, for rules that ask whether it is monitored.
     pub fn runtime(&self) -> Runtime {
+        if let Some(why) = self.example_collection() {
+            return Runtime::Partial(why);
+        }
         let deployed = self.deployed();
-        if let Some(m) = self.primary_manifest() {
-            return match deployed {
-                Some((how, _)) => Runtime::Present {
-                    what: format!("the application in {}, deployed by {how},", m.path),
-                    location: m.location.clone(),
-                },
-                None => Runtime::Partial(format!(
-                    "{} declares runtime dependencies but nothing shows it is deployed as a service \
-                     (no platform config, Kubernetes, CI deploy step, or image of a web/service \
-                     framework app): a library or a tool others run needs none of this",
-                    m.path
-                )),
+        let manifest = self.primary_manifest();
+        if let (Some(m), Some((how, _))) = (manifest, &deployed) {
+            return Runtime::Present {
+                what: format!("the application in {}, deployed by {how},", m.path),
+                location: m.location.clone(),
             };
         }
         if let Some(r) = self.compute_resources().first() {
@@ -300,6 +337,14 @@ impl RepoFacts {
                 what: format!("Kubernetes workloads ({} in {})", o.kind, o.path),
                 location: o.location.clone(),
             };
+        }
+        if let Some(m) = manifest {
+            return Runtime::Partial(format!(
+                "{} declares runtime dependencies but nothing shows it is deployed as a service \
+                 (no platform config, Kubernetes, CI deploy step, or image of a web/service \
+                 framework app): a library or a tool others run needs none of this",
+                m.path
+            ));
         }
         if let Some((what, _)) = deployed {
             return Runtime::Partial(format!(
