@@ -39,6 +39,17 @@ pub enum Command {
     Explain { rule: String },
     /// Write a commented devops-lint.toml for the stage the repo aims for (and, if asked, a baseline).
     Init(InitArgs),
+    /// Print the repo-wide inventory the repo rules read (manifests, Terraform, CI, containers, ...).
+    Facts {
+        /// The directory to inventory [default: .].
+        path: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FactsFormat,
+        /// Config file [default: <root>/devops-lint.toml if present] (for `exclude`).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Regenerate docs/rules/ from the rules' metadata.
     Docs {
         /// Write the pages (otherwise check that they are fresh).
@@ -64,6 +75,12 @@ pub struct InitArgs {
     /// Overwrite an existing devops-lint.toml.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FactsFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -243,8 +260,70 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             }
         }
         Some(Command::Init(args)) => init_command(args, registry),
+        Some(Command::Facts {
+            path,
+            format,
+            config,
+        }) => facts_command(path, format, config, registry),
         None => scan_command(cli.scan, registry),
     }
+}
+
+fn facts_command(
+    path: Option<PathBuf>,
+    format: FactsFormat,
+    config: Option<PathBuf>,
+    registry: &Registry,
+) -> miette::Result<i32> {
+    let root = path.unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        eprintln!("error: {} is not a directory", root.display());
+        return Ok(EXIT_USAGE);
+    }
+    let lookup = |key: &str| registry.find(key);
+    let config_path = config.or_else(|| {
+        let candidate = root.join(CONFIG_FILE_NAME);
+        candidate.is_file().then_some(candidate)
+    });
+    let config = match &config_path {
+        Some(p) => match Config::load(p, &lookup) {
+            Ok(c) => c,
+            Err(err) => {
+                eprintln!("{:?}", miette::Report::new(err));
+                return Ok(EXIT_USAGE);
+            }
+        },
+        None => Config::default(),
+    };
+    let opts = ScanOptions {
+        root,
+        paths: None,
+        stage: crate::rule::Stage::Seed,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        jobs: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        no_ignores: false,
+        repo_rules: true,
+        max_file_size: config
+            .max_file_size
+            .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
+    };
+    // No rule runs: only the inventory is gathered.
+    let selection = engine::Selection {
+        active: Vec::new(),
+        evaluated: Vec::new(),
+        all: registry,
+    };
+    let result = engine::scan(&opts, &config, &selection);
+    let text = match format {
+        FactsFormat::Human => crate::report::facts::human(&result.facts),
+        FactsFormat::Json => crate::report::facts::json(&result.facts),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    Ok(EXIT_CLEAN)
 }
 
 fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {

@@ -17,6 +17,7 @@ pub mod finding;
 pub mod init;
 pub mod model;
 pub mod parse;
+pub mod readiness;
 pub mod registry;
 pub mod report;
 pub mod rule;

@@ -8,5 +8,6 @@ mod catalogue;
 mod ci_examples;
 mod cli;
 mod precommit;
+mod readiness;
 mod rule_fixtures;
 mod sarif;

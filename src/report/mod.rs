@@ -1,8 +1,11 @@
 //! Output formats. Each renders the same `ScanResult`; line and column come
 //! from the spans the rules reported.
 
+pub mod facts;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod readiness;
 pub mod sarif;
 
 use std::sync::Arc;
@@ -15,6 +18,7 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    Markdown,
 }
 
 pub struct RenderOptions {
@@ -45,6 +49,7 @@ pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Stri
         Format::Human => human::render(result, opts),
         Format::Json => json::render(result),
         Format::Sarif => sarif::render(result, opts),
+        Format::Markdown => markdown::render(result),
     }
 }
 

@@ -198,6 +198,9 @@ pub fn to_value(result: &ScanResult, opts: &RenderOptions) -> Value {
         }],
         "results": results,
     });
+    if let Some(card) = crate::readiness::of(result) {
+        run["properties"] = json!({ "readiness": card.to_json() });
+    }
     if let Some(category) = &opts.sarif_category {
         let id = if category.ends_with('/') {
             category.clone()
