@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, CONFIG_FILE_NAME};
+use crate::config::Config;
 use crate::engine::{self, ScanOptions};
 use crate::registry::Registry;
 use crate::report::{self, Format, RenderOptions};
@@ -218,10 +218,16 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         return Ok(EXIT_USAGE);
     }
     let lookup = |key: &str| registry.find(key);
-    let config_path = args.config.clone().or_else(|| {
-        let candidate = root.join(CONFIG_FILE_NAME);
-        candidate.is_file().then_some(candidate)
-    });
+    let config_path = match args.config.clone() {
+        Some(path) => Some(path),
+        None => match crate::config::find_in_root(&root) {
+            Ok(found) => found,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Ok(EXIT_USAGE);
+            }
+        },
+    };
     let config = match &config_path {
         Some(path) => match Config::load(path, &lookup) {
             Ok(config) => config,
@@ -261,7 +267,9 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         repo_rules: !file_list || args.repo_rules,
         max_file_size: args
             .max_file_size
-            .or(config.max_file_size)
+            .or(config
+                .max_file_size
+                .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP)))
             .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
     };
     let selection = match engine::select(registry, &config, &opts) {
