@@ -5,6 +5,8 @@ mod common;
 
 mod catalogue;
 mod cli;
+mod fuzz_regressions;
 mod hostile;
 mod rule_fixtures;
+mod safety;
 mod sarif;

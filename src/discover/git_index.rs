@@ -367,6 +367,49 @@ mod tests {
         assert!(parse(&bad, 20).is_err());
     }
 
+    /// A hand-made index naming paths outside the root, inside `.git`, and through a
+    /// symlinked directory: the walk adds only the safe, ignored-but-tracked file.
+    #[cfg(unix)]
+    #[test]
+    fn a_hostile_index_cannot_lead_the_walk_out_of_the_root() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("repo");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+        std::fs::create_dir_all(root.join("build")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::fs::write(outside.join("x.tf"), "x").expect("write");
+        std::fs::write(root.join("outside.tf"), "x").expect("write");
+        std::fs::write(root.join("build/tracked.tf"), "x").expect("write");
+        std::fs::write(root.join(".gitignore"), "build/\n").expect("write");
+        std::os::unix::fs::symlink(&outside, root.join("link")).expect("symlink");
+        let index = build(
+            2,
+            20,
+            &[
+                (b"../outside/x.tf", FILE),
+                (b"/etc/passwd", FILE),
+                (b".git/config", FILE),
+                (b"build/../../outside/x.tf", FILE),
+                (b"build/tracked.tf", FILE),
+                (b"link/x.tf", FILE),
+                (b"missing.tf", FILE),
+            ],
+        );
+        std::fs::write(root.join(".git/index"), index).expect("write");
+        let exclude = globset::GlobSet::empty();
+        let found = crate::discover::walk(&crate::discover::WalkOptions {
+            root: &root,
+            exclude: &exclude,
+            threads: 1,
+        });
+        let paths: Vec<&str> = found.candidates.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, [".gitignore", "build/tracked.tf", "outside.tf"]);
+        assert!(found.candidates.iter().all(|c| c.abs.starts_with(&root)));
+        let skipped: Vec<&str> = found.skipped.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(skipped, ["link"]);
+    }
+
     #[test]
     fn unsafe_paths_are_refused() {
         for bad in [
