@@ -912,3 +912,46 @@ fn a_hundred_thousand_empty_files() {
         .unwrap_or_default();
     assert!(scanned >= 100_000, "scanned {scanned}");
 }
+
+/// Escape sequences, C1 controls and bidi overrides in a file and in a file name must
+/// not reach a terminal or CI log through the human report (JSON and SARIF escape them).
+#[cfg(unix)]
+#[test]
+fn terminal_control_sequences_are_neutralised() {
+    use std::os::unix::ffi::OsStrExt;
+    let (tf, _) = sec007_fixture();
+    let hostile = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}txt.exe\r::error::spoofed";
+    let marked: String = tf
+        .lines()
+        .map(|l| {
+            if l.contains("# expect: SEC007") {
+                format!("{l} {hostile}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "main.tf", &marked);
+    std::fs::write(root.join(OsStr::from_bytes(b"\x1b[31mred.tf")), &tf).expect("write");
+    write(root, "broken.tf", format!("x = [\n{hostile}\n"));
+    let run = run_limited(
+        root,
+        &os(&[".", "--fail-on", "never", "--no-color"]),
+        Duration::from_secs(20),
+        false,
+    );
+    check_run("terminal escapes", &run, &DEFAULT_LIMITS);
+    let bad: Vec<char> = run
+        .stdout
+        .chars()
+        .chain(run.stderr.chars())
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c)
+        })
+        .collect();
+    assert!(bad.is_empty(), "control characters in the human report: {bad:?}");
+    assert!(run.stdout.contains("red.tf"), "the finding in the odd file is still shown");
+    assert!(run.stdout.lines().all(|l| !l.starts_with("::")), "a line could be a workflow command");
+}
