@@ -140,7 +140,11 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN };
+            return if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_CLEAN
+            };
         }
     };
     match run(cli) {
@@ -187,7 +191,10 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             if write {
                 let n = crate::docs::write_all(&root, &metas)
                     .map_err(|e| miette::miette!("cannot write docs: {e}"))?;
-                println!("wrote {n} files under {}", root.join(crate::docs::RULES_DIR).display());
+                println!(
+                    "wrote {n} files under {}",
+                    root.join(crate::docs::RULES_DIR).display()
+                );
                 return Ok(EXIT_CLEAN);
             }
             let mut stale = Vec::new();
@@ -244,7 +251,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         .map(Stage::from)
         .or(config.stage)
         .unwrap_or(Stage::Seed);
-    let fail_on = args.fail_on.unwrap_or_else(|| match config.fail_on.as_deref() {
+    let fail_on = args.fail_on.unwrap_or(match config.fail_on.as_deref() {
         Some("warning") => FailOn::Warning,
         Some("note") => FailOn::Note,
         Some("never") => FailOn::Never,

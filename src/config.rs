@@ -110,18 +110,24 @@ pub enum ConfigError {
     #[diagnostic(code(devops_lint::config::io))]
     Io { path: String, message: String },
 
-    #[error("{message}")]
-    #[diagnostic(code(devops_lint::config::invalid))]
-    Invalid {
-        message: String,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("{label}")]
-        span: SourceSpan,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(Box<InvalidConfig>),
+}
+
+/// A config value that is wrong, with its place in the TOML.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(devops_lint::config::invalid))]
+pub struct InvalidConfig {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -192,13 +198,13 @@ impl Config {
 
     pub fn parse(text: &str, name: &str, lookup: RuleLookup) -> Result<Config, ConfigError> {
         let invalid = |message: String, span: Range<usize>, label: &str, help: Option<String>| {
-            ConfigError::Invalid {
+            ConfigError::Invalid(Box::new(InvalidConfig {
                 message,
                 src: NamedSource::new(name, text.to_string()),
                 span: span.into(),
                 label: label.to_string(),
                 help,
-            }
+            }))
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             invalid(
@@ -292,14 +298,9 @@ impl Config {
                 builder.add(glob);
                 patterns.push(pattern.get_ref().clone());
             }
-            let paths = builder.build().map_err(|e| {
-                invalid(
-                    format!("invalid ignore paths: {e}"),
-                    0..0,
-                    "here",
-                    None,
-                )
-            })?;
+            let paths = builder
+                .build()
+                .map_err(|e| invalid(format!("invalid ignore paths: {e}"), 0..0, "here", None))?;
             let mut rules = Vec::new();
             for key in &ignore.rules {
                 rules.push(resolve(key)?.id);
@@ -363,7 +364,10 @@ reason = "test fixtures"
 "#;
         let config = Config::parse(text, "devops-lint.toml", &lookup).expect("valid");
         assert_eq!(config.stage, Some(Stage::Growth));
-        assert_eq!(config.rules.get("SEC007"), Some(&RuleSetting::Severity(Severity::Warning)));
+        assert_eq!(
+            config.rules.get("SEC007"),
+            Some(&RuleSetting::Severity(Severity::Warning))
+        );
         assert_eq!(config.rules.get("SEC014"), Some(&RuleSetting::Off));
         assert_eq!(config.ignores[0].rules, vec!["SEC001"]);
     }
@@ -373,8 +377,9 @@ reason = "test fixtures"
         let text = "[rules]\nSEC999 = \"off\"\n";
         let err = Config::parse(text, "devops-lint.toml", &lookup).expect_err("unknown rule");
         match err {
-            ConfigError::Invalid { message, span, .. } => {
-                assert!(message.contains("SEC999"));
+            ConfigError::Invalid(invalid) => {
+                assert!(invalid.message.contains("SEC999"));
+                let span = invalid.span;
                 assert_eq!(&text[span.offset()..span.offset() + span.len()], "SEC999");
             }
             other => panic!("unexpected {other:?}"),
