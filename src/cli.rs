@@ -136,6 +136,9 @@ pub struct ScanArgs {
 
 /// Parses arguments, runs, returns the exit code.
 pub fn main() -> i32 {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("{}", panic_report(info));
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -154,6 +157,26 @@ pub fn main() -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// What a panic prints: its message with any secret masked (a panic message can
+/// quote the text being scanned, e.g. a failed string slice), and where it happened.
+/// Rule panics are caught by the engine and reported as `rule-error` as well.
+pub fn panic_report(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let location = info
+        .location()
+        .map(|l| format!("{}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!(
+        "devops-lint: internal error at {location}: {}",
+        crate::report::hide_secrets(&payload, payload.clone())
+    )
 }
 
 pub fn run(cli: Cli) -> miette::Result<i32> {

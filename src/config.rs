@@ -198,9 +198,10 @@ impl Config {
 
     pub fn parse(text: &str, name: &str, lookup: RuleLookup) -> Result<Config, ConfigError> {
         let invalid = |message: String, span: Range<usize>, label: &str, help: Option<String>| {
+            // A secret in the config (a plugin setting, a pasted token) is not echoed.
             ConfigError::Invalid(Box::new(InvalidConfig {
-                message,
-                src: NamedSource::new(name, text.to_string()),
+                message: crate::report::hide_secrets(text, message),
+                src: NamedSource::new(name, crate::report::mask_secrets(text)),
                 span: span.into(),
                 label: label.to_string(),
                 help,

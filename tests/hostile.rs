@@ -951,7 +951,16 @@ fn terminal_control_sequences_are_neutralised() {
             (c.is_control() && c != '\n' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c)
         })
         .collect();
-    assert!(bad.is_empty(), "control characters in the human report: {bad:?}");
-    assert!(run.stdout.contains("red.tf"), "the finding in the odd file is still shown");
-    assert!(run.stdout.lines().all(|l| !l.starts_with("::")), "a line could be a workflow command");
+    assert!(
+        bad.is_empty(),
+        "control characters in the human report: {bad:?}"
+    );
+    assert!(
+        run.stdout.contains("red.tf"),
+        "the finding in the odd file is still shown"
+    );
+    assert!(
+        run.stdout.lines().all(|l| !l.starts_with("::")),
+        "a line could be a workflow command"
+    );
 }
