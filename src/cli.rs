@@ -181,6 +181,9 @@ pub struct ScanArgs {
 
 /// Parses arguments, runs, returns the exit code.
 pub fn main() -> i32 {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("{}", panic_report(info));
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -199,6 +202,26 @@ pub fn main() -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// What a panic prints: its message with any secret masked (a panic message can
+/// quote the text being scanned, e.g. a failed string slice), and where it happened.
+/// Rule panics are caught by the engine and reported as `rule-error` as well.
+pub fn panic_report(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let location = info
+        .location()
+        .map(|l| format!("{}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!(
+        "devops-lint: internal error at {location}: {}",
+        crate::report::hide_secrets(&payload, payload.clone())
+    )
 }
 
 pub fn run(cli: Cli) -> miette::Result<i32> {
@@ -333,10 +356,16 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         return Ok(EXIT_USAGE);
     }
     let lookup = |key: &str| registry.find(key);
-    let config_path = args.config.clone().or_else(|| {
-        let candidate = root.join(CONFIG_FILE_NAME);
-        candidate.is_file().then_some(candidate)
-    });
+    let config_path = match args.config.clone() {
+        Some(path) => Some(path),
+        None => match crate::config::find_in_root(&root) {
+            Ok(found) => found,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Ok(EXIT_USAGE);
+            }
+        },
+    };
     let config = match &config_path {
         Some(path) => match Config::load(path, &lookup) {
             Ok(config) => config,
@@ -376,7 +405,9 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         repo_rules: !file_list || args.repo_rules,
         max_file_size: args
             .max_file_size
-            .or(config.max_file_size)
+            .or(config
+                .max_file_size
+                .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP)))
             .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
     };
     let selection = match engine::select(registry, &config, &opts) {

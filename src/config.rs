@@ -13,6 +13,40 @@ use toml::Spanned;
 use crate::rule::{RuleMeta, Severity, Stage};
 
 pub const CONFIG_FILE_NAME: &str = "devops-lint.toml";
+/// A config file larger than this is refused (it is not a config).
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+/// `max-file-size` in a config file is capped here: a repo's own config cannot make
+/// the scanner load huge files into memory (`--max-file-size` can go higher).
+pub const MAX_FILE_SIZE_CAP: u64 = 64 * 1024 * 1024;
+
+/// The config file the scanned repo carries, if any: `<root>/devops-lint.toml`.
+/// It must be a regular file; a symlink is followed only when it resolves inside
+/// the root, so a hostile repo cannot make the scanner read (and echo in a TOML
+/// error) a file from elsewhere.
+pub fn find_in_root(root: &Path) -> Result<Option<PathBuf>, String> {
+    let candidate = root.join(CONFIG_FILE_NAME);
+    let Ok(meta) = std::fs::symlink_metadata(&candidate) else {
+        return Ok(None);
+    };
+    if meta.file_type().is_symlink() {
+        let inside = match (candidate.canonicalize(), root.canonicalize()) {
+            (Ok(target), Ok(root)) => target.starts_with(&root) && target.is_file(),
+            _ => false,
+        };
+        if !inside {
+            return Err(format!(
+                "{} is a symlink that leaves the scanned root (or dangles); it was not read. \
+                 Pass --config to use a config file from elsewhere.",
+                candidate.display()
+            ));
+        }
+        return Ok(Some(candidate));
+    }
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", candidate.display()));
+    }
+    Ok(Some(candidate))
+}
 
 /// What a rule's severity is set to in config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,10 +172,25 @@ pub type RuleLookup<'a> = &'a dyn Fn(&str) -> Option<&'static RuleMeta>;
 impl Config {
     /// Reads `path`; rule keys are checked with `lookup`.
     pub fn load(path: &Path, lookup: RuleLookup) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+        let io = |message: String| ConfigError::Io {
             path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+            message,
+        };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(path).map_err(|e| io(e.to_string()))?,
+                MAX_CONFIG_SIZE + 1,
+            ),
+            &mut bytes,
+        )
+        .map_err(|e| io(e.to_string()))?;
+        if bytes.len() as u64 > MAX_CONFIG_SIZE {
+            return Err(io(format!(
+                "over {MAX_CONFIG_SIZE} bytes, not a config file"
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| io("not valid UTF-8".into()))?;
         let mut config = Config::parse(&text, &path.display().to_string(), lookup)?;
         config.path = Some(path.to_path_buf());
         Ok(config)
@@ -149,9 +198,10 @@ impl Config {
 
     pub fn parse(text: &str, name: &str, lookup: RuleLookup) -> Result<Config, ConfigError> {
         let invalid = |message: String, span: Range<usize>, label: &str, help: Option<String>| {
+            // A secret in the config (a plugin setting, a pasted token) is not echoed.
             ConfigError::Invalid(Box::new(InvalidConfig {
-                message,
-                src: NamedSource::new(name, text.to_string()),
+                message: crate::report::hide_secrets(text, message),
+                src: NamedSource::new(name, crate::report::mask_secrets(text)),
                 span: span.into(),
                 label: label.to_string(),
                 help,

@@ -11,6 +11,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::source::FileKind;
 
+pub mod git_index;
+
 /// Files larger than this are skipped (counted in the summary).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 
@@ -58,6 +60,8 @@ pub struct Skipped {
 pub struct Discovery {
     pub candidates: Vec<Candidate>,
     pub skipped: Vec<Skipped>,
+    /// How the file set was decided, for the summary (e.g. a git index that could not be used).
+    pub notes: Vec<String>,
 }
 
 pub struct WalkOptions<'a> {
@@ -81,8 +85,21 @@ pub fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
 }
 
 /// Walks `root` in parallel. Symlinks are never followed (counted as skipped),
-/// `.git` is never entered, `.gitignore`/`.ignore` files are honoured.
+/// `.git` is never entered, `.gitignore`/`.ignore` files are honoured. In a git
+/// repository every tracked file is scanned too, even one a `.gitignore` pattern
+/// matches (a force-added `.env`): see [`add_tracked`].
 pub fn walk(opts: &WalkOptions) -> Discovery {
+    let mut discovery = walk_tree(opts);
+    add_tracked(opts, &mut discovery);
+    discovery.candidates.sort();
+    discovery.candidates.dedup();
+    discovery
+        .skipped
+        .sort_by(|a, b| (&a.path, a.reason).cmp(&(&b.path, b.reason)));
+    discovery
+}
+
+fn walk_tree(opts: &WalkOptions) -> Discovery {
     let found = Mutex::new(Discovery::default());
     let root = opts.root.to_path_buf();
     let walker = ignore::WalkBuilder::new(&root)
@@ -138,10 +155,120 @@ pub fn walk(opts: &WalkOptions) -> Discovery {
             ignore::WalkState::Continue
         })
     });
-    let mut discovery = found.into_inner().unwrap_or_default();
-    discovery.candidates.sort();
-    discovery.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    discovery
+    found.into_inner().unwrap_or_default()
+}
+
+/// Adds the files git tracks that the walk left out because an ignore rule
+/// matched them. The index is read as data (never through the `git` binary,
+/// which would run commands the repo's config names). Without a usable index
+/// the walk's `.gitignore` rules stand. A tracked path is joined to the root
+/// only when it is safe (relative, no `..`, not in `.git`) and no directory on
+/// the way is a symlink; config excludes still apply.
+fn add_tracked(opts: &WalkOptions, discovery: &mut Discovery) {
+    let Ok(root) = opts.root.canonicalize() else {
+        return;
+    };
+    let Some(repo) = git_index::find_repo(&root) else {
+        return;
+    };
+    let entries = match git_index::read_index(&repo.git_dir) {
+        Ok(entries) => entries,
+        Err(message) => {
+            // A repository without an index yet has nothing tracked: not worth a note.
+            if repo.git_dir.join("index").exists() {
+                discovery.notes.push(format!(
+                    "{message}; .gitignore rules decide what is scanned"
+                ));
+            }
+            return;
+        }
+    };
+    // Tracked paths are relative to the top level; keep those under the root.
+    let Ok(prefix) = root.strip_prefix(&repo.toplevel) else {
+        return;
+    };
+    let mut prefix = prefix.to_string_lossy().replace('\\', "/").into_bytes();
+    if !prefix.is_empty() {
+        prefix.push(b'/');
+    }
+    let seen: std::collections::HashSet<String> = discovery
+        .candidates
+        .iter()
+        .map(|c| c.path.clone())
+        .chain(discovery.skipped.iter().map(|s| s.path.clone()))
+        .collect();
+    let mut safe_dirs: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+    for entry in entries {
+        if !(entry.is_file() || entry.is_symlink()) {
+            continue;
+        }
+        let Some(rel) = entry.path.strip_prefix(prefix.as_slice()) else {
+            continue;
+        };
+        if !git_index::is_safe_path(rel) {
+            continue;
+        }
+        let shown = String::from_utf8_lossy(rel).into_owned();
+        if seen.contains(&shown) || opts.exclude.is_match(&shown) {
+            continue;
+        }
+        let Some(abs) = join_confined(opts.root, rel, &mut safe_dirs) else {
+            continue;
+        };
+        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
+            continue; // deleted in the work tree
+        };
+        if meta.file_type().is_symlink() {
+            discovery.skipped.push(Skipped {
+                path: shown,
+                reason: SkipReason::Symlink,
+                detail: "symlinks are not followed".into(),
+            });
+        } else if !meta.is_file() {
+            discovery.skipped.push(Skipped {
+                path: shown,
+                reason: SkipReason::NotRegularFile,
+                detail: String::new(),
+            });
+        } else {
+            discovery.candidates.push(Candidate { path: shown, abs });
+        }
+    }
+}
+
+/// `root/rel` when every directory on the way is a real directory (not a
+/// symlink), so the result cannot resolve outside the root.
+fn join_confined(
+    root: &Path,
+    rel: &[u8],
+    safe_dirs: &mut std::collections::HashSet<Vec<u8>>,
+) -> Option<PathBuf> {
+    for (i, &b) in rel.iter().enumerate() {
+        if b != b'/' {
+            continue;
+        }
+        let dir = &rel[..i];
+        if safe_dirs.contains(dir) {
+            continue;
+        }
+        let meta = std::fs::symlink_metadata(root.join(bytes_to_path(dir))).ok()?;
+        if !meta.is_dir() {
+            return None;
+        }
+        safe_dirs.insert(dir.to_vec());
+    }
+    Some(root.join(bytes_to_path(rel)))
+}
+
+#[cfg(unix)]
+fn bytes_to_path(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn bytes_to_path(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// File-list mode (pre-commit): only the named files, each checked to be a
@@ -231,7 +358,17 @@ pub fn relative(path: &Path, root: &Path) -> String {
 
 /// Reads a file once: refuses binaries and oversized files, decodes UTF-16
 /// with a BOM, strips a UTF-8 BOM, and decodes invalid UTF-8 lossily.
+/// The path itself is checked first (not followed): a symlink or a FIFO is
+/// refused before it is opened, so opening can neither leave the root nor block.
 pub fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason, String)> {
+    let link =
+        std::fs::symlink_metadata(abs).map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
+    if link.file_type().is_symlink() {
+        return Err((SkipReason::Symlink, "symlinks are not followed".into()));
+    }
+    if !link.is_file() {
+        return Err((SkipReason::NotRegularFile, String::new()));
+    }
     let file = File::open(abs).map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
     let meta = file
         .metadata()
@@ -245,8 +382,22 @@ pub fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason, Strin
             format!("{} bytes, over the {} byte limit", meta.len(), max_size),
         ));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max_size + 1)
+    // The head first: a binary is refused before the rest of it is read.
+    let mut reader = file.take(max_size + 1);
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(BINARY_SNIFF_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
+    if is_binary_head(&bytes) {
+        return Err((SkipReason::Binary, "contains NUL bytes".into()));
+    }
+    bytes.reserve(
+        usize::try_from(meta.len())
+            .unwrap_or(0)
+            .saturating_sub(bytes.len()),
+    );
+    reader
         .read_to_end(&mut bytes)
         .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
     if bytes.len() as u64 > max_size {
@@ -265,8 +416,7 @@ fn decode(bytes: Vec<u8>) -> Result<String, (SkipReason, String)> {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return Ok(decode_utf16(rest, u16::from_be_bytes));
     }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    if is_binary_head(&bytes) {
         return Err((SkipReason::Binary, "contains NUL bytes".into()));
     }
     let text = match String::from_utf8(bytes) {
@@ -278,6 +428,17 @@ fn decode(bytes: Vec<u8>) -> Result<String, (SkipReason, String)> {
         Some(_) => format!("{}{}", "   ", &text[3..]),
         None => text,
     })
+}
+
+/// A file is binary when a NUL byte appears in its first 8 KiB (UTF-16 with a
+/// byte order mark is text: it is full of NULs).
+const BINARY_SNIFF_LEN: usize = 8192;
+
+fn is_binary_head(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0)
 }
 
 fn decode_utf16(bytes: &[u8], from: fn([u8; 2]) -> u16) -> String {

@@ -37,7 +37,7 @@ pub struct ScanOptions {
 /// A problem of the tool, not of the repo: never a SARIF result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolDiagnostic {
-    /// `parse-error`, `read-error`, `ignore-comment`, `rule-error`, `plugin-error`.
+    /// `parse-error`, `read-error`, `ignore-comment`, `rule-error`, `plugin-error`, `discovery`.
     pub kind: &'static str,
     pub location: Location,
     pub message: String,
@@ -212,10 +212,54 @@ fn scan_in_pool(
         .par_iter()
         .map(|candidate| check_file(candidate, opts, selection, &today, &known))
         .collect();
+    assemble(opts, config, selection, discovery, results)
+}
 
+/// The whole pipeline on one in-memory file (no discovery, no disk reads of
+/// scanned files): classify by `path`, parse, check, suppress, sort. The fuzz
+/// target `pipeline` and its regression test drive this.
+pub fn scan_text(
+    opts: &ScanOptions,
+    config: &Config,
+    selection: &Selection,
+    path: &str,
+    text: String,
+) -> ScanResult {
+    let today = suppress::today();
+    let registry = selection.all;
+    let known = |key: &str| registry.find(key).is_some();
+    let kind = discover::classify(path, &text);
+    let file = SourceFile::new(path.to_string(), kind, text);
+    let result = check_source(file, opts, selection, &today, &known);
+    assemble(
+        opts,
+        config,
+        selection,
+        discover::Discovery::default(),
+        vec![result],
+    )
+}
+
+/// Merges per-file results, runs repo rules, applies suppressions, sorts.
+fn assemble(
+    opts: &ScanOptions,
+    config: &Config,
+    selection: &Selection,
+    discovery: discover::Discovery,
+    results: Vec<FileResult>,
+) -> ScanResult {
+    let registry = selection.all;
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
     let mut skipped = discovery.skipped;
+    for note in discovery.notes {
+        diagnostics.push(ToolDiagnostic {
+            kind: "discovery",
+            location: Location::root(),
+            message: note,
+            level: "warning",
+        });
+    }
     let mut sources = BTreeMap::new();
     let mut kinds = Vec::new();
     let mut facts = RepoFacts::default();
@@ -370,8 +414,27 @@ fn check_file(
         }
     };
     let kind = discover::classify(&candidate.path, &text);
-    result.kind = Some(kind);
     let file = SourceFile::new(candidate.path.clone(), kind, text);
+    check_source(file, opts, selection, today, known)
+}
+
+fn check_source(
+    file: SourceFile,
+    opts: &ScanOptions,
+    selection: &Selection,
+    today: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> FileResult {
+    let kind = file.kind;
+    let mut result = FileResult {
+        path: file.path.clone(),
+        kind: Some(kind),
+        findings: Vec::new(),
+        diagnostics: Vec::new(),
+        skipped: None,
+        source: None,
+        facts: None,
+    };
 
     // With the readiness card on, rules of every stage run (their outcomes feed the
     // card); findings of rules above the target stage are dropped after the scan.

@@ -14,6 +14,8 @@ pub mod docs;
 pub mod engine;
 pub mod facts;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
 pub mod model;
 pub mod parse;

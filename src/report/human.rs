@@ -96,6 +96,39 @@ impl Diagnostic for Report<'_> {
     }
 }
 
+/// Whether `c` could drive a terminal or hide text: C0 controls other than tab and
+/// newline, DEL, C1 controls, and the bidirectional overrides of "Trojan Source".
+fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Repo-controlled text (paths, messages quoting it) made safe to print: the scanned
+/// repo must not move the cursor, retitle the window or hide lines in a CI log.
+fn terminal_safe(text: &str) -> String {
+    text.replace(is_unsafe_char, "\u{FFFD}")
+}
+
+/// The same for a snippet, keeping every character's byte length (spans stay valid):
+/// 1-byte controls become `?`, 2-byte C1 controls `¿`, 3-byte overrides U+FFFD. A
+/// `\r` before `\n` is kept (CRLF line ends).
+fn terminal_safe_in_place(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') || !is_unsafe_char(c) {
+            out.push(c);
+            continue;
+        }
+        out.push(match c.len_utf8() {
+            1 => '?',
+            2 => '\u{BF}',
+            _ => '\u{FFFD}',
+        });
+    }
+    out
+}
+
 fn miette_severity(s: Severity) -> miette::Severity {
     match s {
         Severity::Error => miette::Severity::Error,
@@ -126,8 +159,8 @@ pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
             (
                 path.as_str(),
                 Snippet {
-                    name: path.clone(),
-                    text: Arc::from(masked_text(result, source)),
+                    name: terminal_safe(path),
+                    text: Arc::from(terminal_safe_in_place(&masked_text(result, source))),
                 },
             )
         })
@@ -148,7 +181,7 @@ pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
     if !opts.quiet {
         out.push_str(&summary(result, opts));
         if let Some(card) = crate::readiness::of(result) {
-            out.push_str(&super::readiness::render(&card));
+            out.push_str(&terminal_safe(&super::readiness::render(&card)));
         }
     }
     out
@@ -163,7 +196,7 @@ fn finding_report<'a>(finding: &Finding, snippet: Option<&'a Snippet>) -> Report
     for label in &finding.labels {
         if label.location.path == loc.path {
             labels.push(LabeledSpan::new_with_span(
-                Some(label.message.clone()),
+                Some(terminal_safe(&label.message)),
                 span_of(&label.location),
             ));
         }
@@ -179,10 +212,10 @@ fn finding_report<'a>(finding: &Finding, snippet: Option<&'a Snippet>) -> Report
         finding.message.clone()
     };
     Report {
-        message,
+        message: terminal_safe(&message),
         code: format!("{} {}", finding.rule.id, finding.rule.name),
         severity: miette_severity(finding.severity),
-        help: finding.help.clone(),
+        help: finding.help.as_deref().map(terminal_safe),
         url: None,
         snippet: if loc.is_root() { None } else { snippet },
         labels,
@@ -192,7 +225,7 @@ fn finding_report<'a>(finding: &Finding, snippet: Option<&'a Snippet>) -> Report
 fn tool_report<'a>(diag: &ToolDiagnostic, snippet: Option<&'a Snippet>) -> Report<'a> {
     let loc = &diag.location;
     Report {
-        message: diag.message.clone(),
+        message: terminal_safe(&diag.message),
         code: format!("devops-lint::{}", diag.kind),
         severity: if diag.level == "error" {
             miette::Severity::Error

@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod readiness;
 pub mod sarif;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::engine::ScanResult;
@@ -45,30 +46,129 @@ impl Default for RenderOptions {
 }
 
 pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> String {
-    match format {
+    let out = match format {
         Format::Human => human::render(result, opts),
         Format::Json => json::render(result),
         Format::Sarif => sarif::render(result, opts),
         Format::Markdown => markdown::render(result),
+    };
+    scrub_secrets(result, out)
+}
+
+/// The last line of defence: no secret of a file the report quotes leaves whole, in
+/// any format, whatever way it took (a message or diagnostic quoting repo text, an
+/// ignore comment naming it, a snippet). The secrets are every finding's redaction
+/// spans plus whatever the detectors find in those files, so they are masked even
+/// when no secret rule ran. Multi-line secrets are also matched line by line, and in
+/// their JSON-escaped form.
+fn scrub_secrets(result: &ScanResult, out: String) -> String {
+    let mut secrets = BTreeSet::new();
+    for source in result.sources.values() {
+        let detected = crate::secrets::scan(&source.text);
+        let spans = result
+            .findings
+            .iter()
+            .filter(|f| f.location.path == source.path)
+            .flat_map(|f| f.redactions.iter().copied())
+            .chain(detected.iter().map(|m| m.span));
+        add_secret_forms(&source.text, spans, &mut secrets);
     }
+    replace_secrets(&secrets, out)
+}
+
+/// `message` (e.g. an error quoting `text`) with every secret the detectors find in
+/// `text` masked.
+pub fn hide_secrets(text: &str, message: String) -> String {
+    let mut secrets = BTreeSet::new();
+    let spans = crate::secrets::scan(text).into_iter().map(|m| m.span);
+    add_secret_forms(text, spans, &mut secrets);
+    replace_secrets(&secrets, message)
+}
+
+fn add_secret_forms(text: &str, spans: impl Iterator<Item = Span>, secrets: &mut BTreeSet<String>) {
+    for span in spans {
+        let Some(secret) = text.get(span.range()) else {
+            continue;
+        };
+        secrets.insert(secret.to_string());
+        if secret.contains('\n') {
+            secrets.extend(
+                secret
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.len() >= 16)
+                    .map(str::to_string),
+            );
+        }
+        if let Ok(escaped) = serde_json::to_string(secret) {
+            secrets.insert(escaped.trim_matches('"').to_string());
+        }
+    }
+}
+
+fn replace_secrets(secrets: &BTreeSet<String>, out: String) -> String {
+    let patterns: Vec<&String> = secrets.iter().filter(|s| s.chars().count() >= 8).collect();
+    if patterns.is_empty() {
+        return out;
+    }
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&patterns)
+    else {
+        return out;
+    };
+    if !ac.is_match(&out) {
+        return out;
+    }
+    let mut scrubbed = String::with_capacity(out.len());
+    ac.replace_all_with(&out, &mut scrubbed, |_, found, dst| {
+        dst.push_str(&mask(found));
+        true
+    });
+    scrubbed
+}
+
+/// A secret as reports show it: the first 4 characters (none under 12), then `*`s.
+fn mask(secret: &str) -> String {
+    let count = secret.chars().count();
+    let keep = if count < 12 { 0 } else { 4 };
+    secret
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < keep || c == '\n' { c } else { '*' })
+        .collect()
+}
+
+/// `text` with every secret the detectors find in it masked (byte length kept), for
+/// showing a file the scan did not check, such as a config file in an error.
+pub fn mask_secrets(text: &str) -> String {
+    let spans: Vec<Span> = crate::secrets::scan(text).iter().map(|m| m.span).collect();
+    mask_spans(text, spans)
 }
 
 /// The file's text with every secret of every finding in it masked (all but
 /// the first 4 characters become `*`, byte length kept so spans stay valid).
+/// Secrets the detectors find are masked too, so a snippet of another rule's
+/// finding cannot show one on a context line when no secret rule ran.
 pub fn masked_text(result: &ScanResult, source: &Arc<SourceFile>) -> String {
-    let mut spans: Vec<Span> = result
+    let spans: Vec<Span> = result
         .findings
         .iter()
         .filter(|f| f.location.path == source.path)
         .flat_map(|f| f.redactions.iter().copied())
+        .chain(crate::secrets::scan(&source.text).iter().map(|m| m.span))
         .collect();
+    mask_spans(&source.text, spans)
+}
+
+fn mask_spans(text: &str, mut spans: Vec<Span>) -> String {
     if spans.is_empty() {
-        return source.text.clone();
+        return text.to_string();
     }
     spans.sort();
-    let mut bytes = source.text.clone().into_bytes();
+    let mut bytes = text.as_bytes().to_vec();
     for span in spans {
-        let Some(secret) = source.text.get(span.range()) else {
+        let Some(secret) = text.get(span.range()) else {
             // Not on char boundaries: mask the whole range bytewise.
             for b in bytes
                 .iter_mut()

@@ -1,0 +1,65 @@
+//! Replays every input the fuzzers found (fuzz/regressions/<target>/) through the same
+//! entry points the fuzz targets call (`devops_lint::fuzzing`), as an ordinary test: CI
+//! runs these, not the fuzzers (see docs/fuzzing.md). Each must return, without a
+//! panic, well within a time budget (the fuzzers flag inputs slower than a few seconds).
+
+use std::time::{Duration, Instant};
+
+use devops_lint::fuzzing::TARGETS;
+
+use crate::common;
+
+/// Generous: a debug build is ~20x slower than the fuzzers' release build.
+const BUDGET: Duration = Duration::from_secs(10);
+
+#[test]
+fn saved_fuzz_inputs_replay_cleanly() {
+    let root = common::repo_root().join("fuzz/regressions");
+    let mut replayed = 0;
+    for (name, target) in TARGETS {
+        let Ok(entries) = std::fs::read_dir(root.join(name)) else {
+            continue;
+        };
+        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        for file in files {
+            let data = std::fs::read(&file).expect("read regression input");
+            let started = Instant::now();
+            target(&data);
+            let took = started.elapsed();
+            assert!(took < BUDGET, "{}: took {took:?}", file.display());
+            replayed += 1;
+        }
+    }
+    eprintln!("replayed {replayed} saved fuzz inputs");
+    // Every directory under fuzz/regressions names a target.
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            assert!(
+                TARGETS.iter().any(|(t, _)| *t == name),
+                "fuzz/regressions/{name} is not a fuzz target"
+            );
+        }
+    }
+}
+
+/// Every fixture through every target: the seeds the corpora start from must pass.
+#[test]
+fn fixtures_pass_every_target() {
+    for file in common::files_under(&common::fixtures()) {
+        let data = std::fs::read(&file).expect("read fixture");
+        for (name, target) in TARGETS {
+            if name != "pipeline" {
+                target(&data);
+                continue;
+            }
+            // The pipeline's first byte picks the file's path: try them all.
+            for selector in 0..devops_lint::fuzzing::PIPELINE_PATHS.len() as u8 {
+                let mut input = vec![selector];
+                input.extend_from_slice(&data);
+                target(&input);
+            }
+        }
+    }
+}

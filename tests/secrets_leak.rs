@@ -1,0 +1,408 @@
+//! Secrets never leak. A tree full of real-format (fake, generated) secrets, in every
+//! kind of file, is scanned with every output format and several flag sets. No secret
+//! may appear whole in stdout, stderr or a report file. That covers snippets, context
+//! lines, messages, diagnostics, an ignore comment naming a secret, a config error, and
+//! multi-line secrets cut at a snippet's edge. It holds even when no secret rule runs.
+//! Panic messages are masked as well.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::path::Path;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use devops_lint::report::Format;
+
+use crate::hostile::run_limited;
+
+const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const HEX: &str = "0123456789abcdef";
+const B32: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const DIGITS: &str = "0123456789";
+
+/// Deterministic random text: no credential-shaped literal sits in this source.
+fn random(seed: u64, len: usize, alphabet: &str) -> String {
+    let chars: Vec<char> = alphabet.chars().collect();
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            chars[(x % chars.len() as u64) as usize]
+        })
+        .collect()
+}
+
+fn b64url(s: &str) -> String {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in s.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn pem(kind: &str, seed: u64) -> String {
+    let body: Vec<String> = (0..4).map(|i| random(seed + i, 64, B64)).collect();
+    format!(
+        "-----BEGIN {kind}PRIVATE KEY-----\n{}\n-----END {kind}PRIVATE KEY-----",
+        body.join("\n")
+    )
+}
+
+struct Secrets {
+    aws_id: String,
+    aws_secret: String,
+    github: String,
+    github_pat: String,
+    gitlab: String,
+    slack: String,
+    slack_hook: String,
+    stripe: String,
+    google: String,
+    twilio: String,
+    sendgrid: String,
+    npm: String,
+    pypi: String,
+    jwt: String,
+    db_password: String,
+    generic: String,
+    pem_a: String,
+    pem_b: String,
+    pem_c: String,
+}
+
+fn secrets() -> Secrets {
+    let url_safe = format!("{ALNUM}_-");
+    Secrets {
+        aws_id: format!("AKIA{}", random(10, 16, B32)),
+        aws_secret: random(20, 40, B64),
+        github: format!("ghp_{}", random(30, 36, ALNUM)),
+        github_pat: format!(
+            "github_pat_{}_{}",
+            random(36, 22, ALNUM),
+            random(37, 59, ALNUM)
+        ),
+        gitlab: format!("glpat-{}", random(40, 20, ALNUM)),
+        slack: format!(
+            "xoxb-{}-{}-{}",
+            random(50, 12, DIGITS),
+            random(51, 13, DIGITS),
+            random(52, 24, ALNUM)
+        ),
+        slack_hook: format!(
+            "T{}/B{}/{}",
+            random(60, 8, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+            random(61, 10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+            random(62, 24, ALNUM)
+        ),
+        stripe: format!("sk_live_{}", random(70, 24, ALNUM)),
+        google: format!("AIza{}", random(80, 35, &url_safe)),
+        twilio: format!("SK{}", random(90, 32, HEX)),
+        sendgrid: format!(
+            "SG.{}.{}",
+            random(100, 22, &url_safe),
+            random(101, 43, &url_safe)
+        ),
+        npm: format!("npm_{}", random(102, 36, ALNUM)),
+        pypi: format!("pypi-AgEIcHlwaS5vcmc{}", random(103, 120, &url_safe)),
+        jwt: format!(
+            "{}.{}.{}",
+            b64url(r#"{"alg":"HS256","typ":"JWT"}"#),
+            b64url(r#"{"sub":"42","name":"Service","iat":1700000000}"#),
+            random(110, 43, &url_safe)
+        ),
+        db_password: random(120, 16, ALNUM),
+        generic: random(130, 24, ALNUM),
+        pem_a: pem("RSA ", 140),
+        pem_b: pem("EC ", 150),
+        pem_c: pem("OPENSSH ", 160),
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// The tree: secrets in every kind of file, beside other rules' findings (so their
+/// snippets show the secrets' lines as context), across snippet edges, in an ignore
+/// comment and next to a parse error.
+fn plant(root: &Path, s: &Secrets) {
+    write(
+        root,
+        ".env",
+        &format!(
+            "AWS_ACCESS_KEY_ID={}\nAWS_SECRET_ACCESS_KEY={}\nGITHUB_TOKEN={}\nSTRIPE_SECRET_KEY={}\n\
+             DATABASE_URL=postgres://app:{}@db.internal:5432/app\n",
+            s.aws_id, s.aws_secret, s.github, s.stripe, s.db_password
+        ),
+    );
+    write(
+        root,
+        "infra/main.tf",
+        &format!(
+            "provider \"aws\" {{\n  region     = \"eu-west-1\"\n  access_key = \"{}\"\n  secret_key = \"{}\"\n}}\n\n\
+             resource \"aws_security_group_rule\" \"ssh\" {{\n  type              = \"ingress\"\n  from_port         = 22\n  \
+             to_port           = 22\n  protocol          = \"tcp\"\n  cidr_blocks       = [\"0.0.0.0/0\"]\n  \
+             security_group_id = aws_security_group.db.id\n  description       = \"{}\"\n}}\n",
+            s.aws_id, s.aws_secret, s.gitlab
+        ),
+    );
+    // PEM keys ending just above and starting just below a SEC007 line: the snippet's
+    // context shows part of each key.
+    write(
+        root,
+        "infra/edge.tf",
+        &format!(
+            "locals {{\n  key_a = <<EOT\n{}\nEOT\n}}\nresource \"aws_security_group_rule\" \"rdp\" {{\n  \
+             type = \"ingress\"\n  from_port = 3389\n  to_port = 3389\n  protocol = \"tcp\"\n  \
+             cidr_blocks = [\"0.0.0.0/0\"]\n  security_group_id = \"sg-1\"\n  description = <<EOT\n{}\nEOT\n}}\n",
+            s.pem_a, s.pem_b
+        ),
+    );
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        &format!(
+            "name: ci\non:\n  pull_request_target:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      \
+             SLACK_WEBHOOK: https://hooks.slack.com/services/{}\n      NPM_TOKEN: {}\n      SLACK_BOT: {}\n    steps:\n      \
+             - run: echo \"${{{{ github.event.pull_request.title }}}}\" {}\n      - run: npm publish --token {}\n",
+            s.slack_hook, s.npm, s.slack, s.github_pat, s.npm
+        ),
+    );
+    write(
+        root,
+        ".github/workflows/broken.yml",
+        &format!("on: push\nenv:\n  TOKEN: {}\n  x: [\n", s.github),
+    );
+    write(
+        root,
+        "Dockerfile",
+        &format!(
+            "FROM python:3.12-slim\nENV SENDGRID_API_KEY={}\nARG PYPI_PASSWORD={}\nUSER root\nCMD [\"python\"]\n",
+            s.sendgrid, s.pypi
+        ),
+    );
+    write(
+        root,
+        "k8s/secret.yaml",
+        &format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  api_token: \"{}\"\n  \
+             MONGO_URI: \"mongodb+srv://admin:{}@cluster0.abcde.mongodb.net/db\"\n  ssh_key: |\n    {}\n",
+            s.jwt,
+            s.db_password,
+            s.pem_c.replace('\n', "\n    ")
+        ),
+    );
+    write(
+        root,
+        "config/settings.json",
+        &format!(
+            "{{\n  \"twilio\": {{ \"TWILIO_API_KEY\": \"{}\" }},\n  \"firebase\": {{ \"apiKey\": \"{}\" }},\n  \
+             \"db_password\": \"{}\"\n}}\n",
+            s.twilio, s.google, s.generic
+        ),
+    );
+    // An ignore comment naming a secret: the "unknown rule" diagnostic quotes it.
+    write(
+        root,
+        "quoted.tf",
+        &format!(
+            "# devops-lint: ignore[{}] no reason\nresource \"x\" \"y\" {{\n  token = \"{}\"\n}}\n",
+            s.github, s.github
+        ),
+    );
+}
+
+/// Every form a secret could leak in: whole, JSON-escaped, and each long line of a
+/// multi-line secret.
+fn leak_forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![secret.to_string()];
+    if let Ok(escaped) = serde_json::to_string(secret) {
+        forms.push(escaped.trim_matches('"').to_string());
+    }
+    if secret.contains('\n') {
+        forms.extend(
+            secret
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.len() >= 16)
+                .map(str::to_string),
+        );
+    }
+    forms
+}
+
+fn assert_no_leak(what: &str, output: &str, secrets: &BTreeSet<String>) {
+    for secret in secrets {
+        for form in leak_forms(secret) {
+            assert!(
+                !output.contains(&form),
+                "{what}: a secret leaked (first 6 chars {:?})\n--- output ---\n{output}",
+                form.chars().take(6).collect::<String>()
+            );
+        }
+    }
+}
+
+fn planted_list(s: &Secrets) -> Vec<&String> {
+    vec![
+        &s.aws_id,
+        &s.aws_secret,
+        &s.github,
+        &s.github_pat,
+        &s.gitlab,
+        &s.slack,
+        &s.slack_hook,
+        &s.stripe,
+        &s.google,
+        &s.twilio,
+        &s.sendgrid,
+        &s.npm,
+        &s.pypi,
+        &s.jwt,
+        &s.db_password,
+        &s.generic,
+        &s.pem_a,
+        &s.pem_b,
+        &s.pem_c,
+    ]
+}
+
+#[test]
+fn no_secret_appears_whole_in_any_output() {
+    let s = secrets();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    plant(&root, &s);
+
+    // The detectors find what was planted, so the tree is meaningful; whatever else
+    // they find counts as a secret too.
+    let mut all: BTreeSet<String> = BTreeSet::new();
+    for file in crate::common::files_under(&root) {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for m in devops_lint::secrets::scan(&text) {
+            all.insert(m.secret(&text).to_string());
+        }
+    }
+    for planted in planted_list(&s) {
+        let indented = planted.replace('\n', "\n    ");
+        assert!(
+            all.iter().any(|found| found == planted
+                || *found == indented
+                || found.contains(planted.as_str())),
+            "the detectors miss a planted secret starting {:?}",
+            planted.chars().take(8).collect::<String>()
+        );
+        all.insert(planted.clone());
+    }
+
+    let formats: Vec<String> = Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect();
+    assert!(formats.len() >= 3, "{formats:?}");
+    let flag_sets: [&[&str]; 5] = [
+        &[],
+        &["--no-ignores", "--stage", "scale"],
+        // No secret rule runs: other rules' snippets still show the secrets' lines.
+        &["--select", "SEC007,SEC014,SEC018"],
+        &["--ignore", "SEC001,SEC002"],
+        &["--quiet"],
+    ];
+    let report = dir.path().join("report.out");
+    let mut saw_secret_findings = false;
+    for format in &formats {
+        for flags in flag_sets {
+            let mut args: Vec<OsString> = [".", "--fail-on", "never", "--format", format]
+                .iter()
+                .map(OsString::from)
+                .collect();
+            args.extend(flags.iter().map(OsString::from));
+            let run = run_limited(&root, &args, Duration::from_secs(30), false);
+            let what = format!("--format {format} {flags:?}");
+            assert_eq!(run.code, Some(0), "{what}: {}", run.stderr);
+            assert_no_leak(&format!("{what} stdout"), &run.stdout, &all);
+            assert_no_leak(&format!("{what} stderr"), &run.stderr, &all);
+            if format == "json" && flags.is_empty() {
+                let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+                let secret_rules = json["findings"]
+                    .as_array()
+                    .expect("findings")
+                    .iter()
+                    .filter(|f| f["rule_id"] == "SEC001")
+                    .count();
+                saw_secret_findings = secret_rules >= planted_list(&s).len() - 2;
+                assert!(saw_secret_findings, "only {secret_rules} SEC001 findings");
+            }
+        }
+        // To a file named with -o.
+        let mut args: Vec<OsString> = [".", "--fail-on", "never", "--format", format, "-o"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        args.push(report.clone().into());
+        let run = run_limited(&root, &args, Duration::from_secs(30), false);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let written = std::fs::read_to_string(&report).expect("report written");
+        assert_no_leak(&format!("--format {format} -o"), &written, &all);
+    }
+    assert!(saw_secret_findings);
+}
+
+#[test]
+fn a_config_error_does_not_echo_a_secret() {
+    let s = secrets();
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "devops-lint.toml",
+        &format!(
+            "# token for the plugin: {}\n[rules]\n\"{}\" = \"off\"\n",
+            s.github, s.github
+        ),
+    );
+    let args: Vec<OsString> = ["."].iter().map(OsString::from).collect();
+    let run = run_limited(dir.path(), &args, Duration::from_secs(30), false);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown rule"), "{}", run.stderr);
+    let all: BTreeSet<String> = [s.github.clone()].into();
+    assert_no_leak("config error", &run.stderr, &all);
+    assert_no_leak("config error", &run.stdout, &all);
+}
+
+#[test]
+fn a_panic_message_quoting_a_secret_is_masked() {
+    let s = secrets();
+    let text = format!("token = \"{}\" é", s.github);
+    let captured = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = captured.clone();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Ok(mut out) = sink.lock() {
+            *out = devops_lint::cli::panic_report(info);
+        }
+    }));
+    // A string slice inside `é` panics with a message quoting the text.
+    let cut = text.len() - 1;
+    let result = std::panic::catch_unwind(|| text[..cut].len());
+    std::panic::set_hook(previous);
+    assert!(result.is_err());
+    let report = captured.lock().expect("lock").clone();
+    assert!(report.contains("internal error"), "{report}");
+    assert!(
+        report.contains("ghp_"),
+        "the message is kept, masked: {report}"
+    );
+    assert_no_leak("panic", &report, &[s.github.clone()].into());
+}
