@@ -9,5 +9,5 @@ mod fuzz_regressions;
 mod hostile;
 mod rule_fixtures;
 mod safety;
-mod secrets_leak;
 mod sarif;
+mod secrets_leak;

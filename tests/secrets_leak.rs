@@ -88,7 +88,11 @@ fn secrets() -> Secrets {
         aws_id: format!("AKIA{}", random(10, 16, B32)),
         aws_secret: random(20, 40, B64),
         github: format!("ghp_{}", random(30, 36, ALNUM)),
-        github_pat: format!("github_pat_{}_{}", random(36, 22, ALNUM), random(37, 59, ALNUM)),
+        github_pat: format!(
+            "github_pat_{}_{}",
+            random(36, 22, ALNUM),
+            random(37, 59, ALNUM)
+        ),
         gitlab: format!("glpat-{}", random(40, 20, ALNUM)),
         slack: format!(
             "xoxb-{}-{}-{}",
@@ -105,7 +109,11 @@ fn secrets() -> Secrets {
         stripe: format!("sk_live_{}", random(70, 24, ALNUM)),
         google: format!("AIza{}", random(80, 35, &url_safe)),
         twilio: format!("SK{}", random(90, 32, HEX)),
-        sendgrid: format!("SG.{}.{}", random(100, 22, &url_safe), random(101, 43, &url_safe)),
+        sendgrid: format!(
+            "SG.{}.{}",
+            random(100, 22, &url_safe),
+            random(101, 43, &url_safe)
+        ),
         npm: format!("npm_{}", random(102, 36, ALNUM)),
         pypi: format!("pypi-AgEIcHlwaS5vcmc{}", random(103, 120, &url_safe)),
         jwt: format!(
@@ -292,7 +300,9 @@ fn no_secret_appears_whole_in_any_output() {
     for planted in planted_list(&s) {
         let indented = planted.replace('\n', "\n    ");
         assert!(
-            all.iter().any(|found| found == planted || *found == indented || found.contains(planted.as_str())),
+            all.iter().any(|found| found == planted
+                || *found == indented
+                || found.contains(planted.as_str())),
             "the detectors miss a planted secret starting {:?}",
             planted.chars().take(8).collect::<String>()
         );
@@ -392,6 +402,9 @@ fn a_panic_message_quoting_a_secret_is_masked() {
     assert!(result.is_err());
     let report = captured.lock().expect("lock").clone();
     assert!(report.contains("internal error"), "{report}");
-    assert!(report.contains("ghp_"), "the message is kept, masked: {report}");
+    assert!(
+        report.contains("ghp_"),
+        "the message is kept, masked: {report}"
+    );
     assert_no_leak("panic", &report, &[s.github.clone()].into());
 }
