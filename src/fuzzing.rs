@@ -15,8 +15,11 @@ use crate::report::{self, Format, RenderOptions};
 use crate::rule::Stage;
 use crate::source::{FileKind, ParseDiagnostic, SourceFile, Span};
 
+/// A fuzz target's entry point.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets, by name (the file names under `fuzz/fuzz_targets/`).
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("hcl", hcl),
     ("yaml", yaml),
     ("dockerfile", dockerfile),

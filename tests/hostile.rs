@@ -5,6 +5,8 @@
 //! skip or a clear diagnostic for the hostile file, no `rule-error`, and exactly the
 //! canary's findings still reported.
 
+#![cfg(unix)]
+
 use std::collections::BTreeSet;
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Seek};

@@ -2,6 +2,8 @@
 //! bytes every time, nothing written into the tree, nothing executed from it, and a
 //! `devops-lint.toml` from the repo cannot reach outside the root.
 
+#![cfg(unix)]
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

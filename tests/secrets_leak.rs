@@ -5,6 +5,8 @@
 //! multi-line secrets cut at a snippet's edge. It holds even when no secret rule runs.
 //! Panic messages are masked as well.
 
+#![cfg(unix)]
+
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::Path;
