@@ -17,7 +17,7 @@ mod detectors;
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{CaptureLocations, Regex};
 
 use crate::source::Span;
@@ -210,9 +210,12 @@ impl Engine {
                 }
             }
         }
+        // NOTE: a DFA: two-letter keywords (`AC`, `SK`) leave the automaton without
+        // a literal prefilter, so it steps every byte; a DFA steps fastest.
         let prefilter = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .ok();
         Engine {

@@ -236,3 +236,13 @@ fn unparsable_files_are_diagnosed_and_the_scan_goes_on() {
     );
     assert_eq!(json["summary"]["skipped"]["binary"], 1);
 }
+
+#[test]
+fn json_render_matches_the_value_tree() {
+    // `render` streams borrowed structs for speed; it must give `to_value`'s bytes.
+    let result = common::scan(&example_repo(), None, &[], 2);
+    assert!(!result.findings.is_empty());
+    let value = devops_lint::report::json::to_value(&result);
+    let expected = serde_json::to_string_pretty(&value).expect("json") + "\n";
+    assert_eq!(devops_lint::report::json::render(&result), expected);
+}

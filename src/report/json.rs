@@ -13,9 +13,107 @@ use crate::rule::Severity;
 pub const SCHEMA_VERSION: u32 = 1;
 
 pub fn render(result: &ScanResult) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(result)).unwrap_or_default();
-    text.push('\n');
-    text
+    // NOTE: findings are serialized straight from borrowed structs (a `Value` per
+    // finding was 8% of a scan's CPU); the bytes are the same as `to_value`'s
+    // because the fields are declared in the sorted order of `Value`'s maps.
+    let report = Report {
+        errors: result.diagnostics.iter().map(diagnostic_value).collect(),
+        findings: result.findings.iter().map(FindingOut::new).collect(),
+        readiness: crate::readiness::of(result).map(|r| r.to_json()),
+        stage: result.stage.as_str(),
+        summary: summary_value(result),
+        tool: json!({ "name": "devops-lint", "version": env!("CARGO_PKG_VERSION") }),
+        version: SCHEMA_VERSION,
+    };
+    let mut out = Vec::with_capacity(1024 + 700 * result.findings.len());
+    let _ = serde_json::to_writer_pretty(&mut out, &report);
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The document `to_value` builds, with borrowed findings. Fields in sorted order.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    errors: Vec<Value>,
+    findings: Vec<FindingOut<'a>>,
+    readiness: Option<Value>,
+    stage: &'a str,
+    summary: Value,
+    tool: Value,
+    version: u32,
+}
+
+/// `finding_value` as a struct. Fields in sorted order.
+#[derive(serde::Serialize)]
+struct FindingOut<'a> {
+    column: u32,
+    end_column: u32,
+    end_line: u32,
+    fingerprint: &'a str,
+    help: Option<&'a str>,
+    labels: Vec<LabelOut<'a>>,
+    line: u32,
+    message: &'a str,
+    path: &'a str,
+    pillar: &'static str,
+    rule_id: &'static str,
+    rule_name: &'static str,
+    severity: &'static str,
+    stage: &'static str,
+    suppressed: Option<SuppressedOut<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct LabelOut<'a> {
+    column: u32,
+    end_column: u32,
+    end_line: u32,
+    line: u32,
+    message: &'a str,
+    path: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SuppressedOut<'a> {
+    kind: &'static str,
+    reason: Option<&'a str>,
+}
+
+impl<'a> FindingOut<'a> {
+    fn new(f: &'a Finding) -> Self {
+        let loc = &f.location;
+        FindingOut {
+            column: loc.start.column,
+            end_column: loc.end.column,
+            end_line: loc.end.line,
+            fingerprint: &f.fingerprint,
+            help: f.help.as_deref(),
+            labels: f
+                .labels
+                .iter()
+                .map(|l| LabelOut {
+                    column: l.location.start.column,
+                    end_column: l.location.end.column,
+                    end_line: l.location.end.line,
+                    line: l.location.start.line,
+                    message: &l.message,
+                    path: &l.location.path,
+                })
+                .collect(),
+            line: loc.start.line,
+            message: &f.message,
+            path: &loc.path,
+            pillar: f.rule.pillar.code(),
+            rule_id: f.rule.id,
+            rule_name: f.rule.name,
+            severity: f.severity.as_str(),
+            stage: f.rule.stage.as_str(),
+            suppressed: f.suppression.as_ref().map(|s| SuppressedOut {
+                kind: s.kind,
+                reason: s.reason.as_deref(),
+            }),
+        }
+    }
 }
 
 pub fn to_value(result: &ScanResult) -> Value {
