@@ -33,9 +33,27 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List every rule (id, name, pillar, stage, severity, scope).
-    Rules,
+    Rules {
+        #[command(flatten)]
+        plugins: PluginArgs,
+        /// Config whose `[plugins.<name>]` tables to load [default: ./devops-lint.toml].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Print a rule's documentation (by ID or name).
-    Explain { rule: String },
+    Explain {
+        rule: String,
+        #[command(flatten)]
+        plugins: PluginArgs,
+        /// Config whose `[plugins.<name>]` tables to load [default: ./devops-lint.toml].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Plugin tools: precompile plugins, run a plugin's fixtures.
+    Plugins {
+        #[command(subcommand)]
+        command: PluginsCommand,
+    },
     /// Regenerate docs/rules/ from the rules' metadata.
     Docs {
         /// Write the pages (otherwise check that they are fresh).
@@ -45,6 +63,67 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PluginsCommand {
+    /// Compile plugins into the cache (for CI images): these paths, `--plugin` and the config's.
+    Warm {
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        plugins: PluginArgs,
+        /// Config whose `[plugins.<name>]` tables to load [default: ./devops-lint.toml].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Run a plugin on its fixtures: `fail/` and `pass/` cases with `expect:` markers.
+    Test {
+        /// The plugin (a .wasm component).
+        plugin: PathBuf,
+        /// The fixtures directory (with fail/, pass/ and an optional settings.toml).
+        fixtures: PathBuf,
+    },
+}
+
+/// Plugins (WebAssembly components; see docs/plugins.md).
+#[derive(Args, Debug, Default, Clone)]
+pub struct PluginArgs {
+    /// Load a plugin (a WebAssembly component); repeatable.
+    #[arg(long = "plugin", value_name = "PATH")]
+    pub plugins: Vec<PathBuf>,
+    /// CPU time a plugin may spend on one file, e.g. 2s or 500ms [default: 2s].
+    #[arg(long, value_name = "DURATION", value_parser = crate::plugin::parse_timeout)]
+    pub plugin_timeout: Option<std::time::Duration>,
+    /// Let the scanned repository's config load plugins from outside the repository.
+    #[arg(long)]
+    pub allow_external_plugins: bool,
+}
+
+impl PluginArgs {
+    /// Loads the plugins these arguments and the config name.
+    pub fn load(&self, root: &std::path::Path, config_path: Option<&std::path::Path>) -> crate::plugin::Loaded {
+        crate::plugin::load_from(
+            &self.plugins,
+            self.plugin_timeout,
+            self.allow_external_plugins,
+            root,
+            config_path,
+        )
+    }
+
+    /// Built-ins plus these plugins' rules, for `rules` and `explain`; load
+    /// problems go to stderr.
+    fn registry(&self, config: Option<PathBuf>) -> Registry {
+        let config = config.or_else(|| {
+            let candidate = PathBuf::from(CONFIG_FILE_NAME);
+            candidate.is_file().then_some(candidate)
+        });
+        let loaded = self.load(std::path::Path::new("."), config.as_deref());
+        for d in &loaded.diagnostics {
+            eprintln!("warning: {}", d.message);
+        }
+        Registry::with_extra(loaded.rules)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -132,6 +211,8 @@ pub struct ScanArgs {
     /// Show the time taken in the human summary.
     #[arg(long)]
     pub timing: bool,
+    #[command(flatten)]
+    pub plugins: PluginArgs,
 }
 
 /// Parses arguments, runs, returns the exit code.
@@ -155,7 +236,8 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> miette::Result<i32> {
     let registry = Registry::builtin();
     match cli.command {
-        Some(Command::Rules) => {
+        Some(Command::Rules { plugins, config }) => {
+            let registry = &plugins.registry(config);
             let mut out = String::new();
             out.push_str("ID      NAME                             PILLAR STAGE  SEVERITY SCOPE\n");
             for m in registry.metas() {
@@ -172,7 +254,11 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             print!("{out}");
             Ok(EXIT_CLEAN)
         }
-        Some(Command::Explain { rule }) => match registry.find(&rule) {
+        Some(Command::Explain {
+            rule,
+            plugins,
+            config,
+        }) => match plugins.registry(config).find(&rule) {
             Some(meta) => {
                 print!("{}", crate::docs::rule_page(meta));
                 Ok(EXIT_CLEAN)
@@ -207,21 +293,24 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
                 Ok(EXIT_FINDINGS)
             }
         }
-        None => scan_command(cli.scan, registry),
+        Some(Command::Plugins { command }) => crate::plugin::harness::command(command),
+        None => scan_command(cli.scan),
     }
 }
 
-fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
+fn scan_command(args: ScanArgs) -> miette::Result<i32> {
     let (root, paths) = engine::root_and_paths(&args.paths);
     if paths.is_none() && !root.is_dir() {
         eprintln!("error: {} is not a directory or file", root.display());
         return Ok(EXIT_USAGE);
     }
-    let lookup = |key: &str| registry.find(key);
     let config_path = args.config.clone().or_else(|| {
         let candidate = root.join(CONFIG_FILE_NAME);
         candidate.is_file().then_some(candidate)
     });
+    let plugins = args.plugins.load(&root, config_path.as_deref());
+    let registry = &Registry::with_extra(plugins.rules);
+    let lookup = |key: &str| registry.find(key);
     let config = match &config_path {
         Some(path) => match Config::load(path, &lookup) {
             Ok(config) => config,
@@ -271,7 +360,8 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
             return Ok(EXIT_USAGE);
         }
     };
-    let result = engine::scan(&opts, &config, &selection);
+    let mut result = engine::scan(&opts, &config, &selection);
+    result.diagnostics.splice(0..0, plugins.diagnostics);
 
     let format = args.format.unwrap_or(Format::Human);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

@@ -230,6 +230,7 @@ fn scan_in_pool(
     let repo_rules_ran = opts.repo_rules;
     if opts.repo_rules {
         run_repo_rules(selection, config, &facts, &mut findings, &mut outcomes);
+        diagnostics.extend(crate::plugin::take_diagnostics());
     }
     for outcome in &mut outcomes {
         outcome.attested = config.attest.get(outcome.rule.id).cloned();
@@ -377,6 +378,8 @@ fn check_file(
             }
         }
     }
+
+    result.diagnostics.extend(crate::plugin::take_diagnostics());
 
     if !findings.is_empty() || file.text.contains("devops-lint:") {
         let ignores = suppress::scan(&file);

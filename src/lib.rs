@@ -15,6 +15,7 @@ pub mod facts;
 pub mod finding;
 pub mod model;
 pub mod parse;
+pub mod plugin;
 pub mod registry;
 pub mod report;
 pub mod rule;

@@ -5,5 +5,6 @@ mod common;
 
 mod catalogue;
 mod cli;
+mod plugins;
 mod rule_fixtures;
 mod sarif;
