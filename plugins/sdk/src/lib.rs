@@ -297,7 +297,7 @@ macro_rules! export_plugin {
             }
         }
 
-        $crate::__export_plugin_world!(__DevopsLintExports with_types_in $crate::bindings);
+        $crate::bindings::__export_plugin_world!(__DevopsLintExports with_types_in $crate::bindings);
     };
 }
 

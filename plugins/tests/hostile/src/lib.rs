@@ -97,6 +97,9 @@ impl Hostile {
 }
 
 fn recurse(n: u64) -> u64 {
+    if std::hint::black_box(n) == u64::MAX {
+        return 0;
+    }
     let local = [n; 64];
     std::hint::black_box(&local);
     recurse(std::hint::black_box(n + 1)).wrapping_add(local[3])
