@@ -48,6 +48,8 @@ pub struct Loaded {
     pub elapsed: Duration,
 }
 
+static COMPILING: Mutex<()> = Mutex::new(());
+
 static MEMORY: LazyLock<Mutex<HashMap<String, Component>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
@@ -81,6 +83,17 @@ pub fn load(engine: &Engine, bytes: &[u8], dir: Option<&Path>) -> Result<Loaded,
     let started = Instant::now();
     check_header(bytes)?;
     let sha256 = crate::finding::sha256_hex(bytes);
+    if let Some(component) = MEMORY.lock().ok().and_then(|m| m.get(&sha256).cloned()) {
+        return Ok(Loaded {
+            component,
+            sha256,
+            source: Source::Memory,
+            elapsed: started.elapsed(),
+        });
+    }
+    // NOTE: one compile at a time (each is parallel inside): threads asking
+    // for the same plugin wait for the first instead of compiling it again.
+    let _compiling = COMPILING.lock();
     if let Some(component) = MEMORY.lock().ok().and_then(|m| m.get(&sha256).cloned()) {
         return Ok(Loaded {
             component,

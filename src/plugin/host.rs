@@ -185,7 +185,7 @@ pub fn new_store(limits: &Limits) -> Result<Store<HostState>, String> {
         capture,
     };
     let mut store = Store::new(engine, state);
-    store.limiter(|state| state);
+    store.limiter(|state| state as &mut dyn ResourceLimiter);
     store.set_epoch_deadline(limits.deadline_ticks());
     Ok(store)
 }

@@ -57,7 +57,9 @@ impl Plugin for AllowedRegistries {
                 continue;
             }
             // An image with an ARG that has no default is unknown: stay silent.
-            let Some(image) = stage.image_resolved.as_deref() else { continue };
+            let Some(image) = stage.image_resolved.as_deref() else {
+                continue;
+            };
             self.check_image(image, &stage.image, stage.image_span, report);
         }
         for instruction in &df.instructions {
@@ -67,7 +69,9 @@ impl Plugin for AllowedRegistries {
             let Some(flag) = instruction.flags.iter().rev().find(|f| f.name == "from") else {
                 continue;
             };
-            let Some(from) = flag.value.as_deref() else { continue };
+            let Some(from) = flag.value.as_deref() else {
+                continue;
+            };
             if refers_to_stage(df, from) || from.contains('$') {
                 continue;
             }
@@ -99,10 +103,11 @@ impl AllowedRegistries {
 /// `COPY --from=builder` or `--from=0` names a stage, not an image.
 fn refers_to_stage(df: &DfFile, from: &str) -> bool {
     from.chars().all(|c| c.is_ascii_digit())
-        || df
-            .stages
-            .iter()
-            .any(|s| s.alias.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(from)))
+        || df.stages.iter().any(|s| {
+            s.alias
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(from))
+        })
 }
 
 /// `nginx:1.25` -> `docker.io/library/nginx`; `ghcr.io/acme/app@sha256:..` ->
@@ -154,8 +159,14 @@ mod tests {
 
     #[test]
     fn references_normalise_like_docker() {
-        assert_eq!(normalise("nginx:1.25").as_deref(), Some("docker.io/library/nginx"));
-        assert_eq!(normalise("bitnami/redis").as_deref(), Some("docker.io/bitnami/redis"));
+        assert_eq!(
+            normalise("nginx:1.25").as_deref(),
+            Some("docker.io/library/nginx")
+        );
+        assert_eq!(
+            normalise("bitnami/redis").as_deref(),
+            Some("docker.io/bitnami/redis")
+        );
         assert_eq!(
             normalise("ghcr.io/acme/app@sha256:abc").as_deref(),
             Some("ghcr.io/acme/app")
@@ -164,8 +175,14 @@ mod tests {
             normalise("localhost:5000/app:1").as_deref(),
             Some("localhost:5000/app")
         );
-        assert_eq!(normalise("docker.io/nginx").as_deref(), Some("docker.io/library/nginx"));
+        assert_eq!(
+            normalise("docker.io/nginx").as_deref(),
+            Some("docker.io/library/nginx")
+        );
         assert!(has_prefix("registry.acme.io/app", "registry.acme.io"));
-        assert!(!has_prefix("registry.acme.io.evil.com/app", "registry.acme.io"));
+        assert!(!has_prefix(
+            "registry.acme.io.evil.com/app",
+            "registry.acme.io"
+        ));
     }
 }

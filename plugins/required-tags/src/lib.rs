@@ -3,8 +3,8 @@
 
 use devops_lint_plugin::terraform::{Block, Terraform};
 use devops_lint_plugin::{
-    export_plugin, plugin_info, File, FileKind, Finding, Pillar, Plugin, PluginInfo, Report,
-    Rule, Settings, Severity, Stage,
+    export_plugin, plugin_info, File, FileKind, Finding, Pillar, Plugin, PluginInfo, Report, Rule,
+    Settings, Severity, Stage,
 };
 
 const MISSING_TAGS: Rule = Rule {
@@ -92,7 +92,9 @@ impl Plugin for RequiredTags {
             None => return,
         }
         for resource in tf.resources() {
-            let Some(ty) = resource.resource_type() else { continue };
+            let Some(ty) = resource.resource_type() else {
+                continue;
+            };
             if !self.is_taggable(ty) {
                 continue;
             }
@@ -110,7 +112,9 @@ impl RequiredTags {
     }
 
     fn check_resource(&self, resource: &Block, defaults: &[String], report: &mut Report) {
-        let Some(present) = tag_keys(resource) else { return };
+        let Some(present) = tag_keys(resource) else {
+            return;
+        };
         let missing: Vec<&str> = self
             .required
             .iter()
@@ -125,7 +129,9 @@ impl RequiredTags {
         let finding = match resource.attribute("tags") {
             Some(tags) => Finding::new(&MISSING_TAGS, tags.span())
                 .message(format!("{address} is missing required tags: {list}"))
-                .help(format!("add {list} to `tags` (or to the provider's `default_tags`)")),
+                .help(format!(
+                    "add {list} to `tags` (or to the provider's `default_tags`)"
+                )),
             None => Finding::new(&MISSING_TAGS, resource.header_span())
                 .message(format!("{address} has no tags; required: {list}"))
                 .help(format!("add `tags = {{ {} }}`", example(&missing))),
@@ -150,7 +156,10 @@ fn tag_keys(resource: &Block) -> Option<Vec<String>> {
         }
     }
     // aws_autoscaling_group: `tag { key = "Owner" ... }` blocks, or `dynamic "tag"`.
-    if resource.blocks_of("dynamic").any(|b| b.label(0) == Some("tag")) {
+    if resource
+        .blocks_of("dynamic")
+        .any(|b| b.label(0) == Some("tag"))
+    {
         return None;
     }
     for tag in resource.blocks_of("tag") {
@@ -164,9 +173,14 @@ fn tag_keys(resource: &Block) -> Option<Vec<String>> {
 /// `None` when a `default_tags` cannot be read.
 fn provider_default_tags(tf: &Terraform) -> Option<Vec<String>> {
     let mut keys = Vec::new();
-    for provider in tf.blocks_of("provider").filter(|b| b.label(0) == Some("aws")) {
+    for provider in tf
+        .blocks_of("provider")
+        .filter(|b| b.label(0) == Some("aws"))
+    {
         for default_tags in provider.blocks_of("default_tags") {
-            let Some(tags) = default_tags.attribute("tags") else { continue };
+            let Some(tags) = default_tags.attribute("tags") else {
+                continue;
+            };
             for entry in tags.value().as_object()? {
                 if entry.computed_key {
                     return None;

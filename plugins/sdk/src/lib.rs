@@ -41,8 +41,8 @@ pub use serde_json;
 pub use settings::Settings;
 pub use terraform::Terraform;
 pub use wit::{
-    DfFile, DfInstruction, DfStage, FileKind, Outcome, Pillar, PluginInfo, RepoFinding,
-    RepoReport, RuleMeta, Severity, Span, Stage,
+    DfFile, DfInstruction, DfStage, FileKind, Outcome, Pillar, PluginInfo, RepoFinding, RepoReport,
+    RuleMeta, Severity, Span, Stage,
 };
 pub use yaml::Yaml;
 

@@ -81,10 +81,22 @@ mod tests {
     #[test]
     fn typed_getters_explain_their_errors() {
         let s = Settings::parse(r#"{"tags":["a","b"],"bad":[1],"on":true}"#).unwrap();
-        assert_eq!(s.string_list("tags").unwrap(), Some(vec!["a".into(), "b".into()]));
-        assert!(s.string_list("bad").unwrap_err().contains("list of strings"));
+        assert_eq!(
+            s.string_list("tags").unwrap(),
+            Some(vec!["a".into(), "b".into()])
+        );
+        assert!(s
+            .string_list("bad")
+            .unwrap_err()
+            .contains("list of strings"));
         assert_eq!(s.bool("on").unwrap(), Some(true));
-        assert!(s.required_string_list("missing").unwrap_err().contains("required"));
-        assert!(s.allow_only(&["tags"]).unwrap_err().contains("unknown setting `bad`"));
+        assert!(s
+            .required_string_list("missing")
+            .unwrap_err()
+            .contains("required"));
+        assert!(s
+            .allow_only(&["tags"])
+            .unwrap_err()
+            .contains("unknown setting `bad`"));
     }
 }

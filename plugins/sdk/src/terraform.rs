@@ -42,7 +42,9 @@ impl<'a> Terraform<'a> {
     /// Top-level attributes (tfvars, terragrunt.hcl).
     pub fn attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
         let tf = self.tf;
-        tf.top_attributes.iter().map(move |&i| Attribute { tf, index: i })
+        tf.top_attributes
+            .iter()
+            .map(move |&i| Attribute { tf, index: i })
     }
 }
 
@@ -114,7 +116,10 @@ impl<'a> Block<'a> {
     /// Nested blocks.
     pub fn blocks(&self) -> impl Iterator<Item = Block<'a>> + 'a {
         let tf = self.tf;
-        self.raw().blocks.iter().map(move |&i| Block { tf, index: i })
+        self.raw()
+            .blocks
+            .iter()
+            .map(move |&i| Block { tf, index: i })
     }
 
     /// Nested blocks of one kind (`ingress`, `tag`, `default_tags`, ...).

@@ -15,7 +15,10 @@ impl<'a> Yaml<'a> {
     /// Each document's root node.
     pub fn documents(&self) -> impl Iterator<Item = Node<'a>> + 'a {
         let stream = self.stream;
-        stream.documents.iter().map(move |&i| Node { stream, index: i })
+        stream
+            .documents
+            .iter()
+            .map(move |&i| Node { stream, index: i })
     }
 }
 

@@ -1,8 +1,8 @@
 //! A plugin whose rule claims a built-in rule's id, for devops-lint's tests.
 
 use devops_lint_plugin::{
-    export_plugin, plugin_info, File, FileKind, Pillar, Plugin, PluginInfo, Report, Rule,
-    Settings, Severity, Stage,
+    export_plugin, plugin_info, File, FileKind, Pillar, Plugin, PluginInfo, Report, Rule, Settings,
+    Severity, Stage,
 };
 
 const SHADOW: Rule = Rule {

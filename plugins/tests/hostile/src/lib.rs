@@ -4,8 +4,8 @@
 //! plugin behaves: it reports each line that contains `hostile-marker`.
 
 use devops_lint_plugin::{
-    export_plugin, plugin_info, span, File, FileKind, Finding, Pillar, Plugin, PluginInfo,
-    Report, Rule, Settings, Severity, Stage,
+    export_plugin, plugin_info, span, File, FileKind, Finding, Pillar, Plugin, PluginInfo, Report,
+    Rule, Settings, Severity, Stage,
 };
 
 const H001: Rule = Rule {
