@@ -359,7 +359,7 @@ fn check_file(
     for (rule, severity) in &rules {
         let before = findings.len();
         let meta = rule.meta();
-        let mut cx = Cx::new(&file, meta, &mut findings);
+        let mut cx = Cx::new(&file, meta, &mut findings, &opts.root);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             run_hooks(*rule, &parsed, &mut cx, kind);
         }));

@@ -231,15 +231,36 @@ pub struct Cx<'a> {
     pub file: &'a SourceFile,
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    root: &'a std::path::Path,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(file: &'a SourceFile, rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Self {
+    pub fn new(
+        file: &'a SourceFile,
+        rule: &'static RuleMeta,
+        findings: &'a mut Vec<Finding>,
+        root: &'a std::path::Path,
+    ) -> Self {
         Cx {
             file,
             rule,
             findings,
+            root,
         }
+    }
+
+    /// Whether a regular file exists at `rel` (relative to the scan root, `/`-separated).
+    /// A metadata call only, never a read; symlinks and `..` do not count.
+    pub fn file_exists(&self, rel: &str) -> bool {
+        if rel.split('/').any(|seg| seg == "..") {
+            return false;
+        }
+        std::fs::symlink_metadata(self.root.join(rel)).is_ok_and(|m| m.is_file())
+    }
+
+    /// The directory of this file, relative to the root (`""` at the root).
+    pub fn dir(&self) -> &str {
+        self.file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
     }
 
     pub fn text(&self) -> &str {

@@ -74,7 +74,7 @@ fn parse_yaml_kind(file: &SourceFile) -> (Parsed, Vec<ParseDiagnostic>) {
     let parsed = match file.kind {
         FileKind::GithubWorkflow => Parsed::Workflow(Workflow::from_document(first), docs),
         FileKind::GithubAction => Parsed::Action(Action::from_document(first), docs),
-        FileKind::GitlabCi => Parsed::Gitlab(GitlabCi::from_document(first), docs),
+        FileKind::GitlabCi => Parsed::Gitlab(GitlabCi::from_documents(&docs), docs),
         FileKind::Circleci => Parsed::Circleci(Circleci::from_document(first), docs),
         _ => Parsed::Yaml(docs),
     };
