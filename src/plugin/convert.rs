@@ -4,7 +4,7 @@
 use super::abi::wit;
 use crate::model::terraform::{self as tf, TerraformFile};
 use crate::parse::dockerfile::Dockerfile;
-use crate::parse::yaml::{Node, YamlDocument};
+use crate::parse::yaml::{Node, ScalarStyle, Value, YamlDocument};
 use crate::rule::{Pillar, Severity, Stage};
 use crate::source::{FileKind, Span};
 
@@ -285,57 +285,57 @@ pub fn yaml(docs: &[YamlDocument], text: &str) -> wit::YamlStream {
     wit::YamlStream { documents, nodes }
 }
 
-fn yaml_tree(nodes: &mut Vec<wit::YamlNode>, root: &Node, text: &str) -> u32 {
+fn yaml_tree(nodes: &mut Vec<wit::YamlNode>, root: &Node, _text: &str) -> u32 {
     let alloc = |nodes: &mut Vec<wit::YamlNode>, node: &Node| {
         nodes.push(wit::YamlNode {
             span: span(node.span),
-            value: wit::YamlValue::Null,
+            value: wit::YamlValue::Sequence(Vec::new()),
+            anchor: node.anchor.clone(),
+            tag: node.tag.clone(),
         });
         index(nodes.len() - 1)
     };
     let root_index = alloc(nodes, root);
     let mut stack = vec![(root, root_index)];
     while let Some((node, i)) = stack.pop() {
-        let value = if let Some(entries) = node.as_map() {
-            let mut list = Vec::new();
-            for (key, value) in entries {
-                let k = alloc(nodes, key);
-                let v = alloc(nodes, value);
-                stack.push((key, k));
-                stack.push((value, v));
-                list.push(wit::YamlEntry { key: k, value: v });
+        let value = match &node.value {
+            Value::Map(entries) => {
+                let mut list = Vec::new();
+                for (key, value) in entries {
+                    let k = alloc(nodes, key);
+                    let v = alloc(nodes, value);
+                    stack.push((key, k));
+                    stack.push((value, v));
+                    list.push(wit::YamlEntry { key: k, value: v });
+                }
+                wit::YamlValue::Mapping(list)
             }
-            wit::YamlValue::Mapping(list)
-        } else if let Some(items) = node.as_seq() {
-            let mut list = Vec::new();
-            for item in items {
-                let k = alloc(nodes, item);
-                stack.push((item, k));
-                list.push(k);
+            Value::Seq(items) => {
+                let mut list = Vec::new();
+                for item in items {
+                    let k = alloc(nodes, item);
+                    stack.push((item, k));
+                    list.push(k);
+                }
+                wit::YamlValue::Sequence(list)
             }
-            wit::YamlValue::Sequence(list)
-        } else {
-            scalar(text.get(node.span.range()).unwrap_or(""))
+            Value::Scalar(scalar) => wit::YamlValue::Scalar(wit::YamlScalar {
+                text: scalar.text.clone(),
+                style: match scalar.style {
+                    ScalarStyle::Plain => wit::YamlStyle::Plain,
+                    ScalarStyle::SingleQuoted => wit::YamlStyle::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => wit::YamlStyle::DoubleQuoted,
+                    ScalarStyle::Literal => wit::YamlStyle::Literal,
+                    ScalarStyle::Folded => wit::YamlStyle::Folded,
+                },
+            }),
+            Value::Alias(name) => wit::YamlValue::Alias(name.clone()),
         };
         if let Some(slot) = nodes.get_mut(i as usize) {
             slot.value = value;
         }
     }
     root_index
-}
-
-/// A scalar as written, without its quotes (escapes are left as they are).
-fn scalar(raw: &str) -> wit::YamlValue {
-    let raw = raw.trim();
-    if raw.is_empty() || raw == "~" || raw == "null" {
-        return wit::YamlValue::Null;
-    }
-    for quote in ['"', '\''] {
-        if raw.len() >= 2 && raw.starts_with(quote) && raw.ends_with(quote) {
-            return wit::YamlValue::Scalar(raw[1..raw.len() - 1].to_string());
-        }
-    }
-    wit::YamlValue::Scalar(raw.to_string())
 }
 
 #[cfg(test)]
@@ -381,9 +381,22 @@ mod tests {
     }
 
     #[test]
-    fn scalars_lose_their_quotes() {
-        assert!(matches!(scalar("'a b'"), wit::YamlValue::Scalar(s) if s == "a b"));
-        assert!(matches!(scalar("~"), wit::YamlValue::Null));
-        assert!(matches!(scalar("x"), wit::YamlValue::Scalar(s) if s == "x"));
+    fn yaml_is_flattened_with_styles_and_aliases() {
+        let text = "a: &x 'q'\nb: *x\nc: [1, true]\n";
+        let (docs, _) = crate::parse::yaml::parse(text);
+        let flat = yaml(&docs, text);
+        assert_eq!(flat.documents, vec![0]);
+        let wit::YamlValue::Mapping(entries) = &flat.nodes[0].value else {
+            panic!("a mapping: {:?}", flat.nodes[0]);
+        };
+        assert_eq!(entries.len(), 3);
+        let a = &flat.nodes[entries[0].value as usize];
+        assert_eq!(a.anchor.as_deref(), Some("x"));
+        assert!(matches!(&a.value, wit::YamlValue::Scalar(s)
+            if s.text == "q" && s.style == wit::YamlStyle::SingleQuoted));
+        assert!(matches!(&flat.nodes[entries[1].value as usize].value,
+            wit::YamlValue::Alias(n) if n == "x"));
+        assert!(matches!(&flat.nodes[entries[2].value as usize].value,
+            wit::YamlValue::Sequence(items) if items.len() == 2));
     }
 }

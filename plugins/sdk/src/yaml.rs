@@ -45,21 +45,63 @@ impl<'a> Node<'a> {
         self.raw().span
     }
 
-    pub fn is_null(&self) -> bool {
-        matches!(self.raw().value, YamlValue::Null)
+    pub fn anchor(&self) -> Option<&'a str> {
+        self.raw().anchor.as_deref()
     }
 
-    /// A scalar's text (quotes removed).
-    pub fn as_str(&self) -> Option<&'a str> {
-        match &self.raw().value {
+    pub fn tag(&self) -> Option<&'a str> {
+        self.raw().tag.as_deref()
+    }
+
+    /// Follows an alias (`*name`) to the last node anchored `&name` before it.
+    pub fn resolve(&self) -> Node<'a> {
+        if let YamlValue::Alias(name) = &self.raw().value {
+            let found = self.stream.nodes[..self.index as usize]
+                .iter()
+                .rposition(|n| n.anchor.as_deref() == Some(name.as_str()));
+            if let Some(i) = found {
+                return self.node(i as u32);
+            }
+        }
+        *self
+    }
+
+    /// The scalar (aliases resolved).
+    pub fn scalar(&self) -> Option<&'a wit::YamlScalar> {
+        match &self.resolve().raw().value {
             YamlValue::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A plain `~`, `null` or empty scalar.
+    pub fn is_null(&self) -> bool {
+        self.scalar().is_some_and(|s| {
+            s.style == wit::YamlStyle::Plain && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+        })
+    }
+
+    /// A scalar's text (unescaped; aliases resolved).
+    pub fn as_str(&self) -> Option<&'a str> {
+        self.scalar().map(|s| s.text.as_str())
+    }
+
+    /// A plain `true`/`false` (a quoted one is a string).
+    pub fn as_bool(&self) -> Option<bool> {
+        let s = self.scalar()?;
+        if s.style != wit::YamlStyle::Plain {
+            return None;
+        }
+        match s.text.as_str() {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
             _ => None,
         }
     }
 
     /// A mapping's (key, value) pairs.
     pub fn entries(&self) -> Option<Vec<(Node<'a>, Node<'a>)>> {
-        match &self.raw().value {
+        match &self.resolve().raw().value {
             YamlValue::Mapping(entries) => Some(
                 entries
                     .iter()
@@ -80,7 +122,7 @@ impl<'a> Node<'a> {
 
     /// A sequence's items.
     pub fn items(&self) -> Option<Vec<Node<'a>>> {
-        match &self.raw().value {
+        match &self.resolve().raw().value {
             YamlValue::Sequence(items) => Some(items.iter().map(|&i| self.node(i)).collect()),
             _ => None,
         }
