@@ -101,13 +101,19 @@ pub struct PluginArgs {
 
 impl PluginArgs {
     /// Loads the plugins these arguments and the config name.
-    pub fn load(&self, root: &std::path::Path, config_path: Option<&std::path::Path>) -> crate::plugin::Loaded {
+    pub fn load(
+        &self,
+        root: &std::path::Path,
+        config_path: Option<&std::path::Path>,
+        metadata_only: bool,
+    ) -> crate::plugin::Loaded {
         crate::plugin::load_from(
             &self.plugins,
             self.plugin_timeout,
             self.allow_external_plugins,
             root,
             config_path,
+            metadata_only,
         )
     }
 
@@ -118,7 +124,7 @@ impl PluginArgs {
             let candidate = PathBuf::from(CONFIG_FILE_NAME);
             candidate.is_file().then_some(candidate)
         });
-        let loaded = self.load(std::path::Path::new("."), config.as_deref());
+        let loaded = self.load(std::path::Path::new("."), config.as_deref(), true);
         for d in &loaded.diagnostics {
             eprintln!("warning: {}", d.message);
         }
@@ -221,7 +227,11 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN };
+            return if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_CLEAN
+            };
         }
     };
     match run(cli) {
@@ -273,7 +283,10 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             if write {
                 let n = crate::docs::write_all(&root, &metas)
                     .map_err(|e| miette::miette!("cannot write docs: {e}"))?;
-                println!("wrote {n} files under {}", root.join(crate::docs::RULES_DIR).display());
+                println!(
+                    "wrote {n} files under {}",
+                    root.join(crate::docs::RULES_DIR).display()
+                );
                 return Ok(EXIT_CLEAN);
             }
             let mut stale = Vec::new();
@@ -308,7 +321,7 @@ fn scan_command(args: ScanArgs) -> miette::Result<i32> {
         let candidate = root.join(CONFIG_FILE_NAME);
         candidate.is_file().then_some(candidate)
     });
-    let plugins = args.plugins.load(&root, config_path.as_deref());
+    let plugins = args.plugins.load(&root, config_path.as_deref(), false);
     let registry = &Registry::with_extra(plugins.rules);
     let lookup = |key: &str| registry.find(key);
     let config = match &config_path {
@@ -327,12 +340,14 @@ fn scan_command(args: ScanArgs) -> miette::Result<i32> {
         .map(Stage::from)
         .or(config.stage)
         .unwrap_or(Stage::Seed);
-    let fail_on = args.fail_on.unwrap_or_else(|| match config.fail_on.as_deref() {
-        Some("warning") => FailOn::Warning,
-        Some("note") => FailOn::Note,
-        Some("never") => FailOn::Never,
-        _ => FailOn::Error,
-    });
+    let fail_on = args
+        .fail_on
+        .unwrap_or_else(|| match config.fail_on.as_deref() {
+            Some("warning") => FailOn::Warning,
+            Some("note") => FailOn::Note,
+            Some("never") => FailOn::Never,
+            _ => FailOn::Error,
+        });
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

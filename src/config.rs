@@ -243,14 +243,9 @@ impl Config {
                 builder.add(glob);
                 patterns.push(pattern.get_ref().clone());
             }
-            let paths = builder.build().map_err(|e| {
-                invalid(
-                    format!("invalid ignore paths: {e}"),
-                    0..0,
-                    "here",
-                    None,
-                )
-            })?;
+            let paths = builder
+                .build()
+                .map_err(|e| invalid(format!("invalid ignore paths: {e}"), 0..0, "here", None))?;
             let mut rules = Vec::new();
             for key in &ignore.rules {
                 rules.push(resolve(key)?.id);
@@ -314,7 +309,10 @@ reason = "test fixtures"
 "#;
         let config = Config::parse(text, "devops-lint.toml", &lookup).expect("valid");
         assert_eq!(config.stage, Some(Stage::Growth));
-        assert_eq!(config.rules.get("SEC007"), Some(&RuleSetting::Severity(Severity::Warning)));
+        assert_eq!(
+            config.rules.get("SEC007"),
+            Some(&RuleSetting::Severity(Severity::Warning))
+        );
         assert_eq!(config.rules.get("SEC014"), Some(&RuleSetting::Off));
         assert_eq!(config.ignores[0].rules, vec!["SEC001"]);
     }

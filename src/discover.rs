@@ -121,7 +121,12 @@ pub fn walk(opts: &WalkOptions) -> Discovery {
                 return ignore::WalkState::Continue;
             }
             if file_type.is_symlink() {
-                push_skip(found, rel, SkipReason::Symlink, "symlinks are not followed".into());
+                push_skip(
+                    found,
+                    rel,
+                    SkipReason::Symlink,
+                    "symlinks are not followed".into(),
+                );
             } else if !file_type.is_file() {
                 push_skip(found, rel, SkipReason::NotRegularFile, String::new());
             } else if let Ok(mut d) = found.lock() {
@@ -245,7 +250,10 @@ pub fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason, Strin
         .read_to_end(&mut bytes)
         .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
     if bytes.len() as u64 > max_size {
-        return Err((SkipReason::TooLarge, format!("over the {max_size} byte limit")));
+        return Err((
+            SkipReason::TooLarge,
+            format!("over the {max_size} byte limit"),
+        ));
     }
     decode(bytes)
 }
@@ -303,7 +311,8 @@ pub fn classify(path: &str, text: &str) -> FileKind {
         return FileKind::Dockerfile;
     }
     if is_yaml {
-        if lower_path.starts_with(".github/workflows/") || lower_path.contains("/.github/workflows/")
+        if lower_path.starts_with(".github/workflows/")
+            || lower_path.contains("/.github/workflows/")
         {
             return FileKind::GithubWorkflow;
         }
@@ -313,7 +322,8 @@ pub fn classify(path: &str, text: &str) -> FileKind {
         if lower.ends_with("gitlab-ci.yml") || lower.ends_with("gitlab-ci.yaml") {
             return FileKind::GitlabCi;
         }
-        if lower_path.ends_with(".circleci/config.yml") || lower_path.ends_with(".circleci/config.yaml")
+        if lower_path.ends_with(".circleci/config.yml")
+            || lower_path.ends_with(".circleci/config.yaml")
         {
             return FileKind::Circleci;
         }
@@ -399,10 +409,16 @@ mod tests {
     #[test]
     fn classifies_by_path() {
         assert_eq!(classify("infra/main.tf", ""), FileKind::Terraform);
-        assert_eq!(classify("live/prod/terragrunt.hcl", ""), FileKind::Terraform);
+        assert_eq!(
+            classify("live/prod/terragrunt.hcl", ""),
+            FileKind::Terraform
+        );
         assert_eq!(classify("Dockerfile.prod", ""), FileKind::Dockerfile);
         assert_eq!(classify("api/app.dockerfile", ""), FileKind::Dockerfile);
-        assert_eq!(classify(".github/workflows/ci.yml", ""), FileKind::GithubWorkflow);
+        assert_eq!(
+            classify(".github/workflows/ci.yml", ""),
+            FileKind::GithubWorkflow
+        );
         assert_eq!(classify("tools/action.yml", ""), FileKind::GithubAction);
         assert_eq!(classify(".gitlab-ci.yml", ""), FileKind::GitlabCi);
         assert_eq!(classify(".circleci/config.yml", ""), FileKind::Circleci);
@@ -418,9 +434,21 @@ mod tests {
 
     #[test]
     fn decodes_boms_and_refuses_binaries() {
-        assert_eq!(decode(b"\xEF\xBB\xBFab".to_vec()).ok().as_deref(), Some("   ab"));
-        assert_eq!(decode(b"\xFF\xFEa\x00b\x00".to_vec()).ok().as_deref(), Some("ab"));
-        assert!(matches!(decode(b"a\x00b".to_vec()), Err((SkipReason::Binary, _))));
-        assert_eq!(decode(b"a\xFFb".to_vec()).ok().as_deref(), Some("a\u{fffd}b"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFab".to_vec()).ok().as_deref(),
+            Some("   ab")
+        );
+        assert_eq!(
+            decode(b"\xFF\xFEa\x00b\x00".to_vec()).ok().as_deref(),
+            Some("ab")
+        );
+        assert!(matches!(
+            decode(b"a\x00b".to_vec()),
+            Err((SkipReason::Binary, _))
+        ));
+        assert_eq!(
+            decode(b"a\xFFb".to_vec()).ok().as_deref(),
+            Some("a\u{fffd}b")
+        );
     }
 }

@@ -15,7 +15,11 @@ fn severity_word(meta: &RuleMeta) -> &'static str {
 /// One rule's page (also what `explain` prints).
 pub fn rule_page(meta: &RuleMeta) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "<!-- generated from {}; do not edit -->", meta.source_file);
+    let _ = writeln!(
+        out,
+        "<!-- generated from {}; do not edit -->",
+        meta.source_file
+    );
     let _ = writeln!(out, "# {} {}\n", meta.id, meta.name);
     let _ = writeln!(out, "{}\n", capitalise(meta.summary));
     let _ = writeln!(out, "| pillar | stage | scope | default severity | since |");
@@ -72,7 +76,9 @@ pub fn index_page(rules: &[&RuleMeta]) -> String {
         }
         out.push('\n');
     }
-    out.push_str("\n| id | name | stage | scope | severity | summary |\n|---|---|---|---|---|---|\n");
+    out.push_str(
+        "\n| id | name | stage | scope | severity | summary |\n|---|---|---|---|---|---|\n",
+    );
     for m in rules {
         let _ = writeln!(
             out,
@@ -107,7 +113,9 @@ pub fn write_all(root: &Path, rules: &[&RuleMeta]) -> std::io::Result<usize> {
         let path = entry?.path();
         let rel = format!(
             "{RULES_DIR}/{}",
-            path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
         );
         if !files.iter().any(|(p, _)| *p == rel) {
             std::fs::remove_file(&path)?;

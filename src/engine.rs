@@ -149,7 +149,8 @@ fn is_pillar_or_prefix(key: &str) -> bool {
 }
 
 fn selects(meta: &RuleMeta, key: &str) -> bool {
-    meta.matches(key) || (is_pillar_or_prefix(key) && meta.id.starts_with(&key.to_ascii_uppercase()))
+    meta.matches(key)
+        || (is_pillar_or_prefix(key) && meta.id.starts_with(&key.to_ascii_uppercase()))
 }
 
 struct FileResult {
@@ -388,7 +389,9 @@ fn check_file(
             let ran = |key: &str| rules.iter().any(|(r, _)| r.meta().matches(key));
             let problems = suppress::apply(&mut findings, &ignores, &blocks, today, known, &ran);
             for p in problems {
-                let span = file.line_index.line_range(p.line.saturating_sub(1) as usize, &file.text);
+                let span = file
+                    .line_index
+                    .line_range(p.line.saturating_sub(1) as usize, &file.text);
                 result.diagnostics.push(ToolDiagnostic {
                     kind: "ignore-comment",
                     location: Location::in_file(&file, crate::source::Span::from_range(span)),
@@ -450,7 +453,12 @@ fn parse_diagnostic(file: &SourceFile, diag: ParseDiagnostic) -> ToolDiagnostic 
     ToolDiagnostic {
         kind: "parse-error",
         location: Location::in_file(file, diag.span),
-        message: format!("cannot parse {} as {}: {}", file.path, file.kind.as_str(), diag.message),
+        message: format!(
+            "cannot parse {} as {}: {}",
+            file.path,
+            file.kind.as_str(),
+            diag.message
+        ),
         level: "warning",
     }
 }
@@ -458,12 +466,8 @@ fn parse_diagnostic(file: &SourceFile, diag: ParseDiagnostic) -> ToolDiagnostic 
 /// (first line, last line) of every block-like node, for block-level ignores.
 fn suppression_blocks(file: &SourceFile, parsed: &Parsed) -> Vec<(u32, u32)> {
     let mut blocks = Vec::new();
-    let lines = |span: crate::source::Span| {
-        (
-            file.line_col(span.start).line,
-            file.line_col(span.end).line,
-        )
-    };
+    let lines =
+        |span: crate::source::Span| (file.line_col(span.start).line, file.line_col(span.end).line);
     match parsed {
         Parsed::Terraform(tf) => {
             let mut stack: Vec<&crate::model::terraform::Block> = tf.blocks.iter().collect();

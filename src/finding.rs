@@ -176,10 +176,10 @@ impl FindingBuilder {
         let location = Location::in_file(file, self.span);
         let line = file
             .text
-            .get(file.line_index.line_range(
-                location.start.line.saturating_sub(1) as usize,
-                &file.text,
-            ))
+            .get(
+                file.line_index
+                    .line_range(location.start.line.saturating_sub(1) as usize, &file.text),
+            )
             .unwrap_or("")
             .trim();
         let secret = self.secret.map(|span| file.slice(span));

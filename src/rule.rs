@@ -260,7 +260,11 @@ impl<'a> Cx<'a> {
 
     /// The directory of this file, relative to the root (`""` at the root).
     pub fn dir(&self) -> &str {
-        self.file.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+        self.file
+            .path
+            .rsplit_once('/')
+            .map(|(d, _)| d)
+            .unwrap_or("")
     }
 
     pub fn text(&self) -> &str {
@@ -305,7 +309,8 @@ impl<'a> RepoCx<'a> {
 
     /// Report at the repository root (no file shows the gap).
     pub fn report_root(&mut self, message: impl Into<String>) {
-        self.findings.push(Finding::at_root(self.rule, message.into()));
+        self.findings
+            .push(Finding::at_root(self.rule, message.into()));
     }
 }
 

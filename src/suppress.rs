@@ -144,7 +144,9 @@ pub fn apply(
             if !is_iso_date(until) {
                 problems.push(IgnoreProblem {
                     line: ignore.line,
-                    message: format!("`until={until}` is not a date (use YYYY-MM-DD); the ignore has no effect"),
+                    message: format!(
+                        "`until={until}` is not a date (use YYYY-MM-DD); the ignore has no effect"
+                    ),
                 });
                 continue;
             }
@@ -172,11 +174,7 @@ pub fn apply(
             if finding.suppression.is_some() {
                 continue;
             }
-            if !ignore
-                .rules
-                .iter()
-                .any(|r| finding.rule.matches(r))
-            {
+            if !ignore.rules.iter().any(|r| finding.rule.matches(r)) {
                 continue;
             }
             let line = finding.location.start.line;
@@ -189,12 +187,7 @@ pub fn apply(
                 used = true;
             }
         }
-        if !used
-            && ignore
-                .rules
-                .iter()
-                .all(|r| known(r) && ran(r))
-        {
+        if !used && ignore.rules.iter().all(|r| known(r) && ran(r)) {
             problems.push(IgnoreProblem {
                 line: ignore.line,
                 message: format!(

@@ -33,20 +33,46 @@ fn ids_and_names_are_unique_ordered_and_well_formed() {
     assert_eq!(names.len(), metas.len(), "duplicate rule names");
     let order: Vec<_> = metas.iter().map(|m| m.id).collect();
     let mut sorted = order.clone();
-    sorted.sort_by_key(|id| (["PRV", "SEC", "RUN", "DLV"].iter().position(|p| id.starts_with(p)), *id));
-    assert_eq!(order, sorted, "rules/mod.rs must list rules in ID order (PRV, SEC, RUN, DLV)");
+    sorted.sort_by_key(|id| {
+        (
+            ["PRV", "SEC", "RUN", "DLV"]
+                .iter()
+                .position(|p| id.starts_with(p)),
+            *id,
+        )
+    });
+    assert_eq!(
+        order, sorted,
+        "rules/mod.rs must list rules in ID order (PRV, SEC, RUN, DLV)"
+    );
     for m in metas {
         assert!(
-            m.id.len() == 6 && m.id.starts_with(m.pillar.code()) && m.id[3..].chars().all(|c| c.is_ascii_digit()),
+            m.id.len() == 6
+                && m.id.starts_with(m.pillar.code())
+                && m.id[3..].chars().all(|c| c.is_ascii_digit()),
             "{}: ID must be the pillar code and three digits",
             m.id
         );
-        assert!(!m.id.starts_with("DL0"), "the DL prefix belongs to hadolint");
-        assert_eq!(kebab(m.struct_name), m.name, "{}: name must be the kebab form of the struct", m.id);
+        assert!(
+            !m.id.starts_with("DL0"),
+            "the DL prefix belongs to hadolint"
+        );
+        assert_eq!(
+            kebab(m.struct_name),
+            m.name,
+            "{}: name must be the kebab form of the struct",
+            m.id
+        );
         let file = m.source_file.rsplit('/').next().unwrap_or(m.source_file);
-        let expected = format!("{}_{}.rs", m.id.to_ascii_lowercase(), m.name.replace('-', "_"));
+        let expected = format!(
+            "{}_{}.rs",
+            m.id.to_ascii_lowercase(),
+            m.name.replace('-', "_")
+        );
         assert_eq!(file, expected, "{}: file name", m.id);
-        assert!(m.source_file.contains(&format!("rules/{}/", m.pillar.code().to_ascii_lowercase())));
+        assert!(m
+            .source_file
+            .contains(&format!("rules/{}/", m.pillar.code().to_ascii_lowercase())));
     }
 }
 
@@ -54,10 +80,23 @@ fn ids_and_names_are_unique_ordered_and_well_formed() {
 fn docs_have_every_section_and_balanced_fences() {
     for m in Registry::builtin().metas() {
         let md = m.docs_markdown();
-        for heading in ["What it checks", "Why it matters", "Bad", "Good", "How to fix"] {
-            assert!(md.contains(&format!("## {heading}\n")), "{}: missing `## {heading}`", m.id);
+        for heading in [
+            "What it checks",
+            "Why it matters",
+            "Bad",
+            "Good",
+            "How to fix",
+        ] {
+            assert!(
+                md.contains(&format!("## {heading}\n")),
+                "{}: missing `## {heading}`",
+                m.id
+            );
         }
-        let fences = md.lines().filter(|l| l.trim_start().starts_with("```")).count();
+        let fences = md
+            .lines()
+            .filter(|l| l.trim_start().starts_with("```"))
+            .count();
         assert!(fences % 2 == 0, "{}: unbalanced code fences", m.id);
     }
 }
@@ -110,7 +149,10 @@ fn docs_examples_bad_fires_good_is_silent() {
                 Some((lang, path)) => (lang.to_string(), Some(path.trim().to_string())),
                 None => (example.lang.clone(), None),
             };
-            let example = docs::DocExample { lang, ..example.clone() };
+            let example = docs::DocExample {
+                lang,
+                ..example.clone()
+            };
             let dir = tempfile::tempdir().expect("tempdir");
             // `# file: path` lines split one block into several files (repo rules).
             let mut files: Vec<(PathBuf, String)> = Vec::new();
@@ -138,7 +180,11 @@ fn docs_examples_bad_fires_good_is_silent() {
                     "{} docs example #{i} ({}) {}\n{}",
                     m.id,
                     example.section,
-                    if expect_fire { "does not fire" } else { "fires" },
+                    if expect_fire {
+                        "does not fire"
+                    } else {
+                        "fires"
+                    },
                     common::human(&result)
                 ));
             }

@@ -8,7 +8,8 @@ use crate::common;
 
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_devops-lint"));
-    cmd.env("NO_COLOR", "1").env("DEVOPS_LINT_TODAY", "2026-11-26");
+    cmd.env("NO_COLOR", "1")
+        .env("DEVOPS_LINT_TODAY", "2026-11-26");
     cmd
 }
 
@@ -17,7 +18,11 @@ pub fn example_repo() -> std::path::PathBuf {
 }
 
 fn run(args: &[&str], cwd: &Path) -> Output {
-    bin().args(args).current_dir(cwd).output().expect("run devops-lint")
+    bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run devops-lint")
 }
 
 fn stdout(o: &Output) -> String {
@@ -28,7 +33,11 @@ fn stdout(o: &Output) -> String {
 fn exit_codes() {
     let repo = example_repo();
     let o = run(&["."], &repo);
-    assert_eq!(o.status.code(), Some(1), "errors in the example repo fail the run");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "errors in the example repo fail the run"
+    );
     let o = run(&[".", "--fail-on", "never"], &repo);
     assert_eq!(o.status.code(), Some(0));
     let o = run(&[".", "--select", "SEC999"], &repo);
@@ -36,7 +45,11 @@ fn exit_codes() {
     let o = run(&[".", "--format", "xml"], &repo);
     assert_eq!(o.status.code(), Some(2), "bad flag value is a usage error");
     let o = run(&["--select", "PRV007", "."], &repo);
-    assert_eq!(o.status.code(), Some(0), "only warnings: below the default fail-on");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "only warnings: below the default fail-on"
+    );
     let o = run(&["--select", "PRV007", "--fail-on", "warning", "."], &repo);
     assert_eq!(o.status.code(), Some(1));
 }
@@ -44,12 +57,19 @@ fn exit_codes() {
 #[test]
 fn config_errors_point_into_the_toml_and_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("devops-lint.toml"), "[rules]\nSEC999 = \"off\"\n").expect("write");
+    std::fs::write(
+        dir.path().join("devops-lint.toml"),
+        "[rules]\nSEC999 = \"off\"\n",
+    )
+    .expect("write");
     let o = run(&["."], dir.path());
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("unknown rule `SEC999`"), "{err}");
-    assert!(err.contains("devops-lint.toml:2:1"), "points at the key: {err}");
+    assert!(
+        err.contains("devops-lint.toml:2:1"),
+        "points at the key: {err}"
+    );
 }
 
 #[test]
@@ -59,7 +79,10 @@ fn json_and_sarif_are_identical_across_thread_counts() {
         let one = run(&[".", "--format", format, "--jobs", "1"], &repo);
         let many = run(&[".", "--format", format, "--jobs", "8"], &repo);
         assert!(!one.stdout.is_empty());
-        assert_eq!(one.stdout, many.stdout, "{format} differs between --jobs 1 and 8");
+        assert_eq!(
+            one.stdout, many.stdout,
+            "{format} differs between --jobs 1 and 8"
+        );
         let again = run(&[".", "--format", format, "--jobs", "3"], &repo);
         assert_eq!(one.stdout, again.stdout, "{format} differs between runs");
     }
@@ -84,11 +107,18 @@ fn secrets_are_never_printed_whole() {
         let o = run(&[".", "--format", format], &repo);
         let all = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
         for secret in &secrets {
-            assert!(!all.contains(secret.as_str()), "{format} output leaks {}…", &secret[..4]);
+            assert!(
+                !all.contains(secret.as_str()),
+                "{format} output leaks {}…",
+                &secret[..4]
+            );
             // Nor any 12-character window of it.
             for window in secret.as_bytes().windows(12) {
                 let w = String::from_utf8_lossy(window);
-                assert!(!all.contains(w.as_ref()), "{format} output leaks part of a secret");
+                assert!(
+                    !all.contains(w.as_ref()),
+                    "{format} output leaks part of a secret"
+                );
             }
         }
     }
@@ -97,9 +127,14 @@ fn secrets_are_never_printed_whole() {
 /// The secret values planted in the example repo (read from the files, so the
 /// test does not hold them as literals).
 pub fn example_secrets() -> Vec<String> {
-    let text = std::fs::read_to_string(example_repo().join("app/settings.py")).expect("settings.py");
+    let text =
+        std::fs::read_to_string(example_repo().join("app/settings.py")).expect("settings.py");
     text.lines()
-        .filter_map(|l| l.split_once('"').and_then(|(_, rest)| rest.split_once('"')).map(|(v, _)| v.to_string()))
+        .filter_map(|l| {
+            l.split_once('"')
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(v, _)| v.to_string())
+        })
         .filter(|v| v.len() >= 16)
         .collect()
 }
@@ -110,7 +145,10 @@ fn rules_and_explain() {
     let out = stdout(&o);
     assert!(out.contains("SEC007  open-admin-port"), "{out}");
     let by_id = bin().args(["explain", "SEC007"]).output().expect("explain");
-    let by_name = bin().args(["explain", "open-admin-port"]).output().expect("explain");
+    let by_name = bin()
+        .args(["explain", "open-admin-port"])
+        .output()
+        .expect("explain");
     assert_eq!(by_id.stdout, by_name.stdout);
     assert!(stdout(&by_id).contains("## How to fix"));
     let unknown = bin().args(["explain", "NOPE01"]).output().expect("explain");
@@ -134,13 +172,28 @@ fn inline_ignores_with_reasons_expiry_and_stale_ignores() {
     let o = run(&[".", "--format", "json", "--stage", "scale"], dir.path());
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let findings = json["findings"].as_array().expect("findings");
-    let prv = findings.iter().find(|f| f["rule_id"] == "PRV007").expect("PRV007");
-    assert_eq!(prv["suppressed"]["reason"], "base image pinned by the build system");
-    let sec = findings.iter().find(|f| f["rule_id"] == "SEC014").expect("SEC014");
-    assert!(sec["suppressed"].is_null(), "an expired ignore no longer applies");
+    let prv = findings
+        .iter()
+        .find(|f| f["rule_id"] == "PRV007")
+        .expect("PRV007");
+    assert_eq!(
+        prv["suppressed"]["reason"],
+        "base image pinned by the build system"
+    );
+    let sec = findings
+        .iter()
+        .find(|f| f["rule_id"] == "SEC014")
+        .expect("SEC014");
+    assert!(
+        sec["suppressed"].is_null(),
+        "an expired ignore no longer applies"
+    );
     let errors = json["errors"].as_array().expect("errors");
     assert!(
-        errors.iter().any(|e| e["message"].as_str().is_some_and(|m| m.contains("unused ignore")) && e["line"] == 4),
+        errors.iter().any(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("unused ignore"))
+            && e["line"] == 4),
         "stale ignore reported: {errors:?}"
     );
     assert_eq!(json["summary"]["suppressed"], 1);
@@ -149,16 +202,37 @@ fn inline_ignores_with_reasons_expiry_and_stale_ignores() {
 #[test]
 fn unparsable_files_are_diagnosed_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("broken.tf"), "resource \"aws_instance\" \"x\" {\n  ami = \n").expect("write");
+    std::fs::write(
+        dir.path().join("broken.tf"),
+        "resource \"aws_instance\" \"x\" {\n  ami = \n",
+    )
+    .expect("write");
     std::fs::create_dir_all(dir.path().join(".github/workflows")).expect("mkdir");
-    std::fs::write(dir.path().join(".github/workflows/ci.yml"), "on: [push\njobs: {\n").expect("write");
+    std::fs::write(
+        dir.path().join(".github/workflows/ci.yml"),
+        "on: [push\njobs: {\n",
+    )
+    .expect("write");
     std::fs::write(dir.path().join("Dockerfile"), "FROM node\n").expect("write");
     std::fs::write(dir.path().join("blob.bin"), b"\x00\x01\x02binary").expect("write");
     let o = run(&[".", "--format", "json", "--select", "PRV007"], dir.path());
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let errors = json["errors"].as_array().expect("errors");
-    assert!(errors.iter().any(|e| e["path"] == "broken.tf" && e["kind"] == "parse-error"), "{errors:?}");
-    assert!(errors.iter().any(|e| e["path"] == ".github/workflows/ci.yml"), "{errors:?}");
-    assert_eq!(json["findings"][0]["rule_id"], "PRV007", "other files still checked");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["path"] == "broken.tf" && e["kind"] == "parse-error"),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["path"] == ".github/workflows/ci.yml"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        json["findings"][0]["rule_id"], "PRV007",
+        "other files still checked"
+    );
     assert_eq!(json["summary"]["skipped"]["binary"], 1);
 }

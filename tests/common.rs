@@ -81,10 +81,17 @@ pub fn expected(root: &Path, files: &[PathBuf]) -> BTreeSet<(String, u32, String
             continue;
         };
         if rel.ends_with("expect.txt") {
-            for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+            for line in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
                 let (loc, id) = line.split_once(' ').expect("`path:line ID` in expect.txt");
                 let (path, line_no) = loc.rsplit_once(':').expect("path:line");
-                out.insert((path.to_string(), line_no.parse().expect("line number"), id.trim().to_string()));
+                out.insert((
+                    path.to_string(),
+                    line_no.parse().expect("line number"),
+                    id.trim().to_string(),
+                ));
             }
             continue;
         }

@@ -23,7 +23,11 @@ fn cases() -> Vec<Case> {
         .collect();
     rules.sort();
     for rule_dir in rules {
-        let rule = rule_dir.file_name().expect("name").to_string_lossy().to_string();
+        let rule = rule_dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
         for outcome in ["pass", "fail"] {
             let Ok(entries) = std::fs::read_dir(rule_dir.join(outcome)) else {
                 continue;
@@ -48,7 +52,9 @@ fn every_rule_has_fixtures() {
     for meta in devops_lint::registry::Registry::builtin().metas() {
         for outcome in ["pass", "fail"] {
             assert!(
-                cases.iter().any(|c| c.rule == meta.id && c.outcome == outcome),
+                cases
+                    .iter()
+                    .any(|c| c.rule == meta.id && c.outcome == outcome),
                 "{} has no fixtures/{}/{outcome}/ case",
                 meta.id,
                 meta.id

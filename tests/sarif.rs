@@ -23,11 +23,18 @@ fn sarif_structure_for_code_scanning() {
     let run = &sarif["runs"][0];
     assert_eq!(run["automationDetails"]["id"], "devops-lint/");
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    let sec007 = rules.iter().find(|r| r["id"] == "SEC007").expect("SEC007 in the rule table");
+    let sec007 = rules
+        .iter()
+        .find(|r| r["id"] == "SEC007")
+        .expect("SEC007 in the rule table");
     assert_eq!(sec007["name"], "open-admin-port");
-    assert!(sec007["help"]["markdown"].as_str().is_some_and(|m| m.contains("## How to fix")));
+    assert!(sec007["help"]["markdown"]
+        .as_str()
+        .is_some_and(|m| m.contains("## How to fix")));
     assert_eq!(sec007["properties"]["security-severity"], "8.0");
-    assert!(sec007["helpUri"].as_str().is_some_and(|u| u.ends_with("docs/rules/SEC007.md")));
+    assert!(sec007["helpUri"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("docs/rules/SEC007.md")));
     let results = run["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for r in results {
@@ -41,7 +48,10 @@ fn sarif_structure_for_code_scanning() {
     }
     let text = serde_json::to_string(&sarif).expect("json");
     let root = example_repo().canonicalize().expect("canon");
-    assert!(!text.contains(&root.display().to_string()), "no absolute paths");
+    assert!(
+        !text.contains(&root.display().to_string()),
+        "no absolute paths"
+    );
 }
 
 fn multitool() -> Option<PathBuf> {
@@ -66,7 +76,11 @@ fn sarif_passes_the_multitool_with_github_rules() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("scan.sarif");
     let log = dir.path().join("validation.sarif");
-    std::fs::write(&input, serde_json::to_vec_pretty(&sarif_of_example()).expect("json")).expect("write");
+    std::fs::write(
+        &input,
+        serde_json::to_vec_pretty(&sarif_of_example()).expect("json"),
+    )
+    .expect("write");
     let status = std::process::Command::new(&tool)
         .arg("validate")
         .arg(&input)
@@ -86,5 +100,9 @@ fn sarif_passes_the_multitool_with_github_rules() {
         .filter(|r| r["level"] == "error")
         .map(|r| format!("{}: {}", r["ruleId"], r["message"]["text"]))
         .collect();
-    assert!(problems.is_empty(), "SARIF validation errors:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "SARIF validation errors:\n{}",
+        problems.join("\n")
+    );
 }

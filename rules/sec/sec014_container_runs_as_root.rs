@@ -56,9 +56,7 @@ fn is_root_user(user: &str) -> bool {
 fn is_nonroot_image(image: &str) -> bool {
     let lower = image.to_ascii_lowercase();
     let tag = lower.rsplit('/').next().unwrap_or(&lower);
-    tag.contains(":nonroot")
-        || tag.contains("-nonroot")
-        || lower.starts_with("cgr.dev/chainguard/")
+    tag.contains(":nonroot") || tag.contains("-nonroot") || lower.starts_with("cgr.dev/chainguard/")
 }
 
 /// The last `USER` of a stage, if any.

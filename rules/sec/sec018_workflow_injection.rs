@@ -142,10 +142,10 @@ impl WorkflowInjection {
             if let Some(run) = &step.run {
                 Self::check_script(cx, run.span, "the `run:` script");
             }
-            let is_github_script = step
-                .uses
-                .as_ref()
-                .is_some_and(|(uses, _)| uses.to_ascii_lowercase().starts_with("actions/github-script@"));
+            let is_github_script = step.uses.as_ref().is_some_and(|(uses, _)| {
+                uses.to_ascii_lowercase()
+                    .starts_with("actions/github-script@")
+            });
             if is_github_script {
                 if let Some(script) = step.with.iter().find(|w| w.key == "script") {
                     Self::check_script(cx, script.value_span, "the github-script code");

@@ -234,7 +234,8 @@ fn azure_rule<'a>(rule: &'a Block, out: &mut Vec<Ingress<'a>>) {
     let mut ports = Vec::new();
     for key in ["destination_port_range", "destination_port_ranges"] {
         if let Some(attr) = rule.attr(key) {
-            for (spec, span) in strings_with_spans(&attr.value, attr.value_span).unwrap_or_default() {
+            for (spec, span) in strings_with_spans(&attr.value, attr.value_span).unwrap_or_default()
+            {
                 if let Some(p) = parse_port_spec(&spec) {
                     ports.push((p, span));
                 }

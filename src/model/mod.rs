@@ -1,5 +1,5 @@
 //! Span-carrying typed views that rules read.
 
 pub mod ci;
-pub mod terraform;
 pub mod ingress;
+pub mod terraform;

@@ -56,7 +56,11 @@ static MEMORY: LazyLock<Mutex<HashMap<String, Component>>> =
 /// The default cache directory: `$DEVOPS_LINT_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/devops-lint`, else `~/.cache/devops-lint`.
 pub fn default_dir() -> Option<PathBuf> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     env("DEVOPS_LINT_CACHE_DIR")
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("devops-lint")))
         .or_else(|| env("HOME").map(|d| d.join(".cache").join("devops-lint")))
@@ -71,9 +75,11 @@ pub fn check_header(bytes: &[u8]) -> Result<(), String> {
     // NOTE: bytes 4..8 are the version and layer: 0x01 0 0 0 is a core module,
     // 0x0d 0 0x01 0 a component.
     if bytes[6..8] == [0, 0] {
-        return Err("it is a core WebAssembly module, not a component: build it with \
+        return Err(
+            "it is a core WebAssembly module, not a component: build it with \
              `cargo build --target wasm32-wasip2`, or wrap it with `wasm-tools component new`"
-            .into());
+                .into(),
+        );
     }
     Ok(())
 }
@@ -104,12 +110,14 @@ pub fn load(engine: &Engine, bytes: &[u8], dir: Option<&Path>) -> Result<Loaded,
     }
     let entry = dir.map(|d| entry_path(engine, d, &sha256));
     if let Some(path) = &entry {
-        if path.is_file() {
+        // NOTE: read into memory rather than mapped: a cache file truncated by
+        // another process while mapped would crash this one (SIGBUS).
+        if let Ok(serialized) = std::fs::read(path) {
             // SAFETY: the entry was written by `serialize` of this engine
             // configuration (the key holds its compatibility hash) in the
             // user's own cache directory, which is as trusted as this binary.
             // A corrupt or foreign entry fails to deserialize and is a miss.
-            if let Ok(component) = unsafe { Component::deserialize_file(engine, path) } {
+            if let Ok(component) = unsafe { Component::deserialize(engine, &serialized) } {
                 remember(&sha256, &component);
                 return Ok(Loaded {
                     component,
@@ -120,8 +128,12 @@ pub fn load(engine: &Engine, bytes: &[u8], dir: Option<&Path>) -> Result<Loaded,
             }
         }
     }
-    let component = Component::new(engine, bytes)
-        .map_err(|e| format!("it is not a valid component: {}", super::host::root_cause(&e)))?;
+    let component = Component::new(engine, bytes).map_err(|e| {
+        format!(
+            "it is not a valid component: {}",
+            super::host::root_cause(&e)
+        )
+    })?;
     remember(&sha256, &component);
     if let Some(path) = &entry {
         if let Ok(serialized) = component.serialize() {
@@ -194,9 +206,13 @@ mod tests {
 
     #[test]
     fn headers_are_told_apart() {
-        assert!(check_header(b"hello world").unwrap_err().contains("not a WebAssembly"));
+        assert!(check_header(b"hello world")
+            .unwrap_err()
+            .contains("not a WebAssembly"));
         let core = b"\0asm\x01\0\0\0rest";
-        assert!(check_header(core).unwrap_err().contains("core WebAssembly module"));
+        assert!(check_header(core)
+            .unwrap_err()
+            .contains("core WebAssembly module"));
         let component = b"\0asm\x0d\0\x01\0rest";
         assert!(check_header(component).is_ok());
     }

@@ -79,13 +79,16 @@ fn warm(paths: &[PathBuf], args: &crate::cli::PluginArgs, config: Option<PathBuf
     cli_paths.extend(args.plugins.iter().cloned());
     let specs = super::specs(&cli_paths, config.as_deref(), &tables);
     if specs.is_empty() {
-        eprintln!("error: no plugins to warm: name them (plugins warm PATH...) or in devops-lint.toml");
+        eprintln!(
+            "error: no plugins to warm: name them (plugins warm PATH...) or in devops-lint.toml"
+        );
         return EXIT_USAGE;
     }
     let opts = PluginOptions {
         allow_external: args.allow_external_plugins,
         cache_dir: Some(cache_dir.clone()),
         settings: tables,
+        metadata_only: true,
         ..PluginOptions::default()
     };
     let mut code = EXIT_CLEAN;
@@ -132,33 +135,23 @@ pub fn run_fixtures(
         ),
         Err(_) => None,
     };
-    // The plugin's name is known once it is loaded: load it, then apply settings.
+    if let Some(table) = settings {
+        opts.settings.insert("*".into(), table);
+    }
     let spec = PluginSpec {
         name: None,
         path: plugin.to_path_buf(),
         origin: Origin::CommandLine,
     };
-    let probe = load_all(std::slice::from_ref(&spec), &opts);
-    if let Some(d) = probe.diagnostics.first() {
+    let loaded = load_all(std::slice::from_ref(&spec), &opts);
+    if let Some(d) = loaded.diagnostics.first() {
         return Err(d.message.clone());
     }
-    let name = probe
-        .plugins
-        .first()
-        .map(|p| p.name.clone())
-        .ok_or_else(|| "the plugin did not load".to_string())?;
-    let loaded = match settings {
-        Some(table) => {
-            opts.settings.insert(name, table);
-            let loaded = load_all(std::slice::from_ref(&spec), &opts);
-            if let Some(d) = loaded.diagnostics.first() {
-                return Err(d.message.clone());
-            }
-            loaded
-        }
-        None => probe,
-    };
-    let ids: Vec<String> = loaded.rules.iter().map(|r| r.meta().id.to_string()).collect();
+    let ids: Vec<String> = loaded
+        .rules
+        .iter()
+        .map(|r| r.meta().id.to_string())
+        .collect();
     let registry = Registry::with_extra(loaded.rules);
 
     let mut results = Vec::new();
@@ -189,7 +182,13 @@ pub fn run_fixtures(
             };
             let found = result
                 .active_findings()
-                .map(|f| (f.location.path.clone(), f.location.start.line, f.rule.id.to_string()))
+                .map(|f| {
+                    (
+                        f.location.path.clone(),
+                        f.location.start.line,
+                        f.rule.id.to_string(),
+                    )
+                })
                 .collect();
             let diagnostics = result
                 .diagnostics
@@ -212,7 +211,12 @@ pub fn run_fixtures(
     Ok(results)
 }
 
-fn scan(registry: &Registry, ids: &[String], root: &Path, paths: Option<Vec<PathBuf>>) -> ScanResult {
+fn scan(
+    registry: &Registry,
+    ids: &[String],
+    root: &Path,
+    paths: Option<Vec<PathBuf>>,
+) -> ScanResult {
     let opts = ScanOptions {
         root: root.to_path_buf(),
         repo_rules: paths.is_none(),
@@ -310,7 +314,10 @@ pub fn render(results: &[CaseResult]) -> (String, bool) {
         failed += 1;
         out.push_str(&format!("FAILED  {}\n", r.case));
         for missing in r.expected.difference(&r.found) {
-            out.push_str(&format!("  missing  {}:{} {}\n", missing.0, missing.1, missing.2));
+            out.push_str(&format!(
+                "  missing  {}:{} {}\n",
+                missing.0, missing.1, missing.2
+            ));
         }
         for extra in r.found.difference(&r.expected) {
             out.push_str(&format!("  extra    {}:{} {}\n", extra.0, extra.1, extra.2));
@@ -344,6 +351,9 @@ mod tests {
         let found = expected(&dir, &[file]);
         let _ = std::fs::remove_dir_all(&dir);
         let ids: Vec<_> = found.iter().map(|(_, l, id)| (*l, id.as_str())).collect();
-        assert_eq!(ids, vec![(1, "acme/TAG001"), (1, "acme/TAG002"), (4, "acme/X1")]);
+        assert_eq!(
+            ids,
+            vec![(1, "acme/TAG001"), (1, "acme/TAG002"), (4, "acme/X1")]
+        );
     }
 }

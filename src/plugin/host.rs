@@ -266,19 +266,17 @@ fn classify(
 ) -> CallError {
     let state = store.data();
     let reason = if state.memory_hit {
-        format!(
-            "exceeded its memory limit of {} MiB",
-            limits.memory >> 20
-        )
+        format!("exceeded its memory limit of {} MiB", limits.memory >> 20)
     } else {
         match error.downcast_ref::<Trap>() {
             Some(Trap::Interrupt) => format!(
                 "timed out after {} (raise it with --plugin-timeout)",
                 format_duration(limits.timeout)
             ),
-            Some(Trap::StackOverflow) => {
-                "exhausted its stack (too deep a recursion)".to_string()
-            }
+            Some(Trap::StackOverflow) => "exhausted its stack (too deep a recursion)".to_string(),
+            Some(Trap::MemoryOutOfBounds) => "trapped: out of bounds memory access (often the \
+                 plugin's own stack overflowing its memory)"
+                .to_string(),
             Some(Trap::UnreachableCodeReached) => {
                 "trapped (a panic or an abort inside the plugin)".to_string()
             }

@@ -69,8 +69,12 @@ pub struct PluginOptions {
     pub limits: Limits,
     /// The on-disk cache of compiled components (`None`: no disk cache).
     pub cache_dir: Option<PathBuf>,
-    /// `[plugins.<name>]` tables: settings (all keys but `path`) by plugin name.
+    /// `[plugins.<name>]` tables: settings (all keys but `path`) by plugin name;
+    /// the key `*` holds settings for a plugin that has no table of its own.
     pub settings: BTreeMap<String, toml::Table>,
+    /// Read the rules' metadata only, without configuring the plugin
+    /// (`rules`, `explain`, `plugins warm`: settings need not be valid there).
+    pub metadata_only: bool,
 }
 
 impl Default for PluginOptions {
@@ -81,6 +85,7 @@ impl Default for PluginOptions {
             limits: Limits::default(),
             cache_dir: cache::default_dir(),
             settings: BTreeMap::new(),
+            metadata_only: false,
         }
     }
 }
@@ -182,7 +187,10 @@ pub fn load_all(specs: &[PluginSpec], opts: &PluginOptions) -> Loaded {
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut seen_paths = BTreeSet::new();
     for spec in specs {
-        let canonical = spec.path.canonicalize().unwrap_or_else(|_| spec.path.clone());
+        let canonical = spec
+            .path
+            .canonicalize()
+            .unwrap_or_else(|_| spec.path.clone());
         if !seen_paths.insert(canonical) {
             continue;
         }
@@ -211,6 +219,7 @@ pub fn load_from(
     allow_external: bool,
     root: &Path,
     config_path: Option<&Path>,
+    metadata_only: bool,
 ) -> Loaded {
     let tables = config_path.map(config_tables).unwrap_or_default();
     let specs = specs(cli_paths, config_path, &tables);
@@ -226,6 +235,7 @@ pub fn load_from(
         },
         cache_dir: cache::default_dir(),
         settings: tables,
+        metadata_only,
     };
     load_all(&specs, &opts)
 }
@@ -254,7 +264,8 @@ fn load_one(
     let engine = host::engine().map_err(|e| format!("{what}: {e}"))?;
     let compiled = cache::load(engine, &bytes, opts.cache_dir.as_deref())
         .map_err(|e| format!("cannot load {what}: {e}"))?;
-    check_api_version(engine, &compiled.component).map_err(|e| format!("cannot load {what}: {e}"))?;
+    check_api_version(engine, &compiled.component)
+        .map_err(|e| format!("cannot load {what}: {e}"))?;
     let pre = host::pre_instantiate(&compiled.component)
         .map_err(|e| format!("cannot load {what}: {e}"))?;
 
@@ -270,7 +281,9 @@ fn load_one(
         .map_err(|e| format!("cannot instantiate {what}: {}", host::root_cause(&e)))?;
     let mut instance = host::Instance { store, bindings };
     let info = instance
-        .call(&opts.limits, |store, b| b.devops_lint_plugin_rules().call_describe(store))
+        .call(&opts.limits, |store, b| {
+            b.devops_lint_plugin_rules().call_describe(store)
+        })
         .map_err(|e| format!("{what} failed to describe itself: {e}"))?;
     if let Some(name) = &spec.name {
         if *name != info.name {
@@ -283,12 +296,19 @@ fn load_one(
     let what = format!("plugin {} ({shown})", info.name);
     let metas = validate_info(&info, &shown, builtin, taken).map_err(|e| format!("{what}: {e}"))?;
     // `--plugin` plugins take their settings from a table of their name without `path`.
-    let settings_table = settings_table.or_else(|| opts.settings.get(&info.name).cloned());
+    let settings_table = settings_table
+        .or_else(|| opts.settings.get(&info.name).cloned())
+        .or_else(|| opts.settings.get("*").cloned());
     let settings_json = settings_json(settings_table.as_ref());
-    match instance.call(&opts.limits, |store, b| {
-        b.devops_lint_plugin_rules()
-            .call_configure(store, &settings_json)
-    }) {
+    let configured = if opts.metadata_only {
+        Ok(Ok(()))
+    } else {
+        instance.call(&opts.limits, |store, b| {
+            b.devops_lint_plugin_rules()
+                .call_configure(store, &settings_json)
+        })
+    };
+    match configured {
         Ok(Ok(())) => {}
         Ok(Err(message)) => {
             return Err(format!(
@@ -374,7 +394,11 @@ pub fn check_api_version(
             "it exports no `{}` interface (it exports: {}); is it a devops-lint plugin? \
              See docs/plugins.md",
             abi::INTERFACE,
-            if exports.is_empty() { "nothing".to_string() } else { exports.join(", ") }
+            if exports.is_empty() {
+                "nothing".to_string()
+            } else {
+                exports.join(", ")
+            }
         ));
     };
     let parse = |v: &str| -> Option<(u64, u64)> {
@@ -584,10 +608,7 @@ impl LoadedPlugin {
 
     fn call<R>(
         &self,
-        f: impl FnOnce(
-            &mut wasmtime::Store<HostState>,
-            &abi::Plugin,
-        ) -> wasmtime::Result<R>,
+        f: impl FnOnce(&mut wasmtime::Store<HostState>, &abi::Plugin) -> wasmtime::Result<R>,
     ) -> Result<R, host::CallError> {
         host::with_thread_instance(self.id, &self.pre, &self.limits, &self.settings_json, f)
     }
@@ -650,7 +671,10 @@ impl PluginRule {
                     plugin.fail(location(), failed(problem));
                 }
             }
-            Ok(Err(message)) => plugin.fail(location(), failed(format!("it returned an error: {message}"))),
+            Ok(Err(message)) => plugin.fail(
+                location(),
+                failed(format!("it returned an error: {message}")),
+            ),
             Err(e) => plugin.fail(location(), failed(e.to_string())),
         }
     }
@@ -718,7 +742,11 @@ impl PluginRule {
             n => Err(format!(
                 "malformed output: {}{}; those findings were dropped",
                 problems[0],
-                if n > 1 { format!(" (and {} more)", n - 1) } else { String::new() }
+                if n > 1 {
+                    format!(" (and {} more)", n - 1)
+                } else {
+                    String::new()
+                }
             )),
         }
     }
@@ -771,7 +799,10 @@ impl Rule for PluginRule {
         let failed = |reason: String| {
             plugin.fail(
                 Location::root(),
-                format!("plugin {} (rule {rule}) failed on the repository: {reason}", plugin.name),
+                format!(
+                    "plugin {} (rule {rule}) failed on the repository: {reason}",
+                    plugin.name
+                ),
             );
             Outcome::Inconclusive(format!("plugin {} failed", plugin.name))
         };
@@ -842,7 +873,9 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("`{s}` is not a duration (use 2s, 500ms or 1.5)"))?;
     if !(value.is_finite() && value > 0.0 && value * scale <= 3600.0) {
-        return Err(format!("`{s}` is out of range (more than 0, at most an hour)"));
+        return Err(format!(
+            "`{s}` is out of range (more than 0, at most an hour)"
+        ));
     }
     Ok(Duration::from_secs_f64(value * scale))
 }
@@ -864,7 +897,10 @@ mod tests {
     fn settings_drop_the_path() {
         let table: toml::Table =
             toml::from_str("path = \"x.wasm\"\nrequired_tags = [\"Owner\"]\n").expect("toml");
-        assert_eq!(settings_json(Some(&table)), r#"{"required_tags":["Owner"]}"#);
+        assert_eq!(
+            settings_json(Some(&table)),
+            r#"{"required_tags":["Owner"]}"#
+        );
         assert_eq!(settings_json(None), "{}");
     }
 

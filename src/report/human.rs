@@ -29,10 +29,10 @@ impl SourceCode for Snippet {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .as_ref()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner =
+            self.text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -168,7 +168,10 @@ fn finding_report<'a>(finding: &Finding, snippet: Option<&'a Snippet>) -> Report
     let message = if loc.is_root() {
         format!("(repository root): {}", finding.message)
     } else if snippet.is_none() {
-        format!("{}:{}:{}: {}", loc.path, loc.start.line, loc.start.column, finding.message)
+        format!(
+            "{}:{}:{}: {}",
+            loc.path, loc.start.line, loc.start.column, finding.message
+        )
     } else {
         finding.message.clone()
     };
@@ -230,7 +233,12 @@ fn summary(result: &ScanResult, opts: &RenderOptions) -> String {
             *by_reason.entry(s.reason.as_str()).or_default() += 1;
         }
         let parts: Vec<String> = by_reason.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        let _ = writeln!(out, "Skipped {} files ({})", result.skipped.len(), parts.join(", "));
+        let _ = writeln!(
+            out,
+            "Skipped {} files ({})",
+            result.skipped.len(),
+            parts.join(", ")
+        );
     }
     if !result.diagnostics.is_empty() {
         let _ = writeln!(

@@ -62,7 +62,11 @@ pub fn masked_text(result: &ScanResult, source: &Arc<SourceFile>) -> String {
     for span in spans {
         let Some(secret) = source.text.get(span.range()) else {
             // Not on char boundaries: mask the whole range bytewise.
-            for b in bytes.iter_mut().take(span.end as usize).skip(span.start as usize) {
+            for b in bytes
+                .iter_mut()
+                .take(span.end as usize)
+                .skip(span.start as usize)
+            {
                 if *b != b'\n' {
                     *b = b'*';
                 }

@@ -138,7 +138,11 @@ fn result_value(f: &Finding, rule_index: usize) -> Value {
             .collect::<Vec<_>>());
     }
     if let Some(s) = &f.suppression {
-        let kind = if s.kind == "inline" { "inSource" } else { "external" };
+        let kind = if s.kind == "inline" {
+            "inSource"
+        } else {
+            "external"
+        };
         let mut suppression = json!({ "kind": kind, "status": "accepted" });
         if let Some(reason) = &s.reason {
             suppression["justification"] = json!(reason);

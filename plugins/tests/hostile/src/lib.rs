@@ -77,7 +77,7 @@ impl Hostile {
                 std::hint::black_box(recurse(std::hint::black_box(1)));
             }
             "huge-output" => {
-                for _ in 0..200_000 {
+                for _ in 0..5_000 {
                     report.add(Finding::new(&H001, span(0, 0)));
                 }
             }
@@ -86,7 +86,7 @@ impl Hostile {
                 report.add(Finding::new(&H001, span(len + 10, len + 20)));
             }
             "noisy-trap" => {
-                for _ in 0..100_000 {
+                for _ in 0..2_000 {
                     eprintln!("hostile plugin writes a lot to stderr");
                 }
                 panic!("hostile plugin panics after a lot of output");
@@ -100,9 +100,7 @@ fn recurse(n: u64) -> u64 {
     if std::hint::black_box(n) == u64::MAX {
         return 0;
     }
-    let local = [n; 64];
-    std::hint::black_box(&local);
-    recurse(std::hint::black_box(n + 1)).wrapping_add(local[3])
+    recurse(std::hint::black_box(n + 1)).wrapping_add(std::hint::black_box(n))
 }
 
 export_plugin!(Hostile);
