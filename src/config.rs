@@ -76,18 +76,24 @@ pub enum ConfigError {
     #[diagnostic(code(devops_lint::config::io))]
     Io { path: String, message: String },
 
-    #[error("{message}")]
-    #[diagnostic(code(devops_lint::config::invalid))]
-    Invalid {
-        message: String,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("{label}")]
-        span: SourceSpan,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(Box<InvalidConfig>),
+}
+
+/// A config value that is wrong, with its place in the TOML.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(devops_lint::config::invalid))]
+pub struct InvalidConfig {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -143,13 +149,13 @@ impl Config {
 
     pub fn parse(text: &str, name: &str, lookup: RuleLookup) -> Result<Config, ConfigError> {
         let invalid = |message: String, span: Range<usize>, label: &str, help: Option<String>| {
-            ConfigError::Invalid {
+            ConfigError::Invalid(Box::new(InvalidConfig {
                 message,
                 src: NamedSource::new(name, text.to_string()),
                 span: span.into(),
                 label: label.to_string(),
                 help,
-            }
+            }))
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             invalid(
@@ -322,8 +328,9 @@ reason = "test fixtures"
         let text = "[rules]\nSEC999 = \"off\"\n";
         let err = Config::parse(text, "devops-lint.toml", &lookup).expect_err("unknown rule");
         match err {
-            ConfigError::Invalid { message, span, .. } => {
-                assert!(message.contains("SEC999"));
+            ConfigError::Invalid(invalid) => {
+                assert!(invalid.message.contains("SEC999"));
+                let span = invalid.span;
                 assert_eq!(&text[span.offset()..span.offset() + span.len()], "SEC999");
             }
             other => panic!("unexpected {other:?}"),

@@ -3,8 +3,12 @@
 
 mod common;
 
+mod baseline;
 mod catalogue;
+mod ci_examples;
 mod cli;
 mod plugins;
+mod precommit;
+mod readiness;
 mod rule_fixtures;
 mod sarif;

@@ -14,7 +14,10 @@ declare_rule! {
     ///
     /// Not secrets: placeholders (`changeme`, `<...>`, `xxx`, empty), `${...}`
     /// interpolations, environment and variable references, AWS's documented
-    /// `EXAMPLE` keys, Stripe test keys, lock-file hashes, UUIDs and git SHAs.
+    /// `EXAMPLE` keys, Stripe test keys, UUIDs and git SHAs; for the generic
+    /// assignment also plain lowercase words under 12 characters, numbers and
+    /// version specs. Lock files (`yarn.lock`, `Cargo.lock`, `go.sum`, ...) are
+    /// not scanned: they hold package names and hashes.
     /// Output never shows more than the first 4 characters of a secret.
     ///
     /// ## Why it matters
@@ -47,8 +50,33 @@ declare_rule! {
     }
 }
 
+/// Lock files hold package names and hashes, never credentials; scanning them
+/// only finds `credential-provider` packages and integrity hashes.
+const LOCK_FILES: &[&str] = &[
+    "yarn.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "cargo.lock",
+    "poetry.lock",
+    "pipfile.lock",
+    "uv.lock",
+    "go.sum",
+    "gemfile.lock",
+    "composer.lock",
+    "mix.lock",
+    "packages.lock.json",
+    "gradle.lockfile",
+    "flake.lock",
+    ".terraform.lock.hcl",
+];
+
 impl Rule for HardcodedSecret {
     fn check_text(&self, cx: &mut Cx) {
+        if LOCK_FILES.contains(&cx.file.file_name().to_ascii_lowercase().as_str()) {
+            return;
+        }
         for found in secrets::scan(cx.text()) {
             let redacted = secrets::redact(cx.file.slice(found.span));
             cx.report(

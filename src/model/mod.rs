@@ -1,5 +1,10 @@
 //! Span-carrying typed views that rules read.
 
 pub mod ci;
+pub mod ecs;
+pub mod environment;
+pub mod iam;
 pub mod ingress;
+pub mod root_module;
+pub mod setting;
 pub mod terraform;

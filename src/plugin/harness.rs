@@ -170,7 +170,7 @@ pub fn run_fixtures(
                 let name = case.file_name().map(PathBuf::from).unwrap_or_default();
                 (parent, Some(vec![name]))
             };
-            let result = scan(&registry, &ids, &root, paths.clone());
+            let result = scan(&registry, &ids, &root, paths.clone())?;
             let files = match &paths {
                 Some(p) => p.iter().map(|p| root.join(p)).collect(),
                 None => walk(&root),
@@ -216,7 +216,7 @@ fn scan(
     ids: &[String],
     root: &Path,
     paths: Option<Vec<PathBuf>>,
-) -> ScanResult {
+) -> Result<ScanResult, String> {
     let opts = ScanOptions {
         root: root.to_path_buf(),
         repo_rules: paths.is_none(),
@@ -229,17 +229,8 @@ fn scan(
         max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
     };
     let config = Config::default();
-    match engine::select(registry, &config, &opts) {
-        Ok(selection) => engine::scan(&opts, &config, &selection),
-        Err(_) => engine::scan(
-            &opts,
-            &config,
-            &engine::Selection {
-                active: Vec::new(),
-                all: registry,
-            },
-        ),
-    }
+    let selection = engine::select(registry, &config, &opts).map_err(|e| e.to_string())?;
+    Ok(engine::scan(&opts, &config, &selection))
 }
 
 fn walk(root: &Path) -> Vec<PathBuf> {

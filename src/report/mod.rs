@@ -1,8 +1,11 @@
 //! Output formats. Each renders the same `ScanResult`; line and column come
 //! from the spans the rules reported.
 
+pub mod facts;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod readiness;
 pub mod sarif;
 
 use std::sync::Arc;
@@ -15,6 +18,7 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    Markdown,
 }
 
 pub struct RenderOptions {
@@ -23,6 +27,8 @@ pub struct RenderOptions {
     pub width: usize,
     pub show_timing: bool,
     pub sarif_category: Option<String>,
+    /// SARIF `%SRCROOT%` URI (absolute, ending in `/`); none by default.
+    pub sarif_srcroot: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -33,6 +39,7 @@ impl Default for RenderOptions {
             width: 100,
             show_timing: false,
             sarif_category: None,
+            sarif_srcroot: None,
         }
     }
 }
@@ -42,6 +49,7 @@ pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Stri
         Format::Human => human::render(result, opts),
         Format::Json => json::render(result),
         Format::Sarif => sarif::render(result, opts),
+        Format::Markdown => markdown::render(result),
     }
 }
 

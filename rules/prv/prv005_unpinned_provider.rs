@@ -1,0 +1,116 @@
+use crate::declare_rule;
+use crate::model::root_module::root_settings_block;
+use crate::model::terraform::{TerraformFile, Value};
+use crate::rule::{Cx, Rule, Scope};
+use crate::source::FileKind;
+
+declare_rule! {
+    /// ## What it checks
+    /// - An entry of `required_providers` without a `version` constraint (or with an
+    ///   empty one), in any module. Any constraint counts (`~> 5.0`, `>= 4.0`, `= 5.31.0`);
+    ///   the legacy string form `aws = "~> 5.0"` is a constraint too.
+    /// - A root module without `required_version`: reported when the file is the root's
+    ///   settings file (it configures a `provider` and holds the `terraform` block with
+    ///   `required_providers` or `required_version`), at that `terraform` block. Reusable
+    ///   modules (no `provider` block, or under `modules/`) are not asked for one.
+    ///
+    /// Constraints set from variables cannot be known and never fire. Built-in
+    /// providers (`terraform.io/builtin/...`) need no version.
+    ///
+    /// ## Why it matters
+    /// Infrastructure as code is only reproducible ("make it easy to spin up multiple
+    /// environments") when the same code gives the same plan tomorrow. An unpinned
+    /// provider upgrades itself on the next `init` and can change or break resources in
+    /// production; an unpinned Terraform lets a newer CLI upgrade the state format under
+    /// everyone else's feet.
+    ///
+    /// ## Bad
+    /// ```hcl
+    /// terraform {
+    ///   required_version = ">= 1.6"
+    ///   required_providers {
+    ///     aws = {
+    ///       source = "hashicorp/aws"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Good
+    /// ```hcl
+    /// terraform {
+    ///   required_version = ">= 1.6"
+    ///   required_providers {
+    ///     aws = {
+    ///       source  = "hashicorp/aws"
+    ///       version = "~> 5.40"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give every provider a `version` constraint (`~> 5.40` in root modules, a lower
+    /// bound such as `>= 5.0` in reusable modules), set `required_version` in each root
+    /// module, and commit `.terraform.lock.hcl`.
+    UnpinnedProvider {
+        id: "PRV005",
+        name: "unpinned-provider",
+        pillar: Prv,
+        stage: Seed,
+        scope: Scope::File(&[FileKind::Terraform]),
+        severity: Warning,
+        since: "0.1.0",
+        summary: "provider or Terraform version not pinned",
+    }
+}
+
+impl Rule for UnpinnedProvider {
+    fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
+        for tf_block in tf.terraform_blocks() {
+            for providers in tf_block.blocks_named("required_providers") {
+                for attr in &providers.attributes {
+                    let (version, span) = match &attr.value {
+                        Value::Object(_) => {
+                            let source = attr.value.get("source").and_then(Value::as_str);
+                            if source.is_some_and(|s| s.starts_with("terraform.io/builtin/")) {
+                                continue;
+                            }
+                            match attr.value.entry("version") {
+                                Some(entry) => (Some(&entry.value), entry.span),
+                                None => (None, attr.key_span),
+                            }
+                        }
+                        value @ Value::String(_) => (Some(value), attr.span),
+                        _ => continue,
+                    };
+                    let unpinned = match version {
+                        None | Some(Value::Null) => true,
+                        Some(v) => v.as_str().is_some_and(|s| s.trim().is_empty()),
+                    };
+                    if unpinned {
+                        cx.report(
+                            cx.finding(span)
+                                .message(format!("provider `{}` has no version constraint", attr.key))
+                                .help("add `version = \"~> X.Y\"` (or a lower bound in a reusable module)"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(settings) = root_settings_block(tf, cx.path()) {
+            if !tf
+                .terraform_blocks()
+                .any(|b| b.attr("required_version").is_some())
+            {
+                cx.report(
+                    cx.finding(settings.header_span)
+                        .message(
+                            "root module does not pin the Terraform version (`required_version`)",
+                        )
+                        .help("add `required_version = \"~> 1.9\"` (or the range your team runs)"),
+                );
+            }
+        }
+    }
+}
