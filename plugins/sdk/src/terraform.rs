@@ -110,7 +110,15 @@ impl<'a> Block<'a> {
 
     /// The attribute `key` (the last one, if repeated).
     pub fn attribute(&self, key: &str) -> Option<Attribute<'a>> {
-        self.attributes().filter(|a| a.key() == key).last()
+        let raw = self.raw();
+        raw.attributes
+            .iter()
+            .rev()
+            .map(|&i| Attribute {
+                tf: self.tf,
+                index: i,
+            })
+            .find(|a| a.key() == key)
     }
 
     /// Nested blocks.
@@ -266,8 +274,8 @@ impl<'a> Value<'a> {
     pub fn get(&self, key: &str) -> Option<Value<'a>> {
         self.as_object()?
             .into_iter()
-            .filter(|e| e.key == key)
-            .last()
+            .rev()
+            .find(|e| e.key == key)
             .map(|e| e.value)
     }
 

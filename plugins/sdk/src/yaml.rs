@@ -77,7 +77,8 @@ impl<'a> Node<'a> {
     /// A plain `~`, `null` or empty scalar.
     pub fn is_null(&self) -> bool {
         self.scalar().is_some_and(|s| {
-            s.style == wit::YamlStyle::Plain && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+            s.style == wit::YamlStyle::Plain
+                && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
         })
     }
 
