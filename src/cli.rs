@@ -34,9 +34,27 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List every rule (id, name, pillar, stage, severity, scope).
-    Rules,
+    Rules {
+        #[command(flatten)]
+        plugins: PluginArgs,
+        /// Config whose `[plugins.<name>]` tables to load [default: ./devops-lint.toml].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Print a rule's documentation (by ID or name).
-    Explain { rule: String },
+    Explain {
+        rule: String,
+        #[command(flatten)]
+        plugins: PluginArgs,
+        /// Config whose `[plugins.<name>]` tables to load [default: ./devops-lint.toml].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Plugin tools: precompile plugins, run a plugin's fixtures.
+    Plugins {
+        #[command(subcommand)]
+        command: PluginsCommand,
+    },
     /// Write a commented devops-lint.toml for the stage the repo aims for (and, if asked, a baseline).
     Init(InitArgs),
     /// Print the repo-wide inventory the repo rules read (manifests, Terraform, CI, containers, ...).
@@ -59,6 +77,73 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PluginsCommand {
+    /// Compile plugins into the cache (for CI images): these paths, `--plugin` and the config's.
+    Warm {
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        plugins: PluginArgs,
+        /// Config whose `[plugins.<name>]` tables to load [default: ./devops-lint.toml].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Run a plugin on its fixtures: `fail/` and `pass/` cases with `expect:` markers.
+    Test {
+        /// The plugin (a .wasm component).
+        plugin: PathBuf,
+        /// The fixtures directory (with fail/, pass/ and an optional settings.toml).
+        fixtures: PathBuf,
+    },
+}
+
+/// Plugins (WebAssembly components; see docs/plugins.md).
+#[derive(Args, Debug, Default, Clone)]
+pub struct PluginArgs {
+    /// Load a plugin (a WebAssembly component); repeatable.
+    #[arg(long = "plugin", value_name = "PATH")]
+    pub plugins: Vec<PathBuf>,
+    /// CPU time a plugin may spend on one file, e.g. 2s or 500ms [default: 2s].
+    #[arg(long, value_name = "DURATION", value_parser = crate::plugin::parse_timeout)]
+    pub plugin_timeout: Option<std::time::Duration>,
+    /// Let the scanned repository's config load plugins from outside the repository.
+    #[arg(long)]
+    pub allow_external_plugins: bool,
+}
+
+impl PluginArgs {
+    /// Loads the plugins these arguments and the config name.
+    pub fn load(
+        &self,
+        root: &std::path::Path,
+        config_path: Option<&std::path::Path>,
+        metadata_only: bool,
+    ) -> crate::plugin::Loaded {
+        crate::plugin::load_from(
+            &self.plugins,
+            self.plugin_timeout,
+            self.allow_external_plugins,
+            root,
+            config_path,
+            metadata_only,
+        )
+    }
+
+    /// Built-ins plus these plugins' rules, for `rules` and `explain`; load
+    /// problems go to stderr.
+    fn registry(&self, config: Option<PathBuf>) -> Registry {
+        let config = config.or_else(|| {
+            let candidate = PathBuf::from(CONFIG_FILE_NAME);
+            candidate.is_file().then_some(candidate)
+        });
+        let loaded = self.load(std::path::Path::new("."), config.as_deref(), true);
+        for d in &loaded.diagnostics {
+            eprintln!("warning: {}", d.message);
+        }
+        Registry::with_extra(loaded.rules)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -177,6 +262,8 @@ pub struct ScanArgs {
     /// Show the time taken in the human summary.
     #[arg(long)]
     pub timing: bool,
+    #[command(flatten)]
+    pub plugins: PluginArgs,
 }
 
 /// Parses arguments, runs, returns the exit code.
@@ -227,7 +314,8 @@ pub fn panic_report(info: &std::panic::PanicHookInfo<'_>) -> String {
 pub fn run(cli: Cli) -> miette::Result<i32> {
     let registry = Registry::builtin();
     match cli.command {
-        Some(Command::Rules) => {
+        Some(Command::Rules { plugins, config }) => {
+            let registry = &plugins.registry(config);
             let mut out = String::new();
             out.push_str("ID      NAME                             PILLAR STAGE  SEVERITY SCOPE\n");
             for m in registry.metas() {
@@ -244,7 +332,11 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             print!("{out}");
             Ok(EXIT_CLEAN)
         }
-        Some(Command::Explain { rule }) => match registry.find(&rule) {
+        Some(Command::Explain {
+            rule,
+            plugins,
+            config,
+        }) => match plugins.registry(config).find(&rule) {
             Some(meta) => {
                 print!("{}", crate::docs::rule_page(meta));
                 Ok(EXIT_CLEAN)
@@ -288,6 +380,7 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             format,
             config,
         }) => facts_command(path, format, config, registry),
+        Some(Command::Plugins { command }) => crate::plugin::harness::command(command),
         None => scan_command(cli.scan, registry),
     }
 }
@@ -304,10 +397,16 @@ fn facts_command(
         return Ok(EXIT_USAGE);
     }
     let lookup = |key: &str| registry.find(key);
-    let config_path = config.or_else(|| {
-        let candidate = root.join(CONFIG_FILE_NAME);
-        candidate.is_file().then_some(candidate)
-    });
+    let config_path = match config {
+        Some(path) => Some(path),
+        None => match crate::config::find_in_root(&root) {
+            Ok(found) => found,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Ok(EXIT_USAGE);
+            }
+        },
+    };
     let config = match &config_path {
         Some(p) => match Config::load(p, &lookup) {
             Ok(c) => c,
@@ -355,7 +454,6 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         eprintln!("error: {} is not a directory or file", root.display());
         return Ok(EXIT_USAGE);
     }
-    let lookup = |key: &str| registry.find(key);
     let config_path = match args.config.clone() {
         Some(path) => Some(path),
         None => match crate::config::find_in_root(&root) {
@@ -366,6 +464,14 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
             }
         },
     };
+    let plugins = args.plugins.load(&root, config_path.as_deref(), false);
+    let with_plugins = Registry::with_extra(plugins.rules);
+    let registry = if with_plugins.rules().len() > registry.rules().len() {
+        &with_plugins
+    } else {
+        registry
+    };
+    let lookup = |key: &str| registry.find(key);
     let config = match &config_path {
         Some(path) => match Config::load(path, &lookup) {
             Ok(config) => config,
@@ -460,6 +566,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         return Ok(EXIT_USAGE);
     }
     let mut result = engine::scan(&opts, &config, &selection);
+    result.diagnostics.splice(0..0, plugins.diagnostics);
 
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&result.findings);

@@ -296,6 +296,7 @@ fn assemble(
             &mut findings,
             &mut outcomes,
         );
+        diagnostics.extend(crate::plugin::take_diagnostics());
     }
     for outcome in &mut outcomes {
         outcome.attested = config.attest.get(outcome.rule.id).cloned();
@@ -528,6 +529,7 @@ fn run_rules(
             }
         }
     }
+    result.diagnostics.extend(crate::plugin::take_diagnostics());
 }
 
 /// Text-scope rules (secrets, sensitive files) run on every file.

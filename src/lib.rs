@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod init;
 pub mod model;
 pub mod parse;
+pub mod plugin;
 pub mod readiness;
 pub mod registry;
 pub mod report;

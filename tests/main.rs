@@ -9,6 +9,7 @@ mod ci_examples;
 mod cli;
 mod fuzz_regressions;
 mod hostile;
+mod plugins;
 mod precommit;
 mod readiness;
 mod rule_fixtures;

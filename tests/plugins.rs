@@ -1,0 +1,649 @@
+//! Plugins end to end: the example plugins are built from source (once per
+//! test run) for wasm32-wasip2, run on their fixtures and through the CLI, and
+//! hostile plugins each give their diagnostic while built-in findings stay
+//! identical. One engine and one compiled-component cache serve every test.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use devops_lint::config::Config;
+use devops_lint::engine::{self, ScanOptions, ScanResult};
+use devops_lint::plugin::host::Limits;
+use devops_lint::plugin::{self, cache, harness, Origin, PluginOptions, PluginSpec};
+use devops_lint::registry::Registry;
+use devops_lint::rule::Stage;
+
+use crate::cli::bin;
+use crate::common;
+
+struct Guests {
+    required_tags: PathBuf,
+    allowed_registries: PathBuf,
+    hostile: PathBuf,
+    hostile_shadow: PathBuf,
+}
+
+fn plugins_dir() -> PathBuf {
+    common::repo_root().join("plugins")
+}
+
+/// Builds the plugin workspace once per test run (release guests: small, and
+/// quick to build). Installs the wasm32-wasip2 target when it is missing.
+fn guests() -> &'static Guests {
+    static GUESTS: OnceLock<Guests> = OnceLock::new();
+    GUESTS.get_or_init(|| {
+        let installed = Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-wasip2"))
+            .unwrap_or(false);
+        if !installed {
+            let status = Command::new("rustup")
+                .args(["target", "add", "wasm32-wasip2"])
+                .status();
+            assert!(
+                status.is_ok_and(|s| s.success()),
+                "cannot install the wasm32-wasip2 target (rustup target add wasm32-wasip2)"
+            );
+        }
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let output = Command::new(cargo)
+            .args([
+                "build",
+                "--locked",
+                "--release",
+                "--target",
+                "wasm32-wasip2",
+            ])
+            .current_dir(plugins_dir())
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .output()
+            .expect("run cargo for the plugins");
+        assert!(
+            output.status.success(),
+            "building the plugins failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let out = plugins_dir().join("target/wasm32-wasip2/release");
+        Guests {
+            required_tags: out.join("required_tags.wasm"),
+            allowed_registries: out.join("allowed_registries.wasm"),
+            hostile: out.join("hostile.wasm"),
+            hostile_shadow: out.join("hostile_shadow.wasm"),
+        }
+    })
+}
+
+/// The disk cache the tests share (also across runs).
+fn cache_dir() -> PathBuf {
+    common::repo_root().join("target/plugin-cache-tests")
+}
+
+fn options(settings: &[(&str, &str)]) -> PluginOptions {
+    let mut opts = PluginOptions {
+        cache_dir: Some(cache_dir()),
+        limits: Limits {
+            timeout: Duration::from_millis(500),
+            ..Limits::default()
+        },
+        ..PluginOptions::default()
+    };
+    for (name, toml_text) in settings {
+        opts.settings.insert(
+            name.to_string(),
+            toml::from_str(toml_text).expect("settings toml"),
+        );
+    }
+    opts
+}
+
+fn cli_spec(path: &Path) -> PluginSpec {
+    PluginSpec {
+        name: None,
+        path: path.to_path_buf(),
+        origin: Origin::CommandLine,
+    }
+}
+
+/// Scans `root` with every built-in rule plus the plugins, at stage scale.
+fn scan_with(root: &Path, specs: &[PluginSpec], opts: &PluginOptions, jobs: usize) -> ScanResult {
+    let mut opts = opts.clone();
+    opts.root = root.to_path_buf();
+    let loaded = plugin::load_all(specs, &opts);
+    let registry = Registry::with_extra(loaded.rules);
+    let scan_opts = ScanOptions {
+        root: root.to_path_buf(),
+        paths: None,
+        stage: Stage::Scale,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        jobs,
+        no_ignores: false,
+        repo_rules: true,
+        max_file_size: devops_lint::discover::DEFAULT_MAX_FILE_SIZE,
+    };
+    let config = Config::default();
+    let selection = engine::select(&registry, &config, &scan_opts).expect("selection");
+    let mut result = engine::scan(&scan_opts, &config, &selection);
+    result.diagnostics.splice(0..0, loaded.diagnostics);
+    result
+}
+
+/// Findings of built-in rules: (path, line, id, message).
+fn builtin_findings(result: &ScanResult) -> BTreeSet<(String, u32, String, String)> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.rule.plugin.is_none())
+        .map(|f| {
+            (
+                f.location.path.clone(),
+                f.location.start.line,
+                f.rule.id.to_string(),
+                f.message.clone(),
+            )
+        })
+        .collect()
+}
+
+fn plugin_errors(result: &ScanResult) -> Vec<String> {
+    result
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == "plugin-error")
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+/// A small tree with findings of built-in rules and hostile markers.
+fn hostile_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    let sg = "resource \"aws_security_group\" \"ssh\" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
+    write("infra/a.tf", &format!("# hostile-marker\n{sg}"));
+    for name in ["b", "c", "d", "e"] {
+        write(
+            &format!("stack/{name}.tf"),
+            &format!("# hostile-marker {name}\n{sg}"),
+        );
+    }
+    write(
+        "Dockerfile",
+        "# hostile-marker\nFROM node\nCMD [\"node\"]\n",
+    );
+    dir
+}
+
+fn baseline(root: &Path) -> BTreeSet<(String, u32, String, String)> {
+    builtin_findings(&scan_with(root, &[], &options(&[]), 2))
+}
+
+// ---------------------------------------------------------------------------
+// The example plugins
+
+#[test]
+fn example_plugins_pass_their_fixtures() {
+    let g = guests();
+    for (wasm, dir) in [
+        (&g.required_tags, "required-tags"),
+        (&g.allowed_registries, "allowed-registries"),
+    ] {
+        let fixtures = plugins_dir().join(dir).join("fixtures");
+        let results = harness::run_fixtures(wasm, &fixtures, &options(&[])).expect("fixtures run");
+        let (text, ok) = harness::render(&results);
+        assert!(ok, "{dir}:\n{text}");
+        assert!(
+            results.iter().any(|r| r.case.starts_with("fail/")),
+            "{dir} has fail cases"
+        );
+        assert!(
+            results.iter().any(|r| r.case.starts_with("pass/")),
+            "{dir} has pass cases"
+        );
+    }
+}
+
+#[test]
+fn cli_reports_plugin_findings_with_snippets_and_sarif_rules() {
+    let g = guests();
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        repo.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"acme-logs\"\n  tags = {\n    Owner = \"platform\"\n  }\n}\n\n# devops-lint: ignore[acme/TAG001] legacy bucket, tagged by hand\nresource \"aws_s3_bucket\" \"old\" {\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        repo.path().join("devops-lint.toml"),
+        "[plugins.required-tags]\nrequired_tags = [\"Owner\", \"CostCenter\"]\n\n[rules]\n\"acme/TAG001\" = \"error\"\n",
+    )
+    .expect("write");
+    let plugin = g.required_tags.to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        bin()
+            .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+            .args(["--plugin", &plugin, "--no-color"])
+            .args(extra)
+            .arg(".")
+            .current_dir(repo.path())
+            .output()
+            .expect("run")
+    };
+    let human = run(&[]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(
+        human.status.code(),
+        Some(1),
+        "config made it an error:\n{text}"
+    );
+    assert!(text.contains("acme/TAG001"), "{text}");
+    assert!(
+        text.contains("aws_s3_bucket.logs is missing required tags: CostCenter"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Owner = \"platform\""),
+        "snippet shown:\n{text}"
+    );
+    assert!(
+        !text.contains("aws_s3_bucket.old has no tags"),
+        "suppressed:\n{text}"
+    );
+
+    let sarif = run(&["--format", "sarif"]);
+    let value: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif json");
+    let run0 = &value["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "acme/TAG001")
+        .expect("plugin rule in the SARIF rule table");
+    assert_eq!(rule["name"], "missing-required-tags");
+    assert!(rule["help"]["markdown"]
+        .as_str()
+        .is_some_and(|m| m.contains("## Why it matters")));
+    let results = run0["results"].as_array().expect("results");
+    let ours: Vec<_> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "acme/TAG001")
+        .collect();
+    assert_eq!(ours.len(), 2, "one active, one suppressed");
+    assert!(ours.iter().any(|r| r["level"] == "error"));
+    assert!(ours.iter().any(|r| r["suppressions"][0]["justification"]
+        .as_str()
+        .is_some_and(|j| j.contains("legacy bucket"))));
+}
+
+#[test]
+fn rules_and_explain_list_plugin_rules() {
+    let g = guests();
+    let plugin = g.allowed_registries.to_string_lossy().into_owned();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = bin()
+        .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+        .args(["rules", "--plugin", &plugin])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&rules.stdout);
+    assert!(
+        text.contains("acme/REG001") && text.contains("disallowed-image-registry"),
+        "{text}"
+    );
+    assert!(text.contains("SEC007"), "built-ins too:\n{text}");
+    let explain = bin()
+        .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+        .args(["explain", "disallowed-image-registry", "--plugin", &plugin])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&explain.stdout);
+    assert_eq!(explain.status.code(), Some(0));
+    assert!(
+        text.contains("# acme/REG001 disallowed-image-registry"),
+        "{text}"
+    );
+    assert!(text.contains("## How to fix"), "{text}");
+}
+
+#[test]
+fn config_plugins_must_stay_inside_the_root() {
+    let g = guests();
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::write(repo.path().join("Dockerfile"), "FROM node:20\n").expect("write");
+    let outside = g.allowed_registries.to_string_lossy().replace('\\', "/");
+    std::fs::write(
+        repo.path().join("devops-lint.toml"),
+        format!("[plugins.allowed-registries]\npath = \"{outside}\"\nallowed = [\"registry.acme.io\"]\n"),
+    )
+    .expect("write");
+    let run = |extra: &[&str]| {
+        let o = bin()
+            .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+            .args(["--format", "json"])
+            .args(extra)
+            .arg(".")
+            .current_dir(repo.path())
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let refused = run(&[]);
+    assert!(refused.contains("outside the scanned root"), "{refused}");
+    assert!(!refused.contains("acme/REG001\""), "{refused}");
+    let allowed = run(&["--allow-external-plugins"]);
+    assert!(allowed.contains("acme/REG001"), "{allowed}");
+
+    // Inside the root, the config form needs no flag.
+    std::fs::create_dir_all(repo.path().join("tools")).expect("mkdir");
+    std::fs::copy(
+        &g.allowed_registries,
+        repo.path().join("tools/registries.wasm"),
+    )
+    .expect("copy");
+    std::fs::write(
+        repo.path().join("devops-lint.toml"),
+        "[plugins.allowed-registries]\npath = \"tools/registries.wasm\"\nallowed = [\"registry.acme.io\"]\n",
+    )
+    .expect("write");
+    let inside = run(&[]);
+    assert!(inside.contains("acme/REG001"), "{inside}");
+    assert!(inside.contains("docker.io/library/node"), "{inside}");
+}
+
+#[test]
+fn settings_are_validated_by_the_plugin() {
+    let g = guests();
+    let result = scan_with(
+        &common::fixtures().join("repos/example-startup"),
+        &[cli_spec(&g.required_tags)],
+        &options(&[("required-tags", "required_tags = \"Owner\"\n")]),
+        1,
+    );
+    let errors = plugin_errors(&result);
+    assert!(
+        errors.iter().any(|e| e.contains("rejected its settings")
+            && e.contains("`required_tags` must be a list of strings")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn findings_are_identical_across_thread_counts() {
+    let g = guests();
+    let specs = [cli_spec(&g.required_tags), cli_spec(&g.allowed_registries)];
+    let opts = options(&[
+        ("required-tags", "required_tags = [\"Owner\"]\n"),
+        ("allowed-registries", "allowed = [\"registry.acme.io\"]\n"),
+    ]);
+    let root = common::fixtures().join("repos/example-startup");
+    let one = scan_with(&root, &specs, &opts, 1);
+    let four = scan_with(&root, &specs, &opts, 4);
+    let key = |r: &ScanResult| {
+        r.findings
+            .iter()
+            .map(|f| (f.location.clone(), f.rule.id, f.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&one), key(&four));
+    assert!(one.findings.iter().any(|f| f.rule.id == "acme/REG001"));
+    assert!(one.findings.iter().any(|f| f.rule.id == "acme/TAG001"));
+    assert!(plugin_errors(&one).is_empty(), "{:?}", plugin_errors(&one));
+}
+
+#[test]
+fn compiled_components_are_cached_on_disk() {
+    let g = guests();
+    let engine = plugin::host::engine().expect("engine");
+    let bytes = std::fs::read(&g.allowed_registries).expect("read");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Compile (or take from memory) and write the entry.
+    cache::clear_memory();
+    let first = cache::load(engine, &bytes, Some(dir.path())).expect("load");
+    assert_eq!(first.source, cache::Source::Compiled);
+    let entry = cache::entry_path(engine, dir.path(), &first.sha256);
+    assert!(entry.is_file(), "entry written");
+    cache::clear_memory();
+    let warm = cache::load(engine, &bytes, Some(dir.path())).expect("load");
+    assert_eq!(warm.source, cache::Source::Disk);
+    // A corrupt entry is a miss, not an error.
+    std::fs::write(&entry, b"garbage").expect("write");
+    cache::clear_memory();
+    let again = cache::load(engine, &bytes, Some(dir.path())).expect("load");
+    assert_eq!(again.source, cache::Source::Compiled);
+    // A cache directory that cannot be written is not an error.
+    let blocked = dir.path().join("file-not-dir");
+    std::fs::write(&blocked, b"x").expect("write");
+    cache::clear_memory();
+    assert!(cache::load(engine, &bytes, Some(&blocked)).is_ok());
+}
+
+// ---------------------------------------------------------------------------
+// Hostile plugins: each gives its diagnostic; built-in findings stay identical
+
+fn hostile_run(mode: &str, only: &str) -> (ScanResult, BTreeSet<(String, u32, String, String)>) {
+    let g = guests();
+    let tree = hostile_tree();
+    let settings = format!("mode = \"{mode}\"\nonly = \"{only}\"\n");
+    let result = scan_with(
+        tree.path(),
+        &[cli_spec(&g.hostile)],
+        &options(&[("hostile", &settings)]),
+        2,
+    );
+    let base = baseline(tree.path());
+    (result, base)
+}
+
+fn assert_hostile(mode: &str, expected: &str) {
+    let (result, base) = hostile_run(mode, "infra/a.tf");
+    assert_eq!(
+        builtin_findings(&result),
+        base,
+        "{mode}: built-in findings changed"
+    );
+    let errors = plugin_errors(&result);
+    assert!(
+        errors.iter().any(|e| e
+            .contains("plugin hostile (rule hostile/H001) failed on infra/a.tf")
+            && e.contains(expected)),
+        "{mode}: expected `{expected}` in {errors:#?}"
+    );
+    // The other files still got the plugin's findings (the instance was re-created).
+    let marked: BTreeSet<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "hostile/H001")
+        .map(|f| f.location.path.as_str())
+        .collect();
+    assert!(
+        marked.contains("Dockerfile") && marked.contains("stack/b.tf"),
+        "{mode}: {marked:?}"
+    );
+    if mode != "bad-span" {
+        assert!(
+            !marked.contains("infra/a.tf"),
+            "{mode}: findings of a failed call are dropped"
+        );
+    }
+}
+
+#[test]
+fn hostile_trap() {
+    assert_hostile(
+        "trap",
+        "trapped (a panic or an abort inside the plugin); plugin output: ",
+    );
+    let (result, _) = hostile_run("trap", "infra/a.tf");
+    assert!(plugin_errors(&result)
+        .iter()
+        .any(|e| e.contains("panics on infra/a.tf as asked")));
+}
+
+#[test]
+fn hostile_infinite_loop() {
+    assert_hostile(
+        "loop",
+        "timed out after 500ms (raise it with --plugin-timeout)",
+    );
+}
+
+#[test]
+fn hostile_memory_bomb() {
+    assert_hostile("memory", "exceeded its memory limit of 64 MiB");
+}
+
+#[test]
+fn hostile_deep_recursion() {
+    assert_hostile("recursion", "exhausted its stack");
+}
+
+#[test]
+fn hostile_huge_output() {
+    assert_hostile(
+        "huge-output",
+        "malformed output: 5001 findings for one file",
+    );
+}
+
+#[test]
+fn hostile_span_outside_the_file() {
+    assert_hostile("bad-span", "outside the file");
+}
+
+#[test]
+fn hostile_output_is_captured_and_bounded() {
+    assert_hostile("noisy-trap", "panics after a lot of output");
+    let (result, _) = hostile_run("noisy-trap", "infra/a.tf");
+    for e in plugin_errors(&result) {
+        assert!(e.len() < 10_000, "bounded: {} bytes", e.len());
+    }
+}
+
+#[test]
+fn hostile_plugin_is_disabled_after_repeated_failures() {
+    let (result, base) = hostile_run("trap", ".tf");
+    assert_eq!(builtin_findings(&result), base);
+    let errors = plugin_errors(&result);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("plugin hostile disabled after 3 failures")),
+        "{errors:#?}"
+    );
+    let failures = errors.iter().filter(|e| e.contains("failed on")).count();
+    assert!((3..=4).contains(&failures), "stops calling it: {errors:#?}");
+}
+
+fn assert_load_refused(specs: &[PluginSpec], settings: &[(&str, &str)], expected: &str) {
+    let tree = hostile_tree();
+    let result = scan_with(tree.path(), specs, &options(settings), 2);
+    assert_eq!(builtin_findings(&result), baseline(tree.path()));
+    let errors = plugin_errors(&result);
+    assert!(
+        errors.iter().any(|e| e.contains(expected)),
+        "expected `{expected}` in {errors:#?}"
+    );
+    assert!(result.findings.iter().all(|f| f.rule.plugin.is_none()));
+}
+
+#[test]
+fn hostile_settings_rejected() {
+    assert_load_refused(
+        &[cli_spec(&guests().hostile)],
+        &[("hostile", "mode = \"reject\"\n")],
+        "plugin hostile (",
+    );
+    assert_load_refused(
+        &[cli_spec(&guests().hostile)],
+        &[("hostile", "mode = \"reject\"\n")],
+        "rejected its settings in [plugins.hostile]: mode `reject` rejects every setting",
+    );
+}
+
+#[test]
+fn hostile_id_shadowing_a_builtin() {
+    assert_load_refused(
+        &[cli_spec(&guests().hostile_shadow)],
+        &[],
+        "rule `SEC007` shadows the built-in rule SEC007 (open-admin-port)",
+    );
+}
+
+/// The hostile plugin with its API version rewritten (same length, so the
+/// component stays valid).
+fn with_api_version(version: &str) -> tempfile::TempDir {
+    let bytes = std::fs::read(&guests().hostile).expect("read");
+    let from = b"devops-lint:plugin/rules@0.1.0";
+    let to = format!("devops-lint:plugin/rules@{version}");
+    assert_eq!(to.len(), from.len());
+    let mut patched = bytes.clone();
+    let mut count = 0;
+    let mut i = 0;
+    while i + from.len() <= patched.len() {
+        if &patched[i..i + from.len()] == from {
+            patched[i..i + from.len()].copy_from_slice(to.as_bytes());
+            count += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    assert!(count > 0, "the export name is in the component");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("hostile.wasm"), patched).expect("write");
+    dir
+}
+
+#[test]
+fn hostile_incompatible_api_version() {
+    let dir = with_api_version("0.2.0");
+    assert_load_refused(
+        &[cli_spec(&dir.path().join("hostile.wasm"))],
+        &[],
+        "it implements devops-lint:plugin@0.2.0, but this devops-lint (0.1.0) implements devops-lint:plugin@0.1.0 and links only 0.1.x",
+    );
+}
+
+#[test]
+fn a_compatible_api_version_links() {
+    let dir = with_api_version("0.1.7");
+    let tree = hostile_tree();
+    let result = scan_with(
+        tree.path(),
+        &[cli_spec(&dir.path().join("hostile.wasm"))],
+        &options(&[]),
+        1,
+    );
+    assert!(
+        plugin_errors(&result).is_empty(),
+        "{:?}",
+        plugin_errors(&result)
+    );
+    assert!(result.findings.iter().any(|f| f.rule.id == "hostile/H001"));
+}
+
+#[test]
+fn hostile_not_wasm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = dir.path().join("plugin.wasm");
+    std::fs::write(&text, "this is not wasm").expect("write");
+    assert_load_refused(&[cli_spec(&text)], &[], "it is not a WebAssembly file");
+    let core = dir.path().join("core.wasm");
+    std::fs::write(&core, b"\0asm\x01\0\0\0").expect("write");
+    assert_load_refused(
+        &[cli_spec(&core)],
+        &[],
+        "a core WebAssembly module, not a component",
+    );
+    let missing = dir.path().join("missing.wasm");
+    assert_load_refused(&[cli_spec(&missing)], &[], "cannot read plugin");
+}
