@@ -53,6 +53,11 @@ pub struct RuleOutcome {
     pub attested: Option<Attestation>,
     /// Whether the rule's findings are part of this run (at or below the target stage, selected).
     pub active: bool,
+    /// What a repo rule's outcome rests on (evidence found, or why it does not apply).
+    pub detail: Option<String>,
+    /// The first finding of a failing rule above the target stage: not reported, but
+    /// shown on the readiness card.
+    pub unreported: Option<Finding>,
 }
 
 pub struct ScanResult {
@@ -95,7 +100,10 @@ impl ScanResult {
 
 /// The rules of this run and their effective severities.
 pub struct Selection<'r> {
+    /// Rules whose findings are reported: selected, not off, at or below the target stage.
     pub active: Vec<(&'static dyn Rule, Severity)>,
+    /// Rules evaluated for the readiness card: selected and not off, at every stage.
+    pub evaluated: Vec<(&'static dyn Rule, Severity)>,
     pub all: &'r Registry,
 }
 
@@ -116,11 +124,9 @@ pub fn select<'r>(
         }
     }
     let mut active = Vec::new();
+    let mut evaluated = Vec::new();
     for &rule in registry.rules() {
         let meta = rule.meta();
-        if meta.stage > opts.stage {
-            continue;
-        }
         if !opts.select.is_empty() && !opts.select.iter().any(|k| selects(meta, k)) {
             continue;
         }
@@ -132,10 +138,14 @@ pub fn select<'r>(
             Some(RuleSetting::Severity(s)) => *s,
             None => meta.severity,
         };
-        active.push((rule, severity));
+        evaluated.push((rule, severity));
+        if meta.stage <= opts.stage {
+            active.push((rule, severity));
+        }
     }
     Ok(Selection {
         active,
+        evaluated,
         all: registry,
     })
 }
@@ -271,10 +281,21 @@ fn assemble(
     }
     facts.finish();
 
-    let mut outcomes = file_rule_outcomes(selection, &findings, &kinds);
+    let mut outcomes = file_rule_outcomes(selection, &findings, &kinds, opts.repo_rules);
+    // Rules above the target stage ran for the readiness card only: drop their findings.
+    let active_ids: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
+    keep_unreported(&mut outcomes, &findings, &active_ids);
+    findings.retain(|f| active_ids.contains(f.rule.id));
     let repo_rules_ran = opts.repo_rules;
     if opts.repo_rules {
-        run_repo_rules(selection, config, &facts, &mut findings, &mut outcomes);
+        run_repo_rules(
+            selection,
+            config,
+            opts.stage,
+            &facts,
+            &mut findings,
+            &mut outcomes,
+        );
     }
     for outcome in &mut outcomes {
         outcome.attested = config.attest.get(outcome.rule.id).cloned();
@@ -373,6 +394,22 @@ fn check_file(
                 reason,
                 detail,
             });
+            // NOTE: some files are findings by their name alone (a keystore is binary, a
+            // state file can be huge): `check_path` still sees them, with no text.
+            if matches!(reason, SkipReason::Binary | SkipReason::TooLarge) {
+                let kind = discover::classify(&candidate.path, "");
+                let file = SourceFile::new(candidate.path.clone(), kind, String::new());
+                let rules: Vec<(&'static dyn Rule, Severity)> = selection
+                    .active
+                    .iter()
+                    .filter(|(rule, _)| applies_to(rule.meta(), kind))
+                    .copied()
+                    .collect();
+                // No `source`: there is no text to show, so reports print the path alone.
+                run_rules(&file, &rules, opts, &mut result, |rule, cx| {
+                    rule.check_path(cx)
+                });
+            }
             return result;
         }
     };
@@ -399,13 +436,19 @@ fn check_source(
         facts: None,
     };
 
-    let rules: Vec<(&'static dyn Rule, Severity)> = selection
-        .active
+    // With the readiness card on, rules of every stage run (their outcomes feed the
+    // card); findings of rules above the target stage are dropped after the scan.
+    let candidates = if opts.repo_rules {
+        &selection.evaluated
+    } else {
+        &selection.active
+    };
+    let rules: Vec<(&'static dyn Rule, Severity)> = candidates
         .iter()
         .filter(|(rule, _)| applies_to(rule.meta(), kind))
         .copied()
         .collect();
-    let needs_parse = opts.repo_rules
+    let needs_parse = (opts.repo_rules && crate::facts::needs_model(kind))
         || rules
             .iter()
             .any(|(rule, _)| rule.meta().scope.file_kinds().contains(&kind));
@@ -418,29 +461,10 @@ fn check_source(
         result.diagnostics.push(parse_diagnostic(&file, diag));
     }
 
-    let mut findings = Vec::new();
-    for (rule, severity) in &rules {
-        let before = findings.len();
-        let meta = rule.meta();
-        let mut cx = Cx::new(&file, meta, &mut findings, &opts.root);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_hooks(*rule, &parsed, &mut cx, kind);
-        }));
-        if outcome.is_err() {
-            findings.truncate(before);
-            result.diagnostics.push(ToolDiagnostic {
-                kind: "rule-error",
-                location: Location::in_file(&file, file.first_line_span()),
-                message: format!("rule {} failed on {} (internal error)", meta.id, file.path),
-                level: "error",
-            });
-        }
-        for f in &mut findings[before..] {
-            if f.severity == meta.severity {
-                f.severity = *severity;
-            }
-        }
-    }
+    run_rules(&file, &rules, opts, &mut result, |rule, cx| {
+        run_hooks(rule, &parsed, cx, kind)
+    });
+    let mut findings = std::mem::take(&mut result.findings);
 
     if !findings.is_empty() || file.text.contains("devops-lint:") {
         let ignores = suppress::scan(&file);
@@ -470,6 +494,40 @@ fn check_source(
         result.source = Some(Arc::new(file));
     }
     result
+}
+
+/// Runs `hooks` of each rule on `file`: a panicking rule becomes a diagnostic, and
+/// findings at the rule's default severity take the configured one.
+fn run_rules(
+    file: &SourceFile,
+    rules: &[(&'static dyn Rule, Severity)],
+    opts: &ScanOptions,
+    result: &mut FileResult,
+    hooks: impl Fn(&dyn Rule, &mut Cx),
+) {
+    let findings = &mut result.findings;
+    for (rule, severity) in rules {
+        let before = findings.len();
+        let meta = rule.meta();
+        let mut cx = Cx::new(file, meta, findings, &opts.root);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            hooks(*rule, &mut cx);
+        }));
+        if outcome.is_err() {
+            findings.truncate(before);
+            result.diagnostics.push(ToolDiagnostic {
+                kind: "rule-error",
+                location: Location::in_file(file, file.first_line_span()),
+                message: format!("rule {} failed on {} (internal error)", meta.id, file.path),
+                level: "error",
+            });
+        }
+        for f in &mut findings[before..] {
+            if f.severity == meta.severity {
+                f.severity = *severity;
+            }
+        }
+    }
 }
 
 /// Text-scope rules (secrets, sensitive files) run on every file.
@@ -505,6 +563,7 @@ fn run_hooks(rule: &dyn Rule, parsed: &Parsed, cx: &mut Cx, kind: FileKind) {
         }
     }
     if kinds.contains(&kind) || kinds.contains(&FileKind::Text) {
+        rule.check_path(cx);
         rule.check_text(cx);
     }
 }
@@ -569,6 +628,7 @@ fn file_rule_outcomes(
     selection: &Selection,
     findings: &[Finding],
     kinds: &[FileKind],
+    all_stages: bool,
 ) -> Vec<RuleOutcome> {
     let present: BTreeSet<FileKind> = kinds.iter().copied().collect();
     let failing: BTreeSet<&str> = findings
@@ -577,6 +637,12 @@ fn file_rule_outcomes(
         .map(|f| f.rule.id)
         .collect();
     let active: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
+    let ran = if all_stages {
+        &selection.evaluated
+    } else {
+        &selection.active
+    };
+    let ran: BTreeSet<&str> = ran.iter().map(|(r, _)| r.meta().id).collect();
     selection
         .all
         .metas()
@@ -588,8 +654,8 @@ fn file_rule_outcomes(
             let is_active = active.contains(meta.id);
             let outcome = if !applicable {
                 Outcome::NotApplicable
-            } else if !is_active {
-                Outcome::Inconclusive("not run in this scan (later stage or not selected)".into())
+            } else if !ran.contains(meta.id) {
+                Outcome::Inconclusive(NOT_RUN.into())
             } else if failing.contains(meta.id) {
                 Outcome::Fail
             } else {
@@ -600,16 +666,38 @@ fn file_rule_outcomes(
                 outcome,
                 attested: None,
                 active: is_active,
+                detail: None,
+                unreported: None,
             }
         })
         .collect()
 }
+
+/// Keeps the first unsuppressed finding of each rule that ran only for the card.
+fn keep_unreported(outcomes: &mut [RuleOutcome], findings: &[Finding], active: &BTreeSet<&str>) {
+    for o in outcomes.iter_mut() {
+        if active.contains(o.rule.id) || o.unreported.is_some() {
+            continue;
+        }
+        let mut mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule.id == o.rule.id && !f.is_suppressed())
+            .collect();
+        mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        o.unreported = mine.first().map(|f| (*f).clone());
+    }
+}
+
+/// Why a rule has no outcome: `--select`/`--ignore`, `off` in config, or (in file-list
+/// mode without the card) a later stage.
+pub const NOT_RUN: &str = "not run in this scan (not selected, off in config, or a later stage)";
 
 /// Repo rules run for every stage (the readiness card evaluates all stages);
 /// only active rules contribute findings.
 fn run_repo_rules(
     selection: &Selection,
     config: &Config,
+    stage: Stage,
     facts: &RepoFacts,
     findings: &mut Vec<Finding>,
     outcomes: &mut Vec<RuleOutcome>,
@@ -624,16 +712,42 @@ fn run_repo_rules(
         if !meta.scope.has_repo_part() {
             continue;
         }
-        if matches!(config.rules.get(meta.id), Some(RuleSetting::Off)) {
+        let evaluated = selection
+            .evaluated
+            .iter()
+            .any(|(r, _)| r.meta().id == meta.id);
+        if matches!(config.rules.get(meta.id), Some(RuleSetting::Off)) || !evaluated {
+            if !outcomes.iter().any(|o| o.rule.id == meta.id) {
+                outcomes.push(RuleOutcome {
+                    rule: meta,
+                    outcome: Outcome::Inconclusive(NOT_RUN.into()),
+                    attested: None,
+                    active: false,
+                    detail: None,
+                    unreported: None,
+                });
+            }
             continue;
         }
         let mut repo_findings = Vec::new();
-        let mut cx = RepoCx::new(meta, &mut repo_findings);
+        let mut cx = RepoCx::new(meta, &mut repo_findings).with_stage(stage);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             rule.check_repo(facts, &mut cx)
         }))
         .unwrap_or_else(|_| Outcome::Inconclusive("the rule failed (internal error)".into()));
+        let detail = cx.take_detail();
+        // A repo rule that says it fails reports at least one finding (at the root if need be).
+        if outcome == Outcome::Fail && repo_findings.is_empty() {
+            repo_findings.push(Finding::at_root(meta, meta.summary.to_string()));
+        }
         let is_active = active.contains_key(meta.id);
+        let unreported = if is_active {
+            None
+        } else {
+            let mut sorted: Vec<&Finding> = repo_findings.iter().collect();
+            sorted.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            sorted.first().map(|f| (*f).clone())
+        };
         if let Some(severity) = active.get(meta.id) {
             for f in &mut repo_findings {
                 if f.severity == meta.severity {
@@ -642,29 +756,35 @@ fn run_repo_rules(
             }
             findings.extend(repo_findings);
         }
-        // A repo+file rule already has a file outcome: combine (fail wins).
+        // A repo+file rule already has a file outcome: a file finding makes it fail;
+        // otherwise the repo part, which knows whether the practice applies, decides.
         if let Some(existing) = outcomes.iter_mut().find(|o| o.rule.id == meta.id) {
             existing.outcome = combine(&existing.outcome, &outcome);
             existing.active = is_active;
+            existing.detail = detail;
+            if existing.unreported.is_none() {
+                existing.unreported = unreported;
+            }
         } else {
             outcomes.push(RuleOutcome {
                 rule: meta,
                 outcome,
                 attested: None,
                 active: is_active,
+                detail,
+                unreported,
             });
         }
     }
     outcomes.sort_by(|a, b| a.rule.id.cmp(b.rule.id));
 }
 
-fn combine(a: &Outcome, b: &Outcome) -> Outcome {
-    use Outcome::*;
-    match (a, b) {
-        (Fail, _) | (_, Fail) => Fail,
-        (Inconclusive(r), _) | (_, Inconclusive(r)) => Inconclusive(r.clone()),
-        (Pass, _) | (_, Pass) => Pass,
-        _ => NotApplicable,
+/// The outcome of a repo+file rule from its file part and its repo part.
+fn combine(file: &Outcome, repo: &Outcome) -> Outcome {
+    match (file, repo) {
+        (Outcome::Fail, _) => Outcome::Fail,
+        (Outcome::Inconclusive(r), _) if r == NOT_RUN => file.clone(),
+        (_, repo) => repo.clone(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! in `rules/` (one file per rule) so it is the first thing a newcomer sees;
 //! it is mounted here with `#[path]` so the build stays one crate.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -15,8 +16,10 @@ pub mod facts;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod init;
 pub mod model;
 pub mod parse;
+pub mod readiness;
 pub mod registry;
 pub mod report;
 pub mod rule;

@@ -218,6 +218,10 @@ pub trait Rule: HasMeta + Send + Sync {
     fn check_circleci(&self, _ci: &Circleci, _cx: &mut Cx) {}
     /// Compose files and Kubernetes manifests (and other YAML of a rule's kinds).
     fn check_yaml(&self, _docs: &[YamlDocument], _cx: &mut Cx) {}
+    /// Any file of the rule's kinds, by its path, before `check_text`. It also runs on
+    /// files that were not read (binary, over the size limit), with an empty `cx.text()`:
+    /// the hook for findings a file's name alone proves (a keystore, a state file).
+    fn check_path(&self, _cx: &mut Cx) {}
     /// Any file of the rule's kinds, as text (runs on every kind for `FileKind::Text` rules).
     fn check_text(&self, _cx: &mut Cx) {}
     /// Repo-wide part; returns whether the practice is present.
@@ -290,15 +294,42 @@ impl<'a> Cx<'a> {
 pub struct RepoCx<'a> {
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    stage: Stage,
+    detail: Option<String>,
 }
 
 impl<'a> RepoCx<'a> {
     pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Self {
-        RepoCx { rule, findings }
+        RepoCx {
+            rule,
+            findings,
+            stage: Stage::Seed,
+            detail: None,
+        }
+    }
+
+    /// The stage the repo aims for (some practices only matter below or above one).
+    pub fn with_stage(mut self, stage: Stage) -> Self {
+        self.stage = stage;
+        self
+    }
+
+    pub fn target_stage(&self) -> Stage {
+        self.stage
     }
 
     pub fn rule(&self) -> &'static RuleMeta {
         self.rule
+    }
+
+    /// Says what the outcome rests on (the evidence found, or why the rule does not
+    /// apply); shown with the rule in the readiness report.
+    pub fn detail(&mut self, text: impl Into<String>) {
+        self.detail = Some(text.into());
+    }
+
+    pub fn take_detail(&mut self) -> Option<String> {
+        self.detail.take()
     }
 
     /// Report at a location the facts recorded (path + span + line/column).

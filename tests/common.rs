@@ -51,6 +51,24 @@ pub fn human(result: &ScanResult) -> String {
     )
 }
 
+/// A rule's outcome in a scan: pass, fail, not-applicable, inconclusive (or not-run).
+pub fn outcome(result: &ScanResult, rule: &str) -> String {
+    use devops_lint::rule::Outcome;
+    match result
+        .outcomes
+        .iter()
+        .find(|o| o.rule.id == rule)
+        .map(|o| &o.outcome)
+    {
+        Some(Outcome::Pass) => "pass".into(),
+        Some(Outcome::Fail) => "fail".into(),
+        Some(Outcome::NotApplicable) => "not-applicable".into(),
+        Some(Outcome::Inconclusive(r)) if r == devops_lint::engine::NOT_RUN => "not-run".into(),
+        Some(Outcome::Inconclusive(_)) => "inconclusive".into(),
+        None => "missing".into(),
+    }
+}
+
 /// (path, line, rule id) of every unsuppressed finding.
 pub fn found(result: &ScanResult) -> BTreeSet<(String, u32, String)> {
     result

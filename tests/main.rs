@@ -3,10 +3,14 @@
 
 mod common;
 
+mod baseline;
 mod catalogue;
+mod ci_examples;
 mod cli;
 mod fuzz_regressions;
 mod hostile;
+mod precommit;
+mod readiness;
 mod rule_fixtures;
 mod safety;
 mod sarif;

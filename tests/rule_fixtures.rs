@@ -101,6 +101,13 @@ fn fixtures_match_their_expectations() {
             ));
             continue;
         }
+        // A repo case may pin the rule's outcome (pass, not-applicable, inconclusive).
+        if let Ok(want) = std::fs::read_to_string(case.path.join("outcome.txt")) {
+            let got = common::outcome(&result, &case.rule);
+            if got != want.trim() {
+                failures.push(format!("{label}: outcome {got}, expected {}", want.trim()));
+            }
+        }
         if case.outcome == "fail" {
             let name = label.replace('/', "__");
             insta::assert_snapshot!(name, common::human(&result));

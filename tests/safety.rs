@@ -44,12 +44,14 @@ fn sec007() -> String {
 }
 
 /// Paths with at least one finding.
+/// Files with findings (repo-rule findings at the root, path "", are not files).
 fn paths_with_findings(json: &Value) -> Vec<String> {
     let mut paths: Vec<String> = json["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .filter_map(|f| f["path"].as_str().map(str::to_string))
+        .filter(|p| !p.is_empty())
         .collect();
     paths.dedup();
     paths

@@ -1,4 +1,6 @@
 //! PRV: provision (infrastructure as code, environments, pinning).
+pub mod prv001_iac_missing;
+pub mod prv002_single_environment;
 pub mod prv003_local_terraform_state;
 pub mod prv004_state_backend_unsafe;
 pub mod prv005_unpinned_provider;

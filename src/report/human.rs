@@ -180,6 +180,9 @@ pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
     }
     if !opts.quiet {
         out.push_str(&summary(result, opts));
+        if let Some(card) = crate::readiness::of(result) {
+            out.push_str(&terminal_safe(&super::readiness::render(&card)));
+        }
     }
     out
 }

@@ -28,6 +28,7 @@ pub fn to_value(result: &ScanResult) -> Value {
         "findings": findings,
         "errors": errors,
         "summary": summary_value(result),
+        "readiness": crate::readiness::of(result).map(|r| r.to_json()),
     })
 }
 

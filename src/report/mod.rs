@@ -1,8 +1,11 @@
 //! Output formats. Each renders the same `ScanResult`; line and column come
 //! from the spans the rules reported.
 
+pub mod facts;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod readiness;
 pub mod sarif;
 
 use std::collections::BTreeSet;
@@ -16,6 +19,7 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    Markdown,
 }
 
 pub struct RenderOptions {
@@ -24,6 +28,8 @@ pub struct RenderOptions {
     pub width: usize,
     pub show_timing: bool,
     pub sarif_category: Option<String>,
+    /// SARIF `%SRCROOT%` URI (absolute, ending in `/`); none by default.
+    pub sarif_srcroot: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -34,6 +40,7 @@ impl Default for RenderOptions {
             width: 100,
             show_timing: false,
             sarif_category: None,
+            sarif_srcroot: None,
         }
     }
 }
@@ -43,6 +50,7 @@ pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Stri
         Format::Human => human::render(result, opts),
         Format::Json => json::render(result),
         Format::Sarif => sarif::render(result, opts),
+        Format::Markdown => markdown::render(result),
     };
     scrub_secrets(result, out)
 }

@@ -1,0 +1,214 @@
+use crate::declare_rule;
+use crate::facts::signals::{self, Vendor};
+use crate::facts::RepoFacts;
+use crate::rule::{Outcome, RepoCx, Rule, Scope};
+
+declare_rule! {
+    /// ## What it checks
+    /// Cloud infrastructure is defined in the IaC (AWS, Google Cloud or Azure
+    /// resources in a root module) but nothing turns on security monitoring. What
+    /// counts (`SECURITY_MONITORING`):
+    /// - AWS: CloudTrail (`aws_cloudtrail`), GuardDuty (`aws_guardduty_*`), Security
+    ///   Hub (`aws_securityhub_*`), AWS Config (`aws_config_*`), Inspector
+    ///   (`aws_inspector2_*`, `aws_inspector_*`), Macie (`aws_macie2_*`), Detective (`aws_detective_*`),
+    ///   IAM Access Analyzer (`aws_accessanalyzer_*`), or modules of those names;
+    /// - Google Cloud: Cloud Audit Logs (`google_project_iam_audit_config`,
+    ///   `google_folder_iam_audit_config`, `google_organization_iam_audit_config`),
+    ///   Security Command Center (`google_scc_*`);
+    /// - Azure: Defender for Cloud (`azurerm_security_center_*`), Sentinel
+    ///   (`azurerm_sentinel_*`);
+    /// - third parties: Datadog Cloud Security (`datadog_security_monitoring_*`,
+    ///   `datadog_cloud_configuration_*`), Lacework (`lacework_*`), Wiz (`wiz_*`),
+    ///   Prisma Cloud (`prismacloud_*`).
+    ///
+    /// The finding points at the first `provider` block of a root module. A library
+    /// of reusable modules does not apply: account-level monitoring is the callers'.
+    /// Monitoring set up for the whole AWS Organization (Control Tower, a security
+    /// account) lives in another repo: attest it.
+    ///
+    /// ## Why it matters
+    /// The talk's last piece of low-hanging fruit: "use security monitoring". An
+    /// audit trail and a threat detector cost little and are the difference
+    /// between noticing a leaked key in minutes and reading about it on the bill.
+    ///
+    /// ## Bad
+    /// ```hcl
+    /// provider "aws" {
+    ///   region = "eu-west-1"
+    /// }
+    /// resource "aws_s3_bucket" "assets" {
+    ///   bucket = "acme-assets"
+    /// }
+    /// ```
+    ///
+    /// ## Good
+    /// ```hcl
+    /// provider "aws" {
+    ///   region = "eu-west-1"
+    /// }
+    /// resource "aws_s3_bucket" "assets" {
+    ///   bucket = "acme-assets"
+    /// }
+    /// resource "aws_guardduty_detector" "main" {
+    ///   enable = true
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Enable a multi-region CloudTrail trail and GuardDuty (a few lines each), and
+    /// route GuardDuty findings to your alerting.
+    NoSecurityMonitoring {
+        id: "SEC013",
+        name: "no-security-monitoring",
+        pillar: Sec,
+        stage: Growth,
+        scope: Scope::Repo,
+        severity: Warning,
+        since: "0.1.0",
+        summary: "cloud infrastructure without security monitoring",
+    }
+}
+
+const fn tf(
+    name: &'static str,
+    terraform: &'static [&'static str],
+    modules: &'static [&'static str],
+) -> Vendor {
+    Vendor {
+        name,
+        packages: &[],
+        env: &[],
+        hosts: &[],
+        terraform,
+        modules,
+        images: &[],
+        kubernetes: &[],
+        ci: &[],
+        tools: &[],
+    }
+}
+
+/// What counts as security monitoring.
+pub const SECURITY_MONITORING: &[Vendor] = &[
+    tf("CloudTrail", &["aws_cloudtrail"], &["cloudtrail"]),
+    tf("GuardDuty", &["aws_guardduty_*"], &["guardduty"]),
+    tf(
+        "Security Hub",
+        &["aws_securityhub_*"],
+        &["securityhub", "security-hub"],
+    ),
+    tf(
+        "AWS Config",
+        &["aws_config_*"],
+        &["aws-config", "config-rules"],
+    ),
+    tf("Inspector", &["aws_inspector2_*", "aws_inspector_*"], &[]),
+    tf("Macie", &["aws_macie2_*"], &[]),
+    tf("Detective", &["aws_detective_*"], &[]),
+    tf("IAM Access Analyzer", &["aws_accessanalyzer_*"], &[]),
+    tf(
+        "Cloud Audit Logs",
+        &[
+            "google_project_iam_audit_config",
+            "google_folder_iam_audit_config",
+            "google_organization_iam_audit_config",
+        ],
+        &[],
+    ),
+    tf("Security Command Center", &["google_scc_*"], &[]),
+    tf("Defender for Cloud", &["azurerm_security_center_*"], &[]),
+    tf("Sentinel", &["azurerm_sentinel_*"], &[]),
+    tf(
+        "Datadog Cloud Security",
+        &[
+            "datadog_security_monitoring_*",
+            "datadog_cloud_configuration_*",
+        ],
+        &[],
+    ),
+    tf("Lacework", &["lacework_*"], &[]),
+    tf("Wiz", &["wiz_*"], &[]),
+    tf("Prisma Cloud", &["prismacloud_*"], &[]),
+];
+
+const CLOUDS: &[(&str, &str)] = &[
+    ("aws_", "AWS"),
+    ("google_", "Google Cloud"),
+    ("azurerm_", "Azure"),
+];
+
+impl Rule for NoSecurityMonitoring {
+    fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
+        if facts.is_module_library() {
+            cx.detail("reusable Terraform modules only: account-level monitoring is the callers'");
+            return Outcome::NotApplicable;
+        }
+        let clouds: Vec<&str> = CLOUDS
+            .iter()
+            .filter(|(prefix, _)| facts.main_resources().any(|r| r.ty.starts_with(prefix)))
+            .map(|(_, name)| *name)
+            .collect();
+        if clouds.is_empty() {
+            if facts
+                .tools_of(&["cloudformation", "sam", "cdk"])
+                .next()
+                .is_some()
+            {
+                return Outcome::Inconclusive(
+                    "CloudFormation/CDK resources are not read: security monitoring there cannot be seen".into(),
+                );
+            }
+            cx.detail("no cloud resources in the IaC");
+            return Outcome::NotApplicable;
+        }
+        let found = signals::find(facts, SECURITY_MONITORING);
+        if let Some(e) = found.first() {
+            cx.detail(e.describe());
+            return Outcome::Pass;
+        }
+        let location = facts
+            .terraform
+            .providers
+            .iter()
+            .find(|p| !crate::facts::is_auxiliary(&p.path))
+            .map(|p| p.location.clone())
+            .or_else(|| facts.main_resources().next().map(|r| r.location.clone()));
+        let message = format!(
+            "{} infrastructure without security monitoring: no CloudTrail, GuardDuty, Security Hub, \
+             AWS Config (or the Google Cloud/Azure equivalents, or a third-party CSPM) in the IaC",
+            clouds.join(" and ")
+        );
+        match location {
+            Some(l) => cx.report_at(&l, message),
+            None => cx.report_root(message),
+        }
+        Outcome::Fail
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_documented() {
+        let docs = NoSecurityMonitoring::META
+            .docs
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for v in SECURITY_MONITORING {
+            assert!(
+                docs.contains(v.name),
+                "SEC013 docs do not mention {}",
+                v.name
+            );
+            for t in v.terraform {
+                assert!(
+                    docs.contains(t.trim_end_matches('*')),
+                    "SEC013 docs do not mention {t}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! What kind of repository this is, as the repo rules' applicability tests
+//! need it: is there an application, is it deployed, does the IaC run
+//! compute? An absence rule is only as good as this test.
+
+use super::terraform::{TfBlock, TfModule};
+use super::{is_auxiliary, Location, RepoFacts};
+
+/// Terraform resource types (prefixes end with `_`) that run code or hold data: what a
+/// private network, metrics, logs and alerts are for.
+pub const COMPUTE_TYPES: &[&str] = &[
+    "aws_instance",
+    "aws_launch_template",
+    "aws_launch_configuration",
+    "aws_autoscaling_group",
+    "aws_ecs_service",
+    "aws_ecs_task_definition",
+    "aws_eks_cluster",
+    "aws_eks_node_group",
+    "aws_lambda_function",
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_elasticache_cluster",
+    "aws_elasticache_replication_group",
+    "aws_elasticache_serverless_cache",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+    "aws_redshift_cluster",
+    "aws_opensearch_domain",
+    "aws_elasticsearch_domain",
+    "aws_mq_broker",
+    "aws_msk_cluster",
+    "aws_apprunner_service",
+    "aws_elastic_beanstalk_environment",
+    "aws_batch_compute_environment",
+    "google_compute_instance",
+    "google_compute_instance_template",
+    "google_container_cluster",
+    "google_container_node_pool",
+    "google_cloud_run_service",
+    "google_cloud_run_v2_service",
+    "google_cloudfunctions_function",
+    "google_cloudfunctions2_function",
+    "google_sql_database_instance",
+    "google_redis_instance",
+    "azurerm_linux_virtual_machine",
+    "azurerm_windows_virtual_machine",
+    "azurerm_virtual_machine",
+    "azurerm_linux_virtual_machine_scale_set",
+    "azurerm_kubernetes_cluster",
+    "azurerm_container_app",
+    "azurerm_container_group",
+    "azurerm_linux_web_app",
+    "azurerm_windows_web_app",
+    "azurerm_linux_function_app",
+    "azurerm_windows_function_app",
+    "azurerm_postgresql_server",
+    "azurerm_postgresql_flexible_server",
+    "azurerm_mysql_server",
+    "azurerm_mysql_flexible_server",
+    "azurerm_mssql_server",
+    "azurerm_redis_cache",
+    "digitalocean_droplet",
+    "digitalocean_app",
+    "digitalocean_kubernetes_cluster",
+    "digitalocean_database_cluster",
+];
+
+/// Fragments of module sources that create compute or databases.
+pub const COMPUTE_MODULES: &[&str] = &[
+    "ec2-instance",
+    "autoscaling",
+    "/ecs",
+    "ecs-",
+    "/eks",
+    "eks-",
+    "/rds",
+    "rds-",
+    "aurora",
+    "lambda",
+    "elasticache",
+    "kubernetes-engine",
+    "/gke",
+    "/aks",
+    "app-runner",
+];
+
+fn article(word: &str) -> &'static str {
+    let first = word.trim_start_matches('@').chars().next().unwrap_or('x');
+    if "aeiouAEIOU".contains(first) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Web and service frameworks (and app servers): an application that depends on one
+/// and builds an image is a service its team deploys.
+pub const SERVICE_FRAMEWORKS: &[&str] = &[
+    // JavaScript / TypeScript
+    "express",
+    "fastify",
+    "koa",
+    "@hapi/hapi",
+    "@nestjs/core",
+    "next",
+    "nuxt",
+    "@remix-run/*",
+    "@sveltejs/kit",
+    "@adonisjs/core",
+    "sails",
+    "restify",
+    "@apollo/server",
+    "apollo-server*",
+    "hono",
+    "@trpc/server",
+    "@feathersjs/feathers",
+    // Python
+    "django",
+    "flask",
+    "fastapi",
+    "starlette",
+    "gunicorn",
+    "uvicorn",
+    "tornado",
+    "aiohttp",
+    "sanic",
+    "falcon",
+    "pyramid",
+    "bottle",
+    "quart",
+    "litestar",
+    "celery",
+    // Ruby
+    "rails",
+    "sinatra",
+    "hanami",
+    "puma",
+    "unicorn",
+    "sidekiq",
+    "grape",
+    // Go
+    "github.com/gin-gonic/gin",
+    "github.com/labstack/echo*",
+    "github.com/gofiber/fiber*",
+    "github.com/go-chi/chi*",
+    "github.com/gorilla/mux",
+    "github.com/julienschmidt/httprouter",
+    // Rust
+    "actix-web",
+    "axum",
+    "rocket",
+    "warp",
+    "poem",
+    // JVM
+    "org.springframework.boot:*",
+    "org.springframework.boot",
+    "io.micronaut:*",
+    "io.quarkus:*",
+    "io.ktor:*",
+    "io.javalin:*",
+    "io.dropwizard:*",
+    "io.vertx:*",
+    // PHP, Elixir, .NET
+    "laravel/framework",
+    "laravel/lumen-framework",
+    "symfony/framework-bundle",
+    "slim/slim",
+    "phoenix",
+    "plug_cowboy",
+    "Microsoft.AspNetCore*",
+];
+
+pub fn is_compute_type(ty: &str) -> bool {
+    COMPUTE_TYPES.iter().any(|t| {
+        if t.ends_with('_') {
+            ty.starts_with(t)
+        } else {
+            ty == *t
+        }
+    })
+}
+
+/// The runtime a repo defines: what metrics, logs, error tracking and alerts would watch.
+#[derive(Debug, Clone)]
+pub enum Runtime {
+    /// Something runs: the place that best represents it, and a description.
+    Present { what: String, location: Location },
+    /// Only a library-like application (manifests, nothing deployed) or only a Dockerfile:
+    /// the evidence is partial.
+    Partial(String),
+    /// Nothing runs from this repo.
+    Absent(String),
+}
+
+impl RepoFacts {
+    /// Compute and database resources in root modules (not in reusable-module libraries,
+    /// not in examples/tests).
+    pub fn compute_resources(&self) -> Vec<&TfBlock> {
+        if self.is_module_library() {
+            return Vec::new();
+        }
+        self.main_resources()
+            .filter(|r| is_compute_type(&r.ty))
+            .collect()
+    }
+
+    /// Modules that create compute, in root modules.
+    pub fn compute_modules(&self) -> Vec<&TfModule> {
+        if self.is_module_library() {
+            return Vec::new();
+        }
+        self.main_modules()
+            .filter(|m| {
+                let s = m.source_lower();
+                COMPUTE_MODULES.iter().any(|f| s.contains(f))
+            })
+            .collect()
+    }
+
+    /// Kubernetes workloads outside examples/tests.
+    pub fn k8s_workloads(&self) -> impl Iterator<Item = &super::kubernetes::K8sObject> {
+        self.kubernetes.iter().filter(|o| {
+            !is_auxiliary(&o.path)
+                && !super::kubernetes::is_patch(&o.path)
+                && matches!(
+                    o.kind.as_str(),
+                    "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" | "Job" | "Rollout"
+                )
+        })
+    }
+
+    /// Deployment files spread over many top-level folders (8 or more): a collection of
+    /// examples or samples rather than one deployed system. The reason, if so.
+    pub fn example_collection(&self) -> Option<String> {
+        let mut dirs = std::collections::BTreeSet::new();
+        let paths = self
+            .image_evidence()
+            .into_iter()
+            .chain(self.deploy_evidence())
+            .map(|(_, l)| l.path)
+            .chain(self.dockerfiles.iter().map(|d| d.path.clone()))
+            .chain(self.compose.iter().map(|c| c.path.clone()))
+            .chain(self.kubernetes.iter().map(|o| o.path.clone()))
+            .chain(
+                self.tools
+                    .iter()
+                    .filter(|t| super::text::tool_role(t.kind) == super::text::ToolRole::Deploy)
+                    .map(|t| t.path.clone()),
+            );
+        for p in paths.filter(|p| !is_auxiliary(p)) {
+            if let Some((top, _)) = p.split_once('/') {
+                dirs.insert(top.to_string());
+            }
+        }
+        (dirs.len() >= 8).then(|| {
+            format!(
+                "deployment files in {} separate top-level folders ({}, ...): a collection of examples \
+                 rather than one deployed system",
+                dirs.len(),
+                dirs.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+
+    /// Whether anything is deployed from here, with the first piece of evidence: a
+    /// Procfile or platform config, Kubernetes or Helm, a CI deploy step, or a Dockerfile or
+    /// compose file of an application built on a web or service framework.
+    pub fn deployed(&self) -> Option<(String, Location)> {
+        if self.example_collection().is_some() {
+            return None;
+        }
+        if let Some(first) = self.deploy_evidence().into_iter().next() {
+            return Some(first);
+        }
+        let ci = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
+            .into_iter()
+            .next()
+            .map(|(what, loc)| (format!("CI deploy step `{what}`"), loc));
+        if ci.is_some() {
+            return ci;
+        }
+        let (image, location) = self.image_evidence().into_iter().next()?;
+        let (framework, _) = self.service_framework()?;
+        Some((
+            format!("{image} ({} {framework} app)", article(&framework)),
+            location,
+        ))
+    }
+
+    /// An image is built but nothing says this team runs it: no platform config,
+    /// manifests, CI deploy step or service framework. A product or a tool may publish
+    /// images for others to run.
+    pub fn image_only(&self) -> Option<(String, Location)> {
+        if self.deployed().is_some() {
+            return None;
+        }
+        self.image_evidence().into_iter().next()
+    }
+
+    /// The first web or service framework among the application's runtime dependencies.
+    pub fn service_framework(&self) -> Option<(String, String)> {
+        self.runtime_dependencies().find_map(|(m, d)| {
+            SERVICE_FRAMEWORKS
+                .iter()
+                .any(|p| super::signals::package_matches(p, m.ecosystem, &d.name))
+                .then(|| (d.name.clone(), m.path.clone()))
+        })
+    }
+
+    /// The application's runtime, for rules that ask whether it is monitored.
+    pub fn runtime(&self) -> Runtime {
+        if let Some(why) = self.example_collection() {
+            return Runtime::Partial(why);
+        }
+        let deployed = self.deployed();
+        let manifest = self.primary_manifest();
+        if let (Some(m), Some((how, _))) = (manifest, &deployed) {
+            return Runtime::Present {
+                what: format!("the application in {}, deployed by {how},", m.path),
+                location: m.location.clone(),
+            };
+        }
+        if let Some(r) = self.compute_resources().first() {
+            return Runtime::Present {
+                what: format!("infrastructure running workloads ({})", r.address),
+                location: r.location.clone(),
+            };
+        }
+        if let Some(m) = self.compute_modules().first() {
+            return Runtime::Present {
+                what: format!("infrastructure running workloads (module.{})", m.name),
+                location: m.location.clone(),
+            };
+        }
+        if let Some(o) = self.k8s_workloads().next() {
+            return Runtime::Present {
+                what: format!("Kubernetes workloads ({} in {})", o.kind, o.path),
+                location: o.location.clone(),
+            };
+        }
+        if let Some(m) = manifest {
+            return Runtime::Partial(format!(
+                "{} declares runtime dependencies but nothing shows it is deployed as a service \
+                 (no platform config, Kubernetes, CI deploy step, or image of a web/service \
+                 framework app): a library or a tool others run needs none of this",
+                m.path
+            ));
+        }
+        if let Some((what, _)) = deployed {
+            return Runtime::Partial(format!(
+                "{what} is deployed but no dependency manifest or infrastructure shows what runs in it"
+            ));
+        }
+        if let Some((image, _)) = self.image_evidence().into_iter().next() {
+            return Runtime::Partial(format!(
+                "{image} builds an image, but nothing shows what runs in it or that this team runs it \
+                 (no manifest, platform config, Kubernetes or CI deploy step)"
+            ));
+        }
+        if self.is_module_library() {
+            return Runtime::Absent(
+                "only reusable Terraform modules (no root module outside examples/tests): \
+                 the callers run the workloads"
+                    .into(),
+            );
+        }
+        Runtime::Absent("no application, container, Kubernetes workload or compute resource".into())
+    }
+}
+
+/// The outcome of "does the runtime have this practice?" (metrics, logs, alerts):
+/// not applicable without a runtime, inconclusive on partial evidence without the
+/// practice, pass with evidence, else a finding at the runtime's best location.
+pub fn runtime_practice(
+    facts: &RepoFacts,
+    cx: &mut crate::rule::RepoCx,
+    evidence: &[super::signals::Evidence],
+    missing: &str,
+) -> crate::rule::Outcome {
+    use crate::rule::Outcome;
+    let runtime = facts.runtime();
+    if let Runtime::Absent(why) = &runtime {
+        cx.detail(why.clone());
+        return Outcome::NotApplicable;
+    }
+    if let Some(e) = evidence.first() {
+        let more = if evidence.len() > 1 {
+            format!(" (and {} more)", evidence.len() - 1)
+        } else {
+            String::new()
+        };
+        cx.detail(format!("{}{more}", e.describe()));
+        return Outcome::Pass;
+    }
+    match runtime {
+        Runtime::Present { what, location } => {
+            cx.report_at(&location, format!("{what} has {missing}"));
+            Outcome::Fail
+        }
+        Runtime::Partial(why) => Outcome::Inconclusive(why),
+        Runtime::Absent(_) => Outcome::NotApplicable,
+    }
+}

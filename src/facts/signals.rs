@@ -1,0 +1,236 @@
+//! Matching the inventory against a vendor table: which practices' tools show
+//! up where. Each repo rule owns its table ([`Vendor`] rows); this module only
+//! knows how to look.
+//!
+//! Patterns: a trailing `*` is a prefix match, otherwise exact (case-insensitive;
+//! Python names compare with `-`, `_`, `.` alike). A package pattern may be
+//! scoped to an ecosystem (`cargo:sentry`).
+
+use super::{is_auxiliary, Location, RepoFacts};
+
+/// One vendor (or open-source tool) and every way it shows up in a repo.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Vendor {
+    pub name: &'static str,
+    /// Dependency names in any manifest (`@sentry/*`, `sentry-sdk`, `io.sentry:*`).
+    pub packages: &'static [&'static str],
+    /// Environment variable names set or declared anywhere (`SENTRY_DSN`, `DD_*`).
+    pub env: &'static [&'static str],
+    /// Hosts (and their subdomains) of URLs in configuration or DSNs (`sentry.io`).
+    pub hosts: &'static [&'static str],
+    /// Terraform resource or data source types (`datadog_*`, `aws_cloudtrail`).
+    pub terraform: &'static [&'static str],
+    /// Fragments of Terraform module sources (`terraform-aws-modules/cloudtrail`).
+    pub modules: &'static [&'static str],
+    /// Fragments of container images (`datadog/agent`).
+    pub images: &'static [&'static str],
+    /// Kubernetes kinds (`ServiceMonitor`) and annotation prefixes (`ad.datadoghq.com/`).
+    pub kubernetes: &'static [&'static str],
+    /// Fragments of CI commands or `uses:` (`sentry-cli`, `getsentry/action-release`).
+    pub ci: &'static [&'static str],
+    /// Recognised files (`sops`, `doppler`): see `facts::text::tools`.
+    pub tools: &'static [&'static str],
+}
+
+impl Vendor {
+    /// A row with nothing but a name, to fill with `..Vendor::EMPTY`.
+    pub const EMPTY: Vendor = Vendor {
+        name: "",
+        packages: &[],
+        env: &[],
+        hosts: &[],
+        terraform: &[],
+        modules: &[],
+        images: &[],
+        kubernetes: &[],
+        ci: &[],
+        tools: &[],
+    };
+}
+
+/// Where a vendor showed up.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub vendor: &'static str,
+    pub what: String,
+    pub location: Location,
+}
+
+impl Evidence {
+    /// `Sentry (@sentry/node in package.json:12)`.
+    pub fn describe(&self) -> String {
+        let at = super::loc_string(&self.location);
+        if at.is_empty() {
+            format!("{} ({})", self.vendor, self.what)
+        } else {
+            format!("{} ({} at {at})", self.vendor, self.what)
+        }
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+/// Whether `value` matches `pattern` (prefix with a trailing `*`, else exact).
+pub fn matches(pattern: &str, value: &str) -> bool {
+    let (p, v) = (pattern.to_ascii_lowercase(), value.to_ascii_lowercase());
+    match p.strip_suffix('*') {
+        Some(prefix) => v.starts_with(prefix),
+        None => p == v,
+    }
+}
+
+const ECOSYSTEMS: &[&str] = &[
+    "npm", "pypi", "rubygems", "go", "cargo", "maven", "gradle", "composer", "hex", "nuget",
+];
+
+pub fn package_matches(pattern: &str, ecosystem: &str, name: &str) -> bool {
+    let (eco, pattern) = match pattern.split_once(':') {
+        Some((e, rest)) if ECOSYSTEMS.contains(&e) => (Some(e), rest),
+        _ => (None, pattern),
+    };
+    if eco.is_some_and(|e| e != ecosystem) {
+        return false;
+    }
+    if ecosystem == "pypi" {
+        return matches(&norm(pattern), &norm(name));
+    }
+    matches(pattern, name)
+}
+
+fn host_matches(pattern: &str, host: &str) -> bool {
+    host == pattern || host.ends_with(&format!(".{pattern}"))
+}
+
+/// Every place the facts show one of `vendors` (outside examples and tests), in the order
+/// manifests, Terraform, environment, hosts, images, Kubernetes, CI, tools.
+pub fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    let mut push = |vendor: &'static str, what: String, location: &Location| {
+        if !is_auxiliary(&location.path) {
+            out.push(Evidence {
+                vendor,
+                what,
+                location: location.clone(),
+            });
+        }
+    };
+    for v in vendors {
+        for m in &facts.manifests {
+            for d in &m.dependencies {
+                if v.packages
+                    .iter()
+                    .any(|p| package_matches(p, m.ecosystem, &d.name))
+                {
+                    push(v.name, format!("{} in {}", d.name, m.path), &d.location);
+                }
+            }
+        }
+        let tf = &facts.terraform;
+        for r in tf.resources.iter().chain(&tf.data_sources) {
+            if v.terraform.iter().any(|p| matches(p, &r.ty)) {
+                push(v.name, r.address.clone(), &r.location);
+            }
+        }
+        for m in &tf.modules {
+            let source = m.source_lower();
+            if v.modules.iter().any(|f| source.contains(f)) {
+                push(
+                    v.name,
+                    format!("module.{} ({})", m.name, m.source.as_deref().unwrap_or("")),
+                    &m.location,
+                );
+            }
+        }
+        for e in &facts.env {
+            if v.env.iter().any(|p| matches(p, &e.name)) {
+                push(
+                    v.name,
+                    format!("{} ({})", e.name, e.context.as_str()),
+                    &e.location,
+                );
+            }
+        }
+        for (host, loc) in &facts.hosts {
+            if v.hosts.iter().any(|p| host_matches(p, host)) {
+                push(v.name, format!("URL host {host}"), loc);
+            }
+        }
+        for i in &facts.images {
+            let image = i.image.to_ascii_lowercase();
+            if v.images.iter().any(|f| image.contains(f)) {
+                push(v.name, format!("image {}", i.image), &i.location);
+            }
+        }
+        for o in &facts.kubernetes {
+            if v.kubernetes.iter().any(|k| *k == o.kind) {
+                push(
+                    v.name,
+                    format!("{} {}", o.kind, o.name.as_deref().unwrap_or("(templated)")),
+                    &o.location,
+                );
+            }
+            if let Some(a) = o.annotations.iter().find(|a| {
+                v.kubernetes
+                    .iter()
+                    .any(|k| k.ends_with('/') && a.starts_with(k))
+            }) {
+                push(v.name, format!("annotation {a}"), &o.location);
+            }
+        }
+        for (_, _, c) in facts.ci_commands().chain(facts.ci_uses()) {
+            let text = c.text.to_ascii_lowercase();
+            if v.ci.iter().any(|f| text.contains(f)) {
+                push(v.name, format!("CI `{}`", shorten(&c.text)), &c.location);
+            }
+        }
+        for t in &facts.tools {
+            if v.tools.contains(&t.kind) {
+                push(v.name, format!("{} ({})", t.path, t.kind), &t.location);
+            }
+        }
+    }
+    out
+}
+
+/// A command cut to 60 characters for messages.
+pub fn shorten(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= 60 {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(57).collect();
+    format!("{cut}...")
+}
+
+/// Vendor names of a table, for messages: `Sentry, Rollbar, Bugsnag`.
+pub fn names(vendors: &[Vendor]) -> String {
+    vendors
+        .iter()
+        .map(|v| v.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(matches("@sentry/*", "@sentry/node"));
+        assert!(!matches("@sentry/*", "sentry"));
+        assert!(matches("SENTRY_DSN", "sentry_dsn"));
+        assert!(package_matches("sentry-sdk", "pypi", "sentry_sdk"));
+        assert!(package_matches("cargo:sentry", "cargo", "sentry"));
+        assert!(!package_matches("cargo:sentry", "npm", "sentry"));
+        assert!(package_matches(
+            "io.sentry:*",
+            "maven",
+            "io.sentry:sentry-spring"
+        ));
+        assert!(host_matches("sentry.io", "o1.ingest.sentry.io"));
+        assert!(!host_matches("sentry.io", "notsentry.io"));
+    }
+}

@@ -1,0 +1,361 @@
+//! The readiness card: for each pillar and stage, the rules passed out of
+//! those that apply, the stage the repo has reached, what is inconclusive or
+//! attested (listed, never dropped), and the next steps in the talk's order.
+//! No single score: counts a person can check against the rule list.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::config::Attestation;
+use crate::engine::{RuleOutcome, ScanResult, NOT_RUN};
+use crate::finding::Location;
+use crate::rule::{Outcome, Pillar, RuleMeta, Stage};
+
+/// How many next steps the card shows.
+pub const NEXT_STEPS: usize = 5;
+
+/// The talk's order of priority: the low-hanging security fruit (2FA, a private network,
+/// no secrets in code, encrypted data, security monitoring), then outsourcing the runtime
+/// (logging, metrics, exception tracking, alerting), then infrastructure as code and
+/// environments, then delivery. Rules not listed (plugins) come after, by ID.
+pub const PRIORITY: &[&str] = &[
+    // 2FA everywhere
+    "SEC006", // private network + bastion
+    "SEC010", "SEC007", "SEC008", "SEC009", "SEC022", // no secrets in code
+    "SEC001", "SEC002", "SEC003", "SEC004", "SEC005", "SEC012",
+    // encrypt sensitive data
+    "SEC011", "PRV004", // security monitoring
+    "SEC013", // the pipeline's own security
+    "SEC018", "SEC019", "SEC020", "SEC014", "SEC015", "SEC016", "SEC017", "SEC021",
+    // outsource the runtime: logging, metrics, exception tracking, alerting
+    "RUN003", "RUN005", "RUN002", "RUN001", "RUN004", // keeping it up
+    "RUN009", "RUN008", "RUN007", "RUN006", "RUN010",
+    // infrastructure as code, environments
+    "PRV001", "PRV002", "PRV003", "PRV005", "PRV006", "PRV007",
+    // write, test, package, deploy
+    "DLV001", "DLV002", "DLV003", "DLV004", "DLV005", "DLV006", "DLV007",
+];
+
+/// A rule's status on the card. An attested rule is `Attested`, never `Pass`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Pass,
+    Fail,
+    NotApplicable,
+    Inconclusive,
+    Attested,
+    /// Not selected, or off in config: not on the card's counts.
+    NotRun,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotApplicable => "not-applicable",
+            Status::Inconclusive => "inconclusive",
+            Status::Attested => "attested",
+            Status::NotRun => "not-run",
+        }
+    }
+}
+
+fn outcome_str(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::NotApplicable => "not-applicable",
+        Outcome::Inconclusive(r) if r == NOT_RUN => "not-run",
+        Outcome::Inconclusive(_) => "inconclusive",
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleStatus {
+    pub rule: &'static RuleMeta,
+    pub status: Status,
+    /// What the rule found, attested or not.
+    pub outcome: &'static str,
+    /// Why it is inconclusive.
+    pub reason: Option<String>,
+    /// What a repo rule's outcome rests on.
+    pub detail: Option<String>,
+    pub attested: Option<Attestation>,
+    /// Unsuppressed findings of this rule in this run.
+    pub findings: usize,
+    /// The first of them (or, for an attested rule, of its suppressed ones).
+    pub location: Option<Location>,
+    pub message: Option<String>,
+}
+
+/// Counts of one pillar × stage cell (or a stage's total).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub passed: usize,
+    pub failed: usize,
+    pub attested: usize,
+    pub inconclusive: usize,
+    pub not_applicable: usize,
+    pub not_run: usize,
+}
+
+impl Cell {
+    /// The rules that apply: passed, failed or attested (inconclusive ones are listed apart).
+    pub fn applicable(&self) -> usize {
+        self.passed + self.failed + self.attested
+    }
+
+    fn add(&mut self, status: Status) {
+        match status {
+            Status::Pass => self.passed += 1,
+            Status::Fail => self.failed += 1,
+            Status::Attested => self.attested += 1,
+            Status::Inconclusive => self.inconclusive += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+            Status::NotRun => self.not_run += 1,
+        }
+    }
+
+    pub fn to_json(self) -> Value {
+        json!({
+            "passed": self.passed,
+            "applicable": self.applicable(),
+            "failed": self.failed,
+            "attested": self.attested,
+            "inconclusive": self.inconclusive,
+            "not_applicable": self.not_applicable,
+            "not_run": self.not_run,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Readiness {
+    pub target: Stage,
+    /// The highest stage whose applicable rules (and those of every stage below) do not fail.
+    pub reached: Option<Stage>,
+    pub cells: BTreeMap<(Pillar, Stage), Cell>,
+    pub totals: BTreeMap<Stage, Cell>,
+    /// Every rule, in catalogue order.
+    pub rules: Vec<RuleStatus>,
+    /// Failing rules, lowest stage first, then in the talk's order.
+    pub next_steps: Vec<RuleStatus>,
+}
+
+fn priority(id: &str) -> usize {
+    PRIORITY
+        .iter()
+        .position(|p| *p == id)
+        .unwrap_or(PRIORITY.len())
+}
+
+fn status_of(o: &RuleOutcome) -> Status {
+    if o.attested.is_some() {
+        return Status::Attested;
+    }
+    match &o.outcome {
+        Outcome::Pass => Status::Pass,
+        Outcome::Fail => Status::Fail,
+        Outcome::NotApplicable => Status::NotApplicable,
+        Outcome::Inconclusive(r) if r == NOT_RUN => Status::NotRun,
+        Outcome::Inconclusive(_) => Status::Inconclusive,
+    }
+}
+
+/// The card for a scan that ran repo rules (`None` otherwise: file-list mode).
+pub fn of(result: &ScanResult) -> Option<Readiness> {
+    if !result.repo_rules_ran {
+        return None;
+    }
+    let mut rules: Vec<RuleStatus> = result
+        .outcomes
+        .iter()
+        .map(|o| {
+            let mine = result.findings.iter().filter(|f| f.rule.id == o.rule.id);
+            let active: Vec<_> = mine.clone().filter(|f| !f.is_suppressed()).collect();
+            let shown = active
+                .first()
+                .copied()
+                .or(o.unreported.as_ref())
+                .or_else(|| o.attested.as_ref().and_then(|_| mine.clone().next()));
+            RuleStatus {
+                rule: o.rule,
+                status: status_of(o),
+                outcome: outcome_str(&o.outcome),
+                reason: match &o.outcome {
+                    Outcome::Inconclusive(r) if r != NOT_RUN => Some(r.clone()),
+                    _ => None,
+                },
+                detail: o.detail.clone(),
+                attested: o.attested.clone(),
+                findings: active.len(),
+                location: shown.map(|f| f.location.clone()),
+                message: shown.map(|f| f.message.clone()),
+            }
+        })
+        .collect();
+    rules.sort_by_key(|r| {
+        (
+            Pillar::ALL.iter().position(|p| *p == r.rule.pillar),
+            r.rule.id,
+        )
+    });
+
+    let mut cells = BTreeMap::new();
+    let mut totals = BTreeMap::new();
+    for pillar in Pillar::ALL {
+        for stage in Stage::ALL {
+            cells.insert((pillar, stage), Cell::default());
+        }
+    }
+    for stage in Stage::ALL {
+        totals.insert(stage, Cell::default());
+    }
+    for r in &rules {
+        if let Some(c) = cells.get_mut(&(r.rule.pillar, r.rule.stage)) {
+            c.add(r.status);
+        }
+        if let Some(c) = totals.get_mut(&r.rule.stage) {
+            c.add(r.status);
+        }
+    }
+    let mut reached = None;
+    for stage in Stage::ALL {
+        let failing = rules
+            .iter()
+            .any(|r| r.rule.stage <= stage && r.status == Status::Fail);
+        if failing {
+            break;
+        }
+        reached = Some(stage);
+    }
+    let mut next_steps: Vec<RuleStatus> = rules
+        .iter()
+        .filter(|r| r.status == Status::Fail)
+        .cloned()
+        .collect();
+    next_steps.sort_by_key(|r| (r.rule.stage, priority(r.rule.id), r.rule.id));
+    Some(Readiness {
+        target: result.stage,
+        reached,
+        cells,
+        totals,
+        rules,
+        next_steps,
+    })
+}
+
+impl Readiness {
+    pub fn reached_str(&self) -> &'static str {
+        self.reached.map(Stage::as_str).unwrap_or("none")
+    }
+
+    pub fn of_status(&self, status: Status) -> impl Iterator<Item = &RuleStatus> {
+        self.rules.iter().filter(move |r| r.status == status)
+    }
+
+    /// Rules that did not run: the card is partial.
+    pub fn not_run(&self) -> usize {
+        self.of_status(Status::NotRun).count()
+    }
+
+    /// Why a stage is not reached: its failing rules (and those below it).
+    pub fn failing_at(&self, stage: Stage) -> Vec<&RuleStatus> {
+        self.rules
+            .iter()
+            .filter(|r| r.rule.stage == stage && r.status == Status::Fail)
+            .collect()
+    }
+
+    /// The JSON object (`readiness` in JSON output, `runs[0].properties.readiness` in SARIF).
+    pub fn to_json(&self) -> Value {
+        let stages: Vec<Value> = Stage::ALL
+            .iter()
+            .map(|s| {
+                let mut v = self.totals[s].to_json();
+                v["stage"] = json!(s.as_str());
+                v["reached"] = json!(self.reached.is_some_and(|r| r >= *s));
+                v
+            })
+            .collect();
+        let pillars: Vec<Value> = Pillar::ALL
+            .iter()
+            .map(|p| {
+                let per_stage: serde_json::Map<String, Value> = Stage::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_string(), self.cells[&(*p, *s)].to_json()))
+                    .collect();
+                json!({ "pillar": p.code(), "title": p.title(), "stages": per_stage })
+            })
+            .collect();
+        let rule = |r: &RuleStatus| {
+            json!({
+                "rule_id": r.rule.id,
+                "rule_name": r.rule.name,
+                "pillar": r.rule.pillar.code(),
+                "stage": r.rule.stage.as_str(),
+                "scope": r.rule.scope.as_str(),
+                "status": r.status.as_str(),
+                "outcome": r.outcome,
+                "reason": r.reason,
+                "detail": r.detail,
+                "attested": r.attested.as_ref().map(|a| json!({ "reason": a.reason, "note": a.note })),
+                "findings": r.findings,
+            })
+        };
+        let ids = |s: Status| self.of_status(s).map(|r| r.rule.id).collect::<Vec<_>>();
+        json!({
+            "target_stage": self.target.as_str(),
+            "stage_reached": self.reached_str(),
+            "stages": stages,
+            "pillars": pillars,
+            "rules": self.rules.iter().map(rule).collect::<Vec<_>>(),
+            "inconclusive": ids(Status::Inconclusive),
+            "attested": ids(Status::Attested),
+            "not_run": ids(Status::NotRun),
+            "next_steps": self.next_steps.iter().map(|r| json!({
+                "rule_id": r.rule.id,
+                "rule_name": r.rule.name,
+                "stage": r.rule.stage.as_str(),
+                "pillar": r.rule.pillar.code(),
+                "summary": r.rule.summary,
+                "message": r.message,
+                "path": r.location.as_ref().map(|l| l.path.clone()),
+                "line": r.location.as_ref().map(|l| l.start.line),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_rule_has_a_priority() {
+        for m in crate::registry::Registry::builtin().metas() {
+            assert!(
+                PRIORITY.contains(&m.id),
+                "{} is missing from readiness::PRIORITY",
+                m.id
+            );
+        }
+    }
+
+    #[test]
+    fn cells_count_attested_as_applicable_but_not_passed() {
+        let mut c = Cell::default();
+        for s in [
+            Status::Pass,
+            Status::Fail,
+            Status::Attested,
+            Status::Inconclusive,
+            Status::NotApplicable,
+        ] {
+            c.add(s);
+        }
+        assert_eq!((c.passed, c.applicable()), (1, 3));
+    }
+}

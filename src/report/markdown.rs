@@ -1,0 +1,213 @@
+//! GitHub-flavoured markdown: the readiness card and the findings, for a job
+//! summary (`$GITHUB_STEP_SUMMARY`) or a pull-request comment. Findings are
+//! grouped per file in collapsible sections. Messages never hold secrets (rules
+//! redact them), and no snippet is printed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::readiness::cell_text;
+use crate::engine::ScanResult;
+use crate::facts::loc_string;
+use crate::finding::Finding;
+use crate::readiness::{self, Readiness, Status, NEXT_STEPS};
+use crate::rule::{Pillar, Severity, Stage};
+
+/// Escapes text for a table cell or a line: no pipes, no HTML, one line.
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\n', '\r'], " ")
+}
+
+pub fn render(result: &ScanResult) -> String {
+    let mut out = String::new();
+    match readiness::of(result) {
+        Some(card) => card_md(&mut out, &card),
+        None => out.push_str("## devops-lint\n\nRepo rules and the readiness card were skipped (file-list mode; pass `--repo-rules`).\n"),
+    }
+    findings_md(&mut out, result);
+    out
+}
+
+fn card_md(out: &mut String, card: &Readiness) {
+    let _ = writeln!(
+        out,
+        "## devops-lint readiness: {} reached (target: {})\n",
+        match card.reached {
+            Some(s) => format!("**{s}**"),
+            None => "**no stage**".to_string(),
+        },
+        card.target
+    );
+    out.push_str("| pillar | seed | growth | scale |\n|---|---:|---:|---:|\n");
+    for pillar in Pillar::ALL {
+        let _ = write!(out, "| {} ({}) |", pillar.title(), pillar.code());
+        for stage in Stage::ALL {
+            let c = card.cells[&(pillar, stage)];
+            let _ = write!(out, " {} |", cell_text(c.passed, c.applicable()));
+        }
+        out.push('\n');
+    }
+    out.push_str("| **all** |");
+    for stage in Stage::ALL {
+        let c = card.totals[&stage];
+        let _ = write!(out, " **{}** |", cell_text(c.passed, c.applicable()));
+    }
+    out.push_str(
+        "\n\nRules passed out of those that apply (applicable = passed + failed + attested).\n\n",
+    );
+    for stage in Stage::ALL {
+        let failing = card.failing_at(stage);
+        if failing.is_empty() {
+            let _ = writeln!(out, "- **{stage}**: no failing rule");
+        } else {
+            let ids: Vec<String> = failing.iter().map(|r| format!("`{}`", r.rule.id)).collect();
+            let _ = writeln!(
+                out,
+                "- **{stage}**: {} failing ({})",
+                failing.len(),
+                ids.join(", ")
+            );
+        }
+    }
+    if !card.next_steps.is_empty() {
+        out.push_str("\n**Next steps** (the talk's order: low-hanging fruit first)\n\n");
+        for (i, r) in card.next_steps.iter().take(NEXT_STEPS).enumerate() {
+            let at = r
+                .location
+                .as_ref()
+                .map(loc_string)
+                .filter(|s| !s.is_empty());
+            let _ = writeln!(
+                out,
+                "{}. `{}` {} ({}): {}{}",
+                i + 1,
+                r.rule.id,
+                r.rule.name,
+                r.rule.stage,
+                esc(r.rule.summary),
+                at.map(|a| format!(" at `{}`", esc(&a))).unwrap_or_default()
+            );
+        }
+    }
+    let attested: Vec<_> = card.of_status(Status::Attested).collect();
+    if !attested.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Attested ({}), not counted as passed</summary>\n",
+            attested.len()
+        );
+        for r in attested {
+            if let Some(a) = &r.attested {
+                let reason = serde_json::to_value(a.reason)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "- `{}` {}: {reason}: {}",
+                    r.rule.id,
+                    r.rule.name,
+                    esc(&a.note)
+                );
+            }
+        }
+        out.push_str("\n</details>\n");
+    }
+    let inconclusive: Vec<_> = card.of_status(Status::Inconclusive).collect();
+    if !inconclusive.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Inconclusive ({}), not counted</summary>\n",
+            inconclusive.len()
+        );
+        for r in inconclusive {
+            let _ = writeln!(
+                out,
+                "- `{}` {}: {}",
+                r.rule.id,
+                r.rule.name,
+                esc(r.reason.as_deref().unwrap_or(""))
+            );
+        }
+        out.push_str("\n</details>\n");
+    }
+    let _ = writeln!(
+        out,
+        "\n<details><summary>Every rule ({})</summary>\n",
+        card.rules.len()
+    );
+    out.push_str("| rule | stage | status | why |\n|---|---|---|---|\n");
+    for r in &card.rules {
+        let why = r
+            .reason
+            .clone()
+            .or_else(|| r.attested.as_ref().map(|a| a.note.clone()))
+            .or_else(|| r.message.clone())
+            .or_else(|| r.detail.clone())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| `{}` {} | {} | {} | {} |",
+            r.rule.id,
+            r.rule.name,
+            r.rule.stage,
+            r.status.as_str(),
+            esc(&why)
+        );
+    }
+    out.push_str("\n</details>\n");
+}
+
+fn findings_md(out: &mut String, result: &ScanResult) {
+    let active: Vec<&Finding> = result.active_findings().collect();
+    let _ = writeln!(
+        out,
+        "\n## Findings at stage {}: {} errors, {} warnings, {} notes ({} suppressed)\n",
+        result.stage,
+        result.count(Severity::Error),
+        result.count(Severity::Warning),
+        result.count(Severity::Note),
+        result.suppressed_count()
+    );
+    if active.is_empty() {
+        out.push_str("No findings.\n");
+        return;
+    }
+    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in active {
+        by_file.entry(f.location.path.as_str()).or_default().push(f);
+    }
+    for (path, findings) in by_file {
+        let name = if path.is_empty() {
+            "(repository root)".to_string()
+        } else {
+            format!("<code>{}</code>", esc(path))
+        };
+        let _ = writeln!(
+            out,
+            "<details><summary>{name} ({})</summary>\n",
+            findings.len()
+        );
+        out.push_str("| line | severity | rule | message |\n|---:|---|---|---|\n");
+        for f in findings {
+            let line = if f.location.is_root() {
+                "-".to_string()
+            } else {
+                format!("{}:{}", f.location.start.line, f.location.start.column)
+            };
+            let _ = writeln!(
+                out,
+                "| {line} | {} | `{}` {} | {} |",
+                f.severity,
+                f.rule.id,
+                f.rule.name,
+                esc(&f.message)
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
+}
