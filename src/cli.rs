@@ -304,10 +304,16 @@ fn facts_command(
         return Ok(EXIT_USAGE);
     }
     let lookup = |key: &str| registry.find(key);
-    let config_path = config.or_else(|| {
-        let candidate = root.join(CONFIG_FILE_NAME);
-        candidate.is_file().then_some(candidate)
-    });
+    let config_path = match config {
+        Some(path) => Some(path),
+        None => match crate::config::find_in_root(&root) {
+            Ok(found) => found,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Ok(EXIT_USAGE);
+            }
+        },
+    };
     let config = match &config_path {
         Some(p) => match Config::load(p, &lookup) {
             Ok(c) => c,
@@ -331,6 +337,7 @@ fn facts_command(
         repo_rules: true,
         max_file_size: config
             .max_file_size
+            .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP))
             .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
     };
     // No rule runs: only the inventory is gathered.
@@ -427,6 +434,13 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
                     .unwrap_or(Path::new(""));
                 (dir.join(b), b.clone())
             });
+            // The repo's own config names a baseline inside the repo, never elsewhere.
+            if let (Some((path, _)), None) = (&from_config, &args.config) {
+                if let Err(err) = crate::config::confined(&opts.root, path) {
+                    eprintln!("error: the baseline in {CONFIG_FILE_NAME}: {err}");
+                    return Ok(EXIT_USAGE);
+                }
+            }
             let chosen = args
                 .baseline
                 .clone()
@@ -594,6 +608,7 @@ fn init_command(args: InitArgs, registry: &Registry) -> miette::Result<i32> {
         repo_rules: true,
         max_file_size: config
             .max_file_size
+            .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP))
             .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
     };
     let selection = match engine::select(registry, &config, &opts) {
