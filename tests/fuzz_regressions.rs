@@ -27,6 +27,7 @@ fn saved_fuzz_inputs_replay_cleanly() {
             let started = Instant::now();
             target(&data);
             let took = started.elapsed();
+            eprintln!("{:>8.3}s {}", took.as_secs_f64(), file.display());
             assert!(took < BUDGET, "{}: took {took:?}", file.display());
             replayed += 1;
         }
