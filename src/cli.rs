@@ -430,6 +430,7 @@ fn facts_command(
         repo_rules: true,
         max_file_size: config
             .max_file_size
+            .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP))
             .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
     };
     // No rule runs: only the inventory is gathered.
@@ -533,6 +534,13 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
                     .unwrap_or(Path::new(""));
                 (dir.join(b), b.clone())
             });
+            // The repo's own config names a baseline inside the repo, never elsewhere.
+            if let (Some((path, _)), None) = (&from_config, &args.config) {
+                if let Err(err) = crate::config::confined(&opts.root, path) {
+                    eprintln!("error: the baseline in {CONFIG_FILE_NAME}: {err}");
+                    return Ok(EXIT_USAGE);
+                }
+            }
             let chosen = args
                 .baseline
                 .clone()
@@ -701,6 +709,7 @@ fn init_command(args: InitArgs, registry: &Registry) -> miette::Result<i32> {
         repo_rules: true,
         max_file_size: config
             .max_file_size
+            .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP))
             .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
     };
     let selection = match engine::select(registry, &config, &opts) {

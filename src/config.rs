@@ -19,6 +19,43 @@ pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 /// the scanner load huge files into memory (`--max-file-size` can go higher).
 pub const MAX_FILE_SIZE_CAP: u64 = 64 * 1024 * 1024;
 
+/// Checks a path that the scanned repo's own config names (a baseline): it must
+/// stay inside `root` once symlinks are resolved and be a regular file of at most
+/// [`MAX_FILE_SIZE_CAP`] bytes, so the repo cannot make the scanner read (or block
+/// on) `/etc/shadow`, `/dev/zero` or a FIFO. A missing file is left to the reader.
+pub fn confined(root: &Path, path: &Path) -> Result<(), String> {
+    let escapes = || {
+        format!(
+            "{} is outside the scanned root; pass it on the command line to use it",
+            path.display()
+        )
+    };
+    if path.is_absolute() && !path.starts_with(root)
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(escapes());
+    }
+    let Ok(target) = path.canonicalize() else {
+        return Ok(());
+    };
+    let inside = root
+        .canonicalize()
+        .is_ok_and(|root| target.starts_with(root));
+    if !inside {
+        return Err(escapes());
+    }
+    match std::fs::metadata(&target) {
+        Ok(meta) if !meta.is_file() => Err(format!("{} is not a regular file", path.display())),
+        Ok(meta) if meta.len() > MAX_FILE_SIZE_CAP => Err(format!(
+            "{} is over {MAX_FILE_SIZE_CAP} bytes",
+            path.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The config file the scanned repo carries, if any: `<root>/devops-lint.toml`.
 /// It must be a regular file; a symlink is followed only when it resolves inside
 /// the root, so a hostile repo cannot make the scanner read (and echo in a TOML

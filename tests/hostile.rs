@@ -525,11 +525,24 @@ fn yaml_alias_bomb() {
                 ));
             }
             write(root, ".github/workflows/merge.yml", merge);
+            // Amplification without expansion: 20,000 jobs each merging one 10,000-key
+            // anchor. Every lookup in a job walks the anchor (this took 6 minutes once).
+            let keys: Vec<String> = (0..10_000).map(|i| format!("k{i}: v")).collect();
+            let mut wide = format!("on: push\nx: &x {{{}}}\njobs:\n", keys.join(", "));
+            for i in 0..20_000 {
+                wide.push_str(&format!("  j{i}: {{<<: *x, runs-on: ubuntu-latest}}\n"));
+            }
+            write(root, ".github/workflows/wide.yml", wide);
         },
         &[],
         DEFAULT_LIMITS,
     );
     assert_eq!(skipped_reason(&json, ".github/workflows/bomb.yml"), None);
+    let errors = errors_for(&json, ".github/workflows/wide.yml");
+    assert!(
+        errors.iter().any(|e| e["message"].to_string().contains("aliases and merge keys")),
+        "the amplifying document is skipped with a diagnostic: {errors:?}"
+    );
 }
 
 #[test]
@@ -651,6 +664,22 @@ fn broken_hcl() {
             "{path}: parse-error expected, got {errors:?}"
         );
     }
+}
+
+/// One line of 80,000 ignore directives (2 MB): once quadratic in time and memory
+/// (every directive copied the rest of the line as its reason).
+#[test]
+fn a_line_of_ignore_directives() {
+    case(
+        "ignore-comment flood",
+        |root, _| {
+            write(root, "flood.tf", "# devops-lint: ignore[a] ".repeat(80_000));
+            write(root, "open.tf", "# devops-lint: ignore[".repeat(90_000));
+            write(root, "bare.yml", "devops-lint: ".repeat(150_000));
+        },
+        &[],
+        DEFAULT_LIMITS,
+    );
 }
 
 #[test]

@@ -410,3 +410,78 @@ fn a_repo_config_cannot_reach_outside_the_root() {
         "read (and found binary) with the flag: {skipped}"
     );
 }
+
+/// A baseline named by the repo's own config stays inside the repo: not absolute, no
+/// `..`, no symlink out, no FIFO or device (which would block or never end).
+#[test]
+fn a_repo_config_cannot_point_the_baseline_outside_the_root() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    write(&root, "main.tf", sec007());
+    // A real baseline, outside the root, written by the user.
+    let outside = dir.path().join("baseline.json");
+    let args: Vec<OsString> = [".", "--write-baseline"]
+        .iter()
+        .map(OsString::from)
+        .chain([outside.clone().into_os_string()])
+        .collect();
+    let run = run_limited(&root, &args, Duration::from_secs(30), false);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    std::os::unix::fs::symlink(&outside, root.join("linked.json")).expect("symlink");
+    let fifo = root.join("fifo.json");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo")
+        .success());
+    for named in [
+        outside.display().to_string(),
+        "../baseline.json".to_string(),
+        "linked.json".to_string(),
+        "/dev/zero".to_string(),
+        "fifo.json".to_string(),
+    ] {
+        write(
+            &root,
+            "devops-lint.toml",
+            format!("baseline = \"{named}\"\n"),
+        );
+        let run = scan(&root, &[]);
+        assert_eq!(run.code, Some(2), "baseline = {named}: {}", run.stderr);
+        assert!(run.stderr.contains("baseline"), "{}", run.stderr);
+        assert!(
+            run.elapsed < Duration::from_secs(20),
+            "baseline = {named} blocked"
+        );
+    }
+    // Inside the root it works; from the command line, anywhere.
+    std::fs::copy(&outside, root.join("baseline.json")).expect("copy");
+    write(&root, "devops-lint.toml", "baseline = \"baseline.json\"\n");
+    let json = scan_json(&root, &[]);
+    assert!(paths_with_findings(&json).contains(&"main.tf".to_string()));
+    assert_eq!(
+        json["summary"]["findings"]["error"], 0,
+        "all baselined: {}",
+        json["summary"]
+    );
+    std::fs::remove_file(root.join("devops-lint.toml")).expect("rm");
+    let run = scan(&root, &["--baseline", outside.to_str().expect("utf-8")]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[test]
+fn the_facts_command_refuses_a_config_symlinked_out_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    write(dir.path(), "outside.toml", "stage = \"seed\"\n");
+    write(&root, "main.tf", sec007());
+    std::os::unix::fs::symlink(
+        dir.path().join("outside.toml"),
+        root.join("devops-lint.toml"),
+    )
+    .expect("symlink");
+    let args: Vec<OsString> = ["facts", "."].iter().map(OsString::from).collect();
+    let run = run_limited(&root, &args, Duration::from_secs(30), false);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("symlink"), "{}", run.stderr);
+}

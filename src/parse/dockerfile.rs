@@ -4,6 +4,9 @@
 //! and instruction flags. It never fails: whatever it cannot make sense of
 //! becomes a [`ParseDiagnostic`] and the rest of the file is still parsed.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::source::{ParseDiagnostic, Span};
 
 /// A parsed Dockerfile.
@@ -14,6 +17,11 @@ pub struct Dockerfile {
     pub directives: Vec<Directive>,
     /// The escape character: `\` unless `# escape=` set it to a backtick.
     pub escape: char,
+    /// The global ARGs, resolved once (rules resolve every stage's image against them:
+    /// recomputing per stage was quadratic in a file of 50,000 `FROM`s).
+    global_env: OnceLock<HashMap<String, Option<String>>>,
+    /// Lowercased stage alias -> index of the first stage with that alias.
+    aliases: OnceLock<HashMap<String, usize>>,
 }
 
 /// A parser directive at the top of the file (`# syntax=...`, `# escape=...`, `# check=...`).
@@ -135,6 +143,10 @@ const HEREDOC_INSTRUCTIONS: [&str; 3] = ["RUN", "COPY", "ADD"];
 /// Parser directives BuildKit accepts; any other `# name=value` ends the directives.
 const DIRECTIVES: [&str; 3] = ["syntax", "escape", "check"];
 
+/// Longest value an expansion may produce: `ARG A=${A}${A}` forty times doubles to a
+/// terabyte; past this the value is unknown.
+const MAX_EXPANDED_LEN: usize = 64 * 1024;
+
 /// How deep `${A:-${B:-...}}` defaults are expanded before giving up.
 const MAX_EXPANSION_DEPTH: usize = 16;
 
@@ -148,6 +160,8 @@ pub fn parse(text: &str) -> (Dockerfile, Vec<ParseDiagnostic>) {
         stages: Vec::new(),
         directives,
         escape,
+        global_env: OnceLock::new(),
+        aliases: OnceLock::new(),
     };
 
     let mut i = 0;
@@ -276,13 +290,29 @@ impl Dockerfile {
     /// `${VAR:+alt}` and `${VAR+alt}` in `s` (a `FROM` image, say) with the
     /// global `ARG` defaults. `None` when a variable has no value.
     pub fn resolve_args(&self, s: &str) -> Option<String> {
-        let mut env: Vec<(String, Option<String>)> = Vec::new();
-        for (name, default) in self.global_args() {
-            let value = default.and_then(|d| expand(&d, &env, self.escape, 0));
-            env.retain(|(n, _)| *n != name);
-            env.push((name, value));
-        }
-        expand(s, &env, self.escape, 0)
+        let env = self.global_env.get_or_init(|| {
+            let mut env = HashMap::new();
+            for (name, default) in self.global_args() {
+                let value = default.and_then(|d| expand(&d, &env, self.escape, 0));
+                env.insert(name, value);
+            }
+            env
+        });
+        expand(s, env, self.escape, 0)
+    }
+
+    /// Index of the first stage named `alias` (case-insensitive, as BuildKit compares).
+    fn first_stage_named(&self, alias: &str) -> Option<usize> {
+        let aliases = self.aliases.get_or_init(|| {
+            let mut aliases = HashMap::new();
+            for (i, stage) in self.stages.iter().enumerate() {
+                if let Some(a) = &stage.alias {
+                    aliases.entry(a.to_ascii_lowercase()).or_insert(i);
+                }
+            }
+            aliases
+        });
+        aliases.get(&alias.to_ascii_lowercase()).copied()
     }
 }
 
@@ -290,15 +320,8 @@ impl Stage {
     /// Whether this stage's image names an earlier stage (`FROM builder`),
     /// compared case-insensitively as BuildKit does.
     pub fn is_earlier_stage_ref(&self, df: &Dockerfile) -> bool {
-        let resolved = df.resolve_args(&self.image);
-        df.stages.iter().take(self.index).any(|s| {
-            s.alias.as_deref().is_some_and(|a| {
-                a.eq_ignore_ascii_case(&self.image)
-                    || resolved
-                        .as_deref()
-                        .is_some_and(|r| a.eq_ignore_ascii_case(r))
-            })
-        })
+        let earlier = |name: &str| df.first_stage_named(name).is_some_and(|i| i < self.index);
+        earlier(&self.image) || df.resolve_args(&self.image).is_some_and(|r| earlier(&r))
     }
 
     /// `FROM scratch` (the empty image).
@@ -1093,16 +1116,16 @@ fn split_on_blanks(s: &str) -> Vec<(usize, usize)> {
 
 /// Expands variables in `s` from `env` (name → value, `None` = declared
 /// without a value). `None` when a variable without a default is unset.
-fn expand(s: &str, env: &[(String, Option<String>)], escape: char, depth: usize) -> Option<String> {
+fn expand(
+    s: &str,
+    env: &HashMap<String, Option<String>>,
+    escape: char,
+    depth: usize,
+) -> Option<String> {
     if depth > MAX_EXPANSION_DEPTH {
         return None;
     }
-    let lookup = |name: &str| {
-        env.iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.clone())
-    };
+    let lookup = |name: &str| env.get(name).cloned().flatten();
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(c) = rest.chars().next() {
@@ -1156,6 +1179,9 @@ fn expand(s: &str, env: &[(String, Option<String>)], escape: char, depth: usize)
             } else {
                 return None;
             };
+            if out.len() + expanded.len() > MAX_EXPANDED_LEN {
+                return None;
+            }
             out.push_str(&expanded);
             continue;
         }
@@ -1167,7 +1193,11 @@ fn expand(s: &str, env: &[(String, Option<String>)], escape: char, depth: usize)
             rest = after;
             continue;
         }
-        out.push_str(&lookup(after.get(..name_len)?)?);
+        let value = lookup(after.get(..name_len)?)?;
+        if out.len() + value.len() > MAX_EXPANDED_LEN {
+            return None;
+        }
+        out.push_str(&value);
         rest = after.get(name_len..).unwrap_or("");
     }
     Some(out)

@@ -22,6 +22,11 @@ pub const MAX_DEPTH: usize = 512;
 pub const MAX_NODES: usize = 5_000_000;
 /// Most maps visited by one `get`/`entries` call while following merge keys (`<<`).
 const MAX_MERGED_MAPS: usize = 1_000;
+/// Most collection entries one document may reach through aliases and merge keys, counted
+/// as if each alias were expanded one level (the work of a lookup through it). Aliases are
+/// shared, not copied, but every rule that looks up `runs-on` in 20,000 jobs that each
+/// merge a 10,000-key anchor would still do 200 million steps: such a document is skipped.
+pub const MAX_ALIAS_EXPANSION: usize = 250_000;
 
 /// One document of a YAML stream (files may hold several, separated by `---`).
 #[derive(Debug, Clone)]
@@ -411,6 +416,10 @@ struct Builder<'a> {
     budget: usize,
     /// Byte offset of the last event, for a diagnostic if the parser fails.
     last_at: usize,
+    /// Entries one lookup through an alias reaches, by anchored node (see `alias_width`).
+    widths: HashMap<*const Node, usize>,
+    /// Entries reachable through the aliases of the current document so far.
+    expansion: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -427,6 +436,8 @@ impl<'a> Builder<'a> {
             built: 0,
             budget: 0,
             last_at: 0,
+            widths: HashMap::new(),
+            expansion: 0,
         }
     }
 
@@ -471,6 +482,22 @@ impl<'a> Builder<'a> {
                     Value::Alias(name.to_string()),
                 );
                 node.target = AliasTarget(self.anchors.get(&id).cloned());
+                let width = self.alias_width(&node);
+                self.expansion = self.expansion.saturating_add(width);
+                if self.expansion > MAX_ALIAS_EXPANSION {
+                    self.diag(
+                        format!(
+                            "YAML aliases and merge keys reach more than {MAX_ALIAS_EXPANSION} \
+                             entries; document skipped"
+                        ),
+                        start,
+                        end,
+                    );
+                    self.stack.clear();
+                    self.root = None;
+                    self.skipping = true;
+                    return true;
+                }
                 self.place(node, start)
             }
             Event::SequenceStart(anchor_id, tag) => self.open(false, anchor_id, tag, start, end),
@@ -484,6 +511,36 @@ impl<'a> Builder<'a> {
         self.root = None;
         self.anchors.clear();
         self.skipping = false;
+        self.widths.clear();
+        self.expansion = 0;
+    }
+
+    /// Entries one lookup through `alias` visits: the target's own, plus those of the
+    /// distinct maps merged into it with `<<` (exactly what `get`/`entries` walk, bounded
+    /// by [`MAX_MERGED_MAPS`]). Cached per anchor.
+    fn alias_width(&mut self, alias: &Node) -> usize {
+        let Some(target) = &alias.target.0 else {
+            return 0;
+        };
+        *self
+            .widths
+            .entry(Arc::as_ptr(target))
+            .or_insert_with(|| match &target.value {
+                Value::Seq(items) => items.len(),
+                Value::Map(_) => {
+                    let mut sum = 0usize;
+                    visit_merged_maps(target, |entries| {
+                        sum = sum.saturating_add(entries.len());
+                        true
+                    });
+                    sum
+                }
+                _ => 0,
+            })
+    }
+
+    fn anchor(&mut self, id: usize, node: &Node) {
+        self.anchors.insert(id, Arc::new(node.clone()));
     }
 
     /// Counts one more node; false (with a diagnostic) once the budget is spent.
@@ -559,7 +616,7 @@ impl<'a> Builder<'a> {
             if !self.count(1, start) {
                 return false;
             }
-            self.anchors.insert(anchor_id, Arc::new(node.clone()));
+            self.anchor(anchor_id, &node);
         }
         self.place(node, start)
     }
@@ -673,7 +730,7 @@ impl<'a> Builder<'a> {
             if !self.count(size, start) {
                 return false;
             }
-            self.anchors.insert(frame.anchor_id, Arc::new(node.clone()));
+            self.anchor(frame.anchor_id, &node);
         }
         self.place(node, frame.raw_start.min(span_start))
     }
