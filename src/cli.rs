@@ -2,10 +2,11 @@
 //! 1 findings at or above `--fail-on`, 2 usage or config errors.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline::Baseline;
 use crate::config::{Config, CONFIG_FILE_NAME};
 use crate::engine::{self, ScanOptions};
 use crate::registry::Registry;
@@ -36,6 +37,8 @@ pub enum Command {
     Rules,
     /// Print a rule's documentation (by ID or name).
     Explain { rule: String },
+    /// Write a commented devops-lint.toml for the stage the repo aims for (and, if asked, a baseline).
+    Init(InitArgs),
     /// Print the repo-wide inventory the repo rules read (manifests, Terraform, CI, containers, ...).
     Facts {
         /// The directory to inventory [default: .].
@@ -56,6 +59,22 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The repository root to write devops-lint.toml into.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The stage the repo aims for.
+    #[arg(long, value_enum, default_value = "seed")]
+    pub stage: StageArg,
+    /// Also record today's findings in a baseline (FILE relative to DIR) and point the config at it.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::baseline::DEFAULT_BASELINE_FILE)]
+    pub baseline: Option<PathBuf>,
+    /// Overwrite an existing devops-lint.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -146,6 +165,15 @@ pub struct ScanArgs {
     /// SARIF `automationDetails.id` (a category for code scanning).
     #[arg(long)]
     pub sarif_category: Option<String>,
+    /// SARIF `originalUriBaseIds` `%SRCROOT%` URI (file:///abs/path/ or an absolute path); none by default.
+    #[arg(long, value_name = "URI")]
+    pub sarif_srcroot: Option<String>,
+    /// Report only findings not recorded in this baseline [default: `baseline` in config].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE (a baseline) and exit 0 without a report.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     /// Show the time taken in the human summary.
     #[arg(long)]
     pub timing: bool,
@@ -231,6 +259,7 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
                 Ok(EXIT_FINDINGS)
             }
         }
+        Some(Command::Init(args)) => init_command(args, registry),
         Some(Command::Facts {
             path,
             format,
@@ -357,7 +386,76 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
             return Ok(EXIT_USAGE);
         }
     };
-    let result = engine::scan(&opts, &config, &selection);
+    // The baseline is read before the scan, so that a missing one fails fast.
+    let baseline = match (&args.write_baseline, args.no_ignores) {
+        (None, false) => {
+            let from_config = config.baseline.as_ref().map(|b| {
+                let dir = config_path
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .unwrap_or(Path::new(""));
+                (dir.join(b), b.clone())
+            });
+            let chosen = args
+                .baseline
+                .clone()
+                .map(|p| (p.clone(), p.display().to_string()))
+                .or(from_config);
+            match chosen {
+                Some((path, name)) => match Baseline::load(&path) {
+                    Ok(baseline) => Some((baseline, name)),
+                    Err(err) => {
+                        eprintln!("error: {err}");
+                        return Ok(EXIT_USAGE);
+                    }
+                },
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    let sarif_srcroot = match args.sarif_srcroot.as_deref().map(srcroot_uri).transpose() {
+        Ok(uri) => uri,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+
+    if args.write_baseline.is_some() && file_list {
+        eprintln!(
+            "error: --write-baseline needs a directory scan: a baseline covers the whole repo"
+        );
+        return Ok(EXIT_USAGE);
+    }
+    let mut result = engine::scan(&opts, &config, &selection);
+
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&result.findings);
+        if let Err(err) = baseline.write(path) {
+            eprintln!("error: {err}");
+            return Ok(EXIT_USAGE);
+        }
+        if !args.quiet {
+            eprintln!(
+                "wrote {} findings to the baseline {}",
+                baseline.findings.len(),
+                path.display()
+            );
+        }
+        return Ok(EXIT_CLEAN);
+    }
+    if let Some((baseline, name)) = &baseline {
+        let applied = baseline.apply(&mut result.findings, name);
+        // In file-list mode the other files' entries cannot match: no note.
+        if applied.unmatched > 0 && !file_list && !args.quiet {
+            eprintln!(
+                "note: {} entries of the baseline {name} match no finding any more (fixed?); \
+                 `devops-lint --write-baseline {name}` drops them",
+                applied.unmatched
+            );
+        }
+    }
 
     let format = args.format.unwrap_or(Format::Human);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -367,6 +465,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         width: 100,
         show_timing: args.timing,
         sarif_category: args.sarif_category.clone(),
+        sarif_srcroot,
     };
     let text = report::render(&result, format, &render_opts);
     match &args.output {
@@ -385,4 +484,108 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         .threshold()
         .is_some_and(|t| result.active_findings().any(|f| f.severity >= t));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `--sarif-srcroot`: an absolute URI ending in `/` (SARIF requires both), or an
+/// absolute path turned into a `file://` URI.
+fn srcroot_uri(value: &str) -> Result<String, String> {
+    let mut uri = if value.starts_with('/') {
+        format!("file://{}", crate::report::sarif::uri_path(value))
+    } else if value.split_once(':').is_some_and(|(scheme, rest)| {
+        scheme.len() > 1
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && rest.starts_with('/')
+    }) {
+        value.to_string()
+    } else {
+        return Err(format!(
+            "--sarif-srcroot needs an absolute URI (file:///home/me/repo/) or an absolute path, not `{value}`"
+        ));
+    };
+    if uri.contains(['?', '#']) {
+        return Err(format!(
+            "--sarif-srcroot cannot hold a query or fragment: `{value}`"
+        ));
+    }
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    Ok(uri)
+}
+
+fn init_command(args: InitArgs, registry: &Registry) -> miette::Result<i32> {
+    if !args.dir.is_dir() {
+        eprintln!("error: {} is not a directory", args.dir.display());
+        return Ok(EXIT_USAGE);
+    }
+    let config_path = args.dir.join(CONFIG_FILE_NAME);
+    if config_path.exists() && !args.force {
+        eprintln!(
+            "error: {} exists; pass --force to overwrite it",
+            config_path.display()
+        );
+        return Ok(EXIT_USAGE);
+    }
+    let stage = Stage::from(args.stage);
+    let baseline_name = args
+        .baseline
+        .as_ref()
+        .map(|p| p.to_string_lossy().replace('\\', "/"));
+    let text = crate::init::config_template(stage, baseline_name.as_deref());
+    if let Err(e) = std::fs::write(&config_path, &text) {
+        eprintln!("error: cannot write {}: {e}", config_path.display());
+        return Ok(EXIT_USAGE);
+    }
+    println!("wrote {} (stage {stage})", config_path.display());
+    let Some(name) = baseline_name else {
+        return Ok(EXIT_CLEAN);
+    };
+    let lookup = |key: &str| registry.find(key);
+    let config = match Config::load(&config_path, &lookup) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("{:?}", miette::Report::new(err));
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let opts = ScanOptions {
+        root: args.dir.clone(),
+        paths: None,
+        stage,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        jobs: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        no_ignores: false,
+        repo_rules: true,
+        max_file_size: config
+            .max_file_size
+            .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
+    };
+    let selection = match engine::select(registry, &config, &opts) {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let result = engine::scan(&opts, &config, &selection);
+    let baseline = Baseline::from_findings(&result.findings);
+    let path = args.dir.join(&name);
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    if let Err(err) = baseline.write(&path) {
+        eprintln!("error: {err}");
+        return Ok(EXIT_USAGE);
+    }
+    println!(
+        "wrote {} ({} findings accepted as they are today; only new ones will be reported)",
+        path.display(),
+        baseline.findings.len()
+    );
+    Ok(EXIT_CLEAN)
 }

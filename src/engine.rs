@@ -350,6 +350,22 @@ fn check_file(
                 reason,
                 detail,
             });
+            // NOTE: some files are findings by their name alone (a keystore is binary, a
+            // state file can be huge): `check_path` still sees them, with no text.
+            if matches!(reason, SkipReason::Binary | SkipReason::TooLarge) {
+                let kind = discover::classify(&candidate.path, "");
+                let file = SourceFile::new(candidate.path.clone(), kind, String::new());
+                let rules: Vec<(&'static dyn Rule, Severity)> = selection
+                    .active
+                    .iter()
+                    .filter(|(rule, _)| applies_to(rule.meta(), kind))
+                    .copied()
+                    .collect();
+                // No `source`: there is no text to show, so reports print the path alone.
+                run_rules(&file, &rules, opts, &mut result, |rule, cx| {
+                    rule.check_path(cx)
+                });
+            }
             return result;
         }
     };
@@ -382,29 +398,10 @@ fn check_file(
         result.diagnostics.push(parse_diagnostic(&file, diag));
     }
 
-    let mut findings = Vec::new();
-    for (rule, severity) in &rules {
-        let before = findings.len();
-        let meta = rule.meta();
-        let mut cx = Cx::new(&file, meta, &mut findings, &opts.root);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_hooks(*rule, &parsed, &mut cx, kind);
-        }));
-        if outcome.is_err() {
-            findings.truncate(before);
-            result.diagnostics.push(ToolDiagnostic {
-                kind: "rule-error",
-                location: Location::in_file(&file, file.first_line_span()),
-                message: format!("rule {} failed on {} (internal error)", meta.id, file.path),
-                level: "error",
-            });
-        }
-        for f in &mut findings[before..] {
-            if f.severity == meta.severity {
-                f.severity = *severity;
-            }
-        }
-    }
+    run_rules(&file, &rules, opts, &mut result, |rule, cx| {
+        run_hooks(rule, &parsed, cx, kind)
+    });
+    let mut findings = std::mem::take(&mut result.findings);
 
     if !findings.is_empty() || file.text.contains("devops-lint:") {
         let ignores = suppress::scan(&file);
@@ -434,6 +431,40 @@ fn check_file(
         result.source = Some(Arc::new(file));
     }
     result
+}
+
+/// Runs `hooks` of each rule on `file`: a panicking rule becomes a diagnostic, and
+/// findings at the rule's default severity take the configured one.
+fn run_rules(
+    file: &SourceFile,
+    rules: &[(&'static dyn Rule, Severity)],
+    opts: &ScanOptions,
+    result: &mut FileResult,
+    hooks: impl Fn(&dyn Rule, &mut Cx),
+) {
+    let findings = &mut result.findings;
+    for (rule, severity) in rules {
+        let before = findings.len();
+        let meta = rule.meta();
+        let mut cx = Cx::new(file, meta, findings, &opts.root);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            hooks(*rule, &mut cx);
+        }));
+        if outcome.is_err() {
+            findings.truncate(before);
+            result.diagnostics.push(ToolDiagnostic {
+                kind: "rule-error",
+                location: Location::in_file(file, file.first_line_span()),
+                message: format!("rule {} failed on {} (internal error)", meta.id, file.path),
+                level: "error",
+            });
+        }
+        for f in &mut findings[before..] {
+            if f.severity == meta.severity {
+                f.severity = *severity;
+            }
+        }
+    }
 }
 
 /// Text-scope rules (secrets, sensitive files) run on every file.
@@ -469,6 +500,7 @@ fn run_hooks(rule: &dyn Rule, parsed: &Parsed, cx: &mut Cx, kind: FileKind) {
         }
     }
     if kinds.contains(&kind) || kinds.contains(&FileKind::Text) {
+        rule.check_path(cx);
         rule.check_text(cx);
     }
 }

@@ -128,6 +128,7 @@ pub struct FindingBuilder {
     help: Option<String>,
     severity: Option<Severity>,
     secret: Option<Span>,
+    masks: Vec<Span>,
 }
 
 impl FindingBuilder {
@@ -140,6 +141,7 @@ impl FindingBuilder {
             help: None,
             severity: None,
             secret: None,
+            masks: Vec::new(),
         }
     }
 
@@ -169,6 +171,13 @@ impl FindingBuilder {
     /// its hash enters the fingerprint (so a changed secret is a new finding).
     pub fn secret(mut self, span: Span) -> Self {
         self.secret = Some(span);
+        self
+    }
+
+    /// Another secret value of the file that a snippet may show (a context line): masked
+    /// like the `secret`, but not part of the fingerprint.
+    pub fn mask(mut self, span: Span) -> Self {
+        self.masks.push(span);
         self
     }
 
@@ -203,7 +212,7 @@ impl FindingBuilder {
             help: self.help,
             fingerprint,
             suppression: None,
-            redactions: self.secret.into_iter().collect(),
+            redactions: self.secret.into_iter().chain(self.masks).collect(),
         }
     }
 }

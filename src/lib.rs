@@ -6,6 +6,7 @@
 //! in `rules/` (one file per rule) so it is the first thing a newcomer sees;
 //! it is mounted here with `#[path]` so the build stays one crate.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -13,6 +14,7 @@ pub mod docs;
 pub mod engine;
 pub mod facts;
 pub mod finding;
+pub mod init;
 pub mod model;
 pub mod parse;
 pub mod readiness;

@@ -218,6 +218,10 @@ pub trait Rule: HasMeta + Send + Sync {
     fn check_circleci(&self, _ci: &Circleci, _cx: &mut Cx) {}
     /// Compose files and Kubernetes manifests (and other YAML of a rule's kinds).
     fn check_yaml(&self, _docs: &[YamlDocument], _cx: &mut Cx) {}
+    /// Any file of the rule's kinds, by its path, before `check_text`. It also runs on
+    /// files that were not read (binary, over the size limit), with an empty `cx.text()`:
+    /// the hook for findings a file's name alone proves (a keystore, a state file).
+    fn check_path(&self, _cx: &mut Cx) {}
     /// Any file of the rule's kinds, as text (runs on every kind for `FileKind::Text` rules).
     fn check_text(&self, _cx: &mut Cx) {}
     /// Repo-wide part; returns whether the practice is present.

@@ -3,8 +3,11 @@
 
 mod common;
 
+mod baseline;
 mod catalogue;
+mod ci_examples;
 mod cli;
+mod precommit;
 mod readiness;
 mod rule_fixtures;
 mod sarif;

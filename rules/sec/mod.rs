@@ -1,6 +1,9 @@
 //! SEC: secure (secrets, network perimeter, encryption, CI hardening).
 pub mod sec001_hardcoded_secret;
 pub mod sec002_provider_static_credentials;
+pub mod sec003_secret_in_image;
+pub mod sec004_ci_plaintext_secret;
+pub mod sec005_committed_sensitive_file;
 pub mod sec006_mfa_not_enforced;
 pub mod sec007_open_admin_port;
 pub mod sec008_public_database;
@@ -10,7 +13,11 @@ pub mod sec011_unencrypted_storage;
 pub mod sec012_no_secrets_manager;
 pub mod sec013_no_security_monitoring;
 pub mod sec014_container_runs_as_root;
+pub mod sec015_remote_script_pipe;
+pub mod sec016_unpinned_action;
+pub mod sec017_workflow_permissions;
 pub mod sec018_workflow_injection;
+pub mod sec019_pull_request_target_checkout;
 pub mod sec020_iam_wildcard;
 pub mod sec021_plaintext_listener;
 pub mod sec022_ssh_exposed;

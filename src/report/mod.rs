@@ -27,6 +27,8 @@ pub struct RenderOptions {
     pub width: usize,
     pub show_timing: bool,
     pub sarif_category: Option<String>,
+    /// SARIF `%SRCROOT%` URI (absolute, ending in `/`); none by default.
+    pub sarif_srcroot: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -37,6 +39,7 @@ impl Default for RenderOptions {
             width: 100,
             show_timing: false,
             sarif_category: None,
+            sarif_srcroot: None,
         }
     }
 }

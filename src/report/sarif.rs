@@ -103,7 +103,7 @@ fn physical_location(loc: &Location) -> Value {
 }
 
 /// Percent-encodes what a relative URI reference cannot hold.
-fn uri_path(path: &str) -> String {
+pub fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
@@ -175,6 +175,11 @@ pub fn to_value(result: &ScanResult, opts: &RenderOptions) -> Value {
             })
         })
         .collect();
+    // No absolute path unless asked for: the output stays the same on every machine.
+    let mut srcroot = json!({ "description": { "text": "The root of the scanned repository." } });
+    if let Some(uri) = &opts.sarif_srcroot {
+        srcroot["uri"] = json!(uri);
+    }
     let mut run = json!({
         "tool": {
             "driver": {
@@ -185,9 +190,7 @@ pub fn to_value(result: &ScanResult, opts: &RenderOptions) -> Value {
                 "rules": rule_values,
             }
         },
-        "originalUriBaseIds": {
-            "%SRCROOT%": { "description": { "text": "The root of the scanned repository." } }
-        },
+        "originalUriBaseIds": { "%SRCROOT%": srcroot },
         "columnKind": "unicodeCodePoints",
         "invocations": [{
             "executionSuccessful": true,

@@ -1,0 +1,114 @@
+use crate::declare_rule;
+use crate::model::ci::{Permissions, PermissionsValue, Workflow};
+use crate::rule::{Cx, Rule, Scope};
+use crate::source::FileKind;
+
+declare_rule! {
+    /// ## What it checks
+    /// A GitHub Actions workflow with no top-level `permissions:` block (reported at
+    /// line 1, about the whole file), or with `permissions: write-all` at the top or on
+    /// a job (reported at the value).
+    ///
+    /// A workflow without a top-level block is fine when every job sets its own
+    /// `permissions:` (the block only sets the default for jobs that do not). A workflow
+    /// triggered only by `workflow_call` is a reusable workflow: its token is the
+    /// caller's, so the caller's block is the one that counts and the rule says nothing.
+    ///
+    /// ## Why it matters
+    /// "Design for 10x": without a `permissions:` block, the `GITHUB_TOKEN` of every job
+    /// gets the repository's default, which on older repositories and organisations
+    /// is write access to code, packages, releases and more. Any step that is
+    /// compromised (a hijacked action, an injected script) can then push to `main` or
+    /// publish a release. Least privilege is one line of YAML.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// on: push
+    /// jobs:
+    ///   test:
+    ///     runs-on: ubuntu-latest
+    ///     steps:
+    ///       - run: make test
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// on: push
+    /// permissions:
+    ///   contents: read
+    /// jobs:
+    ///   test:
+    ///     runs-on: ubuntu-latest
+    ///     steps:
+    ///       - run: make test
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `permissions: contents: read` (or `permissions: {}`) at the top of the
+    /// workflow, and grant more only to the job that needs it
+    /// (`permissions: contents: write` on the release job). Replace `write-all` with the
+    /// scopes the job uses.
+    WorkflowPermissions {
+        id: "SEC017",
+        name: "workflow-permissions",
+        pillar: Sec,
+        stage: Growth,
+        scope: Scope::File(&[FileKind::GithubWorkflow]),
+        severity: Warning,
+        since: "0.1.0",
+        summary: "workflow token permissions not restricted",
+    }
+}
+
+fn report_write_all(cx: &mut Cx, permissions: &Permissions, what: &str) {
+    if permissions.value == PermissionsValue::WriteAll {
+        cx.report(
+            cx.finding(permissions.span)
+                .message(format!(
+                    "{what} grants the token `write-all`: every scope, read and write"
+                ))
+                .help("list only the scopes the job needs, e.g. `contents: read`"),
+        );
+    }
+}
+
+impl Rule for WorkflowPermissions {
+    fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
+        if wf.jobs.is_empty() {
+            return;
+        }
+        match &wf.permissions {
+            Some(permissions) => report_write_all(cx, permissions, "the workflow"),
+            None => {
+                let reusable_only =
+                    !wf.on.is_empty() && wf.on.iter().all(|t| t.name == "workflow_call");
+                let every_job_set = wf.jobs.iter().all(|j| j.permissions.is_some());
+                if !reusable_only && !every_job_set {
+                    let unset: Vec<&str> = wf
+                        .jobs
+                        .iter()
+                        .filter(|j| j.permissions.is_none())
+                        .map(|j| j.id.as_str())
+                        .collect();
+                    let span = cx.file.first_line_span();
+                    cx.report(
+                        cx.finding(span)
+                            .message(format!(
+                                "no top-level `permissions:` block, so {} the repository's default token permissions",
+                                match unset.as_slice() {
+                                    [one] => format!("job `{one}` gets"),
+                                    _ => format!("{} jobs get", unset.len()),
+                                }
+                            ))
+                            .help("add `permissions: contents: read` at the top and grant more per job where needed"),
+                    );
+                }
+            }
+        }
+        for job in &wf.jobs {
+            if let Some(permissions) = &job.permissions {
+                report_write_all(cx, permissions, &format!("job `{}`", job.id));
+            }
+        }
+    }
+}
