@@ -319,17 +319,24 @@ impl Rule for DeployNotAutomated {
         if let Some(why) = facts.example_collection() {
             return Outcome::Inconclusive(why);
         }
-        let deployable = facts.deployed().map(|(w, _)| w).or_else(|| {
-            (!facts.is_module_library())
-                .then(|| {
-                    facts
-                        .iac()
-                        .into_iter()
-                        .next()
-                        .map(|(tool, path)| format!("{tool} in {path}"))
-                })
-                .flatten()
-        });
+        let deployable = facts
+            .deployed()
+            .map(|(w, _)| format!("{w} is deployed"))
+            .or_else(|| {
+                if facts.is_module_library() {
+                    return None;
+                }
+                let roots = facts.terraform_roots();
+                match roots.first() {
+                    Some(root) => Some(format!(
+                        "the Terraform root module {} is applied by hand",
+                        if root.is_empty() { "." } else { root.as_str() }
+                    )),
+                    None => facts.iac().into_iter().next().map(|(tool, path)| {
+                        format!("the {tool} code in {path} is applied by hand")
+                    }),
+                }
+            });
         let Some(deployable) = deployable else {
             if let Some((image, _)) = facts.image_only() {
                 return Outcome::Inconclusive(format!(
@@ -362,7 +369,7 @@ impl Rule for DeployNotAutomated {
         cx.report_at(
             &file.location,
             format!(
-                "{deployable} is deployed, but no CI job deploys it: no deploy command (terraform apply, \
+                "{deployable}, but no CI job deploys it: no deploy command (terraform apply, \
                  kubectl/helm, aws ecs, serverless, fly/heroku/kamal, ...), deploy action or \
                  `environment: production` in {files} CI file{}",
                 if files == 1 { "" } else { "s" }

@@ -254,11 +254,17 @@ impl Rule for NoErrorTracking {
                 } else {
                     String::new()
                 };
+                // The runtime may be the infrastructure that runs this code (a Lambda's).
+                let subject = if what.starts_with("the application") {
+                    what.clone()
+                } else {
+                    format!("the code in {}, run by {what},", m.path)
+                };
                 cx.report_at(
                     &m.location,
                     format!(
-                        "{what} has no error tracking: no SDK of {} in {}{others}, and no DSN or key \
-                         in the configuration",
+                        "{subject} has no error tracking: no SDK of {} in {}{others}, and no DSN or \
+                         key in the configuration",
                         signals::names(ERROR_TRACKING),
                         m.path
                     ),

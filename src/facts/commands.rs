@@ -292,6 +292,26 @@ impl RepoFacts {
         for file in self.ci.pipelines() {
             for job in &file.jobs {
                 for cmd in &job.commands {
+                    // A command built from a matrix or inputs cannot be read here.
+                    let lower = cmd.text.to_ascii_lowercase();
+                    if [
+                        "${{ matrix.",
+                        "${{ inputs.",
+                        "${{matrix.",
+                        "${{inputs.",
+                        "fromjson(",
+                    ]
+                    .iter()
+                    .any(|m| lower.contains(m))
+                    {
+                        res.unresolved.push((
+                            format!(
+                                "`{}` (set by a matrix or inputs)",
+                                super::signals::shorten(&cmd.text)
+                            ),
+                            cmd.location.clone(),
+                        ));
+                    }
                     for simple in simple_commands(&cmd.text) {
                         let mut seen = BTreeSet::new();
                         self.expand(file, job, cmd, &simple, Vec::new(), 0, &mut seen, &mut res);

@@ -264,16 +264,32 @@ impl RepoFacts {
     }
 
     /// Manifests outside examples/tests that declare runtime dependencies: the application's.
+    /// Manifests of scripts and tooling (`scripts/`, `tools/`, `bin/`, `ci/`, `.github/`)
+    /// are not the application's.
     pub fn app_manifests(&self) -> impl Iterator<Item = &manifests::Manifest> {
-        self.manifests
-            .iter()
-            .filter(|m| !is_auxiliary(&m.path) && m.has_runtime_dependencies())
+        const TOOLING: &[&str] = &[
+            "scripts", "script", "tools", "tooling", "bin", "ci", ".github",
+        ];
+        self.manifests.iter().filter(|m| {
+            !is_auxiliary(&m.path)
+                && m.has_runtime_dependencies()
+                && !dir_of(&m.path)
+                    .split('/')
+                    .any(|seg| TOOLING.contains(&seg.to_ascii_lowercase().as_str()))
+        })
     }
 
-    /// The primary application manifest: the shallowest, then by path.
+    /// The primary application manifest: one that depends on a web or service framework,
+    /// else the shallowest; then by path.
     pub fn primary_manifest(&self) -> Option<&manifests::Manifest> {
-        self.app_manifests()
-            .min_by_key(|m| (m.path.matches('/').count(), m.path.clone()))
+        self.app_manifests().min_by_key(|m| {
+            let service = m.runtime_dependencies().any(|d| {
+                profile::SERVICE_FRAMEWORKS
+                    .iter()
+                    .any(|p| signals::package_matches(p, m.ecosystem, &d.name))
+            });
+            (!service, m.path.matches('/').count(), m.path.clone())
+        })
     }
 
     /// Every runtime dependency of the application (outside examples/tests), with its manifest.
