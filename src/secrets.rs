@@ -694,6 +694,10 @@ const REFERENCE_SUFFIXES: &[&str] = &[
     "interval",
     "store",
     "reset",
+    "status",
+    "email",
+    "user",
+    "username",
 ];
 
 /// Name segments that say the thing is public or not a credential.
@@ -1278,6 +1282,9 @@ pub(super) mod tests {
             "nextToken",
             "secretKeyRef",
             "password_hash",
+            "oauth_token.service_account_email",
+            "AuthTokenStatus",
+            "secret_user",
             "key",
             "",
         ] {

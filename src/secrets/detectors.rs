@@ -493,6 +493,9 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
     if value.chars().any(char::is_whitespace) || (!quoted && is_code_reference(value)) {
         return false;
     }
+    if !quoted && (continues_as_code(c, op) || is_powershell_command(key, value)) {
+        return false;
+    }
     // A dictionary word (`pygmalion`), a number (a test vector) or a version
     // spec (`npm:^3.1.0` under a package named `credential-provider`) is not a secret.
     // A word (`pygmalion`, `Wachtwoord`, `secureToken`): letters only, short.
@@ -601,6 +604,45 @@ fn is_code_reference(v: &str) -> bool {
     v.contains('.')
         && v.split('.')
             .all(|part| is_ident(part.trim_end_matches(']')))
+}
+
+/// An unquoted value with more on its line is the start of an expression or a
+/// command, not a literal: `key = prefix + "_token"`, `$pw = Get-Password $c`,
+/// `password: my secret phrase` (prose). Shell's `KEY=value cmd` (no space before
+/// `=`) and a trailing comment still count as literals.
+fn continues_as_code(c: &Candidate<'_>, op: &str) -> bool {
+    let rest = c.text.get(c.span.end as usize..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    let after = line.trim_start_matches([' ', '\t']);
+    if after.len() == line.len() || after.is_empty() || after.starts_with(['#', '/', '\r']) {
+        return false;
+    }
+    let before_op = c.context_span.start as usize
+        + c.text
+            .get(c.context_span.range())
+            .and_then(|m| m.find(op))
+            .unwrap_or(0);
+    let spaced_op = c
+        .text
+        .get(..before_op)
+        .is_some_and(|head| head.ends_with([' ', '\t']));
+    match op {
+        // YAML or JSON: another word after a plain scalar makes it text.
+        ":" => after.starts_with(|ch: char| ch.is_ascii_alphanumeric()),
+        _ => spaced_op,
+    }
+}
+
+/// PowerShell: `$password = Get-JenkinsPassword` calls a cmdlet (Verb-Noun).
+fn is_powershell_command(key: &str, value: &str) -> bool {
+    let Some((verb, noun)) = value.split_once('-') else {
+        return false;
+    };
+    let capitalised = |w: &str| {
+        w.starts_with(|ch: char| ch.is_ascii_uppercase())
+            && w.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    key.starts_with('$') && capitalised(verb) && capitalised(noun)
 }
 
 /// `/etc/app/key`, `./secret.txt`, `~/.token`.
@@ -1032,6 +1074,8 @@ mod tests {
             format!("https://api.internal/v1?token={pw}&page=2"),
             format!("$password = \"{pw}\";"),
             format!("mysql --user=app --password={pw} shop"),
+            format!("DB_PASSWORD={pw} ./run.sh"),
+            format!("password = {pw} # rotated monthly"),
             format!("db: {{user: app, password: {pw}}}"),
             format!("{{\"user\":\"app\",\"password\":\"{pw}\",\"port\":5432}}"),
             format!("conn = connect(host=\"db\", password=\"{pw}\")"),
@@ -1112,6 +1156,11 @@ mod tests {
             "Password: !Ref DbPassword",
             "SENTRY_DSN=https://k8Zq2LmP0xWvR4tY@o1.ingest.sentry.io/1",
             "token = k8Zq2LmP.attr",
+            // Real-world: docker/jenkins (PowerShell), prometheus (Go), prose in YAML.
+            "$jenkinsPassword = Get-JenkinsPassword $Container",
+            "$jenkinsPassword = Get-JenkinsPassword",
+            "LabelAuthTokenStatus = elasticacheLabelPendingValues + \"auth_token_status\"",
+            "password: k8Zq2LmP0xWv is what we used",
         ] {
             assert_clean(&format!("{clean}\n"));
         }
