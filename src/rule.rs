@@ -262,6 +262,41 @@ impl<'a> Cx<'a> {
         std::fs::symlink_metadata(self.root.join(rel)).is_ok_and(|m| m.is_file())
     }
 
+    /// The other regular files of this file's directory whose names end in `suffix`,
+    /// as (relative path, text), sorted by path. For rules whose answer spans a
+    /// directory (a Terraform module's backend may sit in any of its files). Symlinks,
+    /// unreadable, non-UTF-8 and files over 1 MiB are left out.
+    pub fn sibling_texts(&self, suffix: &str) -> Vec<(String, String)> {
+        const MAX_SIBLING_BYTES: u64 = 1024 * 1024;
+        let dir = self.dir();
+        let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = entries
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let rel = if dir.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                // `file_type` does not follow symlinks.
+                let regular = entry.file_type().ok()?.is_file();
+                if !name.ends_with(suffix) || rel == self.file.path || !regular {
+                    return None;
+                }
+                if entry.metadata().ok()?.len() > MAX_SIBLING_BYTES {
+                    return None;
+                }
+                let text = std::fs::read_to_string(entry.path()).ok()?;
+                Some((rel, text))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The directory of this file, relative to the root (`""` at the root).
     pub fn dir(&self) -> &str {
         self.file

@@ -18,9 +18,9 @@ declare_rule! {
     /// file: a file that configures a provider (a `provider` block; reusable modules get
     /// their providers from the caller) and holds the `terraform` block with
     /// `required_providers` or `required_version`. The finding points at that `terraform`
-    /// block. A backend that sits in a second `terraform` block of *another* file of the
-    /// same directory is not seen: keep the backend in the block that holds the version
-    /// settings (or add an inline ignore). Code under `modules/` (called as a module),
+    /// block. A backend in another `.tf` file of the same directory (`backend.tf`) counts,
+    /// and so does a `terragrunt.hcl` in the module's directory or above it, or a Terragrunt
+    /// `root.hcl` above it (Terragrunt generates the backend). Code under `modules/` (called as a module),
     /// `examples/`, `example/`, `test/`, `tests/`, `testdata/` and `fixtures/` (demos and
     /// test harnesses, local state by design) is not checked; neither is `.terraform/`
     /// (whose `terraform.tfstate` is the backend cache, not state).
@@ -135,6 +135,9 @@ impl Rule for LocalTerraformState {
         let Some(settings) = root_settings_block(tf, cx.path()) else {
             return;
         };
+        if backend_elsewhere_in_module(cx) {
+            return;
+        }
         let mut finding = cx
             .finding(settings.header_span)
             .message("root module declares no backend: state stays in a local terraform.tfstate")
@@ -147,4 +150,28 @@ impl Rule for LocalTerraformState {
         }
         cx.report(finding);
     }
+}
+
+/// Whether another `.tf` file of the same directory configures the state
+/// (`backend.tf` is a common layout), or Terragrunt generates the backend.
+fn backend_elsewhere_in_module(cx: &Cx) -> bool {
+    // Terragrunt: a `terragrunt.hcl` here or above, or its root config `root.hcl` above.
+    let mut dir = Some(cx.dir());
+    while let Some(d) = dir {
+        let at = |name: &str| {
+            if d.is_empty() {
+                name.to_string()
+            } else {
+                format!("{d}/{name}")
+            }
+        };
+        if cx.file_exists(&at("terragrunt.hcl")) || cx.file_exists(&at("root.hcl")) {
+            return true;
+        }
+        dir = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent));
+    }
+    cx.sibling_texts(".tf").iter().any(|(path, text)| {
+        (text.contains("backend") || text.contains("cloud"))
+            && state_config(&crate::model::terraform::parse(text, path).0).is_some()
+    })
 }
