@@ -263,38 +263,46 @@ impl<'a> Cx<'a> {
     }
 
     /// The other regular files of this file's directory whose names end in `suffix`,
-    /// as (relative path, text), sorted by path. For rules whose answer spans a
-    /// directory (a Terraform module's backend may sit in any of its files). Symlinks,
-    /// unreadable, non-UTF-8 and files over 1 MiB are left out.
-    pub fn sibling_texts(&self, suffix: &str) -> Vec<(String, String)> {
+    /// as (relative path, text), sorted by path: at most `max_files` of them, and none
+    /// when there are more (a hostile directory of thousands of files would make every
+    /// file read all the others). For rules whose answer spans a directory (a Terraform
+    /// module's backend may sit in any of its files). Symlinks, unreadable, non-UTF-8
+    /// and files over 1 MiB are left out.
+    pub fn sibling_texts(&self, suffix: &str, max_files: usize) -> Vec<(String, String)> {
         const MAX_SIBLING_BYTES: u64 = 1024 * 1024;
         let dir = self.dir();
         let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
             return Vec::new();
         };
-        let mut out: Vec<(String, String)> = entries
-            .flatten()
-            .filter_map(|entry| {
-                let name = entry.file_name().into_string().ok()?;
-                let rel = if dir.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{dir}/{name}")
-                };
-                // `file_type` does not follow symlinks.
-                let regular = entry.file_type().ok()?.is_file();
-                if !name.ends_with(suffix) || rel == self.file.path || !regular {
+        let mut siblings = Vec::new();
+        for entry in entries.flatten() {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            let rel = if dir.is_empty() {
+                name.clone()
+            } else {
+                format!("{dir}/{name}")
+            };
+            // `file_type` does not follow symlinks.
+            let regular = entry.file_type().is_ok_and(|t| t.is_file());
+            if name.ends_with(suffix) && rel != self.file.path && regular {
+                if siblings.len() == max_files {
+                    return Vec::new();
+                }
+                siblings.push((rel, entry.path()));
+            }
+        }
+        siblings.sort();
+        siblings
+            .into_iter()
+            .filter_map(|(rel, path)| {
+                if std::fs::metadata(&path).ok()?.len() > MAX_SIBLING_BYTES {
                     return None;
                 }
-                if entry.metadata().ok()?.len() > MAX_SIBLING_BYTES {
-                    return None;
-                }
-                let text = std::fs::read_to_string(entry.path()).ok()?;
-                Some((rel, text))
+                Some((rel, std::fs::read_to_string(&path).ok()?))
             })
-            .collect();
-        out.sort();
-        out
+            .collect()
     }
 
     /// The directory of this file, relative to the root (`""` at the root).

@@ -152,6 +152,10 @@ impl Rule for LocalTerraformState {
     }
 }
 
+/// A module of more files than this is not searched for its backend (bounds the
+/// work a hostile directory can cause); the finding then stands.
+const MAX_MODULE_FILES: usize = 200;
+
 /// Whether another `.tf` file of the same directory configures the state
 /// (`backend.tf` is a common layout), or Terragrunt generates the backend.
 fn backend_elsewhere_in_module(cx: &Cx) -> bool {
@@ -170,8 +174,10 @@ fn backend_elsewhere_in_module(cx: &Cx) -> bool {
         }
         dir = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent));
     }
-    cx.sibling_texts(".tf").iter().any(|(path, text)| {
-        (text.contains("backend") || text.contains("cloud"))
-            && state_config(&crate::model::terraform::parse(text, path).0).is_some()
-    })
+    cx.sibling_texts(".tf", MAX_MODULE_FILES)
+        .iter()
+        .any(|(path, text)| {
+            (text.contains("backend") || text.contains("cloud"))
+                && state_config(&crate::model::terraform::parse(text, path).0).is_some()
+        })
 }
