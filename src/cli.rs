@@ -477,6 +477,9 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         Some(path) => match Config::load(path, &lookup) {
             Ok(config) => config,
             Err(err) => {
+                for d in &plugins.diagnostics {
+                    eprintln!("error: {}", d.message);
+                }
                 eprintln!("{:?}", miette::Report::new(err));
                 return Ok(EXIT_USAGE);
             }
@@ -520,6 +523,10 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
     let selection = match engine::select(registry, &config, &opts) {
         Ok(s) => s,
         Err(err) => {
+            // A plugin that failed to load is why its rule is unknown: say so first.
+            for d in &plugins.diagnostics {
+                eprintln!("error: {}", d.message);
+            }
             eprintln!("error: {err}");
             return Ok(EXIT_USAGE);
         }
