@@ -203,11 +203,7 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = IacNotValidated::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let docs = IacNotValidated::META.docs_folded();
         for (what, _) in VALIDATE_COMMANDS {
             for part in what.split(['/', ' ']) {
                 if part != "hooks" {
