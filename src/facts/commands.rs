@@ -481,63 +481,43 @@ impl RepoFacts {
         };
         let mut next_via = via.clone();
         next_via.push(super::signals::shorten(simple));
-        let bodies: Vec<&Vec<String>> = match &call {
+        let tasks =
+            |runner: &str, wanted: &dyn Fn(&super::text::Task) -> bool| -> Vec<&Vec<String>> {
+                self.tasks
+                    .iter()
+                    .filter(|t| t.runner == runner && wanted(t))
+                    .map(|t| &t.commands)
+                    .collect()
+            };
+        // Whether finding nothing means CI calls what this repo does not hold.
+        let (bodies, must_exist) = match &call {
             Call::PreCommit => {
                 self.expand_pre_commit(file, job, origin, next_via, res);
                 return;
             }
             Call::Make(targets) => {
-                let makes: Vec<&super::text::Task> =
-                    self.tasks.iter().filter(|t| t.runner == "make").collect();
                 let wanted: Vec<String> = if targets.is_empty() {
                     ["all", "default", "build"]
                         .iter()
-                        .find(|t| makes.iter().any(|m| m.name == **t))
+                        .find(|t| {
+                            self.tasks
+                                .iter()
+                                .any(|m| m.runner == "make" && m.name == **t)
+                        })
                         .map(|t| vec![t.to_string()])
                         .unwrap_or_default()
                 } else {
                     targets.clone()
                 };
-                let found: Vec<&Vec<String>> = makes
-                    .iter()
-                    .filter(|t| wanted.contains(&t.name))
-                    .map(|t| &t.commands)
-                    .collect();
-                if found.is_empty() {
-                    res.unresolved
-                        .push((simple.to_string(), origin.location.clone()));
-                }
-                found
+                (tasks("make", &|t| wanted.contains(&t.name)), true)
             }
-            Call::Just(name) => {
-                let found: Vec<&Vec<String>> = self
-                    .tasks
-                    .iter()
-                    .filter(|t| t.runner == "just" && t.name == *name)
-                    .map(|t| &t.commands)
-                    .collect();
-                if found.is_empty() {
-                    res.unresolved
-                        .push((simple.to_string(), origin.location.clone()));
-                }
-                found
-            }
+            Call::Just(name) => (tasks("just", &|t| t.name == *name), true),
             Call::Script(path) => {
                 let wanted = norm_path(path);
-                let found: Vec<&Vec<String>> = self
-                    .tasks
-                    .iter()
-                    .filter(|t| {
-                        t.runner == "script"
-                            && (t.path == wanted || t.path.ends_with(&format!("/{wanted}")))
-                    })
-                    .map(|t| &t.commands)
-                    .collect();
-                if found.is_empty() && !wanted.contains('$') {
-                    res.unresolved
-                        .push((simple.to_string(), origin.location.clone()));
-                }
-                found
+                let found = tasks("script", &|t| {
+                    t.path == wanted || t.path.ends_with(&format!("/{wanted}"))
+                });
+                (found, !wanted.contains('$'))
             }
             Call::Package(name) => {
                 let scripts: Vec<String> = self
@@ -564,6 +544,10 @@ impl RepoFacts {
                 return;
             }
         };
+        if bodies.is_empty() && must_exist {
+            res.unresolved
+                .push((simple.to_string(), origin.location.clone()));
+        }
         for body in bodies {
             for line in body {
                 for s in simple_commands(line) {
