@@ -262,12 +262,7 @@ pub const SHIPPING_DRIVERS: &[&str] = &[
 
 fn driver_evidence(facts: &RepoFacts) -> Vec<Evidence> {
     let mut out = Vec::new();
-    let containers = facts
-        .terraform
-        .resources
-        .iter()
-        .flat_map(|r| r.containers.iter())
-        .chain(facts.ecs_containers.iter());
+    let containers = facts.all_ecs_containers();
     for c in containers.filter(|c| !is_auxiliary(&c.location.path)) {
         if let Some(d) = c
             .log_driver

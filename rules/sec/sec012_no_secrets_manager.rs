@@ -273,12 +273,7 @@ pub fn secret_stores(facts: &RepoFacts) -> Vec<SecretStoreRef> {
             location: e.location,
         })
         .collect();
-    let containers = facts
-        .terraform
-        .resources
-        .iter()
-        .flat_map(|r| r.containers.iter())
-        .chain(facts.ecs_containers.iter());
+    let containers = facts.all_ecs_containers();
     for c in containers.filter(|c| !is_auxiliary(&c.location.path)) {
         for r in &c.secret_refs {
             let store = if r.contains(":secretsmanager:") || r.contains("secretsmanager") {

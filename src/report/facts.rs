@@ -226,11 +226,7 @@ pub fn human(facts: &RepoFacts) -> String {
         let _ = writeln!(out, "  {}: services {}", c.path, list(&svcs, 10));
     }
     let ecs: Vec<String> = facts
-        .terraform
-        .resources
-        .iter()
-        .flat_map(|r| r.containers.iter())
-        .chain(facts.ecs_containers.iter())
+        .all_ecs_containers()
         .map(|c| {
             format!(
                 "{} (log driver {})",
