@@ -10,7 +10,7 @@ use devops_lint::finding::FindingBuilder;
 use devops_lint::registry::Registry;
 use devops_lint::source::{FileKind, SourceFile, Span};
 
-use crate::cli::bin;
+use crate::common::{bin, run};
 
 const BASELINE: &str = ".devops-lint-baseline.json";
 
@@ -36,14 +36,6 @@ resource "aws_security_group" "admin" {
   }
 }
 "#;
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run devops-lint")
-}
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {

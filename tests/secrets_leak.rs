@@ -15,6 +15,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 use devops_lint::report::Format;
 
+use crate::common::write;
 use crate::hostile::run_limited;
 
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -128,12 +129,6 @@ fn secrets() -> Secrets {
         pem_b: pem("EC ", 150),
         pem_c: pem("OPENSSH ", 160),
     }
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
 }
 
 /// The tree: secrets in every kind of file, beside other rules' findings (so their
