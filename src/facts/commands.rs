@@ -481,16 +481,16 @@ impl RepoFacts {
         };
         let mut next_via = via.clone();
         next_via.push(super::signals::shorten(simple));
-        let tasks =
-            |runner: &str, wanted: &dyn Fn(&super::text::Task) -> bool| -> Vec<&Vec<String>> {
-                self.tasks
-                    .iter()
-                    .filter(|t| t.runner == runner && wanted(t))
-                    .map(|t| &t.commands)
-                    .collect()
-            };
-        // Whether finding nothing means CI calls what this repo does not hold.
-        let (bodies, must_exist) = match &call {
+        let tasks = |runner: &str, wanted: &dyn Fn(&super::text::Task) -> bool| -> Vec<&[String]> {
+            self.tasks
+                .iter()
+                .filter(|t| t.runner == runner && wanted(t))
+                .map(|t| t.commands.as_slice())
+                .collect()
+        };
+        // The bodies called, and whether finding none means CI calls what this repo does
+        // not hold.
+        let (bodies, must_exist): (Vec<&[String]>, bool) = match &call {
             Call::PreCommit => {
                 self.expand_pre_commit(file, job, origin, next_via, res);
                 return;
@@ -520,28 +520,14 @@ impl RepoFacts {
                 (found, !wanted.contains('$'))
             }
             Call::Package(name) => {
-                let scripts: Vec<String> = self
+                let scripts = self
                     .manifests
                     .iter()
                     .flat_map(|m| m.scripts.iter())
                     .filter(|(n, _)| n == name)
-                    .map(|(_, c)| c.clone())
+                    .map(|(_, c)| std::slice::from_ref(c))
                     .collect();
-                for body in scripts {
-                    for s in simple_commands(&body) {
-                        self.expand(
-                            file,
-                            job,
-                            origin,
-                            &s,
-                            next_via.clone(),
-                            depth + 1,
-                            seen,
-                            res,
-                        );
-                    }
-                }
-                return;
+                (scripts, false)
             }
         };
         if bodies.is_empty() && must_exist {
