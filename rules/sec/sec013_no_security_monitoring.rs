@@ -76,15 +76,9 @@ const fn tf(
 ) -> Vendor {
     Vendor {
         name,
-        packages: &[],
-        env: &[],
-        hosts: &[],
         terraform,
         modules,
-        images: &[],
-        kubernetes: &[],
-        ci: &[],
-        tools: &[],
+        ..Vendor::EMPTY
     }
 }
 
