@@ -29,6 +29,17 @@ pub fn run(args: &[&str], cwd: &Path) -> Output {
         .expect("run devops-lint")
 }
 
+/// Asserts the run exited 0, showing its stderr otherwise.
+#[track_caller]
+pub fn assert_success(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Writes `rel` under `root`, creating its directories.
 pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     let path = root.join(rel);
