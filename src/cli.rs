@@ -396,43 +396,13 @@ fn facts_command(
         eprintln!("error: {} is not a directory", root.display());
         return Ok(EXIT_USAGE);
     }
-    let lookup = |key: &str| registry.find(key);
-    let config_path = match config {
-        Some(path) => Some(path),
-        None => match crate::config::find_in_root(&root) {
-            Ok(found) => found,
-            Err(err) => {
-                eprintln!("error: {err}");
-                return Ok(EXIT_USAGE);
-            }
-        },
+    let Some(config_path) = config_path(config, &root) else {
+        return Ok(EXIT_USAGE);
     };
-    let config = match &config_path {
-        Some(p) => match Config::load(p, &lookup) {
-            Ok(c) => c,
-            Err(err) => {
-                eprintln!("{:?}", miette::Report::new(err));
-                return Ok(EXIT_USAGE);
-            }
-        },
-        None => Config::default(),
+    let Some(config) = load_config(config_path.as_deref(), registry) else {
+        return Ok(EXIT_USAGE);
     };
-    let opts = ScanOptions {
-        root,
-        paths: None,
-        stage: crate::rule::Stage::Seed,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        jobs: std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-        no_ignores: false,
-        repo_rules: true,
-        max_file_size: config
-            .max_file_size
-            .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP))
-            .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
-    };
+    let opts = whole_repo_scan(root, Stage::Seed, &config);
     // No rule runs: only the inventory is gathered.
     let selection = engine::Selection {
         active: Vec::new(),
@@ -449,21 +419,76 @@ fn facts_command(
     Ok(EXIT_CLEAN)
 }
 
+/// The config file to use: `explicit` (`--config`), else the one found in `root`.
+/// `None` (after saying why) when looking for it fails.
+fn config_path(explicit: Option<PathBuf>, root: &Path) -> Option<Option<PathBuf>> {
+    match explicit {
+        Some(path) => Some(Some(path)),
+        None => match crate::config::find_in_root(root) {
+            Ok(found) => Some(found),
+            Err(err) => {
+                eprintln!("error: {err}");
+                None
+            }
+        },
+    }
+}
+
+/// The config at `path` (the default without one); `None` (after reporting why) when it
+/// does not load.
+fn load_config(path: Option<&Path>, registry: &Registry) -> Option<Config> {
+    let Some(path) = path else {
+        return Some(Config::default());
+    };
+    let lookup = |key: &str| registry.find(key);
+    match Config::load(path, &lookup) {
+        Ok(config) => Some(config),
+        Err(err) => {
+            eprintln!("{:?}", miette::Report::new(err));
+            None
+        }
+    }
+}
+
+/// One job per core.
+fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// `--max-file-size`, else the config's (capped), else the default.
+fn max_file_size(flag: Option<u64>, config: &Config) -> u64 {
+    flag.or(config
+        .max_file_size
+        .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP)))
+        .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// A scan of the whole repo at `root` with the config's settings and no command-line
+/// selection (what `facts` and `init --baseline` run).
+fn whole_repo_scan(root: PathBuf, stage: Stage, config: &Config) -> ScanOptions {
+    ScanOptions {
+        root,
+        paths: None,
+        stage,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        jobs: default_jobs(),
+        no_ignores: false,
+        repo_rules: true,
+        max_file_size: max_file_size(None, config),
+    }
+}
+
 fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
     let (root, paths) = engine::root_and_paths(&args.paths);
     if paths.is_none() && !root.is_dir() {
         eprintln!("error: {} is not a directory or file", root.display());
         return Ok(EXIT_USAGE);
     }
-    let config_path = match args.config.clone() {
-        Some(path) => Some(path),
-        None => match crate::config::find_in_root(&root) {
-            Ok(found) => found,
-            Err(err) => {
-                eprintln!("error: {err}");
-                return Ok(EXIT_USAGE);
-            }
-        },
+    let Some(config_path) = config_path(args.config.clone(), &root) else {
+        return Ok(EXIT_USAGE);
     };
     let plugins = args.plugins.load(&root, config_path.as_deref(), false);
     let with_plugins = Registry::with_extra(plugins.rules);
@@ -472,19 +497,12 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
     } else {
         registry
     };
-    let lookup = |key: &str| registry.find(key);
-    let config = match &config_path {
-        Some(path) => match Config::load(path, &lookup) {
-            Ok(config) => config,
-            Err(err) => {
-                for d in &plugins.diagnostics {
-                    eprintln!("error: {}", d.message);
-                }
-                eprintln!("{:?}", miette::Report::new(err));
-                return Ok(EXIT_USAGE);
-            }
-        },
-        None => Config::default(),
+    let Some(config) = load_config(config_path.as_deref(), registry) else {
+        // A plugin that failed to load is why its rule is unknown: say so too.
+        for d in &plugins.diagnostics {
+            eprintln!("error: {}", d.message);
+        }
+        return Ok(EXIT_USAGE);
     };
 
     let stage = args
@@ -498,11 +516,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         Some("never") => FailOn::Never,
         _ => FailOn::Error,
     });
-    let jobs = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
+    let jobs = args.jobs.unwrap_or_else(default_jobs);
     let file_list = paths.is_some();
     let opts = ScanOptions {
         root,
@@ -513,12 +527,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         jobs,
         no_ignores: args.no_ignores,
         repo_rules: !file_list || args.repo_rules,
-        max_file_size: args
-            .max_file_size
-            .or(config
-                .max_file_size
-                .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP)))
-            .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
+        max_file_size: max_file_size(args.max_file_size, &config),
     };
     let selection = match engine::select(registry, &config, &opts) {
         Ok(s) => s,
@@ -695,30 +704,10 @@ fn init_command(args: InitArgs, registry: &Registry) -> miette::Result<i32> {
     let Some(name) = baseline_name else {
         return Ok(EXIT_CLEAN);
     };
-    let lookup = |key: &str| registry.find(key);
-    let config = match Config::load(&config_path, &lookup) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("{:?}", miette::Report::new(err));
-            return Ok(EXIT_USAGE);
-        }
+    let Some(config) = load_config(Some(&config_path), registry) else {
+        return Ok(EXIT_USAGE);
     };
-    let opts = ScanOptions {
-        root: args.dir.clone(),
-        paths: None,
-        stage,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        jobs: std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-        no_ignores: false,
-        repo_rules: true,
-        max_file_size: config
-            .max_file_size
-            .map(|n| n.min(crate::config::MAX_FILE_SIZE_CAP))
-            .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE),
-    };
+    let opts = whole_repo_scan(args.dir.clone(), stage, &config);
     let selection = match engine::select(registry, &config, &opts) {
         Ok(s) => s,
         Err(err) => {

@@ -187,6 +187,13 @@ impl RuleMeta {
         out
     }
 
+    /// The docs on one line, white space folded: what tests search for the names a rule's
+    /// tables hold.
+    #[cfg(test)]
+    pub fn docs_folded(&self) -> String {
+        self.docs.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub fn matches(&self, key: &str) -> bool {
         self.id.eq_ignore_ascii_case(key) || self.name == key
     }

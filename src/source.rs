@@ -206,14 +206,7 @@ impl FileKind {
     }
 
     pub fn is_ci(self) -> bool {
-        matches!(
-            self,
-            FileKind::GithubWorkflow
-                | FileKind::GithubAction
-                | FileKind::GitlabCi
-                | FileKind::Circleci
-                | FileKind::OtherCi
-        )
+        self.is_yaml_ci() || self == FileKind::OtherCi
     }
 
     pub fn is_yaml_ci(self) -> bool {

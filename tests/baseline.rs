@@ -10,7 +10,7 @@ use devops_lint::finding::FindingBuilder;
 use devops_lint::registry::Registry;
 use devops_lint::source::{FileKind, SourceFile, Span};
 
-use crate::cli::bin;
+use crate::common::{assert_success, bin, run};
 
 const BASELINE: &str = ".devops-lint-baseline.json";
 
@@ -36,14 +36,6 @@ resource "aws_security_group" "admin" {
   }
 }
 "#;
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run devops-lint")
-}
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
@@ -100,12 +92,7 @@ fn write_baseline(dir: &Path) {
         "the fixture repo has at least its 4 file findings"
     );
     let o = run(&["--write-baseline", BASELINE, "."], dir);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_success(&o);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         stderr.contains(&format!("wrote {expected} findings")),
@@ -357,24 +344,14 @@ fn the_cli_baseline_never_holds_a_secret() {
 
 fn write_any_baseline(dir: &Path) {
     let o = run(&["--write-baseline", BASELINE, "."], dir);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_success(&o);
 }
 
 #[test]
 fn init_writes_a_commented_config_and_optionally_a_baseline() {
     let dir = repo();
     let o = run(&["init", "--stage", "growth"], dir.path());
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_success(&o);
     let toml = std::fs::read_to_string(dir.path().join("devops-lint.toml")).expect("config");
     assert!(toml.contains("stage = \"growth\""), "{toml}");
     assert!(
@@ -397,12 +374,7 @@ fn init_writes_a_commented_config_and_optionally_a_baseline() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
 
     let o = run(&["init", "--force", "--baseline"], dir.path());
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_success(&o);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("4 findings accepted"), "{out}");
     let toml = std::fs::read_to_string(dir.path().join("devops-lint.toml")).expect("config");
@@ -426,12 +398,7 @@ fn init_writes_a_commented_config_and_optionally_a_baseline() {
         .arg(other.path())
         .output()
         .expect("run");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_success(&o);
     assert!(other.path().join("ci/accepted.json").is_file());
     let o = run(&["."], other.path());
     assert_eq!(

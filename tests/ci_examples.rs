@@ -5,8 +5,8 @@
 use clap::Parser;
 use devops_lint::cli::Cli;
 
-use crate::cli::bin;
 use crate::common;
+use crate::common::bin;
 
 /// (file in docs/ci/, where a user puts it)
 const EXAMPLES: [(&str, &str); 2] = [

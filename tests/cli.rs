@@ -1,28 +1,12 @@
 //! The binary end to end on the bundled example repo: exit codes, config
 //! errors, determinism across thread counts, and secrets never printed whole.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common;
-
-pub fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_devops-lint"));
-    cmd.env("NO_COLOR", "1")
-        .env("DEVOPS_LINT_TODAY", "2026-11-26");
-    cmd
-}
+use crate::common::{self, bin, run};
 
 pub fn example_repo() -> std::path::PathBuf {
     common::fixtures().join("repos/example-startup")
-}
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run devops-lint")
 }
 
 fn stdout(o: &Output) -> String {

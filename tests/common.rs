@@ -4,12 +4,48 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use devops_lint::config::Config;
 use devops_lint::engine::{self, ScanOptions, ScanResult};
 use devops_lint::registry::Registry;
 use devops_lint::report::{self, Format, RenderOptions};
 use devops_lint::rule::Stage;
+
+/// The debug binary, without colour and with a fixed today (for dated findings).
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_devops-lint"));
+    cmd.env("NO_COLOR", "1")
+        .env("DEVOPS_LINT_TODAY", "2026-11-26");
+    cmd
+}
+
+/// Runs the binary with `args` in `cwd`.
+pub fn run(args: &[&str], cwd: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run devops-lint")
+}
+
+/// Asserts the run exited 0, showing its stderr otherwise.
+#[track_caller]
+pub fn assert_success(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Writes `rel` under `root`, creating its directories.
+pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
+}
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

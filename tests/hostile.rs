@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common;
+use crate::common::{self, write};
 
 /// What one run of the binary did.
 pub struct Run {
@@ -304,12 +304,6 @@ fn check_report(name: &str, json: &Value) {
         canary_baseline(),
         "{name}: canary findings changed"
     );
-}
-
-fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, bytes).expect("write");
 }
 
 /// The SEC007 fixture and the lines its `# expect:` markers name.

@@ -16,8 +16,8 @@ use devops_lint::plugin::{self, cache, harness, Origin, PluginOptions, PluginSpe
 use devops_lint::registry::Registry;
 use devops_lint::rule::Stage;
 
-use crate::cli::bin;
 use crate::common;
+use crate::common::bin;
 
 struct Guests {
     required_tags: PathBuf,

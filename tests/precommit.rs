@@ -212,7 +212,7 @@ fn file_list_mode_reads_only_the_named_files() {
     std::fs::write(root.join("infra/broken.tf"), "resource \"x\" {\n  a = \n").expect("write");
     std::fs::write(root.join("big.txt"), "x".repeat(3 * 1024 * 1024)).expect("write");
     std::fs::write(root.join("blob.bin"), b"\x00\x01binary").expect("write");
-    let o = crate::cli::bin()
+    let o = common::bin()
         .args([
             "infra/main.tf",
             "Dockerfile",

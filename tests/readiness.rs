@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::cli::bin;
 use crate::common;
+use crate::common::bin;
 
 fn readiness(repo: &Path, stage: &str) -> serde_json::Value {
     let o = bin()

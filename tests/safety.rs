@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common;
+use crate::common::{self, write};
 use crate::hostile::{run_limited, Run};
 
 fn scan(root: &Path, extra: &[&str]) -> Run {
@@ -30,12 +30,6 @@ fn scan_json(root: &Path, extra: &[&str]) -> Value {
     let run = scan(root, &args);
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     serde_json::from_str(&run.stdout).expect("JSON")
-}
-
-fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
 }
 
 fn sec007() -> String {

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{bin, example_repo};
+use crate::cli::example_repo;
 use crate::common;
+use crate::common::bin;
 
 fn sarif_of_example() -> serde_json::Value {
     let o = bin()

@@ -15,6 +15,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 use devops_lint::report::Format;
 
+use crate::common::write;
 use crate::hostile::run_limited;
 
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -130,12 +131,6 @@ fn secrets() -> Secrets {
     }
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
 /// The tree: secrets in every kind of file, beside other rules' findings (so their
 /// snippets show the secrets' lines as context), across snippet edges, in an ignore
 /// comment and next to a parse error.
@@ -143,7 +138,7 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         ".env",
-        &format!(
+        format!(
             "AWS_ACCESS_KEY_ID={}\nAWS_SECRET_ACCESS_KEY={}\nGITHUB_TOKEN={}\nSTRIPE_SECRET_KEY={}\n\
              DATABASE_URL=postgres://app:{}@db.internal:5432/app\n",
             s.aws_id, s.aws_secret, s.github, s.stripe, s.db_password
@@ -152,7 +147,7 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         "infra/main.tf",
-        &format!(
+        format!(
             "provider \"aws\" {{\n  region     = \"eu-west-1\"\n  access_key = \"{}\"\n  secret_key = \"{}\"\n}}\n\n\
              resource \"aws_security_group_rule\" \"ssh\" {{\n  type              = \"ingress\"\n  from_port         = 22\n  \
              to_port           = 22\n  protocol          = \"tcp\"\n  cidr_blocks       = [\"0.0.0.0/0\"]\n  \
@@ -165,7 +160,7 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         "infra/edge.tf",
-        &format!(
+        format!(
             "locals {{\n  key_a = <<EOT\n{}\nEOT\n}}\nresource \"aws_security_group_rule\" \"rdp\" {{\n  \
              type = \"ingress\"\n  from_port = 3389\n  to_port = 3389\n  protocol = \"tcp\"\n  \
              cidr_blocks = [\"0.0.0.0/0\"]\n  security_group_id = \"sg-1\"\n  description = <<EOT\n{}\nEOT\n}}\n",
@@ -175,7 +170,7 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         ".github/workflows/ci.yml",
-        &format!(
+        format!(
             "name: ci\non:\n  pull_request_target:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      \
              SLACK_WEBHOOK: https://hooks.slack.com/services/{}\n      NPM_TOKEN: {}\n      SLACK_BOT: {}\n    steps:\n      \
              - run: echo \"${{{{ github.event.pull_request.title }}}}\" {}\n      - run: npm publish --token {}\n",
@@ -185,12 +180,12 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         ".github/workflows/broken.yml",
-        &format!("on: push\nenv:\n  TOKEN: {}\n  x: [\n", s.github),
+        format!("on: push\nenv:\n  TOKEN: {}\n  x: [\n", s.github),
     );
     write(
         root,
         "Dockerfile",
-        &format!(
+        format!(
             "FROM python:3.12-slim\nENV SENDGRID_API_KEY={}\nARG PYPI_PASSWORD={}\nUSER root\nCMD [\"python\"]\n",
             s.sendgrid, s.pypi
         ),
@@ -198,7 +193,7 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         "k8s/secret.yaml",
-        &format!(
+        format!(
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  api_token: \"{}\"\n  \
              MONGO_URI: \"mongodb+srv://admin:{}@cluster0.abcde.mongodb.net/db\"\n  ssh_key: |\n    {}\n",
             s.jwt,
@@ -209,7 +204,7 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         "config/settings.json",
-        &format!(
+        format!(
             "{{\n  \"twilio\": {{ \"TWILIO_API_KEY\": \"{}\" }},\n  \"firebase\": {{ \"apiKey\": \"{}\" }},\n  \
              \"db_password\": \"{}\"\n}}\n",
             s.twilio, s.google, s.generic
@@ -219,7 +214,7 @@ fn plant(root: &Path, s: &Secrets) {
     write(
         root,
         "quoted.tf",
-        &format!(
+        format!(
             "# devops-lint: ignore[{}] no reason\nresource \"x\" \"y\" {{\n  token = \"{}\"\n}}\n",
             s.github, s.github
         ),
@@ -369,7 +364,7 @@ fn a_config_error_does_not_echo_a_secret() {
     write(
         dir.path(),
         "devops-lint.toml",
-        &format!(
+        format!(
             "# token for the plugin: {}\n[rules]\n\"{}\" = \"off\"\n",
             s.github, s.github
         ),

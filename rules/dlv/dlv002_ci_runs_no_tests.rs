@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::declare_rule;
-use crate::facts::{loc_string, RepoFacts};
+use crate::facts::RepoFacts;
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
 declare_rule! {
@@ -161,33 +161,12 @@ impl Rule for CiRunsNoTests {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         };
-        let res = facts.resolve_ci();
-        if let Some(r) = res.commands.iter().find(|r| is_test_command(&r.text)) {
-            cx.detail(format!(
-                "{} in {} job {}",
-                r.describe(),
-                r.file.path,
-                r.job.name
-            ));
-            return Outcome::Pass;
-        }
-        if let Some((_, _, u)) = facts.ci_uses().find(|(_, _, u)| {
-            TEST_USES
-                .iter()
-                .any(|f| u.text.to_ascii_lowercase().contains(f))
-        }) {
-            cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
-            return Outcome::Pass;
-        }
-        if let Some((what, loc)) = res.unresolved.first() {
-            return Outcome::Inconclusive(format!(
-                "no test command found, but CI calls what this repo does not hold: {} at {}",
-                crate::facts::signals::shorten(what),
-                loc_string(loc)
-            ));
-        }
+        let commands =
+            match facts.find_ci_step(cx, is_test_command, TEST_USES, "no test command found") {
+                Ok(commands) => commands,
+                Err(outcome) => return outcome,
+            };
         let jobs: usize = facts.ci.pipelines().map(|f| f.jobs.len()).sum();
-        let commands = res.commands.len();
         cx.report_at(
             &file.location,
             format!(
@@ -247,11 +226,7 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = CiRunsNoTests::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let docs = CiRunsNoTests::META.docs_folded();
         for (what, _) in TEST_COMMANDS {
             for part in what.split('/') {
                 let word = part.split_whitespace().next().unwrap_or(part);

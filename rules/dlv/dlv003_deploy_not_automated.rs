@@ -410,11 +410,7 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = DeployNotAutomated::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let docs = DeployNotAutomated::META.docs_folded();
         for (what, _) in DEPLOY_COMMANDS {
             let head = what.split_whitespace().next().unwrap_or(what);
             assert!(docs.contains(head), "DLV003 docs do not mention `{what}`");

@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::declare_rule;
-use crate::facts::{is_auxiliary, loc_string, RepoFacts};
+use crate::facts::{is_auxiliary, RepoFacts};
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
 declare_rule! {
@@ -152,30 +152,10 @@ impl Rule for IacNotValidated {
             cx.detail(format!("Atlantis ({})", t.path));
             return Outcome::Pass;
         }
-        let res = facts.resolve_ci();
-        if let Some(r) = res.commands.iter().find(|r| is_validation(&r.text)) {
-            cx.detail(format!(
-                "{} in {} job {}",
-                r.describe(),
-                r.file.path,
-                r.job.name
-            ));
-            return Outcome::Pass;
-        }
-        if let Some((_, _, u)) = facts.ci_uses().find(|(_, _, u)| {
-            VALIDATE_USES
-                .iter()
-                .any(|f| u.text.to_ascii_lowercase().contains(f))
-        }) {
-            cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
-            return Outcome::Pass;
-        }
-        if let Some((what, loc)) = res.unresolved.first() {
-            return Outcome::Inconclusive(format!(
-                "no Terraform check found, but CI calls what this repo does not hold: {} at {}",
-                crate::facts::signals::shorten(what),
-                loc_string(loc)
-            ));
+        if let Err(outcome) =
+            facts.find_ci_step(cx, is_validation, VALIDATE_USES, "no Terraform check found")
+        {
+            return outcome;
         }
         let dirs = tf
             .dirs
@@ -223,11 +203,7 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = IacNotValidated::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let docs = IacNotValidated::META.docs_folded();
         for (what, _) in VALIDATE_COMMANDS {
             for part in what.split(['/', ' ']) {
                 if part != "hooks" {

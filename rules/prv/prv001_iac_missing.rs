@@ -117,12 +117,7 @@ mod tests {
 
     #[test]
     fn every_tool_is_documented() {
-        let docs = IacMissing::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_ascii_lowercase();
+        let docs = IacMissing::META.docs_folded().to_ascii_lowercase();
         for t in IAC_TOOLS {
             assert!(docs.contains(t), "PRV001 docs do not mention {t}");
         }

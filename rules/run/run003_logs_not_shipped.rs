@@ -262,12 +262,7 @@ pub const SHIPPING_DRIVERS: &[&str] = &[
 
 fn driver_evidence(facts: &RepoFacts) -> Vec<Evidence> {
     let mut out = Vec::new();
-    let containers = facts
-        .terraform
-        .resources
-        .iter()
-        .flat_map(|r| r.containers.iter())
-        .chain(facts.ecs_containers.iter());
+    let containers = facts.all_ecs_containers();
     for c in containers.filter(|c| !is_auxiliary(&c.location.path)) {
         if let Some(d) = c
             .log_driver
@@ -405,11 +400,7 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = LogsNotShipped::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let docs = LogsNotShipped::META.docs_folded();
         for v in LOG_SHIPPING {
             for part in v.name.split(" / ") {
                 assert!(docs.contains(part), "RUN003 docs do not mention {part}");

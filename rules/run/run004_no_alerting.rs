@@ -242,23 +242,6 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoAlerting::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        for v in ALERTING {
-            assert!(
-                docs.contains(v.name),
-                "RUN004 docs do not mention {}",
-                v.name
-            );
-            for t in v.terraform {
-                assert!(
-                    docs.contains(t.trim_end_matches('*')),
-                    "RUN004 docs do not mention {t}"
-                );
-            }
-        }
+        crate::facts::signals::assert_documented(&NoAlerting::META, ALERTING, true);
     }
 }

@@ -105,9 +105,7 @@ pub const SECRET_STORES: &[Vendor] = &[
             "VaultSharp",
         ],
         env: &["VAULT_ADDR"],
-        hosts: &[],
         terraform: &["vault_*"],
-        modules: &[],
         images: &["hashicorp/vault"],
         kubernetes: &[
             "vault.hashicorp.com/",
@@ -116,7 +114,7 @@ pub const SECRET_STORES: &[Vendor] = &[
             "VaultConnection",
         ],
         ci: &["hashicorp/vault-action", "vault kv get", "vault read "],
-        tools: &[],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "AWS Secrets Manager",
@@ -130,17 +128,13 @@ pub const SECRET_STORES: &[Vendor] = &[
             "cargo:aws-sdk-secretsmanager",
             "AWSSDK.SecretsManager",
         ],
-        env: &[],
-        hosts: &[],
         terraform: &["aws_secretsmanager_*"],
         modules: &["secrets-manager"],
-        images: &[],
-        kubernetes: &[],
         ci: &[
             "aws secretsmanager get-secret-value",
             "aws-secretsmanager-get-secrets",
         ],
-        tools: &[],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "SSM Parameter Store",
@@ -151,14 +145,10 @@ pub const SECRET_STORES: &[Vendor] = &[
             "cargo:aws-sdk-ssm",
             "AWSSDK.SimpleSystemsManagement",
         ],
-        env: &[],
-        hosts: &[],
         terraform: &["aws_ssm_parameter"],
         modules: &["ssm-parameter"],
-        images: &[],
-        kubernetes: &[],
         ci: &["aws ssm get-parameter", "chamber exec", "chamber export"],
-        tools: &[],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "GCP Secret Manager",
@@ -168,14 +158,9 @@ pub const SECRET_STORES: &[Vendor] = &[
             "cloud.google.com/go/secretmanager",
             "com.google.cloud:google-cloud-secretmanager",
         ],
-        env: &[],
-        hosts: &[],
         terraform: &["google_secret_manager_*"],
-        modules: &[],
-        images: &[],
-        kubernetes: &[],
         ci: &["gcloud secrets", "get-secretmanager-secrets"],
-        tools: &[],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "Azure Key Vault",
@@ -186,47 +171,29 @@ pub const SECRET_STORES: &[Vendor] = &[
             "Azure.Security.KeyVault.Secrets",
             "com.azure:azure-security-keyvault-secrets",
         ],
-        env: &[],
-        hosts: &[],
         terraform: &["azurerm_key_vault*"],
-        modules: &[],
-        images: &[],
-        kubernetes: &[],
         ci: &["az keyvault secret", "get-keyvault-secrets"],
-        tools: &[],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "Doppler",
         packages: &["@dopplerhq/*", "doppler-sdk"],
         env: &["DOPPLER_TOKEN"],
-        hosts: &[],
         terraform: &["doppler_*"],
-        modules: &[],
-        images: &[],
         kubernetes: &["DopplerSecret"],
         ci: &["doppler run", "dopplerhq/"],
         tools: &["doppler"],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "sops",
-        packages: &[],
-        env: &[],
-        hosts: &[],
         terraform: &["sops_*"],
-        modules: &[],
-        images: &[],
-        kubernetes: &[],
         ci: &["sops -d", "sops --decrypt", "sops exec-env", "sops decrypt"],
         tools: &["sops", "sops-encrypted"],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "Kubernetes secret operators",
-        packages: &[],
-        env: &[],
-        hosts: &[],
-        terraform: &[],
-        modules: &[],
-        images: &[],
         kubernetes: &[
             "ExternalSecret",
             "SecretStore",
@@ -234,32 +201,24 @@ pub const SECRET_STORES: &[Vendor] = &[
             "SealedSecret",
             "SecretProviderClass",
         ],
-        ci: &[],
-        tools: &[],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "1Password",
-        packages: &[],
         env: &["OP_SERVICE_ACCOUNT_TOKEN"],
-        hosts: &[],
         terraform: &["onepassword_*"],
-        modules: &[],
-        images: &[],
         kubernetes: &["OnePasswordItem"],
         ci: &["load-secrets-action", "op run", "op read"],
-        tools: &[],
+        ..Vendor::EMPTY
     },
     Vendor {
         name: "Infisical",
         packages: &["@infisical/sdk", "infisical-python", "infisicalsdk"],
         env: &["INFISICAL_TOKEN"],
-        hosts: &[],
         terraform: &["infisical_*"],
-        modules: &[],
-        images: &[],
         kubernetes: &["InfisicalSecret"],
         ci: &["infisical run", "infisical export"],
-        tools: &[],
+        ..Vendor::EMPTY
     },
 ];
 
@@ -273,12 +232,7 @@ pub fn secret_stores(facts: &RepoFacts) -> Vec<SecretStoreRef> {
             location: e.location,
         })
         .collect();
-    let containers = facts
-        .terraform
-        .resources
-        .iter()
-        .flat_map(|r| r.containers.iter())
-        .chain(facts.ecs_containers.iter());
+    let containers = facts.all_ecs_containers();
     for c in containers.filter(|c| !is_auxiliary(&c.location.path)) {
         for r in &c.secret_refs {
             let store = if r.contains(":secretsmanager:") || r.contains("secretsmanager") {
@@ -356,23 +310,6 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoSecretsManager::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        for v in SECRET_STORES {
-            assert!(
-                docs.contains(v.name),
-                "SEC012 docs do not mention {}",
-                v.name
-            );
-            for t in v.terraform {
-                assert!(
-                    docs.contains(t.trim_end_matches('*')),
-                    "SEC012 docs do not mention {t}"
-                );
-            }
-        }
+        crate::facts::signals::assert_documented(&NoSecretsManager::META, SECRET_STORES, true);
     }
 }

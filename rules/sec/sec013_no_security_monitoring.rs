@@ -76,15 +76,9 @@ const fn tf(
 ) -> Vendor {
     Vendor {
         name,
-        packages: &[],
-        env: &[],
-        hosts: &[],
         terraform,
         modules,
-        images: &[],
-        kubernetes: &[],
-        ci: &[],
-        tools: &[],
+        ..Vendor::EMPTY
     }
 }
 
@@ -192,23 +186,10 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        let docs = NoSecurityMonitoring::META
-            .docs
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        for v in SECURITY_MONITORING {
-            assert!(
-                docs.contains(v.name),
-                "SEC013 docs do not mention {}",
-                v.name
-            );
-            for t in v.terraform {
-                assert!(
-                    docs.contains(t.trim_end_matches('*')),
-                    "SEC013 docs do not mention {t}"
-                );
-            }
-        }
+        crate::facts::signals::assert_documented(
+            &NoSecurityMonitoring::META,
+            SECURITY_MONITORING,
+            true,
+        );
     }
 }

@@ -238,6 +238,31 @@ fn tokenize(s: &str, fold_newlines: bool) -> Vec<Token> {
     out
 }
 
+/// Reads a command substitution (`$(...)`, `` `...` ``) or else one character at `i` into
+/// a word (bare or inside double quotes); gives where reading goes on.
+fn read_unquoted(s: &str, i: usize, text: &mut String, subs: &mut Vec<(usize, usize)>) -> usize {
+    let b = s.as_bytes();
+    match b[i] {
+        b'$' if b.get(i + 1) == Some(&b'(') => {
+            let end = skip_group(s, i + 1);
+            subs.push((i + 2, end.saturating_sub(1).max(i + 2)));
+            text.push_str(&s[i..end]);
+            end
+        }
+        b'`' => {
+            let end = s[i + 1..].find('`').map_or(b.len(), |p| i + 1 + p);
+            subs.push((i + 1, end));
+            text.push_str(&s[i..end]);
+            (end + 1).min(b.len())
+        }
+        _ => {
+            let ch = s[i..].chars().next().unwrap_or(' ');
+            text.push(ch);
+            i + ch.len_utf8()
+        }
+    }
+}
+
 /// Reads one word from `start`: quotes, escapes and substitutions stay inside it.
 fn read_word(s: &str, start: usize) -> Token {
     let b = s.as_bytes();
@@ -283,44 +308,12 @@ fn read_word(s: &str, start: usize) -> Token {
                                 i += 1;
                             }
                         }
-                        b'$' if b.get(i + 1) == Some(&b'(') => {
-                            let end = skip_group(s, i + 1);
-                            subs.push((i + 2, end.saturating_sub(1).max(i + 2)));
-                            text.push_str(&s[i..end]);
-                            i = end;
-                        }
-                        b'`' => {
-                            let end = s[i + 1..].find('`').map_or(b.len(), |p| i + 1 + p);
-                            subs.push((i + 1, end));
-                            text.push_str(&s[i..end]);
-                            i = (end + 1).min(b.len());
-                        }
-                        _ => {
-                            let ch = s[i..].chars().next().unwrap_or(' ');
-                            text.push(ch);
-                            i += ch.len_utf8();
-                        }
+                        _ => i = read_unquoted(s, i, &mut text, &mut subs),
                     }
                 }
                 i = (i + 1).min(b.len());
             }
-            b'$' if b.get(i + 1) == Some(&b'(') => {
-                let end = skip_group(s, i + 1);
-                subs.push((i + 2, end.saturating_sub(1).max(i + 2)));
-                text.push_str(&s[i..end]);
-                i = end;
-            }
-            b'`' => {
-                let end = s[i + 1..].find('`').map_or(b.len(), |p| i + 1 + p);
-                subs.push((i + 1, end));
-                text.push_str(&s[i..end]);
-                i = (end + 1).min(b.len());
-            }
-            _ => {
-                let ch = s[i..].chars().next().unwrap_or(' ');
-                text.push(ch);
-                i += ch.len_utf8();
-            }
+            _ => i = read_unquoted(s, i, &mut text, &mut subs),
         }
     }
     Token {

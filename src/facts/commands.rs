@@ -8,7 +8,8 @@
 use std::collections::BTreeSet;
 
 use super::ci::{CiCommand, CiFile, CiJob};
-use super::{Location, RepoFacts};
+use super::{loc_string, Location, RepoFacts};
+use crate::rule::{Outcome, RepoCx};
 
 /// How deep calls are followed (`make ci` → `make test` → `./scripts/test.sh` → ...).
 const MAX_DEPTH: usize = 5;
@@ -325,6 +326,46 @@ impl RepoFacts {
         res
     }
 
+    /// Looks through CI for one kind of step (running tests, checking Terraform): first a
+    /// simple command CI runs (calls into the repo expanded) that `is_step` accepts, then a
+    /// `uses:` whose lowercased text contains one of `uses`. Found, it records where in the
+    /// detail and gives `Err(Pass)`; not found while CI calls what this repo does not hold,
+    /// `Err(Inconclusive("{not_found}, but ..."))`; else `Ok` with the number of simple
+    /// commands looked at.
+    pub fn find_ci_step(
+        &self,
+        cx: &mut RepoCx,
+        is_step: impl Fn(&str) -> bool,
+        uses: &[&str],
+        not_found: &str,
+    ) -> Result<usize, Outcome> {
+        let res = self.resolve_ci();
+        if let Some(r) = res.commands.iter().find(|r| is_step(&r.text)) {
+            cx.detail(format!(
+                "{} in {} job {}",
+                r.describe(),
+                r.file.path,
+                r.job.name
+            ));
+            return Err(Outcome::Pass);
+        }
+        if let Some((_, _, u)) = self.ci_uses().find(|(_, _, u)| {
+            let lower = u.text.to_ascii_lowercase();
+            uses.iter().any(|f| lower.contains(f))
+        }) {
+            cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
+            return Err(Outcome::Pass);
+        }
+        if let Some((what, loc)) = res.unresolved.first() {
+            return Err(Outcome::Inconclusive(format!(
+                "{not_found}, but CI calls what this repo does not hold: {} at {}",
+                super::signals::shorten(what),
+                loc_string(loc)
+            )));
+        }
+        Ok(res.commands.len())
+    }
+
     fn expand_uses<'a>(
         &'a self,
         file: &'a CiFile,
@@ -440,89 +481,59 @@ impl RepoFacts {
         };
         let mut next_via = via.clone();
         next_via.push(super::signals::shorten(simple));
-        let bodies: Vec<&Vec<String>> = match &call {
+        let tasks = |runner: &str, wanted: &dyn Fn(&super::text::Task) -> bool| -> Vec<&[String]> {
+            self.tasks
+                .iter()
+                .filter(|t| t.runner == runner && wanted(t))
+                .map(|t| t.commands.as_slice())
+                .collect()
+        };
+        // The bodies called, and whether finding none means CI calls what this repo does
+        // not hold.
+        let (bodies, must_exist): (Vec<&[String]>, bool) = match &call {
             Call::PreCommit => {
                 self.expand_pre_commit(file, job, origin, next_via, res);
                 return;
             }
             Call::Make(targets) => {
-                let makes: Vec<&super::text::Task> =
-                    self.tasks.iter().filter(|t| t.runner == "make").collect();
                 let wanted: Vec<String> = if targets.is_empty() {
                     ["all", "default", "build"]
                         .iter()
-                        .find(|t| makes.iter().any(|m| m.name == **t))
+                        .find(|t| {
+                            self.tasks
+                                .iter()
+                                .any(|m| m.runner == "make" && m.name == **t)
+                        })
                         .map(|t| vec![t.to_string()])
                         .unwrap_or_default()
                 } else {
                     targets.clone()
                 };
-                let found: Vec<&Vec<String>> = makes
-                    .iter()
-                    .filter(|t| wanted.contains(&t.name))
-                    .map(|t| &t.commands)
-                    .collect();
-                if found.is_empty() {
-                    res.unresolved
-                        .push((simple.to_string(), origin.location.clone()));
-                }
-                found
+                (tasks("make", &|t| wanted.contains(&t.name)), true)
             }
-            Call::Just(name) => {
-                let found: Vec<&Vec<String>> = self
-                    .tasks
-                    .iter()
-                    .filter(|t| t.runner == "just" && t.name == *name)
-                    .map(|t| &t.commands)
-                    .collect();
-                if found.is_empty() {
-                    res.unresolved
-                        .push((simple.to_string(), origin.location.clone()));
-                }
-                found
-            }
+            Call::Just(name) => (tasks("just", &|t| t.name == *name), true),
             Call::Script(path) => {
                 let wanted = norm_path(path);
-                let found: Vec<&Vec<String>> = self
-                    .tasks
-                    .iter()
-                    .filter(|t| {
-                        t.runner == "script"
-                            && (t.path == wanted || t.path.ends_with(&format!("/{wanted}")))
-                    })
-                    .map(|t| &t.commands)
-                    .collect();
-                if found.is_empty() && !wanted.contains('$') {
-                    res.unresolved
-                        .push((simple.to_string(), origin.location.clone()));
-                }
-                found
+                let found = tasks("script", &|t| {
+                    t.path == wanted || t.path.ends_with(&format!("/{wanted}"))
+                });
+                (found, !wanted.contains('$'))
             }
             Call::Package(name) => {
-                let scripts: Vec<String> = self
+                let scripts = self
                     .manifests
                     .iter()
                     .flat_map(|m| m.scripts.iter())
                     .filter(|(n, _)| n == name)
-                    .map(|(_, c)| c.clone())
+                    .map(|(_, c)| std::slice::from_ref(c))
                     .collect();
-                for body in scripts {
-                    for s in simple_commands(&body) {
-                        self.expand(
-                            file,
-                            job,
-                            origin,
-                            &s,
-                            next_via.clone(),
-                            depth + 1,
-                            seen,
-                            res,
-                        );
-                    }
-                }
-                return;
+                (scripts, false)
             }
         };
+        if bodies.is_empty() && must_exist {
+            res.unresolved
+                .push((simple.to_string(), origin.location.clone()));
+        }
         for body in bodies {
             for line in body {
                 for s in simple_commands(line) {

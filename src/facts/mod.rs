@@ -441,6 +441,16 @@ impl RepoFacts {
             .filter(|r| !is_auxiliary(&r.path))
     }
 
+    /// Every ECS container definition: those of Terraform task definitions, then those of
+    /// task-definition JSON files.
+    pub fn all_ecs_containers(&self) -> impl Iterator<Item = &docker::EcsContainer> {
+        self.terraform
+            .resources
+            .iter()
+            .flat_map(|r| r.containers.iter())
+            .chain(self.ecs_containers.iter())
+    }
+
     /// Every CI command with its file and job.
     pub fn ci_commands(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
         self.ci.files.iter().flat_map(|f| {

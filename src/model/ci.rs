@@ -174,49 +174,40 @@ impl Workflow {
 
     /// Every `run:` script, with its job id.
     pub fn commands(&self) -> Vec<CiCommand> {
-        let mut out = Vec::new();
-        for job in &self.jobs {
-            push_step_commands(&mut out, &job.id, &job.steps);
-        }
-        out
+        self.jobs
+            .iter()
+            .flat_map(|job| job_commands(&job.id, step_scripts(&job.steps)))
+            .collect()
     }
 
     /// Every environment variable and input, with where it was set.
     pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
-        let mut out: Vec<(EnvScope, &EnvVar)> = Vec::new();
-        out.extend(self.env.iter().map(|v| (EnvScope::Workflow, v)));
+        let mut out: Vec<(EnvScope, &EnvVar)> = scoped(EnvScope::Workflow, &self.env).collect();
         for job in &self.jobs {
-            out.extend(job.env.iter().map(|v| (EnvScope::Job, v)));
+            out.extend(scoped(EnvScope::Job, &job.env));
             if let Some(container) = &job.container {
-                out.extend(container.env.iter().map(|v| (EnvScope::Job, v)));
+                out.extend(scoped(EnvScope::Job, &container.env));
             }
             for service in &job.services {
-                out.extend(service.env.iter().map(|v| (EnvScope::Service, v)));
+                out.extend(scoped(EnvScope::Service, &service.env));
             }
-            out.extend(job.with.iter().map(|v| (EnvScope::With, v)));
-            out.extend(job.secrets.iter().map(|v| (EnvScope::With, v)));
+            out.extend(scoped(EnvScope::With, &job.with));
+            out.extend(scoped(EnvScope::With, &job.secrets));
             push_step_env(&mut out, &job.steps);
         }
         out
     }
 }
 
-fn push_step_commands(out: &mut Vec<CiCommand>, job: &str, steps: &[Step]) {
-    for step in steps {
-        if let Some(run) = &step.run {
-            out.push(CiCommand {
-                job: job.to_string(),
-                text: run.text.clone(),
-                span: run.span,
-            });
-        }
-    }
+/// The `run:` scripts of steps.
+fn step_scripts(steps: &[Step]) -> impl Iterator<Item = &Script> {
+    steps.iter().filter_map(|step| step.run.as_ref())
 }
 
 fn push_step_env<'a>(out: &mut Vec<(EnvScope, &'a EnvVar)>, steps: &'a [Step]) {
     for step in steps {
-        out.extend(step.env.iter().map(|v| (EnvScope::Step, v)));
-        out.extend(step.with.iter().map(|v| (EnvScope::With, v)));
+        out.extend(scoped(EnvScope::Step, &step.env));
+        out.extend(scoped(EnvScope::With, &step.with));
     }
 }
 
@@ -434,14 +425,11 @@ impl Action {
 
     /// Every `run:` script of a composite action.
     pub fn commands(&self) -> Vec<CiCommand> {
-        let mut out = Vec::new();
-        push_step_commands(&mut out, self.job_name(), &self.steps);
-        out
+        job_commands(self.job_name(), step_scripts(&self.steps)).collect()
     }
 
     pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
-        let mut out: Vec<(EnvScope, &EnvVar)> = Vec::new();
-        out.extend(self.env.iter().map(|v| (EnvScope::Job, v)));
+        let mut out: Vec<(EnvScope, &EnvVar)> = scoped(EnvScope::Job, &self.env).collect();
         push_step_env(&mut out, &self.steps);
         out
     }
@@ -583,23 +571,17 @@ impl GitlabCi {
         self.default
             .iter()
             .chain(&self.jobs)
-            .flat_map(|job| {
-                job.script.iter().map(|s| CiCommand {
-                    job: job.name.clone(),
-                    text: s.text.clone(),
-                    span: s.span,
-                })
-            })
+            .flat_map(|job| job_commands(&job.name, &job.script))
             .collect()
     }
 
     pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
-        let mut out: Vec<(EnvScope, &EnvVar)> = Vec::new();
-        out.extend(self.variables.iter().map(|v| (EnvScope::Workflow, v)));
+        let mut out: Vec<(EnvScope, &EnvVar)> =
+            scoped(EnvScope::Workflow, &self.variables).collect();
         for job in self.default.iter().chain(&self.jobs) {
-            out.extend(job.variables.iter().map(|v| (EnvScope::Job, v)));
+            out.extend(scoped(EnvScope::Job, &job.variables));
             for service in &job.services {
-                out.extend(service.variables.iter().map(|v| (EnvScope::Service, v)));
+                out.extend(scoped(EnvScope::Service, &service.variables));
             }
         }
         out
@@ -670,12 +652,7 @@ fn gitlab_variables(node: Option<&Node>) -> Vec<EnvVar> {
             } else {
                 value
             };
-            EnvVar {
-                key: key.to_string(),
-                key_span: key_node.span,
-                value: shown.as_str().map(str::to_string),
-                value_span: shown.span,
-            }
+            env_var(key, key_node, shown)
         })
         .collect()
 }
@@ -793,13 +770,7 @@ impl Circleci {
         self.jobs
             .iter()
             .chain(&self.commands)
-            .flat_map(|job| {
-                job.steps.iter().map(|s| CiCommand {
-                    job: job.name.clone(),
-                    text: s.text.clone(),
-                    span: s.span,
-                })
-            })
+            .flat_map(|job| job_commands(&job.name, &job.steps))
             .collect()
     }
 
@@ -813,16 +784,16 @@ impl Circleci {
             .chain(&self.executors)
             .chain(&self.commands)
         {
-            out.extend(job.environment.iter().map(|v| (EnvScope::Job, v)));
+            out.extend(scoped(EnvScope::Job, &job.environment));
             for (i, (_, _, env)) in job.docker_images.iter().enumerate() {
                 let scope = if i == 0 {
                     EnvScope::Job
                 } else {
                     EnvScope::Service
                 };
-                out.extend(env.iter().map(|v| (scope, v)));
+                out.extend(scoped(scope, env));
             }
-            out.extend(job.step_environment.iter().map(|v| (EnvScope::Step, v)));
+            out.extend(scoped(EnvScope::Step, &job.step_environment));
         }
         out
     }
@@ -967,16 +938,35 @@ fn env_vars_of(node: Option<&Node>) -> Vec<EnvVar> {
         return Vec::new();
     };
     node.entries()
-        .map(|(key, key_node, value)| {
-            let value = value.resolve();
-            EnvVar {
-                key: key.to_string(),
-                key_span: key_node.span,
-                value: value.as_str().map(str::to_string),
-                value_span: value.span,
-            }
-        })
+        .map(|(key, key_node, value)| env_var(key, key_node, value.resolve()))
         .collect()
+}
+
+/// `key: value` as an [`EnvVar`]; `value` already resolved.
+fn env_var(key: &str, key_node: &Node, value: &Node) -> EnvVar {
+    EnvVar {
+        key: key.to_string(),
+        key_span: key_node.span,
+        value: value.as_str().map(str::to_string),
+        value_span: value.span,
+    }
+}
+
+/// Each variable with where it was set.
+fn scoped(scope: EnvScope, vars: &[EnvVar]) -> impl Iterator<Item = (EnvScope, &EnvVar)> {
+    vars.iter().map(move |v| (scope, v))
+}
+
+/// CI commands of one job (or action, or reusable command): its scripts, in order.
+fn job_commands<'a>(
+    job: &'a str,
+    scripts: impl IntoIterator<Item = &'a Script> + 'a,
+) -> impl Iterator<Item = CiCommand> + 'a {
+    scripts.into_iter().map(move |s| CiCommand {
+        job: job.to_string(),
+        text: s.text.clone(),
+        span: s.span,
+    })
 }
 
 #[cfg(test)]

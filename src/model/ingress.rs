@@ -117,6 +117,26 @@ pub fn parse_port_spec(spec: &str) -> Option<Ports> {
     }
 }
 
+/// An AWS ingress (an `ingress` block or a rule resource): sources from the IPv4 and IPv6
+/// CIDR attributes, ports from `from_port`/`to_port` and the protocol; None when the
+/// ports are unknown.
+fn aws_ingress<'a>(
+    block: &'a Block,
+    cidr_keys: [&str; 2],
+    protocol_key: &str,
+) -> Option<Ingress<'a>> {
+    let ports = aws_ports(block, protocol_key)?;
+    let sources = cidr_keys
+        .iter()
+        .flat_map(|key| attr_strings(block, key))
+        .collect();
+    Some(Ingress {
+        block,
+        sources,
+        ports: vec![ports],
+    })
+}
+
 /// Every ingress permission in a file whose sources and ports are known.
 pub fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
     let mut out = Vec::new();
@@ -124,15 +144,11 @@ pub fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
         match res.resource_type().unwrap_or("") {
             "aws_security_group" | "aws_default_security_group" => {
                 for ingress in res.blocks_named("ingress") {
-                    let mut sources = attr_strings(ingress, "cidr_blocks");
-                    sources.extend(attr_strings(ingress, "ipv6_cidr_blocks"));
-                    if let Some(ports) = aws_ports(ingress, "protocol") {
-                        out.push(Ingress {
-                            block: ingress,
-                            sources,
-                            ports: vec![ports],
-                        });
-                    }
+                    out.extend(aws_ingress(
+                        ingress,
+                        ["cidr_blocks", "ipv6_cidr_blocks"],
+                        "protocol",
+                    ));
                 }
             }
             "aws_security_group_rule" => {
@@ -143,26 +159,14 @@ pub fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
                 if !is_ingress {
                     continue;
                 }
-                let mut sources = attr_strings(res, "cidr_blocks");
-                sources.extend(attr_strings(res, "ipv6_cidr_blocks"));
-                if let Some(ports) = aws_ports(res, "protocol") {
-                    out.push(Ingress {
-                        block: res,
-                        sources,
-                        ports: vec![ports],
-                    });
-                }
+                out.extend(aws_ingress(
+                    res,
+                    ["cidr_blocks", "ipv6_cidr_blocks"],
+                    "protocol",
+                ));
             }
             "aws_vpc_security_group_ingress_rule" => {
-                let mut sources = attr_strings(res, "cidr_ipv4");
-                sources.extend(attr_strings(res, "cidr_ipv6"));
-                if let Some(ports) = aws_ports(res, "ip_protocol") {
-                    out.push(Ingress {
-                        block: res,
-                        sources,
-                        ports: vec![ports],
-                    });
-                }
+                out.extend(aws_ingress(res, ["cidr_ipv4", "cidr_ipv6"], "ip_protocol"));
             }
             "google_compute_firewall" => {
                 let direction = res

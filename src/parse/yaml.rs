@@ -446,6 +446,14 @@ impl<'a> Builder<'a> {
             .push(ParseDiagnostic::new(message, Span::new(start, end)));
     }
 
+    /// Drops the document being built, saying why; its remaining events are ignored.
+    fn skip_document(&mut self, message: String, start: usize, end: usize) {
+        self.diag(message, start, end);
+        self.stack.clear();
+        self.root = None;
+        self.skipping = true;
+    }
+
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
@@ -485,7 +493,7 @@ impl<'a> Builder<'a> {
                 let width = self.alias_width(&node);
                 self.expansion = self.expansion.saturating_add(width);
                 if self.expansion > MAX_ALIAS_EXPANSION {
-                    self.diag(
+                    self.skip_document(
                         format!(
                             "YAML aliases and merge keys reach more than {MAX_ALIAS_EXPANSION} \
                              entries; document skipped"
@@ -493,9 +501,6 @@ impl<'a> Builder<'a> {
                         start,
                         end,
                     );
-                    self.stack.clear();
-                    self.root = None;
-                    self.skipping = true;
                     return true;
                 }
                 self.place(node, start)
@@ -640,14 +645,11 @@ impl<'a> Builder<'a> {
         end: usize,
     ) -> bool {
         if self.stack.len() >= MAX_DEPTH {
-            self.diag(
+            self.skip_document(
                 format!("YAML nesting deeper than {MAX_DEPTH} levels; document skipped"),
                 start,
                 end,
             );
-            self.stack.clear();
-            self.root = None;
-            self.skipping = true;
             return true;
         }
         let anchor = if anchor_id != 0 || tag.is_some() {

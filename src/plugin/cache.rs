@@ -89,24 +89,23 @@ pub fn load(engine: &Engine, bytes: &[u8], dir: Option<&Path>) -> Result<Loaded,
     let started = Instant::now();
     check_header(bytes)?;
     let sha256 = crate::finding::sha256_hex(bytes);
-    if let Some(component) = MEMORY.lock().ok().and_then(|m| m.get(&sha256).cloned()) {
-        return Ok(Loaded {
+    let in_memory = |sha256: &String| {
+        let component = MEMORY.lock().ok().and_then(|m| m.get(sha256).cloned())?;
+        Some(Loaded {
             component,
-            sha256,
+            sha256: sha256.clone(),
             source: Source::Memory,
             elapsed: started.elapsed(),
-        });
+        })
+    };
+    if let Some(loaded) = in_memory(&sha256) {
+        return Ok(loaded);
     }
     // NOTE: one compile at a time (each is parallel inside): threads asking
     // for the same plugin wait for the first instead of compiling it again.
     let _compiling = COMPILING.lock();
-    if let Some(component) = MEMORY.lock().ok().and_then(|m| m.get(&sha256).cloned()) {
-        return Ok(Loaded {
-            component,
-            sha256,
-            source: Source::Memory,
-            elapsed: started.elapsed(),
-        });
+    if let Some(loaded) = in_memory(&sha256) {
+        return Ok(loaded);
     }
     let entry = dir.map(|d| entry_path(engine, d, &sha256));
     if let Some(path) = &entry {

@@ -23,6 +23,15 @@ fn list<T: AsRef<str>>(items: &[T], max: usize) -> String {
     shown.join(", ")
 }
 
+/// [`list`], or `none` when there is nothing.
+fn list_or_none<T: AsRef<str>>(items: &[T], max: usize) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        list(items, max)
+    }
+}
+
 fn counts<'a>(items: impl Iterator<Item = &'a str>) -> String {
     let mut by: BTreeMap<&str, usize> = BTreeMap::new();
     for i in items {
@@ -97,23 +106,19 @@ pub fn human(facts: &RepoFacts) -> String {
     let _ = writeln!(
         out,
         "  root modules: {}{}",
-        if roots.is_empty() {
-            "none".to_string()
-        } else {
-            list(
-                &roots
-                    .iter()
-                    .map(|r| {
-                        if r.is_empty() {
-                            ".".to_string()
-                        } else {
-                            r.clone()
-                        }
-                    })
-                    .collect::<Vec<_>>(),
-                10,
-            )
-        },
+        list_or_none(
+            &roots
+                .iter()
+                .map(|r| {
+                    if r.is_empty() {
+                        ".".to_string()
+                    } else {
+                        r.clone()
+                    }
+                })
+                .collect::<Vec<_>>(),
+            10,
+        ),
         if facts.is_module_library() {
             " (a library of reusable modules)"
         } else {
@@ -226,11 +231,7 @@ pub fn human(facts: &RepoFacts) -> String {
         let _ = writeln!(out, "  {}: services {}", c.path, list(&svcs, 10));
     }
     let ecs: Vec<String> = facts
-        .terraform
-        .resources
-        .iter()
-        .flat_map(|r| r.containers.iter())
-        .chain(facts.ecs_containers.iter())
+        .all_ecs_containers()
         .map(|c| {
             format!(
                 "{} (log driver {})",
@@ -263,15 +264,7 @@ pub fn human(facts: &RepoFacts) -> String {
         .filter(|t| t.kind != "helm-chart")
         .map(|t| format!("{} ({})", t.kind, t.path))
         .collect();
-    let _ = writeln!(
-        out,
-        "\nOther tools: {}",
-        if other.is_empty() {
-            "none".to_string()
-        } else {
-            list(&other, 16)
-        }
-    );
+    let _ = writeln!(out, "\nOther tools: {}", list_or_none(&other, 16));
 
     let _ = writeln!(
         out,
@@ -302,11 +295,7 @@ pub fn human(facts: &RepoFacts) -> String {
     let _ = writeln!(
         out,
         "Secret-named settings the app reads: {}",
-        if secret_env.is_empty() {
-            "none".to_string()
-        } else {
-            list(&secret_env, 8)
-        }
+        list_or_none(&secret_env, 8)
     );
     let _ = writeln!(
         out,

@@ -6,12 +6,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::readiness::cell_text;
+use super::readiness::{grid, next_steps, reason_text};
 use crate::engine::ScanResult;
-use crate::facts::loc_string;
 use crate::finding::Finding;
-use crate::readiness::{self, Readiness, Status, NEXT_STEPS};
-use crate::rule::{Pillar, Severity, Stage};
+use crate::readiness::{self, Readiness, Status};
+use crate::rule::{Severity, Stage};
 
 /// Escapes text for a table cell or a line: no pipes, no HTML, one line.
 fn esc(s: &str) -> String {
@@ -43,21 +42,25 @@ fn card_md(out: &mut String, card: &Readiness) {
         card.target
     );
     out.push_str("| pillar | seed | growth | scale |\n|---|---:|---:|---:|\n");
-    for pillar in Pillar::ALL {
-        let _ = write!(out, "| {} ({}) |", pillar.title(), pillar.code());
-        for stage in Stage::ALL {
-            let c = card.cells[&(pillar, stage)];
-            let _ = write!(out, " {} |", cell_text(c.passed, c.applicable()));
+    for (pillar, cells) in grid(card) {
+        match pillar {
+            Some(p) => {
+                let _ = write!(out, "| {} ({}) |", p.title(), p.code());
+                for cell in cells {
+                    let _ = write!(out, " {cell} |");
+                }
+            }
+            None => {
+                out.push_str("| **all** |");
+                for cell in cells {
+                    let _ = write!(out, " **{cell}** |");
+                }
+            }
         }
         out.push('\n');
     }
-    out.push_str("| **all** |");
-    for stage in Stage::ALL {
-        let c = card.totals[&stage];
-        let _ = write!(out, " **{}** |", cell_text(c.passed, c.applicable()));
-    }
     out.push_str(
-        "\n\nRules passed out of those that apply (applicable = passed + failed + attested).\n\n",
+        "\nRules passed out of those that apply (applicable = passed + failed + attested).\n\n",
     );
     for stage in Stage::ALL {
         let failing = card.failing_at(stage);
@@ -75,16 +78,11 @@ fn card_md(out: &mut String, card: &Readiness) {
     }
     if !card.next_steps.is_empty() {
         out.push_str("\n**Next steps** (the talk's order: low-hanging fruit first)\n\n");
-        for (i, r) in card.next_steps.iter().take(NEXT_STEPS).enumerate() {
-            let at = r
-                .location
-                .as_ref()
-                .map(loc_string)
-                .filter(|s| !s.is_empty());
+        for (n, r, at) in next_steps(card) {
             let _ = writeln!(
                 out,
                 "{}. `{}` {} ({}): {}{}",
-                i + 1,
+                n,
                 r.rule.id,
                 r.rule.name,
                 r.rule.stage,
@@ -102,15 +100,12 @@ fn card_md(out: &mut String, card: &Readiness) {
         );
         for r in attested {
             if let Some(a) = &r.attested {
-                let reason = serde_json::to_value(a.reason)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "- `{}` {}: {reason}: {}",
+                    "- `{}` {}: {}: {}",
                     r.rule.id,
                     r.rule.name,
+                    reason_text(a),
                     esc(&a.note)
                 );
             }

@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
+use crate::config::Attestation;
 use crate::facts::loc_string;
-use crate::readiness::{Readiness, Status, NEXT_STEPS};
+use crate::readiness::{Cell, Readiness, RuleStatus, Status, NEXT_STEPS};
 use crate::rule::{Pillar, Stage};
 
 /// `passed/applicable`, or `-` when nothing applies.
@@ -15,7 +16,55 @@ pub fn cell_text(passed: usize, applicable: usize) -> String {
     }
 }
 
-fn ids(rules: &[&crate::readiness::RuleStatus]) -> String {
+/// The card's grid as cell texts: a row per pillar, then the totals (`None`), each with
+/// a cell per stage.
+pub fn grid(card: &Readiness) -> Vec<(Option<Pillar>, Vec<String>)> {
+    let text = |c: &Cell| cell_text(c.passed, c.applicable());
+    Pillar::ALL
+        .into_iter()
+        .map(|pillar| {
+            let cells = Stage::ALL
+                .iter()
+                .map(|stage| text(&card.cells[&(pillar, *stage)]))
+                .collect();
+            (Some(pillar), cells)
+        })
+        .chain(std::iter::once((
+            None,
+            Stage::ALL
+                .iter()
+                .map(|stage| text(&card.totals[stage]))
+                .collect(),
+        )))
+        .collect()
+}
+
+/// The next steps the card shows (at most [`NEXT_STEPS`]), numbered from 1, each with
+/// where it points (`None` at the repo root or nowhere).
+pub fn next_steps(card: &Readiness) -> impl Iterator<Item = (usize, &RuleStatus, Option<String>)> {
+    card.next_steps
+        .iter()
+        .take(NEXT_STEPS)
+        .enumerate()
+        .map(|(i, r)| {
+            let at = r
+                .location
+                .as_ref()
+                .map(loc_string)
+                .filter(|s| !s.is_empty());
+            (i + 1, r, at)
+        })
+}
+
+/// An attestation's reason as config spells it (`accepted-risk`).
+pub fn reason_text(a: &Attestation) -> String {
+    serde_json::to_value(a.reason)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn ids(rules: &[&RuleStatus]) -> String {
     rules
         .iter()
         .map(|r| r.rule.id)
@@ -31,20 +80,13 @@ pub fn render(card: &Readiness) -> String {
         "  {:<17} {:>7} {:>7} {:>7}",
         "", "seed", "growth", "scale"
     );
-    for pillar in Pillar::ALL {
-        let _ = write!(out, "  {:<17}", pillar.title());
-        for stage in Stage::ALL {
-            let c = card.cells[&(pillar, stage)];
-            let _ = write!(out, " {:>7}", cell_text(c.passed, c.applicable()));
+    for (pillar, cells) in grid(card) {
+        let _ = write!(out, "  {:<17}", pillar.map_or("all", Pillar::title));
+        for cell in cells {
+            let _ = write!(out, " {cell:>7}");
         }
         out.push('\n');
     }
-    let _ = write!(out, "  {:<17}", "all");
-    for stage in Stage::ALL {
-        let c = card.totals[&stage];
-        let _ = write!(out, " {:>7}", cell_text(c.passed, c.applicable()));
-    }
-    out.push('\n');
     out.push_str("  (passed/applicable; applicable = passed + failed + attested)\n");
     for stage in Stage::ALL {
         let failing = card.failing_at(stage);
@@ -66,11 +108,14 @@ pub fn render(card: &Readiness) -> String {
         let _ = writeln!(out, "Attested ({}), not counted as passed:", attested.len());
         for r in attested {
             if let Some(a) = &r.attested {
-                let reason = serde_json::to_value(a.reason)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let _ = writeln!(out, "  {} {}: {reason}: {}", r.rule.id, r.rule.name, a.note);
+                let _ = writeln!(
+                    out,
+                    "  {} {}: {}: {}",
+                    r.rule.id,
+                    r.rule.name,
+                    reason_text(a),
+                    a.note
+                );
             }
         }
     }
@@ -100,16 +145,11 @@ pub fn render(card: &Readiness) -> String {
     }
     if !card.next_steps.is_empty() {
         out.push_str("Next steps (the talk's order: low-hanging fruit first):\n");
-        for (i, r) in card.next_steps.iter().take(NEXT_STEPS).enumerate() {
-            let at = r
-                .location
-                .as_ref()
-                .map(loc_string)
-                .filter(|s| !s.is_empty());
+        for (n, r, at) in next_steps(card) {
             let _ = writeln!(
                 out,
                 "  {}. {} {} [{}]: {}{}",
-                i + 1,
+                n,
                 r.rule.id,
                 r.rule.name,
                 r.rule.stage,
