@@ -27,6 +27,13 @@ __asm__(".section .rodata.region001_docs,\"\",@\n"
         "region001_docs_end:\n"
         ".size region001_docs, region001_docs_end - region001_docs\n");
 
+// The bindings reference this symbol of `plugin_component_type.o` (which
+// `wit-bindgen c` writes next to them) to keep the world's custom section in
+// the link. The world is embedded after linking instead (`wasm-tools component
+// embed`, or the wit-component crate in devops-lint's tests), so the object is
+// not committed and this empty definition stands in for it.
+void __component_type_object_force_link_plugin(void) {}
+
 // Set by `configure`, once per instance.
 static region_list_t allowed;
 
@@ -55,7 +62,7 @@ void exports_devops_lint_plugin_rules_describe(exports_devops_lint_plugin_rules_
     rule->id = owned_str(RULE_ID);
     rule->name = owned_str("unapproved-aws-region");
     rule->pillar = EXPORTS_DEVOPS_LINT_PLUGIN_RULES_PILLAR_SEC;
-    rule->stage = EXPORTS_DEVOPS_LINT_PLUGIN_RULES_STAGE_GROWTH;
+    rule->stage = EXPORTS_DEVOPS_LINT_PLUGIN_RULES_STAGE_SEED;
     rule->scope.tag = EXPORTS_DEVOPS_LINT_PLUGIN_RULES_SCOPE_FILE;
     exports_devops_lint_plugin_rules_file_kind_t *kinds = malloc(sizeof(*kinds));
     if (!kinds) abort();
