@@ -647,3 +647,331 @@ fn hostile_not_wasm() {
     let missing = dir.path().join("missing.wasm");
     assert_load_refused(&[cli_spec(&missing)], &[], "cannot read plugin");
 }
+
+// ---------------------------------------------------------------------------
+// The C example: the interface is language-neutral
+
+/// `plugins/approved-regions-c`, built with clang and wasi-libc and made a
+/// component with `wit-component` (what `wasm-tools component new` does), once
+/// per test run. `None` when clang, wasm-ld or wasi-libc is missing (a skip,
+/// except under scripts/test: DEVOPS_LINT_REQUIRE_TOOLS=1 makes it a failure).
+fn c_guest() -> Option<&'static Path> {
+    static GUEST: OnceLock<Option<PathBuf>> = OnceLock::new();
+    GUEST
+        .get_or_init(|| {
+            let clang = std::env::var("CLANG").unwrap_or_else(|_| "clang".into());
+            // Debian's wasi-libc: /usr/include/wasm32-wasi, /usr/lib/wasm32-wasi.
+            let sysroot = std::env::var("WASI_SYSROOT").unwrap_or_else(|_| "/usr".into());
+            let runs = |cmd: &str| {
+                Command::new(cmd)
+                    .arg("--version")
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            };
+            let libc = Path::new(&sysroot).join("lib/wasm32-wasi/libc.a");
+            let missing: Vec<&str> = [
+                (!runs(&clang)).then_some("clang"),
+                (!runs("wasm-ld")).then_some("wasm-ld (lld)"),
+                (!libc.is_file()).then_some("wasi-libc"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !missing.is_empty() {
+                assert!(
+                    std::env::var("DEVOPS_LINT_REQUIRE_TOOLS").is_err(),
+                    "missing {} for the C plugin: apt-get install clang lld wasi-libc (scripts/test does)",
+                    missing.join(", ")
+                );
+                eprintln!(
+                    "skipping the C plugin: missing {} (apt-get install clang lld wasi-libc)",
+                    missing.join(", ")
+                );
+                return None;
+            }
+            Some(build_c_plugin(&clang, &sysroot))
+        })
+        .as_deref()
+}
+
+fn build_c_plugin(clang: &str, sysroot: &str) -> PathBuf {
+    let src = plugins_dir().join("approved-regions-c");
+    let out = common::repo_root().join("target/c-plugins");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    let core = out.join("approved_regions.core.wasm");
+    // No start files and no compiler-rt (Debian ships it separately): a
+    // reactor with only the exports the bindings declare.
+    let output = Command::new(clang)
+        .args([
+            "--target=wasm32-wasi",
+            &format!("--sysroot={sysroot}"),
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-Ibindings",
+            "-nostartfiles",
+            "-nodefaultlibs",
+            "-Wl,--no-entry",
+            "-Wl,--strip-all",
+            "-o",
+        ])
+        .arg(&core)
+        .args([
+            "src/approved_regions.c",
+            "src/settings.c",
+            "bindings/plugin.c",
+            "-lc",
+        ])
+        .current_dir(&src)
+        .output()
+        .expect("run clang");
+    assert!(
+        output.status.success(),
+        "building the C plugin failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut module = std::fs::read(&core).expect("read the core module");
+    let mut resolve = wit_parser::Resolve::default();
+    let (package, _) = resolve
+        .push_dir(common::repo_root().join("wit"))
+        .expect("parse wit/");
+    let world = resolve
+        .select_world(&[package], Some("plugin"))
+        .expect("world");
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+    )
+    .expect("embed the world");
+    // Without an adapter, any WASI import would make this fail.
+    let component = wit_component::ComponentEncoder::default()
+        .module(&module)
+        .expect("a core module with the world")
+        .validate(true)
+        .encode()
+        .expect("encode the component");
+    let path = out.join("approved_regions.wasm");
+    std::fs::write(&path, component).expect("write the component");
+    path
+}
+
+#[test]
+fn c_plugin_imports_nothing() {
+    let Some(wasm) = c_guest() else { return };
+    let bytes = std::fs::read(wasm).expect("read");
+    let wit_component::DecodedWasm::Component(resolve, world) =
+        wit_component::decode(&bytes).expect("decode")
+    else {
+        panic!("not a component");
+    };
+    let world = &resolve.worlds[world];
+    assert!(world.imports.is_empty(), "imports: {:?}", world.imports);
+    let exports: Vec<String> = world
+        .exports
+        .keys()
+        .map(|k| resolve.name_world_key(k))
+        .collect();
+    assert_eq!(exports, ["devops-lint:plugin/rules@0.1.0"]);
+}
+
+const C_SETTINGS: &str =
+    "[plugins.approved-regions]\nallowed_regions = [\"eu-west-1\", \"eu-central-1\"]\n";
+
+/// Runs the CLI in `dir` with the JSON format; (exit code, stdout as JSON).
+fn cli_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let output = bin()
+        .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+        .args(["--format", "json"])
+        .args(args)
+        .arg(".")
+        .current_dir(dir)
+        .output()
+        .expect("run");
+    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), value)
+}
+
+#[test]
+fn c_plugin_passes_its_fixtures() {
+    let Some(wasm) = c_guest() else { return };
+    let fixtures = plugins_dir().join("approved-regions-c/fixtures");
+    let results = harness::run_fixtures(wasm, &fixtures, &options(&[])).expect("fixtures run");
+    let (text, ok) = harness::render(&results);
+    assert!(ok, "{text}");
+    assert!(results.iter().any(|r| r.case.starts_with("fail/")));
+    assert!(results.iter().any(|r| r.case.starts_with("pass/")));
+    // The same through the CLI.
+    let output = bin()
+        .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+        .arg("plugins")
+        .arg("test")
+        .arg(wasm)
+        .arg(&fixtures)
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn c_plugin_through_the_cli_and_sarif() {
+    let Some(wasm) = c_guest() else { return };
+    let repo = tempfile::tempdir().expect("tempdir");
+    let fail = plugins_dir().join("approved-regions-c/fixtures/fail");
+    for case in ["us-east-1.tf", "replica-provider.tf", "one-of-three.tf"] {
+        std::fs::copy(fail.join(case), repo.path().join(case)).expect("copy");
+    }
+    let expected: BTreeSet<(String, u64)> = [
+        ("one-of-three.tf", 12),
+        ("replica-provider.tf", 12),
+        ("us-east-1.tf", 2),
+    ]
+    .into_iter()
+    .map(|(p, l)| (p.to_string(), l))
+    .collect();
+    let ours = |value: &serde_json::Value| -> BTreeSet<(String, u64)> {
+        value["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule_id"] == "acme/REGION001")
+            .map(|f| {
+                (
+                    f["path"].as_str().expect("path").to_string(),
+                    f["line"].as_u64().expect("line"),
+                )
+            })
+            .collect()
+    };
+
+    // `--plugin PATH`, the settings in the config.
+    std::fs::write(repo.path().join("devops-lint.toml"), C_SETTINGS).expect("write");
+    let plugin = wasm.to_string_lossy().into_owned();
+    let (_, value) = cli_json(repo.path(), &["--plugin", &plugin]);
+    assert_eq!(ours(&value), expected, "{value:#}");
+    let text = value.to_string();
+    assert!(
+        text.contains("provider \\\"aws\\\" (alias \\\"virginia\\\") uses region `us-east-1`, which is not approved (approved: eu-west-1, eu-central-1)"),
+        "{value:#}"
+    );
+
+    // The config form: `path` inside the root.
+    std::fs::create_dir_all(repo.path().join("tools")).expect("mkdir");
+    std::fs::copy(wasm, repo.path().join("tools/approved_regions.wasm")).expect("copy");
+    std::fs::write(
+        repo.path().join("devops-lint.toml"),
+        format!("{C_SETTINGS}path = \"tools/approved_regions.wasm\"\n\n[rules]\n\"acme/REGION001\" = \"error\"\n"),
+    )
+    .expect("write");
+    let (code, value) = cli_json(repo.path(), &[]);
+    assert_eq!(ours(&value), expected, "{value:#}");
+    assert_eq!(code, Some(1), "an error by config");
+
+    let output = bin()
+        .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+        .args(["--format", "sarif", "."])
+        .current_dir(repo.path())
+        .output()
+        .expect("run");
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("sarif json");
+    let run0 = &sarif["runs"][0];
+    let rule = run0["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "acme/REGION001")
+        .expect("the C plugin's rule in the SARIF rule table");
+    assert_eq!(rule["name"], "unapproved-aws-region");
+    assert!(rule["help"]["markdown"]
+        .as_str()
+        .is_some_and(|m| m.contains("## Why it matters") && m.contains("data-residency")));
+    let results = run0["results"].as_array().expect("results");
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r["ruleId"] == "acme/REGION001" && r["level"] == "error")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn c_plugin_validates_its_settings() {
+    let Some(wasm) = c_guest() else { return };
+    let root = common::fixtures().join("repos/example-startup");
+    for (settings, message) in [
+        (
+            "allowed_regions = \"eu-west-1\"\n",
+            "`allowed_regions` must be a list of strings, like allowed_regions = [\"eu-west-1\"]",
+        ),
+        ("", "`allowed_regions` is required"),
+        (
+            "allowed_regions = []\n",
+            "`allowed_regions` must not be empty",
+        ),
+        (
+            "allowed_regions = [\"eu-west-1\", \"EU West\"]\n",
+            "`allowed_regions`: `EU West` is not an AWS region name",
+        ),
+        (
+            "allowed_regions = [\"eu-west-1\"]\nregions = [1, {a = [true]}]\n",
+            "unknown setting `regions` (known: allowed_regions)",
+        ),
+    ] {
+        let result = scan_with(
+            &root,
+            &[cli_spec(wasm)],
+            &options(&[("approved-regions", settings)]),
+            1,
+        );
+        let errors = plugin_errors(&result);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("rejected its settings") && e.contains(message)),
+            "{settings}: {errors:?}"
+        );
+        assert!(result.findings.iter().all(|f| f.rule.plugin.is_none()));
+    }
+    // Through the CLI, the user sees the plugin's message.
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        repo.path().join("main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        repo.path().join("devops-lint.toml"),
+        "[plugins.approved-regions]\nallowed_regions = \"eu-west-1\"\n",
+    )
+    .expect("write");
+    let plugin = wasm.to_string_lossy().into_owned();
+    let (_, value) = cli_json(repo.path(), &["--plugin", &plugin]);
+    let all = value.to_string();
+    assert!(
+        value["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .any(|e| e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("rejected its settings")
+                    && m.contains("`allowed_regions` must be a list of strings"))),
+        "{value:#}"
+    );
+    assert!(!all.contains("acme/REGION001"), "{all}");
+}
