@@ -376,6 +376,31 @@ fn settings_are_validated_by_the_plugin() {
     );
 }
 
+/// `--select` of a rule whose plugin refused to load names the reason, not only
+/// "unknown rule".
+#[test]
+fn selecting_a_rule_of_a_plugin_that_failed_to_load_says_why() {
+    let g = guests();
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        repo.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"a\" {}\n",
+    )
+    .expect("write");
+    let plugin = g.required_tags.to_string_lossy().into_owned();
+    let out = bin()
+        .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+        .args(["--plugin", &plugin, "--select", "acme/TAG001", "."])
+        .current_dir(repo.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let reason = stderr.find("rejected its settings").expect(&stderr);
+    let unknown = stderr.find("unknown rule `acme/TAG001`").expect(&stderr);
+    assert!(reason < unknown, "{stderr}");
+}
+
 #[test]
 fn findings_are_identical_across_thread_counts() {
     let g = guests();
