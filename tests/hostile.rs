@@ -540,7 +540,9 @@ fn yaml_alias_bomb() {
     assert_eq!(skipped_reason(&json, ".github/workflows/bomb.yml"), None);
     let errors = errors_for(&json, ".github/workflows/wide.yml");
     assert!(
-        errors.iter().any(|e| e["message"].to_string().contains("aliases and merge keys")),
+        errors
+            .iter()
+            .any(|e| e["message"].to_string().contains("aliases and merge keys")),
         "the amplifying document is skipped with a diagnostic: {errors:?}"
     );
 }
