@@ -177,7 +177,12 @@ fn backend_elsewhere_in_module(cx: &Cx) -> bool {
     cx.sibling_texts(".tf", MAX_MODULE_FILES)
         .iter()
         .any(|(path, text)| {
-            (text.contains("backend") || text.contains("cloud"))
+            // Parse only files that can hold one (`cloud` alone matches every `cloudwatch`).
+            let may_configure_state = text.contains("terraform")
+                && (text.contains("backend")
+                    || text.contains("cloud {")
+                    || text.contains("cloud{"));
+            may_configure_state
                 && state_config(&crate::model::terraform::parse(text, path).0).is_some()
         })
 }
