@@ -53,6 +53,13 @@ declare_rule! {
     /// outcome is inconclusive. The finding points at line 1 of the main CI file (the
     /// one that runs the most commands).
     ///
+    /// Applicability follows the code: a repository with no runtime (a library of
+    /// Terraform modules, a Helm chart published for others, docs, a template) does not
+    /// apply. Deployment files in 8 or more top-level folders with no CI deploy step and
+    /// no infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive, with that reason on the card (a monorepo that something deploys is
+    /// judged like any repo).
+    ///
     /// ## Why it matters
     /// The talk's startups have "~0 operators": "all developers empowered to deploy
     /// in the early days". A deploy that one person runs from a laptop is a

@@ -51,6 +51,13 @@ declare_rule! {
     /// (`jsonencode([local.app])`) or an object with a computed key. Keys are
     /// matched case-insensitively, as ECS does.
     ///
+    /// Applicability follows the code: a repository with no runtime (a library of
+    /// Terraform modules, a Helm chart published for others, docs, a template) does not
+    /// apply. Deployment files in 8 or more top-level folders with no CI deploy step and
+    /// no infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive, with that reason on the card (a monorepo that something deploys is
+    /// judged like any repo).
+    ///
     /// ## Why it matters
     /// The talk's advice for running a service is to outsource the runtime:
     /// logging is the first thing you need when something breaks, and a startup

@@ -517,7 +517,10 @@ impl RepoFacts {
                 let found = tasks("script", &|t| {
                     t.path == wanted || t.path.ends_with(&format!("/{wanted}"))
                 });
-                (found, !wanted.contains('$'))
+                // A committed file that is not a shell script (a binstub, a wrapper such
+                // as `gradlew`) is there: it is run, not missing.
+                let committed = self.files.values().flatten().any(|p| *p == wanted);
+                (found, !wanted.contains('$') && !committed)
             }
             Call::Package(name) => {
                 let scripts = self

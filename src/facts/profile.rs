@@ -180,6 +180,51 @@ pub fn is_compute_type(ty: &str) -> bool {
     })
 }
 
+/// Packages of operations tooling: a manifest that declares only these (an Ansible
+/// estate's `requirements.txt`: ansible, boto3, netaddr) drives infrastructure and is not
+/// an application. `*` ends a prefix.
+pub const OPS_TOOLING: &[&str] = &[
+    "ansible*",
+    "molecule*",
+    "pytest-testinfra",
+    "testinfra",
+    "yamllint",
+    "pre-commit",
+    "checkov",
+    "cfn-lint",
+    "boto3",
+    "botocore",
+    "boto",
+    "awscli",
+    "netaddr",
+    "jmespath",
+    "dnspython",
+    "passlib",
+    "pywinrm",
+    "paramiko",
+    "jinja2",
+    "pyyaml",
+    "hvac",
+    "docker",
+    "kubernetes",
+    "openshift",
+    "google-auth",
+    "azure-cli",
+    "kitchen-terraform",
+    "inspec",
+    "awspec",
+    "test-kitchen",
+    "github.com/gruntwork-io/terratest",
+];
+
+fn is_ops_tooling(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    OPS_TOOLING.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => lower.starts_with(prefix),
+        None => lower == *p,
+    })
+}
+
 /// The runtime a repo defines: what metrics, logs, error tracking and alerts would watch.
 #[derive(Debug, Clone)]
 pub enum Runtime {
@@ -229,9 +274,28 @@ impl RepoFacts {
         })
     }
 
-    /// Deployment files spread over many top-level folders (8 or more): a collection of
-    /// examples or samples rather than one deployed system. The reason, if so.
+    /// Deployment files spread over many top-level folders (8 or more) with nothing that
+    /// deploys them: a collection of examples or samples rather than one deployed system.
+    /// The reason, if so. A monorepo of services is judged like any repo as soon as
+    /// something deploys it: a CI deploy step, or infrastructure-as-code outside
+    /// examples/tests (the IaC is what runs the services).
     pub fn example_collection(&self) -> Option<String> {
+        let dirs = self.deploy_folders();
+        if dirs.len() < 8 || self.monorepo_deployed_by().is_some() {
+            return None;
+        }
+        Some(format!(
+            "deployment files in {} separate top-level folders ({}, ...) and no CI deploy step or \
+             infrastructure-as-code that deploys them: a collection of examples rather than one \
+             deployed system",
+            dirs.len(),
+            dirs.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+        ))
+    }
+
+    /// Top-level folders (outside examples/tests) holding Dockerfiles, compose files,
+    /// Kubernetes objects, platform configs or deploy tools.
+    pub fn deploy_folders(&self) -> std::collections::BTreeSet<String> {
         let mut dirs = std::collections::BTreeSet::new();
         let paths = self
             .image_evidence()
@@ -252,14 +316,24 @@ impl RepoFacts {
                 dirs.insert(top.to_string());
             }
         }
-        (dirs.len() >= 8).then(|| {
-            format!(
-                "deployment files in {} separate top-level folders ({}, ...): a collection of examples \
-                 rather than one deployed system",
-                dirs.len(),
-                dirs.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-            )
-        })
+        dirs
+    }
+
+    /// What deploys a many-service repo, if anything: a CI deploy step or IaC.
+    pub fn monorepo_deployed_by(&self) -> Option<String> {
+        if let Some((what, loc)) = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
+            .into_iter()
+            .next()
+        {
+            return Some(format!(
+                "CI deploy step `{what}` ({})",
+                super::loc_string(&loc)
+            ));
+        }
+        self.iac()
+            .into_iter()
+            .next()
+            .map(|(tool, path)| format!("{tool} ({path})"))
     }
 
     /// Whether anything is deployed from here, with the first piece of evidence: a
@@ -305,6 +379,33 @@ impl RepoFacts {
                 .any(|p| super::signals::package_matches(p, m.ecosystem, &d.name))
                 .then(|| (d.name.clone(), m.path.clone()))
         })
+    }
+
+    /// Application code: a manifest (outside examples, tests and tooling folders) with
+    /// runtime dependencies that are not all operations tooling ([`OPS_TOOLING`]). A
+    /// library of Terraform modules, a Helm chart, docs or an Ansible estate has none.
+    pub fn application_code(&self) -> Option<&super::manifests::Manifest> {
+        self.app_manifests()
+            .filter(|m| m.runtime_dependencies().any(|d| !is_ops_tooling(&d.name)))
+            .min_by_key(|m| (m.path.matches('/').count(), m.path.clone()))
+    }
+
+    /// Code that only the infrastructure runs: the IaC runs compute, nothing else shows an
+    /// application (no image, platform config, Procfile or Kubernetes workload; a CI step
+    /// may apply the IaC), and no manifest depends on a web or service framework (a
+    /// Lambda handler, a provisioning script). Its errors are the infrastructure's
+    /// (CloudWatch), not an application's. The manifest, if so.
+    pub fn infrastructure_helper_code(&self) -> Option<&super::manifests::Manifest> {
+        if self.service_framework().is_some()
+            || !self.image_evidence().is_empty()
+            || !self.deploy_evidence().is_empty()
+        {
+            return None;
+        }
+        if self.compute_resources().is_empty() && self.compute_modules().is_empty() {
+            return None;
+        }
+        self.application_code()
     }
 
     /// The application's runtime, for rules that ask whether it is monitored.
