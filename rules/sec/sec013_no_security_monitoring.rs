@@ -144,7 +144,7 @@ fn module_cloud(source: &str) -> Option<&'static str> {
     let last = segments.last().copied().unwrap_or("");
     ["aws", "google", "azurerm"].into_iter().find(|p| {
         (registry && (segments.len() == 3 || segments.len() == 4) && last == *p)
-            || base.contains(&format!("terraform-{p}-"))
+            || source.contains(&format!("terraform-{p}-"))
     })
 }
 
