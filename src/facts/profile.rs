@@ -336,11 +336,61 @@ impl RepoFacts {
             .map(|(tool, path)| format!("{tool} ({path})"))
     }
 
+    /// Helm charts published for others to install: charts outside examples/tests, CI
+    /// that releases them (chart-releaser, `helm push`, `helm package`, `cr upload`), and
+    /// nothing this team runs itself (no CI deploy step, no IaC, no Kubernetes object
+    /// outside the charts, no platform config). The reason, if so.
+    pub fn published_charts(&self) -> Option<String> {
+        let charts: Vec<&super::text::Tool> = self
+            .tools
+            .iter()
+            .filter(|t| t.kind == "helm-chart" && !is_auxiliary(&t.path))
+            .collect();
+        let first = charts.first()?;
+        let chart_dirs: Vec<&str> = charts.iter().map(|t| super::dir_of(&t.path)).collect();
+        let in_chart = |path: &str| {
+            chart_dirs
+                .iter()
+                .any(|d| d.is_empty() || path.starts_with(&format!("{d}/")))
+        };
+        let releases = self.ci_uses().any(|(_, _, u)| {
+            let lower = u.text.to_ascii_lowercase();
+            lower.contains("chart-releaser") || lower.contains("helm-push")
+        }) || self.ci_commands().any(|(_, _, c)| {
+            let lower = c.text.to_ascii_lowercase();
+            lower.contains("helm push")
+                || lower.contains("helm package")
+                || lower.contains("cr upload")
+                || lower.contains("chart-releaser")
+        });
+        let own_objects = self.kubernetes.iter().any(|o| {
+            !is_auxiliary(&o.path) && !in_chart(&o.path) && super::kubernetes::is_core_kind(&o.kind)
+        });
+        let other_deploys = self.tools.iter().any(|t| {
+            !is_auxiliary(&t.path)
+                && super::text::tool_role(t.kind) == super::text::ToolRole::Deploy
+                && !in_chart(&t.path)
+        });
+        if !releases || own_objects || other_deploys || !self.iac().is_empty() {
+            return None;
+        }
+        if !crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self).is_empty() {
+            return None;
+        }
+        Some(format!(
+            "Helm charts published for others to install ({} chart{}, first {}; CI releases them): \
+             the operators who install them run the workloads",
+            charts.len(),
+            if charts.len() == 1 { "" } else { "s" },
+            first.path
+        ))
+    }
+
     /// Whether anything is deployed from here, with the first piece of evidence: a
     /// Procfile or platform config, Kubernetes or Helm, a CI deploy step, or a Dockerfile or
     /// compose file of an application built on a web or service framework.
     pub fn deployed(&self) -> Option<(String, Location)> {
-        if self.example_collection().is_some() {
+        if self.example_collection().is_some() || self.published_charts().is_some() {
             return None;
         }
         if let Some(first) = self.deploy_evidence().into_iter().next() {
@@ -412,6 +462,9 @@ impl RepoFacts {
     pub fn runtime(&self) -> Runtime {
         if let Some(why) = self.example_collection() {
             return Runtime::Partial(why);
+        }
+        if let Some(why) = self.published_charts() {
+            return Runtime::Absent(why);
         }
         let deployed = self.deployed();
         let manifest = self.primary_manifest();
