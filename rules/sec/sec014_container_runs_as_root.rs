@@ -122,7 +122,11 @@ fn stage_user(df: &Dockerfile, stage: usize, depth: usize) -> User {
 /// or `ENTRYPOINT` in it or, for a stage built on an earlier one, in that one) and is
 /// `FROM scratch` or a build-only Dockerfile (`Dockerfile.build`, `build.Dockerfile`,
 /// `Dockerfile.builder`).
-fn never_runs_as_a_service(df: &Dockerfile, stage: &crate::parse::dockerfile::Stage, path: &str) -> bool {
+fn never_runs_as_a_service(
+    df: &Dockerfile,
+    stage: &crate::parse::dockerfile::Stage,
+    path: &str,
+) -> bool {
     let lower = path.to_ascii_lowercase();
     if lower.split('/').any(|seg| seg == ".devcontainer") {
         return true;
