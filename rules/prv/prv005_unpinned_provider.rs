@@ -1,10 +1,10 @@
 use crate::declare_rule;
 use crate::model::root_module::{bare_root_provider, root_settings_block};
+use crate::model::terraform::{TerraformFile, Value};
+use crate::rule::{Cx, Rule, Scope};
 use crate::rules::prv::prv003_local_terraform_state::{
     terraform_block_elsewhere, terragrunt_managed,
 };
-use crate::model::terraform::{TerraformFile, Value};
-use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
 
 declare_rule! {
