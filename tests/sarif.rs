@@ -94,6 +94,7 @@ fn sarif_with_srcroot_and_baseline_passes_the_multitool() {
         ])
         .arg(&baseline)
         .args(["--sarif-srcroot", "/home/runner/work/app/app"])
+        .args(["--sarif-suppressed", "include"])
         .current_dir(dir.path())
         .output()
         .expect("run");
