@@ -214,7 +214,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn validate_with_multitool(sarif: &serde_json::Value) {
+pub fn validate_with_multitool(sarif: &serde_json::Value) {
     let Some(tool) = multitool() else {
         assert!(
             std::env::var("DEVOPS_LINT_REQUIRE_TOOLS").is_err(),
