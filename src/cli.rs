@@ -601,12 +601,9 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
     let Some(config_path) = config_path(args.config.clone(), &root) else {
         return Ok(EXIT_USAGE);
     };
-    let plugins = args.plugins.load(
-        &root,
-        config_path.as_deref(),
-        args.config.is_some(),
-        false,
-    );
+    let plugins = args
+        .plugins
+        .load(&root, config_path.as_deref(), args.config.is_some(), false);
     let with_plugins = Registry::with_extra(plugins.rules);
     let registry = if with_plugins.rules().len() > registry.rules().len() {
         &with_plugins

@@ -408,8 +408,20 @@ fn a_panic_message_quoting_a_secret_is_masked() {
 /// characters (never ending or starting in a token character, so the detectors still
 /// see the secret).
 const SURROUNDINGS: [&str; 14] = [
-    "\"", "\\\"", "\\\\", "'", "`", "é", "日本", "\u{1b}[31m\u{1b}", "\u{7}", "\r", "\u{202E}",
-    "\t", " ", "\u{1b}]8;;https://e.example/\u{7}",
+    "\"",
+    "\\\"",
+    "\\\\",
+    "'",
+    "`",
+    "é",
+    "日本",
+    "\u{1b}[31m\u{1b}",
+    "\u{7}",
+    "\r",
+    "\u{202E}",
+    "\t",
+    " ",
+    "\u{1b}]8;;https://e.example/\u{7}",
 ];
 
 /// A secret of a known format, from `seed`.
@@ -473,7 +485,11 @@ fn format_names() -> Vec<String> {
 /// Every format over a tree: JSON and SARIF parse (SARIF passes the multitool with
 /// GitHub's rules), no secret whole in stdout, stderr or the report file, no raw control
 /// character, no line that could start a workflow command. Returns the JSON report.
-fn check_every_format(root: &Path, secrets: &BTreeSet<String>, extra: &[&str]) -> serde_json::Value {
+fn check_every_format(
+    root: &Path,
+    secrets: &BTreeSet<String>,
+    extra: &[&str],
+) -> serde_json::Value {
     let mut json = serde_json::Value::Null;
     for format in format_names() {
         let mut args: Vec<OsString> = [".", "--fail-on", "never", "--stage", "scale", "--format"]
@@ -571,7 +587,11 @@ fn every_format_is_valid_and_secret_free_beside_quotes_backslashes_and_controls(
         .count();
     assert!(sec001 >= 24, "only {sec001} SEC001 findings");
     // Suppressed results kept on request are valid SARIF too.
-    check_every_format(&root, &all, &["--no-ignores", "--sarif-suppressed", "include"]);
+    check_every_format(
+        &root,
+        &all,
+        &["--no-ignores", "--sarif-suppressed", "include"],
+    );
 }
 
 #[test]
@@ -603,7 +623,10 @@ fn redaction_holds_for_random_secrets_and_surroundings() {
         let planted = plant_surrounded(dir.path(), seed * 1_000 + 11, 1 + (seed % 4) as usize);
         let mut secrets = detected(dir.path());
         for secret in &planted {
-            assert!(secrets.contains(secret), "seed {seed}: a planted secret is missed");
+            assert!(
+                secrets.contains(secret),
+                "seed {seed}: a planted secret is missed"
+            );
         }
         secrets.extend(planted);
         let result = crate::common::scan(dir.path(), None, &[], 1);
@@ -634,7 +657,11 @@ fn repo_text_cannot_inject_into_a_ci_log() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("repo");
     let evil = "svc\n::error file=a.tf,line=1::forged\u{1b}]8;;https://e.example/\u{7}x\u{7}";
-    write(&root, &format!("{evil}/Dockerfile"), "FROM python:latest\nUSER root\n");
+    write(
+        &root,
+        &format!("{evil}/Dockerfile"),
+        "FROM python:latest\nUSER root\n",
+    );
     write(
         &root,
         "main.tf",

@@ -146,11 +146,7 @@ pub fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> S
         }
     }
     for finding in result.active_findings() {
-        let report = finding_report(
-            finding,
-            snippets.get(finding.location.path.as_str()),
-            clean,
-        );
+        let report = finding_report(finding, snippets.get(finding.location.path.as_str()), clean);
         let _ = handler.render_report(&mut out, &report);
         out.push('\n');
     }

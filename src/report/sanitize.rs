@@ -51,7 +51,11 @@ impl Sanitizer {
                 .iter()
                 .filter(|f| f.location.path == source.path)
                 .flat_map(|f| f.redactions.iter().copied())
-                .chain(crate::secrets::scan(&source.text).into_iter().map(|m| m.span));
+                .chain(
+                    crate::secrets::scan(&source.text)
+                        .into_iter()
+                        .map(|m| m.span),
+                );
             add_secret_forms(&source.text, spans, &mut secrets);
         }
         Sanitizer::from_secrets(&secrets)
@@ -369,7 +373,10 @@ mod tests {
     fn controls_are_neutralised_and_newlines_kept_only_when_asked() {
         let s = Sanitizer::plain();
         let evil = "a\u{1b}]8;;https://x\u{7}link\u{1b}]8;;\u{7}\rb\r\nc\u{202E}d";
-        assert_eq!(s.text(evil), "a\u{FFFD}]8;;https://x\u{FFFD}link\u{FFFD}]8;;\u{FFFD}\u{FFFD}b\nc\u{FFFD}d");
+        assert_eq!(
+            s.text(evil),
+            "a\u{FFFD}]8;;https://x\u{FFFD}link\u{FFFD}]8;;\u{FFFD}\u{FFFD}b\nc\u{FFFD}d"
+        );
         assert_eq!(s.line("x\ny"), "x y");
     }
 
@@ -380,7 +387,10 @@ mod tests {
         assert_eq!(s.text("ok\n   ::warning::x"), "ok\n   \\::warning::x");
         assert_eq!(s.line("a \t::add-mask::x"), "a \t\\::add-mask::x");
         // Not a command start: left alone.
-        assert_eq!(s.text("std::fs and ::/0 and :: x"), "std::fs and ::/0 and :: x");
+        assert_eq!(
+            s.text("std::fs and ::/0 and :: x"),
+            "std::fs and ::/0 and :: x"
+        );
         for text in s.text("one ::set-output name=x::y\n::group::g").lines() {
             let t = text.trim_start();
             assert!(!t.starts_with("::"), "{text}");
@@ -392,7 +402,10 @@ mod tests {
         let text = "token = \"ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\n";
         let s = Sanitizer::for_text(text);
         let out = s.text("quoting ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\\ here");
-        assert!(!out.contains("ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), "{out}");
+        assert!(
+            !out.contains("ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+            "{out}"
+        );
         assert!(out.starts_with("quoting ghp_****"), "{out}");
         assert!(out.ends_with("\"\\ here"), "{out}");
     }

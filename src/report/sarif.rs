@@ -30,8 +30,7 @@ pub const UPLOAD_LIMIT_GZIPPED: usize = 10 * 1024 * 1024;
 /// Renders `result`, a sanitised view (see [`super::sanitize`]); `clean` sanitises the
 /// rule table's texts (plugin rules' docs).
 pub fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
-    let mut text =
-        serde_json::to_string_pretty(&to_value(result, opts, clean)).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&to_value(result, opts, clean)).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -348,4 +347,37 @@ pub fn to_value(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) ->
         "version": "2.1.0",
         "runs": [run],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_warning_near_the_upload_limit_only() {
+        assert_eq!(size_warning("{}"), None);
+        // Incompressible text over 80% of the limit gzipped.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let noisy: String = (0..11 * 1024 * 1024)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'!' + (x % 90) as u8)
+            })
+            .collect();
+        let warning = size_warning(&noisy).expect("a warning");
+        assert!(warning.contains("10 MB gzipped"), "{warning}");
+        // Large but repetitive: small once gzipped, no warning.
+        assert_eq!(size_warning(&"a".repeat(9 * 1024 * 1024)), None);
+    }
+
+    #[test]
+    fn long_text_is_cut_within_the_limit() {
+        let long = "word ".repeat(400);
+        let cut = truncate_chars(&long, MAX_FULL_DESCRIPTION);
+        assert!(cut.chars().count() <= MAX_FULL_DESCRIPTION);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert_eq!(truncate_chars("short", MAX_FULL_DESCRIPTION), "short");
+    }
 }
