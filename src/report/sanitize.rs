@@ -115,6 +115,19 @@ impl Sanitizer {
         Cow::Owned(out)
     }
 
+    /// `s` with every known secret masked, byte length kept (for snippets, whose spans
+    /// must stay valid).
+    fn mask_in_place(&self, s: &str) -> String {
+        let Some(ac) = &self.secrets else {
+            return s.to_string();
+        };
+        let spans: Vec<Span> = ac
+            .find_iter(s)
+            .map(|m| Span::from_range(m.range()))
+            .collect();
+        mask_spans(s, spans)
+    }
+
     /// A finding with every text field (and its paths) sanitised.
     pub fn finding(&self, f: &Finding) -> Finding {
         Finding {
@@ -152,7 +165,9 @@ impl Sanitizer {
             .sources
             .iter()
             .map(|(path, source)| {
-                let text = terminal_safe_in_place(&masked_text(result, source));
+                // A secret found in any quoted file is masked in every snippet too.
+                let text =
+                    terminal_safe_in_place(&self.mask_in_place(&masked_text(result, source)));
                 let file = SourceFile::new(self.line(path), source.kind, text);
                 (self.line(path), Arc::new(file))
             })
