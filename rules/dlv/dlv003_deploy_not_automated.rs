@@ -119,6 +119,7 @@ declare_rule! {
         severity: Note,
         since: "0.1.0",
         summary: "no CI job deploys",
+        precision: Medium,
     }
 }
 

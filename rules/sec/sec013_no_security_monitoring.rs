@@ -69,6 +69,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "cloud infrastructure without security monitoring",
+        precision: Medium,
     }
 }
 
