@@ -90,7 +90,7 @@ declare_rule! {
 }
 
 /// Directories whose root modules use local state on purpose.
-const DEMO_DIRS: &[&str] = &[
+pub(crate) const DEMO_DIRS: &[&str] = &[
     "modules",
     "examples",
     "example",

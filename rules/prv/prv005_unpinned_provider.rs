@@ -1,9 +1,10 @@
 use crate::declare_rule;
 use crate::model::root_module::{bare_root_provider, root_settings_block};
+use crate::model::setting::path_has_segment;
 use crate::model::terraform::{TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope};
 use crate::rules::prv::prv003_local_terraform_state::{
-    terraform_block_elsewhere, terragrunt_managed,
+    terraform_block_elsewhere, terragrunt_managed, DEMO_DIRS,
 };
 use crate::source::FileKind;
 
@@ -18,8 +19,8 @@ declare_rule! {
     ///   modules (no `provider` block, or under `modules/`) are not asked for one.
     /// - A root module with no `terraform` block at all (a file configures a `provider`,
     ///   outside `modules/`, and no `.tf` file of its directory has a `terraform` block;
-    ///   Terragrunt-run directories excepted, Terragrunt generates those settings): nothing
-    ///   is pinned, at the `provider` block.
+    ///   Terragrunt-run directories, examples and tests excepted, as for PRV003):
+    ///   nothing is pinned, at the `provider` block.
     ///
     /// A committed `.terraform.lock.hcl` in the module's directory pins every provider
     /// exactly (`terraform init` installs the recorded versions and checksums), so a
@@ -123,7 +124,11 @@ impl Rule for UnpinnedProvider {
             }
         }
         if let Some(provider) = bare_root_provider(tf, cx.path()) {
-            if !terraform_block_elsewhere(cx) && !terragrunt_managed(cx) {
+            // Examples and test harnesses pin in the root that calls them, if anywhere.
+            if !path_has_segment(cx.path(), DEMO_DIRS)
+                && !terraform_block_elsewhere(cx)
+                && !terragrunt_managed(cx)
+            {
                 let lock = lock_file_committed(cx);
                 cx.report(
                     cx.finding(provider.header_span)
