@@ -1096,11 +1096,23 @@ mod tests {
     }
 
     #[test]
-    fn repo_paths_must_be_relative() {
+    fn repo_paths_must_be_relative_short_and_plain() {
         assert!(is_relative_path("infra/main.tf"));
         assert!(!is_relative_path("/etc/passwd"));
         assert!(!is_relative_path("../x"));
         assert!(!is_relative_path(""));
+        assert!(!is_relative_path("a\u{1b}[2J.tf"));
+        assert!(!is_relative_path("a\nb.tf"));
+        assert!(is_relative_path(&"a".repeat(4096)));
+        assert!(!is_relative_path(&"a".repeat(4097)));
+    }
+
+    #[test]
+    fn names_are_kebab_case_and_short() {
+        assert!(is_kebab("required-tags"));
+        assert!(is_kebab(&"a".repeat(MAX_NAME)));
+        assert!(!is_kebab(&"a".repeat(MAX_NAME + 1)));
+        assert!(!is_kebab("x\u{1b}[31m"));
     }
 
     #[test]
