@@ -105,9 +105,13 @@ pub struct PluginArgs {
     /// Load a plugin (a WebAssembly component); repeatable.
     #[arg(long = "plugin", value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
-    /// CPU time a plugin may spend on one file, e.g. 2s or 500ms [default: 2s].
+    /// Time a plugin may spend on one file, e.g. 2s or 500ms [default: 2s].
     #[arg(long, value_name = "DURATION", value_parser = crate::plugin::parse_timeout)]
     pub plugin_timeout: Option<std::time::Duration>,
+    /// Time a plugin may spend in the whole scan (all its calls together)
+    /// before it is disabled, e.g. 30s [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = crate::plugin::parse_timeout)]
+    pub plugin_budget: Option<std::time::Duration>,
     /// Let the scanned repository's config load plugins from outside the repository.
     #[arg(long)]
     pub allow_external_plugins: bool,
@@ -127,6 +131,7 @@ impl PluginArgs {
         crate::plugin::load_from(
             &self.plugins,
             self.plugin_timeout,
+            self.plugin_budget,
             self.allow_external_plugins || user_config,
             root,
             config_path,
