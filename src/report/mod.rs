@@ -2,6 +2,8 @@
 //! from the spans the rules reported.
 
 pub mod facts;
+pub(crate) mod github;
+pub(crate) mod gitlab;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -20,6 +22,10 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
 }
 
 pub struct RenderOptions {
@@ -51,6 +57,8 @@ pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Stri
         Format::Json => json::render(result),
         Format::Sarif => sarif::render(result, opts),
         Format::Markdown => markdown::render(result),
+        Format::Github => github::render(result),
+        Format::Gitlab => gitlab::render(result),
     };
     scrub_secrets(result, out)
 }
