@@ -8,9 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::config::{Config, CONFIG_FILE_NAME};
+use crate::discover::changed::ChangedSince;
 use crate::engine::{self, ScanOptions};
 use crate::registry::Registry;
-use crate::discover::changed::ChangedSince;
 use crate::report::{self, Format, RenderOptions, Sanitizer};
 use crate::rule::{Severity, Stage};
 
@@ -796,8 +796,9 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
 /// repo rule keeps its first finding there as the card's example).
 fn keep_changed(result: &mut engine::ScanResult, changed: &ChangedSince) {
     let mut verdicts = std::collections::HashMap::new();
-    let (kept, dropped): (Vec<_>, Vec<_>) =
-        std::mem::take(&mut result.findings).into_iter().partition(|f| {
+    let (kept, dropped): (Vec<_>, Vec<_>) = std::mem::take(&mut result.findings)
+        .into_iter()
+        .partition(|f| {
             *verdicts
                 .entry(f.location.path.clone())
                 .or_insert_with(|| changed.is_changed(&f.location.path))

@@ -75,7 +75,10 @@ fn github_annotations_one_per_finding() {
             .collect();
         let get = |key: &str| props.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
         if finding["path"].as_str() != Some("") {
-            assert_eq!(get("file").map(unescape).as_deref(), finding["path"].as_str());
+            assert_eq!(
+                get("file").map(unescape).as_deref(),
+                finding["path"].as_str()
+            );
             assert_eq!(get("line"), Some(finding["line"].to_string().as_str()));
             assert_eq!(get("col"), Some(finding["column"].to_string().as_str()));
         }
@@ -100,20 +103,37 @@ fn github_escapes_hostile_paths_and_messages() {
     write(
         dir.path(),
         ".github/workflows/ci.yml",
-        "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: \"evil/act%0A::error::pwned@v1\"\n",
+        "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: \"evil/act@v1%0A::error::pwned\"\n",
     );
     let out = run(
-        &[".", "--format", "github", "--fail-on", "never", "--select", "SEC007,SEC016"],
+        &[
+            ".",
+            "--format",
+            "github",
+            "--fail-on",
+            "never",
+            "--stage",
+            "growth",
+            "--select",
+            "SEC007,SEC016",
+        ],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(!text.contains('\r'));
     let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(commands.len(), 2, "{text}");
     for line in text.lines() {
         assert!(
-            line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice ")
+            line.starts_with("::error ")
+                || line.starts_with("::warning ")
+                || line.starts_with("::notice ")
                 || line.starts_with("devops-lint: "),
             "a line nobody wrote: {line}"
         );
@@ -128,7 +148,7 @@ fn github_escapes_hostile_paths_and_messages() {
         .find(|l| l.contains("SEC016"))
         .expect("SEC016 annotation");
     // The repo's `%0A` is data: it is escaped, never decoded into a line break.
-    assert!(!sec016.contains("%0A::error::pwned"), "{sec016}");
+    assert!(sec016.contains("v1%250A::error::pwned"), "{sec016}");
 }
 
 #[test]
@@ -164,20 +184,36 @@ fn gitlab_code_quality_report() {
         assert_eq!(issue["location"]["lines"]["begin"], finding["line"]);
         let fp = issue["fingerprint"].as_str().expect("fingerprint");
         assert_eq!(fp.len(), 32);
-        assert!(fingerprints.insert(fp.to_string()), "fingerprints are unique");
+        assert!(
+            fingerprints.insert(fp.to_string()),
+            "fingerprints are unique"
+        );
     }
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -197,6 +233,7 @@ fn changed_repo() -> (tempfile::TempDir, String) {
     git(root, &["tag", "base"]);
     // Modified (committed), renamed, deleted; then an uncommitted addition.
     write(root, "modify.tf", format!("# changed\n{OPEN_SSH}"));
+    std::fs::create_dir_all(root.join("svc")).expect("mkdir");
     git(root, &["mv", "app/Dockerfile", "svc/Dockerfile"]);
     git(root, &["rm", "-q", "gone.tf"]);
     git(root, &["add", "-A"]);
@@ -208,7 +245,13 @@ fn changed_repo() -> (tempfile::TempDir, String) {
 fn paths(findings: &[Value]) -> Vec<String> {
     let mut p: Vec<String> = findings
         .iter()
-        .map(|f| format!("{} {}", f["path"].as_str().unwrap_or(""), f["rule_id"].as_str().unwrap_or("")))
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["path"].as_str().unwrap_or(""),
+                f["rule_id"].as_str().unwrap_or("")
+            )
+        })
         .collect();
     p.sort();
     p
@@ -221,7 +264,12 @@ fn changed_since_reports_only_changed_files() {
     let all = json_findings(dir.path(), &select);
     assert_eq!(
         paths(&all),
-        ["added.tf SEC007", "keep.tf SEC007", "modify.tf SEC007", "svc/Dockerfile PRV007"]
+        [
+            "added.tf SEC007",
+            "keep.tf SEC007",
+            "modify.tf SEC007",
+            "svc/Dockerfile PRV007"
+        ]
     );
     for rev in ["base", base.as_str(), "HEAD~1"] {
         let mut args = select.to_vec();
@@ -229,14 +277,21 @@ fn changed_since_reports_only_changed_files() {
         let changed = json_findings(dir.path(), &args);
         assert_eq!(
             paths(&changed),
-            ["added.tf SEC007", "modify.tf SEC007", "svc/Dockerfile PRV007"],
+            [
+                "added.tf SEC007",
+                "modify.tf SEC007",
+                "svc/Dockerfile PRV007"
+            ],
             "--changed-since {rev}"
         );
     }
     // Against the current commit only the uncommitted file differs.
     let mut args = select.to_vec();
     args.extend(["--changed-since", "HEAD"]);
-    assert_eq!(paths(&json_findings(dir.path(), &args)), ["added.tf SEC007"]);
+    assert_eq!(
+        paths(&json_findings(dir.path(), &args)),
+        ["added.tf SEC007"]
+    );
 }
 
 #[test]
@@ -244,10 +299,25 @@ fn changed_since_in_a_subdirectory_of_the_repo() {
     let (dir, _) = changed_repo();
     write(dir.path(), "svc/extra.tf", OPEN_SSH);
     let out = run(
-        &[".", "--format", "json", "--fail-on", "never", "--select", "SEC007,PRV007", "--changed-since", "base"],
+        &[
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--select",
+            "SEC007,PRV007",
+            "--changed-since",
+            "base",
+        ],
         &dir.path().join("svc"),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(
         paths(doc["findings"].as_array().expect("findings")),
@@ -277,13 +347,27 @@ fn changed_since_in_a_shallow_clone_without_the_ref() {
     let (dir, base) = changed_repo();
     let clones = tempfile::tempdir().expect("tempdir");
     let url = format!("file://{}", dir.path().display());
-    git(clones.path(), &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
     let shallow = clones.path().join("shallow");
     let out = run(&[".", "--changed-since", &base], &shallow);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("shallow") && err.contains("fetch-depth: 0"), "{err}");
+    assert!(
+        err.contains("shallow") && err.contains("fetch-depth: 0"),
+        "{err}"
+    );
     // The commit the clone has works.
-    let out = run(&[".", "--fail-on", "never", "--changed-since", "HEAD"], &shallow);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        &[".", "--fail-on", "never", "--changed-since", "HEAD"],
+        &shallow,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

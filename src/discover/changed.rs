@@ -24,8 +24,8 @@ pub(crate) struct ChangedSince {
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ChangedSinceError {
-    #[error("--changed-since: {root} is not inside a git repository ({source})")]
-    NotARepository { root: String, source: String },
+    #[error("--changed-since: {root} is not inside a git repository ({reason})")]
+    NotARepository { root: String, reason: String },
     #[error("--changed-since: the git repository at {0} has no work tree")]
     Bare(String),
     #[error(
@@ -43,7 +43,7 @@ impl ChangedSince {
         let shown = root.display().to_string();
         let root = std::fs::canonicalize(root).map_err(|e| ChangedSinceError::NotARepository {
             root: shown.clone(),
-            source: e.to_string(),
+            reason: e.to_string(),
         })?;
         let repo = gix::discover_opts(
             &root,
@@ -52,7 +52,7 @@ impl ChangedSince {
         )
         .map_err(|e| ChangedSinceError::NotARepository {
             root: shown.clone(),
-            source: e.to_string(),
+            reason: e.to_string(),
         })?;
         let workdir = repo
             .workdir()

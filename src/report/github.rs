@@ -91,7 +91,10 @@ mod tests {
 
     #[test]
     fn escapes_what_the_runner_parses() {
-        assert_eq!(escape_data("100% done\r\n::error::x"), "100%25 done%0D%0A::error::x");
+        assert_eq!(
+            escape_data("100% done\r\n::error::x"),
+            "100%25 done%0D%0A::error::x"
+        );
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
     }
 }
