@@ -2,6 +2,10 @@
 //! those that apply, the stage the repo has reached, what is inconclusive or
 //! attested (listed, never dropped), and the next steps in the talk's order.
 //! No single score: counts a person can check against the rule list.
+//!
+//! Advice is not a failure: a rule that fails only with note-severity findings (RUN010
+//! "Kubernetes at seed", at its effective severity after config) is listed as `advice`,
+//! never counted as failed, and never keeps a stage from being reached.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +13,8 @@ use serde_json::{json, Value};
 
 use crate::config::Attestation;
 use crate::engine::{RuleOutcome, ScanResult, NOT_RUN};
-use crate::finding::Location;
-use crate::rule::{Outcome, Pillar, RuleMeta, Stage};
+use crate::finding::{Finding, Location};
+use crate::rule::{Outcome, Pillar, RuleMeta, Severity, Stage};
 
 /// How many next steps the card shows.
 pub const NEXT_STEPS: usize = 5;
@@ -45,6 +49,8 @@ pub enum Status {
     NotApplicable,
     Inconclusive,
     Attested,
+    /// Failed with note-severity findings only: advice, listed but never a failure.
+    Advice,
     /// Not selected, or off in config: not on the card's counts.
     NotRun,
 }
@@ -57,6 +63,7 @@ impl Status {
             Status::NotApplicable => "not-applicable",
             Status::Inconclusive => "inconclusive",
             Status::Attested => "attested",
+            Status::Advice => "advice",
             Status::NotRun => "not-run",
         }
     }
@@ -99,6 +106,7 @@ pub struct Cell {
     pub inconclusive: usize,
     pub not_applicable: usize,
     pub not_run: usize,
+    pub advice: usize,
 }
 
 impl Cell {
@@ -115,6 +123,7 @@ impl Cell {
             Status::Inconclusive => self.inconclusive += 1,
             Status::NotApplicable => self.not_applicable += 1,
             Status::NotRun => self.not_run += 1,
+            Status::Advice => self.advice += 1,
         }
     }
 
@@ -127,6 +136,7 @@ impl Cell {
             "inconclusive": self.inconclusive,
             "not_applicable": self.not_applicable,
             "not_run": self.not_run,
+            "advice": self.advice,
         })
     }
 }
@@ -151,13 +161,31 @@ fn priority(id: &str) -> usize {
         .unwrap_or(PRIORITY.len())
 }
 
-fn status_of(o: &RuleOutcome) -> Status {
+/// `advice`: the rule failed and every finding it made (reported or not) is a note, at
+/// its effective severity; with no finding to go by, the rule's own severity decides.
+fn status_of(o: &RuleOutcome, findings: &[&Finding]) -> Status {
     if o.attested.is_some() {
         return Status::Attested;
     }
     match &o.outcome {
         Outcome::Pass => Status::Pass,
-        Outcome::Fail => Status::Fail,
+        Outcome::Fail => {
+            let severities: Vec<Severity> = findings
+                .iter()
+                .map(|f| f.severity)
+                .chain(o.unreported.as_ref().map(|f| f.severity))
+                .collect();
+            let advice = if severities.is_empty() {
+                o.rule.severity == Severity::Note
+            } else {
+                severities.iter().all(|s| *s == Severity::Note)
+            };
+            if advice {
+                Status::Advice
+            } else {
+                Status::Fail
+            }
+        }
         Outcome::NotApplicable => Status::NotApplicable,
         Outcome::Inconclusive(r) if r == NOT_RUN => Status::NotRun,
         Outcome::Inconclusive(_) => Status::Inconclusive,
@@ -182,7 +210,7 @@ pub fn of(result: &ScanResult) -> Option<Readiness> {
                 .or_else(|| o.attested.as_ref().and_then(|_| mine.clone().next()));
             RuleStatus {
                 rule: o.rule,
-                status: status_of(o),
+                status: status_of(o, &active),
                 outcome: outcome_str(&o.outcome),
                 reason: match &o.outcome {
                     Outcome::Inconclusive(r) if r != NOT_RUN => Some(r.clone()),
@@ -315,6 +343,7 @@ impl Readiness {
             "inconclusive": ids(Status::Inconclusive),
             "attested": ids(Status::Attested),
             "not_run": ids(Status::NotRun),
+            "advice": ids(Status::Advice),
             "next_steps": self.next_steps.iter().map(|r| json!({
                 "rule_id": r.rule.id,
                 "rule_name": r.rule.name,

@@ -105,6 +105,19 @@ pub fn outcome(result: &ScanResult, rule: &str) -> String {
     }
 }
 
+/// A rule's inconclusive reason or detail, for a failure message (` (...)`, or empty).
+pub fn detail(result: &ScanResult, rule: &str) -> String {
+    use devops_lint::rule::Outcome;
+    let Some(o) = result.outcomes.iter().find(|o| o.rule.id == rule) else {
+        return String::new();
+    };
+    match (&o.outcome, &o.detail) {
+        (Outcome::Inconclusive(r), _) => format!(" ({r})"),
+        (_, Some(d)) => format!(" ({d})"),
+        _ => String::new(),
+    }
+}
+
 /// (path, line, rule id) of every unsuppressed finding.
 pub fn found(result: &ScanResult) -> BTreeSet<(String, u32, String)> {
     result

@@ -90,17 +90,18 @@ fn a_startup_that_did_its_homework_reaches_every_stage() {
 
 #[test]
 fn a_reusable_module_leaves_account_practices_to_its_callers() {
+    // No application code: DLV002 does not apply (validation is DLV004's, and passes);
+    // DLV007 is a note, so advice that does not hold the stage back.
     check(
         "iac-module",
-        "none",
+        "scale",
         &[
             ("PRV001", "pass"),
             ("DLV001", "pass"),
-            ("DLV002", "fail"),
             ("DLV004", "pass"),
-            ("DLV007", "fail"),
+            ("DLV007", "advice"),
         ],
-        &["DLV002", "DLV007"],
+        &[],
     );
 }
 
@@ -121,14 +122,9 @@ fn attested_and_inconclusive_rules_are_listed_not_counted() {
         ("DLV002", "inconclusive"),
         ("DLV003", "inconclusive"),
         ("DLV004", "inconclusive"),
-        ("DLV007", "fail"),
+        ("DLV007", "advice"),
     ];
-    check(
-        "attested",
-        "seed",
-        &expected,
-        &["SEC013", "RUN006", "DLV007"],
-    );
+    check("attested", "seed", &expected, &["SEC013", "RUN006"]);
     let card = readiness(&common::fixtures().join("repos/attested"), "growth");
     assert_eq!(card["attested"], serde_json::json!(["SEC006", "RUN004"]));
     assert_eq!(
@@ -163,17 +159,51 @@ fn the_example_startup_follows_the_talks_priorities() {
             ("RUN010", "pass"),
             ("DLV001", "pass"),
             ("DLV002", "fail"),
-            ("DLV003", "fail"),
-            ("DLV004", "fail"),
-            ("DLV007", "fail"),
+            ("DLV003", "advice"),
+            ("DLV004", "advice"),
+            ("DLV007", "advice"),
         ],
         // Seed first, in the talk's order (private network, then logging, metrics,
-        // errors, alerting, then environments, then delivery); then growth.
+        // errors, alerting, then environments, then delivery); then growth. Notes are
+        // advice, not steps.
         &[
             "SEC010", "RUN003", "RUN002", "RUN001", "RUN004", "PRV002", "DLV002", "SEC013",
-            "DLV003", "DLV004", "DLV007",
         ],
     );
+}
+
+#[test]
+fn notes_are_advice_never_failures() {
+    // Kubernetes at seed (RUN010, a note) is listed as advice; the stage is still reached.
+    let repo = common::fixtures().join("repos/k8s-at-seed");
+    let card = readiness(&repo, "seed");
+    assert_eq!(status(&card, "RUN010"), "advice");
+    assert_eq!(card["advice"], serde_json::json!(["RUN010"]));
+    assert_eq!(card["stage_reached"], "scale");
+    assert_eq!(card["stages"][0]["failed"], 0);
+    assert_eq!(card["stages"][0]["advice"], 1);
+    // The effective severity decides: raised to a warning in config, it fails the stage.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("devops-lint.toml");
+    std::fs::write(&config, "[rules]\nRUN010 = \"warning\"\n").expect("write config");
+    let o = bin()
+        .args([
+            ".",
+            "--format",
+            "json",
+            "--stage",
+            "seed",
+            "--fail-on",
+            "never",
+        ])
+        .arg("--config")
+        .arg(&config)
+        .current_dir(&repo)
+        .output()
+        .expect("run devops-lint");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON output");
+    assert_eq!(status(&json["readiness"], "RUN010"), "fail");
+    assert_eq!(json["readiness"]["stage_reached"], "none");
 }
 
 #[test]

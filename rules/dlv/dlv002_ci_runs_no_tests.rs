@@ -24,11 +24,18 @@ declare_rule! {
     /// `dotnet test`, `phpunit`, `pest`, `php artisan test`, `mix test`, `ctest`,
     /// `swift test`, `flutter test`, `dart test`, `deno test`, `sbt test`,
     /// `lein test`, `stack test`, `cabal test`, `terraform test`, `bats`,
-    /// `behave`, `cucumber`. Test actions and orbs (`TEST_USES`):
+    /// `behave`, `cucumber`; also through binstubs and wrappers (`bin/rake test`,
+    /// `./bin/rails test`, `./gradlew test`, `./mvnw test`, `gradlew.bat check`). Test actions and orbs (`TEST_USES`):
     /// cypress-io/github-action, node/test, python/test, ruby/rspec-test.
     ///
     /// Lint and vet are not tests. Without CI the rule does not apply (DLV001
-    /// reports that). When CI calls something the repo does not hold (an external
+    /// reports that). Applicability follows the code: without application code (a
+    /// manifest with runtime dependencies outside examples, tests and tooling folders,
+    /// whose dependencies are not all operations tooling such as ansible or boto3, or a
+    /// Dockerfile or compose file building an image there) the rule does not apply unless CI runs tests anyway (then it passes). A library of
+    /// Terraform modules, a Helm chart, docs, a template or an Ansible/Terraform estate
+    /// has no test suite to ask for; validating its IaC (`terraform validate`, `tflint`,
+    /// `helm lint`) is DLV004's. When CI calls something the repo does not hold (an external
     /// reusable workflow, a GitLab include, a missing script or make target), the
     /// outcome is inconclusive. The finding points at line 1 of the main CI file (the one
     /// that runs the most commands).
@@ -47,6 +54,8 @@ declare_rule! {
     ///     runs-on: ubuntu-latest
     ///     steps:
     ///       - run: npm ci && npm run lint && npm run build
+    /// # file: package.json
+    /// {"name": "shop", "dependencies": {"express": "4.19.2"}}
     /// ```
     ///
     /// ## Good
@@ -61,6 +70,8 @@ declare_rule! {
     /// # file: Makefile
     /// check:
     /// 	npx jest --ci
+    /// # file: package.json
+    /// {"name": "shop", "dependencies": {"express": "4.19.2"}}
     /// ```
     ///
     /// ## How to fix
@@ -153,7 +164,29 @@ pub fn is_test_command(cmd: &str) -> bool {
     {
         return false;
     }
-    PATTERNS.iter().any(|(_, re)| re.is_match(&lower))
+    // Binstubs and wrappers run the same tool: `bin/rake test`, `./bin/rails test`,
+    // `./gradlew test`, `./mvnw verify`, `gradlew.bat check`.
+    let unwrapped = unwrap_binstub(&lower);
+    PATTERNS
+        .iter()
+        .any(|(_, re)| re.is_match(&lower) || re.is_match(&unwrapped))
+}
+
+/// The command with a leading `./`, `bin/` binstub prefix or `.bat`/`.cmd` suffix of its
+/// first word removed (`./bin/rails test` → `rails test`).
+fn unwrap_binstub(cmd: &str) -> String {
+    let (first, rest) = cmd.split_once(char::is_whitespace).unwrap_or((cmd, ""));
+    let first = first.trim_start_matches("./");
+    let first = first.strip_prefix("bin/").unwrap_or(first);
+    let first = first
+        .strip_suffix(".bat")
+        .or_else(|| first.strip_suffix(".cmd"))
+        .unwrap_or(first);
+    if rest.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first} {rest}")
+    }
 }
 
 impl Rule for CiRunsNoTests {
@@ -162,11 +195,22 @@ impl Rule for CiRunsNoTests {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         };
-        let commands =
-            match facts.find_ci_step(cx, is_test_command, TEST_USES, "no test command found") {
-                Ok(commands) => commands,
-                Err(outcome) => return outcome,
-            };
+        let found = facts.find_ci_step(cx, is_test_command, TEST_USES, "no test command found");
+        let commands = match found {
+            Err(Outcome::Pass) => return Outcome::Pass,
+            // Applicability follows the code: modules, charts, docs and playbooks have no
+            // test suite to ask for (validating IaC is DLV004's).
+            _ if facts.application_code().is_none() && facts.image_evidence().is_empty() => {
+                cx.detail(
+                    "no application code (no manifest with runtime dependencies and no Dockerfile \
+                     or compose file outside examples, tests and tooling): infrastructure \
+                     validation is DLV004's",
+                );
+                return Outcome::NotApplicable;
+            }
+            Ok(commands) => commands,
+            Err(outcome) => return outcome,
+        };
         let jobs: usize = facts.ci.pipelines().map(|f| f.jobs.len()).sum();
         cx.report_at(
             &file.location,
@@ -207,6 +251,13 @@ mod tests {
             "dotnet test",
             "vendor/bin/phpunit",
             "terraform test",
+            "bin/rake test",
+            "./bin/rails test",
+            "bin/rails test:system",
+            "./gradlew test",
+            "./mvnw -B test",
+            "gradlew.bat check",
+            "bin/rspec",
         ] {
             assert!(is_test_command(yes), "{yes}");
         }

@@ -47,11 +47,27 @@ declare_rule! {
     /// Cloudflare Pages, Netlify, `mkdocs gh-deploy`, or any job or workflow named for
     /// docs, pages or the website) is not deploying the application.
     ///
-    /// `docker push` alone is packaging, not a deploy. Without CI the rule does not
+    /// `docker push` alone is packaging, not a deploy, and so is a job whose
+    /// `environment:` merely carries "production" in its name when every command it runs
+    /// builds, pushes or publishes an artifact (`docker build`/`push`, `npm publish`,
+    /// `twine upload`, `goreleaser`, ...). `kubectl apply`, `helm install` or a deploy
+    /// action in a job that creates a throwaway cluster (`kind create cluster`,
+    /// `k3d cluster create`, `minikube start`, helm/kind-action, setup-minikube, k3d
+    /// actions) goes to that cluster for an end-to-end test: not a deploy. `helm plugin
+    /// install` and `helm repo add` set up the tool. Helm charts published for others
+    /// (CI releases them with chart-releaser, `helm push` or `helm package`, and nothing
+    /// else is deployed) do not apply. Without CI the rule does not
     /// apply (DLV001 reports that). When CI calls something this repo does not hold
     /// (an external reusable workflow, a GitLab include, a missing script), the
     /// outcome is inconclusive. The finding points at line 1 of the main CI file (the
     /// one that runs the most commands).
+    ///
+    /// Applicability follows the code: a repository with nothing deployed (a library of
+    /// Terraform modules, Helm charts published for others, docs, a template) does not
+    /// apply. Deployment files in 8 or more top-level folders with no CI deploy step and
+    /// no infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive, with that reason on the card (a monorepo that something deploys is
+    /// judged like any repo).
     ///
     /// ## Why it matters
     /// The talk's startups have "~0 operators": "all developers empowered to deploy
@@ -231,6 +247,10 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 /// The deploy command a simple command is, if any.
 pub fn deploy_command(cmd: &str) -> Option<&'static str> {
     let lower = cmd.trim().to_ascii_lowercase();
+    // `helm plugin install` and `helm repo add` set up the tool; they deploy nothing.
+    if lower.starts_with("helm plugin") || lower.starts_with("helm repo") {
+        return None;
+    }
     PATTERNS
         .iter()
         .find(|(_, re)| re.is_match(&lower))
@@ -270,11 +290,60 @@ fn is_docs(file: &crate::facts::ci::CiFile, job: &crate::facts::ci::CiJob) -> bo
 /// Every deploy of the application CI performs: commands (resolved through tasks),
 /// deploy actions, and jobs that target a deployment environment. Static-site and
 /// documentation deploys are left out.
+/// A job that creates a throwaway cluster (kind, k3d, minikube, a kind/k3d/minikube
+/// action): what it applies goes to that cluster, for an end-to-end test, not a deploy.
+pub fn ephemeral_cluster_job(job: &crate::facts::ci::CiJob) -> bool {
+    job.commands
+        .iter()
+        .any(|c| EPHEMERAL_CLUSTER.is_match(&c.text.to_ascii_lowercase()))
+        || job.uses.iter().any(|u| {
+            let lower = u.text.to_ascii_lowercase();
+            EPHEMERAL_CLUSTER_USES.iter().any(|f| lower.contains(f))
+        })
+}
+
+static EPHEMERAL_CLUSTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[\s;&|(])(kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|k3s\s+server|ctlptl\s+create)\b")
+        .expect("valid ephemeral-cluster pattern")
+});
+
+/// Actions that start a throwaway cluster in the CI runner.
+pub const EPHEMERAL_CLUSTER_USES: &[&str] = &[
+    "helm/kind-action",
+    "engineerd/setup-kind",
+    "container-tools/kind-action",
+    "absaoss/k3d-action",
+    "nolar/setup-k3d-k3s",
+    "medyagh/setup-minikube",
+    "manusa/actions-setup-minikube",
+];
+
+/// Packaging, not deploying: building, pushing or publishing an artifact.
+static PACKAGING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(docker|podman|buildah)\s+(build|push|login|tag|buildx|image\s+push|manifest)\b|^(npm|yarn|pnpm)\s+publish\b|^twine\s+upload\b|^cargo\s+publish\b|^gem\s+push\b|^goreleaser\b|^gh\s+release\b|^(echo|cd|export|set|ls|cat|mkdir)\b",
+    )
+    .expect("valid packaging pattern")
+});
+
+/// Whether every command of a job only builds, pushes or publishes artifacts.
+fn packaging_only(job: &crate::facts::ci::CiJob) -> bool {
+    !job.commands.is_empty()
+        && job.commands.iter().all(|c| {
+            crate::facts::commands::simple_commands(&c.text)
+                .iter()
+                .all(|s| PACKAGING.is_match(&s.trim().to_ascii_lowercase()))
+        })
+}
+
 pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
     let mut out = Vec::new();
     let res = facts.resolve_ci();
     for r in &res.commands {
         if is_docs(r.file, r.job) || STATIC_SITE.is_match(&r.text.trim().to_ascii_lowercase()) {
+            continue;
+        }
+        if ephemeral_cluster_job(r.job) {
             continue;
         }
         let deploy_job = r.job.name.to_ascii_lowercase().contains("deploy")
@@ -289,14 +358,16 @@ pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
         if is_docs(file, job) || STATIC_SITE_USES.iter().any(|f| lower.contains(f)) {
             continue;
         }
-        if DEPLOY_USES.iter().any(|f| lower.contains(f)) {
+        if DEPLOY_USES.iter().any(|f| lower.contains(f)) && !ephemeral_cluster_job(job) {
             out.push((u.text.clone(), u.location.clone()));
         }
     }
     for file in facts.ci.pipelines() {
         for job in &file.jobs {
             if let Some(env) = job.environment.as_deref() {
-                if is_docs(file, job) {
+                // An environment that merely carries "production" in its name does not
+                // make an image push a deploy.
+                if is_docs(file, job) || packaging_only(job) || ephemeral_cluster_job(job) {
                     continue;
                 }
                 if canonical_in(env).is_some_and(|e| e == "production" || e == "staging") {
@@ -319,6 +390,10 @@ impl Rule for DeployNotAutomated {
         }
         if let Some(why) = facts.example_collection() {
             return Outcome::Inconclusive(why);
+        }
+        if let Some(why) = facts.published_charts() {
+            cx.detail(why);
+            return Outcome::NotApplicable;
         }
         let deployable = facts
             .deployed()

@@ -1,11 +1,11 @@
 use crate::declare_rule;
-use crate::facts::RepoFacts;
+use crate::facts::{is_auxiliary, kubernetes, RepoFacts};
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
 declare_rule! {
     /// ## What it checks
     /// Something is deployed from the repository (a Procfile or platform config such
-    /// as fly.toml, Kubernetes manifests or a Helm chart, a deploy step in CI, or a
+    /// as fly.toml, a deploy step in CI, or a
     /// Dockerfile or compose file of an application built on a web or service
     /// framework: express, django, rails, spring-boot, gin, ...) but no
     /// infrastructure-as-code exists anywhere outside examples and tests. A Dockerfile
@@ -17,9 +17,19 @@ declare_rule! {
     /// CloudFormation and SAM templates, AWS CDK (`cdk.json`), the Serverless
     /// Framework (`serverless.yml`) and Nomad job files (`*.nomad`, `*.nomad.hcl`).
     ///
+    /// A Helm chart (`Chart.yaml`) or Kubernetes manifests are themselves
+    /// infrastructure-as-code for the workloads they declare, so they pass: a chart
+    /// published for others to install, or manifests applied to a cluster run by someone
+    /// else, have no account of their own to describe.
+    ///
     /// The finding points at what shows the deployment (the Dockerfile's final
-    /// `FROM`, the first compose service, the Kubernetes object, the CI step). When
-    /// nothing is deployed the rule does not apply.
+    /// `FROM`, the first compose service, the CI step). When nothing is deployed
+    /// (a library, a module collection, docs, a template) the rule does not apply.
+    ///
+    /// Deployment files in 8 or more top-level folders with no CI deploy step and
+    /// no infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive, with that reason on the card (a monorepo that something deploys is
+    /// judged like any repo).
     ///
     /// ## Why it matters
     /// The talk: "make it easy to spin up multiple environments (prod, stage, dev):
@@ -86,6 +96,13 @@ impl Rule for IacMissing {
             cx.detail(format!("{tool} ({path})"));
             return Outcome::Pass;
         }
+        // A Helm chart or Kubernetes manifests declare the deployment as code: the
+        // cluster they run on is the operator's (and a chart published for others has
+        // no account of its own).
+        if let Some((what, path)) = declared_workloads(facts) {
+            cx.detail(format!("{what} ({path}) describing the deployment as code"));
+            return Outcome::Pass;
+        }
         if let Some(why) = facts.example_collection() {
             return Outcome::Inconclusive(why);
         }
@@ -110,6 +127,22 @@ impl Rule for IacMissing {
         );
         Outcome::Fail
     }
+}
+
+/// A Helm chart or Kubernetes objects (Kubernetes' own kinds) outside examples and tests.
+fn declared_workloads(facts: &RepoFacts) -> Option<(&'static str, String)> {
+    if let Some(chart) = facts
+        .tools
+        .iter()
+        .find(|t| t.kind == "helm-chart" && !is_auxiliary(&t.path))
+    {
+        return Some(("a Helm chart", chart.path.clone()));
+    }
+    facts
+        .kubernetes
+        .iter()
+        .find(|o| !is_auxiliary(&o.path) && kubernetes::is_core_kind(&o.kind))
+        .map(|o| ("Kubernetes manifests", o.path.clone()))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::facts::environments::canonical;
 use crate::facts::{is_auxiliary, RepoFacts};
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
 
@@ -6,25 +7,36 @@ declare_rule! {
     /// ## What it checks
     /// Infrastructure-as-code exists but only one environment can be spun up from
     /// it. Environments are recognised from:
-    /// - per-environment directories: a directory named for an environment
+    /// - per-environment directories at any depth: a directory named for an environment
     ///   (`prod`/`production`, `stage`/`staging`, `dev`/`development`, `qa`, `test`,
-    ///   `sandbox`, `preview`, `uat`, also as the first or last part of a name such as
-    ///   `prod-eu`), typically under `envs/`, `environments/`, `live/` or `stacks/`,
-    ///   holding Terraform or Terragrunt files (`test` counts only under such a folder);
-    /// - per-environment `*.tfvars` (`prod.tfvars`, `staging.auto.tfvars`);
+    ///   `sandbox`, `preview`, `uat`, `preprod`, `non-prod`/`nonprod`, also as the first or
+    ///   last part of a name such as `prod-eu`), typically under `envs/`, `environments/`,
+    ///   `live/` or `stacks/`, holding Terraform or Terragrunt files (`test` counts only
+    ///   under such a folder). In an account/region/environment layout
+    ///   (`non-prod/us-east-1/qa/mysql/terragrunt.hcl`) the deepest such directory is the
+    ///   environment (`qa`), the account above it a grouping; `non-prod`, `nonprod`,
+    ///   `preprod` are never production although they contain "prod";
+    /// - per-environment `*.tfvars` (`prod.tfvars`, `staging.auto.tfvars`) and backend
+    ///   configs (`prod.tfbackend`, `backend-prod.hcl`);
     /// - `terraform.workspace` used anywhere (one configuration, one workspace per
     ///   environment);
-    /// - Pulumi stack files (`Pulumi.<stack>.yaml`).
+    /// - Pulumi stack files (`Pulumi.<stack>.yaml`);
+    /// - Helm values per environment (`values-prod.yaml`, `values.staging.yaml`) and
+    ///   Kubernetes overlays or manifests per environment (`overlays/prod/kustomization.yaml`);
+    /// - CI deployment environments with a recognised name (`environment: staging` on a
+    ///   job): the pipeline applies the same code per environment.
     ///
     /// Fewer than two distinct environments fails, at the root module (its
     /// `provider` or `backend` block). A configuration that takes a `variable
     /// "environment"` (or `env`, `stage`) but names fewer than two environments is
     /// inconclusive: the values may come from CI. So is IaC whose environments are
-    /// chosen at deploy time (CloudFormation parameters, `serverless --stage`). A
+    /// chosen at deploy time (CloudFormation parameters, CDK or `serverless --stage`). A
     /// library of reusable Terraform modules (no root module outside examples and
-    /// tests) leaves environments to its callers: not applicable. (Environment-like
-    /// variable names: `environment`, `env`, `stage`, anything containing
-    /// `environment`, or ending in `_env`.)
+    /// tests) leaves environments to its callers: not applicable. A Helm chart or
+    /// Kubernetes manifests without Terraform or other IaC are not checked here (no
+    /// infrastructure-as-code in PRV001's sense of a provider and an account).
+    /// (Environment-like variable names: `environment`, `env`, `stage`, anything
+    /// containing `environment`, or ending in `_env`.)
     ///
     /// ## Why it matters
     /// The talk's provisioning advice: "make it easy to spin up multiple
@@ -124,15 +136,18 @@ impl Rule for SingleEnvironment {
             ));
             return Outcome::Pass;
         }
+        // A CI deployment environment counts when it has a recognised name: the same
+        // infrastructure code is applied per environment from the pipeline.
         let envs: Vec<String> = facts
             .environments
             .iter()
-            .filter(|e| e.from_iac())
+            .filter(|e| e.from_iac() || canonical(&e.name).is_some() || e.name == "non-production")
             .map(|e| {
                 let ev = e
                     .evidence
                     .iter()
                     .find(|ev| ev.kind != "ci")
+                    .or_else(|| e.evidence.first())
                     .map(|ev| format!("{} {}", ev.kind, ev.detail));
                 format!("{} ({})", e.name, ev.unwrap_or_default())
             })

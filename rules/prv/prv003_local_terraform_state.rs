@@ -1,5 +1,7 @@
 use crate::declare_rule;
-use crate::model::root_module::{root_settings_block, state_config};
+use crate::model::root_module::{
+    bare_root_provider, has_terraform_block, root_settings_block, state_config,
+};
 use crate::model::setting::path_has_segment;
 use crate::model::terraform::TerraformFile;
 use crate::rule::{Cx, Rule, Scope, Severity};
@@ -18,7 +20,10 @@ declare_rule! {
     /// file: a file that configures a provider (a `provider` block; reusable modules get
     /// their providers from the caller) and holds the `terraform` block with
     /// `required_providers` or `required_version`. The finding points at that `terraform`
-    /// block. A backend in another `.tf` file of the same directory (`backend.tf`) counts,
+    /// block. A file that configures a provider and has no `terraform` block, in a
+    /// directory where no other `.tf` file has one either (`provider "aws"` plus
+    /// resources, the least-pinned setup), is a root too: the finding points at its
+    /// `provider` block. A backend in another `.tf` file of the same directory (`backend.tf`) counts,
     /// and so does a `terragrunt.hcl` in the module's directory or above it, or a Terragrunt
     /// `root.hcl` above it (Terragrunt generates the backend). Code under `modules/` (called as a module),
     /// `examples/`, `example/`, `test/`, `tests/`, `testdata/` and `fixtures/` (demos and
@@ -85,7 +90,7 @@ declare_rule! {
 }
 
 /// Directories whose root modules use local state on purpose.
-const DEMO_DIRS: &[&str] = &[
+pub(crate) const DEMO_DIRS: &[&str] = &[
     "modules",
     "examples",
     "example",
@@ -133,6 +138,17 @@ impl Rule for LocalTerraformState {
             return;
         }
         let Some(settings) = root_settings_block(tf, cx.path()) else {
+            // `provider "aws"` plus resources with no `terraform` block anywhere in the
+            // module: a root with local state.
+            if let Some(provider) = bare_root_provider(tf, cx.path()) {
+                if !terraform_block_elsewhere(cx) && !backend_elsewhere_in_module(cx) {
+                    cx.report(
+                        cx.finding(provider.header_span)
+                            .message("root module (a configured provider, no `terraform` block) declares no backend: state stays in a local terraform.tfstate")
+                            .help("add a `terraform` block with a remote backend (s3 with encrypt and use_lockfile, gcs, azurerm) or a cloud block"),
+                    );
+                }
+            }
             return;
         };
         if backend_elsewhere_in_module(cx) {
@@ -158,8 +174,33 @@ const MAX_MODULE_FILES: usize = 200;
 
 /// Whether another `.tf` file of the same directory configures the state
 /// (`backend.tf` is a common layout), or Terragrunt generates the backend.
+/// Whether another `.tf` file of the module holds a `terraform` block (the root's settings
+/// file, checked there).
+pub(crate) fn terraform_block_elsewhere(cx: &Cx) -> bool {
+    cx.sibling_texts(".tf", MAX_MODULE_FILES)
+        .iter()
+        .any(|(path, text)| has_terraform_block(text, path))
+}
+
 fn backend_elsewhere_in_module(cx: &Cx) -> bool {
-    // Terragrunt: a `terragrunt.hcl` here or above, or its root config `root.hcl` above.
+    terragrunt_managed(cx)
+        || cx
+            .sibling_texts(".tf", MAX_MODULE_FILES)
+            .iter()
+            .any(|(path, text)| {
+                // Parse only files that can hold one (`cloud` alone matches every `cloudwatch`).
+                let may_configure_state = text.contains("terraform")
+                    && (text.contains("backend")
+                        || text.contains("cloud {")
+                        || text.contains("cloud{"));
+                may_configure_state
+                    && state_config(&crate::model::terraform::parse(text, path).0).is_some()
+            })
+}
+
+/// Terragrunt runs this module: a `terragrunt.hcl` here or above, or its root config
+/// `root.hcl` above (it generates the backend and often the version settings).
+pub(crate) fn terragrunt_managed(cx: &Cx) -> bool {
     let mut dir = Some(cx.dir());
     while let Some(d) = dir {
         let at = |name: &str| {
@@ -174,15 +215,5 @@ fn backend_elsewhere_in_module(cx: &Cx) -> bool {
         }
         dir = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent));
     }
-    cx.sibling_texts(".tf", MAX_MODULE_FILES)
-        .iter()
-        .any(|(path, text)| {
-            // Parse only files that can hold one (`cloud` alone matches every `cloudwatch`).
-            let may_configure_state = text.contains("terraform")
-                && (text.contains("backend")
-                    || text.contains("cloud {")
-                    || text.contains("cloud{"));
-            may_configure_state
-                && state_config(&crate::model::terraform::parse(text, path).0).is_some()
-        })
+    false
 }

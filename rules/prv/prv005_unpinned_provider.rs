@@ -1,7 +1,11 @@
 use crate::declare_rule;
-use crate::model::root_module::root_settings_block;
+use crate::model::root_module::{bare_root_provider, root_settings_block};
+use crate::model::setting::path_has_segment;
 use crate::model::terraform::{TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope};
+use crate::rules::prv::prv003_local_terraform_state::{
+    terraform_block_elsewhere, terragrunt_managed, DEMO_DIRS,
+};
 use crate::source::FileKind;
 
 declare_rule! {
@@ -13,6 +17,15 @@ declare_rule! {
     ///   settings file (it configures a `provider` and holds the `terraform` block with
     ///   `required_providers` or `required_version`), at that `terraform` block. Reusable
     ///   modules (no `provider` block, or under `modules/`) are not asked for one.
+    /// - A root module with no `terraform` block at all (a file configures a `provider`,
+    ///   outside `modules/`, and no `.tf` file of its directory has a `terraform` block;
+    ///   Terragrunt-run directories, examples and tests excepted, as for PRV003):
+    ///   nothing is pinned, at the `provider` block.
+    ///
+    /// A committed `.terraform.lock.hcl` in the module's directory pins every provider
+    /// exactly (`terraform init` installs the recorded versions and checksums), so a
+    /// `required_providers` entry without `version` is not reported there; the Terraform
+    /// version itself is not in the lock file and `required_version` is still asked for.
     ///
     /// Constraints set from variables cannot be known and never fire. Built-in
     /// providers (`terraform.io/builtin/...`) need no version.
@@ -65,6 +78,17 @@ declare_rule! {
     }
 }
 
+/// `.terraform.lock.hcl` beside the file: `terraform init` installs exactly the versions
+/// it records.
+fn lock_file_committed(cx: &Cx) -> bool {
+    let dir = cx.dir();
+    cx.file_exists(&if dir.is_empty() {
+        ".terraform.lock.hcl".to_string()
+    } else {
+        format!("{dir}/.terraform.lock.hcl")
+    })
+}
+
 impl Rule for UnpinnedProvider {
     fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
         for tf_block in tf.terraform_blocks() {
@@ -88,7 +112,8 @@ impl Rule for UnpinnedProvider {
                         None | Some(Value::Null) => true,
                         Some(v) => v.as_str().is_some_and(|s| s.trim().is_empty()),
                     };
-                    if unpinned {
+                    // A committed lock file pins every provider of the module exactly.
+                    if unpinned && !lock_file_committed(cx) {
                         cx.report(
                             cx.finding(span)
                                 .message(format!("provider `{}` has no version constraint", attr.key))
@@ -96,6 +121,24 @@ impl Rule for UnpinnedProvider {
                         );
                     }
                 }
+            }
+        }
+        if let Some(provider) = bare_root_provider(tf, cx.path()) {
+            // Examples and test harnesses pin in the root that calls them, if anywhere.
+            if !path_has_segment(cx.path(), DEMO_DIRS)
+                && !terraform_block_elsewhere(cx)
+                && !terragrunt_managed(cx)
+            {
+                let lock = lock_file_committed(cx);
+                cx.report(
+                    cx.finding(provider.header_span)
+                        .message(if lock {
+                            "root module has no `terraform` block: the Terraform version is not pinned (`required_version`); .terraform.lock.hcl pins the providers"
+                        } else {
+                            "root module has no `terraform` block: neither the Terraform version (`required_version`) nor the providers (`required_providers`) are pinned"
+                        })
+                        .help("add `terraform { required_version = \"~> 1.9\"  required_providers { aws = { source = \"hashicorp/aws\", version = \"~> 5.0\" } } }`"),
+                );
             }
         }
         if let Some(settings) = root_settings_block(tf, cx.path()) {

@@ -35,6 +35,14 @@ declare_rule! {
 /// The finding points at the dependencies of the main manifest. A manifest that
     /// nothing deploys (a library, a CLI tool) or a Dockerfile with no manifest gives
     /// an inconclusive outcome; infrastructure without application code does not apply.
+    /// Nor does code only the infrastructure runs: when the IaC runs compute, nothing
+    /// else shows an application (no image, platform config, Procfile or Kubernetes
+    /// workload) and no manifest depends on a web or service framework, the code is a
+    /// helper of the infrastructure (a Lambda handler, a provisioning script) and its
+    /// errors are the infrastructure's logs and alarms (RUN003, RUN004).
+    /// Deployment files in 8 or more top-level folders with no CI deploy step and no
+    /// infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive (a monorepo that something deploys is judged like any repo).
     ///
     /// ## Why it matters
     /// The talk: "outsource ... exception tracking (Sentry)". With ~0 operators
@@ -242,6 +250,17 @@ impl Rule for NoErrorTracking {
                 return Outcome::NotApplicable;
             }
             _ => {}
+        }
+        if evidence.is_empty() {
+            if let Some(m) = facts.infrastructure_helper_code() {
+                cx.detail(format!(
+                    "the only code ({}) is run by the infrastructure (no image, platform config, \
+                     Kubernetes workload or web/service framework): its errors are the \
+                     infrastructure's logs and alarms",
+                    m.path
+                ));
+                return Outcome::NotApplicable;
+            }
         }
         if let Some(e) = evidence.first() {
             cx.detail(e.describe());

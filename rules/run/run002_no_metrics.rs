@@ -38,6 +38,13 @@ declare_rule! {
     /// resource. A library that nothing deploys is inconclusive; a library of
     /// reusable Terraform modules does not apply.
     ///
+    /// Applicability follows the code: a repository with no runtime (a library of
+    /// Terraform modules, a Helm chart published for others, docs, a template) does not
+    /// apply. Deployment files in 8 or more top-level folders with no CI deploy step and
+    /// no infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive, with that reason on the card (a monorepo that something deploys is
+    /// judged like any repo).
+    ///
     /// ## Why it matters
     /// The talk: "outsource ... metrics (NewRelic, DataDog)". Without metrics, the
     /// first sign of a saturated database or a slow endpoint is a customer

@@ -42,6 +42,10 @@ declare_rule! {
     /// File part: every ECS container definition of an `aws_ecs_task_definition` is
     /// read, and a container without `logConfiguration` (or with `logConfiguration =
     /// null`, or with the `none` log driver, which discards the output) is reported.
+    /// Such a container is the repo part's answer too (one problem, one finding),
+    /// unless the application also runs somewhere else (a Procfile or platform config,
+    /// Kubernetes, or a CI deploy over SSH, Kamal, Capistrano, Ansible, rsync/scp, Fly.io
+    /// or Heroku): two runtimes, two problems, two findings.
     ///
     /// Container definitions are read however they are written: `jsonencode([...])`,
     /// a heredoc or string of JSON, and heredocs with interpolations in value
@@ -50,6 +54,13 @@ declare_rule! {
     /// never fire; neither does a container that is itself unknown
     /// (`jsonencode([local.app])`) or an object with a computed key. Keys are
     /// matched case-insensitively, as ECS does.
+    ///
+    /// Applicability follows the code: a repository with no runtime (a library of
+    /// Terraform modules, a Helm chart published for others, docs, a template) does not
+    /// apply. Deployment files in 8 or more top-level folders with no CI deploy step and
+    /// no infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive, with that reason on the card (a monorepo that something deploys is
+    /// judged like any repo).
     ///
     /// ## Why it matters
     /// The talk's advice for running a service is to outsource the runtime:
@@ -364,7 +375,13 @@ impl LogsNotShipped {
                 !is_auxiliary(&c.location.path)
                     && matches!(c.log_driver.as_deref(), None | Some("none" | "(null)"))
             });
-        if let Some(c) = unshipped {
+        // The app may also run somewhere else (deployed over SSH, on a PaaS, on
+        // Kubernetes): two runtimes, two problems, two findings.
+        let runs_elsewhere = !facts.deploy_evidence().is_empty()
+            || crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(facts)
+                .iter()
+                .any(|(what, _)| OTHER_RUNTIME_DEPLOY.is_match(&what.to_ascii_lowercase()));
+        if let Some(c) = unshipped.filter(|_| !runs_elsewhere) {
             cx.detail(format!(
                 "ECS container {} ships no logs (reported at {})",
                 c.name,
@@ -384,6 +401,13 @@ impl LogsNotShipped {
         )
     }
 }
+
+/// CI deploys to something other than ECS: over SSH, with Kamal, Capistrano, Ansible,
+/// rsync/scp, or to Fly.io or Heroku.
+static OTHER_RUNTIME_DEPLOY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(ssh|scp|rsync|kamal|cap\s|capistrano|ansible|fly|flyctl|heroku)\b")
+        .expect("valid deploy pattern")
+});
 
 impl Rule for LogsNotShipped {
     fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {

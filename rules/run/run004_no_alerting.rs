@@ -35,6 +35,13 @@ declare_rule! {
     /// attest it (`[attest] RUN004 = { reason = "enforced-elsewhere", note = "PagerDuty
     /// service set up in the Datadog console" }`).
     ///
+    /// Applicability follows the code: a repository with no runtime (a library of
+    /// Terraform modules, a Helm chart published for others, docs, a template) does not
+    /// apply. Deployment files in 8 or more top-level folders with no CI deploy step and
+    /// no infrastructure-as-code that deploys them are a collection of examples:
+    /// inconclusive, with that reason on the card (a monorepo that something deploys is
+    /// judged like any repo).
+    ///
     /// ## Why it matters
     /// The talk: "outsource ... alerting (PagerDuty)". Metrics and logs nobody
     /// watches do not wake anyone up; an alert routed to the person on call does.

@@ -23,11 +23,19 @@ declare_rule! {
     /// - a Kubernetes `Deployment` that no `HorizontalPodAutoscaler` or KEDA
     ///   `ScaledObject` targets (a Helm template's templated name matches an
     ///   autoscaler of the same chart); one finding per Deployment name, kustomize
-    ///   patches (`*patch*.yaml`) skipped.
+    ///   patches (`*patch*.yaml`) skipped. A Helm template's Deployment is keyed by its
+    ///   file name, so `templates/frontend.yaml` and a raw `frontend` Deployment are one
+    ///   workload and one finding. Workloads that serve no traffic (no `containerPort`:
+    ///   a load generator, a queue worker) and in-cluster data stores (`DATA_STORE_IMAGES`:
+    ///   redis, valkey, memcached, postgres, mysql, mariadb, mongo, rabbitmq,
+    ///   elasticsearch, opensearch, cassandra, zookeeper, kafka, etcd, nats,
+    ///   spanner-emulator, cockroach) are not scaled by load and are not checked; a
+    ///   templated Deployment may template its ports and is kept.
     ///
     /// Only production and resources whose environment cannot be told are checked
     /// (`crate::model::environment`): anything under a path segment (or in a file)
-    /// named dev, development, stage, staging, qa, test, sandbox or preview, or whose
+    /// named dev, development, stage, staging, qa, test, sandbox, preview, uat, preprod or
+    /// non-prod/nonprod, or whose
     /// name or `Environment`/`Name` tag says so, is exempt. A target whose `resource_id`
     /// cannot be evaluated may name any service: then nothing fires and the outcome
     /// is inconclusive. Findings point at the service's block header or the
@@ -166,6 +174,11 @@ impl NoAutoscaling {
             .count();
         // One finding per Deployment name: the same Deployment often appears in a kustomize
         // base, its overlays and a rendered release file. Kustomize patches are partial.
+        // A templated name (a Helm template) is keyed by its file's stem, so the chart's
+        // `templates/frontend.yaml` and the raw `frontend` Deployment are one workload.
+        // Workloads that serve no traffic (no `containerPort`: a load generator, a
+        // worker) and in-cluster data stores (a Redis cache) are not scaled by load. A
+        // templated Deployment may template its ports: it is kept.
         let mut seen_names = std::collections::BTreeSet::new();
         let deployments: Vec<_> = facts
             .kubernetes
@@ -177,11 +190,10 @@ impl NoAutoscaling {
                     && o.name
                         .as_deref()
                         .is_none_or(|n| non_production_word(n).is_none())
+                    && (o.container_ports || o.name.is_none())
+                    && !o.images.iter().any(|i| is_data_store_image(i))
             })
-            .filter(|o| match &o.name {
-                Some(n) => seen_names.insert(n.clone()),
-                None => true,
-            })
+            .filter(|o| seen_names.insert(workload_key(o)))
             .collect();
         let service_modules: Vec<_> = facts
             .terraform
@@ -358,6 +370,48 @@ fn chart_dir(path: &str) -> &str {
     match path.find("/templates/") {
         Some(i) => &path[..i],
         None => crate::facts::dir_of(path),
+    }
+}
+
+/// Images of data stores and brokers run in the cluster: replicas of these are not added
+/// by load (a cache or a database scales by its own clustering).
+const DATA_STORE_IMAGES: &[&str] = &[
+    "redis",
+    "valkey",
+    "memcached",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "rabbitmq",
+    "elasticsearch",
+    "opensearch",
+    "cassandra",
+    "zookeeper",
+    "kafka",
+    "etcd",
+    "nats",
+    "spanner-emulator",
+    "cockroach",
+];
+
+fn is_data_store_image(image: &str) -> bool {
+    let name = image.split(['@']).next().unwrap_or(image);
+    let name = name.rsplit('/').next().unwrap_or(name);
+    let name = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
+    DATA_STORE_IMAGES
+        .iter()
+        .any(|d| name == *d || name.starts_with(&format!("{d}-")))
+}
+
+/// The name that identifies a Deployment across raw manifests and charts.
+fn workload_key(o: &crate::facts::kubernetes::K8sObject) -> String {
+    match &o.name {
+        Some(n) => n.clone(),
+        None => {
+            let file = o.path.rsplit('/').next().unwrap_or(&o.path);
+            file.split('.').next().unwrap_or(file).to_string()
+        }
     }
 }
 

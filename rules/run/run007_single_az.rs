@@ -20,7 +20,15 @@ declare_rule! {
     ///   `availability_zones`) naming one subnet or zone;
     /// - `aws_autoscaling_group` with one subnet in `vpc_zone_identifier` or one
     ///   zone in `availability_zones`, and an `aws_ecs_service` whose
-    ///   `network_configuration` has one subnet.
+    ///   `network_configuration` has one subnet;
+    /// - Google Cloud: a `google_redis_instance` on the `BASIC` tier (the default), a
+    ///   `google_sql_database_instance` whose `settings.availability_type` is `ZONAL`
+    ///   (the default; read replicas skipped);
+    /// - Azure: an `azurerm_postgresql_flexible_server` or `azurerm_mysql_flexible_server`
+    ///   without `high_availability` (replicas skipped), an `azurerm_redis_cache` on the
+    ///   `Basic` SKU.
+    ///
+    /// An Aurora cluster without `engine` is Aurora (the provider's default).
     ///
     /// A one-item list counts only when the item is a literal or a single resource's
     /// `.id` (`aws_subnet.a.id`): `["${var.subnets}"]` was a whole list in
@@ -30,7 +38,8 @@ declare_rule! {
     /// identifiably non-production is exempt: a path segment (`envs/staging/`,
     /// `dev/`), file name, resource name, naming attribute (`identifier`, `name`)
     /// or tag (`Environment`, `Env`, `Stage`, `Name`) with one of the words dev,
-    /// development, stage, staging, qa, test, sandbox, preview.
+    /// development, stage, staging, qa, test, sandbox, preview, uat, preprod or
+    /// non-prod/nonprod.
     ///
     /// ## Why it matters
     /// "Design for 10x": the talk's reference stack (Segment's) spreads every tier
@@ -106,6 +115,12 @@ impl Rule for SingleAz {
                     );
                     one_item(block, "availability_zones", "autoscaling group", "zone", cx);
                 }
+                Some("google_redis_instance") => gcp_redis(block, cx),
+                Some("google_sql_database_instance") => cloud_sql(block, cx),
+                Some("azurerm_postgresql_flexible_server" | "azurerm_mysql_flexible_server") => {
+                    azure_flexible_server(block, cx)
+                }
+                Some("azurerm_redis_cache") => azure_redis(block, cx),
                 Some("aws_ecs_service") => {
                     for net in block.blocks_named("network_configuration") {
                         one_item(net, "subnets", "ECS service", "subnet", cx);
@@ -132,6 +147,107 @@ fn db_instance(block: &Block, cx: &mut Cx) {
         "multi_az",
         "RDS instance",
         "set `multi_az = true`",
+        cx,
+    );
+}
+
+/// Reports a string attribute whose value (or default, when missing) keeps a resource in
+/// one zone: at the attribute, or at the header when it is missing.
+fn report_zonal(
+    block: &Block,
+    key: &str,
+    zonal: &[&str],
+    default_zonal: bool,
+    message: &str,
+    help: &str,
+    cx: &mut Cx,
+) {
+    let (span, is_zonal) = match block.attr(key) {
+        None => (block.header_span, default_zonal),
+        Some(attr) => (
+            attr.span,
+            attr.value
+                .as_str()
+                .is_some_and(|v| zonal.iter().any(|z| v.eq_ignore_ascii_case(z))),
+        ),
+    };
+    if is_zonal {
+        cx.report(
+            cx.finding(span)
+                .message(message.to_string())
+                .help(help.to_string()),
+        );
+    }
+}
+
+/// Memorystore `tier` BASIC (the default): one node in one zone.
+fn gcp_redis(block: &Block, cx: &mut Cx) {
+    report_zonal(
+        block,
+        "tier",
+        &["BASIC"],
+        true,
+        &format!(
+            "Memorystore instance `{}` is on the BASIC tier (the default): one node in one zone",
+            block.address()
+        ),
+        "set `tier = \"STANDARD_HA\"` for a replica in another zone",
+        cx,
+    );
+}
+
+/// Cloud SQL `settings.availability_type` ZONAL (the default); read replicas are skipped.
+fn cloud_sql(block: &Block, cx: &mut Cx) {
+    if block.attr("master_instance_name").is_some() {
+        return;
+    }
+    for settings in block.blocks_named("settings") {
+        report_zonal(
+            settings,
+            "availability_type",
+            &["ZONAL"],
+            true,
+            &format!(
+                "Cloud SQL instance `{}` is ZONAL (the default availability type): one zone",
+                block.address()
+            ),
+            "set `availability_type = \"REGIONAL\"` in `settings`",
+            cx,
+        );
+    }
+}
+
+/// Azure flexible servers without a `high_availability` block: one zone.
+fn azure_flexible_server(block: &Block, cx: &mut Cx) {
+    if block.value("create_mode").and_then(Value::as_str) == Some("Replica") {
+        return;
+    }
+    if block.blocks_named("high_availability").next().is_none()
+        && block.attr("high_availability").is_none()
+    {
+        cx.report(
+            cx.finding(block.header_span)
+                .message(format!(
+                    "flexible server `{}` has no `high_availability` block: it runs in one zone",
+                    block.address()
+                ))
+                .help("add `high_availability { mode = \"ZoneRedundant\" }`"),
+        );
+    }
+}
+
+/// Azure Cache for Redis on the Basic SKU: a single node without replication.
+fn azure_redis(block: &Block, cx: &mut Cx) {
+    report_zonal(
+        block,
+        "sku_name",
+        &["Basic"],
+        false,
+        &format!(
+            "Azure Cache for Redis `{}` is on the Basic SKU: a single node without a replica",
+            block.address()
+        ),
+        "use the Standard or Premium SKU (Premium for zone redundancy)",
         cx,
     );
 }
@@ -164,7 +280,11 @@ fn aurora_cluster(tf: &TerraformFile, cluster: &Block, cx: &mut Cx) {
     let Some(name) = cluster.name() else {
         return;
     };
-    let engine = cluster.value("engine").and_then(Value::as_str);
+    // `engine` defaults to "aurora"; an unknown one says nothing.
+    let engine = match cluster.attr("engine") {
+        None => Some("aurora"),
+        Some(_) => cluster.value("engine").and_then(Value::as_str),
+    };
     if !engine.is_some_and(|e| e.starts_with("aurora")) {
         return;
     }

@@ -19,6 +19,10 @@ declare_rule! {
     ///   tasks that fail the target group's check, so those services pass; a task
     ///   definition whose service lives in another file says nothing (it may be
     ///   behind one). Definitions are read as in RUN003; unknown ones never fire.
+    ///   A pure worker task (no container serves a port or has a `healthCheck`: a
+    ///   queue worker) run by a service without a load balancer is reported too, once,
+    ///   at its main container (essential, not a log router, agent or proxy sidecar):
+    ///   nothing tells ECS that a hung worker must be replaced.
     /// - **Target groups** (`aws_lb_target_group`, `aws_alb_target_group`):
     ///   `health_check { enabled = false }`. A target group without a
     ///   `health_check` block is *not* reported: AWS then checks `/` over HTTP every
@@ -219,17 +223,41 @@ fn ecs_task(task: &Block, service: &Block, cx: &mut Cx) {
     let Some(defs) = ecs::container_definitions(task, cx.text()) else {
         return;
     };
-    for container in defs.containers() {
+    // A pure worker task (no container serves a port or has a health check): nothing
+    // tells ECS that a hung worker must be replaced. Reported once, at its main container.
+    let containers = defs.containers();
+    let worker_task = containers.iter().all(|c| {
+        !c.is_partial()
+            && c.entry("portMappings").is_none()
+            && c.get("healthCheck").is_none_or(|v| *v == Value::Null)
+    });
+    let mut worker_reported = false;
+    for container in containers {
         if container.is_partial() {
             continue;
         }
-        let Some(ports) = container.entry("portMappings") else {
-            continue;
-        };
-        let serves = ports.value.as_list().is_some_and(|items| !items.is_empty());
         let checked = container
             .get("healthCheck")
             .is_some_and(|v| *v != Value::Null);
+        let Some(ports) = container.entry("portMappings") else {
+            // A worker (no ports, no load balancer): only its own health check can tell
+            // ECS that a hung process must be replaced.
+            if worker_task && !worker_reported && is_main_worker(&container) {
+                worker_reported = true;
+                cx.report(
+                    cx.finding(container.anchor())
+                        .message(format!(
+                            "{} serves no port (a worker) and has no `healthCheck`, and `{}` runs it without a load balancer: a hung process is never replaced",
+                            container.describe(),
+                            service.address()
+                        ))
+                        .label(service.header_span, "the service")
+                        .help("add a `healthCheck` that proves the worker makes progress (a heartbeat file, a queue ping)"),
+                );
+            }
+            continue;
+        };
+        let serves = ports.value.as_list().is_some_and(|items| !items.is_empty());
         if serves && !checked {
             cx.report(
                 cx.finding(container.anchor())
@@ -244,6 +272,37 @@ fn ecs_task(task: &Block, service: &Block, cx: &mut Cx) {
             );
         }
     }
+}
+
+/// An essential container that is not a sidecar (a log router, an agent, a proxy).
+fn is_main_worker(container: &ecs::Container<'_>) -> bool {
+    const SIDECARS: &[&str] = &[
+        "agent",
+        "xray",
+        "otel",
+        "collector",
+        "log-router",
+        "log_router",
+        "fluent",
+        "envoy",
+        "proxy",
+        "datadog",
+    ];
+    let essential = container.get("essential") != Some(&Value::Bool(false));
+    let router = container.get("firelensConfiguration").is_some();
+    let text = |key: &str| {
+        container
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let (name, image) = (text("name"), text("image"));
+    essential
+        && !router
+        && !SIDECARS
+            .iter()
+            .any(|s| name.contains(s) || image.contains(s))
 }
 
 fn target_group(block: &Block, cx: &mut Cx) {

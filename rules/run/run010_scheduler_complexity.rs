@@ -16,7 +16,11 @@ declare_rule! {
     /// answer (the talk's growth stage: a dedicated operator who can "evaluate fancier
     /// schedulers"), attest it (`[attest] RUN010 = { reason = "accepted-risk", note =
     /// "two platform engineers run the cluster" }`). Repos that deploy without
-    /// Kubernetes pass; a library of reusable modules does not apply.
+    /// Kubernetes pass; a library of reusable modules does not apply, nor do Helm charts
+    /// published for others to install (charts whose CI releases them with
+    /// chart-releaser, `helm push` or `helm package`, with no Kubernetes object outside
+    /// the charts, no IaC and no CI deploy): the operators who install them chose
+    /// Kubernetes. A note is advice on the readiness card: it never fails a stage.
     ///
     /// ## Why it matters
     /// The talk's note on schedulers: "schedulers are fantastic, but not silver
@@ -122,6 +126,10 @@ impl Rule for SchedulerComplexity {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         if facts.is_module_library() {
             cx.detail("reusable Terraform modules only: the scheduler is the callers' choice");
+            return Outcome::NotApplicable;
+        }
+        if let Some(why) = facts.published_charts() {
+            cx.detail(why);
             return Outcome::NotApplicable;
         }
         if let Some((what, location)) = kubernetes_evidence(facts) {

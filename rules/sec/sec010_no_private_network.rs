@@ -25,7 +25,12 @@ declare_rule! {
     ///
     /// When the compute takes its subnets from outside (`var.subnet_ids`, data
     /// sources, remote state) and the repo defines no network, the outcome is
-    /// inconclusive: the network lives elsewhere. A library of reusable modules does
+    /// inconclusive: the network lives elsewhere. Unknown is not absent: compute whose
+    /// subnets come from a module output or data lookup that names them private
+    /// (`module.network.private_subnets`, `data.aws_subnets.private`) passes, and compute
+    /// whose subnets come from any other network output of a module
+    /// (`module.network.subnet_ids`) is inconclusive, even when the repo also defines
+    /// public subnets of its own. A library of reusable modules does
     /// not apply. Findings point at the first public subnet or VPC module, else at
     /// the first compute resource.
     ///
@@ -173,6 +178,26 @@ fn external_network_ref(r: &str) -> bool {
             || lower.contains("remote_state"))
 }
 
+/// A module output or data lookup that names private subnets or networks.
+fn private_network_ref(r: &str) -> bool {
+    let lower = r.to_ascii_lowercase();
+    (lower.starts_with("module.") || lower.starts_with("data."))
+        && lower.contains("private")
+        && ["subnet", "network", "vpc", "vnet", "private_"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+/// A network-shaped output of a module (`module.network.subnet_ids`).
+fn module_network_ref(r: &str) -> bool {
+    let lower = r.to_ascii_lowercase();
+    lower.starts_with("module.")
+        && lower.matches('.').count() >= 2
+        && ["subnet", "vpc", "network", "vnet"]
+            .iter()
+            .any(|w| lower.rsplit('.').next().is_some_and(|out| out.contains(w)))
+}
+
 fn says_bastion(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     lower.contains("bastion") || lower.contains("jump")
@@ -208,11 +233,38 @@ impl Rule for NoPrivateNetwork {
                 details.push(format!("private network: {evidence}"));
                 continue;
             }
-            let external = compute
+            // What the compute references, and one hop further (a DB subnet group's subnets).
+            let direct: Vec<&String> = compute
                 .iter()
                 .filter(|r| cloud_of(&r.ty) == cloud)
                 .flat_map(|r| r.references.iter())
                 .chain(compute_modules.iter().flat_map(|m| m.references.iter()))
+                .collect();
+            let hop: Vec<&String> = facts
+                .main_resources()
+                .filter(|r| direct.iter().any(|d| d.starts_with(&r.address)))
+                .flat_map(|r| r.references.iter())
+                .collect();
+            let refs = || direct.iter().chain(hop.iter()).copied();
+            // Private subnets handed over by a module or a data lookup
+            // (`module.network.private_subnets`, `data.aws_subnets.private`).
+            if let Some(r) = refs().find(|r| private_network_ref(r)) {
+                details.push(format!(
+                    "private network: {r} (from a module or a data lookup)"
+                ));
+                continue;
+            }
+            // A network from a module's outputs is unknown here, not absent.
+            if let Some(r) = refs().find(|r| module_network_ref(r)) {
+                if outcome == Outcome::Pass {
+                    outcome = Outcome::Inconclusive(format!(
+                        "the compute takes its network from a module's outputs ({r}): whether it is \
+                         private cannot be seen here"
+                    ));
+                }
+                continue;
+            }
+            let external = refs()
                 .find(|r| external_network_ref(r))
                 .cloned()
                 .or_else(|| {

@@ -40,6 +40,12 @@ declare_rule! {
     /// - 1Password (`onepassword_*`, load-secrets-action, `op run`) and Infisical
     ///   (`infisical_*`, `@infisical/sdk`, `infisical run`).
     ///
+    /// Env templates are `.env.example`, `.env.sample`, `.env-dist`, `.env_sample`,
+    /// `env.template` and the like. When every secret-named setting already comes from a
+    /// store (ECS `secrets`, `secretKeyRef`), the rule passes and cites one of them; a
+    /// pass cites the store with the most references in the repo (not the first lookup
+    /// that matches), with their count.
+    ///
     /// The finding points at the first secret-named variable.
     ///
     /// ## Why it matters
@@ -261,6 +267,33 @@ pub fn secret_stores(facts: &RepoFacts) -> Vec<SecretStoreRef> {
     out
 }
 
+/// The store with the most references outside examples and tests (ties: the first by
+/// location), its first reference and how many there are: a pass cites what carries the
+/// secrets, not the first lookup that happens to match.
+fn best_store(facts: &RepoFacts) -> Option<(&'static str, &SecretStoreRef, usize)> {
+    let mut counts: std::collections::BTreeMap<&'static str, (usize, &SecretStoreRef)> =
+        std::collections::BTreeMap::new();
+    let refs = facts
+        .secret_stores
+        .iter()
+        .filter(|r| !is_auxiliary(&r.location.path));
+    for r in refs {
+        counts.entry(r.store).or_insert((0, r)).0 += 1;
+    }
+    let (store, (count, first)) = counts
+        .into_iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(a.0)))?;
+    Some((store, first, count))
+}
+
+fn plural_more(count: usize) -> String {
+    if count > 1 {
+        format!(", and {} more", count - 1)
+    } else {
+        String::new()
+    }
+}
+
 impl Rule for NoSecretsManager {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         let consumers: Vec<&crate::facts::env::EnvSetting> = facts
@@ -274,15 +307,58 @@ impl Rule for NoSecretsManager {
             })
             .collect();
         let Some(first) = consumers.first() else {
+            // Every secret the app reads already comes from a store: that is a pass.
+            let stored: Vec<&crate::facts::env::EnvSetting> = facts
+                .env
+                .iter()
+                .filter(|e| {
+                    e.context.is_runtime()
+                        && e.from_store
+                        && is_secret_name(&e.name)
+                        && !is_auxiliary(&e.location.path)
+                })
+                .collect();
+            if let Some(s) = stored.first() {
+                let store = best_store(facts)
+                    .map(|(store, _, _)| format!(" ({store})"))
+                    .unwrap_or_default();
+                cx.detail(format!(
+                    "every secret-named setting comes from a store{store}: {} in {} at {}{}",
+                    s.name,
+                    s.context.as_str(),
+                    crate::facts::loc_string(&s.location),
+                    plural_more(stored.len())
+                ));
+                return Outcome::Pass;
+            }
+            let ecs: Vec<&crate::facts::docker::EcsContainer> = facts
+                .all_ecs_containers()
+                .filter(|c| !c.secret_refs.is_empty() && !is_auxiliary(&c.location.path))
+                .collect();
+            if let Some(c) = ecs.first() {
+                let store = best_store(facts)
+                    .map(|(store, _, _)| store)
+                    .unwrap_or("a secret store");
+                cx.detail(format!(
+                    "every secret comes from a store: ECS container {} reads {} secret{} from {store} \
+                     (`secrets` valueFrom) at {}{}",
+                    c.name,
+                    c.secret_refs.len(),
+                    if c.secret_refs.len() == 1 { "" } else { "s" },
+                    crate::facts::loc_string(&c.location),
+                    plural_more(ecs.len())
+                ));
+                return Outcome::Pass;
+            }
             cx.detail("no secret-named settings in the application's configuration");
             return Outcome::NotApplicable;
         };
-        if let Some(store) = facts.secret_stores.first() {
+        if let Some((store, first_ref, count)) = best_store(facts) {
             cx.detail(format!(
-                "{} ({} at {})",
-                store.store,
-                store.evidence,
-                crate::facts::loc_string(&store.location)
+                "{store} ({} at {}{})",
+                first_ref.evidence,
+                crate::facts::loc_string(&first_ref.location),
+                plural_more(count)
             ));
             return Outcome::Pass;
         }

@@ -6,7 +6,10 @@ use crate::rule::{Outcome, RepoCx, Rule, Scope};
 declare_rule! {
     /// ## What it checks
     /// Cloud infrastructure is defined in the IaC (AWS, Google Cloud or Azure
-    /// resources in a root module) but nothing turns on security monitoring. What
+    /// resources in a root module, or modules whose source names that cloud: a registry
+    /// address ending in `/aws`, `/google`, `/azurerm`, or a `terraform-aws-...`
+    /// repository; an account built only from registry modules is still an account)
+    /// but nothing turns on security monitoring. What
     /// counts (`SECURITY_MONITORING`):
     /// - AWS: CloudTrail (`aws_cloudtrail`), GuardDuty (`aws_guardduty_*`), Security
     ///   Hub (`aws_securityhub_*`), AWS Config (`aws_config_*`), Inspector
@@ -132,15 +135,38 @@ const CLOUDS: &[(&str, &str)] = &[
     ("azurerm_", "Azure"),
 ];
 
+/// The cloud a module's source names (lower-cased): the provider of a registry address
+/// (`namespace/name/aws`), or `terraform-<provider>-` in a repository name.
+fn module_cloud(source: &str) -> Option<&'static str> {
+    let base = source.split(['?', '#']).next().unwrap_or(source);
+    let base = base.split("//").next().unwrap_or(base);
+    let segments: Vec<&str> = base.split('/').collect();
+    let registry = !base.starts_with('.') && !base.contains("://") && !base.contains(':');
+    let last = segments.last().copied().unwrap_or("");
+    ["aws", "google", "azurerm"].into_iter().find(|p| {
+        (registry && (segments.len() == 3 || segments.len() == 4) && last == *p)
+            || source.contains(&format!("terraform-{p}-"))
+    })
+}
+
 impl Rule for NoSecurityMonitoring {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         if facts.is_module_library() {
             cx.detail("reusable Terraform modules only: account-level monitoring is the callers'");
             return Outcome::NotApplicable;
         }
+        // An account built only from modules is still an account: a module whose source
+        // names a cloud (`terraform-aws-modules/vpc/aws`, `.../terraform-google-network`)
+        // counts like that cloud's resources.
         let clouds: Vec<&str> = CLOUDS
             .iter()
-            .filter(|(prefix, _)| facts.main_resources().any(|r| r.ty.starts_with(prefix)))
+            .filter(|(prefix, _)| {
+                facts.main_resources().any(|r| r.ty.starts_with(prefix))
+                    || facts.main_modules().any(|m| {
+                        let provider = prefix.trim_end_matches('_');
+                        module_cloud(&m.source_lower()) == Some(provider)
+                    })
+            })
             .map(|(_, name)| *name)
             .collect();
         if clouds.is_empty() {
@@ -178,6 +204,26 @@ impl Rule for NoSecurityMonitoring {
             None => cx.report_root(message),
         }
         Outcome::Fail
+    }
+}
+
+#[cfg(test)]
+mod module_cloud_tests {
+    use super::module_cloud;
+
+    #[test]
+    fn sources_that_name_a_cloud() {
+        assert_eq!(module_cloud("terraform-aws-modules/vpc/aws"), Some("aws"));
+        assert_eq!(module_cloud("cloudposse/cloudtrail/aws"), Some("aws"));
+        assert_eq!(
+            module_cloud("app.terraform.io/acme/network/google"),
+            Some("google")
+        );
+        assert_eq!(
+            module_cloud("git::https://github.com/acme/terraform-azurerm-vnet.git?ref=v1"),
+            Some("azurerm")
+        );
+        assert_eq!(module_cloud("../modules/app"), None);
     }
 }
 

@@ -11,6 +11,14 @@ declare_rule! {
     /// user, or when its image is a known non-root variant (distroless
     /// `:nonroot`, Chainguard images). A `USER $VAR` cannot be known and passes.
     ///
+    /// Images that never run as a service are not checked: a dev container's
+    /// Dockerfile (under `.devcontainer/`; the editor connects as its `remoteUser`), and
+    /// artifact or layer images whose final stage starts nothing (no `CMD` or
+    /// `ENTRYPOINT` in it or in the earlier stage it builds on) and is `FROM scratch` or
+    /// a build-only Dockerfile (`Dockerfile.build`, `build.Dockerfile`,
+    /// `Dockerfile.builder`). A `FROM scratch` image with an `ENTRYPOINT` runs its
+    /// binary as root and is checked.
+    ///
     /// ## Why it matters
     /// "Focus on the low hanging fruit": a process running as root inside a
     /// container turns any code-execution bug into root on the container and a
@@ -109,11 +117,56 @@ fn stage_user(df: &Dockerfile, stage: usize, depth: usize) -> User {
     }
 }
 
+/// Images that never run as a service: a dev container (the editor connects as its
+/// `remoteUser`), and artifact or layer images whose final stage starts nothing (no `CMD`
+/// or `ENTRYPOINT` in it or, for a stage built on an earlier one, in that one) and is
+/// `FROM scratch` or a build-only Dockerfile (`Dockerfile.build`, `build.Dockerfile`,
+/// `Dockerfile.builder`).
+fn never_runs_as_a_service(
+    df: &Dockerfile,
+    stage: &crate::parse::dockerfile::Stage,
+    path: &str,
+) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.split('/').any(|seg| seg == ".devcontainer") {
+        return true;
+    }
+    let starts_something = |index: usize| {
+        df.stage_instructions(index)
+            .any(|i| i.keyword == "CMD" || i.keyword == "ENTRYPOINT")
+    };
+    let mut chain = vec![stage.index];
+    let mut current = stage;
+    while let Some(parent) = current
+        .is_earlier_stage_ref(df)
+        .then(|| df.stage_by_name(&current.image))
+        .flatten()
+    {
+        if chain.contains(&parent.index) {
+            break;
+        }
+        chain.push(parent.index);
+        current = parent;
+    }
+    if chain.iter().any(|i| starts_something(*i)) {
+        return false;
+    }
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let build_only = matches!(
+        name,
+        "dockerfile.build" | "build.dockerfile" | "dockerfile.builder" | "builder.dockerfile"
+    );
+    current.is_scratch() || build_only
+}
+
 impl Rule for ContainerRunsAsRoot {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Cx) {
         let Some(stage) = df.final_stage() else {
             return;
         };
+        if never_runs_as_a_service(df, stage, cx.path()) {
+            return;
+        }
         if let Some(user) = last_user(df, stage.index) {
             if stage_user(df, stage.index, 0) == User::Root {
                 cx.report(

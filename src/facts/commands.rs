@@ -171,7 +171,13 @@ enum Call {
 }
 
 fn call_of(cmd: &str) -> Option<Call> {
-    let words: Vec<&str> = cmd.split_whitespace().map(strip_quotes).collect();
+    // Leading variable assignments (`NAME=value cmd`, or an assignment alone) set the
+    // environment; the command, if any, follows them.
+    let words: Vec<&str> = cmd
+        .split_whitespace()
+        .map(strip_quotes)
+        .skip_while(|w| is_assignment(w))
+        .collect();
     let first = *words.first()?;
     let args = || {
         words[1..]
@@ -265,6 +271,9 @@ fn call_of(cmd: &str) -> Option<Call> {
             let script = words[1..].iter().find(|w| !w.starts_with('-'))?;
             Some(Call::Script(script.to_string()))
         }
+        // A flag (`--cache-to=type=local,dest=/tmp/x` continued from the line above) is
+        // not a script path.
+        s if s.starts_with('-') => None,
         s if s.starts_with("./")
             || s.ends_with(".sh")
             || (s.contains('/')
@@ -276,6 +285,40 @@ fn call_of(cmd: &str) -> Option<Call> {
         }
         _ => None,
     }
+}
+
+/// A task runner whose task is a variable (`bin/rails $TEST_COMMAND`, `make $TARGET`,
+/// `npm run "$SCRIPT"`): what it runs cannot be read here.
+fn task_from_variable(cmd: &str) -> bool {
+    const RUNNERS: &[&str] = &[
+        "rails", "rake", "make", "gmake", "just", "task", "npm", "yarn", "pnpm", "bun", "gradle",
+        "gradlew", "mvn", "mvnw", "tox", "nox", "bundle", "poetry", "uv", "go", "cargo", "dotnet",
+        "mix",
+    ];
+    let words: Vec<&str> = cmd
+        .split_whitespace()
+        .map(strip_quotes)
+        .skip_while(|w| is_assignment(w))
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let program = first.rsplit('/').next().unwrap_or(first);
+    RUNNERS.contains(&program)
+        && words[1..]
+            .iter()
+            .filter(|w| !w.starts_with('-') && !matches!(**w, "run" | "exec"))
+            .take(1)
+            .any(|w| w.starts_with('$'))
+}
+
+/// `NAME=value` (a shell variable assignment).
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 fn norm_path(p: &str) -> String {
@@ -314,6 +357,15 @@ impl RepoFacts {
                         ));
                     }
                     for simple in simple_commands(&cmd.text) {
+                        if task_from_variable(&simple) {
+                            res.unresolved.push((
+                                format!(
+                                    "`{}` (its task comes from a variable)",
+                                    super::signals::shorten(&simple)
+                                ),
+                                cmd.location.clone(),
+                            ));
+                        }
                         let mut seen = BTreeSet::new();
                         self.expand(file, job, cmd, &simple, Vec::new(), 0, &mut seen, &mut res);
                     }
@@ -517,7 +569,10 @@ impl RepoFacts {
                 let found = tasks("script", &|t| {
                     t.path == wanted || t.path.ends_with(&format!("/{wanted}"))
                 });
-                (found, !wanted.contains('$'))
+                // A committed file that is not a shell script (a binstub, a wrapper such
+                // as `gradlew`) is there: it is run, not missing.
+                let committed = self.files.values().flatten().any(|p| *p == wanted);
+                (found, !wanted.contains('$') && !committed)
             }
             Call::Package(name) => {
                 let scripts = self
@@ -556,6 +611,21 @@ impl RepoFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tasks_from_variables_and_assignments() {
+        assert!(task_from_variable("bin/rails $TEST_COMMAND"));
+        assert!(task_from_variable("make \"${TARGET}\""));
+        assert!(task_from_variable("npm run $SCRIPT"));
+        assert!(!task_from_variable("bin/rails test"));
+        assert!(!task_from_variable("echo $HOME"));
+        assert!(call_of("pusher_arn=\"arn:aws:iam::1:role/x\"").is_none());
+        assert!(call_of("--cache-to=type=local,dest=/tmp/.buildx").is_none());
+        assert!(matches!(
+            call_of("FOO=1 ./scripts/test.sh"),
+            Some(Call::Script(s)) if s == "./scripts/test.sh"
+        ));
+    }
 
     #[test]
     fn unwraps_wrappers() {

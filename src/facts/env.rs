@@ -55,7 +55,14 @@ pub struct EnvSetting {
 pub fn is_dotenv_template(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let stem = name.trim_start_matches('.');
-    (stem.starts_with("env.") || stem.ends_with(".env.example") || stem.ends_with(".env.sample"))
+    // `.env.example`, `.env-dist`, `.env_sample`, `app.env.sample`.
+    let env_part = stem.starts_with("env.")
+        || stem.starts_with("env-")
+        || stem.starts_with("env_")
+        || stem.contains(".env.")
+        || stem.contains(".env-")
+        || stem.contains(".env_");
+    env_part
         && ["example", "sample", "template", "dist", "defaults"]
             .iter()
             .any(|s| stem.ends_with(s))
@@ -171,6 +178,10 @@ mod tests {
         assert!(is_dotenv_template(".env.example"));
         assert!(is_dotenv_template("app/.env.sample"));
         assert!(is_dotenv_template("env.template"));
+        assert!(is_dotenv_template(".env-dist"));
+        assert!(is_dotenv_template(".env.sample"));
+        assert!(is_dotenv_template(".env_sample"));
+        assert!(!is_dotenv_template(".envrc"));
         assert!(!is_dotenv_template(".env"));
         assert!(!is_dotenv_template("envoy.yaml"));
         let file = SourceFile::new(

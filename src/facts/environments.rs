@@ -29,7 +29,7 @@ pub struct Environment {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct EnvEvidence {
-    /// `dir`, `tfvars`, `workspace`, `pulumi-stack`, `ci`.
+    /// `dir`, `tfvars`, `workspace`, `pulumi-stack`, `helm-values`, `backend`, `k8s-dir`, `ci`.
     pub kind: &'static str,
     pub detail: String,
 }
@@ -41,7 +41,8 @@ impl Environment {
     }
 }
 
-/// The canonical environment a name stands for (`prod` → production).
+/// The canonical environment a name stands for (`prod` → production). `non-prod`,
+/// `nonprod` and `preprod` are not production although they contain "prod".
 pub fn canonical(token: &str) -> Option<&'static str> {
     Some(match token.to_ascii_lowercase().as_str() {
         "prod" | "production" | "prd" => "production",
@@ -52,19 +53,50 @@ pub fn canonical(token: &str) -> Option<&'static str> {
         "sandbox" | "sbx" => "sandbox",
         "preview" => "preview",
         "uat" => "uat",
-        "preprod" | "pre-prod" => "preprod",
+        "preprod" | "pre-prod" | "pre_prod" | "preproduction" | "pre-production" => "preprod",
+        "nonprod" | "non-prod" | "non_prod" | "nonproduction" | "non-production" => {
+            "non-production"
+        }
         _ => return None,
     })
 }
 
+/// The `-`/`_`/`.`-separated tokens of a name, with `non`/`pre` joined to a following
+/// `prod` (`eu-non-prod` → `eu`, `nonprod`).
+fn tokens(name: &str) -> Vec<String> {
+    let raw: Vec<&str> = name
+        .split(['-', '_', '.'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let joined = raw.get(i + 1).and_then(|next| {
+            let first = raw[i].to_ascii_lowercase();
+            let next = next.to_ascii_lowercase();
+            ((first == "non" || first == "pre") && (next == "prod" || next == "production"))
+                .then(|| format!("{first}{next}"))
+        });
+        match joined {
+            Some(j) => {
+                out.push(j);
+                i += 2;
+            }
+            None => {
+                out.push(raw[i].to_string());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The environment a file or directory name stands for: the whole name, or its first or
-/// last `-`/`_`/`.`-separated token (`prod-eu`, `eu_staging`, `prod.tfvars`).
+/// last `-`/`_`/`.`-separated token (`prod-eu`, `eu_staging`, `prod.tfvars`,
+/// `eu-non-prod`).
 pub fn canonical_in(name: &str) -> Option<&'static str> {
     canonical(name).or_else(|| {
-        let tokens: Vec<&str> = name
-            .split(['-', '_', '.'])
-            .filter(|t| !t.is_empty())
-            .collect();
+        let tokens = tokens(name);
         tokens
             .first()
             .and_then(|t| canonical(t))
@@ -72,11 +104,15 @@ pub fn canonical_in(name: &str) -> Option<&'static str> {
     })
 }
 
-/// The environment a path is in, from its directory segments. `test` counts only below
-/// an environment container (`envs/test/`), since `test/` is usually a test folder.
+/// The environment a path is in, from its directory segments. In an
+/// account/region/environment layout (`non-prod/us-east-1/qa/mysql/`) the deepest
+/// segment naming an environment is the environment; the account above it is a grouping.
+/// `test` counts only below an environment container (`envs/test/`), since `test/` is
+/// usually a test folder.
 pub fn of_path(path: &str) -> Option<(&'static str, String)> {
     let segments: Vec<&str> = path.split('/').collect();
     let dirs = &segments[..segments.len().saturating_sub(1)];
+    let mut found = None;
     for (i, seg) in dirs.iter().enumerate() {
         let Some(env) = canonical_in(seg) else {
             continue;
@@ -86,7 +122,42 @@ pub fn of_path(path: &str) -> Option<(&'static str, String)> {
         if env == "test" && !under_container {
             continue;
         }
-        return Some((env, dirs[..=i].join("/")));
+        found = Some((env, dirs[..=i].join("/")));
+    }
+    found
+}
+
+/// The environment a per-environment file stands for: Helm values (`values-prod.yaml`,
+/// `values.staging.yaml`, `prod-values.yaml`), Terraform backend configs
+/// (`backend-prod.hcl`, `prod.tfbackend`, `prod.s3.tfbackend`), CDK or Serverless stage
+/// configs (`config.prod.json` is too generic and is not read).
+pub fn of_file(path: &str) -> Option<(&'static str, &'static str)> {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let yaml_stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"));
+    if let Some(stem) = yaml_stem {
+        let env = stem
+            .strip_prefix("values-")
+            .or_else(|| stem.strip_prefix("values."))
+            .or_else(|| stem.strip_prefix("values_"))
+            .or_else(|| stem.strip_suffix("-values"))
+            .or_else(|| stem.strip_suffix(".values"))
+            .or_else(|| stem.strip_suffix("_values"));
+        return env.and_then(canonical_in).map(|e| (e, "helm-values"));
+    }
+    if let Some(stem) = name.strip_suffix(".tfbackend") {
+        return canonical_in(stem).map(|e| (e, "backend"));
+    }
+    if let Some(stem) = name.strip_suffix(".hcl") {
+        let env = stem
+            .strip_prefix("backend-")
+            .or_else(|| stem.strip_prefix("backend."))
+            .or_else(|| stem.strip_prefix("backend_"))
+            .or_else(|| stem.strip_suffix(".backend"))
+            .or_else(|| stem.strip_suffix("-backend"));
+        return env.and_then(canonical_in).map(|e| (e, "backend"));
     }
     None
 }
@@ -120,6 +191,36 @@ pub fn detect(facts: &RepoFacts) -> Vec<Environment> {
         }
         if let Some((env, dir)) = of_path(&path) {
             add(env, "dir", dir);
+        }
+    }
+    // Kubernetes overlays (`overlays/prod/kustomization.yaml`) and manifests kept per
+    // environment (`k8s/staging/deploy.yaml`); Helm values and backend configs per
+    // environment (`values-prod.yaml`, `prod.tfbackend`).
+    let k8s_paths = facts.kubernetes.iter().map(|o| o.path.as_str());
+    for path in facts.files.values().flatten().map(String::as_str) {
+        if super::is_auxiliary(path) {
+            continue;
+        }
+        if let Some((env, kind)) = of_file(path) {
+            add(env, kind, path.to_string());
+        }
+    }
+    let overlays = facts
+        .files
+        .values()
+        .flatten()
+        .map(String::as_str)
+        .filter(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+            name == "kustomization.yaml" || name == "kustomization.yml"
+        })
+        .chain(k8s_paths);
+    for path in overlays {
+        if super::is_auxiliary(path) {
+            continue;
+        }
+        if let Some((env, dir)) = of_path(path) {
+            add(env, "k8s-dir", dir);
         }
     }
     for path in &tf.tfvars {
@@ -193,5 +294,63 @@ mod tests {
             Some(("test", "envs/test".into()))
         );
         assert_eq!(of_path("test/fixtures/main.tf"), None);
+    }
+
+    #[test]
+    fn not_production_although_named_prod() {
+        for name in ["non-prod", "nonprod", "non_prod", "eu-non-prod", "NonProd"] {
+            assert_eq!(canonical_in(name), Some("non-production"), "{name}");
+        }
+        for name in ["preprod", "pre-prod", "eu-pre-prod"] {
+            assert_eq!(canonical_in(name), Some("preprod"), "{name}");
+        }
+        assert_eq!(canonical_in("uat"), Some("uat"));
+        assert_eq!(canonical_in("sandbox"), Some("sandbox"));
+    }
+
+    #[test]
+    fn account_region_environment_layouts() {
+        assert_eq!(
+            of_path("non-prod/us-east-1/qa/mysql/terragrunt.hcl"),
+            Some(("qa", "non-prod/us-east-1/qa".into()))
+        );
+        assert_eq!(
+            of_path("non-prod/us-east-1/stage/webserver-cluster/terragrunt.hcl"),
+            Some(("staging", "non-prod/us-east-1/stage".into()))
+        );
+        assert_eq!(
+            of_path("prod/us-east-1/prod/mysql/terragrunt.hcl"),
+            Some(("production", "prod/us-east-1/prod".into()))
+        );
+        assert_eq!(
+            of_path("non-prod/account.hcl"),
+            Some(("non-production", "non-prod".into()))
+        );
+        assert_eq!(
+            of_path("accounts/sandbox/eu-west-1/vpc/main.tf"),
+            Some(("sandbox", "accounts/sandbox".into()))
+        );
+    }
+
+    #[test]
+    fn per_environment_files() {
+        assert_eq!(
+            of_file("chart/values-prod.yaml"),
+            Some(("production", "helm-values"))
+        );
+        assert_eq!(
+            of_file("helm/values.staging.yml"),
+            Some(("staging", "helm-values"))
+        );
+        assert_eq!(of_file("chart/values.yaml"), None);
+        assert_eq!(
+            of_file("env/dev.tfbackend"),
+            Some(("development", "backend"))
+        );
+        assert_eq!(
+            of_file("infra/backend-prod.hcl"),
+            Some(("production", "backend"))
+        );
+        assert_eq!(of_file("infra/terragrunt.hcl"), None);
     }
 }

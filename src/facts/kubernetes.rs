@@ -27,6 +27,12 @@ pub struct K8sObject {
     /// Annotation keys (object and pod template).
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub annotations: BTreeSet<String>,
+    /// Container images as written (templated ones too).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<String>,
+    /// Whether a container declares a `containerPort` (the workload serves traffic).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub container_ports: bool,
 }
 
 /// Kinds of Kubernetes itself (workloads, networking, config): what shows a deployment.
@@ -105,6 +111,8 @@ fn document(
         ),
         scale_target: None,
         annotations: BTreeSet::new(),
+        images: Vec::new(),
+        container_ports: false,
     };
     let mut i = 0;
     while i < doc.len() {
@@ -147,8 +155,10 @@ fn document(
                 }
                 obj.scale_target = Some((kind, name));
             }
+            Some("containerPort") => obj.container_ports = true,
             Some("image") => {
                 if let Some(v) = l.value {
+                    obj.images.push(v.to_string());
                     if !v.contains("{{") {
                         images.push(ImageRef {
                             image: v.to_string(),

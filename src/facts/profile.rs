@@ -180,6 +180,51 @@ pub fn is_compute_type(ty: &str) -> bool {
     })
 }
 
+/// Packages of operations tooling: a manifest that declares only these (an Ansible
+/// estate's `requirements.txt`: ansible, boto3, netaddr) drives infrastructure and is not
+/// an application. `*` ends a prefix.
+pub const OPS_TOOLING: &[&str] = &[
+    "ansible*",
+    "molecule*",
+    "pytest-testinfra",
+    "testinfra",
+    "yamllint",
+    "pre-commit",
+    "checkov",
+    "cfn-lint",
+    "boto3",
+    "botocore",
+    "boto",
+    "awscli",
+    "netaddr",
+    "jmespath",
+    "dnspython",
+    "passlib",
+    "pywinrm",
+    "paramiko",
+    "jinja2",
+    "pyyaml",
+    "hvac",
+    "docker",
+    "kubernetes",
+    "openshift",
+    "google-auth",
+    "azure-cli",
+    "kitchen-terraform",
+    "inspec",
+    "awspec",
+    "test-kitchen",
+    "github.com/gruntwork-io/terratest",
+];
+
+fn is_ops_tooling(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    OPS_TOOLING.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => lower.starts_with(prefix),
+        None => lower == *p,
+    })
+}
+
 /// The runtime a repo defines: what metrics, logs, error tracking and alerts would watch.
 #[derive(Debug, Clone)]
 pub enum Runtime {
@@ -229,9 +274,28 @@ impl RepoFacts {
         })
     }
 
-    /// Deployment files spread over many top-level folders (8 or more): a collection of
-    /// examples or samples rather than one deployed system. The reason, if so.
+    /// Deployment files spread over many top-level folders (8 or more) with nothing that
+    /// deploys them: a collection of examples or samples rather than one deployed system.
+    /// The reason, if so. A monorepo of services is judged like any repo as soon as
+    /// something deploys it: a CI deploy step, or infrastructure-as-code outside
+    /// examples/tests (the IaC is what runs the services).
     pub fn example_collection(&self) -> Option<String> {
+        let dirs = self.deploy_folders();
+        if dirs.len() < 8 || self.monorepo_deployed_by().is_some() {
+            return None;
+        }
+        Some(format!(
+            "deployment files in {} separate top-level folders ({}, ...) and no CI deploy step or \
+             infrastructure-as-code that deploys them: a collection of examples rather than one \
+             deployed system",
+            dirs.len(),
+            dirs.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+        ))
+    }
+
+    /// Top-level folders (outside examples/tests) holding Dockerfiles, compose files,
+    /// Kubernetes objects, platform configs or deploy tools.
+    pub fn deploy_folders(&self) -> std::collections::BTreeSet<String> {
         let mut dirs = std::collections::BTreeSet::new();
         let paths = self
             .image_evidence()
@@ -252,21 +316,81 @@ impl RepoFacts {
                 dirs.insert(top.to_string());
             }
         }
-        (dirs.len() >= 8).then(|| {
-            format!(
-                "deployment files in {} separate top-level folders ({}, ...): a collection of examples \
-                 rather than one deployed system",
-                dirs.len(),
-                dirs.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-            )
-        })
+        dirs
+    }
+
+    /// What deploys a many-service repo, if anything: a CI deploy step or IaC.
+    pub fn monorepo_deployed_by(&self) -> Option<String> {
+        if let Some((what, loc)) = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
+            .into_iter()
+            .next()
+        {
+            return Some(format!(
+                "CI deploy step `{what}` ({})",
+                super::loc_string(&loc)
+            ));
+        }
+        self.iac()
+            .into_iter()
+            .next()
+            .map(|(tool, path)| format!("{tool} ({path})"))
+    }
+
+    /// Helm charts published for others to install: charts outside examples/tests, CI
+    /// that releases them (chart-releaser, `helm push`, `helm package`, `cr upload`), and
+    /// nothing this team runs itself (no CI deploy step, no IaC, no Kubernetes object
+    /// outside the charts, no platform config). The reason, if so.
+    pub fn published_charts(&self) -> Option<String> {
+        let charts: Vec<&super::text::Tool> = self
+            .tools
+            .iter()
+            .filter(|t| t.kind == "helm-chart" && !is_auxiliary(&t.path))
+            .collect();
+        let first = charts.first()?;
+        let chart_dirs: Vec<&str> = charts.iter().map(|t| super::dir_of(&t.path)).collect();
+        let in_chart = |path: &str| {
+            chart_dirs
+                .iter()
+                .any(|d| d.is_empty() || path.starts_with(&format!("{d}/")))
+        };
+        let releases = self.ci_uses().any(|(_, _, u)| {
+            let lower = u.text.to_ascii_lowercase();
+            lower.contains("chart-releaser") || lower.contains("helm-push")
+        }) || self.ci_commands().any(|(_, _, c)| {
+            let lower = c.text.to_ascii_lowercase();
+            lower.contains("helm push")
+                || lower.contains("helm package")
+                || lower.contains("cr upload")
+                || lower.contains("chart-releaser")
+        });
+        let own_objects = self.kubernetes.iter().any(|o| {
+            !is_auxiliary(&o.path) && !in_chart(&o.path) && super::kubernetes::is_core_kind(&o.kind)
+        });
+        let other_deploys = self.tools.iter().any(|t| {
+            !is_auxiliary(&t.path)
+                && super::text::tool_role(t.kind) == super::text::ToolRole::Deploy
+                && !in_chart(&t.path)
+        });
+        if !releases || own_objects || other_deploys || !self.iac().is_empty() {
+            return None;
+        }
+        if !crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self).is_empty() {
+            return None;
+        }
+        Some(format!(
+            "Helm charts published for others to install ({} chart{}, first {}; CI releases them): \
+             the operators who install them run the workloads",
+            charts.len(),
+            if charts.len() == 1 { "" } else { "s" },
+            first.path
+        ))
     }
 
     /// Whether anything is deployed from here, with the first piece of evidence: a
     /// Procfile or platform config, Kubernetes or Helm, a CI deploy step, or a Dockerfile or
     /// compose file of an application built on a web or service framework.
     pub fn deployed(&self) -> Option<(String, Location)> {
-        if self.example_collection().is_some() {
+        if self.example_collection().is_some() || self.published_charts().is_some() {
             return None;
         }
         if let Some(first) = self.deploy_evidence().into_iter().next() {
@@ -307,10 +431,40 @@ impl RepoFacts {
         })
     }
 
+    /// Application code: a manifest (outside examples, tests and tooling folders) with
+    /// runtime dependencies that are not all operations tooling ([`OPS_TOOLING`]). A
+    /// library of Terraform modules, a Helm chart, docs or an Ansible estate has none.
+    pub fn application_code(&self) -> Option<&super::manifests::Manifest> {
+        self.app_manifests()
+            .filter(|m| m.runtime_dependencies().any(|d| !is_ops_tooling(&d.name)))
+            .min_by_key(|m| (m.path.matches('/').count(), m.path.clone()))
+    }
+
+    /// Code that only the infrastructure runs: the IaC runs compute, nothing else shows an
+    /// application (no image, platform config, Procfile or Kubernetes workload; a CI step
+    /// may apply the IaC), and no manifest depends on a web or service framework (a
+    /// Lambda handler, a provisioning script). Its errors are the infrastructure's
+    /// (CloudWatch), not an application's. The manifest, if so.
+    pub fn infrastructure_helper_code(&self) -> Option<&super::manifests::Manifest> {
+        if self.service_framework().is_some()
+            || !self.image_evidence().is_empty()
+            || !self.deploy_evidence().is_empty()
+        {
+            return None;
+        }
+        if self.compute_resources().is_empty() && self.compute_modules().is_empty() {
+            return None;
+        }
+        self.application_code()
+    }
+
     /// The application's runtime, for rules that ask whether it is monitored.
     pub fn runtime(&self) -> Runtime {
         if let Some(why) = self.example_collection() {
             return Runtime::Partial(why);
+        }
+        if let Some(why) = self.published_charts() {
+            return Runtime::Absent(why);
         }
         let deployed = self.deployed();
         let manifest = self.primary_manifest();

@@ -4,7 +4,7 @@
 //!
 //! A text is non-production when one of its words (split on anything that is not a letter or
 //! a digit, case-insensitive) is one of [`NON_PRODUCTION`]: `envs/staging/db.tf`,
-//! `myapp-dev-db`, `Environment = "QA"`. Whole words only, so `devops`, `latest` or
+//! `myapp-dev-db`, `Environment = "QA"`, `non-prod/us-east-1/`. Whole words only, so `devops`, `latest` or
 //! `contest` say nothing. Unknown values (`var.env`, `"${local.name}-db"`) say nothing.
 
 use crate::model::terraform::{Block, Value};
@@ -19,6 +19,11 @@ pub const NON_PRODUCTION: &[&str] = &[
     "test",
     "sandbox",
     "preview",
+    "uat",
+    "nonprod",
+    "preprod",
+    "nonproduction",
+    "preproduction",
 ];
 
 /// Tag keys that hold an environment or a name.
@@ -35,16 +40,36 @@ const NAME_ATTRIBUTES: &[&str] = &[
     "cluster_id",
 ];
 
-/// The first non-production word of `text`, if any.
+/// The first non-production word of `text`, if any. `non-prod` and `pre-prod` (two words)
+/// are read as one: `non-prod` is not production although it contains "prod".
 pub fn non_production_word(text: &str) -> Option<&'static str> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())
-        .find_map(|word| {
+        .collect();
+    words.iter().enumerate().find_map(|(i, word)| {
+        let joined = words.get(i + 1).and_then(|next| {
+            let prefix = ["non", "pre"]
+                .iter()
+                .find(|p| word.eq_ignore_ascii_case(p))?;
+            ["prod", "production"]
+                .iter()
+                .any(|p| next.eq_ignore_ascii_case(p))
+                .then(|| {
+                    if *prefix == "non" {
+                        "nonprod"
+                    } else {
+                        "preprod"
+                    }
+                })
+        });
+        joined.or_else(|| {
             NON_PRODUCTION
                 .iter()
                 .copied()
                 .find(|env| word.eq_ignore_ascii_case(env))
         })
+    })
 }
 
 /// The first non-production word among the directories of `path` and the file's stem
@@ -119,6 +144,10 @@ mod tests {
         assert_eq!(non_production_word("myapp-dev-db"), Some("dev"));
         assert_eq!(non_production_word("QA"), Some("qa"));
         assert_eq!(non_production_word("Staging_EU"), Some("staging"));
+        assert_eq!(non_production_word("non-prod"), Some("nonprod"));
+        assert_eq!(non_production_word("eu-pre-prod-db"), Some("preprod"));
+        assert_eq!(non_production_word("NonProd"), Some("nonprod"));
+        assert_eq!(non_production_word("UAT"), Some("uat"));
         for text in [
             "devops",
             "latest",
@@ -140,6 +169,10 @@ mod tests {
         assert_eq!(non_production_path("infra/prod/main.tf"), None);
         assert_eq!(non_production_path("modules/devops/main.tf"), None);
         assert_eq!(non_production_path("main.tf"), None);
+        assert_eq!(
+            non_production_path("non-prod/us-east-1/qa/mysql/main.tf"),
+            Some("nonprod")
+        );
     }
 
     #[test]

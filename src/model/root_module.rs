@@ -5,7 +5,9 @@
 //! block: reusable modules receive providers from their caller) and holds a `terraform`
 //! block with `required_providers` or `required_version` (where the version settings, and
 //! by convention the `backend`, live). Files under a `modules/` directory are called as
-//! modules, never roots.
+//! modules, never roots. A file with a `provider` block and no `terraform` block at all
+//! is a bare root ([`bare_root_provider`]) when no other file of its directory holds a
+//! `terraform` block: nothing pins anything there.
 
 use crate::model::setting::path_has_segment;
 use crate::model::terraform::{Block, TerraformFile};
@@ -23,6 +25,28 @@ pub fn root_settings_block<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a 
         b.attr("required_version").is_some()
             || b.blocks_named("required_providers").next().is_some()
     })
+}
+
+/// The first `provider` block, when the file configures a provider outside `modules/` and
+/// holds no `terraform` block: the least-pinned root module (`provider "aws"` plus
+/// resources, nothing else). The rules then look at the module's other files for a
+/// `terraform` block before reporting.
+pub fn bare_root_provider<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a Block> {
+    if path_has_segment(path, MODULE_DIRS) || tf.terraform_blocks().next().is_some() {
+        return None;
+    }
+    tf.providers().next()
+}
+
+/// Whether some `.tf` text holds a `terraform { ... }` block (a cheap textual test for
+/// sibling files; parsing only when the word is there).
+pub fn has_terraform_block(text: &str, path: &str) -> bool {
+    text.contains("terraform")
+        && crate::model::terraform::parse(text, path)
+            .0
+            .terraform_blocks()
+            .next()
+            .is_some()
 }
 
 /// The `backend "..."` or `cloud` block of any `terraform` block of the file.

@@ -134,6 +134,24 @@ fn card_md(out: &mut String, card: &Readiness, clean: &Sanitizer) {
         }
         out.push_str("\n</details>\n");
     }
+    let advice: Vec<_> = card.of_status(Status::Advice).collect();
+    if !advice.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Advice ({}), notes not counted as failures</summary>\n",
+            advice.len()
+        );
+        for r in advice {
+            let _ = writeln!(
+                out,
+                "- `{}` {}: {}",
+                r.rule.id,
+                r.rule.name,
+                esc(r.message.as_deref().unwrap_or(r.rule.summary))
+            );
+        }
+        out.push_str("\n</details>\n");
+    }
     let _ = writeln!(
         out,
         "\n<details><summary>Every rule ({})</summary>\n",

@@ -134,6 +134,30 @@ pub fn render(card: &Readiness, clean: &super::Sanitizer) -> String {
             );
         }
     }
+    let advice: Vec<_> = card.of_status(Status::Advice).collect();
+    if !advice.is_empty() {
+        let _ = writeln!(
+            out,
+            "Advice ({}), notes not counted as failures:",
+            advice.len()
+        );
+        for r in advice {
+            let at = r
+                .location
+                .as_ref()
+                .map(loc_string)
+                .filter(|s| !s.is_empty())
+                .map(|a| format!(" ({a})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}: {}{at}",
+                r.rule.id,
+                r.rule.name,
+                r.message.as_deref().unwrap_or(r.rule.summary)
+            );
+        }
+    }
     if card.not_run() > 0 {
         let _ = writeln!(
             out,
