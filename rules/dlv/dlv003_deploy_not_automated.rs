@@ -272,7 +272,7 @@ fn is_docs(file: &crate::facts::ci::CiFile, job: &crate::facts::ci::CiJob) -> bo
 pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
     let mut out = Vec::new();
     let res = facts.resolve_ci();
-    for r in &res.commands {
+    for r in res.commands() {
         if is_docs(r.file, r.job) || STATIC_SITE.is_match(&r.text.trim().to_ascii_lowercase()) {
             continue;
         }

@@ -74,6 +74,9 @@ pub struct RepoFacts {
     pub hosts: BTreeMap<String, Location>,
     /// Secret stores the configuration uses (derived with SEC012's table).
     pub secret_stores: Vec<SecretStoreRef>,
+    /// What CI runs, resolved once on first use and shared by the repo rules.
+    #[serde(skip)]
+    pub(crate) ci_resolution: std::sync::OnceLock<commands::CiResolution>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
