@@ -475,7 +475,7 @@ fn check_source(
             let problems = suppress::apply(&mut findings, &ignores, &blocks, today, known, &ran);
             for p in problems {
                 let span = file
-                    .line_index
+                    .line_index()
                     .line_range(p.line.saturating_sub(1) as usize, &file.text);
                 result.diagnostics.push(ToolDiagnostic {
                     kind: "ignore-comment",

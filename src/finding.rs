@@ -186,7 +186,7 @@ impl FindingBuilder {
         let line = file
             .text
             .get(
-                file.line_index
+                file.line_index()
                     .line_range(location.start.line.saturating_sub(1) as usize, &file.text),
             )
             .unwrap_or("")

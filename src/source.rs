@@ -227,18 +227,23 @@ pub struct SourceFile {
     pub path: String,
     pub kind: FileKind,
     pub text: String,
-    pub line_index: LineIndex,
+    /// Built on first use: most files have no finding and no located fact.
+    line_index: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(path: String, kind: FileKind, text: String) -> Self {
-        let line_index = LineIndex::new(&text);
         SourceFile {
             path,
             kind,
             text,
-            line_index,
+            line_index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Byte offsets of line starts (computed once, when first needed).
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -246,18 +251,26 @@ impl SourceFile {
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
-        self.line_index.line_col(offset, &self.text)
+        self.line_index().line_col(offset, &self.text)
     }
 
     /// Span of line 1 (for findings about a whole file).
     pub fn first_line_span(&self) -> Span {
-        Span::from_range(self.line_index.line_range(0, &self.text))
+        // Line 1 needs no index.
+        let end = memchr_newline(&self.text);
+        let line = &self.text[..end];
+        Span::new(0, line.strip_suffix('\r').unwrap_or(line).len())
     }
 
     /// The file name (last path segment).
     pub fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
+}
+
+/// The offset of the first `\n` (or the length).
+fn memchr_newline(text: &str) -> usize {
+    text.bytes().position(|b| b == b'\n').unwrap_or(text.len())
 }
 
 #[cfg(test)]

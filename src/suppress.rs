@@ -60,8 +60,8 @@ pub fn scan(file: &SourceFile) -> Vec<InlineIgnore> {
     while let Some(found) = text.get(search_from..).and_then(|rest| rest.find(MARKER)) {
         let at = search_from + found;
         search_from = at + MARKER.len();
-        let line0 = file.line_index.line_of(at as u32);
-        let line_range = file.line_index.line_range(line0, text);
+        let line0 = file.line_index().line_of(at as u32);
+        let line_range = file.line_index().line_range(line0, text);
         let comment = match first_comment {
             Some((line, comment)) if line == line0 => comment,
             _ => {

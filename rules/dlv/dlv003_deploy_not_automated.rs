@@ -339,7 +339,7 @@ fn packaging_only(job: &crate::facts::ci::CiJob) -> bool {
 pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
     let mut out = Vec::new();
     let res = facts.resolve_ci();
-    for r in &res.commands {
+    for r in res.commands() {
         if is_docs(r.file, r.job) || STATIC_SITE.is_match(&r.text.trim().to_ascii_lowercase()) {
             continue;
         }
@@ -349,7 +349,7 @@ pub fn ci_deploys(facts: &RepoFacts) -> Vec<(String, Location)> {
         let deploy_job = r.job.name.to_ascii_lowercase().contains("deploy")
             || r.file.path.to_ascii_lowercase().contains("deploy");
         let starts = deploy_job && START.is_match(&r.text.trim().to_ascii_lowercase());
-        if deploy_command(&r.text).is_some() || starts {
+        if deploy_command(r.text).is_some() || starts {
             out.push((r.describe(), r.origin.location.clone()));
         }
     }

@@ -5,7 +5,9 @@
 //! GitLab include, a make target with no Makefile) is listed as unresolved, so
 //! an absence rule can say "inconclusive" instead of "missing".
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use super::ci::{CiCommand, CiFile, CiJob};
 use super::{loc_string, Location, RepoFacts};
@@ -22,31 +24,577 @@ pub struct Resolved<'a> {
     /// The CI command it comes from (where a finding can point).
     pub origin: &'a CiCommand,
     /// The simple command.
-    pub text: String,
+    pub text: &'a str,
     /// The call chain that led to it (`make test`), empty when CI runs it directly.
-    pub via: Vec<String>,
+    pub via: &'a [String],
 }
 
 impl Resolved<'_> {
     /// `go test ./...` or `go test ./... (via make test)`.
     pub fn describe(&self) -> String {
         if self.via.is_empty() {
-            super::signals::shorten(&self.text)
+            super::signals::shorten(self.text)
         } else {
             format!(
                 "{} (via {})",
-                super::signals::shorten(&self.text),
+                super::signals::shorten(self.text),
                 self.via.join(" → ")
             )
         }
     }
 }
 
+/// A resolution computed once per scan (on first use) and shared by every repo rule
+/// that asks what CI runs. Entries point into `RepoFacts::ci` by index.
 #[derive(Debug, Default)]
+pub struct CiResolution {
+    entries: Vec<Entry>,
+    /// Simple commands, repeats included.
+    count: usize,
+    unresolved: Vec<(String, Location)>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    file: usize,
+    job: usize,
+    origin: Origin,
+    via: Arc<[String]>,
+    texts: Texts,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    Command(usize),
+    Uses(usize),
+}
+
+#[derive(Debug)]
+enum Texts {
+    One(String),
+    /// The same call reached through many identical bodies (one `test` script in each of
+    /// a thousand packages): each distinct command once, in first-seen order, and how many
+    /// there were in all.
+    Repeated {
+        distinct: Arc<[String]>,
+        count: usize,
+    },
+}
+
+/// What CI runs, as the rules read it.
+#[derive(Debug, Clone, Copy)]
 pub struct Resolution<'a> {
-    pub commands: Vec<Resolved<'a>>,
+    facts: &'a RepoFacts,
+    inner: &'a CiResolution,
     /// What CI calls that cannot be seen from here, and where.
-    pub unresolved: Vec<(String, Location)>,
+    pub unresolved: &'a [(String, Location)],
+}
+
+impl<'a> Resolution<'a> {
+    /// Every simple command CI runs, in order. A command that one CI command reaches
+    /// many times through the same call chain (identical scripts of many packages) comes
+    /// once, at its first place: what is looked for is found at the same place.
+    pub fn commands(&self) -> impl Iterator<Item = Resolved<'a>> + 'a {
+        let facts = self.facts;
+        self.inner.entries.iter().flat_map(move |e| {
+            let file = &facts.ci.files[e.file];
+            let job = &file.jobs[e.job];
+            let origin = match e.origin {
+                Origin::Command(i) => &job.commands[i],
+                Origin::Uses(i) => &job.uses[i],
+            };
+            let texts: &'a [String] = match &e.texts {
+                Texts::One(t) => std::slice::from_ref(t),
+                Texts::Repeated { distinct, .. } => distinct,
+            };
+            let via: &'a [String] = &e.via;
+            texts.iter().map(move |t| Resolved {
+                file,
+                job,
+                origin,
+                text: t,
+                via,
+            })
+        })
+    }
+
+    /// How many simple commands CI runs, repeats included.
+    pub fn command_count(&self) -> usize {
+        self.inner.count
+    }
+}
+
+/// Bodies a call reaches, cut into what must be expanded and what repeats a body seen
+/// before in the same call (whose commands are then all in `seen`: pushed, not followed).
+#[derive(Debug, Default)]
+struct Pieces<'a> {
+    pieces: Vec<Piece<'a>>,
+    any: bool,
+}
+
+#[derive(Debug)]
+enum Piece<'a> {
+    Expand(&'a [String]),
+    Repeat {
+        distinct: Arc<[String]>,
+        count: usize,
+    },
+}
+
+impl<'a> Pieces<'a> {
+    fn new(bodies: impl Iterator<Item = &'a [String]>) -> Self {
+        let mut out = Pieces::default();
+        let mut bodies_seen: HashSet<&'a [String]> = HashSet::new();
+        let mut pending: Vec<String> = Vec::new();
+        let mut pending_count = 0;
+        let flush = |out: &mut Pieces<'a>, pending: &mut Vec<String>, count: &mut usize| {
+            if *count > 0 {
+                out.pieces.push(Piece::Repeat {
+                    distinct: std::mem::take(pending).into(),
+                    count: std::mem::take(count),
+                });
+            }
+        };
+        let mut distinct_pending: HashSet<String> = HashSet::new();
+        for body in bodies {
+            out.any = true;
+            if bodies_seen.insert(body) {
+                flush(&mut out, &mut pending, &mut pending_count);
+                distinct_pending.clear();
+                out.pieces.push(Piece::Expand(body));
+            } else {
+                for line in body {
+                    for s in simple_commands(line) {
+                        pending_count += 1;
+                        if distinct_pending.insert(s.clone()) {
+                            pending.push(s);
+                        }
+                    }
+                }
+            }
+        }
+        flush(&mut out, &mut pending, &mut pending_count);
+        out
+    }
+}
+
+/// The facts the expansion looks up, indexed once.
+struct TaskIndex<'a> {
+    /// `(runner, name)` of make targets and just recipes → task indices, in order.
+    named: HashMap<&'static str, HashMap<&'a str, Vec<usize>>>,
+    /// File name of a script → task indices, in order.
+    scripts: HashMap<&'a str, Vec<usize>>,
+    /// Package script name → bodies, in manifest order.
+    package_scripts: HashMap<&'a str, Vec<&'a String>>,
+    pre_commit_hooks: Vec<&'a String>,
+    /// Directory of a composite action → its first file.
+    actions: HashMap<&'a str, usize>,
+    /// Every scanned path.
+    committed: HashSet<&'a str>,
+}
+
+impl<'a> TaskIndex<'a> {
+    fn new(facts: &'a RepoFacts) -> Self {
+        let mut named: HashMap<&'static str, HashMap<&'a str, Vec<usize>>> = HashMap::new();
+        let mut scripts: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut pre_commit_hooks = Vec::new();
+        for (i, t) in facts.tasks.iter().enumerate() {
+            match t.runner {
+                "script" => scripts.entry(file_name(&t.path)).or_default().push(i),
+                "pre-commit" => pre_commit_hooks.extend(t.commands.iter()),
+                runner => named
+                    .entry(runner)
+                    .or_default()
+                    .entry(t.name.as_str())
+                    .or_default()
+                    .push(i),
+            }
+        }
+        let mut package_scripts: HashMap<&'a str, Vec<&'a String>> = HashMap::new();
+        for m in &facts.manifests {
+            for (name, body) in &m.scripts {
+                package_scripts.entry(name.as_str()).or_default().push(body);
+            }
+        }
+        let mut actions = HashMap::new();
+        for (i, f) in facts.ci.files.iter().enumerate() {
+            if f.system == "github-action" {
+                actions.entry(super::dir_of(&f.path)).or_insert(i);
+            }
+        }
+        let committed = facts.files.values().flatten().map(String::as_str).collect();
+        TaskIndex {
+            named,
+            scripts,
+            package_scripts,
+            pre_commit_hooks,
+            actions,
+            committed,
+        }
+    }
+
+    fn named(&self, runner: &'static str, name: &str) -> &[usize] {
+        self.named
+            .get(runner)
+            .and_then(|m| m.get(name))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// One resolution pass: the index, the pieces of each call seen so far, the output.
+struct Resolver<'a> {
+    facts: &'a RepoFacts,
+    index: TaskIndex<'a>,
+    calls: HashMap<Call, Rc<Pieces<'a>>>,
+    pre_commit: Option<Arc<[String]>>,
+    out: CiResolution,
+}
+
+/// Where a simple command comes from: file, job and CI command, by index.
+#[derive(Clone, Copy)]
+struct At {
+    file: usize,
+    job: usize,
+    origin: Origin,
+}
+
+impl RepoFacts {
+    /// Every simple command CI runs, with calls into the repo expanded (computed once).
+    pub fn resolve_ci(&self) -> Resolution<'_> {
+        let inner = self.ci_resolution.get_or_init(|| {
+            let mut r = Resolver {
+                facts: self,
+                index: TaskIndex::new(self),
+                calls: HashMap::new(),
+                pre_commit: None,
+                out: CiResolution::default(),
+            };
+            r.run();
+            r.out
+        });
+        Resolution {
+            facts: self,
+            inner,
+            unresolved: &inner.unresolved,
+        }
+    }
+
+    /// Looks through CI for one kind of step (running tests, checking Terraform): first a
+    /// simple command CI runs (calls into the repo expanded) that `is_step` accepts, then a
+    /// `uses:` whose lowercased text contains one of `uses`. Found, it records where in the
+    /// detail and gives `Err(Pass)`; not found while CI calls what this repo does not hold,
+    /// `Err(Inconclusive("{not_found}, but ..."))`; else `Ok` with the number of simple
+    /// commands looked at.
+    pub fn find_ci_step(
+        &self,
+        cx: &mut RepoCx,
+        is_step: impl Fn(&str) -> bool,
+        uses: &[&str],
+        not_found: &str,
+    ) -> Result<usize, Outcome> {
+        let res = self.resolve_ci();
+        if let Some(r) = res.commands().find(|r| is_step(r.text)) {
+            cx.detail(format!(
+                "{} in {} job {}",
+                r.describe(),
+                r.file.path,
+                r.job.name
+            ));
+            return Err(Outcome::Pass);
+        }
+        if let Some((_, _, u)) = self.ci_uses().find(|(_, _, u)| {
+            let lower = u.text.to_ascii_lowercase();
+            uses.iter().any(|f| lower.contains(f))
+        }) {
+            cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
+            return Err(Outcome::Pass);
+        }
+        if let Some((what, loc)) = res.unresolved.first() {
+            return Err(Outcome::Inconclusive(format!(
+                "{not_found}, but CI calls what this repo does not hold: {} at {}",
+                super::signals::shorten(what),
+                loc_string(loc)
+            )));
+        }
+        Ok(res.command_count())
+    }
+}
+
+impl<'a> Resolver<'a> {
+    fn run(&mut self) {
+        let facts = self.facts;
+        for (fi, file) in facts.ci.files.iter().enumerate() {
+            if file.system == "github-action" {
+                continue;
+            }
+            for (ji, job) in file.jobs.iter().enumerate() {
+                for (ci, cmd) in job.commands.iter().enumerate() {
+                    // A command built from a matrix or inputs cannot be read here.
+                    let lower = cmd.text.to_ascii_lowercase();
+                    if [
+                        "${{ matrix.",
+                        "${{ inputs.",
+                        "${{matrix.",
+                        "${{inputs.",
+                        "fromjson(",
+                    ]
+                    .iter()
+                    .any(|m| lower.contains(m))
+                    {
+                        self.out.unresolved.push((
+                            format!(
+                                "`{}` (set by a matrix or inputs)",
+                                super::signals::shorten(&cmd.text)
+                            ),
+                            cmd.location.clone(),
+                        ));
+                    }
+                    let at = At {
+                        file: fi,
+                        job: ji,
+                        origin: Origin::Command(ci),
+                    };
+                    for simple in simple_commands(&cmd.text) {
+                        if task_from_variable(&simple) {
+                            self.out.unresolved.push((
+                                format!(
+                                    "`{}` (its task comes from a variable)",
+                                    super::signals::shorten(&simple)
+                                ),
+                                cmd.location.clone(),
+                            ));
+                        }
+                        let mut seen = HashSet::new();
+                        self.expand(at, cmd, simple, &Arc::from([]), 0, &mut seen);
+                    }
+                }
+                for (ui, u) in job.uses.iter().enumerate() {
+                    let at = At {
+                        file: fi,
+                        job: ji,
+                        origin: Origin::Uses(ui),
+                    };
+                    self.expand_uses(at, u);
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, at: At, via: &Arc<[String]>, texts: Texts) {
+        self.out.count += match &texts {
+            Texts::One(_) => 1,
+            Texts::Repeated { count, .. } => *count,
+        };
+        self.out.entries.push(Entry {
+            file: at.file,
+            job: at.job,
+            origin: at.origin,
+            via: via.clone(),
+            texts,
+        });
+    }
+
+    fn expand_uses(&mut self, at: At, u: &'a CiCommand) {
+        let text = u.text.as_str();
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("pre-commit") {
+            self.expand_pre_commit(at, u, &Arc::from([text.to_string()]));
+            return;
+        }
+        if let Some(local) = text.strip_prefix("./") {
+            if local.contains(".github/workflows/") {
+                // An in-repo reusable workflow: its commands are read with the other workflows.
+                return;
+            }
+            let dir = norm_path(local);
+            let facts = self.facts;
+            match self.index.actions.get(dir.as_str()).copied() {
+                Some(a) => {
+                    let via: Arc<[String]> = Arc::from([text.to_string()]);
+                    for j in &facts.ci.files[a].jobs {
+                        for c in &j.commands {
+                            for simple in simple_commands(&c.text) {
+                                let mut seen = HashSet::new();
+                                self.expand(at, u, simple, &via, 1, &mut seen);
+                            }
+                        }
+                    }
+                }
+                None => self
+                    .out
+                    .unresolved
+                    .push((format!("local action {text}"), u.location.clone())),
+            }
+            return;
+        }
+        let external_workflow = lower.contains("/.github/workflows/");
+        let gitlab_include = lower.starts_with("include ") && !lower.starts_with("include local");
+        if external_workflow || gitlab_include {
+            self.out
+                .unresolved
+                .push((text.to_string(), u.location.clone()));
+        }
+    }
+
+    fn expand_pre_commit(&mut self, at: At, origin: &'a CiCommand, via: &Arc<[String]>) {
+        if self.index.pre_commit_hooks.is_empty() {
+            self.out.unresolved.push((
+                "pre-commit (no .pre-commit-config.yaml found)".into(),
+                origin.location.clone(),
+            ));
+            return;
+        }
+        let hooks = &self.index.pre_commit_hooks;
+        let count = hooks.len();
+        let distinct = self
+            .pre_commit
+            .get_or_insert_with(|| {
+                let mut seen = HashSet::new();
+                hooks
+                    .iter()
+                    .filter(|h| seen.insert(h.as_str()))
+                    .map(|h| format!("pre-commit hook {h}"))
+                    .collect()
+            })
+            .clone();
+        self.push(at, via, Texts::Repeated { distinct, count });
+    }
+
+    /// The bodies a call reaches (memoised: they depend on the call alone), and whether
+    /// finding none means CI calls what this repo does not hold.
+    fn bodies(&mut self, call: &Call) -> (Rc<Pieces<'a>>, bool) {
+        let must_exist = match call {
+            // A committed file that is not a shell script (a binstub, a wrapper such as
+            // `gradlew`) is there: it is run, not missing.
+            Call::Script(path) => {
+                let wanted = norm_path(path);
+                !wanted.contains('$') && !self.index.committed.contains(wanted.as_str())
+            }
+            Call::Package(_) => false,
+            _ => true,
+        };
+        if let Some(p) = self.calls.get(call) {
+            return (p.clone(), must_exist);
+        }
+        let facts = self.facts;
+        let index = &self.index;
+        let task_bodies = |ids: Vec<usize>| -> Pieces<'a> {
+            Pieces::new(ids.into_iter().map(|i| facts.tasks[i].commands.as_slice()))
+        };
+        let pieces = match call {
+            Call::PreCommit => Pieces::default(),
+            Call::Make(targets) => {
+                let wanted: Vec<&str> = if targets.is_empty() {
+                    ["all", "default", "build"]
+                        .into_iter()
+                        .find(|t| !index.named("make", t).is_empty())
+                        .into_iter()
+                        .collect()
+                } else {
+                    targets.iter().map(String::as_str).collect()
+                };
+                let mut ids: Vec<usize> = wanted
+                    .iter()
+                    .flat_map(|t| index.named("make", t).iter().copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                task_bodies(ids)
+            }
+            Call::Just(name) => task_bodies(index.named("just", name).to_vec()),
+            Call::Script(path) => {
+                let wanted = norm_path(path);
+                let suffix = format!("/{wanted}");
+                let ids = index
+                    .scripts
+                    .get(file_name(&wanted))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&i| {
+                        let p = &facts.tasks[i].path;
+                        *p == wanted || p.ends_with(&suffix)
+                    })
+                    .collect();
+                task_bodies(ids)
+            }
+            Call::Package(name) => Pieces::new(
+                index
+                    .package_scripts
+                    .get(name.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|c| std::slice::from_ref(*c)),
+            ),
+        };
+        let pieces = Rc::new(pieces);
+        self.calls.insert(call.clone(), pieces.clone());
+        (pieces, must_exist)
+    }
+
+    fn expand(
+        &mut self,
+        at: At,
+        origin: &'a CiCommand,
+        simple: String,
+        via: &Arc<[String]>,
+        depth: usize,
+        seen: &mut HashSet<String>,
+    ) {
+        if depth >= MAX_DEPTH || seen.contains(&simple) {
+            self.push(at, via, Texts::One(simple));
+            return;
+        }
+        seen.insert(simple.clone());
+        let call = call_of(&simple);
+        let next_via: Arc<[String]> = match &call {
+            Some(_) => via
+                .iter()
+                .cloned()
+                .chain(std::iter::once(super::signals::shorten(&simple)))
+                .collect(),
+            None => via.clone(),
+        };
+        let simple_for_unresolved = call.as_ref().map(|_| simple.clone());
+        self.push(at, via, Texts::One(simple));
+        let Some(call) = call else {
+            return;
+        };
+        if let Call::PreCommit = call {
+            self.expand_pre_commit(at, origin, &next_via);
+            return;
+        }
+        let (bodies, must_exist) = self.bodies(&call);
+        if !bodies.any && must_exist {
+            if let Some(s) = simple_for_unresolved {
+                self.out.unresolved.push((s, origin.location.clone()));
+            }
+        }
+        for piece in &bodies.pieces {
+            match piece {
+                Piece::Expand(body) => {
+                    for line in body.iter() {
+                        for s in simple_commands(line) {
+                            self.expand(at, origin, s, &next_via, depth + 1, seen);
+                        }
+                    }
+                }
+                Piece::Repeat { distinct, count } => self.push(
+                    at,
+                    &next_via,
+                    Texts::Repeated {
+                        distinct: distinct.clone(),
+                        count: *count,
+                    },
+                ),
+            }
+        }
+    }
 }
 
 /// Splits a shell line into simple commands (`a && b | c; d`), dropping leading
@@ -162,6 +710,7 @@ fn strip_quotes(s: &str) -> &str {
 }
 
 /// A call into the repo that a simple command makes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Call {
     Make(Vec<String>),
     Just(String),
@@ -327,285 +876,6 @@ fn norm_path(p: &str) -> String {
         .filter(|s| !s.is_empty() && *s != ".")
         .collect::<Vec<_>>()
         .join("/")
-}
-
-impl RepoFacts {
-    /// Every simple command CI runs, with calls into the repo expanded.
-    pub fn resolve_ci(&self) -> Resolution<'_> {
-        let mut res = Resolution::default();
-        for file in self.ci.pipelines() {
-            for job in &file.jobs {
-                for cmd in &job.commands {
-                    // A command built from a matrix or inputs cannot be read here.
-                    let lower = cmd.text.to_ascii_lowercase();
-                    if [
-                        "${{ matrix.",
-                        "${{ inputs.",
-                        "${{matrix.",
-                        "${{inputs.",
-                        "fromjson(",
-                    ]
-                    .iter()
-                    .any(|m| lower.contains(m))
-                    {
-                        res.unresolved.push((
-                            format!(
-                                "`{}` (set by a matrix or inputs)",
-                                super::signals::shorten(&cmd.text)
-                            ),
-                            cmd.location.clone(),
-                        ));
-                    }
-                    for simple in simple_commands(&cmd.text) {
-                        if task_from_variable(&simple) {
-                            res.unresolved.push((
-                                format!(
-                                    "`{}` (its task comes from a variable)",
-                                    super::signals::shorten(&simple)
-                                ),
-                                cmd.location.clone(),
-                            ));
-                        }
-                        let mut seen = BTreeSet::new();
-                        self.expand(file, job, cmd, &simple, Vec::new(), 0, &mut seen, &mut res);
-                    }
-                }
-                for u in &job.uses {
-                    self.expand_uses(file, job, u, &mut res);
-                }
-            }
-        }
-        res
-    }
-
-    /// Looks through CI for one kind of step (running tests, checking Terraform): first a
-    /// simple command CI runs (calls into the repo expanded) that `is_step` accepts, then a
-    /// `uses:` whose lowercased text contains one of `uses`. Found, it records where in the
-    /// detail and gives `Err(Pass)`; not found while CI calls what this repo does not hold,
-    /// `Err(Inconclusive("{not_found}, but ..."))`; else `Ok` with the number of simple
-    /// commands looked at.
-    pub fn find_ci_step(
-        &self,
-        cx: &mut RepoCx,
-        is_step: impl Fn(&str) -> bool,
-        uses: &[&str],
-        not_found: &str,
-    ) -> Result<usize, Outcome> {
-        let res = self.resolve_ci();
-        if let Some(r) = res.commands.iter().find(|r| is_step(&r.text)) {
-            cx.detail(format!(
-                "{} in {} job {}",
-                r.describe(),
-                r.file.path,
-                r.job.name
-            ));
-            return Err(Outcome::Pass);
-        }
-        if let Some((_, _, u)) = self.ci_uses().find(|(_, _, u)| {
-            let lower = u.text.to_ascii_lowercase();
-            uses.iter().any(|f| lower.contains(f))
-        }) {
-            cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
-            return Err(Outcome::Pass);
-        }
-        if let Some((what, loc)) = res.unresolved.first() {
-            return Err(Outcome::Inconclusive(format!(
-                "{not_found}, but CI calls what this repo does not hold: {} at {}",
-                super::signals::shorten(what),
-                loc_string(loc)
-            )));
-        }
-        Ok(res.commands.len())
-    }
-
-    fn expand_uses<'a>(
-        &'a self,
-        file: &'a CiFile,
-        job: &'a CiJob,
-        u: &'a CiCommand,
-        res: &mut Resolution<'a>,
-    ) {
-        let text = u.text.as_str();
-        let lower = text.to_ascii_lowercase();
-        if lower.contains("pre-commit") {
-            self.expand_pre_commit(file, job, u, vec![text.to_string()], res);
-            return;
-        }
-        if let Some(local) = text.strip_prefix("./") {
-            if local.contains(".github/workflows/") {
-                // An in-repo reusable workflow: its commands are read with the other workflows.
-                return;
-            }
-            let dir = norm_path(local);
-            let action = self
-                .ci
-                .files
-                .iter()
-                .find(|f| f.system == "github-action" && super::dir_of(&f.path) == dir);
-            match action {
-                Some(a) => {
-                    for j in &a.jobs {
-                        for c in &j.commands {
-                            for simple in simple_commands(&c.text) {
-                                let mut seen = BTreeSet::new();
-                                self.expand(
-                                    file,
-                                    job,
-                                    u,
-                                    &simple,
-                                    vec![text.to_string()],
-                                    1,
-                                    &mut seen,
-                                    res,
-                                );
-                            }
-                        }
-                    }
-                }
-                None => res
-                    .unresolved
-                    .push((format!("local action {text}"), u.location.clone())),
-            }
-            return;
-        }
-        let external_workflow = lower.contains("/.github/workflows/");
-        let gitlab_include = lower.starts_with("include ") && !lower.starts_with("include local");
-        if external_workflow || gitlab_include {
-            res.unresolved.push((text.to_string(), u.location.clone()));
-        }
-    }
-
-    fn expand_pre_commit<'a>(
-        &'a self,
-        file: &'a CiFile,
-        job: &'a CiJob,
-        origin: &'a CiCommand,
-        via: Vec<String>,
-        res: &mut Resolution<'a>,
-    ) {
-        let hooks: Vec<&String> = self
-            .tasks
-            .iter()
-            .filter(|t| t.runner == "pre-commit")
-            .flat_map(|t| t.commands.iter())
-            .collect();
-        if hooks.is_empty() {
-            res.unresolved.push((
-                "pre-commit (no .pre-commit-config.yaml found)".into(),
-                origin.location.clone(),
-            ));
-        }
-        for hook in hooks {
-            res.commands.push(Resolved {
-                file,
-                job,
-                origin,
-                text: format!("pre-commit hook {hook}"),
-                via: via.clone(),
-            });
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn expand<'a>(
-        &'a self,
-        file: &'a CiFile,
-        job: &'a CiJob,
-        origin: &'a CiCommand,
-        simple: &str,
-        via: Vec<String>,
-        depth: usize,
-        seen: &mut BTreeSet<String>,
-        res: &mut Resolution<'a>,
-    ) {
-        res.commands.push(Resolved {
-            file,
-            job,
-            origin,
-            text: simple.to_string(),
-            via: via.clone(),
-        });
-        if depth >= MAX_DEPTH || !seen.insert(simple.to_string()) {
-            return;
-        }
-        let Some(call) = call_of(simple) else {
-            return;
-        };
-        let mut next_via = via.clone();
-        next_via.push(super::signals::shorten(simple));
-        let tasks = |runner: &str, wanted: &dyn Fn(&super::text::Task) -> bool| -> Vec<&[String]> {
-            self.tasks
-                .iter()
-                .filter(|t| t.runner == runner && wanted(t))
-                .map(|t| t.commands.as_slice())
-                .collect()
-        };
-        // The bodies called, and whether finding none means CI calls what this repo does
-        // not hold.
-        let (bodies, must_exist): (Vec<&[String]>, bool) = match &call {
-            Call::PreCommit => {
-                self.expand_pre_commit(file, job, origin, next_via, res);
-                return;
-            }
-            Call::Make(targets) => {
-                let wanted: Vec<String> = if targets.is_empty() {
-                    ["all", "default", "build"]
-                        .iter()
-                        .find(|t| {
-                            self.tasks
-                                .iter()
-                                .any(|m| m.runner == "make" && m.name == **t)
-                        })
-                        .map(|t| vec![t.to_string()])
-                        .unwrap_or_default()
-                } else {
-                    targets.clone()
-                };
-                (tasks("make", &|t| wanted.contains(&t.name)), true)
-            }
-            Call::Just(name) => (tasks("just", &|t| t.name == *name), true),
-            Call::Script(path) => {
-                let wanted = norm_path(path);
-                let found = tasks("script", &|t| {
-                    t.path == wanted || t.path.ends_with(&format!("/{wanted}"))
-                });
-                // A committed file that is not a shell script (a binstub, a wrapper such
-                // as `gradlew`) is there: it is run, not missing.
-                let committed = self.files.values().flatten().any(|p| *p == wanted);
-                (found, !wanted.contains('$') && !committed)
-            }
-            Call::Package(name) => {
-                let scripts = self
-                    .manifests
-                    .iter()
-                    .flat_map(|m| m.scripts.iter())
-                    .filter(|(n, _)| n == name)
-                    .map(|(_, c)| std::slice::from_ref(c))
-                    .collect();
-                (scripts, false)
-            }
-        };
-        if bodies.is_empty() && must_exist {
-            res.unresolved
-                .push((simple.to_string(), origin.location.clone()));
-        }
-        for body in bodies {
-            for line in body {
-                for s in simple_commands(line) {
-                    self.expand(
-                        file,
-                        job,
-                        origin,
-                        &s,
-                        next_via.clone(),
-                        depth + 1,
-                        seen,
-                        res,
-                    );
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -74,6 +74,9 @@ pub struct RepoFacts {
     pub hosts: BTreeMap<String, Location>,
     /// Secret stores the configuration uses (derived with SEC012's table).
     pub secret_stores: Vec<SecretStoreRef>,
+    /// What CI runs, resolved once on first use and shared by the repo rules.
+    #[serde(skip)]
+    pub(crate) ci_resolution: std::sync::OnceLock<commands::CiResolution>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -509,17 +512,25 @@ pub fn is_auxiliary(path: &str) -> bool {
         "testing",
         "benchmarks",
     ];
-    let segments: Vec<&str> = path.split('/').collect();
-    let dirs = &segments[..segments.len().saturating_sub(1)];
-    dirs.iter().enumerate().any(|(i, seg)| {
-        let lower = seg.to_ascii_lowercase();
-        if !AUX.contains(&lower.as_str()) {
-            return false;
+    // NOTE: called for every fact by every repo rule: no allocation (case-insensitive
+    // comparisons instead of lowercased copies).
+    let is = |list: &[&str], seg: &str| list.iter().any(|a| a.eq_ignore_ascii_case(seg));
+    let dirs = dir_of(path);
+    if !path.contains('/') {
+        return false;
+    }
+    let mut parent: Option<&str> = None;
+    for seg in dirs.split('/') {
+        if is(AUX, seg) {
+            let under_container = parent.is_some_and(|p| is(environments::CONTAINERS, p));
+            let test = seg.eq_ignore_ascii_case("test") || seg.eq_ignore_ascii_case("testing");
+            if !(under_container && test) {
+                return true;
+            }
         }
-        let under_container =
-            i > 0 && environments::CONTAINERS.contains(&dirs[i - 1].to_ascii_lowercase().as_str());
-        !(under_container && (lower == "test" || lower == "testing"))
-    })
+        parent = Some(seg);
+    }
+    false
 }
 
 /// The directory of a path (`""` at the root).

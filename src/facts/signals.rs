@@ -74,10 +74,13 @@ fn norm(s: &str) -> String {
 
 /// Whether `value` matches `pattern` (prefix with a trailing `*`, else exact).
 pub fn matches(pattern: &str, value: &str) -> bool {
-    let (p, v) = (pattern.to_ascii_lowercase(), value.to_ascii_lowercase());
-    match p.strip_suffix('*') {
-        Some(prefix) => v.starts_with(prefix),
-        None => p == v,
+    // NOTE: no lowercased copies: this runs for every vendor x every fact.
+    match pattern.strip_suffix('*') {
+        Some(prefix) => value
+            .as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes())),
+        None => pattern.eq_ignore_ascii_case(value),
     }
 }
 

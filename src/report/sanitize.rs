@@ -45,12 +45,24 @@ impl Sanitizer {
     /// when no secret rule ran).
     pub fn for_result(result: &ScanResult) -> Self {
         let mut secrets = BTreeSet::new();
+        // NOTE: grouped once by path (a filter over all findings per file was files x
+        // findings: a third of the CPU at 80,000 files).
+        let mut redactions: std::collections::HashMap<&str, Vec<Span>> =
+            std::collections::HashMap::new();
+        for f in &result.findings {
+            if !f.redactions.is_empty() {
+                redactions
+                    .entry(f.location.path.as_str())
+                    .or_default()
+                    .extend(f.redactions.iter().copied());
+            }
+        }
         for source in result.sources.values() {
-            let spans = result
-                .findings
-                .iter()
-                .filter(|f| f.location.path == source.path)
-                .flat_map(|f| f.redactions.iter().copied())
+            let spans = redactions
+                .get(source.path.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
                 .chain(
                     crate::secrets::scan(&source.text)
                         .into_iter()
