@@ -13,7 +13,12 @@
 //!
 //! Matched text must never reach output whole: use [`redact`].
 
+pub mod context;
 mod detectors;
+pub mod named;
+pub mod stores;
+
+pub use named::{is_named_secret, is_named_secret_value};
 
 use std::sync::LazyLock;
 
@@ -315,6 +320,45 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
         }
     }
     resolve_overlaps(found)
+}
+
+/// Every secret [`scan_file`] would report in the file at `path`, and every value a
+/// credential store holds ([`stores::detect`]): what reports must mask. Unlike
+/// [`scan_file`] it keeps secrets in tests and docs (masking them costs nothing).
+pub fn secret_spans(path: &str, text: &str) -> Vec<Span> {
+    let mut spans: Vec<Span> = scan(text).into_iter().map(|m| m.span).collect();
+    if let Some(store) = stores::detect(path, text) {
+        spans.extend(store.secrets.into_iter().map(Span::from_range));
+    }
+    spans.sort();
+    spans.dedup();
+    spans
+}
+
+/// [`scan`] for the file at `path`: in tests, docs and examples only verifiable
+/// formats (provider prefixes, private keys, live-mode keys, signed JWTs) and
+/// generated-looking values ([`is_high_entropy`]) count; a human-chosen password
+/// such as `hunter2-test` in a test suite is a fixture.
+pub fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
+    let role = context::path_role(path);
+    let mut found = scan(text);
+    if role != context::PathRole::Code {
+        found.retain(|m| {
+            let guessable = m.detector.generic || m.detector.id == "database-url";
+            !guessable || is_high_entropy(m.secret(text))
+        });
+    }
+    found
+}
+
+/// Whether `value` looks generated rather than chosen by a person: at least 20
+/// chars, letters and digits mixed, and at least 3.5 bits of entropy per char.
+pub fn is_high_entropy(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    v.chars().count() >= 20
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+        && shannon_entropy(v) >= 3.5
 }
 
 /// The line holding `offset`, without its terminator.
@@ -698,6 +742,18 @@ const REFERENCE_SUFFIXES: &[&str] = &[
     "email",
     "user",
     "username",
+    "encryption",
+    "scheme",
+    "target",
+    "selector",
+    "strategy",
+    "input",
+    "column",
+    "validator",
+    "strength",
+    "helper",
+    "class",
+    "component",
 ];
 
 /// Name segments that say the thing is public or not a credential.
@@ -712,6 +768,9 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "pagination",
     "continuation",
     "cursor",
+    "rum",
+    "browser",
+    "frontend",
 ];
 
 /// Whether `name` is secret-named (the ruleset's "Secret-named" convention):
@@ -727,23 +786,105 @@ pub fn is_secret_name(name: &str) -> bool {
 
 fn name_kind(name: &str) -> Option<NameKind> {
     let norm = normalize_name(name);
-    let segments = || norm.split('_').filter(|s| !s.is_empty());
-    let last = segments().next_back()?;
-    if REFERENCE_SUFFIXES.contains(&last) || segments().any(|s| NON_SECRET_SEGMENTS.contains(&s)) {
+    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
+    let last = *segments.last()?;
+    if REFERENCE_SUFFIXES.contains(&last) || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s)) {
         return None;
     }
-    let squashed = norm.replace('_', "");
-    let strong = STRONG_NAME_WORDS.iter().any(|w| squashed.contains(w));
-    // `pass` only as the last segment (`SMTP_PASS`), not `pass-through`.
-    let weak = last == "pass" || segments().any(|s| s.ends_with("token") || s.ends_with("pwd"));
-    if strong || weak {
+    // NOTE: words match on word boundaries: a word may end a segment (`dbpassword`,
+    // `api_key`) but not run on into another word (`passwordless`, `secretary`,
+    // `tokenizer`).
+    let strong = STRONG_NAME_WORDS
+        .iter()
+        .any(|w| ends_on_boundary(&segments, w));
+    // `pass` only as the last segment (`SMTP_PASS`), not `pass-through` or `proxy_pass`.
+    let weak = (last == "pass" && !segments.iter().any(|s| PASS_NOT_SECRET.contains(s)))
+        || segments
+            .iter()
+            .any(|s| s.ends_with("token") || s.ends_with("tokens") || s.ends_with("pwd"));
+    // Keys and salts named for what they sign or encrypt (`AUTH_KEY`, `LICENSE_KEY`,
+    // `signing_key`, `NONCE_SALT`), not any key (`sort_key`, `primary_key`).
+    let qualified_key = matches!(last, "key" | "keys" | "salt")
+        && segments
+            .iter()
+            .rev()
+            .skip(1)
+            .any(|s| KEY_QUALIFIERS.contains(s));
+    if strong || weak || qualified_key {
         return Some(NameKind::Secret);
     }
-    if segments().any(|s| s.ends_with("dsn")) {
+    if segments.iter().any(|s| s.ends_with("dsn")) {
         return Some(NameKind::Dsn);
     }
     None
 }
+
+/// Whether `word` occurs in the name (segments joined) ending at a segment
+/// boundary, optionally followed by a plural `s`.
+fn ends_on_boundary(segments: &[&str], word: &str) -> bool {
+    let mut joined = String::new();
+    let mut ends = Vec::new();
+    for s in segments {
+        joined.push_str(s);
+        ends.push(joined.len());
+    }
+    joined.match_indices(word).any(|(i, _)| {
+        let end = i + word.len();
+        ends.contains(&end) || (joined.get(end..end + 1) == Some("s") && ends.contains(&(end + 1)))
+    })
+}
+
+/// Segments next to a final `pass` that make it something else (nginx `proxy_pass`).
+const PASS_NOT_SECRET: &[&str] = &["proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", "by", "through"];
+
+/// What a `*_key`/`*_salt` name must say to be a secret: it signs, encrypts,
+/// authenticates or licenses something.
+const KEY_QUALIFIERS: &[&str] = &[
+    "auth",
+    "secure",
+    "logged",
+    "nonce",
+    "signing",
+    "sign",
+    "signature",
+    "encryption",
+    "encrypt",
+    "crypt",
+    "crypto",
+    "cipher",
+    "aes",
+    "hmac",
+    "jwt",
+    "master",
+    "webhook",
+    "license",
+    "licence",
+    "session",
+    "cookie",
+    "app",
+    "application",
+    "shared",
+    "storage",
+    "sas",
+    "subscription",
+    "deploy",
+    "integration",
+    "routing",
+    "service",
+    "server",
+    "admin",
+    "root",
+    "otp",
+    "totp",
+    "mfa",
+    "ingest",
+    "rails",
+    "laravel",
+    "django",
+    "flask",
+    "symfony",
+    "secret",
+];
 
 /// Lowercase snake_case: camel humps and `-`, `.`, `/`, spaces, brackets become `_`.
 fn normalize_name(name: &str) -> String {
@@ -880,6 +1021,19 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "deadbeef",
     "na",
     "sesame",
+    "for",
+    "only",
+    "ci",
+    "use",
+    "prod",
+    "production",
+    "unsafe",
+    "never",
+    "this",
+    "unit",
+    "integration",
+    "spec",
+    "fixture",
     "open",
     "vagrant",
     "docker",
@@ -1088,10 +1242,39 @@ fn is_known_non_secret(value: &str) -> bool {
         "-----begin ssh2 public",
         "-----begin certificate",
         "age1",
+        // Password hashes (crypt(3), bcrypt, argon2, Django, LDAP): one-way, not credentials.
+        "$1$",
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$apr1$",
+        "$argon2",
+        "$scrypt$",
+        "$pbkdf2",
+        "pbkdf2_",
+        "pbkdf2:",
+        "bcrypt$",
+        "argon2$",
+        "scrypt:",
+        "{ssha}",
+        "{sha}",
+        "{bcrypt}",
+        "{noop}",
+        // Sandbox (test-mode) tokens: Plaid `access-sandbox-…`, `link-sandbox-…`.
+        "access-sandbox-",
+        "link-sandbox-",
+        "public-sandbox-",
+        "processor-sandbox-",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
-    PREFIXES.iter().any(|p| lower.starts_with(p)) || is_uuid(v)
+    // Datadog browser (RUM/logs) client tokens: `pub` + 32 hex, public by design.
+    let datadog_client_token = lower.len() == 35
+        && lower.starts_with("pub")
+        && lower.bytes().skip(3).all(|b| b.is_ascii_hexdigit());
+    PREFIXES.iter().any(|p| lower.starts_with(p)) || is_uuid(v) || datadog_client_token
 }
 
 /// References to a secret kept elsewhere: ARNs, secret-store paths.

@@ -77,7 +77,7 @@ impl Rule for HardcodedSecret {
         if LOCK_FILES.contains(&cx.file.file_name().to_ascii_lowercase().as_str()) {
             return;
         }
-        for found in secrets::scan(cx.text()) {
+        for found in secrets::scan_file(cx.path(), cx.text()) {
             let redacted = secrets::redact(cx.file.slice(found.span));
             cx.report(
                 cx.finding(found.span)

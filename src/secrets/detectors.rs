@@ -285,10 +285,54 @@ pub(super) static DETECTORS: &[Detector] = &[
         window: Window::Line,
         min_len: 3,
         min_entropy: None,
-        reject_placeholders: true,
+        // NOTE: the validator judges placeholders (weak passwords count on public hosts).
+        reject_placeholders: false,
         bounded: false,
         validate: Some(validate_database_url),
         generic: false,
+    },
+    Detector {
+        id: "php-define",
+        description: "hardcoded secret",
+        keywords: &["define("],
+        case_sensitive: false,
+        pattern: r#"(?i:define)\(\s*['"](?P<key>[A-Za-z0-9_]+)['"]\s*,\s*(?P<secret>'[^'\n]*'|"[^"\n]*")\s*\)"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        // NOTE: generated salts hold `<`, `>`, `${`: the validator judges placeholders.
+        reject_placeholders: false,
+        bounded: false,
+        validate: Some(validate_named_call),
+        generic: true,
+    },
+    Detector {
+        id: "env-default",
+        description: "hardcoded secret (an environment lookup's default)",
+        keywords: &["env(", "env.str(", "env.fetch(", "environ.get(", "env.get("],
+        case_sensitive: false,
+        pattern: r#"(?i:env|env\.str|env\.fetch|environ\.get|env\.get)\(\s*['"](?P<key>[A-Za-z0-9_.-]+)['"]\s*,\s*(?:default\s*=\s*)?(?P<secret>'[^'\n]*'|"[^"\n]*")"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        reject_placeholders: false,
+        bounded: false,
+        validate: Some(validate_named_call),
+        generic: true,
+    },
+    Detector {
+        id: "login-call",
+        description: "hardcoded password (a login call)",
+        keywords: &[".login(", ".authenticate(", ".signin(", ".sign_in(", ".log_in("],
+        case_sensitive: false,
+        pattern: r#"\.(?i:login|authenticate|signin|sign_in|log_in)\(\s*(?P<user>'[^'\s]{1,100}'|"[^"\s]{1,100}")\s*,\s*(?P<secret>'[^'\n]*'|"[^"\n]*")"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        reject_placeholders: true,
+        bounded: false,
+        validate: Some(validate_login_call),
+        generic: true,
     },
     Detector {
         id: "generic-secret",
@@ -377,12 +421,43 @@ fn validate_twilio_auth_token(c: &Candidate<'_>) -> bool {
     }
 }
 
-/// Documentation hosts do not hold real databases.
+/// Documentation hosts do not hold real databases. A dev default (`postgres`,
+/// `password123`) on a local or container host is a placeholder, but any password
+/// on a public host name (`ds048537.mongolab.com`) opens a real database.
 fn validate_database_url(c: &Candidate<'_>) -> bool {
     let host = c.group("host").unwrap_or("").to_ascii_lowercase();
     // `umami:umami@db`: a password equal to the user name is a local dev default.
     let same_as_user = c.group("user").is_some_and(|u| u == c.secret);
-    !host.contains("example") && !same_as_user && !is_reference_literal(c.secret)
+    if host.contains("example") || same_as_user || is_reference_literal(c.secret) {
+        return false;
+    }
+    if !is_placeholder(c.secret) {
+        return true;
+    }
+    let lower = c.secret.to_ascii_lowercase();
+    let single_word = super::PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| lower.trim_end_matches(|ch: char| ch.is_ascii_digit()) == *w);
+    is_public_host(&host) && super::stores::is_stored_secret(c.secret) && !single_word
+}
+
+/// A DNS name outside local, internal and documentation domains.
+fn is_public_host(host: &str) -> bool {
+    const LOCAL_SUFFIXES: &[&str] = &[
+        ".local",
+        ".localhost",
+        ".internal",
+        ".test",
+        ".invalid",
+        ".lan",
+        ".svc",
+        ".cluster.local",
+    ];
+    host.contains('.')
+        && host.bytes().any(|b| b.is_ascii_alphabetic())
+        && host != "localhost"
+        && !host.starts_with("127.")
+        && !LOCAL_SUFFIXES.iter().any(|s| host.ends_with(s))
 }
 
 /// The signature jwt.io shows for its example token (signed with a public
@@ -493,6 +568,13 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
     if value.chars().any(char::is_whitespace) || (!quoted && is_code_reference(value)) {
         return false;
     }
+    // Ruby instance variables and symbols, systemd `@name` credentials: code, not data.
+    if !quoted && value.starts_with(['@', ':']) {
+        return false;
+    }
+    if is_label(value) || is_email(value) {
+        return false;
+    }
     if !quoted && (continues_as_code(c, op) || is_powershell_command(key, value)) {
         return false;
     }
@@ -550,6 +632,70 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
         }
     }
     true
+}
+
+/// A UI label or its translation, not a secret: words of letters (any script)
+/// joined by `-`, `_`, `.` or `/`, each lowercase, Capitalized or a short acronym:
+/// `Betula-Token`, `API-avaimet`, `Google-Reader-Passwort`.
+pub(super) fn is_label(value: &str) -> bool {
+    let words: Vec<&str> = value.split(['-', '_', '.', '/', ' ']).collect();
+    words.len() >= 2
+        && words.iter().all(|w| {
+            let mut chars = w.chars();
+            let Some(first) = chars.next() else {
+                return false;
+            };
+            let rest: Vec<char> = chars.collect();
+            first.is_alphabetic()
+                && rest.iter().all(|c| c.is_alphabetic())
+                && (rest.iter().all(|c| c.is_lowercase())
+                    || (w.chars().all(char::is_uppercase) && w.chars().count() <= 5))
+        })
+}
+
+/// `someone@example.org`: an address, not a password.
+fn is_email(value: &str) -> bool {
+    value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !local.contains(':')
+            && domain.contains('.')
+            && domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+    })
+}
+
+/// `define('AUTH_KEY', '…')`, `env("SECRET_KEY", default="…")`: a secret-named
+/// constant or setting and its literal. Generated values (long, high entropy) count
+/// even with blanks and brackets in them (WordPress salts); others must pass the
+/// placeholder, label and prose checks.
+fn validate_named_call(c: &Candidate<'_>) -> bool {
+    let Some(key) = c.group("key") else {
+        return false;
+    };
+    if name_kind(key) != Some(NameKind::Secret) {
+        return false;
+    }
+    let value = c.secret;
+    if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
+        return true;
+    }
+    !value.chars().any(char::is_whitespace)
+        && !is_placeholder(value)
+        && !is_label(value)
+        && !is_reference_literal(value)
+        && !is_known_non_secret(value)
+}
+
+/// `conn.login('user@example.com', 'literal')`: an API client logging in with a
+/// password written in the code.
+fn validate_login_call(c: &Candidate<'_>) -> bool {
+    let user = c.group("user").unwrap_or("").trim_matches(['\'', '"']);
+    !user.is_empty()
+        && !c.secret.chars().any(char::is_whitespace)
+        && !is_label(c.secret)
+        && !is_known_non_secret(c.secret)
+        && !is_reference_literal(c.secret)
 }
 
 /// `npm:^3.972.78`, `^4.19.2`, `~> 5.0`, `>=1.2`, `workspace:*`.
