@@ -344,11 +344,74 @@ pub fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     let mut found = scan(text);
     if role != context::PathRole::Code {
         found.retain(|m| {
-            let guessable = m.detector.generic || m.detector.id == "database-url";
-            !guessable || is_high_entropy(m.secret(text))
+            let secret = m.secret(text);
+            match m.detector.id {
+                // Made-up tokens in tests fail the checksum real ones carry.
+                "github-token" | "npm-token" => has_valid_crc32_suffix(secret),
+                // NOTE: no public checksum to tell a made-up fine-grained token from
+                // a real one: in tests and docs it is a fixture.
+                "github-fine-grained-pat" => false,
+                "database-url" => is_high_entropy(secret),
+                _ => !m.detector.generic || is_high_entropy(secret),
+            }
         });
     }
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        found.retain(|m| !m.detector.generic || !under_dev_environment(text, m.span));
+    }
     found
+}
+
+/// GitHub (`ghp_…`) and npm (`npm_…`) tokens end with 6 base62 chars of the CRC32 of
+/// the 30 random chars before them.
+fn has_valid_crc32_suffix(token: &str) -> bool {
+    let Some((_, body)) = token.split_once('_') else {
+        return false;
+    };
+    if body.len() != 36 || !body.is_ascii() {
+        return false;
+    }
+    let (random, check) = body.split_at(30);
+    const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut n = crc32(random.as_bytes());
+    let mut encoded = [b'0'; 6];
+    for slot in encoded.iter_mut().rev() {
+        *slot = BASE62.get((n % 62) as usize).copied().unwrap_or(b'0');
+        n /= 62;
+    }
+    check.as_bytes() == encoded
+}
+
+/// CRC-32 (IEEE), bit by bit: only ever run on a 30-byte token body.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// Whether `span` sits under a top-level `development:`/`test:` key of a YAML file
+/// (Rails `secrets.yml`, `database.yml`): per-environment development defaults.
+fn under_dev_environment(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start as usize).unwrap_or("");
+    let Some(parent) = before
+        .lines()
+        .rev()
+        .skip(1)
+        .find(|l| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']))
+    else {
+        return false;
+    };
+    let key = parent.trim_end().trim_end_matches(':').trim_end();
+    // The finding's own line must be indented (nested), not top-level itself.
+    let own_line = before.rsplit('\n').next().unwrap_or("");
+    own_line.starts_with([' ', '\t'])
+        && matches!(key, "development" | "test" | "dev" | "local" | "testing")
 }
 
 /// Whether `value` looks generated rather than chosen by a person: at least 20
@@ -743,6 +806,11 @@ const REFERENCE_SUFFIXES: &[&str] = &[
     "user",
     "username",
     "encryption",
+    "charset",
+    "alphabet",
+    "chars",
+    "characters",
+    "regexp",
     "scheme",
     "target",
     "selector",
@@ -1148,12 +1216,16 @@ fn is_repeated_or_run(v: &str) -> bool {
     }
     let count = rest.len() + 1;
     let mut prev = first;
-    let ascending = rest.iter().all(|&c| {
-        let step = (c as u32).checked_sub(prev as u32) == Some(1);
-        prev = c;
-        step
-    });
-    ascending && count >= 6
+    // Runs glued together count too: `abc…zABC…Z0…9` (a charset), `abcd1234efgh5678`.
+    let ascending_steps = rest
+        .iter()
+        .filter(|&&c| {
+            let step = (c as u32).checked_sub(prev as u32) == Some(1);
+            prev = c;
+            step
+        })
+        .count();
+    count >= 6 && ascending_steps * 4 >= rest.len() * 3
 }
 
 fn first_char(v: &str) -> char {
@@ -1267,6 +1339,8 @@ fn is_known_non_secret(value: &str) -> bool {
         "link-sandbox-",
         "public-sandbox-",
         "processor-sandbox-",
+        // Google's documented reCAPTCHA v2 test keys (site and secret).
+        "6leixactaaaaa",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();

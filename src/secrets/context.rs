@@ -91,6 +91,7 @@ fn is_test_file_name(name: &str) -> bool {
     stem.starts_with("test_")
         || stem.ends_with("_test")
         || stem.ends_with("_tests")
+        || stem.ends_with("_testing")
         || stem.ends_with("_spec")
         || stem.ends_with("test")
             && name.ends_with(".java")

@@ -355,6 +355,18 @@ pub(super) static DETECTORS: &[Detector] = &[
 /// A PEM block is a key only with a real base64 body (not `...` or a template).
 fn validate_private_key(c: &Candidate<'_>) -> bool {
     !c.secret.contains("...") && !c.secret.contains('…') && longest_base64_run(c.secret) >= 40
+        && has_random_body(c.secret)
+}
+
+/// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.
+pub(super) fn has_random_body(block: &str) -> bool {
+    let body: String = block
+        .lines()
+        .filter(|l| !l.contains("-----") && !l.contains(':'))
+        .flat_map(|l| l.chars())
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
+        .collect();
+    shannon_entropy(&body) >= 4.5
 }
 
 fn longest_base64_run(s: &str) -> usize {
@@ -575,6 +587,10 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
     if is_label(value) || is_email(value) {
         return false;
     }
+    // A regular expression (`%[a-f0-9]{2}`), not a value.
+    if (value.contains('[') && value.contains(']')) || value.contains("{2") || value.contains("]{") {
+        return false;
+    }
     if !quoted && (continues_as_code(c, op) || is_powershell_command(key, value)) {
         return false;
     }
@@ -705,8 +721,11 @@ fn is_version_spec(value: &str) -> bool {
         .or_else(|| value.strip_prefix("workspace:"))
         .unwrap_or(value);
     let v = v.trim_start_matches(['^', '~', '>', '<', '=', ' ', 'v']);
+    // NOTE: a dot is required: `7a2f9a42…` (a hex API key) is no version.
     v == "*"
-        || (v.starts_with(|c: char| c.is_ascii_digit())
+        || (v.split('.').next().is_some_and(|major| {
+            !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit())
+        }) && v.contains('.')
             && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
 }

@@ -152,6 +152,7 @@ fn private_key_blocks(text: &str) -> Vec<Range<usize>> {
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
                 .count()
                 >= 64
+                && super::detectors::has_random_body(body.as_str())
         })
         .map(|m| m.range())
         .collect();
@@ -220,7 +221,7 @@ fn is_ssh_key_name(lower_name: &str) -> bool {
 
 /// Findings that need the file's text.
 fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detection> {
-    if is_documentation(lower_name) || lower_name.ends_with(".pub") {
+    if lower_name.ends_with(".pub") {
         return None;
     }
     let role = path_role(lower_path);
@@ -231,7 +232,8 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         .unwrap_or("")
         .trim_start_matches('.');
 
-    // Private keys.
+    // Private keys: a real body is a key whatever the file is called
+    // (`putty-example.ppk`); a `...` stand-in is not.
     if is_ssh_key_name(lower_name) || matches!(ext, "pem" | "key" | "p8" | "ppk" | "asc") {
         if let Some(keys) = found("a private key", private_key_blocks(text)) {
             return Some(keys);
@@ -248,6 +250,9 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
                 vec![start..start + body.len()],
             );
         }
+        return None;
+    }
+    if is_documentation(lower_name) {
         return None;
     }
     // .env files.
