@@ -869,7 +869,7 @@ fn name_kind(name: &str) -> Option<NameKind> {
     let weak = (last == "pass" && !segments.iter().any(|s| PASS_NOT_SECRET.contains(s)))
         || segments
             .iter()
-            .any(|s| s.ends_with("token") || s.ends_with("tokens") || s.ends_with("pwd"));
+            .any(|s| s.ends_with("token") || s.ends_with("pwd"));
     // Keys and salts named for what they sign or encrypt (`AUTH_KEY`, `LICENSE_KEY`,
     // `signing_key`, `NONCE_SALT`), not any key (`sort_key`, `primary_key`).
     let qualified_key = matches!(last, "key" | "keys" | "salt")

@@ -27,6 +27,26 @@ const GENERIC_KEYWORDS: &[&str] = &[
     "accountkey",
     "credential",
     "dsn",
+    // Keys named for what they sign, encrypt or license (see `KEY_QUALIFIERS`).
+    "license_key",
+    "licensekey",
+    "license-key",
+    "signing_key",
+    "signingkey",
+    "signing-key",
+    "encryption_key",
+    "encryptionkey",
+    "encryption-key",
+    "master_key",
+    "masterkey",
+    "webhook_key",
+    "auth_key",
+    "authkey",
+    "app_key",
+    "session_key",
+    "hmac_key",
+    "jwt_key",
+    "_salt",
 ];
 
 /// See [`super::detectors`] for the table in prose.
@@ -360,9 +380,15 @@ fn validate_private_key(c: &Candidate<'_>) -> bool {
 
 /// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.
 pub(super) fn has_random_body(block: &str) -> bool {
-    let body: String = block
+    // `-----BEGIN X-----body-----END X-----`, maybe on one line with `\n` escapes.
+    let body = if block.contains("-----BEGIN") {
+        block.split("-----").nth(2).unwrap_or("")
+    } else {
+        block
+    };
+    let body: String = body
         .lines()
-        .filter(|l| !l.contains("-----") && !l.contains(':'))
+        .filter(|l| !l.contains(": "))
         .flat_map(|l| l.chars())
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
         .collect();
