@@ -145,6 +145,9 @@ impl SecretMatch {
 /// | `pypi-token` | `pypi-AgEIcHlwaS5vcmc…` |
 /// | `jwt` | three base64url parts whose header is JSON with an `alg` other than `none`, a JSON payload and a non-trivial signature |
 /// | `database-url` | password of `postgres://`, `mysql://`, `mariadb://`, `mongodb(+srv)://`, `redis(s)://`, `amqp(s)://`, `mssql://` URLs |
+/// | `php-define` | `define('AUTH_KEY', '…')` with a secret name ([`is_secret_name`]); long high-entropy values count even with blanks (WordPress salts) |
+/// | `env-default` | the literal default of an environment lookup: `env("SECRET_KEY", default="…")`, `env.str(…)`, `os.environ.get("X", "…")`, `getenv("X", "…")`, `ENV.fetch("X", "…")` |
+/// | `login-call` | `.login('user', 'password')`, `.authenticate(…)`, `.signin(…)`: an API client logging in with a literal password |
 /// | `generic-secret` | a secret-named key ([`is_secret_name`]) then `=`, `:`, `=>` or `:=` and a literal of 8+ chars, entropy >= 3.0, not a placeholder or reference |
 pub fn detectors() -> &'static [Detector] {
     detectors::DETECTORS
@@ -1512,6 +1515,13 @@ pub(super) mod tests {
             "authtoken",
             "SENTRY_DSN",
             "AccountKey",
+            "license_key",
+            "AUTH_KEY",
+            "NONCE_SALT",
+            "signingKey",
+            "webhook_key",
+            "dbpasswd",
+            "$dbpassword",
         ] {
             assert!(is_secret_name(name), "{name} is secret-named");
         }
@@ -1544,6 +1554,17 @@ pub(super) mod tests {
             "secret_user",
             "key",
             "",
+            "passwordless",
+            "secretary",
+            "proxy_pass",
+            "fastcgi_pass",
+            "password_encryption",
+            "sort_key",
+            "primary_key",
+            "SECRET_KEY_CHARSET",
+            "data-password-validator-target",
+            "secretFieldSelector",
+            "max_tokens",
         ] {
             assert!(!is_secret_name(name), "{name} is not secret-named");
         }
@@ -1605,6 +1626,9 @@ pub(super) mod tests {
             "supersecret",
             "test-token",
             "'changeme'",
+            "for-testing",
+            "abcd1234efgh5678",
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
         ] {
             assert!(is_placeholder(value), "{value:?} is a placeholder");
         }
@@ -1637,6 +1661,51 @@ pub(super) mod tests {
         ] {
             assert!(!looks_like_secret_value(value), "{value:?}");
         }
+    }
+
+    #[test]
+    fn tests_and_docs_keep_only_verifiable_or_generated_values() {
+        let human = "password = \"Tr0ub4dor&3x\"\n";
+        assert_eq!(scan_file("app/config.py", human).len(), 1);
+        assert!(scan_file("tests/test_auth.py", human).is_empty());
+        assert!(scan_file("docs/setup.md", human).is_empty());
+        assert!(scan_file("internal/locale/de.json", human).is_empty());
+        let generated = format!("api_key = \"{}\"\n", random(20, 40, ALNUM));
+        assert_eq!(scan_file("tests/test_client.py", &generated).len(), 1);
+        // GitHub tokens in tests must carry a valid CRC32 checksum.
+        let body = random(21, 30, ALNUM);
+        let mut n = crc32(body.as_bytes());
+        let mut check = String::new();
+        for _ in 0..6 {
+            let b62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+            check.insert(0, b62[(n % 62) as usize] as char);
+            n /= 62;
+        }
+        let real = format!("ghp_{body}{check}");
+        assert!(has_valid_crc32_suffix(&real));
+        assert_eq!(scan_file("spec/api_spec.rb", &format!("t = \"{real}\"\n")).len(), 1);
+        let made_up = format!("ghp_{body}abcdef");
+        assert!(!has_valid_crc32_suffix(&made_up));
+        assert!(scan_file("spec/api_spec.rb", &format!("t = \"{made_up}\"\n")).is_empty());
+        assert_eq!(scan_file("app/api.rb", &format!("t = \"{made_up}\"\n")).len(), 1);
+    }
+
+    #[test]
+    fn yaml_development_environments_are_defaults() {
+        let key = random(22, 64, HEX);
+        let text = format!("development:\n  secret_key_base: {key}\nproduction:\n  secret_key_base: {key}9\n");
+        let found = scan_file("config/secrets.yml", &text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].secret(&text).ends_with('9'));
+    }
+
+    #[test]
+    fn secret_spans_include_credential_stores() {
+        let text = "machine api.heroku.com\n  login ops\n  password hunter22\n";
+        let spans = secret_spans(".netrc", text);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].range()], "hunter22");
+        assert!(scan(text).is_empty());
     }
 
     #[test]

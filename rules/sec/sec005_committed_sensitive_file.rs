@@ -22,20 +22,48 @@ declare_rule! {
     ///   `private_key`, a kubeconfig with inline credentials (a token, a password, a
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine),
     ///   `.aws/credentials`, `.boto`, `.s3cfg`;
-    /// - tool credential files with a literal secret in them: `.netrc`, `.pgpass`,
-    ///   `.my.cnf`, `.git-credentials`, `.htpasswd`, `.docker/config.json` and
-    ///   `.dockercfg` with `auths`, `.npmrc`, `.pypirc`, `.gem/credentials`,
-    ///   `.cargo/credentials.toml`, `.terraformrc`, `.vault-token`;
+    /// - tool and client credential files, by their documented names, when they hold a
+    ///   literal: `.netrc`, `.git-credentials`; package registries (`.npmrc`,
+    ///   `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.gem/credentials`,
+    ///   `.cargo/credentials.toml`, Maven `.m2/settings.xml`, `NuGet.Config`,
+    ///   `~/.gradle/gradle.properties`, Composer `auth.json`); container registries
+    ///   (`.docker/config.json`, `.dockercfg`, `containers/auth.json`, Helm's
+    ///   `registry/config.json`); cloud CLIs (`.aws/credentials` and other
+    ///   `credentials` files with `aws_secret_access_key`, `.boto`, `.s3cfg`, gh's
+    ///   `hosts.yml` and hub's config, doctl, tugboat, Databricks, rclone, Azure's
+    ///   `accessTokens.json`, Google `application_default_credentials.json`,
+    ///   `.terraformrc`, `credentials.tfrc.json`, `.vault-token`); database clients
+    ///   (`.pgpass`, `.my.cnf`, `.cqlshrc`, `odbc.ini`, DBeaver data sources, Robo 3T
+    ///   `robomongo.json`, JetBrains `dataSources.local.xml`); CI (GitLab Runner
+    ///   `config.toml`, CircleCI CLI `cli.yml`);
+    /// - editor deployment profiles with saved passwords (Sublime `sftp-config.json`,
+    ///   VS Code `.vscode/sftp.json`, Atom `.ftpconfig`, `.remote-sync.json`,
+    ///   `deployment-config.json`, JetBrains `WebServers.xml`), FTP clients
+    ///   (FileZilla `sitemanager.xml`, `recentservers.xml`, `filezilla.xml`,
+    ///   `WinSCP.ini`) and mail clients (`.esmtprc`, `.msmtprc`, `.fetchmailrc`,
+    ///   `.muttrc`);
+    /// - web-server and system password files with hashes: `.htpasswd`, `.htdigest`,
+    ///   `shadow`, FTP servers' `ftpd.passwd`/`proftpdpasswd`, Tomcat's
+    ///   `tomcat-users.xml`;
+    /// - framework key files: Rails `config/master.key` and
+    ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
+    ///   hashes into a table with a password column;
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
-    /// - FTP client stores: FileZilla's `sitemanager.xml` and `recentservers.xml` with
-    ///   saved passwords, `WinSCP.ini`.
+    /// - Firefox's `logins.json`.
     ///
-    /// References are not secrets: `${NPM_TOKEN}` in `.npmrc`, `$VAR` and placeholders
-    /// such as `changeme` or `<token>` do not count. Android's well-known
-    /// `debug.keystore` (password `android`) is not reported. A key is a key even under
-    /// `tests/`: silence a deliberate test key with an `[[ignore]]` entry in
-    /// `devops-lint.toml` (binary files cannot hold an inline ignore).
+    /// In these files any literal counts, even a weak one (`password`): the file
+    /// exists to store it. Templates, references and masks do not: `${NPM_TOKEN}`,
+    /// `$VAR`, `%VAR%`, `{{ x }}`, `<password>`, `***`, `xxx`, `changeme`,
+    /// `your_password`; nor locked accounts (`*`, `!`) in a shadow file, nor tokens
+    /// for a registry on localhost. Under tests, docs and examples a store counts
+    /// only with a generated-looking value (20+ chars, letters and digits, high
+    /// entropy): a `tests/fixtures/.netrc` with `password hunter22` is a fixture.
+    /// Android's well-known `debug.keystore` (password `android`) is not reported. A
+    /// private key is a key whatever its name and path (`putty-example.ppk`,
+    /// `tests/`), as long as its body is real (random base64, not `...` or
+    /// `privatekeyprivatekey`): silence a deliberate test key with an `[[ignore]]`
+    /// entry in `devops-lint.toml` (binary files cannot hold an inline ignore).
     ///
     /// ## Why it matters
     /// "Avoid secrets / credentials in code" is the talk's first low-hanging fruit.
@@ -161,6 +189,41 @@ mod tests {
         ));
         assert!(!hit("kube/config", "apiVersion: v1\nkind: Config\nusers:\n- name: eks\n  user:\n    exec:\n      command: aws\n"));
         assert!(hit("kube/config", "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1rYXo\n"));
+    }
+
+    #[test]
+    fn tool_stores() {
+        assert!(hit(".pgpass", "db.acme.io:5432:shop:app:password\n"));
+        assert!(!hit(".pgpass", "db.acme.io:5432:shop:app:${PGPASSWORD}\n"));
+        assert!(hit("sftp-config.json", "{\"host\": \"h\", \"password\": \"hunter22\"}"));
+        assert!(!hit("config/sftp-config.json", "{\"password\": \"<password>\"}"));
+        assert!(hit("etc/shadow", "root:$6$salt1234$abcdefghijklmnopqrstuv:0:99999:7:::\n"));
+        assert!(!hit("etc/shadow", "root:*:17431:0:99999:7:::\ndaemon:!:1:0:9:7:::\n"));
+        assert!(hit("config/master.key", "3ebf21f8e5d1ab86b27a720842c3bb56\n"));
+        assert!(!hit("config/master.key", "not a key\n"));
+        assert!(hit(
+            "db/dump.sql",
+            "INSERT INTO `users` (`id`, `password`) VALUES\n(1, '$2y$12$s.YfVZdfvAuO/Iz6fte5iO..ZbbEgreZnDcYOGvX4NGJ');\n"
+        ));
+        assert!(!hit(
+            "db/schema.sql",
+            "INSERT INTO `plans` (`id`, `name`) VALUES (1, 'free');\n"
+        ));
+        // Under tests a store needs a generated-looking value.
+        assert!(!hit("tests/fixtures/.netrc", "machine h login u password hunter22\n"));
+        assert!(hit(
+            "tests/fixtures/.netrc",
+            "machine h login u password C5Mg3PR4hLLOOxl3gV3FGRmrCNnFZsGqgh0frrhb\n"
+        ));
+        // A real key body makes a key whatever the name; a stand-in does not.
+        let key = format!(
+            "-----BEGIN OPENSSH PRIVATE KEY-----\n{KEY_BODY}-----END OPENSSH PRIVATE KEY-----\n"
+        );
+        assert!(hit("misc/putty-example.pem", &key));
+        assert!(!hit(
+            "sentry/example.pem",
+            "-----BEGIN RSA PRIVATE KEY-----\nprivatekeyprivatekeyprivatekeyprivatekeyprivatekeyprivatekeyprivatekey\n-----END RSA PRIVATE KEY-----\n"
+        ));
     }
 
     #[test]

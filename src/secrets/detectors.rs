@@ -880,7 +880,11 @@ mod tests {
             .flat_map(|d| d.keywords.iter().map(|k| k.to_ascii_lowercase()))
             .collect();
         // Twilio's `AC` + hex and `SK` + hex cannot start inside these words.
-        let harmless = [("hooks.slack.com", "ac"), ("accesskey", "sk")];
+        let harmless = [
+            ("hooks.slack.com", "ac"),
+            ("accesskey", "sk"),
+            ("hmac_key", "ac"),
+        ];
         for a in &keywords {
             for b in &keywords {
                 let hidden = a.get(1..).is_some_and(|rest| rest.contains(b.as_str()));
@@ -1352,9 +1356,74 @@ mod tests {
             "$jenkinsPassword = Get-JenkinsPassword",
             "LabelAuthTokenStatus = elasticacheLabelPendingValues + \"auth_token_status\"",
             "password: k8Zq2LmP0xWv is what we used",
+            // Issue 14: labels, addresses, code, regexes, hashes, public tokens.
+            "\"form.integration.betula_token\": \"Betula-Token\",",
+            "\"menu.api_keys\": \"API-avaimet\",",
+            "smtp_pass: noreply@acme-mail.io",
+            "token = @user.token",
+            "@api_key.key = @plain_key",
+            "notice_token: :account_delete_token",
+            "PrivateKey=@wireguard-key",
+            "const token = '%[a-f0-9]{2}';",
+            "proxy_pass http://backend:8080/;",
+            "password_encryption = scram-sha-256",
+            "password: string;",
+            "password: String!",
+            "\"password\": \"pbkdf2_sha256$260000$3wHQvOIxb7oG$Y3pX0Lz7mWv2cR8sK1fN4tBq9aE6dJ5uG0hV7yT2kMo=\"",
+            "encrypted_password: \"$2a$12$s.YfVZdfvAuO/Iz6fte5iO..ZbbEgreZnDcYOGvX4NGJskYQIstcG\"",
+            "access_token: access-sandbox-0af2c971-41a6-4fc5-a97d-f2b27ab0a648",
+            "clientToken: \"pub5d32df5ce9fedd38fc7ef24f8e0cd0bb\"",
+            "RECAPTCHA_PRIVATE_KEY=6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+            "symfony_secret: '%env(APP_SECRET)%'",
+            "api_token: ${env.API_TOKEN}",
         ] {
             assert_clean(&format!("{clean}\n"));
         }
+    }
+
+    #[test]
+    fn framework_forms() {
+        let salt = format!("{} {}<>{}", random(170, 30, ALNUM), random(171, 20, B64), random(172, 14, ALNUM));
+        assert_finds(&format!("define('AUTH_KEY', '{salt}');\n"), "php-define", &salt);
+        assert_clean("define( 'DB_PASSWORD', 'admin' );\n");
+        assert_clean("define('WP_DEBUG', 'something-long');\n");
+        let key = format!("django-insecure-{}", random(173, 40, ALNUM));
+        assert_finds(
+            &format!("SECRET_KEY = env.str(\"SECRET_KEY\", default=\"{key}\")\n"),
+            "env-default",
+            &key,
+        );
+        let pw = random(174, 16, ALNUM);
+        assert_finds(
+            &format!("KEY = os.environ.get('STRIPE_API_KEY', '{pw}')\n"),
+            "env-default",
+            &pw,
+        );
+        assert_clean("DEBUG = env.bool(\"DEBUG\", default=\"False-ish\")\n");
+        assert_clean("SECRET_KEY = env(\"SECRET_KEY\", default=\"for-testing\")\n");
+        assert_finds(
+            "conn.login('ops@acme-shop.io', 'salesforcepassword', cb);\n",
+            "login-call",
+            "salesforcepassword",
+        );
+        assert_clean("conn.login('admin', 'password', cb);\n");
+        assert_finds(
+            &format!("license_key: {}\n", random(175, 40, HEX)),
+            "generic-secret",
+            &random(175, 40, HEX),
+        );
+    }
+
+    #[test]
+    fn weak_database_passwords_count_on_public_hosts() {
+        assert_finds(
+            "uri: mongodb://shop:mongopass@ds048537.mlab-host.com:48537/main\n",
+            "database-url",
+            "mongopass",
+        );
+        assert_clean("uri: mongodb://shop:mongopass@localhost:27017/main\n");
+        assert_clean("uri: mongodb://shop:password@ds048537.mlab-host.com/main\n");
+        assert_clean("uri: postgres://app:changeme@db.acme-shop.io/app\n");
     }
 
     #[test]
