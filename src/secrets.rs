@@ -392,7 +392,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &byte in data {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -859,7 +863,9 @@ fn name_kind(name: &str) -> Option<NameKind> {
     let norm = normalize_name(name);
     let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
     let last = *segments.last()?;
-    if REFERENCE_SUFFIXES.contains(&last) || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s)) {
+    if REFERENCE_SUFFIXES.contains(&last)
+        || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
+    {
         return None;
     }
     // NOTE: words match on word boundaries: a word may end a segment (`dbpassword`,
@@ -906,7 +912,16 @@ fn ends_on_boundary(segments: &[&str], word: &str) -> bool {
 }
 
 /// Segments next to a final `pass` that make it something else (nginx `proxy_pass`).
-const PASS_NOT_SECRET: &[&str] = &["proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", "by", "through"];
+const PASS_NOT_SECRET: &[&str] = &[
+    "proxy",
+    "fastcgi",
+    "uwsgi",
+    "scgi",
+    "grpc",
+    "memcached",
+    "by",
+    "through",
+];
 
 /// What a `*_key`/`*_salt` name must say to be a secret: it signs, encrypts,
 /// authenticates or licenses something.
@@ -1683,17 +1698,25 @@ pub(super) mod tests {
         }
         let real = format!("ghp_{body}{check}");
         assert!(has_valid_crc32_suffix(&real));
-        assert_eq!(scan_file("spec/api_spec.rb", &format!("t = \"{real}\"\n")).len(), 1);
+        assert_eq!(
+            scan_file("spec/api_spec.rb", &format!("t = \"{real}\"\n")).len(),
+            1
+        );
         let made_up = format!("ghp_{body}abcdef");
         assert!(!has_valid_crc32_suffix(&made_up));
         assert!(scan_file("spec/api_spec.rb", &format!("t = \"{made_up}\"\n")).is_empty());
-        assert_eq!(scan_file("app/api.rb", &format!("t = \"{made_up}\"\n")).len(), 1);
+        assert_eq!(
+            scan_file("app/api.rb", &format!("t = \"{made_up}\"\n")).len(),
+            1
+        );
     }
 
     #[test]
     fn yaml_development_environments_are_defaults() {
         let key = random(22, 64, HEX);
-        let text = format!("development:\n  secret_key_base: {key}\nproduction:\n  secret_key_base: {key}9\n");
+        let text = format!(
+            "development:\n  secret_key_base: {key}\nproduction:\n  secret_key_base: {key}9\n"
+        );
         let found = scan_file("config/secrets.yml", &text);
         assert_eq!(found.len(), 1);
         assert!(found[0].secret(&text).ends_with('9'));

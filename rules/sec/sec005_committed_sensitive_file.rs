@@ -195,11 +195,26 @@ mod tests {
     fn tool_stores() {
         assert!(hit(".pgpass", "db.acme.io:5432:shop:app:password\n"));
         assert!(!hit(".pgpass", "db.acme.io:5432:shop:app:${PGPASSWORD}\n"));
-        assert!(hit("sftp-config.json", "{\"host\": \"h\", \"password\": \"hunter22\"}"));
-        assert!(!hit("config/sftp-config.json", "{\"password\": \"<password>\"}"));
-        assert!(hit("etc/shadow", "root:$6$salt1234$abcdefghijklmnopqrstuv:0:99999:7:::\n"));
-        assert!(!hit("etc/shadow", "root:*:17431:0:99999:7:::\ndaemon:!:1:0:9:7:::\n"));
-        assert!(hit("config/master.key", "3ebf21f8e5d1ab86b27a720842c3bb56\n"));
+        assert!(hit(
+            "sftp-config.json",
+            "{\"host\": \"h\", \"password\": \"hunter22\"}"
+        ));
+        assert!(!hit(
+            "config/sftp-config.json",
+            "{\"password\": \"<password>\"}"
+        ));
+        assert!(hit(
+            "etc/shadow",
+            "root:$6$salt1234$abcdefghijklmnopqrstuv:0:99999:7:::\n"
+        ));
+        assert!(!hit(
+            "etc/shadow",
+            "root:*:17431:0:99999:7:::\ndaemon:!:1:0:9:7:::\n"
+        ));
+        assert!(hit(
+            "config/master.key",
+            "3ebf21f8e5d1ab86b27a720842c3bb56\n"
+        ));
         assert!(!hit("config/master.key", "not a key\n"));
         assert!(hit(
             "db/dump.sql",
@@ -210,7 +225,10 @@ mod tests {
             "INSERT INTO `plans` (`id`, `name`) VALUES (1, 'free');\n"
         ));
         // Under tests a store needs a generated-looking value.
-        assert!(!hit("tests/fixtures/.netrc", "machine h login u password hunter22\n"));
+        assert!(!hit(
+            "tests/fixtures/.netrc",
+            "machine h login u password hunter22\n"
+        ));
         assert!(hit(
             "tests/fixtures/.netrc",
             "machine h login u password C5Mg3PR4hLLOOxl3gV3FGRmrCNnFZsGqgh0frrhb\n"

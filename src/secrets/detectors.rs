@@ -343,7 +343,13 @@ pub(super) static DETECTORS: &[Detector] = &[
     Detector {
         id: "login-call",
         description: "hardcoded password (a login call)",
-        keywords: &[".login(", ".authenticate(", ".signin(", ".sign_in(", ".log_in("],
+        keywords: &[
+            ".login(",
+            ".authenticate(",
+            ".signin(",
+            ".sign_in(",
+            ".log_in(",
+        ],
         case_sensitive: false,
         pattern: r#"\.(?i:login|authenticate|signin|sign_in|log_in)\(\s*(?P<user>'[^'\s]{1,100}'|"[^"\s]{1,100}")\s*,\s*(?P<secret>'[^'\n]*'|"[^"\n]*")"#,
         window: Window::Line,
@@ -374,7 +380,9 @@ pub(super) static DETECTORS: &[Detector] = &[
 
 /// A PEM block is a key only with a real base64 body (not `...` or a template).
 fn validate_private_key(c: &Candidate<'_>) -> bool {
-    !c.secret.contains("...") && !c.secret.contains('…') && longest_base64_run(c.secret) >= 40
+    !c.secret.contains("...")
+        && !c.secret.contains('…')
+        && longest_base64_run(c.secret) >= 40
         && has_random_body(c.secret)
 }
 
@@ -614,7 +622,8 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
         return false;
     }
     // A regular expression (`%[a-f0-9]{2}`), not a value.
-    if (value.contains('[') && value.contains(']')) || value.contains("{2") || value.contains("]{") {
+    if (value.contains('[') && value.contains(']')) || value.contains("{2") || value.contains("]{")
+    {
         return false;
     }
     if !quoted && (continues_as_code(c, op) || is_powershell_command(key, value)) {
@@ -749,9 +758,11 @@ fn is_version_spec(value: &str) -> bool {
     let v = v.trim_start_matches(['^', '~', '>', '<', '=', ' ', 'v']);
     // NOTE: a dot is required: `7a2f9a42…` (a hex API key) is no version.
     v == "*"
-        || (v.split('.').next().is_some_and(|major| {
-            !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit())
-        }) && v.contains('.')
+        || (v
+            .split('.')
+            .next()
+            .is_some_and(|major| !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit()))
+            && v.contains('.')
             && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
 }
@@ -1383,8 +1394,17 @@ mod tests {
 
     #[test]
     fn framework_forms() {
-        let salt = format!("{} {}<>{}", random(170, 30, ALNUM), random(171, 20, B64), random(172, 14, ALNUM));
-        assert_finds(&format!("define('AUTH_KEY', '{salt}');\n"), "php-define", &salt);
+        let salt = format!(
+            "{} {}<>{}",
+            random(170, 30, ALNUM),
+            random(171, 20, B64),
+            random(172, 14, ALNUM)
+        );
+        assert_finds(
+            &format!("define('AUTH_KEY', '{salt}');\n"),
+            "php-define",
+            &salt,
+        );
         assert_clean("define( 'DB_PASSWORD', 'admin' );\n");
         assert_clean("define('WP_DEBUG', 'something-long');\n");
         let key = format!("django-insecure-{}", random(173, 40, ALNUM));

@@ -97,4 +97,3 @@ pub fn is_named_secret_value(value: &str) -> bool {
     }
     secrets::looks_like_secret_value(v)
 }
-

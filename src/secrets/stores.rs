@@ -50,7 +50,10 @@ fn is_documentation(lower_name: &str) -> bool {
 /// `***`, `xxx`, `changeme`, `your_password`, `REPLACE_ME`.
 pub fn is_stored_secret(value: &str) -> bool {
     let v = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
-    if v.is_empty() || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '•' | '-')) {
+    if v.is_empty()
+        || v.chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '•' | '-'))
+    {
         return false;
     }
     let lower = v.to_ascii_lowercase();
@@ -247,7 +250,7 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
             let start = text.len() - text.trim_start().len();
             return found(
                 "a Rails master key (it decrypts the app's credentials)",
-                vec![start..start + body.len()],
+                std::iter::once(start..start + body.len()).collect(),
             );
         }
         return None;
@@ -299,8 +302,10 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         return Some(detection);
     }
     if lower_path.ends_with(".aws/credentials")
-        || (matches!(lower_name, "credentials" | ".credentials" | "credentials.ini")
-            && text.contains("aws_secret_access_key"))
+        || (matches!(
+            lower_name,
+            "credentials" | ".credentials" | "credentials.ini"
+        ) && text.contains("aws_secret_access_key"))
     {
         return aws_credentials(text, "an AWS credentials file with a secret key", role);
     }
@@ -369,7 +374,9 @@ fn tool_store(
             | "robo3t.json"
             | "3t.json"
     ) || (lower_name == "sftp.json" && parent == "vscode")
-        || (lower_name.starts_with("data-sources") && ext == "json" && text.contains("\"configuration\""));
+        || (lower_name.starts_with("data-sources")
+            && ext == "json"
+            && text.contains("\"configuration\""));
     if connection_profile {
         static RE: LazyLock<Regex> = LazyLock::new(|| {
             regex(
@@ -402,7 +409,10 @@ fn tool_store(
         "odbc.ini" | ".odbc.ini" => {
             static RE: LazyLock<Regex> =
                 LazyLock::new(|| regex(r"(?mi)^[ \t]*(?:password|pwd)[ \t]*=[ \t]*(\S+)"));
-            return found("an ODBC data source with a password", captured(text, &RE, role));
+            return found(
+                "an ODBC data source with a password",
+                captured(text, &RE, role),
+            );
         }
         ".git-credentials" => {
             static RE: LazyLock<Regex> =
@@ -461,9 +471,8 @@ fn tool_store(
             );
         }
         "nuget.config" => {
-            static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(r#"(?i)<add\s+key="ClearTextPassword"\s+value="([^"]+)""#)
-            });
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?i)<add\s+key="ClearTextPassword"\s+value="([^"]+)""#));
             return found(
                 "a NuGet config with a feed password",
                 captured(text, &RE, role),
@@ -479,7 +488,9 @@ fn tool_store(
         }
         "gradle.properties" if parent == "gradle" => {
             static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(r"(?mi)^[ \t]*[A-Za-z0-9_.]*(?:password|token|secret|apikey)[ \t]*[=:][ \t]*(\S+)")
+                regex(
+                    r"(?mi)^[ \t]*[A-Za-z0-9_.]*(?:password|token|secret|apikey)[ \t]*[=:][ \t]*(\S+)",
+                )
             });
             return found(
                 "a Gradle user config with credentials",
@@ -488,7 +499,9 @@ fn tool_store(
         }
         "auth.json" if text.contains("\"http-basic\"") || text.contains("-oauth\"") => {
             static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(r#""(?:password|github\.com|gitlab\.com|bitbucket-oauth|token)"\s*:\s*"([^"]+)""#)
+                regex(
+                    r#""(?:password|github\.com|gitlab\.com|bitbucket-oauth|token)"\s*:\s*"([^"]+)""#,
+                )
             });
             return found(
                 "a Composer auth file with credentials",
@@ -507,24 +520,24 @@ fn tool_store(
         ".tugboat" | ".databrickscfg" | "rclone.conf" | ".circleci-cli.yml" => {
             // DigitalOcean tugboat, Databricks CLI, rclone, CircleCI CLI.
             static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(r#"(?m)^[ \t]*(?:api_key|token|access_token|pass|password|secret_access_key|client_secret)[ \t]*[:=][ \t]*["']?([^"'\s#]+)"#)
+                regex(
+                    r#"(?m)^[ \t]*(?:api_key|token|access_token|pass|password|secret_access_key|client_secret)[ \t]*[:=][ \t]*["']?([^"'\s#]+)"#,
+                )
             });
             return found("a CLI config with an API token", captured(text, &RE, role));
         }
         "hub" | "hosts.yml" | "hosts.yaml" if text.contains("oauth_token") => {
             // hub's `~/.config/hub` and gh's `~/.config/gh/hosts.yml`.
-            static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(r#"(?m)^[ \t-]*oauth_token[ \t]*:[ \t]*["']?([^"'\s]+)"#)
-            });
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?m)^[ \t-]*oauth_token[ \t]*:[ \t]*["']?([^"'\s]+)"#));
             return found(
                 "a GitHub CLI config with an OAuth token",
                 captured(text, &RE, role),
             );
         }
         "config.yaml" | "config.yml" if parent == "doctl" => {
-            static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(r#"(?m)^[ \t]*access-token[ \t]*:[ \t]*["']?([^"'\s]+)"#)
-            });
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?m)^[ \t]*access-token[ \t]*:[ \t]*["']?([^"'\s]+)"#));
             return found(
                 "a doctl config with an API token",
                 captured(text, &RE, role),
@@ -564,10 +577,7 @@ fn tool_store(
         "accesstokens.json" if parent == "azure" => {
             static RE: LazyLock<Regex> =
                 LazyLock::new(|| regex(r#""(?:accessToken|refreshToken)"\s*:\s*"([^"]+)""#));
-            return found(
-                "an Azure CLI token cache",
-                captured(text, &RE, role),
-            );
+            return found("an Azure CLI token cache", captured(text, &RE, role));
         }
         "application_default_credentials.json" | "adc.json" => {
             static RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -603,8 +613,7 @@ fn tool_store(
         }
         "webservers.xml" | "datasources.local.xml" | "tomcat-users.xml" => {
             // JetBrains deployment servers and data sources, Tomcat's user database.
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r#"\bpassword="([^"]+)""#));
+            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r#"\bpassword="([^"]+)""#));
             return found(
                 "a server or data-source store with saved passwords",
                 captured(text, &RE, role),
@@ -613,7 +622,9 @@ fn tool_store(
         ".esmtprc" | ".msmtprc" | "msmtprc" | ".fetchmailrc" | ".muttrc" | "muttrc" => {
             // Mail clients: `password "x"`, `password x`, `set imap_pass = x`.
             static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(r#"(?m)(?:^|\s)(?:password|passwd|set[ \t]+(?:imap|smtp|pop)_pass[ \t]*=)[ \t]+["']?([^"'\s]+)"#)
+                regex(
+                    r#"(?m)(?:^|\s)(?:password|passwd|set[ \t]+(?:imap|smtp|pop)_pass[ \t]*=)[ \t]+["']?([^"'\s]+)"#,
+                )
             });
             return found(
                 "a mail client config with a password",
@@ -642,7 +653,9 @@ fn tool_store(
 /// or Apache hash, not a locked (`*`, `!`) or empty password.
 fn password_hashes(text: &str) -> Option<Detection> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r"(?m)^[^:#\s]+:(\$[0-9a-z]+\$[^:\s]{8,}|\{[A-Z0-9-]+\}[^:\s]{8,}|[A-Za-z0-9./]{13}(?::|$)|[0-9a-f]{32}(?::|$))")
+        regex(
+            r"(?m)^[^:#\s]+:(\$[0-9a-z]+\$[^:\s]{8,}|\{[A-Z0-9-]+\}[^:\s]{8,}|[A-Za-z0-9./]{13}(?::|$)|[0-9a-f]{32}(?::|$))",
+        )
     });
     found(
         "a password file with password hashes",
@@ -664,7 +677,9 @@ fn sql_dump(text: &str) -> Option<Detection> {
         regex(r"(?is)INSERT\s+INTO\s+[`\x22\[]?\w+[`\x22\]]?\s*\(([^)]*)\)\s*VALUES")
     });
     static HASH: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r"'(\$[0-9a-z]{1,8}\$[A-Za-z0-9./$]{20,}|pbkdf2_[a-z0-9]+\$[^']{20,}|[0-9a-f]{32,128})'")
+        regex(
+            r"'(\$[0-9a-z]{1,8}\$[A-Za-z0-9./$]{20,}|pbkdf2_[a-z0-9]+\$[^']{20,}|[0-9a-f]{32,128})'",
+        )
     });
     let mut secrets = Vec::new();
     for insert in INSERT.captures_iter(text) {
@@ -674,15 +689,23 @@ fn sql_dump(text: &str) -> Option<Detection> {
         let credential_column = columns
             .as_str()
             .split(',')
-            .map(|c| c.trim().trim_matches(|ch| matches!(ch, '`' | '"' | '[' | ']')))
+            .map(|c| {
+                c.trim()
+                    .trim_matches(|ch| matches!(ch, '`' | '"' | '[' | ']'))
+            })
             .any(|c| {
                 let c = c.to_ascii_lowercase();
-                c.contains("password") || c.contains("passwd") || c == "pass" || c.ends_with("_hash")
+                c.contains("password")
+                    || c.contains("passwd")
+                    || c == "pass"
+                    || c.ends_with("_hash")
             });
         if !credential_column {
             continue;
         }
-        let rest = text.get(insert.get(0).map_or(0, |m| m.end())..).unwrap_or("");
+        let rest = text
+            .get(insert.get(0).map_or(0, |m| m.end())..)
+            .unwrap_or("");
         let stmt_end = rest.find(";\n").unwrap_or(rest.len());
         let base = text.len() - rest.len();
         secrets.extend(
