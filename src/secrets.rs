@@ -147,6 +147,7 @@ impl SecretMatch {
 /// | `database-url` | password of `postgres://`, `mysql://`, `mariadb://`, `mongodb(+srv)://`, `redis(s)://`, `amqp(s)://`, `mssql://` URLs |
 /// | `php-define` | `define('AUTH_KEY', '…')` with a secret name ([`is_secret_name`]); long high-entropy values count even with blanks (WordPress salts) |
 /// | `env-default` | the literal default of an environment lookup: `env("SECRET_KEY", default="…")`, `env.str(…)`, `os.environ.get("X", "…")`, `getenv("X", "…")`, `ENV.fetch("X", "…")` |
+/// | `xml-value` | `<password>…</password>`, `<property name="connection.password">…</property>`: a secret-named XML element or property |
 /// | `login-call` | `.login('user', 'password')`, `.authenticate(…)`, `.signin(…)`: an API client logging in with a literal password |
 /// | `generic-secret` | a secret-named key ([`is_secret_name`]) then `=`, `:`, `=>` or `:=` and a literal of 8+ chars, entropy >= 3.0, not a placeholder or reference |
 pub fn detectors() -> &'static [Detector] {

@@ -13,8 +13,10 @@ declare_rule! {
     /// floor. All patterns are checked in one pass over the file. Framework and
     /// code forms are read too: PHP `define('AUTH_KEY', '…')` (WordPress keys and
     /// salts), the default of an environment lookup (`env.str("SECRET_KEY",
-    /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`), and an API
-    /// client's `.login('user', 'password')` call.
+    /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`), XML elements
+    /// and properties (`<password>…</password>`, Hibernate's `<property
+    /// name="connection.password">`), and an API client's `.login('user', 'password')`
+    /// call.
     ///
     /// Secret names match on word boundaries (`db_password`, `apiKey`, but not
     /// `passwordless`, `secretary` or nginx's `proxy_pass`); keys named for what they

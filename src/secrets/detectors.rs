@@ -361,6 +361,31 @@ pub(super) static DETECTORS: &[Detector] = &[
         generic: true,
     },
     Detector {
+        id: "xml-value",
+        description: "hardcoded secret",
+        keywords: &[
+            "password\">",
+            "password'>",
+            "password>",
+            "passwd>",
+            "secret\">",
+            "secret>",
+            "token\">",
+            "token>",
+            "apikey>",
+            "api_key>",
+        ],
+        case_sensitive: false,
+        pattern: r#"(?:<(?P<tag>[A-Za-z0-9_.:-]{1,64})>|<property\s+name=["'](?P<key>[^"'<>]{1,128})["']\s*>)(?P<secret>[^<\s][^<\n]*)</"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        reject_placeholders: true,
+        bounded: false,
+        validate: Some(validate_xml_value),
+        generic: true,
+    },
+    Detector {
         id: "generic-secret",
         description: "hardcoded secret",
         keywords: GENERIC_KEYWORDS,
@@ -736,6 +761,20 @@ fn validate_named_call(c: &Candidate<'_>) -> bool {
         && !is_label(value)
         && !is_reference_literal(value)
         && !is_known_non_secret(value)
+}
+
+/// `<password>…</password>`, `<property name="connection.password">…</property>`
+/// (Maven, Hibernate, Spring XML): a secret-named element or property.
+fn validate_xml_value(c: &Candidate<'_>) -> bool {
+    let Some(name) = c.group("key").or_else(|| c.group("tag")) else {
+        return false;
+    };
+    let value = c.secret;
+    name_kind(name) == Some(NameKind::Secret)
+        && !value.chars().any(char::is_whitespace)
+        && !is_label(value)
+        && !is_known_non_secret(value)
+        && !is_reference_literal(value)
 }
 
 /// `conn.login('user@example.com', 'literal')`: an API client logging in with a
@@ -1432,6 +1471,20 @@ mod tests {
             "generic-secret",
             &random(175, 40, HEX),
         );
+    }
+
+    #[test]
+    fn xml_values() {
+        let pw = random(176, 16, ALNUM);
+        assert_finds(
+            &format!("<property name=\"connection.password\">{pw}</property>\n"),
+            "xml-value",
+            &pw,
+        );
+        assert_finds(&format!("  <password>{pw}</password>\n"), "xml-value", &pw);
+        assert_clean("<password>${env.DB_PASSWORD}</password>\n");
+        assert_clean("<property name=\"hibernate.connection.password\">changeme</property>\n");
+        assert_clean("<label>Passwort-Feld</label><token>Betula-Token</token>\n");
     }
 
     #[test]
