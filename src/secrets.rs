@@ -427,6 +427,7 @@ fn under_dev_environment(text: &str, span: Span) -> bool {
 pub fn is_high_entropy(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     v.chars().count() >= 20
+        && !is_self_describing_chain(v)
         && v.bytes().any(|b| b.is_ascii_digit())
         && v.bytes().any(|b| b.is_ascii_alphabetic())
         && shannon_entropy(v) >= 3.5
@@ -1211,7 +1212,28 @@ pub fn is_placeholder(value: &str) -> bool {
     if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") {
         return true;
     }
-    is_repeated_or_run(v) || is_made_of_words(&lower)
+    is_repeated_or_run(v) || is_made_of_words(&lower) || is_self_describing_chain(v)
+}
+
+/// Lowercase words joined by `_`, `-` or `.` of which one says what the value is
+/// for (`my_google_drive_secret_42`, `local-dev-token`): a name, not a secret. A
+/// passphrase of plain words (`correct-horse-battery-staple`) is not caught.
+fn is_self_describing_chain(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['_', '-', '.']).collect();
+    let alphabetic = parts
+        .iter()
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        .count();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && alphabetic * 2 >= parts.len()
+        && parts
+            .iter()
+            .any(|p| PLACEHOLDER_WORDS.contains(&p.trim_end_matches(|c: char| c.is_ascii_digit())))
 }
 
 fn strip_value_quotes(v: &str) -> &str {
@@ -1643,6 +1665,8 @@ pub(super) mod tests {
             "test-token",
             "'changeme'",
             "for-testing",
+            "my_google_drive_secret_42",
+            "local-dev-token",
             "abcd1234efgh5678",
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
         ] {
