@@ -10,7 +10,7 @@ use crate::baseline::Baseline;
 use crate::config::{Config, CONFIG_FILE_NAME};
 use crate::engine::{self, ScanOptions};
 use crate::registry::Registry;
-use crate::report::{self, Format, RenderOptions};
+use crate::report::{self, Format, RenderOptions, Sanitizer};
 use crate::rule::{Severity, Stage};
 
 pub const EXIT_CLEAN: i32 = 0;
@@ -114,17 +114,20 @@ pub struct PluginArgs {
 }
 
 impl PluginArgs {
-    /// Loads the plugins these arguments and the config name.
+    /// Loads the plugins these arguments and the config name. A config named with
+    /// `--config` (`user_config`) is the user's own and may load plugins from outside
+    /// the root; only the repository's own devops-lint.toml is untrusted.
     pub fn load(
         &self,
         root: &std::path::Path,
         config_path: Option<&std::path::Path>,
+        user_config: bool,
         metadata_only: bool,
     ) -> crate::plugin::Loaded {
         crate::plugin::load_from(
             &self.plugins,
             self.plugin_timeout,
-            self.allow_external_plugins,
+            self.allow_external_plugins || user_config,
             root,
             config_path,
             metadata_only,
@@ -134,13 +137,19 @@ impl PluginArgs {
     /// Built-ins plus these plugins' rules, for `rules` and `explain`; load
     /// problems go to stderr.
     fn registry(&self, config: Option<PathBuf>) -> Registry {
+        let user_config = config.is_some();
         let config = config.or_else(|| {
             let candidate = PathBuf::from(CONFIG_FILE_NAME);
             candidate.is_file().then_some(candidate)
         });
-        let loaded = self.load(std::path::Path::new("."), config.as_deref(), true);
+        let loaded = self.load(
+            std::path::Path::new("."),
+            config.as_deref(),
+            user_config,
+            true,
+        );
         for d in &loaded.diagnostics {
-            eprintln!("warning: {}", d.message);
+            eprintln!("warning: {}", Sanitizer::plain().text(&d.message));
         }
         Registry::with_extra(loaded.rules)
     }
@@ -185,6 +194,13 @@ impl FailOn {
             FailOn::Never => None,
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SarifSuppressed {
+    #[default]
+    Exclude,
+    Include,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -253,6 +269,11 @@ pub struct ScanArgs {
     /// SARIF `originalUriBaseIds` `%SRCROOT%` URI (file:///abs/path/ or an absolute path); none by default.
     #[arg(long, value_name = "URI")]
     pub sarif_srcroot: Option<String>,
+    /// Suppressed findings in SARIF: `exclude` leaves them out (GitHub code scanning
+    /// ignores `suppressions` and would open them as alerts); `include` keeps them
+    /// with `suppressions[]` for consumers that honour it.
+    #[arg(long, value_enum, default_value = "exclude")]
+    pub sarif_suppressed: SarifSuppressed,
     /// Report only findings not recorded in this baseline [default: `baseline` in config].
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -271,8 +292,15 @@ pub fn main() -> i32 {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("{}", panic_report(info));
     }));
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => match subcommand_after_options(cli, &args) {
+            Ok(cli) => cli,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_USAGE;
+            }
+        },
         Err(err) => {
             let _ = err.print();
             return if err.use_stderr() {
@@ -289,6 +317,49 @@ pub fn main() -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// `devops-lint --plugin X rules`: clap takes `rules` for a path to scan, because an
+/// option came first. A first path named like a subcommand is the subcommand: the
+/// arguments are parsed again with it in front, and when its options are not the
+/// subcommand's, the error says so. (To scan a directory called `rules`: `./rules`.)
+fn subcommand_after_options(cli: Cli, args: &[std::ffi::OsString]) -> Result<Cli, String> {
+    use clap::CommandFactory;
+    let Some(first) = cli.scan.paths.first().and_then(|p| p.to_str()) else {
+        return Ok(cli);
+    };
+    if cli.command.is_some()
+        || !Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == first)
+    {
+        return Ok(cli);
+    }
+    let name = first.to_string();
+    let mut last_error = None;
+    for (i, arg) in args.iter().enumerate().skip(1) {
+        if arg.to_str() != Some(name.as_str()) {
+            continue;
+        }
+        let mut moved = args.to_vec();
+        let sub = moved.remove(i);
+        moved.insert(1, sub);
+        match Cli::try_parse_from(&moved) {
+            Ok(reparsed) if reparsed.command.is_some() => return Ok(reparsed),
+            Ok(_) => {}
+            Err(err) => last_error = Some(err.kind()),
+        }
+    }
+    let why = match last_error {
+        Some(clap::error::ErrorKind::UnknownArgument) => {
+            "an option before it is not one of its own".to_string()
+        }
+        _ => "the arguments around it do not fit it".to_string(),
+    };
+    Err(format!(
+        "`{name}` is a subcommand, but {why}: see `devops-lint {name} --help` \
+         (to scan a directory called `{name}`, write `./{name}`)"
+    ))
 }
 
 /// What a panic prints: its message with any secret masked (a panic message can
@@ -338,11 +409,15 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             config,
         }) => match plugins.registry(config).find(&rule) {
             Some(meta) => {
-                print!("{}", crate::docs::rule_page(meta));
+                // A plugin's docs are the plugin's text: sanitised like any output.
+                print!("{}", Sanitizer::plain().text(&crate::docs::rule_page(meta)));
                 Ok(EXIT_CLEAN)
             }
             None => {
-                eprintln!("error: unknown rule `{rule}` (see `devops-lint rules`)");
+                eprintln!(
+                    "error: unknown rule `{}` (see `devops-lint rules`)",
+                    Sanitizer::plain().line(&rule)
+                );
                 Ok(EXIT_USAGE)
             }
         },
@@ -427,7 +502,7 @@ fn config_path(explicit: Option<PathBuf>, root: &Path) -> Option<Option<PathBuf>
         None => match crate::config::find_in_root(root) {
             Ok(found) => Some(found),
             Err(err) => {
-                eprintln!("error: {err}");
+                eprintln!("error: {}", Sanitizer::plain().text(&err.to_string()));
                 None
             }
         },
@@ -481,16 +556,54 @@ fn whole_repo_scan(root: PathBuf, stage: Stage, config: &Config) -> ScanOptions 
     }
 }
 
+/// Why a path named on the command line cannot be scanned, if so: it does not exist,
+/// or it is a directory that cannot be listed. A typo in a CI step must fail, not scan
+/// nothing. Files are not opened here (a FIFO would block); discovery reports an
+/// unreadable file, a symlink or a FIFO as skipped.
+fn unreadable(path: &Path) -> Option<String> {
+    let shown = Sanitizer::plain().line(&path.display().to_string());
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(format!("{shown}: no such file or directory"));
+        }
+        Err(e) => return Some(format!("cannot read {shown}: {e}")),
+    };
+    if !meta.is_dir() {
+        return None;
+    }
+    std::fs::read_dir(path)
+        .err()
+        .map(|e| format!("cannot read {shown}: {e}"))
+}
+
 fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
+    for path in &args.paths {
+        if let Some(problem) = unreadable(path) {
+            eprintln!("error: {problem}");
+            return Ok(EXIT_USAGE);
+        }
+    }
     let (root, paths) = engine::root_and_paths(&args.paths);
     if paths.is_none() && !root.is_dir() {
-        eprintln!("error: {} is not a directory or file", root.display());
+        eprintln!(
+            "error: {} is not a directory or file",
+            Sanitizer::plain().line(&root.display().to_string())
+        );
         return Ok(EXIT_USAGE);
+    }
+    if paths.is_none() {
+        if let Some(problem) = unreadable(&root) {
+            eprintln!("error: {problem}");
+            return Ok(EXIT_USAGE);
+        }
     }
     let Some(config_path) = config_path(args.config.clone(), &root) else {
         return Ok(EXIT_USAGE);
     };
-    let plugins = args.plugins.load(&root, config_path.as_deref(), false);
+    let plugins = args
+        .plugins
+        .load(&root, config_path.as_deref(), args.config.is_some(), false);
     let with_plugins = Registry::with_extra(plugins.rules);
     let registry = if with_plugins.rules().len() > registry.rules().len() {
         &with_plugins
@@ -500,7 +613,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
     let Some(config) = load_config(config_path.as_deref(), registry) else {
         // A plugin that failed to load is why its rule is unknown: say so too.
         for d in &plugins.diagnostics {
-            eprintln!("error: {}", d.message);
+            eprintln!("error: {}", Sanitizer::plain().text(&d.message));
         }
         return Ok(EXIT_USAGE);
     };
@@ -534,9 +647,9 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         Err(err) => {
             // A plugin that failed to load is why its rule is unknown: say so first.
             for d in &plugins.diagnostics {
-                eprintln!("error: {}", d.message);
+                eprintln!("error: {}", Sanitizer::plain().text(&d.message));
             }
-            eprintln!("error: {err}");
+            eprintln!("error: {}", Sanitizer::plain().text(&err.to_string()));
             return Ok(EXIT_USAGE);
         }
     };
@@ -553,7 +666,10 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
             // The repo's own config names a baseline inside the repo, never elsewhere.
             if let (Some((path, _)), None) = (&from_config, &args.config) {
                 if let Err(err) = crate::config::confined(&opts.root, path) {
-                    eprintln!("error: the baseline in {CONFIG_FILE_NAME}: {err}");
+                    eprintln!(
+                        "error: the baseline in {CONFIG_FILE_NAME}: {}",
+                        Sanitizer::plain().text(&err.to_string())
+                    );
                     return Ok(EXIT_USAGE);
                 }
             }
@@ -566,7 +682,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
                 Some((path, name)) => match Baseline::load(&path) {
                     Ok(baseline) => Some((baseline, name)),
                     Err(err) => {
-                        eprintln!("error: {err}");
+                        eprintln!("error: {}", Sanitizer::plain().text(&err.to_string()));
                         return Ok(EXIT_USAGE);
                     }
                 },
@@ -595,7 +711,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&result.findings);
         if let Err(err) = baseline.write(path) {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", Sanitizer::plain().text(&err.to_string()));
             return Ok(EXIT_USAGE);
         }
         if !args.quiet {
@@ -628,8 +744,14 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         show_timing: args.timing,
         sarif_category: args.sarif_category.clone(),
         sarif_srcroot,
+        sarif_suppressed: args.sarif_suppressed == SarifSuppressed::Include,
     };
     let text = report::render(&result, format, &render_opts);
+    if format == Format::Sarif {
+        if let Some(warning) = report::sarif::size_warning(&text) {
+            eprintln!("warning: {warning}");
+        }
+    }
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {
@@ -711,7 +833,7 @@ fn init_command(args: InitArgs, registry: &Registry) -> miette::Result<i32> {
     let selection = match engine::select(registry, &config, &opts) {
         Ok(s) => s,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", Sanitizer::plain().text(&err.to_string()));
             return Ok(EXIT_USAGE);
         }
     };
@@ -722,7 +844,7 @@ fn init_command(args: InitArgs, registry: &Registry) -> miette::Result<i32> {
         let _ = std::fs::create_dir_all(parent);
     }
     if let Err(err) = baseline.write(&path) {
-        eprintln!("error: {err}");
+        eprintln!("error: {}", Sanitizer::plain().text(&err.to_string()));
         return Ok(EXIT_USAGE);
     }
     println!(

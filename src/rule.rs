@@ -163,6 +163,31 @@ pub struct RuleMeta {
     pub struct_name: &'static str,
     /// `None` for built-ins, the plugin's name for plugin rules.
     pub plugin: Option<&'static str>,
+    /// How often a finding is a true problem (SARIF `precision`; GitHub orders alerts by it).
+    pub precision: Precision,
+}
+
+/// A rule's precision, as SARIF and GitHub code scanning name it. `High` unless the
+/// rule says otherwise in `declare_rule!` (`precision: Medium`): rules that infer a
+/// practice's absence from the files (repo rules) or judge values by name and entropy
+/// are `Medium`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+    Low,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+            Precision::Low => "low",
+        }
+    }
 }
 
 impl RuleMeta {
@@ -401,6 +426,8 @@ impl<'a> RepoCx<'a> {
 /// `#[doc]` attributes that the macro collects with `concat!`.
 #[macro_export]
 macro_rules! declare_rule {
+    (@precision) => { $crate::rule::Precision::High };
+    (@precision $precision:ident) => { $crate::rule::Precision::$precision };
     (
         $(#[doc = $doc:literal])*
         $name:ident {
@@ -411,7 +438,8 @@ macro_rules! declare_rule {
             scope: $scope:expr,
             severity: $severity:ident,
             since: $since:literal,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, precision: $precision:ident)? $(,)?
         }
     ) => {
         #[derive(Debug, Default, Clone, Copy)]
@@ -431,6 +459,7 @@ macro_rules! declare_rule {
                 source_file: file!(),
                 struct_name: stringify!($name),
                 plugin: None,
+                precision: $crate::declare_rule!(@precision $($precision)?),
             };
         }
 

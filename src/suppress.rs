@@ -220,10 +220,17 @@ fn is_iso_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// Today's date as `YYYY-MM-DD` (UTC). `DEVOPS_LINT_TODAY` overrides it for tests.
+/// Today's date as `YYYY-MM-DD` (UTC). Debug builds (what the tests run) take a fixed
+/// date from `DEVOPS_LINT_TODAY` when it is one; release builds ignore it, so nothing
+/// in a CI environment can move when an `until=` ignore expires.
 pub fn today() -> String {
-    if let Ok(fixed) = std::env::var("DEVOPS_LINT_TODAY") {
-        return fixed;
+    if cfg!(debug_assertions) {
+        if let Some(fixed) = std::env::var("DEVOPS_LINT_TODAY")
+            .ok()
+            .filter(|d| is_iso_date(d))
+        {
+            return fixed;
+        }
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -38,6 +38,85 @@ fn exit_codes() {
     assert_eq!(o.status.code(), Some(1));
 }
 
+/// A typo in a CI step fails: a path that does not exist is a usage error naming it,
+/// for a directory and in file-list mode.
+#[test]
+fn a_missing_path_exits_2_naming_it() {
+    let repo = example_repo();
+    for args in [
+        &["no/such/dir"][..],
+        &["--format", "sarif", "no/such/dir"],
+        &["Dockerfile", "no-such-file.tf"],
+    ] {
+        let o = run(args, &repo);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("no-such") || err.contains("no/such"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("no such file or directory"), "{err}");
+        assert!(o.stdout.is_empty(), "no report: {}", stdout(&o));
+    }
+}
+
+/// A root the scan cannot list is a usage error too (run as nobody: root reads all).
+#[cfg(unix)]
+#[test]
+fn an_unreadable_root_exits_2() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let locked = dir.path().join("locked");
+    common::write(&locked, "Dockerfile", "FROM python:latest\n");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o300)).expect("chmod");
+    let args: Vec<std::ffi::OsString> = vec![locked.clone().into()];
+    let as_nobody = cfg!(target_os = "linux") && unsafe { libc::geteuid() } == 0;
+    let run = crate::hostile::run_limited(
+        dir.path(),
+        &args,
+        std::time::Duration::from_secs(20),
+        as_nobody,
+    );
+    let _ = std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755));
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
+}
+
+/// `devops-lint --plugin X rules` runs the subcommand (its options moved after it), and
+/// says why not when an option before it is not its own.
+#[test]
+fn a_subcommand_after_options_runs_or_says_why_not() {
+    let repo = example_repo();
+    let o = run(&["--plugin", "no-such-plugin.wasm", "rules"], &repo);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout(&o).contains("SEC007  open-admin-port"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["--format", "json", "rules"], &repo);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("`rules` is a subcommand"), "{err}");
+    assert!(o.stdout.is_empty());
+    // `./rules` is still a directory to scan.
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::write(
+        dir.path(),
+        "rules/Dockerfile",
+        "FROM python:3.12\nUSER app\n",
+    );
+    let o = run(&["--fail-on", "never", "./rules"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Scanned 1 files"), "{}", stdout(&o));
+}
+
 #[test]
 fn config_errors_point_into_the_toml_and_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -258,7 +258,12 @@ fn cli_reports_plugin_findings_with_snippets_and_sarif_rules() {
         "suppressed:\n{text}"
     );
 
-    let sarif = run(&["--format", "sarif"]);
+    // Suppressed results only when asked for (GitHub ignores `suppressions`).
+    let by_default = run(&["--format", "sarif"]);
+    let value: serde_json::Value = serde_json::from_slice(&by_default.stdout).expect("json");
+    let results = value["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().all(|r| r["suppressions"].is_null()));
+    let sarif = run(&["--format", "sarif", "--sarif-suppressed", "include"]);
     let value: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif json");
     let run0 = &value["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");

@@ -94,6 +94,7 @@ fn sarif_with_srcroot_and_baseline_passes_the_multitool() {
         ])
         .arg(&baseline)
         .args(["--sarif-srcroot", "/home/runner/work/app/app"])
+        .args(["--sarif-suppressed", "include"])
         .current_dir(dir.path())
         .output()
         .expect("run");
@@ -213,7 +214,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn validate_with_multitool(sarif: &serde_json::Value) {
+pub fn validate_with_multitool(sarif: &serde_json::Value) {
     let Some(tool) = multitool() else {
         assert!(
             std::env::var("DEVOPS_LINT_REQUIRE_TOOLS").is_err(),
@@ -249,5 +250,158 @@ fn validate_with_multitool(sarif: &serde_json::Value) {
         problems.is_empty(),
         "SARIF validation errors:\n{}",
         problems.join("\n")
+    );
+}
+
+/// What GitHub reads: `primaryLocationLineHash` on every result (beside ours),
+/// `fullDescription` within 1,024 characters, per-rule `precision`, and
+/// `problem.severity` where there is no `security-severity`; suppressed findings only
+/// on request.
+#[test]
+fn sarif_meets_github_limits_and_reads() {
+    let sarif = sarif_of_example();
+    let run = &sarif["runs"][0];
+    for rule in run["tool"]["driver"]["rules"].as_array().expect("rules") {
+        let full = rule["fullDescription"]["text"].as_str().expect("text");
+        assert!(
+            full.chars().count() <= 1_024,
+            "{}: {}",
+            rule["id"],
+            full.len()
+        );
+        assert!(!full.is_empty());
+        let props = &rule["properties"];
+        assert!(
+            ["very-high", "high", "medium", "low"]
+                .contains(&props["precision"].as_str().expect("precision")),
+            "{rule}"
+        );
+        let security = props["security-severity"].is_string();
+        let problem = props["problem.severity"].as_str();
+        assert!(
+            security != problem.is_some(),
+            "{}: one of security-severity and problem.severity",
+            rule["id"]
+        );
+        if let Some(p) = problem {
+            assert!(["error", "warning", "recommendation"].contains(&p), "{p}");
+        }
+    }
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let precision = |id: &str| {
+        rules.iter().find(|r| r["id"] == id).expect("rule")["properties"]["precision"].clone()
+    };
+    assert_eq!(precision("SEC007"), "high");
+    assert_eq!(precision("SEC001"), "medium");
+    assert_eq!(precision("PRV001"), "medium");
+    let results = run["results"].as_array().expect("results");
+    let mut hashes = std::collections::BTreeSet::new();
+    for r in results {
+        let hash = r["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .expect("primaryLocationLineHash");
+        let ours = r["partialFingerprints"]["devopsLint/v1"]
+            .as_str()
+            .expect("ours");
+        assert!(hash.starts_with(ours), "{hash} {ours}");
+        assert!(
+            hashes.insert(hash.to_string()),
+            "no two results share {hash}"
+        );
+        assert!(
+            r["suppressions"].is_null(),
+            "suppressed left out by default: {r}"
+        );
+    }
+}
+
+/// GitHub takes at most 25,000 results per run: the most severe are kept and a tool
+/// notification says how many were left out.
+#[test]
+fn sarif_keeps_the_most_severe_25000_results_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut env = String::new();
+    for i in 0..25_010u32 {
+        // Distinct, credential-shaped, deterministic: a SEC001 error per line.
+        let body: String = format!(
+            "{i:08}{:032x}",
+            u128::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)
+        )
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                (b'A' + c as u8 - b'0') as char
+            } else {
+                c
+            }
+        })
+        .collect();
+        env.push_str(&format!("GITHUB_TOKEN_{i}=ghp_{}\n", &body[..36]));
+    }
+    common::write(dir.path(), "app/.env.production", env);
+    // Warnings that must give way to the errors.
+    common::write(
+        dir.path(),
+        "Dockerfile",
+        "FROM python:latest\nCMD [\"x\"]\n",
+    );
+    // The JSON report keeps them all.
+    let o = bin()
+        .args([
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--select",
+            "SEC001,PRV007,SEC014",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let total = json["findings"].as_array().expect("findings").len();
+    assert!(total > 25_000, "{total}");
+    let errors = json["summary"]["findings"]["error"]
+        .as_u64()
+        .expect("errors");
+    assert!(errors >= 25_000, "{errors}");
+    assert!(json["summary"]["findings"]["warning"].as_u64() >= Some(1));
+    let o = bin()
+        .args([
+            ".",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "never",
+            "--select",
+            "SEC001,PRV007,SEC014",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 25_000);
+    assert!(
+        results.iter().all(|r| r["level"] == "error"),
+        "the most severe are kept"
+    );
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert!(
+        notes.iter().any(|n| n["descriptor"]["id"] == "result-limit"
+            && n["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(&format!("{} results left out", total - 25_000)))),
+        "{notes:?}"
     );
 }

@@ -403,3 +403,280 @@ fn a_panic_message_quoting_a_secret_is_masked() {
     );
     assert_no_leak("panic", &report, &[s.github.clone()].into());
 }
+
+/// What goes around a planted secret: quotes, backslashes, non-ASCII, control
+/// characters (never ending or starting in a token character, so the detectors still
+/// see the secret).
+const SURROUNDINGS: [&str; 14] = [
+    "\"",
+    "\\\"",
+    "\\\\",
+    "'",
+    "`",
+    "é",
+    "日本",
+    "\u{1b}[31m\u{1b}",
+    "\u{7}",
+    "\r",
+    "\u{202E}",
+    "\t",
+    " ",
+    "\u{1b}]8;;https://e.example/\u{7}",
+];
+
+/// A secret of a known format, from `seed`.
+fn random_secret(seed: u64) -> String {
+    match seed % 6 {
+        0 => format!("ghp_{}", random(seed, 36, ALNUM)),
+        1 => format!("glpat-{}", random(seed, 20, ALNUM)),
+        2 => format!("sk_live_{}", random(seed, 24, ALNUM)),
+        3 => format!("npm_{}", random(seed, 36, ALNUM)),
+        4 => format!("AKIA{}", random(seed, 16, B32)),
+        _ => format!(
+            "xoxb-{}-{}-{}",
+            random(seed, 12, DIGITS),
+            random(seed + 1, 13, DIGITS),
+            random(seed + 2, 24, ALNUM)
+        ),
+    }
+}
+
+/// A tree where each secret sits in `left…right` surroundings in several kinds of file,
+/// beside other rules' findings (so snippets show the secrets' lines as context).
+fn plant_surrounded(root: &Path, seed: u64, count: usize) -> Vec<String> {
+    let pick = |n: u64| SURROUNDINGS[(n % SURROUNDINGS.len() as u64) as usize];
+    let mut planted = Vec::new();
+    let mut env = String::new();
+    let mut tf = String::from(
+        "resource \"aws_security_group_rule\" \"ssh\" {\n  type = \"ingress\"\n  from_port = 22\n  \
+         to_port = 22\n  protocol = \"tcp\"\n  cidr_blocks = [\"0.0.0.0/0\"]\n  security_group_id = \"sg-1\"\n}\n",
+    );
+    let mut docker = String::from("FROM python:latest\n");
+    for i in 0..count as u64 {
+        let secret = random_secret(seed.wrapping_mul(31).wrapping_add(i));
+        let (left, right) = (pick(seed + 3 * i), pick(seed + 7 * i + 1));
+        env.push_str(&format!("TOKEN_{i}={left}{secret}{right}\n"));
+        tf.insert_str(0, &format!("# note {left}{secret}{right} é\n"));
+        docker.push_str(&format!("# {left}{secret}{right}\n"));
+        planted.push(secret);
+    }
+    docker.push_str("USER root\n");
+    write(root, ".env", env);
+    write(root, "infra/main.tf", tf);
+    write(root, "Dockerfile", docker);
+    write(
+        root,
+        "config/app.json",
+        format!(
+            "{{\n  \"token\": \"\\\"{}\\\\\",\n  \"name\": \"é \\u001b\"\n}}\n",
+            planted[0]
+        ),
+    );
+    planted
+}
+
+fn format_names() -> Vec<String> {
+    Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect()
+}
+
+/// Every format over a tree: JSON and SARIF parse (SARIF passes the multitool with
+/// GitHub's rules), no secret whole in stdout, stderr or the report file, no raw control
+/// character, no line that could start a workflow command. Returns the JSON report.
+fn check_every_format(
+    root: &Path,
+    secrets: &BTreeSet<String>,
+    extra: &[&str],
+) -> serde_json::Value {
+    let mut json = serde_json::Value::Null;
+    for format in format_names() {
+        let mut args: Vec<OsString> = [".", "--fail-on", "never", "--stage", "scale", "--format"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        args.push(format.clone().into());
+        args.extend(extra.iter().map(OsString::from));
+        let run = run_limited(root, &args, Duration::from_secs(60), false);
+        let what = format!("{} --format {format}", root.display());
+        assert_eq!(run.code, Some(0), "{what}: {}", run.stderr);
+        assert_no_leak(&format!("{what} stdout"), &run.stdout, secrets);
+        assert_no_leak(&format!("{what} stderr"), &run.stderr, secrets);
+        assert_log_safe(&what, &run.stdout);
+        assert_log_safe(&what, &run.stderr);
+        match format.as_str() {
+            "json" => {
+                json = serde_json::from_str(&run.stdout)
+                    .unwrap_or_else(|e| panic!("{what}: not JSON ({e})"));
+            }
+            "sarif" => {
+                let sarif: serde_json::Value = serde_json::from_str(&run.stdout)
+                    .unwrap_or_else(|e| panic!("{what}: not JSON ({e})"));
+                crate::sarif::validate_with_multitool(&sarif);
+            }
+            _ => {}
+        }
+        // The same to a file.
+        let report = tempfile::NamedTempFile::new().expect("temp file");
+        args.push("-o".into());
+        args.push(report.path().into());
+        let run = run_limited(root, &args, Duration::from_secs(60), false);
+        assert_eq!(run.code, Some(0), "{what} -o: {}", run.stderr);
+        let written = std::fs::read_to_string(report.path()).expect("report");
+        assert_no_leak(&format!("{what} -o"), &written, secrets);
+        assert_log_safe(&format!("{what} -o"), &written);
+    }
+    json
+}
+
+/// No terminal control (ESC, BEL, CR alone, C1, bidi overrides) and no line a CI
+/// runner would read as a workflow command (`::name`).
+fn assert_log_safe(what: &str, output: &str) {
+    for (n, line) in output.lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        assert!(
+            !line.chars().any(|c| (c.is_control() && c != '\t')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
+            "{what}: a control character on line {}: {line:?}",
+            n + 1
+        );
+        let t = line.trim_start();
+        assert!(
+            !(t.starts_with("::") && t[2..].starts_with(|c: char| c.is_alphabetic())),
+            "{what}: line {} could start a workflow command: {line:?}",
+            n + 1
+        );
+    }
+}
+
+/// Every secret the detectors find in the tree.
+fn detected(root: &Path) -> BTreeSet<String> {
+    let mut all = BTreeSet::new();
+    for file in crate::common::files_under(root) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for m in devops_lint::secrets::scan(&text) {
+            all.insert(m.secret(&text).to_string());
+        }
+    }
+    all
+}
+
+#[test]
+fn every_format_is_valid_and_secret_free_beside_quotes_backslashes_and_controls() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    let planted = plant_surrounded(&root, 7, 24);
+    let mut all = detected(&root);
+    for secret in &planted {
+        assert!(
+            all.contains(secret),
+            "the detectors miss a planted secret starting {:?}",
+            secret.chars().take(6).collect::<String>()
+        );
+    }
+    all.extend(planted);
+    let json = check_every_format(&root, &all, &[]);
+    let sec001 = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "SEC001")
+        .count();
+    assert!(sec001 >= 24, "only {sec001} SEC001 findings");
+    // Suppressed results kept on request are valid SARIF too.
+    check_every_format(
+        &root,
+        &all,
+        &["--no-ignores", "--sarif-suppressed", "include"],
+    );
+}
+
+#[test]
+fn every_format_is_valid_on_every_fixture_repository() {
+    let repos = crate::common::fixtures().join("repos");
+    let mut dirs: Vec<_> = std::fs::read_dir(&repos)
+        .expect("fixtures/repos")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 4, "{dirs:?}");
+    // All rule fixtures at once as well: every rule's findings in one report.
+    dirs.push(crate::common::fixtures());
+    for dir in dirs {
+        let secrets = detected(&dir);
+        let json = check_every_format(&dir, &secrets, &[]);
+        assert!(json["findings"].is_array());
+    }
+}
+
+/// Property: random secrets in random surroundings, rendered in-process in every
+/// format: JSON and SARIF parse, no secret whole. Deterministic (xorshift seeds).
+#[test]
+fn redaction_holds_for_random_secrets_and_surroundings() {
+    use devops_lint::report::{self, RenderOptions};
+    for seed in 0..40u64 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let planted = plant_surrounded(dir.path(), seed * 1_000 + 11, 1 + (seed % 4) as usize);
+        let mut secrets = detected(dir.path());
+        for secret in &planted {
+            assert!(
+                secrets.contains(secret),
+                "seed {seed}: a planted secret is missed"
+            );
+        }
+        secrets.extend(planted);
+        let result = crate::common::scan(dir.path(), None, &[], 1);
+        for format in Format::value_variants() {
+            for suppressed in [false, true] {
+                let opts = RenderOptions {
+                    sarif_suppressed: suppressed,
+                    ..RenderOptions::default()
+                };
+                let out = report::render(&result, *format, &opts);
+                let what = format!("seed {seed} {format:?}");
+                assert_no_leak(&what, &out, &secrets);
+                assert_log_safe(&what, &out);
+                if matches!(format, Format::Json | Format::Sarif) {
+                    serde_json::from_str::<serde_json::Value>(&out)
+                        .unwrap_or_else(|e| panic!("{what}: not JSON ({e})"));
+                }
+            }
+        }
+    }
+}
+
+/// Text from the scanned repository (a path holding a newline, `::error` and escape
+/// sequences; a message quoting it) cannot forge a workflow command or drive the
+/// terminal, in any format.
+#[test]
+fn repo_text_cannot_inject_into_a_ci_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    let evil = "svc\n::error file=a.tf,line=1::forged\u{1b}]8;;https://e.example/\u{7}x\u{7}";
+    write(
+        &root,
+        &format!("{evil}/Dockerfile"),
+        "FROM python:latest\nUSER root\n",
+    );
+    write(
+        &root,
+        "main.tf",
+        "# devops-lint: ignore[::warning::forged] \u{1b}[2J\n\
+         resource \"aws_db_instance\" \"db\" {\n  publicly_accessible = true\n}\n",
+    );
+    let json = check_every_format(&root, &BTreeSet::new(), &[]);
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(
+        paths.iter().any(|p| p.contains("\\::error")),
+        "the Dockerfile's findings are kept, path guarded: {paths:?}"
+    );
+}

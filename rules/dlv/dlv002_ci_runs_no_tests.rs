@@ -75,6 +75,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "CI runs no tests",
+        precision: Medium,
     }
 }
 

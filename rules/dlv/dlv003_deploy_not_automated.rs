@@ -103,6 +103,7 @@ declare_rule! {
         severity: Note,
         since: "0.1.0",
         summary: "no CI job deploys",
+        precision: Medium,
     }
 }
 

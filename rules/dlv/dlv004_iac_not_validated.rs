@@ -80,6 +80,7 @@ declare_rule! {
         severity: Note,
         since: "0.1.0",
         summary: "CI never validates the infrastructure code",
+        precision: Medium,
     }
 }
 

@@ -64,6 +64,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "the app is deployed but there is no infrastructure-as-code",
+        precision: Medium,
     }
 }
 

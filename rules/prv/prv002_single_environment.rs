@@ -74,6 +74,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "infrastructure code can spin up only one environment",
+        precision: Medium,
     }
 }
 

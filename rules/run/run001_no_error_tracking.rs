@@ -70,6 +70,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "no exception tracking",
+        precision: Medium,
     }
 }
 

@@ -72,6 +72,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "no metrics or APM",
+        precision: Medium,
     }
 }
 

@@ -132,6 +132,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "container logs are not shipped anywhere",
+        precision: Medium,
     }
 }
 

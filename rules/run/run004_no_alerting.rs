@@ -83,6 +83,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "no alert routing",
+        precision: Medium,
     }
 }
 

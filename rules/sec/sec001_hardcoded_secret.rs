@@ -83,6 +83,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "hard-coded secret",
+        precision: Medium,
     }
 }
 

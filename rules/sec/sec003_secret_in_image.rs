@@ -54,6 +54,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "secret baked into the image",
+        precision: Medium,
     }
 }
 

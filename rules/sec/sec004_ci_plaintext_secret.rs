@@ -88,6 +88,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "secret written in plain text in CI config",
+        precision: Medium,
     }
 }
 

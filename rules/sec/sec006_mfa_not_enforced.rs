@@ -73,6 +73,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "cloud users are managed in IaC without enforced 2FA",
+        precision: Medium,
     }
 }
 

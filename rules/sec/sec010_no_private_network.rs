@@ -74,6 +74,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "compute is provisioned without a private network",
+        precision: Medium,
     }
 }
 

@@ -87,6 +87,7 @@ declare_rule! {
         severity: Note,
         since: "0.1.0",
         summary: "the app reads secrets but nothing uses a secret store",
+        precision: Medium,
     }
 }
 

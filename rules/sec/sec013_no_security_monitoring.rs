@@ -66,6 +66,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "cloud infrastructure without security monitoring",
+        precision: Medium,
     }
 }
 

@@ -38,6 +38,7 @@ impl CaseResult {
 /// `devops-lint plugins warm|test`.
 pub fn command(command: crate::cli::PluginsCommand) -> miette::Result<i32> {
     use crate::cli::{PluginsCommand, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
+    use crate::report::Sanitizer;
     match command {
         PluginsCommand::Warm {
             paths,
@@ -52,7 +53,7 @@ pub fn command(command: crate::cli::PluginsCommand) -> miette::Result<i32> {
                     Ok(if ok { EXIT_CLEAN } else { EXIT_FINDINGS })
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", Sanitizer::plain().text(&e));
                     Ok(EXIT_USAGE)
                 }
             }
@@ -63,10 +64,13 @@ pub fn command(command: crate::cli::PluginsCommand) -> miette::Result<i32> {
 /// Compiles each plugin into the disk cache and says where it came from.
 fn warm(paths: &[PathBuf], args: &crate::cli::PluginArgs, config: Option<PathBuf>) -> i32 {
     use crate::cli::{EXIT_CLEAN, EXIT_USAGE};
+    use crate::report::Sanitizer;
     let Some(cache_dir) = super::cache::default_dir() else {
         eprintln!("error: no cache directory: set DEVOPS_LINT_CACHE_DIR (or HOME)");
         return EXIT_USAGE;
     };
+    // A config named with --config is the user's own (may load external plugins).
+    let user_config = config.is_some();
     let config = config.or_else(|| {
         let candidate = PathBuf::from(crate::config::CONFIG_FILE_NAME);
         candidate.is_file().then_some(candidate)
@@ -85,7 +89,7 @@ fn warm(paths: &[PathBuf], args: &crate::cli::PluginArgs, config: Option<PathBuf
         return EXIT_USAGE;
     }
     let opts = PluginOptions {
-        allow_external: args.allow_external_plugins,
+        allow_external: args.allow_external_plugins || user_config,
         cache_dir: Some(cache_dir.clone()),
         settings: tables,
         metadata_only: true,
@@ -95,7 +99,7 @@ fn warm(paths: &[PathBuf], args: &crate::cli::PluginArgs, config: Option<PathBuf
     for spec in &specs {
         let loaded = load_all(std::slice::from_ref(spec), &opts);
         for d in &loaded.diagnostics {
-            eprintln!("error: {}", d.message);
+            eprintln!("error: {}", Sanitizer::plain().text(&d.message));
             code = EXIT_USAGE;
         }
         for p in &loaded.plugins {
@@ -105,8 +109,8 @@ fn warm(paths: &[PathBuf], args: &crate::cli::PluginArgs, config: Option<PathBuf
             println!(
                 "{} {} ({}): {} in {} ms, {}",
                 p.name,
-                p.version,
-                p.path,
+                Sanitizer::plain().line(&p.version),
+                Sanitizer::plain().line(&p.path),
                 p.source.as_str(),
                 p.compile.as_millis(),
                 if stored {
@@ -314,6 +318,7 @@ pub fn render(results: &[CaseResult]) -> (String, bool) {
             out.push_str(&format!("  extra    {}:{} {}\n", extra.0, extra.1, extra.2));
         }
         for d in &r.diagnostics {
+            let d = crate::report::Sanitizer::plain().line(&d.to_string());
             out.push_str(&format!("  error    {d}\n"));
         }
     }

@@ -538,6 +538,7 @@ fn validate_info(
             source_file: leak(path),
             struct_name: "",
             plugin: Some(leak(&info.name)),
+            precision: crate::rule::Precision::High,
         };
         metas.push(&*Box::leak(Box::new(meta)));
     }

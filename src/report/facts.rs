@@ -43,7 +43,16 @@ fn counts<'a>(items: impl Iterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
+/// The inventory as text. Names, paths and commands come from the repository: each
+/// line goes through the output sanitiser (secrets the detectors see masked, control
+/// characters neutralised, no workflow command at a line's start).
 pub fn human(facts: &RepoFacts) -> String {
+    let out = human_lines(facts);
+    let clean = super::Sanitizer::for_text(&out);
+    out.lines().map(|l| clean.line(l) + "\n").collect()
+}
+
+fn human_lines(facts: &RepoFacts) -> String {
     let mut out = String::new();
     let kinds: Vec<String> = facts
         .files

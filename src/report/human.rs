@@ -10,7 +10,7 @@ use miette::{
     SourceSpan, SpanContents,
 };
 
-use super::{masked_text, RenderOptions};
+use super::{RenderOptions, Sanitizer};
 use crate::engine::{ScanResult, ToolDiagnostic};
 use crate::finding::{Finding, Location};
 use crate::rule::Severity;
@@ -96,39 +96,6 @@ impl Diagnostic for Report<'_> {
     }
 }
 
-/// Whether `c` could drive a terminal or hide text: C0 controls other than tab and
-/// newline, DEL, C1 controls, and the bidirectional overrides of "Trojan Source".
-fn is_unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Repo-controlled text (paths, messages quoting it) made safe to print: the scanned
-/// repo must not move the cursor, retitle the window or hide lines in a CI log.
-fn terminal_safe(text: &str) -> String {
-    text.replace(is_unsafe_char, "\u{FFFD}")
-}
-
-/// The same for a snippet, keeping every character's byte length (spans stay valid):
-/// 1-byte controls become `?`, 2-byte C1 controls `¿`, 3-byte overrides U+FFFD. A
-/// `\r` before `\n` is kept (CRLF line ends).
-fn terminal_safe_in_place(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() == Some(&'\n') || !is_unsafe_char(c) {
-            out.push(c);
-            continue;
-        }
-        out.push(match c.len_utf8() {
-            1 => '?',
-            2 => '\u{BF}',
-            _ => '\u{FFFD}',
-        });
-    }
-    out
-}
-
 fn miette_severity(s: Severity) -> miette::Severity {
     match s {
         Severity::Error => miette::Severity::Error,
@@ -141,7 +108,9 @@ fn span_of(loc: &Location) -> SourceSpan {
     SourceSpan::new((loc.span.start as usize).into(), loc.span.len())
 }
 
-pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
+/// Renders `result`, a sanitised view (see [`super::sanitize`]): its texts are masked
+/// and safe; `clean` sanitises what the view cannot hold (plugin rule metadata).
+pub fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -150,7 +119,10 @@ pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        // NOTE: a long word is never cut, so a wrapped line can only start where the
+        // text had whitespace, where the sanitiser already guards `::`.
+        .with_break_words(false);
 
     let snippets: BTreeMap<&str, Snippet> = result
         .sources
@@ -159,8 +131,8 @@ pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
             (
                 path.as_str(),
                 Snippet {
-                    name: terminal_safe(path),
-                    text: Arc::from(terminal_safe_in_place(&masked_text(result, source))),
+                    name: path.clone(),
+                    text: Arc::from(source.text.as_str()),
                 },
             )
         })
@@ -174,29 +146,33 @@ pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
         }
     }
     for finding in result.active_findings() {
-        let report = finding_report(finding, snippets.get(finding.location.path.as_str()));
+        let report = finding_report(finding, snippets.get(finding.location.path.as_str()), clean);
         let _ = handler.render_report(&mut out, &report);
         out.push('\n');
     }
     if !opts.quiet {
         out.push_str(&summary(result, opts));
         if let Some(card) = crate::readiness::of(result) {
-            out.push_str(&terminal_safe(&super::readiness::render(&card)));
+            out.push_str(&super::readiness::render(&card, clean));
         }
     }
     out
 }
 
-fn finding_report<'a>(finding: &Finding, snippet: Option<&'a Snippet>) -> Report<'a> {
+fn finding_report<'a>(
+    finding: &Finding,
+    snippet: Option<&'a Snippet>,
+    clean: &Sanitizer,
+) -> Report<'a> {
     let loc = &finding.location;
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(finding.rule.summary.to_string()),
+        Some(clean.line(finding.rule.summary)),
         span_of(loc),
     )];
     for label in &finding.labels {
         if label.location.path == loc.path {
             labels.push(LabeledSpan::new_with_span(
-                Some(terminal_safe(&label.message)),
+                Some(label.message.replace('\n', " ")),
                 span_of(&label.location),
             ));
         }
@@ -212,10 +188,10 @@ fn finding_report<'a>(finding: &Finding, snippet: Option<&'a Snippet>) -> Report
         finding.message.clone()
     };
     Report {
-        message: terminal_safe(&message),
-        code: format!("{} {}", finding.rule.id, finding.rule.name),
+        message,
+        code: clean.line(&format!("{} {}", finding.rule.id, finding.rule.name)),
         severity: miette_severity(finding.severity),
-        help: finding.help.as_deref().map(terminal_safe),
+        help: finding.help.clone(),
         url: None,
         snippet: if loc.is_root() { None } else { snippet },
         labels,
@@ -225,7 +201,7 @@ fn finding_report<'a>(finding: &Finding, snippet: Option<&'a Snippet>) -> Report
 fn tool_report<'a>(diag: &ToolDiagnostic, snippet: Option<&'a Snippet>) -> Report<'a> {
     let loc = &diag.location;
     Report {
-        message: terminal_safe(&diag.message),
+        message: diag.message.clone(),
         code: format!("devops-lint::{}", diag.kind),
         severity: if diag.level == "error" {
             miette::Severity::Error

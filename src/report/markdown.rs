@@ -7,12 +7,15 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::readiness::{grid, next_steps, reason_text};
+use super::Sanitizer;
 use crate::engine::ScanResult;
 use crate::finding::Finding;
 use crate::readiness::{self, Readiness, Status};
 use crate::rule::{Severity, Stage};
 
-/// Escapes text for a table cell or a line: no pipes, no HTML, one line.
+/// Escapes text for a table cell or a line: no pipes, no HTML, one line. The text
+/// comes sanitised (see [`super::sanitize`]); the `\` the sanitiser puts before a
+/// `::` is escaped like any other and renders as written.
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
@@ -21,17 +24,18 @@ fn esc(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-pub fn render(result: &ScanResult) -> String {
+/// Renders `result`, a sanitised view; `clean` sanitises plugin rules' summaries.
+pub fn render(result: &ScanResult, clean: &Sanitizer) -> String {
     let mut out = String::new();
     match readiness::of(result) {
-        Some(card) => card_md(&mut out, &card),
+        Some(card) => card_md(&mut out, &card, clean),
         None => out.push_str("## devops-lint\n\nRepo rules and the readiness card were skipped (file-list mode; pass `--repo-rules`).\n"),
     }
     findings_md(&mut out, result);
     out
 }
 
-fn card_md(out: &mut String, card: &Readiness) {
+fn card_md(out: &mut String, card: &Readiness, clean: &Sanitizer) {
     let _ = writeln!(
         out,
         "## devops-lint readiness: {} reached (target: {})\n",
@@ -86,7 +90,7 @@ fn card_md(out: &mut String, card: &Readiness) {
                 r.rule.id,
                 r.rule.name,
                 r.rule.stage,
-                esc(r.rule.summary),
+                esc(&clean.line(r.rule.summary)),
                 at.map(|a| format!(" at `{}`", esc(&a))).unwrap_or_default()
             );
         }

@@ -72,7 +72,9 @@ fn ids(rules: &[&RuleStatus]) -> String {
         .join(", ")
 }
 
-pub fn render(card: &Readiness) -> String {
+/// The card as text. Its free text comes from a sanitised view (one line each);
+/// `clean` sanitises plugin rules' summaries.
+pub fn render(card: &Readiness, clean: &super::Sanitizer) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\nReadiness card (target stage: {})", card.target);
     let _ = writeln!(
@@ -153,7 +155,7 @@ pub fn render(card: &Readiness) -> String {
                 r.rule.id,
                 r.rule.name,
                 r.rule.stage,
-                r.rule.summary,
+                clean.line(r.rule.summary),
                 at.map(|a| format!(" ({a})")).unwrap_or_default()
             );
         }

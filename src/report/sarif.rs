@@ -1,20 +1,103 @@
 //! SARIF 2.1.0 for GitHub code scanning. Tool problems (unparsable or
 //! unreadable files) go to `toolExecutionNotifications`, never to `results`.
+//!
+//! Within GitHub's limits: suppressed findings are left out unless asked for
+//! (GitHub ignores `suppressions` and would open them as alerts), at most
+//! [`MAX_RESULTS`] results (the most severe), `fullDescription` at most
+//! [`MAX_FULL_DESCRIPTION`] characters, and `primaryLocationLineHash` on every result
+//! (GitHub tracks alerts by it alone).
+
+use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::RenderOptions;
+use super::{RenderOptions, Sanitizer};
 use crate::engine::ScanResult;
 use crate::finding::{Finding, Location};
 use crate::rule::{Pillar, RuleMeta, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "devopsLint/v1";
+/// The key GitHub code scanning tracks alerts by.
+const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
+/// GitHub code scanning's limit on results per run.
+pub const MAX_RESULTS: usize = 25_000;
+/// GitHub code scanning's limit on a rule's `fullDescription`, in characters.
+pub const MAX_FULL_DESCRIPTION: usize = 1_024;
+/// GitHub code scanning rejects a SARIF upload larger than this, gzipped.
+pub const UPLOAD_LIMIT_GZIPPED: usize = 10 * 1024 * 1024;
 
-pub fn render(result: &ScanResult, opts: &RenderOptions) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(result, opts)).unwrap_or_default();
+/// Renders `result`, a sanitised view (see [`super::sanitize`]); `clean` sanitises the
+/// rule table's texts (plugin rules' docs).
+pub fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
+    let mut text = serde_json::to_string_pretty(&to_value(result, opts, clean)).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// A warning when the SARIF `text` gets close to GitHub's upload limit (at least 80%
+/// of [`UPLOAD_LIMIT_GZIPPED`] once gzipped). Only a text at least that long can be
+/// (deflate barely grows incompressible text), so only such a text is compressed to
+/// measure: what `github/codeql-action/upload-sarif` would send, give or take the
+/// gzip header.
+pub fn size_warning(text: &str) -> Option<String> {
+    let threshold = UPLOAD_LIMIT_GZIPPED / 10 * 8;
+    if text.len() < threshold {
+        return None;
+    }
+    let gzipped = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6).len() + 18;
+    (gzipped >= threshold).then(|| {
+        format!(
+            "the SARIF is {:.1} MB gzipped; GitHub code scanning rejects uploads over {} MB \
+             gzipped: narrow the scan (--select, --stage, exclude) or split it by category",
+            gzipped as f64 / 1_048_576.0,
+            UPLOAD_LIMIT_GZIPPED / 1_048_576
+        )
+    })
+}
+
+/// GitHub's `problem.severity`, for rules without a `security-severity`.
+fn problem_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "recommendation",
+    }
+}
+
+/// `text` cut to at most `max` characters, at a word where possible, with `…`.
+fn truncate_chars(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > cut.len() / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end())
+}
+
+/// The docs' "What it checks" section as plain text (the whole docs if it has none).
+fn what_it_checks(markdown: &str) -> String {
+    let mut section = Vec::new();
+    let mut inside = false;
+    for line in markdown.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            if inside {
+                break;
+            }
+            inside = heading.trim().eq_ignore_ascii_case("what it checks");
+            continue;
+        }
+        if inside {
+            section.push(line);
+        }
+    }
+    if section.iter().all(|l| l.trim().is_empty()) {
+        return plain_text(markdown);
+    }
+    plain_text(&section.join("\n"))
 }
 
 pub fn level(severity: Severity) -> &'static str {
@@ -45,8 +128,8 @@ fn plain_text(markdown: &str) -> String {
         .to_string()
 }
 
-fn rule_value(meta: &RuleMeta) -> Value {
-    let markdown = meta.docs_markdown();
+fn rule_value(meta: &RuleMeta, clean: &Sanitizer) -> Value {
+    let markdown = clean.text(&meta.docs_markdown());
     let mut tags = vec![
         meta.pillar.code().to_ascii_lowercase(),
         format!("stage:{}", meta.stage.as_str()),
@@ -56,15 +139,25 @@ fn rule_value(meta: &RuleMeta) -> Value {
     }
     let mut properties = Map::new();
     properties.insert("tags".into(), json!(tags));
-    properties.insert("precision".into(), json!("high"));
-    if let Some(s) = security_severity(meta) {
-        properties.insert("security-severity".into(), json!(s));
+    properties.insert("precision".into(), json!(meta.precision.as_str()));
+    match security_severity(meta) {
+        Some(s) => {
+            properties.insert("security-severity".into(), json!(s));
+        }
+        None => {
+            properties.insert(
+                "problem.severity".into(),
+                json!(problem_severity(meta.severity)),
+            );
+        }
     }
     let mut rule = json!({
         "id": meta.id,
         "name": meta.name,
-        "shortDescription": { "text": meta.summary },
-        "fullDescription": { "text": plain_text(&markdown) },
+        "shortDescription": { "text": clean.line(meta.summary) },
+        "fullDescription": {
+            "text": truncate_chars(&what_it_checks(&markdown), MAX_FULL_DESCRIPTION)
+        },
         "help": { "text": plain_text(&markdown), "markdown": markdown },
         "defaultConfiguration": { "level": level(meta.severity) },
         "properties": properties,
@@ -116,14 +209,19 @@ pub fn uri_path(path: &str) -> String {
     out
 }
 
-fn result_value(f: &Finding, rule_index: usize) -> Value {
+/// `occurrence` numbers findings sharing a fingerprint (1, 2, ...), as GitHub's own
+/// `primaryLocationLineHash` does, so none is merged into another.
+fn result_value(f: &Finding, rule_index: usize, occurrence: usize) -> Value {
     let mut value = json!({
         "ruleId": f.rule.id,
         "ruleIndex": rule_index,
         "level": level(f.severity),
         "message": { "text": f.message },
         "locations": [{ "physicalLocation": physical_location(&f.location) }],
-        "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
+        "partialFingerprints": {
+            FINGERPRINT_KEY: f.fingerprint,
+            GITHUB_FINGERPRINT_KEY: format!("{}:{occurrence}", f.fingerprint),
+        },
     });
     if !f.labels.is_empty() {
         value["relatedLocations"] = json!(f
@@ -152,18 +250,43 @@ fn result_value(f: &Finding, rule_index: usize) -> Value {
     value
 }
 
-pub fn to_value(result: &ScanResult, opts: &RenderOptions) -> Value {
-    let rules: Vec<&RuleMeta> = result.rules.to_vec();
-    let rule_values: Vec<Value> = rules.iter().map(|m| rule_value(m)).collect();
-    let results: Vec<Value> = result
+/// The findings SARIF reports: suppressed ones only when asked for; at most
+/// [`MAX_RESULTS`], the most severe first chosen, in the scan's order. Also how many
+/// were left out for the limit.
+fn reported<'a>(result: &'a ScanResult, opts: &RenderOptions) -> (Vec<&'a Finding>, usize) {
+    let mut chosen: Vec<(usize, &Finding)> = result
         .findings
         .iter()
+        .filter(|f| opts.sarif_suppressed || !f.is_suppressed())
+        .enumerate()
+        .collect();
+    let over = chosen.len().saturating_sub(MAX_RESULTS);
+    if over > 0 {
+        // Stable: among equals, the scan's order decides.
+        chosen.sort_by_key(|(_, f)| (f.is_suppressed(), std::cmp::Reverse(f.severity)));
+        chosen.truncate(MAX_RESULTS);
+        chosen.sort_by_key(|(i, _)| *i);
+    }
+    (chosen.into_iter().map(|(_, f)| f).collect(), over)
+}
+
+pub fn to_value(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> Value {
+    let rules: Vec<&RuleMeta> = result.rules.to_vec();
+    let rule_values: Vec<Value> = rules.iter().map(|m| rule_value(m, clean)).collect();
+    let rule_index: HashMap<&str, usize> =
+        rules.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let (findings, left_out) = reported(result, opts);
+    let mut occurrences: HashMap<&str, usize> = HashMap::new();
+    let results: Vec<Value> = findings
+        .into_iter()
         .map(|f| {
-            let index = rules.iter().position(|m| m.id == f.rule.id).unwrap_or(0);
-            result_value(f, index)
+            let index = rule_index.get(f.rule.id).copied().unwrap_or(0);
+            let occurrence = occurrences.entry(f.fingerprint.as_str()).or_default();
+            *occurrence += 1;
+            result_value(f, index, *occurrence)
         })
         .collect();
-    let notifications: Vec<Value> = result
+    let mut notifications: Vec<Value> = result
         .diagnostics
         .iter()
         .map(|d| {
@@ -175,6 +298,16 @@ pub fn to_value(result: &ScanResult, opts: &RenderOptions) -> Value {
             })
         })
         .collect();
+    if left_out > 0 {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{left_out} results left out: GitHub code scanning accepts at most \
+                 {MAX_RESULTS} per run; the most severe are kept (the JSON report has them all)"
+            ) },
+            "descriptor": { "id": "result-limit" },
+        }));
+    }
     // No absolute path unless asked for: the output stays the same on every machine.
     let mut srcroot = json!({ "description": { "text": "The root of the scanned repository." } });
     if let Some(uri) = &opts.sarif_srcroot {
@@ -214,4 +347,37 @@ pub fn to_value(result: &ScanResult, opts: &RenderOptions) -> Value {
         "version": "2.1.0",
         "runs": [run],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_warning_near_the_upload_limit_only() {
+        assert_eq!(size_warning("{}"), None);
+        // Incompressible text over 80% of the limit gzipped.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let noisy: String = (0..11 * 1024 * 1024)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'!' + (x % 90) as u8)
+            })
+            .collect();
+        let warning = size_warning(&noisy).expect("a warning");
+        assert!(warning.contains("10 MB gzipped"), "{warning}");
+        // Large but repetitive: small once gzipped, no warning.
+        assert_eq!(size_warning(&"a".repeat(9 * 1024 * 1024)), None);
+    }
+
+    #[test]
+    fn long_text_is_cut_within_the_limit() {
+        let long = "word ".repeat(400);
+        let cut = truncate_chars(&long, MAX_FULL_DESCRIPTION);
+        assert!(cut.chars().count() <= MAX_FULL_DESCRIPTION);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert_eq!(truncate_chars("short", MAX_FULL_DESCRIPTION), "short");
+    }
 }
