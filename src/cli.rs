@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::config::{Config, CONFIG_FILE_NAME};
+use crate::discover::changed::ChangedSince;
 use crate::engine::{self, ScanOptions};
 use crate::registry::Registry;
 use crate::report::{self, Format, RenderOptions, Sanitizer};
@@ -105,9 +106,13 @@ pub struct PluginArgs {
     /// Load a plugin (a WebAssembly component); repeatable.
     #[arg(long = "plugin", value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
-    /// CPU time a plugin may spend on one file, e.g. 2s or 500ms [default: 2s].
+    /// Time a plugin may spend on one file, e.g. 2s or 500ms [default: 2s].
     #[arg(long, value_name = "DURATION", value_parser = crate::plugin::parse_timeout)]
     pub plugin_timeout: Option<std::time::Duration>,
+    /// Time a plugin may spend in the whole scan (all its calls together)
+    /// before it is disabled, e.g. 30s [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = crate::plugin::parse_timeout)]
+    pub plugin_budget: Option<std::time::Duration>,
     /// Let the scanned repository's config load plugins from outside the repository.
     #[arg(long)]
     pub allow_external_plugins: bool,
@@ -127,6 +132,7 @@ impl PluginArgs {
         crate::plugin::load_from(
             &self.plugins,
             self.plugin_timeout,
+            self.plugin_budget,
             self.allow_external_plugins || user_config,
             root,
             config_path,
@@ -283,6 +289,10 @@ pub struct ScanArgs {
     /// Show the time taken in the human summary.
     #[arg(long)]
     pub timing: bool,
+    /// Report only findings in files that differ from this git revision (a branch, tag or
+    /// commit: PR mode). Repo rules still judge the whole tree in the readiness card.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
     #[command(flatten)]
     pub plugins: PluginArgs,
 }
@@ -705,6 +715,17 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
+    // Resolved before the scan, so that a wrong ref fails fast.
+    let changed_since = match args.changed_since.as_deref() {
+        Some(rev) => match ChangedSince::open(&opts.root, rev) {
+            Ok(changed) => Some(changed),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Ok(EXIT_USAGE);
+            }
+        },
+        None => None,
+    };
     let mut result = engine::scan(&opts, &config, &selection);
     result.diagnostics.splice(0..0, plugins.diagnostics);
 
@@ -733,6 +754,10 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
                 applied.unmatched
             );
         }
+    }
+
+    if let Some(changed) = &changed_since {
+        keep_changed(&mut result, changed);
     }
 
     let format = args.format.unwrap_or(Format::Human);
@@ -768,6 +793,33 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         .threshold()
         .is_some_and(|t| result.active_findings().any(|f| f.severity >= t));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `--changed-since`: keeps the findings in files that differ from the revision.
+/// Findings at the repo root or in untouched files are not the change's: they leave
+/// the results but stay in the readiness card, which judges the whole tree (a failing
+/// repo rule keeps its first finding there as the card's example).
+fn keep_changed(result: &mut engine::ScanResult, changed: &ChangedSince) {
+    let mut verdicts = std::collections::HashMap::new();
+    let (kept, dropped): (Vec<_>, Vec<_>) = std::mem::take(&mut result.findings)
+        .into_iter()
+        .partition(|f| {
+            *verdicts
+                .entry(f.location.path.clone())
+                .or_insert_with(|| changed.is_changed(&f.location.path))
+        });
+    result.findings = kept;
+    for finding in dropped {
+        if let Some(outcome) = result
+            .outcomes
+            .iter_mut()
+            .find(|o| o.rule.id == finding.rule.id && o.unreported.is_none())
+        {
+            if !finding.is_suppressed() {
+                outcome.unreported = Some(finding);
+            }
+        }
+    }
 }
 
 /// `--sarif-srcroot`: an absolute URI ending in `/` (SARIF requires both), or an

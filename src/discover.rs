@@ -11,6 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::source::FileKind;
 
+pub(crate) mod changed;
 pub mod git_index;
 
 /// Files larger than this are skipped (counted in the summary).

@@ -9,8 +9,12 @@ use crate::common;
 use crate::common::bin;
 
 /// (file in docs/ci/, where a user puts it)
-const EXAMPLES: [(&str, &str); 2] = [
+const EXAMPLES: [(&str, &str); 3] = [
     ("github-actions.yml", ".github/workflows/devops-lint.yml"),
+    (
+        "github-action.yml",
+        ".github/workflows/devops-lint-action.yml",
+    ),
     ("gitlab-ci.yml", ".gitlab-ci.yml"),
 ];
 
@@ -47,7 +51,7 @@ fn the_ci_examples_pass_devops_lint() {
     );
     let kinds = &json["summary"]["files_by_kind"];
     assert_eq!(
-        kinds["github-workflow"], 1,
+        kinds["github-workflow"], 2,
         "checked as a workflow: {kinds}"
     );
     assert_eq!(kinds["gitlab-ci"], 1, "checked as GitLab CI: {kinds}");
@@ -99,6 +103,11 @@ fn invocations(text: &str) -> Vec<Vec<String>> {
 fn the_commands_in_the_ci_examples_are_valid() {
     let mut checked = 0;
     for (name, _) in EXAMPLES {
+        if name == "github-action.yml" {
+            // Runs devops-lint through the Action (tests/action.rs checks its scripts).
+            assert!(example(name).contains("uses: devops-lint/devops-lint@"));
+            continue;
+        }
         let found = invocations(&example(name));
         assert!(!found.is_empty(), "no devops-lint command found in {name}");
         for args in found {

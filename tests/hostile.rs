@@ -43,6 +43,17 @@ impl Run {
 /// own RSS at spawn time (the child inherits the high-water mark through exec), so it is
 /// only an upper bound. `as_nobody` drops to uid/gid 65534 with setpriv (for root).
 pub fn run_limited(cwd: &Path, args: &[OsString], budget: Duration, as_nobody: bool) -> Run {
+    run_limited_env(cwd, args, &[], budget, as_nobody)
+}
+
+/// [`run_limited`] with extra environment variables for the binary.
+pub fn run_limited_env(
+    cwd: &Path,
+    args: &[OsString],
+    envs: &[(&str, &OsStr)],
+    budget: Duration,
+    as_nobody: bool,
+) -> Run {
     use std::os::unix::process::CommandExt;
     let bin = env!("CARGO_BIN_EXE_devops-lint");
     let gnu_time = Path::new("/usr/bin/time").exists();
@@ -73,6 +84,7 @@ pub fn run_limited(cwd: &Path, args: &[OsString], budget: Duration, as_nobody: b
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env("DEVOPS_LINT_TODAY", "2026-11-26")
+        .envs(envs.iter().copied())
         .stdin(Stdio::null())
         .stdout(out.try_clone().expect("dup"))
         .stderr(err.try_clone().expect("dup"))

@@ -3,9 +3,11 @@
 
 mod common;
 
+mod action;
 mod baseline;
 mod catalogue;
 mod ci_examples;
+mod ci_surfaces;
 mod cli;
 mod fuzz_regressions;
 mod hostile;

@@ -573,6 +573,472 @@ fn hostile_plugin_is_disabled_after_repeated_failures() {
     assert!((3..=4).contains(&failures), "stops calling it: {errors:#?}");
 }
 
+// ---------------------------------------------------------------------------
+// Hostile plugins that wait, hand back too much, or use up their budget
+
+#[test]
+fn hostile_sleep_is_refused_not_waited_for() {
+    let started = std::time::Instant::now();
+    assert_hostile(
+        "sleep",
+        "tried to wait (a sleep or a timer): plugins cannot wait, so the call was stopped",
+    );
+    // The guest asks for 8 s; the call is refused at once, not timed out.
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn hostile_sleep_in_describe_is_refused() {
+    let dir = hostile_describing("sleep");
+    assert_load_refused(
+        &[cli_spec(&dir.path().join("hostile.wasm"))],
+        &[],
+        "failed to describe itself: tried to wait (a sleep or a timer)",
+    );
+}
+
+#[test]
+fn hostile_plugin_is_disabled_when_its_budget_runs_out() {
+    let g = guests();
+    let tree = hostile_tree();
+    let mut opts = options(&[("hostile", "mode = \"slow\"\n")]);
+    opts.limits.budget = Duration::from_secs(1);
+    // 300 ms on each of the 6 files it is called on: 1.8 s wanted, 1 s granted.
+    let result = scan_with(tree.path(), &[cli_spec(&g.hostile)], &opts, 2);
+    assert_eq!(builtin_findings(&result), baseline(tree.path()));
+    let errors = plugin_errors(&result);
+    assert!(
+        errors.iter().any(|e| e.contains(
+            "plugin hostile disabled in this run: it used up its time budget of 1s \
+             (all its calls together; raise it with --plugin-budget)"
+        )),
+        "{errors:#?}"
+    );
+    let marked = result
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "hostile/H001")
+        .count();
+    assert!((1..6).contains(&marked), "stopped part way: {marked} files");
+    assert_eq!(
+        errors.iter().filter(|e| e.contains("disabled")).count(),
+        1,
+        "said once: {errors:#?}"
+    );
+}
+
+#[test]
+fn hostile_huge_error_is_not_copied() {
+    assert_hostile(
+        "err-huge",
+        "handed back more than 4 MiB in one call (the host's limit on its strings and lists \
+         together); nothing of it was kept",
+    );
+}
+
+#[test]
+fn hostile_findings_sharing_one_buffer_are_not_copied() {
+    assert_hostile("shared-message", "handed back more than 4 MiB in one call");
+}
+
+#[test]
+fn hostile_huge_configure_error_is_not_copied() {
+    assert_load_refused(
+        &[cli_spec(&guests().hostile)],
+        &[("hostile", "mode = \"reject-huge\"\n")],
+        "failed to read its settings: handed back more than 4 MiB in one call",
+    );
+}
+
+#[test]
+fn hostile_huge_docs_are_refused_and_long_docs_cut() {
+    let dir = hostile_describing("huge-docs");
+    assert_load_refused(
+        &[cli_spec(&dir.path().join("hostile.wasm"))],
+        &[],
+        "failed to describe itself: handed back more than 4 MiB in one call",
+    );
+    let dir = hostile_describing("long-docs");
+    let loaded = plugin::load_all(&[cli_spec(&dir.path().join("hostile.wasm"))], &options(&[]));
+    assert!(loaded.diagnostics.is_empty());
+    let docs = loaded.rules[0].meta().docs;
+    assert!(
+        docs.len() <= plugin::text::MAX_DOCS + 4096,
+        "{}",
+        docs.len()
+    );
+    assert!(docs.contains("## What it checks"));
+}
+
+/// Plugin files are opened with care: no hang on a FIFO, no read of a huge
+/// file, the header checked before the rest is read.
+#[cfg(unix)]
+#[test]
+fn hostile_plugin_paths() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("fifo.wasm");
+    let status = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(status.success());
+    assert_load_refused(&[cli_spec(&fifo)], &[], "it is a FIFO, not a regular file");
+    assert_load_refused(
+        &[cli_spec(dir.path())],
+        &[],
+        "it is a directory, not a regular file",
+    );
+    assert_load_refused(
+        &[cli_spec(Path::new("/dev/zero"))],
+        &[],
+        "it is a device, not a regular file",
+    );
+    // A 2 GiB sparse file: refused from its size, never read.
+    let huge = dir.path().join("huge.wasm");
+    let file = std::fs::File::create(&huge).expect("create");
+    file.set_len(2 << 30).expect("sparse");
+    assert_load_refused(
+        &[cli_spec(&huge)],
+        &[],
+        "it is 2048 MiB; a plugin file may be at most 64 MiB",
+    );
+    // The FIFO named by a repository's config: the scan goes on.
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        repo.path().join("main.tf"),
+        "resource \"aws_security_group\" \"ssh\" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
+    )
+    .expect("write");
+    let status = Command::new("mkfifo")
+        .arg(repo.path().join("plugin.wasm"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    std::fs::write(
+        repo.path().join("devops-lint.toml"),
+        "[plugins.hostile]\npath = \"plugin.wasm\"\n",
+    )
+    .expect("write");
+    let (code, value) = cli_json(repo.path(), &[]);
+    assert_eq!(code, Some(1), "{value:#}");
+    assert!(
+        value
+            .to_string()
+            .contains("it is a FIFO, not a regular file"),
+        "{value:#}"
+    );
+    assert!(value.to_string().contains("SEC007"), "{value:#}");
+}
+
+/// The hostile plugin with `describe` switched to `mode` (see DESCRIBE_MODE
+/// in plugins/tests/hostile).
+fn hostile_describing(mode: &str) -> tempfile::TempDir {
+    let bytes = std::fs::read(&guests().hostile).expect("read");
+    let from = format!("{:<48}", "describe-mode:ok");
+    let to = format!("{:<48}", format!("describe-mode:{mode}"));
+    assert_eq!(to.len(), 48, "mode too long");
+    let at: Vec<usize> = bytes
+        .windows(48)
+        .enumerate()
+        .filter(|(_, w)| *w == from.as_bytes())
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(at.len(), 1, "the describe mode is in the component once");
+    let mut patched = bytes;
+    patched[at[0]..at[0] + 48].copy_from_slice(to.as_bytes());
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("hostile.wasm"), patched).expect("write");
+    dir
+}
+
+/// Runs the binary with `--jobs 16` on a tree whose every file the hostile
+/// plugin misbehaves on (or only `only`), and checks time, memory, output size,
+/// the exit code and the built-in findings against a run without the plugin.
+#[cfg(unix)]
+fn assert_bounded_at_16_jobs(settings: &str, expected: &str) {
+    use std::ffi::OsString;
+    let g = guests();
+    let tree = hostile_tree();
+    for i in 0..40 {
+        std::fs::write(
+            tree.path().join(format!("stack/more{i}.tf")),
+            format!("# hostile-marker {i}\n"),
+        )
+        .expect("write");
+    }
+    std::fs::write(
+        tree.path().join("devops-lint.toml"),
+        format!("[plugins.hostile]\n{settings}"),
+    )
+    .expect("write");
+    let cache = cache_dir();
+    let envs = [("DEVOPS_LINT_CACHE_DIR", cache.as_os_str())];
+    let run = |plugin: bool| {
+        let mut args: Vec<OsString> = ["--no-color", "--jobs", "16"].map(OsString::from).to_vec();
+        if plugin {
+            args.push("--plugin".into());
+            args.push(g.hostile.clone().into());
+        }
+        args.push(".".into());
+        crate::hostile::run_limited_env(tree.path(), &args, &envs, Duration::from_secs(120), false)
+    };
+    let base = run(false);
+    let hostile = run(true);
+    assert_eq!(hostile.signal, None, "{}", hostile.stderr);
+    assert_eq!(
+        hostile.code, base.code,
+        "{}{}",
+        hostile.stdout, hostile.stderr
+    );
+    // The human report wraps long messages.
+    let words = |t: &str| {
+        t.split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        words(&hostile.stdout).contains(expected),
+        "expected `{expected}`:\n{}",
+        &hostile.stdout[..hostile.stdout.len().min(20_000)]
+    );
+    assert_eq!(
+        hostile.stdout.matches("SEC007").count(),
+        base.stdout.matches("SEC007").count(),
+        "built-in findings intact"
+    );
+    // Before the host's own limits: a 214 MiB report, 1-1.8 GB of RSS.
+    assert!(
+        hostile.stdout.len() < 512 << 10,
+        "report of {} bytes",
+        hostile.stdout.len()
+    );
+    assert!(
+        hostile.stderr.len() < 64 << 10,
+        "{} bytes",
+        hostile.stderr.len()
+    );
+    assert!(
+        hostile.max_rss_mib < 400,
+        "peak RSS {} MiB (without the plugin: {} MiB)",
+        hostile.max_rss_mib,
+        base.max_rss_mib
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_huge_error_at_16_jobs_is_bounded() {
+    assert_bounded_at_16_jobs(
+        "mode = \"err-huge\"\nonly = \"infra/a.tf\"\n",
+        "handed back more than 4 MiB in one call",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_shared_buffer_at_16_jobs_is_bounded() {
+    assert_bounded_at_16_jobs(
+        "mode = \"shared-message\"\n",
+        "handed back more than 4 MiB in one call",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_huge_configure_error_at_16_jobs_is_bounded() {
+    assert_bounded_at_16_jobs(
+        "mode = \"reject-huge\"\n",
+        "failed to read its settings: handed back more than 4 MiB in one call",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Hostile text: terminal escapes and workflow commands in every field
+
+/// Control characters that must never reach an output, from a plugin.
+const UNSAFE: [char; 6] = ['\u{1b}', '\u{7}', '\r', '\u{202E}', '\u{85}', '\u{9b}'];
+
+/// No escape, BEL or bidi override, and no line a CI runner would read as a
+/// workflow command.
+fn assert_text_safe(what: &str, text: &str) {
+    for c in UNSAFE {
+        assert!(
+            !text.contains(c),
+            "{what}: U+{:04X} got through:\n{text}",
+            c as u32
+        );
+    }
+    for line in text.lines() {
+        assert!(
+            !line.trim_start().starts_with("::"),
+            "{what}: a line starts a workflow command: {line:?}"
+        );
+    }
+}
+
+/// The same for every string in a JSON document.
+fn assert_json_safe(what: &str, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => assert_text_safe(what, s),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| assert_json_safe(what, v)),
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                assert_text_safe(what, k);
+                assert_json_safe(what, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every format and subcommand that shows plugin text, with the payload in
+/// every field the plugin fills: version, summaries, docs (describe);
+/// messages, labels, help (check-file); an inconclusive reason and repo
+/// findings (check-repo).
+#[test]
+fn hostile_text_is_neutralised_in_every_format_and_subcommand() {
+    let dir = hostile_describing("inject");
+    let wasm = dir.path().join("hostile.wasm");
+    let plugin = wasm.to_string_lossy().into_owned();
+    let tree = hostile_tree();
+    std::fs::write(
+        tree.path().join("devops-lint.toml"),
+        "[plugins.hostile]\nmode = \"inject\"\n",
+    )
+    .expect("write");
+    let run = |args: &[&str]| {
+        let out = bin()
+            .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+            .env("NO_COLOR", "1")
+            .args(args)
+            .current_dir(tree.path())
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (base_code, _, _) = run(&["--no-color", "--stage", "scale", "."]);
+    for format in ["human", "json", "sarif", "markdown"] {
+        let (code, stdout, stderr) = run(&[
+            "--no-color",
+            "--stage",
+            "scale",
+            "--format",
+            format,
+            "--plugin",
+            &plugin,
+            ".",
+        ]);
+        let what = format!("--format {format}");
+        assert_eq!(code, base_code, "{what}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("PWNED"),
+            "{what}: the payload arrived:\n{stdout}"
+        );
+        assert_text_safe(&what, &stdout);
+        assert_text_safe(&what, &stderr);
+        if matches!(format, "json" | "sarif") {
+            let value: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+            assert_json_safe(&what, &value);
+        }
+    }
+    let fixtures = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(fixtures.path().join("fail")).expect("mkdir");
+    std::fs::write(
+        fixtures.path().join("fail/a.tf"),
+        "# hostile-marker expect: hostile/H001\n",
+    )
+    .expect("write");
+    std::fs::write(
+        fixtures.path().join("settings.toml"),
+        "mode = \"inject-err\"\n",
+    )
+    .expect("write");
+    let fixtures_dir = fixtures.path().to_string_lossy().into_owned();
+    for args in [
+        vec!["rules", "--plugin", &plugin],
+        vec!["explain", "hostile/H001", "--plugin", &plugin],
+        vec!["plugins", "warm", &plugin],
+        vec!["plugins", "test", &plugin, &fixtures_dir],
+    ] {
+        let (_, stdout, stderr) = run(&args);
+        let what = args.join(" ");
+        // `rules` shows no plugin text but the ids and names it validated.
+        assert!(
+            args[0] == "rules" || stdout.contains("PWNED") || stderr.contains("PWNED"),
+            "{what}: the payload arrived:\n{stdout}{stderr}"
+        );
+        assert_text_safe(&what, &stdout);
+        assert_text_safe(&what, &stderr);
+    }
+}
+
+/// Errors, panics, rejected settings, a hostile name, rule id or repo path:
+/// each a clean one-line diagnostic, on stdout (the report) and stderr.
+#[test]
+fn hostile_text_in_errors_is_neutralised() {
+    let tree = hostile_tree();
+    let g = guests();
+    let plugin = g.hostile.to_string_lossy().into_owned();
+    let named = hostile_describing("inject-name");
+    let named = named
+        .path()
+        .join("hostile.wasm")
+        .to_string_lossy()
+        .into_owned();
+    for (wasm, mode, expected) in [
+        (&plugin, "inject-err", "it returned an error: error PWNED"),
+        (
+            &plugin,
+            "inject-trap",
+            "trapped (a panic or an abort inside the plugin)",
+        ),
+        (
+            &plugin,
+            "reject-inject",
+            "rejected its settings in [plugins.hostile]: rejected PWNED",
+        ),
+        (&plugin, "inject-rule", "a finding for rule `hostile/PWNED"),
+        (&plugin, "inject-repo-path", "is not relative to the root"),
+        (&named, "ok", "is not kebab-case"),
+    ] {
+        std::fs::write(
+            tree.path().join("devops-lint.toml"),
+            format!("[plugins.hostile]\nmode = \"{mode}\"\n"),
+        )
+        .expect("write");
+        for format in ["human", "json"] {
+            let out = bin()
+                .env("DEVOPS_LINT_CACHE_DIR", cache_dir())
+                .args(["--no-color", "--format", format, "--plugin", wasm, "."])
+                .current_dir(tree.path())
+                .output()
+                .expect("run");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let what = format!("{mode} --format {format}");
+            assert_eq!(out.status.code(), Some(1), "{what}: {stdout}{stderr}");
+            assert!(stdout.contains("SEC007"), "{what}: built-ins: {stdout}");
+            assert_text_safe(&what, &stdout);
+            assert_text_safe(&what, &stderr);
+            if format == "json" {
+                let value: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+                assert_json_safe(&what, &value);
+                let errors = value["errors"].to_string();
+                assert!(
+                    errors.contains(expected),
+                    "{what}: `{expected}` in {errors}"
+                );
+            }
+        }
+    }
+}
+
 fn assert_load_refused(specs: &[PluginSpec], settings: &[(&str, &str)], expected: &str) {
     let tree = hostile_tree();
     let result = scan_with(tree.path(), specs, &options(settings), 2);

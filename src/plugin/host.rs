@@ -1,7 +1,8 @@
 //! The wasmtime side: one engine for the process (with an epoch ticker for
-//! timeouts), the sandbox every plugin runs in (WASI p2 with nothing granted,
-//! store limits, a bounded capture of stdout/stderr), and one instance per
-//! plugin per worker thread, re-created after a failure.
+//! timeouts), the sandbox every plugin runs in (WASI p2 with nothing granted
+//! and no way to wait, store limits, a cap on the bytes one call hands back,
+//! a bounded capture of stdout/stderr), and one instance per plugin per worker
+//! thread, re-created after a failure.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -10,17 +11,24 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
-use wasmtime_wasi::p2::{OutputStream, Pollable, StreamError};
+use wasmtime::component::{Component, Linker, Resource, ResourceTable};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, StoreContextMut, Trap};
+use wasmtime_wasi::p2::{DynPollable, OutputStream, Pollable, StreamError};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::abi::{Plugin as Bindings, PluginPre};
+use super::text;
 
 /// How often the epoch advances: the granularity of `--plugin-timeout`.
 pub const TICK: Duration = Duration::from_millis(10);
-/// Default CPU time per call (per file).
+/// Default time per call (per file).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Default time per plugin per scan: all its calls on every thread together.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(30);
+/// Bytes a plugin may hand back to the host in one call: every string and
+/// list of the result together (lists counted at the host's size of their
+/// items). Enforced by wasmtime while it copies the result out of the guest.
+pub const MAX_CALL_BYTES: usize = 4 << 20;
 /// Default linear-memory limit per instance.
 pub const DEFAULT_MEMORY: usize = 64 << 20;
 /// The wasm stack (deep recursion traps instead of overflowing the host).
@@ -31,8 +39,11 @@ pub const CAPTURE_LIMIT: usize = 8 << 10;
 /// Resource limits of one plugin's instances.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Time per call.
     pub timeout: Duration,
     pub memory: usize,
+    /// Time per plugin per scan (`--plugin-budget`).
+    pub budget: Duration,
 }
 
 impl Default for Limits {
@@ -40,16 +51,55 @@ impl Default for Limits {
         Limits {
             timeout: DEFAULT_TIMEOUT,
             memory: DEFAULT_MEMORY,
+            budget: DEFAULT_BUDGET,
         }
     }
 }
 
-impl Limits {
-    fn deadline_ticks(&self) -> u64 {
-        let ticks = self.timeout.as_millis() / TICK.as_millis().max(1);
-        u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
+/// Epoch ticks for a deadline `after` from now (at least one).
+fn deadline_ticks(after: Duration) -> u64 {
+    let ticks = after.as_millis() / TICK.as_millis().max(1);
+    u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
+}
+
+/// Why a call stopped at its deadline: the per-call timeout, or the end of
+/// the plugin's budget for the scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    Timeout(Duration),
+    Budget(Duration),
+}
+
+impl Deadline {
+    /// The sooner of the call timeout and what is `left` of the budget.
+    pub fn of(limits: &Limits, left: Duration) -> Deadline {
+        if left < limits.timeout {
+            Deadline::Budget(left)
+        } else {
+            Deadline::Timeout(limits.timeout)
+        }
+    }
+
+    fn after(self) -> Duration {
+        match self {
+            Deadline::Timeout(d) | Deadline::Budget(d) => d,
+        }
     }
 }
+
+/// The error a guest gets for asking to wait (a clock subscription): the
+/// host cannot interrupt a guest blocked inside a host call, so plugins are
+/// not given the means to block at all.
+#[derive(Debug)]
+pub struct WaitRefused(&'static str);
+
+impl std::fmt::Display for WaitRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "devops-lint refuses {} to plugins", self.0)
+    }
+}
+
+impl std::error::Error for WaitRefused {}
 
 static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
 static LINKER: OnceLock<Result<Linker<HostState>, String>> = OnceLock::new();
@@ -77,7 +127,15 @@ pub fn engine() -> Result<&'static Engine, String> {
         .map_err(Clone::clone)
 }
 
+/// The WASI interface whose subscriptions are replaced by [`WaitRefused`].
+const MONOTONIC_CLOCK: &str = "wasi:clocks/monotonic-clock@0.2.12";
+
 /// WASI p2 (sync) and nothing else: what a Rust `wasm32-wasip2` guest imports.
+/// The clock's `subscribe-duration` and `subscribe-instant` (what a sleep or a
+/// timed poll needs) trap with [`WaitRefused`]: epoch interruption only stops
+/// guest code, so a guest blocked in a host call could not be stopped. With
+/// no timer, no stream or socket of this sandbox can be waited on either
+/// (stdin is closed, the output capture is always ready, the network is off).
 pub fn linker() -> Result<&'static Linker<HostState>, String> {
     let engine = engine()?;
     LINKER
@@ -85,6 +143,31 @@ pub fn linker() -> Result<&'static Linker<HostState>, String> {
             let mut linker = Linker::new(engine);
             wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
                 .map_err(|e| format!("cannot link WASI: {e}"))?;
+            linker.allow_shadowing(true);
+            let mut clock = linker
+                .instance(MONOTONIC_CLOCK)
+                .map_err(|e| format!("cannot link WASI: {e}"))?;
+            clock
+                .func_wrap(
+                    "subscribe-duration",
+                    |_: StoreContextMut<'_, HostState>,
+                     _: (u64,)|
+                     -> wasmtime::Result<(Resource<DynPollable>,)> {
+                        Err(wasmtime::Error::new(WaitRefused("timers (a sleep)")))
+                    },
+                )
+                .map_err(|e| format!("cannot link WASI: {e}"))?;
+            clock
+                .func_wrap(
+                    "subscribe-instant",
+                    |_: StoreContextMut<'_, HostState>,
+                     _: (u64,)|
+                     -> wasmtime::Result<(Resource<DynPollable>,)> {
+                        Err(wasmtime::Error::new(WaitRefused("timers (a sleep)")))
+                    },
+                )
+                .map_err(|e| format!("cannot link WASI: {e}"))?;
+            linker.allow_shadowing(false);
             Ok(linker)
         })
         .as_ref()
@@ -176,7 +259,8 @@ pub fn new_store(limits: &Limits) -> Result<Store<HostState>, String> {
         .stderr(capture.clone())
         .allow_tcp(false)
         .allow_udp(false)
-        .allow_ip_name_lookup(false);
+        .allow_ip_name_lookup(false)
+        .max_random_size(64 << 10);
     let state = HostState {
         wasi: builder.build(),
         table: ResourceTable::new(),
@@ -186,7 +270,11 @@ pub fn new_store(limits: &Limits) -> Result<Store<HostState>, String> {
     };
     let mut store = Store::new(engine, state);
     store.limiter(|state| state as &mut dyn ResourceLimiter);
-    store.set_epoch_deadline(limits.deadline_ticks());
+    store.set_epoch_deadline(deadline_ticks(limits.timeout));
+    // NOTE: wasmtime counts what it copies out of the guest against this, per
+    // call, and fails the call when it runs out; without it, 120 findings
+    // pointing at one 1 MiB message would cost the host 120 MiB.
+    store.set_hostcall_fuel(MAX_CALL_BYTES);
     Ok(store)
 }
 
@@ -203,56 +291,79 @@ pub struct CallError {
     pub reason: String,
     /// The tail of what the plugin wrote to stdout/stderr during the call.
     pub output: String,
+    /// The call was stopped because the plugin's budget for the scan ran out.
+    pub out_of_budget: bool,
 }
+
+impl CallError {
+    fn new(reason: String) -> CallError {
+        CallError {
+            reason,
+            output: String::new(),
+            out_of_budget: false,
+        }
+    }
+}
+
+/// Bytes of a plugin's captured output shown in a diagnostic (the end of it,
+/// where a panic message is).
+const OUTPUT_SHOWN: usize = 4 << 10;
 
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.reason)?;
         let output = self.output.trim();
         if !output.is_empty() {
-            write!(f, "; plugin output: {output}")?;
+            let mut start = output.len().saturating_sub(OUTPUT_SHOWN);
+            while !output.is_char_boundary(start) {
+                start += 1;
+            }
+            let cut = if start > 0 { "..." } else { "" };
+            write!(f, "; plugin output: {cut}{}", &output[start..])?;
         }
         Ok(())
     }
 }
 
-/// Instantiates `pre` in a fresh store and configures it with `settings`.
-/// `Ok(Err(message))` is the plugin rejecting its settings.
+/// Instantiates `pre` in a fresh store and configures it with `settings`,
+/// both within `deadline`. `Ok(Err(message))` is the plugin rejecting its
+/// settings (the message is already made safe).
 pub fn instantiate(
     pre: &PluginPre<HostState>,
     limits: &Limits,
+    deadline: Deadline,
     settings: &str,
 ) -> Result<Result<Instance, String>, CallError> {
-    let mut store = new_store(limits).map_err(|reason| CallError {
-        reason,
-        output: String::new(),
-    })?;
+    let mut store = new_store(limits).map_err(CallError::new)?;
+    store.set_epoch_deadline(deadline_ticks(deadline.after()));
     let bindings = match pre.instantiate(&mut store) {
         Ok(b) => b,
-        Err(e) => return Err(classify(&e, &store, limits, 0)),
+        Err(e) => return Err(classify(&e, &store, limits, deadline, 0)),
     };
     match bindings
         .devops_lint_plugin_rules()
         .call_configure(&mut store, settings)
     {
         Ok(Ok(())) => Ok(Ok(Instance { store, bindings })),
-        Ok(Err(message)) => Ok(Err(message)),
-        Err(e) => Err(classify(&e, &store, limits, 0)),
+        Ok(Err(message)) => Ok(Err(text::line(&message, text::MAX_MESSAGE))),
+        Err(e) => Err(classify(&e, &store, limits, deadline, 0)),
     }
 }
 
 impl Instance {
-    /// Runs `f` with a freshly armed deadline; a failure is classified.
+    /// Runs `f` with a freshly armed `deadline`; a failure is classified.
     pub fn call<R>(
         &mut self,
         limits: &Limits,
+        deadline: Deadline,
         f: impl FnOnce(&mut Store<HostState>, &Bindings) -> wasmtime::Result<R>,
     ) -> Result<R, CallError> {
-        self.store.set_epoch_deadline(limits.deadline_ticks());
+        self.store
+            .set_epoch_deadline(deadline_ticks(deadline.after()));
         let mark = self.store.data().capture.written();
         match f(&mut self.store, &self.bindings) {
             Ok(r) => Ok(r),
-            Err(e) => Err(classify(&e, &self.store, limits, mark)),
+            Err(e) => Err(classify(&e, &self.store, limits, deadline, mark)),
         }
     }
 }
@@ -262,17 +373,40 @@ fn classify(
     error: &wasmtime::Error,
     store: &Store<HostState>,
     limits: &Limits,
+    deadline: Deadline,
     mark: u64,
 ) -> CallError {
     let state = store.data();
+    let cause = root_cause(error);
+    let mut out_of_budget = false;
     let reason = if state.memory_hit {
         format!("exceeded its memory limit of {} MiB", limits.memory >> 20)
+    } else if error.downcast_ref::<WaitRefused>().is_some() || cause.contains("devops-lint refuses")
+    {
+        "tried to wait (a sleep or a timer): plugins cannot wait, so the call was stopped"
+            .to_string()
+    } else if cause.contains("fuel allocated for hostcalls has been exhausted") {
+        format!(
+            "handed back more than {} MiB in one call (the host's limit on its strings and \
+             lists together); nothing of it was kept",
+            MAX_CALL_BYTES >> 20
+        )
     } else {
         match error.downcast_ref::<Trap>() {
-            Some(Trap::Interrupt) => format!(
-                "timed out after {} (raise it with --plugin-timeout)",
-                format_duration(limits.timeout)
-            ),
+            Some(Trap::Interrupt) => match deadline {
+                Deadline::Timeout(d) => format!(
+                    "timed out after {} (raise it with --plugin-timeout)",
+                    format_duration(d)
+                ),
+                Deadline::Budget(_) => {
+                    out_of_budget = true;
+                    format!(
+                        "stopped: it used up its time budget of {} for this scan \
+                         (raise it with --plugin-budget)",
+                        format_duration(limits.budget)
+                    )
+                }
+            },
             Some(Trap::StackOverflow) => "exhausted its stack (too deep a recursion)".to_string(),
             Some(Trap::MemoryOutOfBounds) => "trapped: out of bounds memory access (often the \
                  plugin's own stack overflowing its memory)"
@@ -281,12 +415,13 @@ fn classify(
                 "trapped (a panic or an abort inside the plugin)".to_string()
             }
             Some(trap) => format!("trapped: {trap}"),
-            None => format!("failed: {}", root_cause(error)),
+            None => format!("failed: {cause}"),
         }
     };
     CallError {
         reason,
         output: state.capture.since(mark),
+        out_of_budget,
     }
 }
 
@@ -317,29 +452,27 @@ thread_local! {
 }
 
 /// Runs `f` on this thread's instance of plugin `id` (instantiating it from
-/// `pre` when there is none). An instance that failed is discarded, so the
-/// next call starts from a fresh one.
+/// `pre` when there is none), instantiation and call within `deadline`. An
+/// instance that failed is discarded, so the next call starts from a fresh one.
 pub fn with_thread_instance<R>(
     id: u64,
     pre: &PluginPre<HostState>,
     limits: &Limits,
+    deadline: Deadline,
     settings: &str,
     f: impl FnOnce(&mut Store<HostState>, &Bindings) -> wasmtime::Result<R>,
 ) -> Result<R, CallError> {
     let existing = INSTANCES.with(|m| m.borrow_mut().remove(&id));
     let mut instance = match existing {
         Some(instance) => instance,
-        None => match instantiate(pre, limits, settings)? {
+        None => match instantiate(pre, limits, deadline, settings)? {
             Ok(instance) => instance,
             Err(message) => {
-                return Err(CallError {
-                    reason: format!("rejected its settings: {message}"),
-                    output: String::new(),
-                })
+                return Err(CallError::new(format!("rejected its settings: {message}")))
             }
         },
     };
-    let result = instance.call(limits, f);
+    let result = instance.call(limits, deadline, f);
     if result.is_ok() {
         INSTANCES.with(|m| m.borrow_mut().insert(id, instance));
     }
@@ -465,11 +598,32 @@ mod tests {
 
     #[test]
     fn deadline_is_at_least_one_tick() {
-        let limits = Limits {
-            timeout: Duration::from_millis(1),
-            memory: DEFAULT_MEMORY,
+        assert_eq!(deadline_ticks(Duration::from_millis(1)), 1);
+        assert_eq!(deadline_ticks(DEFAULT_TIMEOUT), 200);
+    }
+
+    #[test]
+    fn the_budget_shortens_the_deadline() {
+        let limits = Limits::default();
+        assert_eq!(
+            Deadline::of(&limits, Duration::from_secs(60)),
+            Deadline::Timeout(DEFAULT_TIMEOUT)
+        );
+        assert_eq!(
+            Deadline::of(&limits, Duration::from_millis(300)),
+            Deadline::Budget(Duration::from_millis(300))
+        );
+    }
+
+    #[test]
+    fn a_diagnostic_shows_the_end_of_the_output() {
+        let e = CallError {
+            reason: "trapped".into(),
+            output: format!("{}panicked at the end", "x".repeat(OUTPUT_SHOWN * 2)),
+            out_of_budget: false,
         };
-        assert_eq!(limits.deadline_ticks(), 1);
-        assert_eq!(Limits::default().deadline_ticks(), 200);
+        let shown = e.to_string();
+        assert!(shown.ends_with("panicked at the end"), "{shown}");
+        assert!(shown.len() < OUTPUT_SHOWN + 100);
     }
 }

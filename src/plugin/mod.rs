@@ -12,16 +12,18 @@ pub mod cache;
 pub mod convert;
 pub mod harness;
 pub mod host;
+pub mod text;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use abi::{wit, PluginPre};
-use host::{HostState, Limits};
+use host::{Deadline, HostState, Limits};
 
 use crate::engine::ToolDiagnostic;
 use crate::facts::RepoFacts;
@@ -38,10 +40,10 @@ pub const MAX_FAILURES: u32 = 3;
 pub const MAX_FINDINGS: usize = 1000;
 /// Labels one finding may carry.
 pub const MAX_LABELS: usize = 16;
-/// Characters kept of a message, label or help text.
-pub const MAX_MESSAGE: usize = 2000;
 /// Rules one plugin may declare.
 pub const MAX_RULES: usize = 256;
+/// Bytes a plugin file may have (checked before it is read).
+pub const MAX_PLUGIN_FILE: u64 = 64 << 20;
 
 /// Where a plugin was named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +125,8 @@ pub struct LoadedPlugin {
     settings_json: String,
     failures: AtomicU32,
     disabled: AtomicBool,
+    /// Time spent in this plugin's calls in this scan, all threads together.
+    spent_nanos: AtomicU64,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -131,7 +135,10 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// parsed for real (plugin rules must be known to check rule keys). A file that
 /// cannot be read or parsed gives nothing: `Config::load` reports it.
 pub fn config_tables(path: &Path) -> BTreeMap<String, toml::Table> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(bytes) = read_regular_file(path, crate::config::MAX_CONFIG_SIZE) else {
+        return BTreeMap::new();
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
         return BTreeMap::new();
     };
     let Ok(table) = toml::from_str::<toml::Table>(&text) else {
@@ -205,7 +212,7 @@ pub fn load_all(specs: &[PluginSpec], opts: &PluginOptions) -> Loaded {
                 }
                 loaded.plugins.push(report.summary);
             }
-            Err(message) => loaded.diagnostics.push(root_diagnostic(message)),
+            Err(message) => loaded.diagnostics.push(root_diagnostic(&message)),
         }
     }
     loaded
@@ -216,6 +223,7 @@ pub fn load_all(specs: &[PluginSpec], opts: &PluginOptions) -> Loaded {
 pub fn load_from(
     cli_paths: &[PathBuf],
     timeout: Option<Duration>,
+    budget: Option<Duration>,
     allow_external: bool,
     root: &Path,
     config_path: Option<&Path>,
@@ -231,6 +239,7 @@ pub fn load_from(
         allow_external,
         limits: Limits {
             timeout: timeout.unwrap_or(host::DEFAULT_TIMEOUT),
+            budget: budget.unwrap_or(host::DEFAULT_BUDGET),
             ..Limits::default()
         },
         cache_dir: cache::default_dir(),
@@ -251,37 +260,41 @@ fn load_one(
     builtin: &crate::registry::Registry,
     taken: &mut BTreeSet<String>,
 ) -> Result<(Arc<LoadedPlugin>, OneReport), String> {
-    let started = std::time::Instant::now();
-    let shown = spec.path.display().to_string();
+    let started = Instant::now();
+    let shown = text::line(&spec.path.display().to_string(), 1024);
     let what = match &spec.name {
-        Some(name) => format!("plugin {name} ({shown})"),
+        Some(name) => format!("plugin {} ({shown})", text::line(name, 128)),
         None => format!("plugin {shown}"),
     };
     if spec.origin == Origin::Config && !opts.allow_external {
         check_inside_root(&spec.path, &opts.root).map_err(|e| format!("{what}: {e}"))?;
     }
-    let bytes = std::fs::read(&spec.path).map_err(|e| format!("cannot read {what}: {e}"))?;
+    let bytes = read_plugin_file(&spec.path).map_err(|e| format!("cannot read {what}: {e}"))?;
     let engine = host::engine().map_err(|e| format!("{what}: {e}"))?;
     let compiled = cache::load(engine, &bytes, opts.cache_dir.as_deref())
         .map_err(|e| format!("cannot load {what}: {e}"))?;
+    drop(bytes);
     check_api_version(engine, &compiled.component)
         .map_err(|e| format!("cannot load {what}: {e}"))?;
     let pre = host::pre_instantiate(&compiled.component)
         .map_err(|e| format!("cannot load {what}: {e}"))?;
 
-    // Metadata and settings, in a throwaway instance.
+    // Metadata and settings, in a throwaway instance; each call within the
+    // per-call timeout, and their time counts against the budget.
     let settings_table = spec
         .name
         .as_ref()
         .and_then(|n| opts.settings.get(n))
         .cloned();
+    let deadline = Deadline::Timeout(opts.limits.timeout);
+    let calls_started = Instant::now();
     let mut store = host::new_store(&opts.limits).map_err(|e| format!("{what}: {e}"))?;
     let bindings = pre
         .instantiate(&mut store)
         .map_err(|e| format!("cannot instantiate {what}: {}", host::root_cause(&e)))?;
     let mut instance = host::Instance { store, bindings };
     let info = instance
-        .call(&opts.limits, |store, b| {
+        .call(&opts.limits, deadline, |store, b| {
             b.devops_lint_plugin_rules().call_describe(store)
         })
         .map_err(|e| format!("{what} failed to describe itself: {e}"))?;
@@ -294,7 +307,9 @@ fn load_one(
         }
     }
     let what = format!("plugin {} ({shown})", info.name);
-    let metas = validate_info(&info, &shown, builtin, taken).map_err(|e| format!("{what}: {e}"))?;
+    let version = text::line(&info.version, text::MAX_VERSION);
+    let metas = validate_info(&info, &version, &shown, builtin, taken)
+        .map_err(|e| format!("{what}: {e}"))?;
     // `--plugin` plugins take their settings from a table of their name without `path`.
     let settings_table = settings_table
         .or_else(|| opts.settings.get(&info.name).cloned())
@@ -303,7 +318,7 @@ fn load_one(
     let configured = if opts.metadata_only {
         Ok(Ok(()))
     } else {
-        instance.call(&opts.limits, |store, b| {
+        instance.call(&opts.limits, deadline, |store, b| {
             b.devops_lint_plugin_rules()
                 .call_configure(store, &settings_json)
         })
@@ -312,12 +327,14 @@ fn load_one(
         Ok(Ok(())) => {}
         Ok(Err(message)) => {
             return Err(format!(
-                "{what} rejected its settings in [plugins.{}]: {message}",
-                info.name
+                "{what} rejected its settings in [plugins.{}]: {}",
+                info.name,
+                text::line(&message, text::MAX_MESSAGE)
             ))
         }
         Err(e) => return Err(format!("{what} failed to read its settings: {e}")),
     }
+    let load_calls = calls_started.elapsed();
     for meta in &metas {
         taken.insert(meta.id.to_ascii_lowercase());
         taken.insert(meta.name.to_string());
@@ -326,17 +343,18 @@ fn load_one(
     let plugin = Arc::new(LoadedPlugin {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         name,
-        version: info.version.clone(),
+        version: version.clone(),
         path: shown.clone(),
         pre,
         limits: opts.limits,
         settings_json,
         failures: AtomicU32::new(0),
         disabled: AtomicBool::new(false),
+        spent_nanos: AtomicU64::new(nanos(load_calls)),
     });
     let summary = LoadReport {
         name: info.name.clone(),
-        version: info.version.clone(),
+        version,
         path: shown,
         rules: metas.iter().map(|m| m.id).collect(),
         source: compiled.source,
@@ -345,6 +363,110 @@ fn load_one(
         total: started.elapsed(),
     };
     Ok((plugin, OneReport { metas, summary }))
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Reads a plugin file with care: it is opened without blocking (a FIFO must
+/// not hang the load), must be a regular file of at most [`MAX_PLUGIN_FILE`]
+/// bytes (checked on the opened file, before reading), and must start with a
+/// component's header (checked before the rest is read).
+pub fn read_plugin_file(path: &Path) -> Result<Vec<u8>, String> {
+    let mut file = open_regular(path, MAX_PLUGIN_FILE)?;
+    let mut header = [0u8; 8];
+    file.read_exact(&mut header)
+        .map_err(|_| "it is not a WebAssembly file (shorter than a header)".to_string())?;
+    cache::check_header(&header)?;
+    let mut bytes = header.to_vec();
+    file.take(MAX_PLUGIN_FILE + 1 - 8)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_PLUGIN_FILE {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// A regular file's bytes, at most `max` of them (else an error).
+fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let file = open_regular(path, max)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(format!("it grew past {max} bytes while being read"));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64) -> String {
+    format!(
+        "it is {} MiB; a plugin file may be at most {} MiB",
+        len.div_ceil(1 << 20),
+        MAX_PLUGIN_FILE >> 20
+    )
+}
+
+/// Opens `path` for reading without blocking, and checks on the opened file
+/// that it is a regular file of at most `max` bytes.
+fn open_regular(path: &Path, max: u64) -> Result<std::fs::File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // NOTE: opening a FIFO for reading blocks until a writer comes;
+        // O_NONBLOCK makes it return at once (the type check below refuses it).
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    {
+        let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+        if !meta.is_file() {
+            return Err("it is not a regular file".into());
+        }
+    }
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a directory"
+        } else {
+            file_kind_name(&meta)
+        };
+        return Err(format!("it is {kind}, not a regular file"));
+    }
+    if meta.len() > max {
+        return Err(if max == MAX_PLUGIN_FILE {
+            too_large(meta.len())
+        } else {
+            format!("it is over {max} bytes")
+        });
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn file_kind_name(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind_name(_meta: &std::fs::Metadata) -> &'static str {
+    "not a file"
 }
 
 fn settings_json(table: Option<&toml::Table>) -> String {
@@ -431,8 +553,12 @@ pub fn check_api_version(
     }
 }
 
+/// Bytes a plugin or rule name may have.
+const MAX_NAME: usize = 64;
+
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
+        && s.len() <= MAX_NAME
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
@@ -442,13 +568,15 @@ fn is_kebab(s: &str) -> bool {
 
 fn validate_info(
     info: &wit::PluginInfo,
+    version: &str,
     path: &str,
     builtin: &crate::registry::Registry,
     taken: &BTreeSet<String>,
 ) -> Result<Vec<&'static RuleMeta>, String> {
     if !is_kebab(&info.name) {
         return Err(format!(
-            "its name `{}` is not kebab-case (lowercase letters, digits and `-`)",
+            "its name `{}` is not kebab-case (lowercase letters, digits and `-`, at most \
+             {MAX_NAME} bytes)",
             info.name
         ));
     }
@@ -524,7 +652,10 @@ fn validate_info(
         }
         // NOTE: the one leading space per line matches the built-ins' `///` docs,
         // which `RuleMeta::docs_markdown` strips.
-        let docs: String = rule.docs.lines().map(|l| format!(" {l}\n")).collect();
+        let docs: String = text::block(&rule.docs, text::MAX_DOCS)
+            .lines()
+            .map(|l| format!(" {l}\n"))
+            .collect();
         let meta = RuleMeta {
             id: leak(id),
             name: leak(&rule.name),
@@ -532,8 +663,8 @@ fn validate_info(
             stage: convert::stage(rule.stage),
             scope,
             severity: convert::severity(rule.severity),
-            since: leak(&info.version),
-            summary: leak(rule.summary.trim()),
+            since: leak(version),
+            summary: leak(&text::line(rule.summary.trim(), text::MAX_SUMMARY)),
             docs: leak(&docs),
             source_file: leak(path),
             struct_name: "",
@@ -574,11 +705,14 @@ fn push_diagnostic(diagnostic: ToolDiagnostic) {
     DIAGNOSTICS.with(|d| d.borrow_mut().push(diagnostic));
 }
 
-fn root_diagnostic(message: String) -> ToolDiagnostic {
+/// A diagnostic about the plugin as a whole. Its message is made safe here
+/// (secrets redacted, one line, control characters neutralised, capped): it
+/// holds text from the plugin and from the repository's config.
+fn root_diagnostic(message: &str) -> ToolDiagnostic {
     ToolDiagnostic {
         kind: "plugin-error",
         location: Location::root(),
-        message,
+        message: text::diagnostic(message),
         level: "error",
     }
 }
@@ -588,30 +722,75 @@ impl LoadedPlugin {
         self.disabled.load(Ordering::Relaxed)
     }
 
-    /// Records a failure; the one that reaches [`MAX_FAILURES`] disables the plugin.
-    fn fail(&self, location: Location, message: String) {
-        push_diagnostic(ToolDiagnostic {
-            kind: "plugin-error",
-            location,
-            message,
-            level: "error",
-        });
-        let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
-        if failures == MAX_FAILURES {
-            self.disabled.store(true, Ordering::Relaxed);
-            push_diagnostic(root_diagnostic(format!(
-                "plugin {} disabled after {MAX_FAILURES} failures in this run: its rules did \
-                 not run on the remaining files (every other rule did)",
+    /// Disables the plugin for the rest of the run; the first caller says why.
+    fn disable(&self, why: &str) {
+        if !self.disabled.swap(true, Ordering::Relaxed) {
+            push_diagnostic(root_diagnostic(&format!(
+                "plugin {} disabled {why}: its rules did not run on the remaining files \
+                 (every other rule did)",
                 self.name
             )));
         }
     }
 
+    /// Records a failure; the one that reaches [`MAX_FAILURES`] disables the plugin.
+    fn fail(&self, location: Location, message: &str) {
+        push_diagnostic(ToolDiagnostic {
+            kind: "plugin-error",
+            location,
+            message: text::diagnostic(message),
+            level: "error",
+        });
+        let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
+        if failures >= MAX_FAILURES {
+            self.disable(&format!("after {MAX_FAILURES} failures in this run"));
+        }
+    }
+
+    /// What is left of the plugin's time budget for this scan.
+    fn budget_left(&self) -> Duration {
+        let spent = Duration::from_nanos(self.spent_nanos.load(Ordering::Relaxed));
+        self.limits.budget.saturating_sub(spent)
+    }
+
+    fn out_of_budget(&self) {
+        self.disable(&format!(
+            "in this run: it used up its time budget of {} (all its calls together; raise \
+             it with --plugin-budget)",
+            host::format_duration(self.limits.budget)
+        ));
+    }
+
+    /// Calls the plugin on this thread's instance, within the per-call timeout
+    /// and what is left of its budget; `None` when it is disabled.
     fn call<R>(
         &self,
         f: impl FnOnce(&mut wasmtime::Store<HostState>, &abi::Plugin) -> wasmtime::Result<R>,
-    ) -> Result<R, host::CallError> {
-        host::with_thread_instance(self.id, &self.pre, &self.limits, &self.settings_json, f)
+    ) -> Option<Result<R, host::CallError>> {
+        if self.is_disabled() {
+            return None;
+        }
+        let left = self.budget_left();
+        if left.is_zero() {
+            self.out_of_budget();
+            return None;
+        }
+        let deadline = Deadline::of(&self.limits, left);
+        let started = Instant::now();
+        let result = host::with_thread_instance(
+            self.id,
+            &self.pre,
+            &self.limits,
+            deadline,
+            &self.settings_json,
+            f,
+        );
+        self.spent_nanos
+            .fetch_add(nanos(started.elapsed()), Ordering::Relaxed);
+        if matches!(&result, Err(e) if e.out_of_budget) {
+            self.out_of_budget();
+        }
+        Some(result)
     }
 }
 
@@ -655,10 +834,12 @@ impl PluginRule {
             parsed,
         };
         let rules = [self.meta.id.to_string()];
-        let result = plugin.call(|store, b| {
+        let Some(result) = plugin.call(|store, b| {
             b.devops_lint_plugin_rules()
                 .call_check_file(store, &rules, &input)
-        });
+        }) else {
+            return;
+        };
         let location = || Location::in_file(file, file.first_line_span());
         let failed = |reason: String| {
             format!(
@@ -669,14 +850,17 @@ impl PluginRule {
         match result {
             Ok(Ok(findings)) => {
                 if let Err(problem) = self.report(cx, findings) {
-                    plugin.fail(location(), failed(problem));
+                    plugin.fail(location(), &failed(problem));
                 }
             }
             Ok(Err(message)) => plugin.fail(
                 location(),
-                failed(format!("it returned an error: {message}")),
+                &failed(format!(
+                    "it returned an error: {}",
+                    text::line(&message, text::MAX_MESSAGE)
+                )),
             ),
-            Err(e) => plugin.fail(location(), failed(e.to_string())),
+            Err(e) => plugin.fail(location(), &failed(e.to_string())),
         }
     }
 
@@ -700,7 +884,7 @@ impl PluginRule {
             if finding.rule != self.meta.id {
                 problems.push(format!(
                     "a finding for rule `{}`, which it was not asked to run",
-                    clip(&finding.rule, 80)
+                    text::line(&finding.rule, 80)
                 ));
                 continue;
             }
@@ -719,10 +903,10 @@ impl PluginRule {
             };
             let mut builder = cx.finding(span);
             if let Some(message) = finding.message {
-                builder = builder.message(clip(&message, MAX_MESSAGE));
+                builder = builder.message(text::line(&message, text::MAX_MESSAGE));
             }
             if let Some(help) = finding.help {
-                builder = builder.help(clip(&help, MAX_MESSAGE));
+                builder = builder.help(text::line(&help, text::MAX_MESSAGE));
             }
             if let Some(severity) = finding.severity {
                 builder = builder.severity(convert::severity(severity));
@@ -733,7 +917,7 @@ impl PluginRule {
                         start: label.span.start,
                         end: label.span.end,
                     };
-                    builder = builder.label(span, clip(&label.message, MAX_MESSAGE));
+                    builder = builder.label(span, text::line(&label.message, text::MAX_MESSAGE));
                 }
             }
             cx.report(builder);
@@ -750,13 +934,6 @@ impl PluginRule {
                 }
             )),
         }
-    }
-}
-
-fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
     }
 }
 
@@ -788,19 +965,22 @@ impl Rule for PluginRule {
 
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         let plugin = &self.plugin;
+        let disabled = || Outcome::Inconclusive(format!("plugin {} is disabled", plugin.name));
         if plugin.is_disabled() {
-            return Outcome::Inconclusive(format!("plugin {} is disabled", plugin.name));
+            return disabled();
         }
         let facts = serde_json::to_string(facts).unwrap_or_else(|_| "{}".into());
         let rule = self.meta.id;
-        let result = plugin.call(|store, b| {
+        let Some(result) = plugin.call(|store, b| {
             b.devops_lint_plugin_rules()
                 .call_check_repo(store, rule, &facts)
-        });
+        }) else {
+            return disabled();
+        };
         let failed = |reason: String| {
             plugin.fail(
                 Location::root(),
-                format!(
+                &format!(
                     "plugin {} (rule {rule}) failed on the repository: {reason}",
                     plugin.name
                 ),
@@ -809,7 +989,12 @@ impl Rule for PluginRule {
         };
         let report = match result {
             Ok(Ok(report)) => report,
-            Ok(Err(message)) => return failed(format!("it returned an error: {message}")),
+            Ok(Err(message)) => {
+                return failed(format!(
+                    "it returned an error: {}",
+                    text::line(&message, text::MAX_MESSAGE)
+                ))
+            }
             Err(e) => return failed(e.to_string()),
         };
         if report.findings.len() > MAX_FINDINGS {
@@ -819,7 +1004,7 @@ impl Rule for PluginRule {
             ));
         }
         for finding in report.findings {
-            let message = clip(&finding.message, MAX_MESSAGE);
+            let message = text::line(&finding.message, text::MAX_MESSAGE);
             match finding.path {
                 Some(path) if is_relative_path(&path) => {
                     let at = LineCol {
@@ -837,7 +1022,7 @@ impl Rule for PluginRule {
                 Some(path) => {
                     return failed(format!(
                         "malformed output: path `{}` is not relative to the root",
-                        clip(&path, 200)
+                        text::line(&path, 200)
                     ))
                 }
                 None => cx.report_root(message),
@@ -847,13 +1032,19 @@ impl Rule for PluginRule {
             wit::Outcome::Pass => Outcome::Pass,
             wit::Outcome::Fail => Outcome::Fail,
             wit::Outcome::NotApplicable => Outcome::NotApplicable,
-            wit::Outcome::Inconclusive(reason) => Outcome::Inconclusive(clip(&reason, MAX_MESSAGE)),
+            wit::Outcome::Inconclusive(reason) => {
+                Outcome::Inconclusive(text::line(&reason, text::MAX_MESSAGE))
+            }
         }
     }
 }
 
+/// A repo finding's path: relative, `/`-separated, no `..`, and nothing a
+/// terminal would act on.
 fn is_relative_path(path: &str) -> bool {
     !path.is_empty()
+        && path.len() <= 4096
+        && text::line(path, 4096) == path
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.split('/').any(|seg| seg == ".." || seg.is_empty())
@@ -906,11 +1097,23 @@ mod tests {
     }
 
     #[test]
-    fn repo_paths_must_be_relative() {
+    fn repo_paths_must_be_relative_short_and_plain() {
         assert!(is_relative_path("infra/main.tf"));
         assert!(!is_relative_path("/etc/passwd"));
         assert!(!is_relative_path("../x"));
         assert!(!is_relative_path(""));
+        assert!(!is_relative_path("a\u{1b}[2J.tf"));
+        assert!(!is_relative_path("a\nb.tf"));
+        assert!(is_relative_path(&"a".repeat(4096)));
+        assert!(!is_relative_path(&"a".repeat(4097)));
+    }
+
+    #[test]
+    fn names_are_kebab_case_and_short() {
+        assert!(is_kebab("required-tags"));
+        assert!(is_kebab(&"a".repeat(MAX_NAME)));
+        assert!(!is_kebab(&"a".repeat(MAX_NAME + 1)));
+        assert!(!is_kebab("x\u{1b}[31m"));
     }
 
     #[test]

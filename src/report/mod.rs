@@ -2,6 +2,8 @@
 //! from the spans the rules reported.
 
 pub mod facts;
+pub(crate) mod github;
+pub(crate) mod gitlab;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -18,6 +20,10 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
 }
 
 pub struct RenderOptions {
@@ -57,6 +63,8 @@ pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Stri
         Format::Json => json::render(&view),
         Format::Sarif => sarif::render(&view, opts, &clean),
         Format::Markdown => markdown::render(&view, &clean),
+        Format::Github => github::render(&view),
+        Format::Gitlab => gitlab::render(&view),
     }
 }
 
