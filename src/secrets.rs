@@ -13,7 +13,12 @@
 //!
 //! Matched text must never reach output whole: use [`redact`].
 
+pub mod context;
 mod detectors;
+pub mod named;
+pub mod stores;
+
+pub use named::{is_named_secret, is_named_secret_value};
 
 use std::sync::LazyLock;
 
@@ -140,6 +145,10 @@ impl SecretMatch {
 /// | `pypi-token` | `pypi-AgEIcHlwaS5vcmc…` |
 /// | `jwt` | three base64url parts whose header is JSON with an `alg` other than `none`, a JSON payload and a non-trivial signature |
 /// | `database-url` | password of `postgres://`, `mysql://`, `mariadb://`, `mongodb(+srv)://`, `redis(s)://`, `amqp(s)://`, `mssql://` URLs |
+/// | `php-define` | `define('AUTH_KEY', '…')` with a secret name ([`is_secret_name`]); long high-entropy values count even with blanks (WordPress salts) |
+/// | `env-default` | the literal default of an environment lookup: `env("SECRET_KEY", default="…")`, `env.str(…)`, `os.environ.get("X", "…")`, `getenv("X", "…")`, `ENV.fetch("X", "…")` |
+/// | `xml-value` | `<password>…</password>`, `<property name="connection.password">…</property>`: a secret-named XML element or property |
+/// | `login-call` | `.login('user', 'password')`, `.authenticate(…)`, `.signin(…)`: an API client logging in with a literal password |
 /// | `generic-secret` | a secret-named key ([`is_secret_name`]) then `=`, `:`, `=>` or `:=` and a literal of 8+ chars, entropy >= 3.0, not a placeholder or reference |
 pub fn detectors() -> &'static [Detector] {
     detectors::DETECTORS
@@ -315,6 +324,113 @@ pub fn scan(text: &str) -> Vec<SecretMatch> {
         }
     }
     resolve_overlaps(found)
+}
+
+/// Every secret [`scan_file`] would report in the file at `path`, and every value a
+/// credential store holds ([`stores::detect`]): what reports must mask. Unlike
+/// [`scan_file`] it keeps secrets in tests and docs (masking them costs nothing).
+pub fn secret_spans(path: &str, text: &str) -> Vec<Span> {
+    let mut spans: Vec<Span> = scan(text).into_iter().map(|m| m.span).collect();
+    if let Some(store) = stores::detect(path, text) {
+        spans.extend(store.secrets.into_iter().map(Span::from_range));
+    }
+    spans.sort();
+    spans.dedup();
+    spans
+}
+
+/// [`scan`] for the file at `path`: in tests, docs and examples only verifiable
+/// formats (provider prefixes, private keys, live-mode keys, signed JWTs) and
+/// generated-looking values ([`is_high_entropy`]) count; a human-chosen password
+/// such as `hunter2-test` in a test suite is a fixture.
+pub fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
+    let role = context::path_role(path);
+    let mut found = scan(text);
+    if role != context::PathRole::Code {
+        found.retain(|m| {
+            let secret = m.secret(text);
+            match m.detector.id {
+                // Made-up tokens in tests fail the checksum real ones carry.
+                "github-token" | "npm-token" => has_valid_crc32_suffix(secret),
+                // NOTE: no public checksum to tell a made-up fine-grained token from
+                // a real one: in tests and docs it is a fixture.
+                "github-fine-grained-pat" => false,
+                "database-url" => is_high_entropy(secret),
+                _ => !m.detector.generic || is_high_entropy(secret),
+            }
+        });
+    }
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        found.retain(|m| !m.detector.generic || !under_dev_environment(text, m.span));
+    }
+    found
+}
+
+/// GitHub (`ghp_…`) and npm (`npm_…`) tokens end with 6 base62 chars of the CRC32 of
+/// the 30 random chars before them.
+fn has_valid_crc32_suffix(token: &str) -> bool {
+    let Some((_, body)) = token.split_once('_') else {
+        return false;
+    };
+    if body.len() != 36 || !body.is_ascii() {
+        return false;
+    }
+    let (random, check) = body.split_at(30);
+    const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut n = crc32(random.as_bytes());
+    let mut encoded = [b'0'; 6];
+    for slot in encoded.iter_mut().rev() {
+        *slot = BASE62.get((n % 62) as usize).copied().unwrap_or(b'0');
+        n /= 62;
+    }
+    check.as_bytes() == encoded
+}
+
+/// CRC-32 (IEEE), bit by bit: only ever run on a 30-byte token body.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Whether `span` sits under a top-level `development:`/`test:` key of a YAML file
+/// (Rails `secrets.yml`, `database.yml`): per-environment development defaults.
+fn under_dev_environment(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start as usize).unwrap_or("");
+    let Some(parent) = before
+        .lines()
+        .rev()
+        .skip(1)
+        .find(|l| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']))
+    else {
+        return false;
+    };
+    let key = parent.trim_end().trim_end_matches(':').trim_end();
+    // The finding's own line must be indented (nested), not top-level itself.
+    let own_line = before.rsplit('\n').next().unwrap_or("");
+    own_line.starts_with([' ', '\t'])
+        && matches!(key, "development" | "test" | "dev" | "local" | "testing")
+}
+
+/// Whether `value` looks generated rather than chosen by a person: at least 20
+/// chars, letters and digits mixed, and at least 3.5 bits of entropy per char.
+pub fn is_high_entropy(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    v.chars().count() >= 20
+        && !is_self_describing_chain(v)
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+        && shannon_entropy(v) >= 3.5
 }
 
 /// The line holding `offset`, without its terminator.
@@ -698,6 +814,23 @@ const REFERENCE_SUFFIXES: &[&str] = &[
     "email",
     "user",
     "username",
+    "encryption",
+    "charset",
+    "alphabet",
+    "chars",
+    "characters",
+    "regexp",
+    "scheme",
+    "target",
+    "selector",
+    "strategy",
+    "input",
+    "column",
+    "validator",
+    "strength",
+    "helper",
+    "class",
+    "component",
 ];
 
 /// Name segments that say the thing is public or not a credential.
@@ -712,6 +845,9 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "pagination",
     "continuation",
     "cursor",
+    "rum",
+    "browser",
+    "frontend",
 ];
 
 /// Whether `name` is secret-named (the ruleset's "Secret-named" convention):
@@ -727,23 +863,116 @@ pub fn is_secret_name(name: &str) -> bool {
 
 fn name_kind(name: &str) -> Option<NameKind> {
     let norm = normalize_name(name);
-    let segments = || norm.split('_').filter(|s| !s.is_empty());
-    let last = segments().next_back()?;
-    if REFERENCE_SUFFIXES.contains(&last) || segments().any(|s| NON_SECRET_SEGMENTS.contains(&s)) {
+    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
+    let last = *segments.last()?;
+    if REFERENCE_SUFFIXES.contains(&last)
+        || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
+    {
         return None;
     }
-    let squashed = norm.replace('_', "");
-    let strong = STRONG_NAME_WORDS.iter().any(|w| squashed.contains(w));
-    // `pass` only as the last segment (`SMTP_PASS`), not `pass-through`.
-    let weak = last == "pass" || segments().any(|s| s.ends_with("token") || s.ends_with("pwd"));
-    if strong || weak {
+    // NOTE: words match on word boundaries: a word may end a segment (`dbpassword`,
+    // `api_key`) but not run on into another word (`passwordless`, `secretary`,
+    // `tokenizer`).
+    let strong = STRONG_NAME_WORDS
+        .iter()
+        .any(|w| ends_on_boundary(&segments, w));
+    // `pass` only as the last segment (`SMTP_PASS`), not `pass-through` or `proxy_pass`.
+    let weak = (last == "pass" && !segments.iter().any(|s| PASS_NOT_SECRET.contains(s)))
+        || segments
+            .iter()
+            .any(|s| s.ends_with("token") || s.ends_with("pwd"));
+    // Keys and salts named for what they sign or encrypt (`AUTH_KEY`, `LICENSE_KEY`,
+    // `signing_key`, `NONCE_SALT`), not any key (`sort_key`, `primary_key`).
+    let qualified_key = matches!(last, "key" | "keys" | "salt")
+        && segments
+            .iter()
+            .rev()
+            .skip(1)
+            .any(|s| KEY_QUALIFIERS.contains(s));
+    if strong || weak || qualified_key {
         return Some(NameKind::Secret);
     }
-    if segments().any(|s| s.ends_with("dsn")) {
+    if segments.iter().any(|s| s.ends_with("dsn")) {
         return Some(NameKind::Dsn);
     }
     None
 }
+
+/// Whether `word` occurs in the name (segments joined) ending at a segment
+/// boundary, optionally followed by a plural `s`.
+fn ends_on_boundary(segments: &[&str], word: &str) -> bool {
+    let mut joined = String::new();
+    let mut ends = Vec::new();
+    for s in segments {
+        joined.push_str(s);
+        ends.push(joined.len());
+    }
+    joined.match_indices(word).any(|(i, _)| {
+        let end = i + word.len();
+        ends.contains(&end) || (joined.get(end..end + 1) == Some("s") && ends.contains(&(end + 1)))
+    })
+}
+
+/// Segments next to a final `pass` that make it something else (nginx `proxy_pass`).
+const PASS_NOT_SECRET: &[&str] = &[
+    "proxy",
+    "fastcgi",
+    "uwsgi",
+    "scgi",
+    "grpc",
+    "memcached",
+    "by",
+    "through",
+];
+
+/// What a `*_key`/`*_salt` name must say to be a secret: it signs, encrypts,
+/// authenticates or licenses something.
+const KEY_QUALIFIERS: &[&str] = &[
+    "auth",
+    "secure",
+    "logged",
+    "nonce",
+    "signing",
+    "sign",
+    "signature",
+    "encryption",
+    "encrypt",
+    "crypt",
+    "crypto",
+    "cipher",
+    "aes",
+    "hmac",
+    "jwt",
+    "master",
+    "webhook",
+    "license",
+    "licence",
+    "session",
+    "cookie",
+    "app",
+    "application",
+    "shared",
+    "storage",
+    "sas",
+    "subscription",
+    "deploy",
+    "integration",
+    "routing",
+    "service",
+    "server",
+    "admin",
+    "root",
+    "otp",
+    "totp",
+    "mfa",
+    "ingest",
+    "rails",
+    "laravel",
+    "django",
+    "flask",
+    "symfony",
+    "secret",
+];
 
 /// Lowercase snake_case: camel humps and `-`, `.`, `/`, spaces, brackets become `_`.
 fn normalize_name(name: &str) -> String {
@@ -880,6 +1109,19 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "deadbeef",
     "na",
     "sesame",
+    "for",
+    "only",
+    "ci",
+    "use",
+    "prod",
+    "production",
+    "unsafe",
+    "never",
+    "this",
+    "unit",
+    "integration",
+    "spec",
+    "fixture",
     "open",
     "vagrant",
     "docker",
@@ -970,7 +1212,28 @@ pub fn is_placeholder(value: &str) -> bool {
     if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") {
         return true;
     }
-    is_repeated_or_run(v) || is_made_of_words(&lower)
+    is_repeated_or_run(v) || is_made_of_words(&lower) || is_self_describing_chain(v)
+}
+
+/// Lowercase words joined by `_`, `-` or `.` of which one says what the value is
+/// for (`my_google_drive_secret_42`, `local-dev-token`): a name, not a secret. A
+/// passphrase of plain words (`correct-horse-battery-staple`) is not caught.
+fn is_self_describing_chain(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['_', '-', '.']).collect();
+    let alphabetic = parts
+        .iter()
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        .count();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && alphabetic * 2 >= parts.len()
+        && parts
+            .iter()
+            .any(|p| PLACEHOLDER_WORDS.contains(&p.trim_end_matches(|c: char| c.is_ascii_digit())))
 }
 
 fn strip_value_quotes(v: &str) -> &str {
@@ -994,12 +1257,16 @@ fn is_repeated_or_run(v: &str) -> bool {
     }
     let count = rest.len() + 1;
     let mut prev = first;
-    let ascending = rest.iter().all(|&c| {
-        let step = (c as u32).checked_sub(prev as u32) == Some(1);
-        prev = c;
-        step
-    });
-    ascending && count >= 6
+    // Runs glued together count too: `abc…zABC…Z0…9` (a charset), `abcd1234efgh5678`.
+    let ascending_steps = rest
+        .iter()
+        .filter(|&&c| {
+            let step = (c as u32).checked_sub(prev as u32) == Some(1);
+            prev = c;
+            step
+        })
+        .count();
+    count >= 6 && ascending_steps * 4 >= rest.len() * 3
 }
 
 fn first_char(v: &str) -> char {
@@ -1088,10 +1355,41 @@ fn is_known_non_secret(value: &str) -> bool {
         "-----begin ssh2 public",
         "-----begin certificate",
         "age1",
+        // Password hashes (crypt(3), bcrypt, argon2, Django, LDAP): one-way, not credentials.
+        "$1$",
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$apr1$",
+        "$argon2",
+        "$scrypt$",
+        "$pbkdf2",
+        "pbkdf2_",
+        "pbkdf2:",
+        "bcrypt$",
+        "argon2$",
+        "scrypt:",
+        "{ssha}",
+        "{sha}",
+        "{bcrypt}",
+        "{noop}",
+        // Sandbox (test-mode) tokens: Plaid `access-sandbox-…`, `link-sandbox-…`.
+        "access-sandbox-",
+        "link-sandbox-",
+        "public-sandbox-",
+        "processor-sandbox-",
+        // Google's documented reCAPTCHA v2 test keys (site and secret).
+        "6leixactaaaaa",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
-    PREFIXES.iter().any(|p| lower.starts_with(p)) || is_uuid(v)
+    // Datadog browser (RUM/logs) client tokens: `pub` + 32 hex, public by design.
+    let datadog_client_token = lower.len() == 35
+        && lower.starts_with("pub")
+        && lower.bytes().skip(3).all(|b| b.is_ascii_hexdigit());
+    PREFIXES.iter().any(|p| lower.starts_with(p)) || is_uuid(v) || datadog_client_token
 }
 
 /// References to a secret kept elsewhere: ARNs, secret-store paths.
@@ -1255,6 +1553,13 @@ pub(super) mod tests {
             "authtoken",
             "SENTRY_DSN",
             "AccountKey",
+            "license_key",
+            "AUTH_KEY",
+            "NONCE_SALT",
+            "signingKey",
+            "webhook_key",
+            "dbpasswd",
+            "$dbpassword",
         ] {
             assert!(is_secret_name(name), "{name} is secret-named");
         }
@@ -1287,6 +1592,17 @@ pub(super) mod tests {
             "secret_user",
             "key",
             "",
+            "passwordless",
+            "secretary",
+            "proxy_pass",
+            "fastcgi_pass",
+            "password_encryption",
+            "sort_key",
+            "primary_key",
+            "SECRET_KEY_CHARSET",
+            "data-password-validator-target",
+            "secretFieldSelector",
+            "max_tokens",
         ] {
             assert!(!is_secret_name(name), "{name} is not secret-named");
         }
@@ -1348,6 +1664,11 @@ pub(super) mod tests {
             "supersecret",
             "test-token",
             "'changeme'",
+            "for-testing",
+            "my_google_drive_secret_42",
+            "local-dev-token",
+            "abcd1234efgh5678",
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
         ] {
             assert!(is_placeholder(value), "{value:?} is a placeholder");
         }
@@ -1380,6 +1701,59 @@ pub(super) mod tests {
         ] {
             assert!(!looks_like_secret_value(value), "{value:?}");
         }
+    }
+
+    #[test]
+    fn tests_and_docs_keep_only_verifiable_or_generated_values() {
+        let human = "password = \"Tr0ub4dor&3x\"\n";
+        assert_eq!(scan_file("app/config.py", human).len(), 1);
+        assert!(scan_file("tests/test_auth.py", human).is_empty());
+        assert!(scan_file("docs/setup.md", human).is_empty());
+        assert!(scan_file("internal/locale/de.json", human).is_empty());
+        let generated = format!("api_key = \"{}\"\n", random(20, 40, ALNUM));
+        assert_eq!(scan_file("tests/test_client.py", &generated).len(), 1);
+        // GitHub tokens in tests must carry a valid CRC32 checksum.
+        let body = random(21, 30, ALNUM);
+        let mut n = crc32(body.as_bytes());
+        let mut check = String::new();
+        for _ in 0..6 {
+            let b62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+            check.insert(0, b62[(n % 62) as usize] as char);
+            n /= 62;
+        }
+        let real = format!("ghp_{body}{check}");
+        assert!(has_valid_crc32_suffix(&real));
+        assert_eq!(
+            scan_file("spec/api_spec.rb", &format!("t = \"{real}\"\n")).len(),
+            1
+        );
+        let made_up = format!("ghp_{body}abcdef");
+        assert!(!has_valid_crc32_suffix(&made_up));
+        assert!(scan_file("spec/api_spec.rb", &format!("t = \"{made_up}\"\n")).is_empty());
+        assert_eq!(
+            scan_file("app/api.rb", &format!("t = \"{made_up}\"\n")).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn yaml_development_environments_are_defaults() {
+        let key = random(22, 64, HEX);
+        let text = format!(
+            "development:\n  secret_key_base: {key}\nproduction:\n  secret_key_base: {key}9\n"
+        );
+        let found = scan_file("config/secrets.yml", &text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].secret(&text).ends_with('9'));
+    }
+
+    #[test]
+    fn secret_spans_include_credential_stores() {
+        let text = "machine api.heroku.com\n  login ops\n  password hunter22\n";
+        let spans = secret_spans(".netrc", text);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].range()], "hunter22");
+        assert!(scan(text).is_empty());
     }
 
     #[test]

@@ -10,15 +10,51 @@ declare_rule! {
     /// live keys, Google API keys, Twilio, SendGrid, npm and PyPI tokens, private
     /// key PEM blocks, signed JWTs, database URLs with passwords, and generic
     /// `password/secret/token/api_key = "literal"` assignments above an entropy
-    /// floor. All patterns are checked in one pass over the file.
+    /// floor. All patterns are checked in one pass over the file. Framework and
+    /// code forms are read too: PHP `define('AUTH_KEY', '…')` (WordPress keys and
+    /// salts), the default of an environment lookup (`env.str("SECRET_KEY",
+    /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`), XML elements
+    /// and properties (`<password>…</password>`, Hibernate's `<property
+    /// name="connection.password">`), and an API client's `.login('user', 'password')`
+    /// call.
     ///
-    /// Not secrets: placeholders (`changeme`, `<...>`, `xxx`, empty), `${...}`
-    /// interpolations, environment and variable references, AWS's documented
-    /// `EXAMPLE` keys, Stripe test keys, UUIDs and git SHAs; for the generic
-    /// assignment also plain lowercase words under 12 characters, numbers and
-    /// version specs. Lock files (`yarn.lock`, `Cargo.lock`, `go.sum`, ...) are
-    /// not scanned: they hold package names and hashes.
-    /// Output never shows more than the first 4 characters of a secret.
+    /// Secret names match on word boundaries (`db_password`, `apiKey`, but not
+    /// `passwordless`, `secretary` or nginx's `proxy_pass`); keys named for what they
+    /// sign, encrypt or license count too (`license_key`, `signing_key`, `AUTH_KEY`,
+    /// `NONCE_SALT`, `master_key`, `webhook_key`), other keys do not (`sort_key`).
+    /// Names that point at a secret are not secrets (`_arn`, `_file`, `_path`,
+    /// `_id`, `_url`, `_type`, `_encryption`, `_charset`, `_selector`, ...).
+    ///
+    /// Not secrets:
+    /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
+    ///   defaults such as `postgres` or `P@ssw0rd123`, values that say they are for
+    ///   tests such as `for-testing`), AWS's documented `EXAMPLE` keys;
+    /// - references and expressions: `${VAR}`, `$VAR`, `%env(X)%`, `${env.X}`,
+    ///   `{{ secrets.X }}`, `#{...}`, variables, calls, Ruby instance variables and
+    ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials;
+    /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types);
+    /// - prose: UI labels and their translations in any language (`API-Token`,
+    ///   `Webhook-Geheimnis`), e-mail addresses, regular expressions;
+    /// - public and test-mode values: Stripe test and publishable keys, browser
+    ///   RUM/analytics client tokens (Datadog `pub…`), `*_public_*` names, Plaid
+    ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
+    ///   digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2: a hash in a
+    ///   credential store is SEC005's);
+    /// - under top-level `development:`/`test:` keys of a YAML config (Rails
+    ///   `secrets.yml`), the per-environment development defaults.
+    ///
+    /// In tests, docs, examples and translations (paths under `test/`, `spec/`,
+    /// `fixtures/`, `cassettes/`, `benchmarks/`, `docs/`, `examples/`, `locales/`,
+    /// ..., files such as `*_test.go`, `*.spec.ts`, `*.md`) only verifiable formats
+    /// and generated-looking values fire: provider tokens (GitHub and npm tokens
+    /// must pass their CRC32 checksum there), private keys, live-mode keys, and
+    /// generic values of 20+ characters mixing letters and digits at 3.5+ bits of
+    /// entropy. A human-chosen test password does not. A database password counts
+    /// even when weak if the URL points at a public host name.
+    ///
+    /// Lock files (`yarn.lock`, `Cargo.lock`, `go.sum`, ...) are not scanned: they
+    /// hold package names and hashes. Output never shows more than the first 4
+    /// characters of a secret, and the finding's fingerprint hashes the secret.
     ///
     /// ## Why it matters
     /// "Avoid secrets / credentials in code": a secret in git is in every clone,
@@ -78,7 +114,7 @@ impl Rule for HardcodedSecret {
         if LOCK_FILES.contains(&cx.file.file_name().to_ascii_lowercase().as_str()) {
             return;
         }
-        for found in secrets::scan(cx.text()) {
+        for found in secrets::scan_file(cx.path(), cx.text()) {
             let redacted = secrets::redact(cx.file.slice(found.span));
             cx.report(
                 cx.finding(found.span)

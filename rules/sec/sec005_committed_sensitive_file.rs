@@ -1,14 +1,7 @@
-use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::declare_rule;
 use crate::rule::{Cx, Rule, Scope};
-use crate::secrets;
+use crate::secrets::stores::detect;
 use crate::source::{FileKind, Span};
-
-use super::sec003_secret_in_image::is_named_secret;
 
 declare_rule! {
     /// ## What it checks
@@ -29,20 +22,48 @@ declare_rule! {
     ///   `private_key`, a kubeconfig with inline credentials (a token, a password, a
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine),
     ///   `.aws/credentials`, `.boto`, `.s3cfg`;
-    /// - tool credential files with a literal secret in them: `.netrc`, `.pgpass`,
-    ///   `.my.cnf`, `.git-credentials`, `.htpasswd`, `.docker/config.json` and
-    ///   `.dockercfg` with `auths`, `.npmrc`, `.pypirc`, `.gem/credentials`,
-    ///   `.cargo/credentials.toml`, `.terraformrc`, `.vault-token`;
+    /// - tool and client credential files, by their documented names, when they hold a
+    ///   literal: `.netrc`, `.git-credentials`; package registries (`.npmrc`,
+    ///   `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.gem/credentials`,
+    ///   `.cargo/credentials.toml`, Maven `.m2/settings.xml`, `NuGet.Config`,
+    ///   `~/.gradle/gradle.properties`, Composer `auth.json`); container registries
+    ///   (`.docker/config.json`, `.dockercfg`, `containers/auth.json`, Helm's
+    ///   `registry/config.json`); cloud CLIs (`.aws/credentials` and other
+    ///   `credentials` files with `aws_secret_access_key`, `.boto`, `.s3cfg`, gh's
+    ///   `hosts.yml` and hub's config, doctl, tugboat, Databricks, rclone, Azure's
+    ///   `accessTokens.json`, Google `application_default_credentials.json`,
+    ///   `.terraformrc`, `credentials.tfrc.json`, `.vault-token`); database clients
+    ///   (`.pgpass`, `.my.cnf`, `.cqlshrc`, `odbc.ini`, DBeaver data sources, Robo 3T
+    ///   `robomongo.json`, JetBrains `dataSources.local.xml`); CI (GitLab Runner
+    ///   `config.toml`, CircleCI CLI `cli.yml`);
+    /// - editor deployment profiles with saved passwords (Sublime `sftp-config.json`,
+    ///   VS Code `.vscode/sftp.json`, Atom `.ftpconfig`, `.remote-sync.json`,
+    ///   `deployment-config.json`, JetBrains `WebServers.xml`), FTP clients
+    ///   (FileZilla `sitemanager.xml`, `recentservers.xml`, `filezilla.xml`,
+    ///   `WinSCP.ini`) and mail clients (`.esmtprc`, `.msmtprc`, `.fetchmailrc`,
+    ///   `.muttrc`);
+    /// - web-server and system password files with hashes: `.htpasswd`, `.htdigest`,
+    ///   `shadow`, FTP servers' `ftpd.passwd`/`proftpdpasswd`, Tomcat's
+    ///   `tomcat-users.xml`;
+    /// - framework key files: Rails `config/master.key` and
+    ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
+    ///   hashes into a table with a password column;
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
-    /// - FTP client stores: FileZilla's `sitemanager.xml` and `recentservers.xml` with
-    ///   saved passwords, `WinSCP.ini`.
+    /// - Firefox's `logins.json`.
     ///
-    /// References are not secrets: `${NPM_TOKEN}` in `.npmrc`, `$VAR` and placeholders
-    /// such as `changeme` or `<token>` do not count. Android's well-known
-    /// `debug.keystore` (password `android`) is not reported. A key is a key even under
-    /// `tests/`: silence a deliberate test key with an `[[ignore]]` entry in
-    /// `devops-lint.toml` (binary files cannot hold an inline ignore).
+    /// In these files any literal counts, even a weak one (`password`): the file
+    /// exists to store it. Templates, references and masks do not: `${NPM_TOKEN}`,
+    /// `$VAR`, `%VAR%`, `{{ x }}`, `<password>`, `***`, `xxx`, `changeme`,
+    /// `your_password`; nor locked accounts (`*`, `!`) in a shadow file, nor tokens
+    /// for a registry on localhost. Under tests, docs and examples a store counts
+    /// only with a generated-looking value (20+ chars, letters and digits, high
+    /// entropy): a `tests/fixtures/.netrc` with `password hunter22` is a fixture.
+    /// Android's well-known `debug.keystore` (password `android`) is not reported. A
+    /// private key is a key whatever its name and path (`putty-example.ppk`,
+    /// `tests/`), as long as its body is real (random base64, not `...` or
+    /// `privatekeyprivatekey`): silence a deliberate test key with an `[[ignore]]`
+    /// entry in `devops-lint.toml` (binary files cannot hold an inline ignore).
     ///
     /// ## Why it matters
     /// "Avoid secrets / credentials in code" is the talk's first low-hanging fruit.
@@ -77,426 +98,6 @@ declare_rule! {
         since: "0.1.0",
         summary: "file that holds credentials is committed",
     }
-}
-
-/// What a file is, and where its secret values are (to mask them in snippets).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Detection {
-    what: String,
-    /// Byte ranges of secret values in the text.
-    secrets: Vec<Range<usize>>,
-}
-
-impl Detection {
-    fn named(what: impl Into<String>) -> Option<Detection> {
-        Some(Detection {
-            what: what.into(),
-            secrets: Vec::new(),
-        })
-    }
-}
-
-/// Suffixes of documentation copies (`.env.example`, `id_rsa.sample`, ...).
-const DOC_MARKERS: [&str; 8] = [
-    "example", "sample", "template", "dist", "defaults", "schema", "tpl", "skeleton",
-];
-
-fn is_documentation(lower_name: &str) -> bool {
-    lower_name
-        .split(['.', '-', '_'])
-        .any(|part| DOC_MARKERS.contains(&part))
-}
-
-/// A literal in a file made to hold credentials: not empty, not a reference, not a
-/// placeholder (short passwords count here: the file says what the value is).
-fn is_literal_secret(value: &str) -> bool {
-    let v = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
-    !v.is_empty() && !v.to_ascii_lowercase().starts_with("change") && !secrets::is_placeholder(v)
-}
-
-/// `(key, value range)` of `KEY=VALUE` / `export KEY=VALUE` lines (dotenv and shell).
-fn assignments(text: &str) -> Vec<(&str, Range<usize>)> {
-    static LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?m)^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s#]*)"#)
-            .expect("internal error: valid regex")
-    });
-    LINE.captures_iter(text)
-        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.range())))
-        .collect()
-}
-
-/// Values of secret-named `KEY=VALUE` assignments.
-fn secret_assignments(text: &str) -> Vec<Range<usize>> {
-    assignments(text)
-        .into_iter()
-        .filter(|(key, value)| is_named_secret(key, &text[value.clone()]))
-        .map(|(_, value)| value)
-        .collect()
-}
-
-/// Values captured by group 1 of `re` that are literal secrets.
-fn captured_secrets(text: &str, re: &Regex) -> Vec<Range<usize>> {
-    re.captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .filter(|m| is_literal_secret(m.as_str()))
-        .map(|m| m.range())
-        .collect()
-}
-
-fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("internal error: valid regex")
-}
-
-/// A PEM (or PGP, or PuTTY) private key with a real body, not a `...` stand-in.
-fn private_key_blocks(text: &str) -> Vec<Range<usize>> {
-    static PEM: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----([\s\S]*?)-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
-        )
-    });
-    static PUTTY: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?m)^PuTTY-User-Key-File-\d+:[\s\S]*?Private-Lines: \d+\r?\n([A-Za-z0-9+/=\r\n]{40,})",
-        )
-    });
-    let mut out: Vec<Range<usize>> = PEM
-        .captures_iter(text)
-        .filter_map(|c| c.get(2))
-        .filter(|body| {
-            body.as_str()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
-                .count()
-                >= 64
-        })
-        .map(|m| m.range())
-        .collect();
-    out.extend(
-        PUTTY
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .map(|m| m.range()),
-    );
-    out
-}
-
-fn found(what: &str, secrets: Vec<Range<usize>>) -> Option<Detection> {
-    (!secrets.is_empty()).then(|| Detection {
-        what: what.to_string(),
-        secrets,
-    })
-}
-
-/// Findings a file's name alone proves (works on binary and oversized files too).
-fn by_name(lower_name: &str) -> Option<Detection> {
-    let ext = lower_name.rsplit_once('.').map_or("", |(_, e)| e);
-    if lower_name.ends_with(".tfstate") || lower_name.ends_with(".tfstate.backup") {
-        return Detection::named(
-            "a Terraform state file (every resource attribute, secrets included, in plain text)",
-        );
-    }
-    if is_documentation(lower_name) {
-        return None;
-    }
-    match ext {
-        "p12" | "pfx" => {
-            return Detection::named("a PKCS#12 certificate store with its private key")
-        }
-        "jks" | "jceks" | "bks" => return Detection::named("a Java keystore"),
-        "keystore" if lower_name != "debug.keystore" => return Detection::named("a keystore"),
-        "kdbx" | "kdb" => return Detection::named("a KeePass password database"),
-        _ => {}
-    }
-    match lower_name {
-        "login data" => Detection::named("a Chrome password store"),
-        "key3.db" | "key4.db" => Detection::named("a Firefox key database"),
-        "secring.gpg" | "secring.kbx" => Detection::named("a GnuPG secret keyring"),
-        ".mylogin.cnf" => Detection::named("a MySQL login path file"),
-        _ => None,
-    }
-}
-
-fn is_ssh_key_name(lower_name: &str) -> bool {
-    [
-        "id_rsa",
-        "id_dsa",
-        "id_ecdsa",
-        "id_ed25519",
-        "id_ecdsa_sk",
-        "id_ed25519_sk",
-    ]
-    .iter()
-    .any(|base| {
-        lower_name == *base
-            || lower_name
-                .strip_prefix(base)
-                .is_some_and(|rest| rest.starts_with(['_', '-', '.']) && !rest.ends_with(".pub"))
-    })
-}
-
-/// Findings that need the file's text.
-fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detection> {
-    if is_documentation(lower_name) || lower_name.ends_with(".pub") {
-        return None;
-    }
-    let ext = lower_name.rsplit_once('.').map_or("", |(_, e)| e);
-
-    // Private keys.
-    if is_ssh_key_name(lower_name) || matches!(ext, "pem" | "key" | "p8" | "ppk" | "asc") {
-        return found("a private key", private_key_blocks(text));
-    }
-    // .env files.
-    let is_dotenv = lower_name == ".env"
-        || lower_name.starts_with(".env.")
-        || (lower_name.ends_with(".env") && !lower_name.starts_with('.'));
-    if is_dotenv {
-        let mut secrets = secret_assignments(text);
-        // Known formats (an `sk_live_` key under any name); the generic `name = value`
-        // detectors are what `secret_assignments` already decides, more strictly.
-        secrets.extend(
-            secrets::scan(text)
-                .into_iter()
-                .filter(|m| !m.detector.generic)
-                .map(|m| m.span.range()),
-        );
-        secrets.sort_by_key(|r| r.start);
-        secrets.dedup();
-        return found("a dotenv file with secret values", secrets);
-    }
-    // Shell profiles.
-    if matches!(
-        lower_name,
-        ".bashrc"
-            | ".bash_profile"
-            | ".bash_login"
-            | ".profile"
-            | ".zshrc"
-            | ".zprofile"
-            | ".zshenv"
-            | ".zlogin"
-            | ".envrc"
-            | ".kshrc"
-    ) {
-        return found(
-            "a shell profile that exports secrets",
-            secret_assignments(text),
-        );
-    }
-    match lower_name {
-        ".netrc" | "_netrc" => {
-            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)\bpassword[ \t]+(\S+)"));
-            return found("a netrc file with passwords", captured_secrets(text, &RE));
-        }
-        ".pgpass" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r"(?m)^[^#:\n]*:[^:\n]*:[^:\n]*:[^:\n]*:([^\n]+)$"));
-            return found("a PostgreSQL password file", captured_secrets(text, &RE));
-        }
-        ".my.cnf" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r"(?m)^[ \t]*password[ \t]*=[ \t]*(\S+)"));
-            return found(
-                "a MySQL option file with a password",
-                captured_secrets(text, &RE),
-            );
-        }
-        ".git-credentials" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r"(?m)^[a-z][a-z0-9+.-]*://[^:/@\s]+:([^@\s]+)@"));
-            return found(
-                "a git credential store with a token",
-                captured_secrets(text, &RE),
-            );
-        }
-        ".htpasswd" => {
-            // NOTE: hashes (`$apr1$...`) look like `$VAR` references to `is_placeholder`.
-            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^[^:#\s]+:(\S{4,})"));
-            return found(
-                "an htpasswd file with password hashes",
-                RE.captures_iter(text)
-                    .filter_map(|c| c.get(1))
-                    .map(|m| m.range())
-                    .collect(),
-            );
-        }
-        ".dockercfg" => return docker_auths(text),
-        ".npmrc" => {
-            // NOTE: tokens for a registry on localhost are test fixtures, not credentials.
-            static RE: LazyLock<Regex> = LazyLock::new(|| {
-                regex(
-                    r"(?m)^[ \t]*(//[^\s:]*(?::\d+)?/?[^\s]*:)?(?:_authToken|_auth|_password)[ \t]*=[ \t]*(\S+)",
-                )
-            });
-            let secrets = RE
-                .captures_iter(text)
-                .filter(|c| {
-                    let host = c.get(1).map_or("", |m| m.as_str());
-                    !["//localhost", "//127.0.0.1", "//0.0.0.0", "//[::1]"]
-                        .iter()
-                        .any(|local| host.starts_with(local))
-                })
-                .filter_map(|c| c.get(2))
-                .filter(|m| is_literal_secret(m.as_str()))
-                .map(|m| m.range())
-                .collect();
-            return found("an npm config with a registry token", secrets);
-        }
-        ".pypirc" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r"(?m)^[ \t]*password[ \t]*[=:][ \t]*(\S+)"));
-            return found("a PyPI config with a password", captured_secrets(text, &RE));
-        }
-        ".s3cfg" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r"(?m)^[ \t]*secret_key[ \t]*=[ \t]*(\S+)"));
-            return found(
-                "an s3cmd config with a secret key",
-                captured_secrets(text, &RE),
-            );
-        }
-        ".boto" => return aws_credentials(text, "a boto config with a secret key"),
-        ".terraformrc" | "terraform.rc" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r#"(?m)^[ \t]*token[ \t]*=[ \t]*"([^"\n]+)""#));
-            return found(
-                "a Terraform CLI config with an API token",
-                captured_secrets(text, &RE),
-            );
-        }
-        "credentials.tfrc.json" => {
-            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r#""token"\s*:\s*"([^"]+)""#));
-            return found(
-                "a Terraform CLI credentials file with a token",
-                captured_secrets(text, &RE),
-            );
-        }
-        ".vault-token" => {
-            let token = text.trim();
-            let start = text.len() - text.trim_start().len();
-            return (is_literal_secret(token) && token.len() >= 8).then(|| Detection {
-                what: "a Vault token".to_string(),
-                secrets: std::iter::once(start..start + token.len()).collect(),
-            });
-        }
-        "sitemanager.xml" | "recentservers.xml" | "filezilla.xml" => {
-            static RE: LazyLock<Regex> =
-                LazyLock::new(|| regex(r"<Pass(?:\s[^>]*)?>([^<]+)</Pass>"));
-            return found(
-                "a FileZilla store with saved passwords",
-                captured_secrets(text, &RE),
-            );
-        }
-        "winscp.ini" => {
-            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^Password=(\S+)"));
-            return found(
-                "a WinSCP store with saved passwords",
-                captured_secrets(text, &RE),
-            );
-        }
-        "logins.json" if text.contains("\"encryptedPassword\"") => {
-            return Detection::named("a Firefox password store");
-        }
-        _ => {}
-    }
-    if lower_path.ends_with(".aws/credentials")
-        || (lower_name == "credentials" && text.contains("aws_secret_access_key"))
-    {
-        return aws_credentials(text, "an AWS credentials file with a secret key");
-    }
-    if lower_path.ends_with(".gem/credentials") {
-        static RE: LazyLock<Regex> =
-            LazyLock::new(|| regex(r"(?m)^:?rubygems_api_key:[ \t]*(\S+)"));
-        return found(
-            "a RubyGems credentials file with an API key",
-            captured_secrets(text, &RE),
-        );
-    }
-    if lower_path.ends_with(".cargo/credentials.toml") || lower_path.ends_with(".cargo/credentials")
-    {
-        static RE: LazyLock<Regex> =
-            LazyLock::new(|| regex(r#"(?m)^[ \t]*token[ \t]*=[ \t]*"([^"\n]+)""#));
-        return found(
-            "a Cargo credentials file with a registry token",
-            captured_secrets(text, &RE),
-        );
-    }
-    if lower_path.ends_with(".docker/config.json") {
-        return docker_auths(text);
-    }
-    if ext == "json" && text.contains("service_account") {
-        return service_account(text);
-    }
-    let kubeconfig_name = lower_name == "kubeconfig"
-        || lower_name.ends_with(".kubeconfig")
-        || lower_name.starts_with("kubeconfig")
-        || lower_path.ends_with(".kube/config");
-    let yamlish = kubeconfig_name || matches!(ext, "yaml" | "yml" | "") || lower_name == "config";
-    if yamlish && looks_like_kubeconfig(text) {
-        return kubeconfig_credentials(text);
-    }
-    None
-}
-
-fn aws_credentials(text: &str, what: &str) -> Option<Detection> {
-    static RE: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?mi)^[ \t]*(?:aws|gs)_secret_access_key[ \t]*[=:][ \t]*(\S+)"));
-    let secrets = captured_secrets(text, &RE)
-        .into_iter()
-        .filter(|r| !text[r.clone()].ends_with("EXAMPLEKEY"))
-        .collect();
-    found(what, secrets)
-}
-
-fn docker_auths(text: &str) -> Option<Detection> {
-    static RE: LazyLock<Regex> =
-        LazyLock::new(|| regex(r#""(?:auth|identitytoken|password)"\s*:\s*"([^"]+)""#));
-    found(
-        "a Docker config with registry credentials",
-        captured_secrets(text, &RE),
-    )
-}
-
-fn service_account(text: &str) -> Option<Detection> {
-    static TYPE: LazyLock<Regex> = LazyLock::new(|| regex(r#""type"\s*:\s*"service_account""#));
-    static KEY: LazyLock<Regex> = LazyLock::new(|| {
-        regex(r#""private_key"\s*:\s*"(-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]{64,})""#)
-    });
-    if !TYPE.is_match(text) {
-        return None;
-    }
-    found(
-        "a Google Cloud service-account key",
-        captured_secrets(text, &KEY),
-    )
-}
-
-fn looks_like_kubeconfig(text: &str) -> bool {
-    let mut kind = false;
-    let mut users = false;
-    for line in text.lines() {
-        kind |= line.trim_end() == "kind: Config";
-        users |= line.starts_with("users:");
-    }
-    kind && users
-}
-
-fn kubeconfig_credentials(text: &str) -> Option<Detection> {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?m)^[ \t-]*(?:client-key-data|token|password|access-token|refresh-token|client-secret|id-token)[ \t]*:[ \t]*(\S+)",
-        )
-    });
-    found("a kubeconfig with credentials", captured_secrets(text, &RE))
-}
-
-fn detect(path: &str, text: &str) -> Option<Detection> {
-    let lower_path = path.to_ascii_lowercase();
-    let lower_name = lower_path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&lower_path)
-        .to_string();
-    by_name(&lower_name).or_else(|| by_content(&lower_path, &lower_name, text))
 }
 
 impl Rule for CommittedSensitiveFile {
@@ -588,6 +189,59 @@ mod tests {
         ));
         assert!(!hit("kube/config", "apiVersion: v1\nkind: Config\nusers:\n- name: eks\n  user:\n    exec:\n      command: aws\n"));
         assert!(hit("kube/config", "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1rYXo\n"));
+    }
+
+    #[test]
+    fn tool_stores() {
+        assert!(hit(".pgpass", "db.acme.io:5432:shop:app:password\n"));
+        assert!(!hit(".pgpass", "db.acme.io:5432:shop:app:${PGPASSWORD}\n"));
+        assert!(hit(
+            "sftp-config.json",
+            "{\"host\": \"h\", \"password\": \"hunter22\"}"
+        ));
+        assert!(!hit(
+            "config/sftp-config.json",
+            "{\"password\": \"<password>\"}"
+        ));
+        assert!(hit(
+            "etc/shadow",
+            "root:$6$salt1234$abcdefghijklmnopqrstuv:0:99999:7:::\n"
+        ));
+        assert!(!hit(
+            "etc/shadow",
+            "root:*:17431:0:99999:7:::\ndaemon:!:1:0:9:7:::\n"
+        ));
+        assert!(hit(
+            "config/master.key",
+            "3ebf21f8e5d1ab86b27a720842c3bb56\n"
+        ));
+        assert!(!hit("config/master.key", "not a key\n"));
+        assert!(hit(
+            "db/dump.sql",
+            "INSERT INTO `users` (`id`, `password`) VALUES\n(1, '$2y$12$s.YfVZdfvAuO/Iz6fte5iO..ZbbEgreZnDcYOGvX4NGJ');\n"
+        ));
+        assert!(!hit(
+            "db/schema.sql",
+            "INSERT INTO `plans` (`id`, `name`) VALUES (1, 'free');\n"
+        ));
+        // Under tests a store needs a generated-looking value.
+        assert!(!hit(
+            "tests/fixtures/.netrc",
+            "machine h login u password hunter22\n"
+        ));
+        assert!(hit(
+            "tests/fixtures/.netrc",
+            "machine h login u password C5Mg3PR4hLLOOxl3gV3FGRmrCNnFZsGqgh0frrhb\n"
+        ));
+        // A real key body makes a key whatever the name; a stand-in does not.
+        let key = format!(
+            "-----BEGIN OPENSSH PRIVATE KEY-----\n{KEY_BODY}-----END OPENSSH PRIVATE KEY-----\n"
+        );
+        assert!(hit("misc/putty-example.pem", &key));
+        assert!(!hit(
+            "sentry/example.pem",
+            "-----BEGIN RSA PRIVATE KEY-----\nprivatekeyprivatekeyprivatekeyprivatekeyprivatekeyprivatekeyprivatekey\n-----END RSA PRIVATE KEY-----\n"
+        ));
     }
 
     #[test]

@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn diagnostics_redact_secrets() {
-        let key = "AKIA".to_string() + "ABCDEFGHIJKLMNOP";
+        let key = "AKIA".to_string() + "7PE5EFCRET6WRPM5";
         let clean = diagnostic(&format!("bad token {key}\n::error::x"));
         assert!(!clean.contains(&key), "{clean}");
         assert!(!clean.contains('\n'));

@@ -426,11 +426,11 @@ mod tests {
 
     #[test]
     fn secrets_are_masked_as_values() {
-        let text = "token = \"ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\n";
+        let text = "token = \"ghp_9XChaf688ZLcQSfgXwpbbYbwPNENDjflTh2a\"\n";
         let s = Sanitizer::for_text(text);
-        let out = s.text("quoting ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\"\\ here");
+        let out = s.text("quoting ghp_9XChaf688ZLcQSfgXwpbbYbwPNENDjflTh2a\"\\ here");
         assert!(
-            !out.contains("ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+            !out.contains("ghp_9XChaf688ZLcQSfgXwpbbYbwPNENDjflTh2a"),
             "{out}"
         );
         assert!(out.starts_with("quoting ghp_****"), "{out}");

@@ -27,6 +27,26 @@ const GENERIC_KEYWORDS: &[&str] = &[
     "accountkey",
     "credential",
     "dsn",
+    // Keys named for what they sign, encrypt or license (see `KEY_QUALIFIERS`).
+    "license_key",
+    "licensekey",
+    "license-key",
+    "signing_key",
+    "signingkey",
+    "signing-key",
+    "encryption_key",
+    "encryptionkey",
+    "encryption-key",
+    "master_key",
+    "masterkey",
+    "webhook_key",
+    "auth_key",
+    "authkey",
+    "app_key",
+    "session_key",
+    "hmac_key",
+    "jwt_key",
+    "_salt",
 ];
 
 /// See [`super::detectors`] for the table in prose.
@@ -285,10 +305,85 @@ pub(super) static DETECTORS: &[Detector] = &[
         window: Window::Line,
         min_len: 3,
         min_entropy: None,
-        reject_placeholders: true,
+        // NOTE: the validator judges placeholders (weak passwords count on public hosts).
+        reject_placeholders: false,
         bounded: false,
         validate: Some(validate_database_url),
         generic: false,
+    },
+    Detector {
+        id: "php-define",
+        description: "hardcoded secret",
+        keywords: &["define("],
+        case_sensitive: false,
+        pattern: r#"(?i:define)\(\s*['"](?P<key>[A-Za-z0-9_]+)['"]\s*,\s*(?P<secret>'[^'\n]*'|"[^"\n]*")\s*\)"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        // NOTE: generated salts hold `<`, `>`, `${`: the validator judges placeholders.
+        reject_placeholders: false,
+        bounded: false,
+        validate: Some(validate_named_call),
+        generic: true,
+    },
+    Detector {
+        id: "env-default",
+        description: "hardcoded secret (an environment lookup's default)",
+        keywords: &["env(", "env.str(", "env.fetch(", "environ.get(", "env.get("],
+        case_sensitive: false,
+        pattern: r#"(?i:env|env\.str|env\.fetch|environ\.get|env\.get)\(\s*['"](?P<key>[A-Za-z0-9_.-]+)['"]\s*,\s*(?:default\s*=\s*)?(?P<secret>'[^'\n]*'|"[^"\n]*")"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        reject_placeholders: false,
+        bounded: false,
+        validate: Some(validate_named_call),
+        generic: true,
+    },
+    Detector {
+        id: "login-call",
+        description: "hardcoded password (a login call)",
+        keywords: &[
+            ".login(",
+            ".authenticate(",
+            ".signin(",
+            ".sign_in(",
+            ".log_in(",
+        ],
+        case_sensitive: false,
+        pattern: r#"\.(?i:login|authenticate|signin|sign_in|log_in)\(\s*(?P<user>'[^'\s]{1,100}'|"[^"\s]{1,100}")\s*,\s*(?P<secret>'[^'\n]*'|"[^"\n]*")"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        reject_placeholders: true,
+        bounded: false,
+        validate: Some(validate_login_call),
+        generic: true,
+    },
+    Detector {
+        id: "xml-value",
+        description: "hardcoded secret",
+        keywords: &[
+            "password\">",
+            "password'>",
+            "password>",
+            "passwd>",
+            "secret\">",
+            "secret>",
+            "token\">",
+            "token>",
+            "apikey>",
+            "api_key>",
+        ],
+        case_sensitive: false,
+        pattern: r#"(?:<(?P<tag>[A-Za-z0-9_.:-]{1,64})>|<property\s+name=["'](?P<key>[^"'<>]{1,128})["']\s*>)(?P<secret>[^<\s][^<\n]*)</"#,
+        window: Window::Line,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        reject_placeholders: true,
+        bounded: false,
+        validate: Some(validate_xml_value),
+        generic: true,
     },
     Detector {
         id: "generic-secret",
@@ -310,7 +405,27 @@ pub(super) static DETECTORS: &[Detector] = &[
 
 /// A PEM block is a key only with a real base64 body (not `...` or a template).
 fn validate_private_key(c: &Candidate<'_>) -> bool {
-    !c.secret.contains("...") && !c.secret.contains('…') && longest_base64_run(c.secret) >= 40
+    !c.secret.contains("...")
+        && !c.secret.contains('…')
+        && longest_base64_run(c.secret) >= 40
+        && has_random_body(c.secret)
+}
+
+/// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.
+pub(super) fn has_random_body(block: &str) -> bool {
+    // `-----BEGIN X-----body-----END X-----`, maybe on one line with `\n` escapes.
+    let body = if block.contains("-----BEGIN") {
+        block.split("-----").nth(2).unwrap_or("")
+    } else {
+        block
+    };
+    let body: String = body
+        .lines()
+        .filter(|l| !l.contains(": "))
+        .flat_map(|l| l.chars())
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
+        .collect();
+    shannon_entropy(&body) >= 4.5
 }
 
 fn longest_base64_run(s: &str) -> usize {
@@ -377,12 +492,43 @@ fn validate_twilio_auth_token(c: &Candidate<'_>) -> bool {
     }
 }
 
-/// Documentation hosts do not hold real databases.
+/// Documentation hosts do not hold real databases. A dev default (`postgres`,
+/// `password123`) on a local or container host is a placeholder, but any password
+/// on a public host name (`ds048537.mongolab.com`) opens a real database.
 fn validate_database_url(c: &Candidate<'_>) -> bool {
     let host = c.group("host").unwrap_or("").to_ascii_lowercase();
     // `umami:umami@db`: a password equal to the user name is a local dev default.
     let same_as_user = c.group("user").is_some_and(|u| u == c.secret);
-    !host.contains("example") && !same_as_user && !is_reference_literal(c.secret)
+    if host.contains("example") || same_as_user || is_reference_literal(c.secret) {
+        return false;
+    }
+    if !is_placeholder(c.secret) {
+        return true;
+    }
+    let lower = c.secret.to_ascii_lowercase();
+    let single_word = super::PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| lower.trim_end_matches(|ch: char| ch.is_ascii_digit()) == *w);
+    is_public_host(&host) && super::stores::is_stored_secret(c.secret) && !single_word
+}
+
+/// A DNS name outside local, internal and documentation domains.
+fn is_public_host(host: &str) -> bool {
+    const LOCAL_SUFFIXES: &[&str] = &[
+        ".local",
+        ".localhost",
+        ".internal",
+        ".test",
+        ".invalid",
+        ".lan",
+        ".svc",
+        ".cluster.local",
+    ];
+    host.contains('.')
+        && host.bytes().any(|b| b.is_ascii_alphabetic())
+        && host != "localhost"
+        && !host.starts_with("127.")
+        && !LOCAL_SUFFIXES.iter().any(|s| host.ends_with(s))
 }
 
 /// The signature jwt.io shows for its example token (signed with a public
@@ -493,6 +639,18 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
     if value.chars().any(char::is_whitespace) || (!quoted && is_code_reference(value)) {
         return false;
     }
+    // Ruby instance variables and symbols, systemd `@name` credentials: code, not data.
+    if !quoted && value.starts_with(['@', ':']) {
+        return false;
+    }
+    if is_label(value) || is_email(value) {
+        return false;
+    }
+    // A regular expression (`%[a-f0-9]{2}`), not a value.
+    if (value.contains('[') && value.contains(']')) || value.contains("{2") || value.contains("]{")
+    {
+        return false;
+    }
     if !quoted && (continues_as_code(c, op) || is_powershell_command(key, value)) {
         return false;
     }
@@ -552,6 +710,84 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
     true
 }
 
+/// A UI label or its translation, not a secret: words of letters (any script)
+/// joined by `-`, `_`, `.` or `/`, each lowercase, Capitalized or a short acronym:
+/// `Betula-Token`, `API-avaimet`, `Google-Reader-Passwort`.
+pub(super) fn is_label(value: &str) -> bool {
+    let words: Vec<&str> = value.split(['-', '_', '.', '/', ' ']).collect();
+    words.len() >= 2
+        && words.iter().all(|w| {
+            let mut chars = w.chars();
+            let Some(first) = chars.next() else {
+                return false;
+            };
+            let rest: Vec<char> = chars.collect();
+            first.is_alphabetic()
+                && rest.iter().all(|c| c.is_alphabetic())
+                && (rest.iter().all(|c| c.is_lowercase())
+                    || (w.chars().all(char::is_uppercase) && w.chars().count() <= 5))
+        })
+}
+
+/// `someone@example.org`: an address, not a password.
+fn is_email(value: &str) -> bool {
+    value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !local.contains(':')
+            && domain.contains('.')
+            && domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+    })
+}
+
+/// `define('AUTH_KEY', '…')`, `env("SECRET_KEY", default="…")`: a secret-named
+/// constant or setting and its literal. Generated values (long, high entropy) count
+/// even with blanks and brackets in them (WordPress salts); others must pass the
+/// placeholder, label and prose checks.
+fn validate_named_call(c: &Candidate<'_>) -> bool {
+    let Some(key) = c.group("key") else {
+        return false;
+    };
+    if name_kind(key) != Some(NameKind::Secret) {
+        return false;
+    }
+    let value = c.secret;
+    if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
+        return true;
+    }
+    !value.chars().any(char::is_whitespace)
+        && !is_placeholder(value)
+        && !is_label(value)
+        && !is_reference_literal(value)
+        && !is_known_non_secret(value)
+}
+
+/// `<password>…</password>`, `<property name="connection.password">…</property>`
+/// (Maven, Hibernate, Spring XML): a secret-named element or property.
+fn validate_xml_value(c: &Candidate<'_>) -> bool {
+    let Some(name) = c.group("key").or_else(|| c.group("tag")) else {
+        return false;
+    };
+    let value = c.secret;
+    name_kind(name) == Some(NameKind::Secret)
+        && !value.chars().any(char::is_whitespace)
+        && !is_label(value)
+        && !is_known_non_secret(value)
+        && !is_reference_literal(value)
+}
+
+/// `conn.login('user@example.com', 'literal')`: an API client logging in with a
+/// password written in the code.
+fn validate_login_call(c: &Candidate<'_>) -> bool {
+    let user = c.group("user").unwrap_or("").trim_matches(['\'', '"']);
+    !user.is_empty()
+        && !c.secret.chars().any(char::is_whitespace)
+        && !is_label(c.secret)
+        && !is_known_non_secret(c.secret)
+        && !is_reference_literal(c.secret)
+}
+
 /// `npm:^3.972.78`, `^4.19.2`, `~> 5.0`, `>=1.2`, `workspace:*`.
 fn is_version_spec(value: &str) -> bool {
     let v = value
@@ -559,8 +795,13 @@ fn is_version_spec(value: &str) -> bool {
         .or_else(|| value.strip_prefix("workspace:"))
         .unwrap_or(value);
     let v = v.trim_start_matches(['^', '~', '>', '<', '=', ' ', 'v']);
+    // NOTE: a dot is required: `7a2f9a42…` (a hex API key) is no version.
     v == "*"
-        || (v.starts_with(|c: char| c.is_ascii_digit())
+        || (v
+            .split('.')
+            .next()
+            .is_some_and(|major| !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit()))
+            && v.contains('.')
             && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
 }
@@ -689,7 +930,11 @@ mod tests {
             .flat_map(|d| d.keywords.iter().map(|k| k.to_ascii_lowercase()))
             .collect();
         // Twilio's `AC` + hex and `SK` + hex cannot start inside these words.
-        let harmless = [("hooks.slack.com", "ac"), ("accesskey", "sk")];
+        let harmless = [
+            ("hooks.slack.com", "ac"),
+            ("accesskey", "sk"),
+            ("hmac_key", "ac"),
+        ];
         for a in &keywords {
             for b in &keywords {
                 let hidden = a.get(1..).is_some_and(|rest| rest.contains(b.as_str()));
@@ -1161,9 +1406,97 @@ mod tests {
             "$jenkinsPassword = Get-JenkinsPassword",
             "LabelAuthTokenStatus = elasticacheLabelPendingValues + \"auth_token_status\"",
             "password: k8Zq2LmP0xWv is what we used",
+            // Issue 14: labels, addresses, code, regexes, hashes, public tokens.
+            "\"form.integration.betula_token\": \"Betula-Token\",",
+            "\"menu.api_keys\": \"API-avaimet\",",
+            "smtp_pass: noreply@acme-mail.io",
+            "token = @user.token",
+            "@api_key.key = @plain_key",
+            "notice_token: :account_delete_token",
+            "PrivateKey=@wireguard-key",
+            "const token = '%[a-f0-9]{2}';",
+            "proxy_pass http://backend:8080/;",
+            "password_encryption = scram-sha-256",
+            "password: string;",
+            "password: String!",
+            "\"password\": \"pbkdf2_sha256$260000$3wHQvOIxb7oG$Y3pX0Lz7mWv2cR8sK1fN4tBq9aE6dJ5uG0hV7yT2kMo=\"",
+            "encrypted_password: \"$2a$12$s.YfVZdfvAuO/Iz6fte5iO..ZbbEgreZnDcYOGvX4NGJskYQIstcG\"",
+            "access_token: access-sandbox-0af2c971-41a6-4fc5-a97d-f2b27ab0a648",
+            "clientToken: \"pub5d32df5ce9fedd38fc7ef24f8e0cd0bb\"",
+            "RECAPTCHA_PRIVATE_KEY=6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+            "symfony_secret: '%env(APP_SECRET)%'",
+            "api_token: ${env.API_TOKEN}",
         ] {
             assert_clean(&format!("{clean}\n"));
         }
+    }
+
+    #[test]
+    fn framework_forms() {
+        let salt = format!(
+            "{} {}<>{}",
+            random(170, 30, ALNUM),
+            random(171, 20, B64),
+            random(172, 14, ALNUM)
+        );
+        assert_finds(
+            &format!("define('AUTH_KEY', '{salt}');\n"),
+            "php-define",
+            &salt,
+        );
+        assert_clean("define( 'DB_PASSWORD', 'admin' );\n");
+        assert_clean("define('WP_DEBUG', 'something-long');\n");
+        let key = format!("django-insecure-{}", random(173, 40, ALNUM));
+        assert_finds(
+            &format!("SECRET_KEY = env.str(\"SECRET_KEY\", default=\"{key}\")\n"),
+            "env-default",
+            &key,
+        );
+        let pw = random(174, 16, ALNUM);
+        assert_finds(
+            &format!("KEY = os.environ.get('STRIPE_API_KEY', '{pw}')\n"),
+            "env-default",
+            &pw,
+        );
+        assert_clean("DEBUG = env.bool(\"DEBUG\", default=\"False-ish\")\n");
+        assert_clean("SECRET_KEY = env(\"SECRET_KEY\", default=\"for-testing\")\n");
+        assert_finds(
+            "conn.login('ops@acme-shop.io', 'salesforcepassword', cb);\n",
+            "login-call",
+            "salesforcepassword",
+        );
+        assert_clean("conn.login('admin', 'password', cb);\n");
+        assert_finds(
+            &format!("license_key: {}\n", random(175, 40, HEX)),
+            "generic-secret",
+            &random(175, 40, HEX),
+        );
+    }
+
+    #[test]
+    fn xml_values() {
+        let pw = random(176, 16, ALNUM);
+        assert_finds(
+            &format!("<property name=\"connection.password\">{pw}</property>\n"),
+            "xml-value",
+            &pw,
+        );
+        assert_finds(&format!("  <password>{pw}</password>\n"), "xml-value", &pw);
+        assert_clean("<password>${env.DB_PASSWORD}</password>\n");
+        assert_clean("<property name=\"hibernate.connection.password\">changeme</property>\n");
+        assert_clean("<label>Passwort-Feld</label><token>Betula-Token</token>\n");
+    }
+
+    #[test]
+    fn weak_database_passwords_count_on_public_hosts() {
+        assert_finds(
+            "uri: mongodb://shop:mongopass@ds048537.mlab-host.com:48537/main\n",
+            "database-url",
+            "mongopass",
+        );
+        assert_clean("uri: mongodb://shop:mongopass@localhost:27017/main\n");
+        assert_clean("uri: mongodb://shop:password@ds048537.mlab-host.com/main\n");
+        assert_clean("uri: postgres://app:changeme@db.acme-shop.io/app\n");
     }
 
     #[test]

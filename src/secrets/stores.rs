@@ -1,0 +1,788 @@
+//! Files that hold credentials by their nature (SEC005): private keys, keystores,
+//! Terraform state, dotenv files, and the files tools and clients store credentials
+//! in (package and container registries, cloud CLIs, database clients, FTP/SFTP and
+//! mail clients, web-server password files, framework key files, SQL dumps).
+//!
+//! Formats are routed by file name (and parent folder), then read with a parser or a
+//! regex made for that format only, so the cost for an ordinary file is a few string
+//! comparisons. The spans of the stored secrets are returned too, so reports mask them.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::context::{path_role, PathRole};
+use super::named::is_named_secret;
+
+/// What a file is, and where its secret values are (to mask them in snippets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// "a netrc file with passwords": what the file is, for the message.
+    pub what: String,
+    /// Byte ranges of secret values in the text.
+    pub secrets: Vec<Range<usize>>,
+}
+
+impl Detection {
+    fn named(what: impl Into<String>) -> Option<Detection> {
+        Some(Detection {
+            what: what.into(),
+            secrets: Vec::new(),
+        })
+    }
+}
+
+/// Suffixes of documentation copies (`.env.example`, `id_rsa.sample`, ...).
+const DOC_MARKERS: [&str; 8] = [
+    "example", "sample", "template", "dist", "defaults", "schema", "tpl", "skeleton",
+];
+
+fn is_documentation(lower_name: &str) -> bool {
+    lower_name
+        .split(['.', '-', '_'])
+        .any(|part| DOC_MARKERS.contains(&part))
+}
+
+/// A value saved in a file made to hold credentials. Any literal counts (the file
+/// says what it is, so even `password` is the password a client logs in with), except
+/// templates, references and masks: `${X}`, `$X`, `%X%`, `{{ x }}`, `<password>`,
+/// `***`, `xxx`, `changeme`, `your_password`, `REPLACE_ME`.
+pub fn is_stored_secret(value: &str) -> bool {
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    if v.is_empty()
+        || v.chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '•' | '-'))
+    {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    const MARKERS: &[&str] = &[
+        "${",
+        "{{",
+        "$(",
+        "%(",
+        "#{",
+        "changeme",
+        "change_me",
+        "change-me",
+        "changethis",
+        "change_this",
+        "replace",
+        "placeholder",
+        "your_",
+        "your-",
+        "yourpass",
+        "yourtoken",
+        "redacted",
+        "xxxx",
+        "***",
+        "process.env",
+        "os.environ",
+        "getenv",
+        "secrets.",
+    ];
+    if MARKERS.iter().any(|m| lower.contains(m)) {
+        return false;
+    }
+    let mut chars = v.chars();
+    let first = chars.next().unwrap_or(' ');
+    let second = chars.next().unwrap_or(' ');
+    let reference = (first == '$' && (second.is_ascii_alphabetic() || second == '_'))
+        || (first == '%' && v.ends_with('%') && v.len() > 2)
+        || (first == '<' && v.ends_with('>'));
+    !reference
+}
+
+/// Under tests, docs and examples a stored credential is a fixture unless it looks
+/// generated: only long, mixed, high-entropy values count there.
+fn counts_at(role: PathRole, value: &str) -> bool {
+    is_stored_secret(value) && (role == PathRole::Code || super::is_high_entropy(value))
+}
+
+/// `(key, value range)` of `KEY=VALUE` / `export KEY=VALUE` lines (dotenv and shell).
+fn assignments(text: &str) -> Vec<(&str, Range<usize>)> {
+    static LINE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r#"(?m)^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s#]*)"#,
+        )
+    });
+    LINE.captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.range())))
+        .collect()
+}
+
+/// Values of secret-named `KEY=VALUE` assignments.
+fn secret_assignments(text: &str) -> Vec<Range<usize>> {
+    assignments(text)
+        .into_iter()
+        .filter(|(key, value)| is_named_secret(key, &text[value.clone()]))
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// Values captured by group 1 of `re` that are stored secrets.
+fn captured(text: &str, re: &Regex, role: PathRole) -> Vec<Range<usize>> {
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter(|m| counts_at(role, m.as_str()))
+        .map(|m| m.range())
+        .collect()
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("internal error: valid regex")
+}
+
+/// A PEM (or PGP, or PuTTY) private key with a real body, not a `...` stand-in.
+fn private_key_blocks(text: &str) -> Vec<Range<usize>> {
+    static PEM: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----([\s\S]*?)-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
+        )
+    });
+    static PUTTY: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?m)^PuTTY-User-Key-File-\d+:[\s\S]*?Private-Lines: \d+\r?\n([A-Za-z0-9+/=\r\n]{40,})",
+        )
+    });
+    let mut out: Vec<Range<usize>> = PEM
+        .captures_iter(text)
+        .filter_map(|c| c.get(2))
+        .filter(|body| {
+            body.as_str()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+                .count()
+                >= 64
+                && super::detectors::has_random_body(body.as_str())
+        })
+        .map(|m| m.range())
+        .collect();
+    out.extend(
+        PUTTY
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.range()),
+    );
+    out
+}
+
+fn found(what: &str, secrets: Vec<Range<usize>>) -> Option<Detection> {
+    (!secrets.is_empty()).then(|| Detection {
+        what: what.to_string(),
+        secrets,
+    })
+}
+
+/// Findings a file's name alone proves (works on binary and oversized files too).
+fn by_name(lower_name: &str) -> Option<Detection> {
+    let ext = lower_name.rsplit_once('.').map_or("", |(_, e)| e);
+    if lower_name.ends_with(".tfstate") || lower_name.ends_with(".tfstate.backup") {
+        return Detection::named(
+            "a Terraform state file (every resource attribute, secrets included, in plain text)",
+        );
+    }
+    if is_documentation(lower_name) {
+        return None;
+    }
+    match ext {
+        "p12" | "pfx" => {
+            return Detection::named("a PKCS#12 certificate store with its private key")
+        }
+        "jks" | "jceks" | "bks" => return Detection::named("a Java keystore"),
+        "keystore" if lower_name != "debug.keystore" => return Detection::named("a keystore"),
+        "kdbx" | "kdb" => return Detection::named("a KeePass password database"),
+        _ => {}
+    }
+    match lower_name {
+        "login data" => Detection::named("a Chrome password store"),
+        "key3.db" | "key4.db" => Detection::named("a Firefox key database"),
+        "secring.gpg" | "secring.kbx" => Detection::named("a GnuPG secret keyring"),
+        ".mylogin.cnf" => Detection::named("a MySQL login path file"),
+        _ => None,
+    }
+}
+
+fn is_ssh_key_name(lower_name: &str) -> bool {
+    [
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "id_ecdsa_sk",
+        "id_ed25519_sk",
+    ]
+    .iter()
+    .any(|base| {
+        lower_name == *base
+            || lower_name
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with(['_', '-', '.']) && !rest.ends_with(".pub"))
+    })
+}
+
+/// Findings that need the file's text.
+fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detection> {
+    if lower_name.ends_with(".pub") {
+        return None;
+    }
+    let role = path_role(lower_path);
+    let ext = lower_name.rsplit_once('.').map_or("", |(_, e)| e);
+    let parent = lower_path
+        .rsplit('/')
+        .nth(1)
+        .unwrap_or("")
+        .trim_start_matches('.');
+
+    // Private keys: a real body is a key whatever the file is called
+    // (`putty-example.ppk`); a `...` stand-in is not.
+    if is_ssh_key_name(lower_name) || matches!(ext, "pem" | "key" | "p8" | "ppk" | "asc") {
+        if let Some(keys) = found("a private key", private_key_blocks(text)) {
+            return Some(keys);
+        }
+        // Rails: `config/master.key` and `config/credentials/<env>.key` decrypt the
+        // encrypted credentials file next to them (32 hex chars).
+        let rails_key = lower_name == "master.key"
+            || (parent == "credentials" && ext == "key" && lower_path.contains("config/"));
+        let body = text.trim();
+        if rails_key && body.len() == 32 && body.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let start = text.len() - text.trim_start().len();
+            return found(
+                "a Rails master key (it decrypts the app's credentials)",
+                std::iter::once(start..start + body.len()).collect(),
+            );
+        }
+        return None;
+    }
+    if is_documentation(lower_name) {
+        return None;
+    }
+    // .env files.
+    let is_dotenv = lower_name == ".env"
+        || lower_name.starts_with(".env.")
+        || (lower_name.ends_with(".env") && !lower_name.starts_with('.'));
+    if is_dotenv {
+        let mut secrets: Vec<Range<usize>> = secret_assignments(text)
+            .into_iter()
+            .filter(|r| role == PathRole::Code || super::is_high_entropy(&text[r.clone()]))
+            .collect();
+        // Known formats (an `sk_live_` key under any name); the generic `name = value`
+        // detectors are what `secret_assignments` already decides, more strictly.
+        secrets.extend(
+            super::scan(text)
+                .into_iter()
+                .filter(|m| !m.detector.generic)
+                .map(|m| m.span.range()),
+        );
+        secrets.sort_by_key(|r| r.start);
+        secrets.dedup();
+        return found("a dotenv file with secret values", secrets);
+    }
+    // Shell profiles.
+    if matches!(
+        lower_name,
+        ".bashrc"
+            | ".bash_profile"
+            | ".bash_login"
+            | ".profile"
+            | ".zshrc"
+            | ".zprofile"
+            | ".zshenv"
+            | ".zlogin"
+            | ".envrc"
+            | ".kshrc"
+    ) {
+        return found(
+            "a shell profile that exports secrets",
+            secret_assignments(text),
+        );
+    }
+    if let Some(detection) = tool_store(lower_path, lower_name, parent, ext, text, role) {
+        return Some(detection);
+    }
+    if lower_path.ends_with(".aws/credentials")
+        || (matches!(
+            lower_name,
+            "credentials" | ".credentials" | "credentials.ini"
+        ) && text.contains("aws_secret_access_key"))
+    {
+        return aws_credentials(text, "an AWS credentials file with a secret key", role);
+    }
+    if lower_path.ends_with(".gem/credentials") {
+        static RE: LazyLock<Regex> =
+            LazyLock::new(|| regex(r"(?m)^:?rubygems_api_key:[ \t]*(\S+)"));
+        return found(
+            "a RubyGems credentials file with an API key",
+            captured(text, &RE, role),
+        );
+    }
+    if lower_path.ends_with(".cargo/credentials.toml") || lower_path.ends_with(".cargo/credentials")
+    {
+        static RE: LazyLock<Regex> =
+            LazyLock::new(|| regex(r#"(?m)^[ \t]*token[ \t]*=[ \t]*"([^"\n]+)""#));
+        return found(
+            "a Cargo credentials file with a registry token",
+            captured(text, &RE, role),
+        );
+    }
+    if lower_path.ends_with(".docker/config.json")
+        || (lower_path.ends_with("containers/auth.json") && text.contains("\"auths\""))
+        || lower_path.ends_with("helm/registry/config.json")
+    {
+        return docker_auths(text, role);
+    }
+    if ext == "json" && text.contains("service_account") {
+        return service_account(text);
+    }
+    if ext == "sql" {
+        return sql_dump(text);
+    }
+    let kubeconfig_name = lower_name == "kubeconfig"
+        || lower_name.ends_with(".kubeconfig")
+        || lower_name.starts_with("kubeconfig")
+        || lower_path.ends_with(".kube/config");
+    let yamlish = kubeconfig_name || matches!(ext, "yaml" | "yml" | "") || lower_name == "config";
+    if yamlish && looks_like_kubeconfig(text) {
+        return kubeconfig_credentials(text);
+    }
+    None
+}
+
+/// Credential files of tools and clients, by their documented file names.
+fn tool_store(
+    lower_path: &str,
+    lower_name: &str,
+    parent: &str,
+    ext: &str,
+    text: &str,
+    role: PathRole,
+) -> Option<Detection> {
+    // Connection profiles of editor FTP/SFTP plugins (Sublime SFTP, VS Code SFTP, Atom
+    // remote-ftp, remote-sync and deployment, grunt-ftp-deploy) and of database GUIs
+    // (Robo 3T, DBeaver): JSON with a saved password.
+    let connection_profile = matches!(
+        lower_name,
+        "sftp-config.json"
+            | "sftp-config-alt.json"
+            | ".ftpconfig"
+            | ".remote-sync.json"
+            | "deployment-config.json"
+            | ".ftppass"
+            | "ftpsync.settings"
+            | "robomongo.json"
+            | "robo3t.json"
+            | "3t.json"
+    ) || (lower_name == "sftp.json" && parent == "vscode")
+        || (lower_name.starts_with("data-sources")
+            && ext == "json"
+            && text.contains("\"configuration\""));
+    if connection_profile {
+        static RE: LazyLock<Regex> = LazyLock::new(|| {
+            regex(
+                r#"(?i)"(?:pass|password|passwd|passphrase|userpassword|sshpassphrase|sshuserpassword|sshpassword)"\s*:\s*"([^"]+)""#,
+            )
+        });
+        return found(
+            "a connection profile with a saved password",
+            captured(text, &RE, role),
+        );
+    }
+    match lower_name {
+        ".netrc" | "_netrc" => {
+            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)\bpassword[ \t]+(\S+)"));
+            return found("a netrc file with passwords", captured(text, &RE, role));
+        }
+        ".pgpass" | "pgpass.conf" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"(?m)^[^#:\n]*:[^:\n]*:[^:\n]*:[^:\n]*:([^\n]+)$"));
+            return found("a PostgreSQL password file", captured(text, &RE, role));
+        }
+        ".my.cnf" | "my.cnf" | ".cqlshrc" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"(?m)^[ \t]*password[ \t]*=[ \t]*(\S+)"));
+            return found(
+                "a database client option file with a password",
+                captured(text, &RE, role),
+            );
+        }
+        "odbc.ini" | ".odbc.ini" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"(?mi)^[ \t]*(?:password|pwd)[ \t]*=[ \t]*(\S+)"));
+            return found(
+                "an ODBC data source with a password",
+                captured(text, &RE, role),
+            );
+        }
+        ".git-credentials" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"(?m)^[a-z][a-z0-9+.-]*://[^:/\s]+:(\S+)@[^@\s]+$"));
+            return found(
+                "a git credential store with a token",
+                captured(text, &RE, role),
+            );
+        }
+        ".htpasswd" | "htpasswd" | ".htdigest" | "htdigest" | "ftpd.passwd" | "proftpdpasswd"
+        | "pureftpd.passwd" | "shadow" | "gshadow" | "shadow-" | "passwd.db" => {
+            return password_hashes(text);
+        }
+        ".dockercfg" => return docker_auths(text, role),
+        ".npmrc" => {
+            // NOTE: tokens for a registry on localhost are test fixtures, not credentials.
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(
+                    r"(?m)^[ \t]*(//[^\s:]*(?::\d+)?/?[^\s]*:)?(?:_authToken|_auth|_password)[ \t]*=[ \t]*(\S+)",
+                )
+            });
+            let secrets = RE
+                .captures_iter(text)
+                .filter(|c| {
+                    let host = c.get(1).map_or("", |m| m.as_str());
+                    !["//localhost", "//127.0.0.1", "//0.0.0.0", "//[::1]"]
+                        .iter()
+                        .any(|local| host.starts_with(local))
+                })
+                .filter_map(|c| c.get(2))
+                .filter(|m| counts_at(role, m.as_str()))
+                .map(|m| m.range())
+                .collect();
+            return found("an npm config with a registry token", secrets);
+        }
+        ".yarnrc.yml" => {
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(r#"(?m)^[ \t]*npmAuth(?:Token|Ident)[ \t]*:[ \t]*["']?([^"'\s]+)"#)
+            });
+            return found(
+                "a Yarn config with a registry token",
+                captured(text, &RE, role),
+            );
+        }
+        ".pypirc" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"(?m)^[ \t]*password[ \t]*[=:][ \t]*(\S+)"));
+            return found("a PyPI config with a password", captured(text, &RE, role));
+        }
+        "pip.conf" | "pip.ini" | ".pydistutils.cfg" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"(?m)https?://[^:/@\s]+:([^@\s]+)@"));
+            return found(
+                "a pip config with an index password",
+                captured(text, &RE, role),
+            );
+        }
+        "nuget.config" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?i)<add\s+key="ClearTextPassword"\s+value="([^"]+)""#));
+            return found(
+                "a NuGet config with a feed password",
+                captured(text, &RE, role),
+            );
+        }
+        "settings.xml" if parent == "m2" || text.contains("<servers>") => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"<(?:password|passphrase)>([^<]+)</"));
+            return found(
+                "a Maven settings file with a server password",
+                captured(text, &RE, role),
+            );
+        }
+        "gradle.properties" if parent == "gradle" => {
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(
+                    r"(?mi)^[ \t]*[A-Za-z0-9_.]*(?:password|token|secret|apikey)[ \t]*[=:][ \t]*(\S+)",
+                )
+            });
+            return found(
+                "a Gradle user config with credentials",
+                captured(text, &RE, role),
+            );
+        }
+        "auth.json" if text.contains("\"http-basic\"") || text.contains("-oauth\"") => {
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(
+                    r#""(?:password|github\.com|gitlab\.com|bitbucket-oauth|token)"\s*:\s*"([^"]+)""#,
+                )
+            });
+            return found(
+                "a Composer auth file with credentials",
+                captured(text, &RE, role),
+            );
+        }
+        ".s3cfg" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"(?m)^[ \t]*secret_key[ \t]*=[ \t]*(\S+)"));
+            return found(
+                "an s3cmd config with a secret key",
+                captured(text, &RE, role),
+            );
+        }
+        ".boto" => return aws_credentials(text, "a boto config with a secret key", role),
+        ".tugboat" | ".databrickscfg" | "rclone.conf" | ".circleci-cli.yml" => {
+            // DigitalOcean tugboat, Databricks CLI, rclone, CircleCI CLI.
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(
+                    r#"(?m)^[ \t]*(?:api_key|token|access_token|pass|password|secret_access_key|client_secret)[ \t]*[:=][ \t]*["']?([^"'\s#]+)"#,
+                )
+            });
+            return found("a CLI config with an API token", captured(text, &RE, role));
+        }
+        "hub" | "hosts.yml" | "hosts.yaml" if text.contains("oauth_token") => {
+            // hub's `~/.config/hub` and gh's `~/.config/gh/hosts.yml`.
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?m)^[ \t-]*oauth_token[ \t]*:[ \t]*["']?([^"'\s]+)"#));
+            return found(
+                "a GitHub CLI config with an OAuth token",
+                captured(text, &RE, role),
+            );
+        }
+        "config.yaml" | "config.yml" if parent == "doctl" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?m)^[ \t]*access-token[ \t]*:[ \t]*["']?([^"'\s]+)"#));
+            return found(
+                "a doctl config with an API token",
+                captured(text, &RE, role),
+            );
+        }
+        "cli.yml" if parent == "circleci" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?m)^[ \t]*token[ \t]*:[ \t]*["']?([^"'\s]+)"#));
+            return found(
+                "a CircleCI CLI config with an API token",
+                captured(text, &RE, role),
+            );
+        }
+        "config.toml" if parent == "gitlab-runner" || text.contains("[[runners]]") => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?m)^[ \t]*token[ \t]*=[ \t]*"([^"\n]+)""#));
+            return found(
+                "a GitLab Runner config with its runner token",
+                captured(text, &RE, role),
+            );
+        }
+        ".terraformrc" | "terraform.rc" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#"(?m)^[ \t]*token[ \t]*=[ \t]*"([^"\n]+)""#));
+            return found(
+                "a Terraform CLI config with an API token",
+                captured(text, &RE, role),
+            );
+        }
+        "credentials.tfrc.json" => {
+            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r#""token"\s*:\s*"([^"]+)""#));
+            return found(
+                "a Terraform CLI credentials file with a token",
+                captured(text, &RE, role),
+            );
+        }
+        "accesstokens.json" if parent == "azure" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#""(?:accessToken|refreshToken)"\s*:\s*"([^"]+)""#));
+            return found("an Azure CLI token cache", captured(text, &RE, role));
+        }
+        "application_default_credentials.json" | "adc.json" => {
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(r#""(?:refresh_token|client_secret|private_key)"\s*:\s*"([^"]+)""#)
+            });
+            return found(
+                "Google application default credentials",
+                captured(text, &RE, role),
+            );
+        }
+        ".vault-token" => {
+            let token = text.trim();
+            let start = text.len() - text.trim_start().len();
+            return (counts_at(role, token) && token.len() >= 8).then(|| Detection {
+                what: "a Vault token".to_string(),
+                secrets: std::iter::once(start..start + token.len()).collect(),
+            });
+        }
+        "sitemanager.xml" | "recentservers.xml" | "filezilla.xml" => {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| regex(r"<Pass(?:\s[^>]*)?>([^<]+)</Pass>"));
+            return found(
+                "a FileZilla store with saved passwords",
+                captured(text, &RE, role),
+            );
+        }
+        "winscp.ini" => {
+            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?m)^Password=(\S+)"));
+            return found(
+                "a WinSCP store with saved passwords",
+                captured(text, &RE, role),
+            );
+        }
+        "webservers.xml" | "datasources.local.xml" | "tomcat-users.xml" => {
+            // JetBrains deployment servers and data sources, Tomcat's user database.
+            static RE: LazyLock<Regex> = LazyLock::new(|| regex(r#"\bpassword="([^"]+)""#));
+            return found(
+                "a server or data-source store with saved passwords",
+                captured(text, &RE, role),
+            );
+        }
+        ".esmtprc" | ".msmtprc" | "msmtprc" | ".fetchmailrc" | ".muttrc" | "muttrc" => {
+            // Mail clients: `password "x"`, `password x`, `set imap_pass = x`.
+            static RE: LazyLock<Regex> = LazyLock::new(|| {
+                regex(
+                    r#"(?m)(?:^|\s)(?:password|passwd|set[ \t]+(?:imap|smtp|pop)_pass[ \t]*=)[ \t]+["']?([^"'\s]+)"#,
+                )
+            });
+            return found(
+                "a mail client config with a password",
+                captured(text, &RE, role),
+            );
+        }
+        "logins.json" if text.contains("\"encryptedPassword\"") => {
+            return Detection::named("a Firefox password store");
+        }
+        _ => {}
+    }
+    if lower_name.ends_with(".xml") && lower_name.contains("data-sources") {
+        // DBeaver's legacy `.dbeaver-data-sources.xml`: `save-password` connections.
+        static RE: LazyLock<Regex> =
+            LazyLock::new(|| regex(r#"<connection\b[^>]*\bpassword="([^"]+)""#));
+        return found(
+            "a DBeaver data-source file with saved passwords",
+            captured(text, &RE, role),
+        );
+    }
+    let _ = lower_path;
+    None
+}
+
+/// `user:hash:...` lines (htpasswd, shadow, FTP server password files): a crypt(3)
+/// or Apache hash, not a locked (`*`, `!`) or empty password.
+fn password_hashes(text: &str) -> Option<Detection> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?m)^[^:#\s]+:(\$[0-9a-z]+\$[^:\s]{8,}|\{[A-Z0-9-]+\}[^:\s]{8,}|[A-Za-z0-9./]{13}(?::|$)|[0-9a-f]{32}(?::|$))",
+        )
+    });
+    found(
+        "a password file with password hashes",
+        RE.captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| {
+                let r = m.range();
+                let trimmed = m.as_str().trim_end_matches(':');
+                r.start..r.start + trimmed.len()
+            })
+            .collect(),
+    )
+}
+
+/// A SQL dump that inserts rows into a table with a password (or token) column:
+/// the hashes or plain passwords of every account.
+fn sql_dump(text: &str) -> Option<Detection> {
+    static INSERT: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"(?is)INSERT\s+INTO\s+[`\x22\[]?\w+[`\x22\]]?\s*\(([^)]*)\)\s*VALUES")
+    });
+    static HASH: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"'(\$[0-9a-z]{1,8}\$[A-Za-z0-9./$]{20,}|pbkdf2_[a-z0-9]+\$[^']{20,}|[0-9a-f]{32,128})'",
+        )
+    });
+    let mut secrets = Vec::new();
+    for insert in INSERT.captures_iter(text) {
+        let Some(columns) = insert.get(1) else {
+            continue;
+        };
+        let credential_column = columns
+            .as_str()
+            .split(',')
+            .map(|c| {
+                c.trim()
+                    .trim_matches(|ch| matches!(ch, '`' | '"' | '[' | ']'))
+            })
+            .any(|c| {
+                let c = c.to_ascii_lowercase();
+                c.contains("password")
+                    || c.contains("passwd")
+                    || c == "pass"
+                    || c.ends_with("_hash")
+            });
+        if !credential_column {
+            continue;
+        }
+        let rest = text
+            .get(insert.get(0).map_or(0, |m| m.end())..)
+            .unwrap_or("");
+        let stmt_end = rest.find(";\n").unwrap_or(rest.len());
+        let base = text.len() - rest.len();
+        secrets.extend(
+            HASH.captures_iter(rest.get(..stmt_end).unwrap_or(""))
+                .filter_map(|c| c.get(1))
+                .map(|m| base + m.start()..base + m.end()),
+        );
+    }
+    found("a SQL dump with account passwords", secrets)
+}
+
+fn aws_credentials(text: &str, what: &str, role: PathRole) -> Option<Detection> {
+    static RE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?mi)^[ \t]*(?:aws|gs)_secret_access_key[ \t]*[=:][ \t]*(\S+)"));
+    let secrets = captured(text, &RE, role)
+        .into_iter()
+        .filter(|r| !text[r.clone()].ends_with("EXAMPLEKEY"))
+        .collect();
+    found(what, secrets)
+}
+
+fn docker_auths(text: &str, role: PathRole) -> Option<Detection> {
+    static RE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r#""(?:auth|identitytoken|password)"\s*:\s*"([^"]+)""#));
+    found(
+        "a Docker config with registry credentials",
+        captured(text, &RE, role),
+    )
+}
+
+fn service_account(text: &str) -> Option<Detection> {
+    static TYPE: LazyLock<Regex> = LazyLock::new(|| regex(r#""type"\s*:\s*"service_account""#));
+    static KEY: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r#""private_key"\s*:\s*"(-----BEGIN [A-Z ]*PRIVATE KEY-----[^"]{64,})""#)
+    });
+    if !TYPE.is_match(text) {
+        return None;
+    }
+    found(
+        "a Google Cloud service-account key",
+        captured(text, &KEY, PathRole::Code),
+    )
+}
+
+fn looks_like_kubeconfig(text: &str) -> bool {
+    let mut kind = false;
+    let mut users = false;
+    for line in text.lines() {
+        kind |= line.trim_end() == "kind: Config";
+        users |= line.starts_with("users:");
+    }
+    kind && users
+}
+
+fn kubeconfig_credentials(text: &str) -> Option<Detection> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?m)^[ \t-]*(?:client-key-data|token|password|access-token|refresh-token|client-secret|id-token)[ \t]*:[ \t]*(\S+)",
+        )
+    });
+    found(
+        "a kubeconfig with credentials",
+        RE.captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .filter(|m| is_stored_secret(m.as_str()) && !super::is_placeholder(m.as_str()))
+            .map(|m| m.range())
+            .collect(),
+    )
+}
+
+/// What the file at `path` is, if it holds credentials by its nature.
+pub fn detect(path: &str, text: &str) -> Option<Detection> {
+    let lower_path = path.to_ascii_lowercase();
+    let lower_name = lower_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&lower_path)
+        .to_string();
+    by_name(&lower_name).or_else(|| by_content(&lower_path, &lower_name, text))
+}
