@@ -63,11 +63,8 @@ impl Sanitizer {
                 .into_iter()
                 .flatten()
                 .copied()
-                .chain(
-                    crate::secrets::scan(&source.text)
-                        .into_iter()
-                        .map(|m| m.span),
-                );
+                // Values of credential files (SEC005's stores) too, not only inline formats.
+                .chain(crate::secrets::secret_spans(&source.path, &source.text));
             add_secret_forms(&source.text, spans, &mut secrets);
         }
         Sanitizer::from_secrets(&secrets)
@@ -344,7 +341,7 @@ pub(crate) fn masked_text(result: &ScanResult, source: &Arc<SourceFile>) -> Stri
         .iter()
         .filter(|f| f.location.path == source.path)
         .flat_map(|f| f.redactions.iter().copied())
-        .chain(crate::secrets::scan(&source.text).iter().map(|m| m.span))
+        .chain(crate::secrets::secret_spans(&source.path, &source.text))
         .collect();
     mask_spans(&source.text, spans)
 }
