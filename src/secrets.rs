@@ -361,10 +361,29 @@ pub fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         });
     }
     let lower = path.to_ascii_lowercase();
+    // Minified bundles (one line of thousands of chars) are built code: a
+    // secret-named word in them is a variable, not a literal someone wrote.
+    if [".js", ".mjs", ".cjs"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        found.retain(|m| !m.detector.generic || !on_minified_line(text, m.span));
+    }
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
         found.retain(|m| !m.detector.generic || !under_dev_environment(text, m.span));
     }
     found
+}
+
+/// Whether the line holding `span` is longer than any line a person writes.
+fn on_minified_line(text: &str, span: Span) -> bool {
+    const MINIFIED_LINE: usize = 2_000;
+    let start = span.start as usize;
+    let head = text.get(..start).unwrap_or("");
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    let tail = text.get(start..).unwrap_or("");
+    let line_end = start + tail.find('\n').unwrap_or(tail.len());
+    line_end - line_start > MINIFIED_LINE
 }
 
 /// GitHub (`ghp_…`) and npm (`npm_…`) tokens end with 6 base62 chars of the CRC32 of
@@ -1245,7 +1264,8 @@ fn strip_value_quotes(v: &str) -> &str {
     v
 }
 
-/// One char repeated (separators ignored), or an ascending run like `abcdef`, `123456`.
+/// One char repeated (separators ignored), or an ascending or descending run like
+/// `abcdef`, `123456`, `87654321`.
 fn is_repeated_or_run(v: &str) -> bool {
     let mut alnum = v.chars().filter(|c| c.is_alphanumeric());
     let Some(first) = alnum.next() else {
@@ -1258,15 +1278,14 @@ fn is_repeated_or_run(v: &str) -> bool {
     let count = rest.len() + 1;
     let mut prev = first;
     // Runs glued together count too: `abc…zABC…Z0…9` (a charset), `abcd1234efgh5678`.
-    let ascending_steps = rest
-        .iter()
-        .filter(|&&c| {
-            let step = (c as u32).checked_sub(prev as u32) == Some(1);
-            prev = c;
-            step
-        })
-        .count();
-    count >= 6 && ascending_steps * 4 >= rest.len() * 3
+    let (mut ascending_steps, mut descending_steps) = (0, 0);
+    for &c in &rest {
+        ascending_steps += usize::from((c as u32).checked_sub(prev as u32) == Some(1));
+        // Counting down too: `87654321-4321`.
+        descending_steps += usize::from((prev as u32).checked_sub(c as u32) == Some(1));
+        prev = c;
+    }
+    count >= 6 && (ascending_steps * 4 >= rest.len() * 3 || descending_steps * 4 >= rest.len() * 3)
 }
 
 fn first_char(v: &str) -> char {
@@ -1631,6 +1650,7 @@ pub(super) mod tests {
             "***",
             "********",
             "your-api-key-here",
+            "87654321-432104321-4321-210987654321",
             "YOUR_API_KEY",
             "example",
             "test",

@@ -28,11 +28,19 @@ declare_rule! {
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
     ///   defaults such as `postgres` or `P@ssw0rd123`, values that say they are for
-    ///   tests such as `for-testing`), AWS's documented `EXAMPLE` keys;
+    ///   tests such as `for-testing`, counting runs up or down such as
+    ///   `87654321-4321`), AWS's documented `EXAMPLE` keys;
     /// - references and expressions: `${VAR}`, `$VAR`, `%env(X)%`, `${env.X}`,
     ///   `{{ secrets.X }}`, `#{...}`, variables, calls, Ruby instance variables and
-    ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials;
-    /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types);
+    ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials,
+    ///   Rails route targets (`"login#reset_password"`), unquoted CamelCase names that
+    ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
+    ///   and the same as the value of a Vue/Angular bound attribute
+    ///   (`:login-token="twoFactorLoginToken"`; a quoted one elsewhere is a password);
+    /// - minified JavaScript (a line over 2,000 characters): generic matches there
+    ///   are built code;
+    /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
+    ///   CUE `#Definition` references);
     /// - prose: UI labels and their translations in any language (`API-Token`,
     ///   `Webhook-Geheimnis`), e-mail addresses, regular expressions;
     /// - public and test-mode values: Stripe test and publishable keys, browser
@@ -45,7 +53,8 @@ declare_rule! {
     ///
     /// In tests, docs, examples and translations (paths under `test/`, `spec/`,
     /// `fixtures/`, `cassettes/`, `benchmarks/`, `docs/`, `examples/`, `locales/`,
-    /// ..., files such as `*_test.go`, `*.spec.ts`, `*.md`) only verifiable formats
+    /// ..., files such as `*_test.go`, `*.spec.ts`, `*.md`, and templates of
+    /// documents such as `README.md.gotmpl`) only verifiable formats
     /// and generated-looking values fire: provider tokens (GitHub and npm tokens
     /// must pass their CRC32 checksum there), private keys, live-mode keys, and
     /// generic values of 20+ characters mixing letters and digits at 3.5+ bits of

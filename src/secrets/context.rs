@@ -76,6 +76,11 @@ pub fn path_role(path: &str) -> PathRole {
     if segments.iter().any(|s| TEST_DIRS.contains(s)) || is_test_file_name(name) {
         return PathRole::Test;
     }
+    // A template of a document (`README.md.gotmpl`, `index.rst.j2`) is a document.
+    let name = ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb"]
+        .iter()
+        .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
+        .unwrap_or(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     if segments.iter().any(|s| DOC_DIRS.contains(s))
         || matches!(ext, "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc")
@@ -117,7 +122,12 @@ mod tests {
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");
         }
-        for path in ["docs/setup.md", "README.md", "examples/basic/main.tf"] {
+        for path in [
+            "docs/setup.md",
+            "README.md",
+            "examples/basic/main.tf",
+            "charts/app/README.md.gotmpl",
+        ] {
             assert_eq!(path_role(path), PathRole::Docs, "{path}");
         }
         for path in [
@@ -125,6 +135,7 @@ mod tests {
             "src/latest.rs",
             "app/contest.rb",
             "internal/testament/x.go",
+            "templates/secret.yaml.tpl",
         ] {
             assert_eq!(path_role(path), PathRole::Code, "{path}");
         }

@@ -664,15 +664,17 @@ fn validate_generic(c: &Candidate<'_>) -> bool {
     // Identifiers, not credentials: `cert-manager-webhook` or `label.password`
     // (lowercase words joined), `AWS_SECRET_ACCESS_KEY` (an env var's name),
     // `.value` (a property), translated UI text (non-ASCII), regexes (`\s`).
+    // `login#forgot_password` (a Rails route's `controller#action`) too.
     let identifier = value
         .bytes()
-        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':'));
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#'));
     let env_name = value
         .bytes()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && value.contains('_');
     if identifier
         || env_name
+        || ((!quoted || is_bound_attribute(c)) && is_secret_named_identifier(value))
         || !value.is_ascii()
         || value.starts_with('.')
         || value.contains("?.")
@@ -727,6 +729,28 @@ pub(super) fn is_label(value: &str) -> bool {
                 && (rest.iter().all(|c| c.is_lowercase())
                     || (w.chars().all(char::is_uppercase) && w.chars().count() <= 5))
         })
+}
+
+/// A variable's or placeholder's name that says it holds a secret, written in
+/// CamelCase words (few digits): `twoFactorLoginToken` (a Vue-bound attribute's
+/// expression), `TheSecretKeyObtainedFromR2` (a how-to's unquoted placeholder).
+/// Random tokens mix in digits or do not spell a secret's name. Only for unquoted
+/// values and bound attributes: a quoted `youCantHandleThisSecret` is a password.
+fn is_secret_named_identifier(value: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    value.starts_with(|ch: char| ch.is_ascii_alphabetic())
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
+        && value.bytes().any(|b| b.is_ascii_uppercase())
+        && value.bytes().any(|b| b.is_ascii_lowercase())
+        && digits * 10 <= value.len()
+        && name_kind(value).is_some()
+}
+
+/// A Vue (`:login-token="…"`, `v-bind:…`) or Angular (`[token]="…"`) attribute
+/// bound to an expression: its quoted value is code.
+fn is_bound_attribute(c: &Candidate<'_>) -> bool {
+    let head = c.text.get(..c.context_span.start as usize).unwrap_or("");
+    head.ends_with(':') || head.ends_with('[')
 }
 
 /// `someone@example.org`: an address, not a password.
@@ -816,6 +840,11 @@ fn squash(s: &str) -> String {
 /// Unquoted code that names a value instead of being one: calls, paths,
 /// member accesses, bare identifiers, YAML tags, anchors and structures.
 fn is_code_reference(v: &str) -> bool {
+    // CUE definitions (`#SecretType`) are types.
+    let v = v
+        .strip_prefix('#')
+        .filter(|rest| rest.starts_with(|ch: char| ch.is_ascii_alphabetic()))
+        .unwrap_or(v);
     if v.contains(['(', ')', '<', '>', '[', ']', '{', '}']) || v.contains("::") {
         return true;
     }
