@@ -65,13 +65,37 @@ fn install_env(base: String, temp: &Path, github_path: &Path) -> Vec<(&'static s
     ]
 }
 
-#[test]
-fn install_verifies_the_checksum_and_puts_the_binary_on_path() {
+/// A runner: a release (corrupt or not) served from a file:// URL, RUNNER_TEMP and
+/// the GITHUB_PATH file.
+struct Runner {
+    dir: tempfile::TempDir,
+    base: String,
+    temp: PathBuf,
+    github_path: PathBuf,
+}
+
+fn runner(corrupt: bool) -> Runner {
     let dir = tempfile::tempdir().expect("tempdir");
-    let base = release(&dir.path().join("release"), false);
+    let base = release(&dir.path().join("release"), corrupt);
     let temp = dir.path().join("runner-temp");
     std::fs::create_dir_all(&temp).expect("mkdir");
     let github_path = dir.path().join("github_path");
+    Runner {
+        dir,
+        base,
+        temp,
+        github_path,
+    }
+}
+
+#[test]
+fn install_verifies_the_checksum_and_puts_the_binary_on_path() {
+    let Runner {
+        dir,
+        base,
+        temp,
+        github_path,
+    } = runner(false);
     let out = sh(
         "install.sh",
         dir.path(),
@@ -93,11 +117,12 @@ fn install_verifies_the_checksum_and_puts_the_binary_on_path() {
 
 #[test]
 fn install_refuses_a_corrupt_archive_and_bad_inputs() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let base = release(&dir.path().join("release"), true);
-    let temp = dir.path().join("runner-temp");
-    std::fs::create_dir_all(&temp).expect("mkdir");
-    let github_path = dir.path().join("github_path");
+    let Runner {
+        dir,
+        base,
+        temp,
+        github_path,
+    } = runner(true);
     let out = sh(
         "install.sh",
         dir.path(),
