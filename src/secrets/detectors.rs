@@ -873,12 +873,8 @@ fn is_code_reference(v: &str) -> bool {
     }
     // `user.issue_password_reset!`, `obj.valid?`: Ruby method names may end in `!` or `?`.
     v.contains('.')
-        && v.split('.').all(|part| {
-            is_ident(
-                part.trim_end_matches(']')
-                    .trim_end_matches(['!', '?']),
-            )
-        })
+        && v.split('.')
+            .all(|part| is_ident(part.trim_end_matches(']').trim_end_matches(['!', '?'])))
 }
 
 /// An unquoted value with more on its line is the start of an expression or a
