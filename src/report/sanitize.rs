@@ -169,8 +169,14 @@ impl Sanitizer {
                     .map_or(&[][..], Vec::as_slice);
                 // A secret found in any quoted file is masked in every snippet too.
                 let text = terminal_safe_in_place(&self.mask_in_place(&masked_text(source, own)));
+                let clean_path = self.line(path);
+                // NOTE: most quoted files need no change: share them rather than hold a
+                // second copy of every quoted file while rendering.
+                if text == source.text && clean_path == *path && source.path == *path {
+                    return (clean_path, Arc::clone(source));
+                }
                 let file = SourceFile::new(self.line(path), source.kind, text);
-                (self.line(path), Arc::new(file))
+                (clean_path, Arc::new(file))
             })
             .collect();
         ScanResult {
