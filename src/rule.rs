@@ -294,6 +294,26 @@ impl<'a> Cx<'a> {
         std::fs::symlink_metadata(self.root.join(rel)).is_ok_and(|m| m.is_file())
     }
 
+    /// The text of the regular file at `rel` (relative to the scan root, `/`-separated),
+    /// for rules that follow a reference to another file (a local reusable workflow).
+    /// `None` for `..`, absolute paths, symlinks, paths that leave the root through a
+    /// symlinked directory, files over `max_bytes`, unreadable and non-UTF-8 files.
+    pub fn root_file_text(&self, rel: &str, max_bytes: u64) -> Option<String> {
+        if rel.starts_with('/') || rel.split('/').any(|seg| seg == "..") {
+            return None;
+        }
+        let path = self.root.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > max_bytes {
+            return None;
+        }
+        let root = std::fs::canonicalize(self.root).ok()?;
+        if !std::fs::canonicalize(&path).ok()?.starts_with(&root) {
+            return None;
+        }
+        std::fs::read_to_string(&path).ok()
+    }
+
     /// The other regular files of this file's directory whose names end in `suffix`,
     /// as (relative path, text), sorted by path: at most `max_files` of them, and none
     /// when there are more (a hostile directory of thousands of files would make every

@@ -28,6 +28,10 @@ declare_rule! {
     /// `./bin/rails test`, `./gradlew test`, `./mvnw test`, `gradlew.bat check`). Test actions and orbs (`TEST_USES`):
     /// cypress-io/github-action, node/test, python/test, ruby/rspec-test.
     ///
+    /// Steps nested in step groups are read like any other: Buildkite `group:` steps,
+    /// Bitbucket `parallel:` steps, CircleCI `when:`/`unless:` steps, Azure Pipelines
+    /// stages and jobs.
+    ///
     /// Lint and vet are not tests. Without CI the rule does not apply (DLV001
     /// reports that). Applicability follows the code: without application code (a
     /// manifest with runtime dependencies outside examples, tests and tooling folders,

@@ -21,7 +21,11 @@ declare_rule! {
     ///   EKS node group's `scaling_config`) whose `min_size` equals its `max_size`
     ///   (per file, at `max_size`; groups scaled to zero are left alone);
     /// - a Kubernetes `Deployment` that no `HorizontalPodAutoscaler` or KEDA
-    ///   `ScaledObject` targets (a Helm template's templated name matches an
+    ///   `ScaledObject` targets: the autoscaler's `scaleTargetRef` must name the
+    ///   Deployment's kind and name (the autoscaler's own name does not count), in the
+    ///   same `metadata.namespace` when both declare one (an unset namespace matches any:
+    ///   kustomize or `kubectl -n` sets it), so an HPA that scales another Deployment
+    ///   leaves this one reported (a Helm template's templated name matches an
     ///   autoscaler of the same chart); one finding per Deployment name, kustomize
     ///   patches (`*patch*.yaml`) skipped. A Helm template's Deployment is keyed by its
     ///   file name, so `templates/frontend.yaml` and a raw `frontend` Deployment are one
@@ -301,9 +305,15 @@ impl NoAutoscaling {
         for d in &deployments {
             let chart = chart_dir(&d.path);
             let scaled = match &d.name {
-                Some(name) => autoscalers
-                    .iter()
-                    .any(|(_, (_, n))| n.as_deref() == Some(name.as_str())),
+                // The autoscaler's `scaleTargetRef` (not its own name) must name the
+                // Deployment, in the same namespace when both are known.
+                Some(name) => autoscalers.iter().any(|(a, (_, n))| {
+                    n.as_deref() == Some(name.as_str())
+                        && match (&a.namespace, &d.namespace) {
+                            (Some(a_ns), Some(d_ns)) => a_ns == d_ns,
+                            _ => true,
+                        }
+                }),
                 None => autoscalers
                     .iter()
                     .any(|(a, (_, n))| n.is_none() && chart_dir(&a.path) == chart),

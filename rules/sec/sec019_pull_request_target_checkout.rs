@@ -3,6 +3,7 @@ use crate::model::ci::{EnvVar, Workflow};
 use crate::parse::gha_expr;
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it checks
@@ -16,6 +17,15 @@ declare_rule! {
     ///
     /// A label or `if:` gate on the job does not silence the rule: the code can change
     /// after the label is set.
+    ///
+    /// A job that calls a reusable workflow of the same repository
+    /// (`uses: ./.github/workflows/build.yml`) is followed one level: the callee is read
+    /// (at most 1 MiB, inside the scanned root, no symlinks) and the call is reported, at
+    /// its `uses:` value, when a callee job checks out a `with:` input the caller fed with
+    /// the pull request's head (`ref: ${{ inputs.sha }}`), or checks out the head itself
+    /// (a called workflow sees the caller's `github.event`). The callee is named in a label
+    /// and the help. A callee that checks out the base, or a call from a `pull_request`
+    /// workflow, passes; reusable workflows of other repositories are not fetched.
     ///
     /// ## Why it matters
     /// "Avoid secrets / credentials in code", and in reach of strangers' code:
@@ -109,6 +119,99 @@ fn is_checkout(uses: &str) -> bool {
         || uses.eq_ignore_ascii_case("actions/checkout")
 }
 
+/// Callee workflows above this size are not followed.
+const MAX_CALLEE_BYTES: u64 = 1024 * 1024;
+
+/// The `ref:` of a checkout step in `job`'s steps, with its span.
+fn checkout_refs(steps: &[crate::model::ci::Step]) -> impl Iterator<Item = (&str, Span)> {
+    steps.iter().filter_map(|step| {
+        let (uses, _) = step.uses.as_ref()?;
+        if !is_checkout(uses) {
+            return None;
+        }
+        let w = step.with.iter().find(|w| w.key == "ref")?;
+        Some((w.value.as_deref()?, w.value_span))
+    })
+}
+
+/// The input of `head_inputs` (lower-cased names) that `value` reads, if any.
+fn reads_input<'n>(
+    value: &str,
+    head_inputs: &'n [(String, String)],
+) -> Option<&'n (String, String)> {
+    for occurrence in gha_expr::find_expressions(value) {
+        let Ok(expr) = occurrence.parse(value) else {
+            continue;
+        };
+        for context in expr.contexts() {
+            let Some(name) = context.strip_prefix("inputs.") else {
+                continue;
+            };
+            if let Some(found) = head_inputs.iter().find(|(n, _)| n == name) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// What a local reusable workflow checks out of the pull request's code.
+struct CalleeCheckout {
+    /// The callee's path from the scan root.
+    path: String,
+    job: String,
+    /// The caller's input that carries the head, when the callee reads one.
+    input: Option<String>,
+    what: String,
+}
+
+/// For a call to a local reusable workflow: the callee job that checks out the pull
+/// request's code, through one of `head_inputs` or from `github.event` directly.
+fn callee_checkout(
+    cx: &Cx,
+    callee_ref: &str,
+    head_inputs: &[(String, String)],
+) -> Option<CalleeCheckout> {
+    let rel = callee_ref.strip_prefix("./")?;
+    if !(rel.ends_with(".yml") || rel.ends_with(".yaml")) {
+        return None;
+    }
+    // `./` is the repository root: the part of this file's path before `.github/`.
+    let prefix = cx
+        .path()
+        .find(".github/workflows/")
+        .map(|at| &cx.path()[..at])
+        .unwrap_or("");
+    let callee_path = format!("{prefix}{rel}");
+    if callee_path == cx.path() {
+        return None;
+    }
+    let text = cx.root_file_text(&callee_path, MAX_CALLEE_BYTES)?;
+    let (docs, _) = crate::parse::yaml::parse(&text);
+    let callee = Workflow::from_document(docs.first()?);
+    for job in &callee.jobs {
+        for (value, _) in checkout_refs(&job.steps) {
+            if let Some((input, what)) = reads_input(value, head_inputs) {
+                return Some(CalleeCheckout {
+                    path: callee_path,
+                    job: job.id.clone(),
+                    input: Some(input.clone()),
+                    what: format!("input `{input}`, given {what}"),
+                });
+            }
+            if let Some(what) = pr_head(value) {
+                return Some(CalleeCheckout {
+                    path: callee_path,
+                    job: job.id.clone(),
+                    input: None,
+                    what,
+                });
+            }
+        }
+    }
+    None
+}
+
 impl Rule for PullRequestTargetCheckout {
     fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
         let trigger = ["pull_request_target", "workflow_run"]
@@ -119,6 +222,43 @@ impl Rule for PullRequestTargetCheckout {
         };
         let trigger_span = wf.on.iter().find(|t| t.name == trigger).map(|t| t.span);
         for job in &wf.jobs {
+            if let Some((callee_ref, callee_span)) = &job.uses {
+                let head_inputs: Vec<(String, String)> = job
+                    .with
+                    .iter()
+                    .filter_map(|w| {
+                        Some((w.key.to_ascii_lowercase(), pr_head(w.value.as_deref()?)?))
+                    })
+                    .collect();
+                if let Some(CalleeCheckout {
+                    path: callee,
+                    job: callee_job,
+                    input,
+                    what,
+                }) = callee_checkout(cx, callee_ref, &head_inputs)
+                {
+                    let mut finding = cx
+                        .finding(*callee_span)
+                        .message(format!(
+                            "job `{}` calls `{callee}`, whose job `{callee_job}` checks out the pull request's code ({what}) in a `{trigger}` workflow, which has the base repository's secrets and token",
+                            job.id
+                        ))
+                        .help(format!("call `{callee}` from a `pull_request` workflow, or make it check out the base; keep `pull_request_target`/`workflow_run` jobs away from the pull request's code"));
+                    let input = input.and_then(|name| {
+                        job.with.iter().find(|w| w.key.eq_ignore_ascii_case(&name))
+                    });
+                    if let Some(input) = input {
+                        finding = finding.label(
+                            input.value_span,
+                            format!("the pull request's head, checked out by `{callee}`"),
+                        );
+                    }
+                    if let Some(span) = trigger_span {
+                        finding = finding.label(span, "privileged trigger");
+                    }
+                    cx.report(finding);
+                }
+            }
             for step in &job.steps {
                 let Some((uses, _)) = &step.uses else {
                     continue;
@@ -155,7 +295,48 @@ impl Rule for PullRequestTargetCheckout {
 
 #[cfg(test)]
 mod tests {
-    use super::pr_head;
+    use super::{pr_head, PullRequestTargetCheckout};
+    use crate::rule::{Cx, HasMeta, Rule};
+    use crate::source::{FileKind, SourceFile};
+
+    const CALLER: &str = "on: pull_request_target\njobs:\n  build:\n    uses: ./.github/workflows/build.yml\n    with:\n      sha: ${{ github.event.pull_request.head.sha }}\n";
+    const CALLEE: &str = "on: workflow_call\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ inputs.sha }}\n      - run: make\n";
+
+    /// SEC019 findings on the caller in `root`.
+    fn caller_findings(root: &std::path::Path) -> usize {
+        let file = SourceFile::new(
+            ".github/workflows/pr.yml".to_string(),
+            FileKind::GithubWorkflow,
+            CALLER.to_string(),
+        );
+        let (crate::parse::Parsed::Workflow(wf, _), _) = crate::parse::parse(&file) else {
+            panic!("caller parses as a workflow");
+        };
+        let mut findings = Vec::new();
+        let mut cx = Cx::new(&file, PullRequestTargetCheckout.meta(), &mut findings, root);
+        PullRequestTargetCheckout.check_workflow(&wf, &mut cx);
+        findings.len()
+    }
+
+    #[test]
+    fn follows_a_local_callee_inside_the_root_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("repo");
+        let workflows = root.join(".github/workflows");
+        std::fs::create_dir_all(&workflows).expect("mkdir");
+        assert_eq!(caller_findings(&root), 0, "no callee, no finding");
+        // A callee that is a symlink to a file outside the root is not read.
+        let outside = dir.path().join("outside.yml");
+        std::fs::write(&outside, CALLEE).expect("write");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, workflows.join("build.yml")).expect("symlink");
+            assert_eq!(caller_findings(&root), 0, "symlinked callee");
+            std::fs::remove_file(workflows.join("build.yml")).expect("rm");
+        }
+        std::fs::write(workflows.join("build.yml"), CALLEE).expect("write");
+        assert_eq!(caller_findings(&root), 1);
+    }
 
     #[test]
     fn refs() {

@@ -16,6 +16,10 @@ pub struct K8sObject {
     pub kind: String,
     /// `metadata.name`; `None` when templated or absent.
     pub name: Option<String>,
+    /// `metadata.namespace`; `None` when templated or absent (kustomize or the
+    /// deploy command may set it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     pub path: String,
     /// The `kind:` line.
     #[serde(serialize_with = "super::ser_loc")]
@@ -103,6 +107,7 @@ fn document(
     let mut obj = K8sObject {
         kind,
         name: None,
+        namespace: None,
         path: file.path.clone(),
         location: loc_at(
             file,
@@ -125,6 +130,9 @@ fn document(
                     for c in &doc[i + 1..end] {
                         if c.indent == child && c.key == Some("name") {
                             obj.name = known(c.value);
+                        }
+                        if c.indent == child && c.key == Some("namespace") {
+                            obj.namespace = known(c.value);
                         }
                     }
                 }
