@@ -240,9 +240,19 @@ impl Rule for NoPrivateNetwork {
                 .flat_map(|r| r.references.iter())
                 .chain(compute_modules.iter().flat_map(|m| m.references.iter()))
                 .collect();
+            // NOTE: every prefix of every reference, so each resource is one lookup
+            // (testing each resource against every reference was resources x references).
+            let prefixes: std::collections::HashSet<&str> = direct
+                .iter()
+                .flat_map(|d| {
+                    d.char_indices()
+                        .map(|(i, _)| &d[..i])
+                        .chain(std::iter::once(d.as_str()))
+                })
+                .collect();
             let hop: Vec<&String> = facts
                 .main_resources()
-                .filter(|r| direct.iter().any(|d| d.starts_with(&r.address)))
+                .filter(|r| prefixes.contains(r.address.as_str()))
                 .flat_map(|r| r.references.iter())
                 .collect();
             let refs = || direct.iter().chain(hop.iter()).copied();

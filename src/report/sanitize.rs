@@ -18,7 +18,7 @@
 //!    `a::b` (a path) and `::/0` (an IPv6 range) are left alone.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -45,18 +45,7 @@ impl Sanitizer {
     /// when no secret rule ran).
     pub fn for_result(result: &ScanResult) -> Self {
         let mut secrets = BTreeSet::new();
-        // NOTE: grouped once by path (a filter over all findings per file was files x
-        // findings: a third of the CPU at 80,000 files).
-        let mut redactions: std::collections::HashMap<&str, Vec<Span>> =
-            std::collections::HashMap::new();
-        for f in &result.findings {
-            if !f.redactions.is_empty() {
-                redactions
-                    .entry(f.location.path.as_str())
-                    .or_default()
-                    .extend(f.redactions.iter().copied());
-            }
-        }
+        let redactions = redactions_by_path(result);
         for source in result.sources.values() {
             let spans = redactions
                 .get(source.path.as_str())
@@ -170,15 +159,24 @@ impl Sanitizer {
     /// plugin sanitised, snippets' texts masked (byte lengths kept, so spans stay
     /// valid). Counts, order and locations are the input's.
     pub fn view(&self, result: &ScanResult) -> ScanResult {
+        let redactions = redactions_by_path(result);
         let sources = result
             .sources
             .iter()
             .map(|(path, source)| {
+                let own = redactions
+                    .get(source.path.as_str())
+                    .map_or(&[][..], Vec::as_slice);
                 // A secret found in any quoted file is masked in every snippet too.
-                let text =
-                    terminal_safe_in_place(&self.mask_in_place(&masked_text(result, source)));
+                let text = terminal_safe_in_place(&self.mask_in_place(&masked_text(source, own)));
+                let clean_path = self.line(path);
+                // NOTE: most quoted files need no change: share them rather than hold a
+                // second copy of every quoted file while rendering.
+                if text == source.text && clean_path == *path && source.path == *path {
+                    return (clean_path, Arc::clone(source));
+                }
                 let file = SourceFile::new(self.line(path), source.kind, text);
-                (self.line(path), Arc::new(file))
+                (clean_path, Arc::new(file))
             })
             .collect();
         ScanResult {
@@ -335,15 +333,31 @@ fn guard_commands(s: &str) -> String {
 /// first 4 characters become `*`, byte length kept so spans stay valid). Secrets the
 /// detectors find are masked too, so a snippet of another rule's finding cannot show
 /// one on a context line when no secret rule ran.
-pub(crate) fn masked_text(result: &ScanResult, source: &Arc<SourceFile>) -> String {
-    let spans: Vec<Span> = result
-        .findings
+/// `redactions`: the redaction spans of the findings in this file
+/// ([`redactions_by_path`]).
+pub(crate) fn masked_text(source: &SourceFile, redactions: &[Span]) -> String {
+    let spans: Vec<Span> = redactions
         .iter()
-        .filter(|f| f.location.path == source.path)
-        .flat_map(|f| f.redactions.iter().copied())
+        .copied()
         .chain(crate::secrets::secret_spans(&source.path, &source.text))
         .collect();
     mask_spans(&source.text, spans)
+}
+
+/// Every finding's redaction spans, grouped by file path in finding order.
+// NOTE: grouped once (a filter over all findings per quoted file is files x findings:
+// a third of the CPU at 80,000 files).
+fn redactions_by_path(result: &ScanResult) -> HashMap<&str, Vec<Span>> {
+    let mut redactions: HashMap<&str, Vec<Span>> = HashMap::new();
+    for f in &result.findings {
+        if !f.redactions.is_empty() {
+            redactions
+                .entry(f.location.path.as_str())
+                .or_default()
+                .extend(f.redactions.iter().copied());
+        }
+    }
+    redactions
 }
 
 /// `text` with every secret the detectors find in it masked and control characters
