@@ -166,11 +166,7 @@ fn base_fingerprint(fingerprint: &str) -> &str {
 
 /// Findings that carry a secret (masked in snippets) keep no message in the file.
 fn is_about_a_secret(f: &Finding) -> bool {
-    !f.redactions.is_empty()
-        || matches!(
-            f.rule.id,
-            "SEC001" | "SEC002" | "SEC003" | "SEC004" | "SEC005"
-        )
+    !f.redactions.is_empty() || f.rule.carries_secret
 }
 
 #[cfg(test)]

@@ -808,17 +808,22 @@ fn apply_config_ignores(findings: &mut [Finding], config: &Config) {
     }
 }
 
-/// One problem, one finding: a specific secret rule beats SEC001 on the same line.
+/// One problem, one finding: a rule that `supersedes` another (SEC002–005 over SEC001)
+/// drops that rule's finding on the same line.
 fn dedupe_secret_findings(findings: &mut Vec<Finding>) {
-    const SPECIFIC: [&str; 4] = ["SEC002", "SEC003", "SEC004", "SEC005"];
-    let specific: BTreeSet<(String, u32)> = findings
+    let superseded: BTreeSet<(&'static str, String, u32)> = findings
         .iter()
-        .filter(|f| SPECIFIC.contains(&f.rule.id))
-        .map(|f| (f.location.path.clone(), f.location.start.line))
+        .flat_map(|f| {
+            f.rule.supersedes.iter().map(move |id| {
+                (*id, f.location.path.clone(), f.location.start.line)
+            })
+        })
         .collect();
+    if superseded.is_empty() {
+        return;
+    }
     findings.retain(|f| {
-        f.rule.id != "SEC001"
-            || !specific.contains(&(f.location.path.clone(), f.location.start.line))
+        !superseded.contains(&(f.rule.id, f.location.path.clone(), f.location.start.line))
     });
 }
 

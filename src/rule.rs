@@ -165,6 +165,24 @@ pub struct RuleMeta {
     pub plugin: Option<&'static str>,
     /// How often a finding is a true problem (SARIF `precision`; GitHub orders alerts by it).
     pub precision: Precision,
+    /// Whether the rule can fix what it finds, and how safely (`fix:` in `declare_rule!`).
+    pub fix: FixSafety,
+    /// Rules whose finding on the same line says the same thing less precisely
+    /// (`supersedes: ["SEC001"]`): the engine drops theirs and keeps this one.
+    pub supersedes: &'static [&'static str],
+    /// Findings quote a secret (`carries_secret: true`): baselines keep no message for them.
+    pub carries_secret: bool,
+}
+
+/// What a rule's fix does to behaviour. `Safe` fixes keep everything that worked
+/// before working; `Unsafe` ones change what gets deployed or may need follow-up
+/// (the rule's docs say what), so they run only with `--unsafe-fixes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FixSafety {
+    #[default]
+    None,
+    Safe,
+    Unsafe,
 }
 
 /// A rule's precision, as SARIF and GitHub code scanning name it. `High` unless the
@@ -448,6 +466,10 @@ impl<'a> RepoCx<'a> {
 macro_rules! declare_rule {
     (@precision) => { $crate::rule::Precision::High };
     (@precision $precision:ident) => { $crate::rule::Precision::$precision };
+    (@fix) => { $crate::rule::FixSafety::None };
+    (@fix $fix:ident) => { $crate::rule::FixSafety::$fix };
+    (@carries_secret) => { false };
+    (@carries_secret $carries:literal) => { $carries };
     (
         $(#[doc = $doc:literal])*
         $name:ident {
@@ -459,7 +481,10 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             since: $since:literal,
             summary: $summary:literal
-            $(, precision: $precision:ident)? $(,)?
+            $(, precision: $precision:ident)?
+            $(, fix: $fix:ident)?
+            $(, supersedes: [$($supersedes:literal),* $(,)?])?
+            $(, carries_secret: $carries:literal)? $(,)?
         }
     ) => {
         #[derive(Debug, Default, Clone, Copy)]
@@ -480,6 +505,9 @@ macro_rules! declare_rule {
                 struct_name: stringify!($name),
                 plugin: None,
                 precision: $crate::declare_rule!(@precision $($precision)?),
+                fix: $crate::declare_rule!(@fix $($fix)?),
+                supersedes: &[$($($supersedes),*)?],
+                carries_secret: $crate::declare_rule!(@carries_secret $($carries)?),
             };
         }
 

@@ -93,6 +93,7 @@ declare_rule! {
         since: "0.1.0",
         summary: "hard-coded secret",
         precision: Medium,
+        carries_secret: true,
     }
 }
 

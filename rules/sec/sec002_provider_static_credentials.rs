@@ -73,6 +73,8 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "static credentials in Terraform",
+        supersedes: ["SEC001"],
+        carries_secret: true,
     }
 }
 

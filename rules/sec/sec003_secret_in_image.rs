@@ -55,6 +55,8 @@ declare_rule! {
         since: "0.1.0",
         summary: "secret baked into the image",
         precision: Medium,
+        supersedes: ["SEC001"],
+        carries_secret: true,
     }
 }
 

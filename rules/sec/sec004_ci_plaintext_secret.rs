@@ -89,6 +89,8 @@ declare_rule! {
         since: "0.1.0",
         summary: "secret written in plain text in CI config",
         precision: Medium,
+        supersedes: ["SEC001"],
+        carries_secret: true,
     }
 }
 

@@ -97,6 +97,8 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "file that holds credentials is committed",
+        supersedes: ["SEC001"],
+        carries_secret: true,
     }
 }
 

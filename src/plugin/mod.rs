@@ -670,6 +670,9 @@ fn validate_info(
             struct_name: "",
             plugin: Some(leak(&info.name)),
             precision: crate::rule::Precision::High,
+            fix: crate::rule::FixSafety::None,
+            supersedes: &[],
+            carries_secret: false,
         };
         metas.push(&*Box::leak(Box::new(meta)));
     }
