@@ -3,11 +3,13 @@
 
 pub mod dockerfile;
 pub mod gha_expr;
+pub mod hcl;
+pub mod tf_json;
 pub mod yaml;
 
 use crate::model::ci::{Action, Circleci, GitlabCi, Workflow};
 use crate::model::terraform::{self, TerraformFile};
-use crate::source::{FileKind, ParseDiagnostic, SourceFile};
+use crate::source::{FileKind, ParseDiagnostic, SourceFile, Span};
 
 /// A file's parsed model.
 pub enum Parsed {
@@ -79,4 +81,17 @@ fn parse_yaml_kind(file: &SourceFile) -> (Parsed, Vec<ParseDiagnostic>) {
         _ => Parsed::Yaml(docs),
     };
     (parsed, diags)
+}
+
+/// A span of one character at `offset` (empty at the end of the text).
+fn char_span(text: &str, offset: usize) -> Span {
+    let mut start = offset.min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let len = text
+        .get(start..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    Span::new(start, start + len)
 }
