@@ -4,7 +4,7 @@ use regex::Regex;
 
 use crate::declare_rule;
 use crate::model::ci::{Action, Circleci, GitlabCi, Script, Step, Workflow};
-use crate::parse::dockerfile::{Dockerfile, Instruction};
+use crate::model::dockerfile::{Dockerfile, Instruction};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::{FileKind, Span};
 

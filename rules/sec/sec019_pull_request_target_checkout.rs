@@ -309,7 +309,7 @@ mod tests {
             FileKind::GithubWorkflow,
             CALLER.to_string(),
         );
-        let (crate::parse::Parsed::Workflow(wf, _), _) = crate::parse::parse(&file) else {
+        let (crate::model::Parsed::Workflow(wf, _), _) = crate::model::parse(&file) else {
             panic!("caller parses as a workflow");
         };
         let mut findings = Vec::new();
