@@ -601,8 +601,7 @@ impl<'a> Resolver<'a> {
 /// `VAR=value` assignments and wrappers (`sudo`, `time`, `exec`, `env`).
 pub fn simple_commands(line: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for part in line.split(['&', '|', ';', '\n']) {
-        let mut words: Vec<&str> = part.split_whitespace().collect();
+    for mut words in crate::parse::shell::loose_commands(line) {
         while let Some(first) = words.first() {
             let is_assignment =
                 first.contains('=') && !first.starts_with('-') && !first.contains('/');

@@ -5,6 +5,7 @@
 //! becomes a [`ParseDiagnostic`] and the rest of the file is still parsed. Build stages and
 //! `ARG` resolution are the model's (`model::dockerfile`).
 
+use super::shell;
 use crate::source::{ParseDiagnostic, Span};
 
 // NOTE: re-exported only so files other branches own (src/rule.rs, src/plugin/,
@@ -236,7 +237,7 @@ impl Instruction {
         let args_start = logical
             .logical_of(self.args_span.start as usize)
             .unwrap_or(0);
-        split_on_blanks(&self.args)
+        shell::blank_words(&self.args, char::is_whitespace)
             .into_iter()
             .map(|(s, e)| {
                 (
@@ -725,43 +726,6 @@ fn extract_flags(line: &str, from: usize, escape: char) -> (Vec<RawFlag>, usize)
     }
 }
 
-/// Splits `s` into raw words (quotes and escapes kept), as BuildKit's
-/// `parseWords`; returns byte ranges.
-fn split_words(s: &str, escape: char) -> Vec<(usize, usize)> {
-    let mut words = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut quote: Option<char> = None;
-    let mut chars = s.char_indices();
-    while let Some((i, c)) = chars.next() {
-        if let Some(q) = quote {
-            if c == escape && q != '\'' {
-                chars.next();
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if c.is_whitespace() {
-            if let Some(st) = start.take() {
-                words.push((st, i));
-            }
-            continue;
-        }
-        if start.is_none() {
-            start = Some(i);
-        }
-        if c == '\'' || c == '"' {
-            quote = Some(c);
-        } else if c == escape {
-            chars.next();
-        }
-    }
-    if let Some(st) = start {
-        words.push((st, s.len()));
-    }
-    words
-}
-
 /// Removes shell quoting from a word (no variable expansion): `'...'` is
 /// literal, `"..."` honours escaped `"`, `$` and the escape character, and an
 /// unquoted escape character takes the next character literally.
@@ -814,7 +778,7 @@ struct RawPair {
 /// BuildKit's `parseNameVal` (ENV, LABEL: legacy `KEY value` when the first
 /// word has no `=`) and `parseNameOrNameVal` (ARG).
 fn raw_pairs(args: &str, keyword: &str, escape: char) -> Vec<RawPair> {
-    let words = split_words(args, escape);
+    let words = shell::raw_words(args, escape, false).words;
     let Some(&(first_start, first_end)) = words.first() else {
         return Vec::new();
     };
@@ -864,10 +828,11 @@ struct HeredocMarker {
 /// `<<` glues to the blanks after it) of the form `[n]<<[-][blanks]WORD`, in
 /// order. A line with an unterminated quote has none, as in BuildKit.
 fn find_heredoc_markers(line: &str) -> Vec<HeredocMarker> {
-    let Some(words) = shell_words(line) else {
+    let raw = shell::raw_words(line, '\\', true);
+    if raw.open_quote {
         return Vec::new();
-    };
-    words
+    }
+    raw.words
         .into_iter()
         .filter_map(|(start, end)| {
             let word = line.get(start..end)?;
@@ -878,7 +843,10 @@ fn find_heredoc_markers(line: &str) -> Vec<HeredocMarker> {
                 None => (false, after),
             };
             let name = name.trim_start();
-            if name.is_empty() || name.contains('<') || has_open_quote(name) {
+            if name.is_empty()
+                || name.contains('<')
+                || shell::raw_words(name, '\\', false).open_quote
+            {
                 return None;
             }
             let delimiter = unquote(name, '\\');
@@ -893,88 +861,4 @@ fn find_heredoc_markers(line: &str) -> Vec<HeredocMarker> {
             })
         })
         .collect()
-}
-
-/// Raw word ranges as BuildKit's shell lexer splits them for heredoc
-/// detection; `None` on an unterminated quote.
-fn shell_words(line: &str) -> Option<Vec<(usize, usize)>> {
-    let mut words = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut quote: Option<char> = None;
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if let Some(q) = quote {
-            if c == '\\' && q == '"' {
-                chars.next();
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if c.is_whitespace() {
-            if let Some(st) = start.take() {
-                words.push((st, i));
-            }
-            continue;
-        }
-        start.get_or_insert(i);
-        match c {
-            '\'' | '"' => quote = Some(c),
-            '\\' => {
-                chars.next();
-            }
-            '<' if chars.next_if(|&(_, n)| n == '<').is_some() => {
-                while chars.next_if(|&(_, n)| n.is_whitespace()).is_some() {}
-            }
-            _ => {}
-        }
-    }
-    if quote.is_some() {
-        return None;
-    }
-    if let Some(st) = start {
-        words.push((st, line.len()));
-    }
-    Some(words)
-}
-
-/// Whether `s` ends inside a quote (`<<'EOF` is not a heredoc).
-fn has_open_quote(s: &str) -> bool {
-    let mut quote: Option<char> = None;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match quote {
-            Some('"') if c == '\\' => {
-                chars.next();
-            }
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '\'' || c == '"' => quote = Some(c),
-            None if c == '\\' => {
-                chars.next();
-            }
-            None => {}
-        }
-    }
-    quote.is_some()
-}
-
-/// Byte ranges of the blank-separated words of `s`.
-fn split_on_blanks(s: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        match (c.is_whitespace(), start) {
-            (true, Some(st)) => {
-                out.push((st, i));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(st) = start {
-        out.push((st, s.len()));
-    }
-    out
 }

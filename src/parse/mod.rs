@@ -6,6 +6,7 @@
 pub mod dockerfile;
 pub mod gha_expr;
 pub mod hcl;
+pub mod shell;
 pub mod tf_json;
 pub mod yaml;
 
