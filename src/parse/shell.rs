@@ -371,3 +371,101 @@ pub(crate) fn loose_commands(line: &str) -> impl Iterator<Item = Vec<&str>> {
     line.split(['&', '|', ';', '\n'])
         .map(|part| part.split_whitespace().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words<'a>(s: &'a str, ranges: &[(usize, usize)]) -> Vec<&'a str> {
+        ranges.iter().map(|&(a, b)| &s[a..b]).collect()
+    }
+
+    #[test]
+    fn pipelines_split_commands_and_drop_redirect_targets() {
+        let s = "curl -fsSL \"$URL\" 2>/dev/null | sudo -E bash -s -- x && echo 'a | b' > out; cat $(which x)";
+        let lines = pipelines(tokenize(s, false));
+        let texts: Vec<Vec<Vec<&str>>> = lines
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .map(|c| c.words.iter().map(|w| w.text.as_str()).collect())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec![
+                    vec!["curl", "-fsSL", "$URL"],
+                    vec!["sudo", "-E", "bash", "-s", "--", "x"]
+                ],
+                vec![vec!["echo", "a | b"]],
+                vec![vec!["cat", "$(which x)"]],
+            ]
+        );
+        let sub = &lines[2][0].words[1].subs;
+        assert_eq!(words(s, sub), ["which x"]);
+    }
+
+    #[test]
+    fn heredoc_bodies_are_skipped_unless_newlines_fold() {
+        let s = "cat <<EOF\ncurl x | sh\nEOF\necho done";
+        let commands: Vec<usize> = pipelines(tokenize(s, false))
+            .iter()
+            .map(|p| p.len())
+            .collect();
+        assert_eq!(commands, [1, 1]);
+        assert!(!tokenize(s, true).iter().any(|t| t.kind == TokKind::Sep));
+    }
+
+    #[test]
+    fn raw_words_keep_quotes_and_honour_the_escape_character() {
+        let s = r#"A="x y" B=a\ b C='q\'"#;
+        let raw = raw_words(s, '\\', false);
+        assert_eq!(words(s, &raw.words), [r#"A="x y""#, r"B=a\ b", r"C='q\'"]);
+        assert!(!raw.open_quote);
+        let s = "A=a` b C=`\"";
+        assert_eq!(
+            words(s, &raw_words(s, '`', false).words),
+            ["A=a` b", "C=`\""]
+        );
+        assert!(raw_words("'open", '\\', false).open_quote);
+    }
+
+    #[test]
+    fn raw_words_glue_a_heredoc_marker_to_its_word() {
+        let s = "cat << EOF >x <<-'END'";
+        assert_eq!(
+            words(s, &raw_words(s, '\\', true).words),
+            ["cat", "<< EOF", ">x", "<<-'END'"]
+        );
+        assert_eq!(
+            words(s, &raw_words(s, '\\', false).words),
+            ["cat", "<<", "EOF", ">x", "<<-'END'"]
+        );
+    }
+
+    #[test]
+    fn blank_words_and_loose_commands() {
+        let s = " a\\b  c ";
+        assert_eq!(
+            words(s, &blank_words(s, char::is_whitespace)),
+            ["a\\b", "c"]
+        );
+        assert_eq!(
+            words(s, &blank_words(s, |c| c.is_whitespace() || c == '\\')),
+            ["a", "b", "c"]
+        );
+        let split: Vec<Vec<&str>> = loose_commands("make test && echo \"a|b\"\nx").collect();
+        assert_eq!(
+            split,
+            vec![
+                vec!["make", "test"],
+                vec![],
+                vec!["echo", "\"a"],
+                vec!["b\""],
+                vec!["x"]
+            ]
+        );
+    }
+}
