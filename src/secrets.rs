@@ -17,6 +17,7 @@ pub mod context;
 mod detectors;
 pub mod named;
 mod names;
+mod samples;
 mod scan;
 pub mod stores;
 #[cfg(test)]
@@ -32,7 +33,7 @@ use names::{name_kind, normalize_name, NameKind, REFERENCE_SUFFIXES};
 use regex::{CaptureLocations, Regex};
 use values::{
     is_known_non_secret, is_reference_literal, is_self_describing_chain, strip_value_quotes,
-    PLACEHOLDER_WORDS,
+    PLACEHOLDER_MARKERS, PLACEHOLDER_WORDS,
 };
 
 use crate::source::Span;
@@ -148,6 +149,8 @@ impl SecretMatch {
 /// | `slack-webhook` | `hooks.slack.com/services/T…/B…/…` (the path is the secret) |
 /// | `stripe-secret-key` / `stripe-restricted-key` | `sk_live_…` / `rk_live_…` (never `sk_test_`, never `pk_`) |
 /// | `google-api-key` | `AIza` + 35 chars |
+/// | `google-oauth-client-secret` | `GOCSPX-` + 28 chars (Google's documented client-secret prefix) |
+/// | `maxmind-license-key` | 6 + `_` + 29 alphanumerics + `_mmk` (MaxMind's license-key format) |
 /// | `twilio-api-key` | `SK` + 32 hex |
 /// | `twilio-auth-token` | 32 hex after an `AC…` account SID (`sid:token`, `"sid", "token"`) or assigned to a twilio auth/token name |
 /// | `sendgrid-api-key` | `SG.` + 22 + `.` + 43 chars |
@@ -213,8 +216,24 @@ pub fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         found.retain(|m| !m.detector.generic || !on_minified_line(text, m.span));
     }
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-        found.retain(|m| !m.detector.generic || !under_dev_environment(text, m.span));
+        found.retain(|m| {
+            !m.detector.generic
+                || !(under_dev_environment(text, m.span)
+                    || samples::in_openapi_example(text, m.span))
+        });
     }
+    if role == context::PathRole::Docs {
+        found.retain(|m| {
+            !m.detector.generic
+                || !(samples::in_sample_block(text, m.span)
+                    || samples::shown_as_command_output(text, m.secret(text)))
+        });
+    }
+    found.retain(|m| {
+        !m.detector.generic
+            || !(samples::is_search_only_key(text, m.span)
+                || samples::is_devise_commented_default(path, text, m.span))
+    });
     found
 }
 

@@ -176,6 +176,12 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
             .any(|s| s.ends_with("token") || s.ends_with("pwd"));
     // Keys and salts named for what they sign or encrypt (`AUTH_KEY`, `LICENSE_KEY`,
     // `signing_key`, `NONCE_SALT`), not any key (`sort_key`, `primary_key`).
+    // NOTE: Phoenix and Plug's `signing_salt`/`encryption_salt` are generated into
+    // `config/config.exs` and committed by design: without `secret_key_base` they
+    // derive nothing (WordPress's `AUTH_SALT`, `NONCE_SALT` are secrets).
+    if matches!(segments.as_slice(), ["signing" | "encryption", "salt"]) {
+        return None;
+    }
     let qualified_key = matches!(last, "key" | "keys" | "salt")
         && segments
             .iter()

@@ -133,7 +133,7 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
 ];
 
 /// Substrings that mark a placeholder wherever they appear (case-insensitive).
-const PLACEHOLDER_MARKERS: &[&str] = &[
+pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "example",
     "changeme",
     "change_me",

@@ -90,6 +90,9 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if squash(key) == squash(value) || is_reference_literal(value) || is_known_non_secret(value) {
         return false;
     }
+    if is_record_pair(value) {
+        return false;
+    }
     if is_path_like(value) || (value.contains("://") && !has_url_credentials(value)) {
         return false;
     }
@@ -100,9 +103,18 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if value.len().is_multiple_of(4) {
         if let Some(decoded) = decode_base64(value, false, 4096) {
             if let Ok(decoded) = std::str::from_utf8(&decoded) {
-                if !decoded.is_empty()
-                    && decoded.chars().all(|ch| !ch.is_control() || ch == '\n')
-                    && is_placeholder(decoded)
+                let printable =
+                    !decoded.is_empty() && decoded.chars().all(|ch| !ch.is_control() || ch == '\n');
+                if printable && is_placeholder(decoded) {
+                    return false;
+                }
+                // In a Secret manifest the decoded value is the literal: it gets the
+                // same 8-char minimum, and the manifest's own name is no secret
+                // (`storageos` in `storageos-secret`, `sCaleio123` for `kubernetes.io/scaleio`).
+                if printable
+                    && is_kubernetes_secret(c.text)
+                    && (decoded.trim_end().chars().count() < 8
+                        || names_the_manifest(c.text, decoded))
                 {
                     return false;
                 }
@@ -110,6 +122,40 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         }
     }
     true
+}
+
+/// `userid:2`, `page:10`: a lowercase field name, a colon and a number is a
+/// record (a token's plaintext payload), not a credential.
+fn is_record_pair(value: &str) -> bool {
+    value.split_once(':').is_some_and(|(field, id)| {
+        !field.is_empty()
+            && field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// A Kubernetes `kind: Secret` manifest.
+fn is_kubernetes_secret(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        l == "kind: Secret" || l == "kind: \"Secret\""
+    })
+}
+
+/// Whether `decoded`, without digits and punctuation, is a word of the manifest's
+/// `name:` or `type:` (a product name chosen for a demo, not a generated value).
+fn names_the_manifest(text: &str, decoded: &str) -> bool {
+    let letters: String = decoded
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    letters.chars().count() >= 4
+        && text.lines().any(|l| {
+            let l = l.trim().to_lowercase();
+            (l.starts_with("name:") || l.starts_with("type:")) && l.contains(&letters)
+        })
 }
 
 /// A UI label or its translation, not a secret: words of letters (any script)
