@@ -239,3 +239,36 @@ pub(super) fn is_devise_commented_default(path: &str, text: &str, span: Span) ->
             .trim_start()
             .starts_with("config.secret_key")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{assigned_value, has_host, is_marked_placeholder};
+
+    #[test]
+    fn documentation_hosts_are_host_names() {
+        assert!(has_host("base_url=https://app.example.com", "example.com"));
+        assert!(has_host("host: dvwa.test", ".test"));
+        assert!(has_host("mail=me@example.org", "example.org"));
+        assert!(!has_host("url=https://myexample.com", "example.com"));
+        assert!(!has_host("run: npm run .test", ".test"));
+        assert!(!has_host("host: app.testing.io", ".test"));
+        assert!(!has_host("url=https://example.com.evil.io", "example.com"));
+    }
+
+    #[test]
+    fn marked_placeholders_only() {
+        assert_eq!(
+            assigned_value("POSTGRES_DB=<your project slug>"),
+            Some("<your project slug>")
+        );
+        assert_eq!(
+            assigned_value("- SECRET_KEY_BASE=replace-me"),
+            Some("replace-me")
+        );
+        assert!(is_marked_placeholder("<your project slug>"));
+        assert!(is_marked_placeholder("replace-me"));
+        // Dev defaults that real files hold are no placeholder context.
+        assert!(!is_marked_placeholder("postgres"));
+        assert!(!is_marked_placeholder("true"));
+    }
+}
