@@ -337,7 +337,7 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
     }
     // NOTE: a schema migration seeds defaults (a documented admin's hash); a dump
     // copies every account. Migrations are code, not credential stores.
-    if ext == "sql" && !is_migration_path(&lower_path) {
+    if ext == "sql" && !is_migration_path(lower_path) {
         return sql_dump(text);
     }
     let kubeconfig_name = lower_name == "kubeconfig"

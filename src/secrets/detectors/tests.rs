@@ -271,6 +271,24 @@ fn google_api_key() {
 }
 
 #[test]
+fn google_oauth_client_secret_and_maxmind_license_key() {
+    let secret = format!("GOCSPX-{}", random(81, 28, ALNUM));
+    assert_finds(
+        &format!("GOOGLE_CLIENT_SECRET={secret}\n"),
+        "google-oauth-client-secret",
+        &secret,
+    );
+    let key = format!("{}_{}_mmk", random(82, 6, ALNUM), random(83, 29, ALNUM));
+    assert_finds(
+        &format!("MAXMIND_LICENSE_KEY={key}\n"),
+        "maxmind-license-key",
+        &key,
+    );
+    // Glued to more token characters, it is not that key.
+    assert_clean(&format!("id = \"x{key}x\"\n"));
+}
+
+#[test]
 fn twilio() {
     let api_key = format!("SK{}", random(90, 32, HEX));
     assert_finds(
