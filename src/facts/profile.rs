@@ -321,7 +321,7 @@ impl RepoFacts {
 
     /// What deploys a many-service repo, if anything: a CI deploy step or IaC.
     pub fn monorepo_deployed_by(&self) -> Option<String> {
-        if let Some((what, loc)) = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
+        if let Some((what, loc)) = self.ci_deploys()
             .into_iter()
             .next()
         {
@@ -374,7 +374,7 @@ impl RepoFacts {
         if !releases || own_objects || other_deploys || !self.iac().is_empty() {
             return None;
         }
-        if !crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self).is_empty() {
+        if !self.ci_deploys().is_empty() {
             return None;
         }
         Some(format!(
@@ -396,7 +396,7 @@ impl RepoFacts {
         if let Some(first) = self.deploy_evidence().into_iter().next() {
             return Some(first);
         }
-        let ci = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
+        let ci = self.ci_deploys()
             .into_iter()
             .next()
             .map(|(what, loc)| (format!("CI deploy step `{what}`"), loc));
