@@ -5,6 +5,7 @@ pub mod dlv;
 pub mod prv;
 pub mod run;
 pub mod sec;
+pub(crate) mod support;
 
 use crate::rule::Rule;
 

@@ -5,6 +5,7 @@ use regex::Regex;
 use crate::declare_rule;
 use crate::facts::{is_auxiliary, RepoFacts};
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
+use crate::rules::support::commands::find_ci_step;
 
 declare_rule! {
     /// ## What it checks
@@ -154,7 +155,7 @@ impl Rule for IacNotValidated {
             return Outcome::Pass;
         }
         if let Err(outcome) =
-            facts.find_ci_step(cx, is_validation, VALIDATE_USES, "no Terraform check found")
+            find_ci_step(facts, cx, is_validation, VALIDATE_USES, "no Terraform check found")
         {
             return outcome;
         }

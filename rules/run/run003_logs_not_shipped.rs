@@ -4,6 +4,7 @@ use crate::facts::{is_auxiliary, RepoFacts};
 use crate::model::ecs;
 use crate::model::terraform::{TerraformFile, Value};
 use crate::rule::{Cx, Outcome, RepoCx, Rule, Scope};
+use crate::rules::support::profile::runtime_practice;
 use crate::source::FileKind;
 
 declare_rule! {
@@ -391,7 +392,7 @@ impl LogsNotShipped {
         }
         let mut evidence = signals::find(facts, LOG_SHIPPING);
         evidence.extend(driver_evidence(facts));
-        crate::facts::profile::runtime_practice(
+        runtime_practice(
             facts,
             cx,
             &evidence,

@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        crate::facts::signals::assert_documented(
+        crate::rules::support::signals::assert_documented(
             &NoSecretsManager::META,
             crate::facts::secret_stores::SECRET_STORES,
             true,

@@ -10,8 +10,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::ci::{CiCommand, CiFile, CiJob};
-use super::{loc_string, Location, RepoFacts};
-use crate::rule::{Outcome, RepoCx};
+use super::{Location, RepoFacts};
 
 /// How deep calls are followed (`make ci` → `make test` → `./scripts/test.sh` → ...).
 const MAX_DEPTH: usize = 5;
@@ -282,46 +281,6 @@ impl RepoFacts {
             inner,
             unresolved: &inner.unresolved,
         }
-    }
-
-    /// Looks through CI for one kind of step (running tests, checking Terraform): first a
-    /// simple command CI runs (calls into the repo expanded) that `is_step` accepts, then a
-    /// `uses:` whose lowercased text contains one of `uses`. Found, it records where in the
-    /// detail and gives `Err(Pass)`; not found while CI calls what this repo does not hold,
-    /// `Err(Inconclusive("{not_found}, but ..."))`; else `Ok` with the number of simple
-    /// commands looked at.
-    pub fn find_ci_step(
-        &self,
-        cx: &mut RepoCx,
-        is_step: impl Fn(&str) -> bool,
-        uses: &[&str],
-        not_found: &str,
-    ) -> Result<usize, Outcome> {
-        let res = self.resolve_ci();
-        if let Some(r) = res.commands().find(|r| is_step(r.text)) {
-            cx.detail(format!(
-                "{} in {} job {}",
-                r.describe(),
-                r.file.path,
-                r.job.name
-            ));
-            return Err(Outcome::Pass);
-        }
-        if let Some((_, _, u)) = self.ci_uses().find(|(_, _, u)| {
-            let lower = u.text.to_ascii_lowercase();
-            uses.iter().any(|f| lower.contains(f))
-        }) {
-            cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
-            return Err(Outcome::Pass);
-        }
-        if let Some((what, loc)) = res.unresolved.first() {
-            return Err(Outcome::Inconclusive(format!(
-                "{not_found}, but CI calls what this repo does not hold: {} at {}",
-                super::signals::shorten(what),
-                loc_string(loc)
-            )));
-        }
-        Ok(res.command_count())
     }
 }
 

@@ -521,37 +521,3 @@ impl RepoFacts {
         Runtime::Absent("no application, container, Kubernetes workload or compute resource".into())
     }
 }
-
-/// The outcome of "does the runtime have this practice?" (metrics, logs, alerts):
-/// not applicable without a runtime, inconclusive on partial evidence without the
-/// practice, pass with evidence, else a finding at the runtime's best location.
-pub fn runtime_practice(
-    facts: &RepoFacts,
-    cx: &mut crate::rule::RepoCx,
-    evidence: &[super::signals::Evidence],
-    missing: &str,
-) -> crate::rule::Outcome {
-    use crate::rule::Outcome;
-    let runtime = facts.runtime();
-    if let Runtime::Absent(why) = &runtime {
-        cx.detail(why.clone());
-        return Outcome::NotApplicable;
-    }
-    if let Some(e) = evidence.first() {
-        let more = if evidence.len() > 1 {
-            format!(" (and {} more)", evidence.len() - 1)
-        } else {
-            String::new()
-        };
-        cx.detail(format!("{}{more}", e.describe()));
-        return Outcome::Pass;
-    }
-    match runtime {
-        Runtime::Present { what, location } => {
-            cx.report_at(&location, format!("{what} has {missing}"));
-            Outcome::Fail
-        }
-        Runtime::Partial(why) => Outcome::Inconclusive(why),
-        Runtime::Absent(_) => Outcome::NotApplicable,
-    }
-}
