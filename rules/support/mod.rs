@@ -8,3 +8,4 @@ pub(crate) mod commands;
 pub(crate) mod profile;
 #[cfg(test)]
 pub(crate) mod signals;
+pub(crate) mod terraform;
