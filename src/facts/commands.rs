@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::ci::{CiCommand, CiFile, CiJob};
+use super::ci::{CiCommand, CiFile, CiJob, CiSystem};
 use super::{Location, RepoFacts};
 
 /// How deep calls are followed (`make ci` → `make test` → `./scripts/test.sh` → ...).
@@ -217,7 +217,7 @@ impl<'a> TaskIndex<'a> {
         }
         let mut actions = HashMap::new();
         for (i, f) in facts.ci.files.iter().enumerate() {
-            if f.system == "github-action" {
+            if f.system == CiSystem::GithubAction {
                 actions.entry(super::dir_of(&f.path)).or_insert(i);
             }
         }
@@ -288,7 +288,7 @@ impl<'a> Resolver<'a> {
     fn run(&mut self) {
         let facts = self.facts;
         for (fi, file) in facts.ci.files.iter().enumerate() {
-            if file.system == "github-action" {
+            if file.system == CiSystem::GithubAction {
                 continue;
             }
             for (ji, job) in file.jobs.iter().enumerate() {
