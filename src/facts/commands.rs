@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::ci::{CiCommand, CiFile, CiJob, CiSystem};
+use super::text::TaskRunner;
 use super::{Location, RepoFacts};
 
 /// How deep calls are followed (`make ci` → `make test` → `./scripts/test.sh` → ...).
@@ -180,7 +181,7 @@ impl<'a> Pieces<'a> {
 /// The facts the expansion looks up, indexed once.
 struct TaskIndex<'a> {
     /// `(runner, name)` of make targets and just recipes → task indices, in order.
-    named: HashMap<&'static str, HashMap<&'a str, Vec<usize>>>,
+    named: HashMap<TaskRunner, HashMap<&'a str, Vec<usize>>>,
     /// File name of a script → task indices, in order.
     scripts: HashMap<&'a str, Vec<usize>>,
     /// Package script name → bodies, in manifest order.
@@ -194,13 +195,13 @@ struct TaskIndex<'a> {
 
 impl<'a> TaskIndex<'a> {
     fn new(facts: &'a RepoFacts) -> Self {
-        let mut named: HashMap<&'static str, HashMap<&'a str, Vec<usize>>> = HashMap::new();
+        let mut named: HashMap<TaskRunner, HashMap<&'a str, Vec<usize>>> = HashMap::new();
         let mut scripts: HashMap<&'a str, Vec<usize>> = HashMap::new();
         let mut pre_commit_hooks = Vec::new();
         for (i, t) in facts.tasks.iter().enumerate() {
             match t.runner {
-                "script" => scripts.entry(file_name(&t.path)).or_default().push(i),
-                "pre-commit" => pre_commit_hooks.extend(t.commands.iter()),
+                TaskRunner::Script => scripts.entry(file_name(&t.path)).or_default().push(i),
+                TaskRunner::PreCommit => pre_commit_hooks.extend(t.commands.iter()),
                 runner => named
                     .entry(runner)
                     .or_default()
@@ -232,9 +233,9 @@ impl<'a> TaskIndex<'a> {
         }
     }
 
-    fn named(&self, runner: &'static str, name: &str) -> &[usize] {
+    fn named(&self, runner: TaskRunner, name: &str) -> &[usize] {
         self.named
-            .get(runner)
+            .get(&runner)
             .and_then(|m| m.get(name))
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -451,7 +452,7 @@ impl<'a> Resolver<'a> {
                 let wanted: Vec<&str> = if targets.is_empty() {
                     ["all", "default", "build"]
                         .into_iter()
-                        .find(|t| !index.named("make", t).is_empty())
+                        .find(|t| !index.named(TaskRunner::Make, t).is_empty())
                         .into_iter()
                         .collect()
                 } else {
@@ -459,13 +460,13 @@ impl<'a> Resolver<'a> {
                 };
                 let mut ids: Vec<usize> = wanted
                     .iter()
-                    .flat_map(|t| index.named("make", t).iter().copied())
+                    .flat_map(|t| index.named(TaskRunner::Make, t).iter().copied())
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
                 task_bodies(ids)
             }
-            Call::Just(name) => task_bodies(index.named("just", name).to_vec()),
+            Call::Just(name) => task_bodies(index.named(TaskRunner::Just, name).to_vec()),
             Call::Script(path) => {
                 let wanted = norm_path(path);
                 let suffix = format!("/{wanted}");
