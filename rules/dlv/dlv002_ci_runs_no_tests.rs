@@ -200,7 +200,13 @@ impl Rule for CiRunsNoTests {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         };
-        let found = find_ci_step(facts, cx, is_test_command, TEST_USES, "no test command found");
+        let found = find_ci_step(
+            facts,
+            cx,
+            is_test_command,
+            TEST_USES,
+            "no test command found",
+        );
         let commands = match found {
             Err(Outcome::Pass) => return Outcome::Pass,
             // Applicability follows the code: modules, charts, docs and playbooks have no

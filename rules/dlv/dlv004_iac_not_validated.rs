@@ -154,9 +154,13 @@ impl Rule for IacNotValidated {
             cx.detail(format!("Atlantis ({})", t.path));
             return Outcome::Pass;
         }
-        if let Err(outcome) =
-            find_ci_step(facts, cx, is_validation, VALIDATE_USES, "no Terraform check found")
-        {
+        if let Err(outcome) = find_ci_step(
+            facts,
+            cx,
+            is_validation,
+            VALIDATE_USES,
+            "no Terraform check found",
+        ) {
             return outcome;
         }
         let dirs = tf

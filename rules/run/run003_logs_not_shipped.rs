@@ -379,7 +379,8 @@ impl LogsNotShipped {
         // The app may also run somewhere else (deployed over SSH, on a PaaS, on
         // Kubernetes): two runtimes, two problems, two findings.
         let runs_elsewhere = !facts.deploy_evidence().is_empty()
-            || facts.ci_deploys()
+            || facts
+                .ci_deploys()
                 .iter()
                 .any(|(what, _)| OTHER_RUNTIME_DEPLOY.is_match(&what.to_ascii_lowercase()));
         if let Some(c) = unshipped.filter(|_| !runs_elsewhere) {

@@ -225,51 +225,51 @@ impl RepoFacts {
     /// deploy actions, and jobs that target a deployment environment. Static-site and
     /// documentation deploys are left out.
     pub(crate) fn ci_deploys(&self) -> Vec<(String, Location)> {
-    let facts = self;
-    let mut out = Vec::new();
-    let res = facts.resolve_ci();
-    for r in res.commands() {
-        if is_docs(r.file, r.job) || STATIC_SITE.is_match(&r.text.trim().to_ascii_lowercase()) {
-            continue;
+        let facts = self;
+        let mut out = Vec::new();
+        let res = facts.resolve_ci();
+        for r in res.commands() {
+            if is_docs(r.file, r.job) || STATIC_SITE.is_match(&r.text.trim().to_ascii_lowercase()) {
+                continue;
+            }
+            if ephemeral_cluster_job(r.job) {
+                continue;
+            }
+            let deploy_job = r.job.name.to_ascii_lowercase().contains("deploy")
+                || r.file.path.to_ascii_lowercase().contains("deploy");
+            let starts = deploy_job && START.is_match(&r.text.trim().to_ascii_lowercase());
+            if deploy_command(r.text).is_some() || starts {
+                out.push((r.describe(), r.origin.location.clone()));
+            }
         }
-        if ephemeral_cluster_job(r.job) {
-            continue;
+        for (file, job, u) in facts.ci_uses() {
+            let lower = u.text.to_ascii_lowercase();
+            if is_docs(file, job) || STATIC_SITE_USES.iter().any(|f| lower.contains(f)) {
+                continue;
+            }
+            if DEPLOY_USES.iter().any(|f| lower.contains(f)) && !ephemeral_cluster_job(job) {
+                out.push((u.text.clone(), u.location.clone()));
+            }
         }
-        let deploy_job = r.job.name.to_ascii_lowercase().contains("deploy")
-            || r.file.path.to_ascii_lowercase().contains("deploy");
-        let starts = deploy_job && START.is_match(&r.text.trim().to_ascii_lowercase());
-        if deploy_command(r.text).is_some() || starts {
-            out.push((r.describe(), r.origin.location.clone()));
-        }
-    }
-    for (file, job, u) in facts.ci_uses() {
-        let lower = u.text.to_ascii_lowercase();
-        if is_docs(file, job) || STATIC_SITE_USES.iter().any(|f| lower.contains(f)) {
-            continue;
-        }
-        if DEPLOY_USES.iter().any(|f| lower.contains(f)) && !ephemeral_cluster_job(job) {
-            out.push((u.text.clone(), u.location.clone()));
-        }
-    }
-    for file in facts.ci.pipelines() {
-        for job in &file.jobs {
-            if let Some(env) = job.environment.as_deref() {
-                // An environment that merely carries "production" in its name does not
-                // make an image push a deploy.
-                if is_docs(file, job) || packaging_only(job) || ephemeral_cluster_job(job) {
-                    continue;
-                }
-                if canonical_in(env).is_some_and(|e| e == "production" || e == "staging") {
-                    out.push((
-                        format!("job {} with environment {env}", job.name),
-                        job.location.clone(),
-                    ));
+        for file in facts.ci.pipelines() {
+            for job in &file.jobs {
+                if let Some(env) = job.environment.as_deref() {
+                    // An environment that merely carries "production" in its name does not
+                    // make an image push a deploy.
+                    if is_docs(file, job) || packaging_only(job) || ephemeral_cluster_job(job) {
+                        continue;
+                    }
+                    if canonical_in(env).is_some_and(|e| e == "production" || e == "staging") {
+                        out.push((
+                            format!("job {} with environment {env}", job.name),
+                            job.location.clone(),
+                        ));
+                    }
                 }
             }
         }
+        out
     }
-    out
-}
 }
 
 #[cfg(test)]

@@ -321,10 +321,7 @@ impl RepoFacts {
 
     /// What deploys a many-service repo, if anything: a CI deploy step or IaC.
     pub fn monorepo_deployed_by(&self) -> Option<String> {
-        if let Some((what, loc)) = self.ci_deploys()
-            .into_iter()
-            .next()
-        {
+        if let Some((what, loc)) = self.ci_deploys().into_iter().next() {
             return Some(format!(
                 "CI deploy step `{what}` ({})",
                 super::loc_string(&loc)
@@ -396,7 +393,8 @@ impl RepoFacts {
         if let Some(first) = self.deploy_evidence().into_iter().next() {
             return Some(first);
         }
-        let ci = self.ci_deploys()
+        let ci = self
+            .ci_deploys()
             .into_iter()
             .next()
             .map(|(what, loc)| (format!("CI deploy step `{what}`"), loc));
