@@ -50,6 +50,9 @@ mod layers {
         for pillar in ["prv", "sec", "run", "dlv"] {
             for path in rust_files(&root().join("rules").join(pillar)) {
                 let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+                if stem == "mod" {
+                    continue;
+                }
                 let text = read(&path);
                 for m in rule_id.find_iter(&text) {
                     assert_eq!(
