@@ -60,7 +60,7 @@ declare_rule! {
     }
 }
 
-pub(crate) use crate::secrets::is_named_secret;
+use crate::secrets::is_named_secret;
 
 impl Rule for SecretInImage {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Cx) {
