@@ -56,6 +56,7 @@ declare_rule! {
         severity: Note,
         since: "0.1.0",
         summary: "whole build context copied without a .dockerignore",
+        fix: Safe,
     }
 }
 
@@ -80,6 +81,56 @@ fn copies_whole_context(ins: &Instruction) -> bool {
         && ins.flag("from").is_none()
         && ins.heredocs.is_empty()
         && sources(ins).iter().any(|s| is_whole_context(s))
+}
+
+/// What the safe fix's `.dockerignore` leaves out, and the words in the Dockerfile that
+/// show the build needs it after all (then that pattern is not written).
+const IGNORED: &[(&str, &[&str])] = &[
+    (".git", &[".git", "git "]),
+    ("**/.env", &[".env"]),
+    ("**/.env.*", &[".env"]),
+    ("**/*.tfstate", &["tfstate"]),
+    ("**/*.tfstate.*", &["tfstate"]),
+    ("**/.terraform", &[".terraform"]),
+];
+
+/// Dependency folders that an install step in the Dockerfile rebuilds anyway.
+const DEPENDENCIES: &[(&str, &[&str])] = &[
+    (
+        "**/node_modules",
+        &["npm ci", "npm install", "npm i ", "yarn", "pnpm install", "pnpm i "],
+    ),
+    ("**/__pycache__", &["pip install", "poetry install", "uv sync", "pipenv install"]),
+];
+
+/// The `.dockerignore` of the fix: secrets, VCS data and local Terraform state, plus
+/// dependency folders the image installs itself; each pattern only when the Dockerfile
+/// does not name what it leaves out.
+fn dockerignore(df: &Dockerfile, text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let runs: String = df
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == "RUN")
+        .map(|i| format!("{} ", i.args.to_ascii_lowercase()))
+        .collect();
+    let mut out = String::from(
+        "# Written by `devops-lint --fix` (DLV005): keeps secrets, VCS data, local state\n# and dependency folders out of the build context.\n",
+    );
+    for (pattern, needed_by) in IGNORED {
+        if !needed_by.iter().any(|w| lower.contains(w)) {
+            out.push_str(pattern);
+            out.push('\n');
+        }
+    }
+    for (pattern, installers) in DEPENDENCIES {
+        let folder = pattern.trim_start_matches("**/");
+        if installers.iter().any(|w| runs.contains(w)) && !lower.contains(folder) {
+            out.push_str(pattern);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 impl NoDockerignore {
@@ -126,7 +177,16 @@ impl Rule for NoDockerignore {
                 .message(format!(
                     "`{what}` copies the whole build context and no `.dockerignore` applies: `.git`, `.env` files and local build output go into the image"
                 ))
-                .help("add a `.dockerignore` (at least `.git`, `.env*`, dependency and build folders) at the root of the build context"),
+                .help("add a `.dockerignore` (at least `.git`, `.env*`, dependency and build folders) at the root of the build context")
+                .fix_create(
+                    "create a `.dockerignore` beside the Dockerfile",
+                    if cx.dir().is_empty() {
+                        ".dockerignore".to_string()
+                    } else {
+                        format!("{}/.dockerignore", cx.dir())
+                    },
+                    dockerignore(df, cx.text()),
+                ),
         );
     }
 }

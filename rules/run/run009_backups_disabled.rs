@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::finding::Edit;
 use crate::model::terraform::{Block, TerraformFile};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
@@ -60,6 +61,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "database backups are disabled or would be lost",
+        fix: Unsafe,
     }
 }
 
@@ -93,7 +95,11 @@ fn check_database(block: &Block, cx: &mut Cx) {
                         "`{}` has automated backups turned off",
                         block.address()
                     ))
-                    .help("keep `backup_retention_period` at 7 days or more"),
+                    .help("keep `backup_retention_period` at 7 days or more")
+                    .fix(
+                        "set `backup_retention_period = 7`",
+                        vec![Edit::replace(retention.value_span, "7")],
+                    ),
             );
         }
     }
@@ -117,7 +123,13 @@ fn check_database(block: &Block, cx: &mut Cx) {
             "`{}` skips its final snapshot and has no deletion protection: deleting it loses the data and its backups",
             block.address()
         ))
-        .help("set `deletion_protection = true`, or keep a final snapshot");
+        .help("set `deletion_protection = true`, or keep a final snapshot")
+        .fix(
+            "set `deletion_protection = true`",
+            crate::fix::hcl::set_attribute(cx.text(), block, "deletion_protection", "true")
+                .into_iter()
+                .collect(),
+        );
     if let Some(p) = protection {
         finding = finding.label(p.span, "deletion protection is off");
     }

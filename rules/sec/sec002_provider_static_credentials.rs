@@ -73,6 +73,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "static credentials in Terraform",
+        fix: Safe,
         supersedes: ["SEC001"],
         carries_secret: true,
     }
@@ -225,16 +226,80 @@ impl Rule for ProviderStaticCredentials {
                 Some((attr, Some(false))) => attr.span,
                 Some(_) => continue,
             };
+            let fix = if sensitivity_breaks_module(cx, name) {
+                Vec::new()
+            } else {
+                crate::fix::hcl::set_attribute(cx.text(), var, "sensitive", "true")
+                    .into_iter()
+                    .collect()
+            };
             cx.report(
                 cx.finding(span)
                     .severity(Severity::Note)
                     .message(format!(
                         "secret variable `{name}` is not marked `sensitive`"
                     ))
-                    .help("add `sensitive = true` so plans and logs do not print it"),
+                    .help("add `sensitive = true` so plans and logs do not print it")
+                    .fix("set `sensitive = true`", fix),
             );
         }
     }
+}
+
+/// Whether marking `var.<name>` sensitive would make `terraform plan` fail: an output
+/// without `sensitive = true` reads it (directly or through a local), or a `for_each`
+/// or `count` does. Looks at every `.tf` file of the module (its directory).
+fn sensitivity_breaks_module(cx: &Cx, name: &str) -> bool {
+    let mut texts = vec![cx.text().to_string()];
+    texts.extend(cx.sibling_texts(".tf", 200).into_iter().map(|(_, t)| t));
+    let files: Vec<(String, TerraformFile)> = texts
+        .into_iter()
+        .map(|text| {
+            let (tf, _) = crate::model::terraform::parse(&text, cx.path());
+            (text, tf)
+        })
+        .collect();
+    let slice = |text: &str, span: crate::source::Span| text.get(span.range()).unwrap_or("").to_string();
+    // Names that carry the variable's value: the variable, and locals built from it.
+    let mut carriers = vec![format!("var.{name}")];
+    for _ in 0..4 {
+        for (text, tf) in &files {
+            for locals in tf.blocks.iter().filter(|b| b.kind == "locals") {
+                for attr in &locals.attributes {
+                    let local = format!("local.{}", attr.key);
+                    let body = slice(text, attr.value_span);
+                    if !carriers.contains(&local) && carriers.iter().any(|c| mentions(&body, c)) {
+                        carriers.push(local);
+                    }
+                }
+            }
+        }
+    }
+    files.iter().any(|(text, tf)| {
+        let outputs = tf.blocks.iter().filter(|b| {
+            b.kind == "output"
+                && b.attr("sensitive").and_then(|a| a.value.as_bool()) != Some(true)
+        });
+        let mut risky = outputs.map(|b| slice(text, b.span)).collect::<Vec<_>>();
+        let mut stack: Vec<&Block> = tf.blocks.iter().collect();
+        while let Some(block) = stack.pop() {
+            for attr in block.attributes.iter().filter(|a| a.key == "for_each" || a.key == "count") {
+                risky.push(slice(text, attr.value_span));
+            }
+            stack.extend(block.blocks.iter());
+        }
+        risky.iter().any(|t| carriers.iter().any(|c| mentions(t, c)))
+    })
+}
+
+/// Whether `text` names `reference` (`var.db_password`, not `var.db_password_arn`).
+fn mentions(text: &str, reference: &str) -> bool {
+    text.match_indices(reference).any(|(i, _)| {
+        let next = text[i + reference.len()..].chars().next();
+        let prev = text[..i].chars().next_back();
+        !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    })
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::finding::Edit;
 use crate::parse::dockerfile::{Dockerfile, Instruction};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
@@ -52,6 +53,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "container runs as root",
+        fix: Unsafe,
     }
 }
 
@@ -159,6 +161,51 @@ fn never_runs_as_a_service(
     current.is_scratch() || build_only
 }
 
+/// The user the unsafe fix switches to: `nobody` on Debian, Ubuntu and Alpine, and a
+/// numeric UID needs no `/etc/passwd` entry in any image.
+const NON_ROOT_UID: &str = "65534";
+const FIX: &str = "add `USER 65534` (nobody) before the final stage's command";
+
+/// The fix: `USER 65534` on its own line before the first `CMD`/`ENTRYPOINT` of the
+/// final stage after its last `USER` (the steps before still run as root), or after the
+/// stage's last instruction when it has none.
+fn add_user(df: &Dockerfile, stage: usize, text: &str) -> Vec<Edit> {
+    let instructions: Vec<&Instruction> = df.stage_instructions(stage).collect();
+    let after_user = instructions
+        .iter()
+        .rposition(|i| i.keyword == "USER")
+        .map_or(0, |i| i + 1);
+    let command = instructions[after_user..]
+        .iter()
+        .find(|i| i.keyword == "CMD" || i.keyword == "ENTRYPOINT");
+    let line = format!("USER {NON_ROOT_UID}\n");
+    match command {
+        Some(cmd) => {
+            let start = cmd.span.start as usize;
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..start];
+            if !indent.chars().all(|c| c == ' ' || c == '\t') {
+                return Vec::new();
+            }
+            vec![Edit::insert(line_start as u32, format!("{indent}{line}"))]
+        }
+        None => {
+            let Some(last) = instructions.last() else {
+                return Vec::new();
+            };
+            let end = last.span.end as usize;
+            // After the rest of the instruction's line (a trailing comment, the newline).
+            match text[end..].find('\n') {
+                Some(i) => vec![Edit::insert((end + i + 1) as u32, line)],
+                None => vec![Edit::insert(
+                    text.len() as u32,
+                    format!("\nUSER {NON_ROOT_UID}"),
+                )],
+            }
+        }
+    }
+}
+
 impl Rule for ContainerRunsAsRoot {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Cx) {
         let Some(stage) = df.final_stage() else {
@@ -175,7 +222,8 @@ impl Rule for ContainerRunsAsRoot {
                             "the final stage switches to `USER {}`",
                             user.args.trim()
                         ))
-                        .help("switch to an unprivileged user after the steps that need root"),
+                        .help("switch to an unprivileged user after the steps that need root")
+                        .fix(FIX, add_user(df, stage.index, cx.text())),
                 );
             }
             return;
@@ -189,7 +237,8 @@ impl Rule for ContainerRunsAsRoot {
             cx.report(
                 cx.finding(from)
                     .message("the final stage sets no `USER`, so the container runs as root")
-                    .help("add `USER <non-root user>` to the final stage"),
+                    .help("add `USER <non-root user>` to the final stage")
+                    .fix(FIX, add_user(df, stage.index, cx.text())),
             );
         }
     }
