@@ -790,6 +790,18 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
             write: !args.diff,
         };
         let outcome = crate::fix::run(&result, &opts, &config, &selection, mode);
+        // Files the scan did not read cannot be fixed: say so, not only in the summary.
+        for skipped in result
+            .skipped
+            .iter()
+            .filter(|s| s.reason == crate::discover::SkipReason::TooLarge)
+        {
+            eprintln!(
+                "warning: {}: not fixed: over the size limit ({}); raise --max-file-size to fix it",
+                Sanitizer::plain().line(&skipped.path),
+                Sanitizer::plain().line(&skipped.detail)
+            );
+        }
         for problem in &outcome.problems {
             eprintln!("warning: {}", Sanitizer::plain().line(problem));
         }

@@ -47,6 +47,14 @@ declare_rule! {
     /// Add a `.dockerignore` at the root of the build context listing at least `.git`,
     /// `.env*`, dependency folders and build output, or copy only what the image needs
     /// (`COPY package*.json ./`, `COPY src/ src/`).
+    ///
+    /// ## Fix
+    /// Safe. `--fix` creates a `.dockerignore` beside the Dockerfile (it applies when that
+    /// directory is the build context) leaving out `.git`, `.env` files, Terraform state and
+    /// `.terraform`, plus `node_modules` or `__pycache__` when a `RUN` step installs them
+    /// again. A pattern is left out when the Dockerfile names what it would hide (a
+    /// `COPY .env.production`, a `git` command), so nothing the build reads disappears from
+    /// its context.
     NoDockerignore {
         id: "DLV005",
         name: "no-dockerignore",

@@ -35,6 +35,11 @@ declare_rule! {
     /// ## How to fix
     /// Set `retention_in_days` to what you need to debug and to audit (14, 30, 90,
     /// 365 days, ...); export to S3 with a lifecycle rule if you must keep more.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` sets `retention_in_days = 90` (adding the line, or
+    /// replacing `0`/`null`): CloudWatch then **deletes log events older than 90 days**,
+    /// including the ones already stored. Change the value if you must keep them longer.
     LogRetentionUnset {
         id: "RUN005",
         name: "log-retention-unset",

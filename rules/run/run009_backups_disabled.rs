@@ -52,6 +52,12 @@ declare_rule! {
     /// Keep `backup_retention_period` at 7 days or more, set `deletion_protection = true`
     /// on production databases, and leave `skip_final_snapshot` false with a
     /// `final_snapshot_identifier`.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` sets `backup_retention_period = 7` where it is `0`
+    /// (automated backups start, and are billed), and adds `deletion_protection = true` to a
+    /// database that skips its final snapshot (a `terraform destroy` or replacement of it then
+    /// fails until protection is turned off).
     BackupsDisabled {
         id: "RUN009",
         name: "backups-disabled",

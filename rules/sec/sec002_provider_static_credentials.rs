@@ -64,6 +64,14 @@ declare_rule! {
     /// a shared profile, an instance or CI OIDC role), pass secrets as variables without
     /// defaults (`TF_VAR_...` or a secret store), mark them `sensitive = true`, and rotate
     /// any key that was committed.
+    ///
+    /// ## Fix
+    /// Safe. For a secret variable not marked `sensitive`, `--fix` adds `sensitive = true`
+    /// (or turns `sensitive = false` into `true`), aligned with the block's arguments. It is
+    /// not offered when an output without `sensitive = true`, a `for_each` or a `count` of
+    /// the module (any `.tf` file of the directory) reads the variable, directly or through
+    /// a local: Terraform would then refuse to plan. A literal credential has no fix: remove
+    /// it and rotate it.
     ProviderStaticCredentials {
         id: "SEC002",
         name: "provider-static-credentials",

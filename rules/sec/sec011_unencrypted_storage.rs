@@ -74,6 +74,13 @@ declare_rule! {
     /// resource is created. For EBS, also turn on `aws_ebs_encryption_by_default` in
     /// every region. Existing unencrypted databases and volumes need a snapshot, an
     /// encrypted copy and a restore.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` sets the encryption argument (`storage_encrypted`,
+    /// `encrypted`, `at_rest_encryption_enabled`) to `true`, replacing a `false` or adding the
+    /// line to the block. On an existing database, volume, cache or file system this
+    /// **replaces the resource** (a new, empty one unless you restore a snapshot into it):
+    /// plan the migration first. A missing `root_block_device` has no fix.
     UnencryptedStorage {
         id: "SEC011",
         name: "unencrypted-storage",

@@ -44,6 +44,15 @@ declare_rule! {
     /// ## How to fix
     /// Create an unprivileged user in the final stage and switch to it with
     /// `USER app` (or a numeric `USER 10001`) before `CMD`/`ENTRYPOINT`.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` adds `USER 65534` (`nobody` on Debian, Ubuntu and
+    /// Alpine; a numeric UID needs no `/etc/passwd` entry) on its own line before the final
+    /// stage's first `CMD`/`ENTRYPOINT` after its last `USER`, or at the end of the stage when
+    /// it has none. The steps before it still run as root, but the process now runs as an
+    /// unprivileged user: it can no longer write root-owned files (the app directory, caches)
+    /// or bind ports below 1024. Give the files to that user (`COPY --chown=65534:65534`) or
+    /// pick the image's own user.
     ContainerRunsAsRoot {
         id: "SEC014",
         name: "container-runs-as-root",

@@ -49,6 +49,14 @@ declare_rule! {
     /// workflow, and grant more only to the job that needs it
     /// (`permissions: contents: write` on the release job). Replace `write-all` with the
     /// scopes the job uses.
+    ///
+    /// ## Fix
+    /// Unsafe. For a workflow with no top-level `permissions:`, `--fix --unsafe-fixes` adds
+    /// `permissions: contents: read` above the top-level `jobs:` key (above the comments that
+    /// introduce it), indented like the jobs. Every job without its own `permissions:` then
+    /// gets a read-only token: a job that pushes, comments, publishes packages or requests an
+    /// OIDC token fails until it is granted that scope (`permissions:` on the job). A
+    /// `write-all` has no fix.
     WorkflowPermissions {
         id: "SEC017",
         name: "workflow-permissions",

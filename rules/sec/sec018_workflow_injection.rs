@@ -49,6 +49,18 @@ declare_rule! {
     /// ## How to fix
     /// Pass the value through an environment variable (`env: TITLE: ${{ ... }}`)
     /// and use `"$TITLE"` in the script, quoted.
+    ///
+    /// ## Fix
+    /// Safe. In a `run:` script of a POSIX shell (`bash`/`sh`, or no `shell:` on a
+    /// non-Windows runner when no other shell is declared in the file), `--fix` moves the
+    /// whole `${{ ... }}` into an `env:` entry of the step, named after the context
+    /// (`github.event.issue.title` → `ISSUE_TITLE`), and puts the variable in its place,
+    /// quoted for where it stands: `${ISSUE_TITLE}` inside double quotes, `"${ISSUE_TITLE}"`
+    /// outside quotes, `'"${ISSUE_TITLE}"'` inside single quotes. The script gets the same
+    /// text, but as data: the shell no longer runs it. Nothing is changed when the script is a
+    /// quoted YAML scalar, holds a heredoc, already uses the name, when the step's `env:` is
+    /// not a block map, or in `actions/github-script` and composite actions (fix those by
+    /// hand).
     WorkflowInjection {
         id: "SEC018",
         name: "workflow-injection",
@@ -224,6 +236,18 @@ fn move_to_env(
         Quote::Double => format!("${{{name}}}"),
         Quote::Bare => format!("\"${{{name}}}\""),
         Quote::Single => format!("'\"${{{name}}}\"'"),
+    };
+    // `'${{ x }}'` alone in its quotes becomes `"${X}"`, not `''"${X}"''`.
+    let alone = quote == Quote::Single
+        && raw[..start].ends_with('\'')
+        && raw[end..].starts_with('\'');
+    let (occurrence, reference) = if alone {
+        (
+            Span::new(occurrence.start as usize - 1, occurrence.end as usize + 1),
+            format!("\"${{{name}}}\""),
+        )
+    } else {
+        (occurrence, reference)
     };
     let mut edits = vec![Edit::replace(occurrence, reference)];
     let value = if expression.contains(": ") || expression.contains(" #") {
