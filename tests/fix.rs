@@ -143,7 +143,7 @@ fn each_fix_gives_the_expected_text_once_and_for_all() {
         );
 
         // A second run changes nothing.
-        let again = fix(dir.path(), &[]);
+        let again = fix(dir.path(), &["--select", &rule]);
         assert_eq!(tree(dir.path()), fixed, "{rule}: a second --fix changed files");
         assert!(
             String::from_utf8_lossy(&again.stdout).contains("Fixed 0 findings"),
