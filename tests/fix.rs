@@ -62,7 +62,14 @@ fn scan_json(dir: &Path, select: Option<&str>) -> (Vec<(String, String, String)>
 }
 
 fn fix(dir: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["--fix", "--unsafe-fixes", "--stage", "scale", "--fail-on", "never"];
+    let mut args = vec![
+        "--fix",
+        "--unsafe-fixes",
+        "--stage",
+        "scale",
+        "--fail-on",
+        "never",
+    ];
     args.extend(extra);
     args.push(".");
     common::run(&args, dir)
@@ -106,13 +113,21 @@ fn every_fixable_rule_has_a_fix_fixture_and_enough_are_fixable() {
         .iter()
         .filter(|m| m.fix == devops_lint::rule::FixSafety::Safe)
         .count();
-    assert!(metas.len() >= 8 && safe >= 3, "{} fixable, {safe} safe", metas.len());
+    assert!(
+        metas.len() >= 8 && safe >= 3,
+        "{} fixable, {safe} safe",
+        metas.len()
+    );
 }
 
 #[test]
 fn each_fix_gives_the_expected_text_once_and_for_all() {
     for case in fix_cases() {
-        let rule = case.file_name().expect("name").to_string_lossy().to_string();
+        let rule = case
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
         let dir = tempfile::tempdir().expect("tempdir");
         copy_tree(&case.join("before"), dir.path());
         let (before, _) = scan_json(dir.path(), None);
@@ -144,7 +159,11 @@ fn each_fix_gives_the_expected_text_once_and_for_all() {
 
         // A second run changes nothing.
         let again = fix(dir.path(), &["--select", &rule]);
-        assert_eq!(tree(dir.path()), fixed, "{rule}: a second --fix changed files");
+        assert_eq!(
+            tree(dir.path()),
+            fixed,
+            "{rule}: a second --fix changed files"
+        );
         assert!(
             String::from_utf8_lossy(&again.stdout).contains("Fixed 0 findings"),
             "{rule}: {}",
@@ -158,8 +177,14 @@ fn each_fix_gives_the_expected_text_once_and_for_all() {
             "{rule} still fires: {after:?}"
         );
         let new: Vec<_> = after.iter().filter(|f| !before.contains(f)).collect();
-        assert!(new.is_empty(), "{rule}: new findings after the fix: {new:?}");
-        assert!(errors.is_empty(), "{rule}: the fixed files do not parse: {errors:?}");
+        assert!(
+            new.is_empty(),
+            "{rule}: new findings after the fix: {new:?}"
+        );
+        assert!(
+            errors.is_empty(),
+            "{rule}: the fixed files do not parse: {errors:?}"
+        );
     }
 }
 
@@ -176,7 +201,10 @@ fn sensitive_is_not_offered_when_an_output_reads_the_variable() {
     let out = fix(dir.path(), &["--select", "SEC002"]);
     assert_eq!(tree(dir.path()), before);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("`db_password` is not marked `sensitive`"), "{stdout}");
+    assert!(
+        stdout.contains("`db_password` is not marked `sensitive`"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Fixed 0 findings"), "{stdout}");
 }
 
@@ -191,7 +219,10 @@ fn diff_writes_nothing_and_shows_every_change() {
     assert_eq!(out.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&out.stdout);
     // Safe fixes only: the .dockerignore, not the (unsafe) encryption.
-    assert!(diff.contains("--- /dev/null\n+++ b/app/.dockerignore\n"), "{diff}");
+    assert!(
+        diff.contains("--- /dev/null\n+++ b/app/.dockerignore\n"),
+        "{diff}"
+    );
     assert!(!diff.contains("storage_encrypted"), "{diff}");
     let all = common::run(
         &["--diff", "--unsafe-fixes", "--stage", "scale", "."],
@@ -204,9 +235,16 @@ fn diff_writes_nothing_and_shows_every_change() {
             && diff.contains("-  encrypted         = false\n+  encrypted         = true\n"),
         "{diff}"
     );
-    assert_eq!(tree(dir.path()), before, "--diff --unsafe-fixes wrote files");
+    assert_eq!(
+        tree(dir.path()),
+        before,
+        "--diff --unsafe-fixes wrote files"
+    );
     let stderr = String::from_utf8_lossy(&all.stderr);
-    assert!(stderr.contains("fixes would change 2 files (nothing written)"), "{stderr}");
+    assert!(
+        stderr.contains("fixes would change 2 files (nothing written)"),
+        "{stderr}"
+    );
 }
 
 /// Line endings, a BOM and a missing last newline: untouched where nothing is fixable,
@@ -215,9 +253,15 @@ fn diff_writes_nothing_and_shows_every_change() {
 fn fix_keeps_bytes_it_does_not_fix() {
     let dir = tempfile::tempdir().expect("tempdir");
     let untouched: &[(&str, &[u8])] = &[
-        ("crlf.tf", b"variable \"region\" {\r\n  type = string\r\n}\r\n"),
+        (
+            "crlf.tf",
+            b"variable \"region\" {\r\n  type = string\r\n}\r\n",
+        ),
         ("bom.tf", b"\xEF\xBB\xBFlocals {\n  name = \"app\"\n}"),
-        ("Dockerfile", b"FROM alpine:3.19\nUSER 10001\nCMD [\"true\"]"),
+        (
+            "Dockerfile",
+            b"FROM alpine:3.19\nUSER 10001\nCMD [\"true\"]",
+        ),
     ];
     for (rel, bytes) in untouched {
         common::write(dir.path(), rel, bytes);
@@ -229,7 +273,11 @@ fn fix_keeps_bytes_it_does_not_fix() {
         b"\xEF\xBB\xBFresource \"aws_cloudwatch_log_group\" \"app\" {\r\n  name = \"/app\"\r\n}",
     );
     let out = fix(dir.path(), &[]);
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for (rel, bytes) in untouched {
         assert_eq!(
             std::fs::read(dir.path().join(rel)).expect("read"),
@@ -272,7 +320,11 @@ fn a_fixed_file_keeps_its_mode_and_leaves_no_temporary_file() {
     let path = dir.path().join("main.tf");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
     let out = fix(dir.path(), &[]);
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
     assert_eq!(tree(dir.path()).keys().collect::<Vec<_>>(), vec!["main.tf"]);
@@ -306,8 +358,14 @@ fn a_file_changed_during_the_scan_is_not_written() {
 #[test]
 fn symlinks_out_of_the_root_are_never_written_through() {
     let outside = tempfile::tempdir().expect("tempdir");
-    copy_tree(&common::fixtures().join("fix/RUN009/before"), outside.path());
-    copy_tree(&common::fixtures().join("fix/SEC014/before"), outside.path());
+    copy_tree(
+        &common::fixtures().join("fix/RUN009/before"),
+        outside.path(),
+    );
+    copy_tree(
+        &common::fixtures().join("fix/SEC014/before"),
+        outside.path(),
+    );
     let before = tree(outside.path());
     let dir = tempfile::tempdir().expect("tempdir");
     std::os::unix::fs::symlink(outside.path().join("main.tf"), dir.path().join("main.tf"))
@@ -352,13 +410,20 @@ fn file_list_mode_fixes_the_files_named() {
     copy_tree(&common::fixtures().join("fix/RUN009/before"), dir.path());
     let untouched = std::fs::read(dir.path().join("main.tf")).expect("read");
     let out = common::run(&["--fix", "variables.tf"], dir.path());
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("variables.tf")).expect("read"),
         std::fs::read_to_string(common::fixtures().join("fix/SEC002/after/variables.tf"))
             .expect("read")
     );
-    assert_eq!(std::fs::read(dir.path().join("main.tf")).expect("read"), untouched);
+    assert_eq!(
+        std::fs::read(dir.path().join("main.tf")).expect("read"),
+        untouched
+    );
 }
 
 #[test]
@@ -375,7 +440,15 @@ fn json_and_sarif_carry_the_fixes() {
     copy_tree(&common::fixtures().join("fix/RUN009/before"), dir.path());
     copy_tree(&common::fixtures().join("fix/DLV005/before"), dir.path());
     let out = common::run(
-        &["--format", "json", "--stage", "scale", "--select", "RUN009,DLV005", "."],
+        &[
+            "--format",
+            "json",
+            "--stage",
+            "scale",
+            "--select",
+            "RUN009,DLV005",
+            ".",
+        ],
         dir.path(),
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -396,14 +469,22 @@ fn json_and_sarif_carry_the_fixes() {
         "{fixes:?}"
     );
     assert!(
-        fixes
-            .iter()
-            .any(|f| f["safety"] == "safe" && f["path"] == "app/.dockerignore" && f["creates"] == true),
+        fixes.iter().any(|f| f["safety"] == "safe"
+            && f["path"] == "app/.dockerignore"
+            && f["creates"] == true),
         "{fixes:?}"
     );
 
     let out = common::run(
-        &["--format", "sarif", "--stage", "scale", "--select", "RUN009,DLV005", "."],
+        &[
+            "--format",
+            "sarif",
+            "--stage",
+            "scale",
+            "--select",
+            "RUN009,DLV005",
+            ".",
+        ],
         dir.path(),
     );
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
@@ -425,7 +506,10 @@ fn rules_and_explain_show_the_fix() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = common::run(&["rules"], dir.path());
     let table = String::from_utf8_lossy(&out.stdout);
-    assert!(table.lines().next().is_some_and(|h| h.ends_with(" FIX")), "{table}");
+    assert!(
+        table.lines().next().is_some_and(|h| h.ends_with(" FIX")),
+        "{table}"
+    );
     let row = |id: &str| {
         table
             .lines()
@@ -437,5 +521,8 @@ fn rules_and_explain_show_the_fix() {
     assert_eq!(row("SEC007").as_deref(), Some("-"));
     let out = common::run(&["explain", "SEC011"], dir.path());
     let page = String::from_utf8_lossy(&out.stdout);
-    assert!(page.contains("Fix: **unsafe**") && page.contains("## Fix"), "{page}");
+    assert!(
+        page.contains("Fix: **unsafe**") && page.contains("## Fix"),
+        "{page}"
+    );
 }

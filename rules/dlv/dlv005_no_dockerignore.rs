@@ -106,9 +106,19 @@ const IGNORED: &[(&str, &[&str])] = &[
 const DEPENDENCIES: &[(&str, &[&str])] = &[
     (
         "**/node_modules",
-        &["npm ci", "npm install", "npm i ", "yarn", "pnpm install", "pnpm i "],
+        &[
+            "npm ci",
+            "npm install",
+            "npm i ",
+            "yarn",
+            "pnpm install",
+            "pnpm i ",
+        ],
     ),
-    ("**/__pycache__", &["pip install", "poetry install", "uv sync", "pipenv install"]),
+    (
+        "**/__pycache__",
+        &["pip install", "poetry install", "uv sync", "pipenv install"],
+    ),
 ];
 
 /// The `.dockerignore` of the fix: secrets, VCS data and local Terraform state, plus

@@ -267,7 +267,8 @@ fn sensitivity_breaks_module(cx: &Cx, name: &str) -> bool {
             (text, tf)
         })
         .collect();
-    let slice = |text: &str, span: crate::source::Span| text.get(span.range()).unwrap_or("").to_string();
+    let slice =
+        |text: &str, span: crate::source::Span| text.get(span.range()).unwrap_or("").to_string();
     // Names that carry the variable's value: the variable, and locals built from it.
     let mut carriers = vec![format!("var.{name}")];
     for _ in 0..4 {
@@ -285,18 +286,23 @@ fn sensitivity_breaks_module(cx: &Cx, name: &str) -> bool {
     }
     files.iter().any(|(text, tf)| {
         let outputs = tf.blocks.iter().filter(|b| {
-            b.kind == "output"
-                && b.attr("sensitive").and_then(|a| a.value.as_bool()) != Some(true)
+            b.kind == "output" && b.attr("sensitive").and_then(|a| a.value.as_bool()) != Some(true)
         });
         let mut risky = outputs.map(|b| slice(text, b.span)).collect::<Vec<_>>();
         let mut stack: Vec<&Block> = tf.blocks.iter().collect();
         while let Some(block) = stack.pop() {
-            for attr in block.attributes.iter().filter(|a| a.key == "for_each" || a.key == "count") {
+            for attr in block
+                .attributes
+                .iter()
+                .filter(|a| a.key == "for_each" || a.key == "count")
+            {
                 risky.push(slice(text, attr.value_span));
             }
             stack.extend(block.blocks.iter());
         }
-        risky.iter().any(|t| carriers.iter().any(|c| mentions(t, c)))
+        risky
+            .iter()
+            .any(|t| carriers.iter().any(|c| mentions(t, c)))
     })
 }
 

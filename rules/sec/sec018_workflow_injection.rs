@@ -238,9 +238,8 @@ fn move_to_env(
         Quote::Single => format!("'\"${{{name}}}\"'"),
     };
     // `'${{ x }}'` alone in its quotes becomes `"${X}"`, not `''"${X}"''`.
-    let alone = quote == Quote::Single
-        && raw[..start].ends_with('\'')
-        && raw[end..].starts_with('\'');
+    let alone =
+        quote == Quote::Single && raw[..start].ends_with('\'') && raw[end..].starts_with('\'');
     let (occurrence, reference) = if alone {
         (
             Span::new(occurrence.start as usize - 1, occurrence.end as usize + 1),
@@ -279,10 +278,15 @@ fn env_entry(text: &str, step: &Step, name: &str, value: &str) -> Option<Edit> {
         if !indent.chars().all(|c| c == ' ') {
             return None;
         }
-        return Some(Edit::insert(start as u32, format!("{indent}{name}: {value}\n")));
+        return Some(Edit::insert(
+            start as u32,
+            format!("{indent}{name}: {value}\n"),
+        ));
     }
     let body = text.get(step.span.range())?;
-    let declares_env = body.lines().any(|l| l.trim_start().trim_start_matches("- ").starts_with("env:"));
+    let declares_env = body
+        .lines()
+        .any(|l| l.trim_start().trim_start_matches("- ").starts_with("env:"));
     if declares_env || body.starts_with('{') {
         return None;
     }
@@ -360,10 +364,9 @@ impl Rule for WorkflowInjection {
     fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
         let other_shell = other_shell_declared(cx.text());
         for job in &wf.jobs {
-            let windows = job
-                .runs_on
-                .iter()
-                .any(|(label, _)| label.to_ascii_lowercase().contains("windows") || label.contains("${{"));
+            let windows = job.runs_on.iter().any(|(label, _)| {
+                label.to_ascii_lowercase().contains("windows") || label.contains("${{")
+            });
             Self::check_steps(cx, &job.steps, !windows && !other_shell);
         }
     }
@@ -394,7 +397,10 @@ mod tests {
     fn env_names_and_quotes() {
         assert_eq!(env_name("github.event.issue.title"), "ISSUE_TITLE");
         assert_eq!(env_name("github.head_ref"), "HEAD_REF");
-        assert_eq!(env_name("github.event.commits.*.message"), "COMMITS_MESSAGE");
+        assert_eq!(
+            env_name("github.event.commits.*.message"),
+            "COMMITS_MESSAGE"
+        );
         assert_eq!(env_name("github.event"), "EVENT");
         assert_eq!(quote_state("echo \"a "), Some(Quote::Double));
         assert_eq!(quote_state("echo 'a \" "), Some(Quote::Single));

@@ -25,8 +25,14 @@ mod tests {
     #[test]
     fn diff_of_an_insertion() {
         let d = super::unified("main.tf", "a\nb\n", "a\nx\nb\n");
-        assert_eq!(d, "--- a/main.tf\n+++ b/main.tf\n@@ -1,2 +1,3 @@\n a\n+x\n b\n");
+        assert_eq!(
+            d,
+            "--- a/main.tf\n+++ b/main.tf\n@@ -1,2 +1,3 @@\n a\n+x\n b\n"
+        );
         let created = super::unified(".dockerignore", "", ".git\n");
-        assert!(created.starts_with("--- /dev/null\n+++ b/.dockerignore\n"), "{created}");
+        assert!(
+            created.starts_with("--- /dev/null\n+++ b/.dockerignore\n"),
+            "{created}"
+        );
     }
 }

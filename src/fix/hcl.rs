@@ -30,7 +30,10 @@ pub fn set_attribute(text: &str, block: &Block, key: &str, value: &str) -> Optio
         ));
     }
     // `resource "x" "y" {}`: open the block.
-    if text.get(open..close).is_some_and(|body| body.trim().is_empty()) {
+    if text
+        .get(open..close)
+        .is_some_and(|body| body.trim().is_empty())
+    {
         let head_line = text[..open].rfind('\n').map_or(0, |i| i + 1);
         let indent: String = text[head_line..]
             .chars()

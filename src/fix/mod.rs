@@ -71,7 +71,7 @@ pub fn fixable_counts(findings: &[Finding]) -> (usize, usize) {
 }
 
 /// The fixes of `findings` that `mode` applies, by the file they change.
-fn fixes_by_file<'f>(findings: &'f [Finding], mode: FixMode) -> BTreeMap<&'f str, Vec<&'f Fix>> {
+fn fixes_by_file(findings: &[Finding], mode: FixMode) -> BTreeMap<&str, Vec<&Fix>> {
     let mut by_file: BTreeMap<&str, Vec<&Fix>> = BTreeMap::new();
     for f in findings.iter().filter(|f| !f.is_suppressed()) {
         if let Some(fix) = &f.fix {

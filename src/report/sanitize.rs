@@ -146,11 +146,15 @@ impl Sanitizer {
             }),
             // A fix whose text would need masking is not shown at all: a masked
             // edit would be a wrong one.
-            fix: f.fix.as_ref().filter(|fix| {
-                self.line(&fix.path) == fix.path
-                    && self.text(&fix.description) == fix.description
-                    && fix.edits.iter().all(|e| self.text(&e.content) == e.content)
-            }).cloned(),
+            fix: f
+                .fix
+                .as_ref()
+                .filter(|fix| {
+                    self.line(&fix.path) == fix.path
+                        && self.text(&fix.description) == fix.description
+                        && fix.edits.iter().all(|e| self.text(&e.content) == e.content)
+                })
+                .cloned(),
             ..f.clone()
         }
     }

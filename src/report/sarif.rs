@@ -14,8 +14,8 @@ use serde_json::{json, Map, Value};
 use super::{RenderOptions, Sanitizer};
 use crate::engine::ScanResult;
 use crate::finding::{Finding, Fix, Location};
-use crate::source::SourceFile;
 use crate::rule::{Pillar, RuleMeta, Severity};
+use crate::source::SourceFile;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "devopsLint/v1";
