@@ -790,11 +790,19 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
             write: !args.diff,
         };
         let outcome = crate::fix::run(&result, &opts, &config, &selection, mode);
-        // Files the scan did not read cannot be fixed: say so, not only in the summary.
+        // Files the scan did not read cannot be fixed: say so, not only in the summary
+        // (for the kinds a selected rule could fix).
+        let fixable_kind = |path: &str| {
+            let kind = crate::discover::classify(path, "");
+            selection.active.iter().any(|(rule, _)| {
+                let meta = rule.meta();
+                meta.fix != crate::rule::FixSafety::None && meta.scope.file_kinds().contains(&kind)
+            })
+        };
         for skipped in result
             .skipped
             .iter()
-            .filter(|s| s.reason == crate::discover::SkipReason::TooLarge)
+            .filter(|s| s.reason == crate::discover::SkipReason::TooLarge && fixable_kind(&s.path))
         {
             eprintln!(
                 "warning: {}: not fixed: over the size limit ({}); raise --max-file-size to fix it",

@@ -220,7 +220,7 @@ fn diff_writes_nothing_and_shows_every_change() {
     let diff = String::from_utf8_lossy(&out.stdout);
     // Safe fixes only: the .dockerignore, not the (unsafe) encryption.
     assert!(
-        diff.contains("--- /dev/null\n+++ b/app/.dockerignore\n"),
+        diff.contains("--- /dev/null\n+++ b/app/Dockerfile.dockerignore\n"),
         "{diff}"
     );
     assert!(!diff.contains("storage_encrypted"), "{diff}");
@@ -470,7 +470,7 @@ fn json_and_sarif_carry_the_fixes() {
     );
     assert!(
         fixes.iter().any(|f| f["safety"] == "safe"
-            && f["path"] == "app/.dockerignore"
+            && f["path"] == "app/Dockerfile.dockerignore"
             && f["creates"] == true),
         "{fixes:?}"
     );

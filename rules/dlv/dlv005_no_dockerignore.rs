@@ -49,8 +49,10 @@ declare_rule! {
     /// (`COPY package*.json ./`, `COPY src/ src/`).
     ///
     /// ## Fix
-    /// Safe. `--fix` creates a `.dockerignore` beside the Dockerfile (it applies when that
-    /// directory is the build context) leaving out `.git`, `.env` files, Terraform state and
+    /// Safe. `--fix` creates an ignore file: `.dockerignore` for a Dockerfile at the root
+    /// of the repository, and `<Dockerfile name>.dockerignore` beside a nested one (BuildKit,
+    /// Docker's builder since Engine 23, applies it whatever the build context: nested
+    /// Dockerfiles are often built from the root with `-f`). It leaves out `.git`, `.env` files, Terraform state and
     /// `.terraform`, plus `node_modules` or `__pycache__` when a `RUN` step installs them
     /// again. A pattern is left out when the Dockerfile names what it would hide (a
     /// `COPY .env.production`, a `git` command), so nothing the build reads disappears from
@@ -120,6 +122,17 @@ const DEPENDENCIES: &[(&str, &[&str])] = &[
         &["pip install", "poetry install", "uv sync", "pipenv install"],
     ),
 ];
+
+/// Where the fix writes: `.dockerignore` for a Dockerfile at the root (the usual build
+/// context); beside a nested one `<Dockerfile name>.dockerignore`, which BuildKit applies
+/// whatever the context (nested Dockerfiles are often built from the root, with `-f`).
+fn ignore_file_path(cx: &Cx) -> String {
+    if cx.dir().is_empty() {
+        ".dockerignore".to_string()
+    } else {
+        format!("{}/{}.dockerignore", cx.dir(), cx.file.file_name())
+    }
+}
 
 /// The `.dockerignore` of the fix: secrets, VCS data and local Terraform state, plus
 /// dependency folders the image installs itself; each pattern only when the Dockerfile
@@ -197,12 +210,8 @@ impl Rule for NoDockerignore {
                 ))
                 .help("add a `.dockerignore` (at least `.git`, `.env*`, dependency and build folders) at the root of the build context")
                 .fix_create(
-                    "create a `.dockerignore` beside the Dockerfile",
-                    if cx.dir().is_empty() {
-                        ".dockerignore".to_string()
-                    } else {
-                        format!("{}/.dockerignore", cx.dir())
-                    },
+                    "create an ignore file for the build context",
+                    ignore_file_path(cx),
                     dockerignore(df, cx.text()),
                 ),
         );
