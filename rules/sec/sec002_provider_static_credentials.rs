@@ -207,6 +207,7 @@ impl Rule for ProviderStaticCredentials {
             let name = provider.name().unwrap_or("?").to_string();
             check_provider_block(provider, &name, cx);
         }
+        let mut sinks = None;
         for var in tf.variables() {
             let Some(name) = var.name() else {
                 continue;
@@ -234,7 +235,8 @@ impl Rule for ProviderStaticCredentials {
                 Some((attr, Some(false))) => attr.span,
                 Some(_) => continue,
             };
-            let fix = if sensitivity_breaks_module(cx, name) {
+            let sinks = sinks.get_or_insert_with(|| SensitiveSinks::of_module(cx));
+            let fix = if sinks.break_on(name) {
                 Vec::new()
             } else {
                 crate::fix::hcl::set_attribute(cx.text(), var, "sensitive", "true")
@@ -254,56 +256,72 @@ impl Rule for ProviderStaticCredentials {
     }
 }
 
-/// Whether marking `var.<name>` sensitive would make `terraform plan` fail: an output
-/// without `sensitive = true` reads it (directly or through a local), or a `for_each`
-/// or `count` does. Looks at every `.tf` file of the module (its directory).
-fn sensitivity_breaks_module(cx: &Cx, name: &str) -> bool {
-    let mut texts = vec![cx.text().to_string()];
-    texts.extend(cx.sibling_texts(".tf", 200).into_iter().map(|(_, t)| t));
-    let files: Vec<(String, TerraformFile)> = texts
-        .into_iter()
-        .map(|text| {
+/// What in a module reads values that `sensitive = true` would break: the bodies of its
+/// locals, and the texts of its non-sensitive outputs, `for_each`es and `count`s.
+/// Gathered once per file, from every `.tf` file of the directory.
+struct SensitiveSinks {
+    locals: Vec<(String, String)>,
+    sinks: Vec<String>,
+}
+
+impl SensitiveSinks {
+    fn of_module(cx: &Cx) -> Self {
+        let mut texts = vec![cx.text().to_string()];
+        texts.extend(cx.sibling_texts(".tf", 200).into_iter().map(|(_, t)| t));
+        let mut locals = Vec::new();
+        let mut sinks = Vec::new();
+        for text in texts {
             let (tf, _) = crate::model::terraform::parse(&text, cx.path());
-            (text, tf)
-        })
-        .collect();
-    let slice =
-        |text: &str, span: crate::source::Span| text.get(span.range()).unwrap_or("").to_string();
-    // Names that carry the variable's value: the variable, and locals built from it.
-    let mut carriers = vec![format!("var.{name}")];
-    for _ in 0..4 {
-        for (text, tf) in &files {
-            for locals in tf.blocks.iter().filter(|b| b.kind == "locals") {
-                for attr in &locals.attributes {
-                    let local = format!("local.{}", attr.key);
-                    let body = slice(text, attr.value_span);
-                    if !carriers.contains(&local) && carriers.iter().any(|c| mentions(&body, c)) {
-                        carriers.push(local);
-                    }
+            let slice =
+                |span: crate::source::Span| text.get(span.range()).unwrap_or("").to_string();
+            for block in &tf.blocks {
+                if block.kind == "locals" {
+                    locals.extend(
+                        block
+                            .attributes
+                            .iter()
+                            .map(|a| (format!("local.{}", a.key), slice(a.value_span))),
+                    );
+                }
+                let sensitive = block.attr("sensitive").and_then(|a| a.value.as_bool());
+                if block.kind == "output" && sensitive != Some(true) {
+                    sinks.push(slice(block.span));
                 }
             }
-        }
-    }
-    files.iter().any(|(text, tf)| {
-        let outputs = tf.blocks.iter().filter(|b| {
-            b.kind == "output" && b.attr("sensitive").and_then(|a| a.value.as_bool()) != Some(true)
-        });
-        let mut risky = outputs.map(|b| slice(text, b.span)).collect::<Vec<_>>();
-        let mut stack: Vec<&Block> = tf.blocks.iter().collect();
-        while let Some(block) = stack.pop() {
-            for attr in block
-                .attributes
-                .iter()
-                .filter(|a| a.key == "for_each" || a.key == "count")
-            {
-                risky.push(slice(text, attr.value_span));
+            let mut stack: Vec<&Block> = tf.blocks.iter().collect();
+            while let Some(block) = stack.pop() {
+                sinks.extend(
+                    block
+                        .attributes
+                        .iter()
+                        .filter(|a| a.key == "for_each" || a.key == "count")
+                        .map(|a| slice(a.value_span)),
+                );
+                stack.extend(block.blocks.iter());
             }
-            stack.extend(block.blocks.iter());
         }
-        risky
+        SensitiveSinks { locals, sinks }
+    }
+
+    /// Whether marking `var.<name>` sensitive would make `terraform plan` fail: a sink
+    /// reads it, directly or through locals built from it.
+    fn break_on(&self, name: &str) -> bool {
+        let mut carriers = vec![format!("var.{name}")];
+        loop {
+            let before = carriers.len();
+            for (local, body) in &self.locals {
+                if !carriers.contains(local) && carriers.iter().any(|c| mentions(body, c)) {
+                    carriers.push(local.clone());
+                }
+            }
+            if carriers.len() == before {
+                break;
+            }
+        }
+        self.sinks
             .iter()
             .any(|t| carriers.iter().any(|c| mentions(t, c)))
-    })
+    }
 }
 
 /// Whether `text` names `reference` (`var.db_password`, not `var.db_password_arn`).
