@@ -48,7 +48,8 @@ declare_rule! {
     /// ## Fix
     /// Unsafe. `--fix --unsafe-fixes` adds `USER 65534` (`nobody` on Debian, Ubuntu and
     /// Alpine; a numeric UID needs no `/etc/passwd` entry) on its own line before the final
-    /// stage's first `CMD`/`ENTRYPOINT` after its last `USER`, or at the end of the stage when
+    /// stage's first `CMD`/`ENTRYPOINT` after its last `USER` (above the comments that
+    /// introduce it), or at the end of the stage when
     /// it has none. The steps before it still run as root, but the process now runs as an
     /// unprivileged user: it can no longer write root-owned files (the app directory, caches)
     /// or bind ports below 1024. Give the files to that user (`COPY --chown=65534:65534`) or
@@ -196,7 +197,10 @@ fn add_user(df: &Dockerfile, stage: usize, text: &str) -> Vec<Edit> {
             if !indent.chars().all(|c| c == ' ' || c == '\t') {
                 return Vec::new();
             }
-            vec![Edit::insert(line_start as u32, format!("{indent}{line}"))]
+            vec![Edit::insert(
+                above_comments(text, line_start) as u32,
+                format!("{indent}{line}"),
+            )]
         }
         None => {
             let Some(last) = instructions.last() else {
@@ -213,6 +217,24 @@ fn add_user(df: &Dockerfile, stage: usize, text: &str) -> Vec<Edit> {
             }
         }
     }
+}
+
+/// The start of the comment lines right above `line_start` (they describe the command
+/// that follows), unless they continue an instruction (the line above them ends in `\`).
+fn above_comments(text: &str, line_start: usize) -> usize {
+    let mut at = line_start;
+    while at > 0 {
+        let prev_start = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+        if !text[prev_start..at].trim_start().starts_with('#') {
+            break;
+        }
+        at = prev_start;
+    }
+    let before = text[..at].trim_end_matches(['\n', '\r']);
+    if before.ends_with('\\') || before.ends_with('`') {
+        return line_start;
+    }
+    at
 }
 
 impl Rule for ContainerRunsAsRoot {
