@@ -814,9 +814,10 @@ fn dedupe_secret_findings(findings: &mut Vec<Finding>) {
     let superseded: BTreeSet<(&'static str, String, u32)> = findings
         .iter()
         .flat_map(|f| {
-            f.rule.supersedes.iter().map(move |id| {
-                (*id, f.location.path.clone(), f.location.start.line)
-            })
+            f.rule
+                .supersedes
+                .iter()
+                .map(move |id| (*id, f.location.path.clone(), f.location.start.line))
         })
         .collect();
     if superseded.is_empty() {
