@@ -34,7 +34,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// List every rule (id, name, pillar, stage, severity, scope).
+    /// List every rule (id, name, pillar, stage, severity, scope, fix).
     Rules {
         #[command(flatten)]
         plugins: PluginArgs,
@@ -293,6 +293,16 @@ pub struct ScanArgs {
     /// commit: PR mode). Repo rules still judge the whole tree in the readiness card.
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Apply the safe fixes of the findings to the files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (they change what gets deployed; see `explain`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of a report, and write nothing
+    /// (exit 1 when there is something to fix).
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
     #[command(flatten)]
     pub plugins: PluginArgs,
 }
@@ -398,16 +408,19 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
         Some(Command::Rules { plugins, config }) => {
             let registry = &plugins.registry(config);
             let mut out = String::new();
-            out.push_str("ID      NAME                             PILLAR STAGE  SEVERITY SCOPE\n");
+            out.push_str(
+                "ID      NAME                             PILLAR STAGE  SEVERITY SCOPE     FIX\n",
+            );
             for m in registry.metas() {
                 out.push_str(&format!(
-                    "{:<7} {:<32} {:<6} {:<6} {:<8} {}\n",
+                    "{:<7} {:<32} {:<6} {:<6} {:<8} {:<9} {}\n",
                     m.id,
                     m.name,
                     m.pillar.code(),
                     m.stage.as_str(),
                     m.severity.as_str(),
-                    m.scope.as_str()
+                    m.scope.as_str(),
+                    m.fix.as_str()
                 ));
             }
             print!("{out}");
@@ -709,6 +722,14 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         }
     };
 
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        eprintln!("error: --unsafe-fixes goes with --fix or --diff");
+        return Ok(EXIT_USAGE);
+    }
+    if args.fix && args.write_baseline.is_some() {
+        eprintln!("error: --fix and --write-baseline do not go together: fix first, then record the baseline");
+        return Ok(EXIT_USAGE);
+    }
     if args.write_baseline.is_some() && file_list {
         eprintln!(
             "error: --write-baseline needs a directory scan: a baseline covers the whole repo"
@@ -727,7 +748,6 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         None => None,
     };
     let mut result = engine::scan(&opts, &config, &selection);
-    result.diagnostics.splice(0..0, plugins.diagnostics);
     // NOTE: the inventory served the repo rules (done); no report reads it: free it
     // before rendering (SARIF at 20k files: 309 MB peak RSS before, 238 MB after).
     drop(std::mem::take(&mut result.facts));
@@ -763,6 +783,54 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         keep_changed(&mut result, changed);
     }
 
+    let mut fixed = None;
+    if args.fix || args.diff {
+        let mode = crate::fix::FixMode {
+            unsafe_fixes: args.unsafe_fixes,
+            write: !args.diff,
+        };
+        let outcome = crate::fix::run(&result, &opts, &config, &selection, mode);
+        // Files the scan did not read cannot be fixed: say so, not only in the summary
+        // (for the kinds a selected rule could fix).
+        let fixable_kind = |path: &str| {
+            let kind = crate::discover::classify(path, "");
+            selection.active.iter().any(|(rule, _)| {
+                let meta = rule.meta();
+                meta.fix != crate::rule::FixSafety::None && meta.scope.file_kinds().contains(&kind)
+            })
+        };
+        for skipped in result
+            .skipped
+            .iter()
+            .filter(|s| s.reason == crate::discover::SkipReason::TooLarge && fixable_kind(&s.path))
+        {
+            eprintln!(
+                "warning: {}: not fixed: over the size limit ({}); raise --max-file-size to fix it",
+                Sanitizer::plain().line(&skipped.path),
+                Sanitizer::plain().line(&skipped.detail)
+            );
+        }
+        for problem in &outcome.problems {
+            eprintln!("warning: {}", Sanitizer::plain().line(problem));
+        }
+        if args.diff {
+            return Ok(print_diff(&args, &outcome, &Sanitizer::for_result(&result)));
+        }
+        if outcome.fixed > 0 {
+            // The report is of what is left: scan the fixed tree again.
+            result = engine::scan(&opts, &config, &selection);
+            drop(std::mem::take(&mut result.facts));
+            if let Some((baseline, name)) = &baseline {
+                baseline.apply(&mut result.findings, name);
+            }
+            if let Some(changed) = &changed_since {
+                keep_changed(&mut result, changed);
+            }
+        }
+        fixed = Some(outcome.fixed);
+    }
+    result.diagnostics.splice(0..0, plugins.diagnostics);
+
     let format = args.format.unwrap_or(Format::Human);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let render_opts = RenderOptions {
@@ -773,6 +841,7 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         sarif_category: args.sarif_category.clone(),
         sarif_srcroot,
         sarif_suppressed: args.sarif_suppressed == SarifSuppressed::Include,
+        fixed,
     };
     let text = report::render(&result, format, &render_opts);
     if format == Format::Sarif {
@@ -796,6 +865,36 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         .threshold()
         .is_some_and(|t| result.active_findings().any(|f| f.severity >= t));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `--diff`: the diff goes to stdout (or `--output`), a one-line summary to stderr.
+/// Exit 1 when there is something to fix, as `ruff --diff` does.
+fn print_diff(args: &ScanArgs, outcome: &crate::fix::FixOutcome, clean: &Sanitizer) -> i32 {
+    // Context lines may hold a secret of the file: masked like every report.
+    let text = clean.text(&outcome.diff);
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    if !args.quiet {
+        eprintln!(
+            "{} fixes would change {} files (nothing written)",
+            outcome.fixed,
+            outcome.files.len()
+        );
+    }
+    if outcome.files.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
 }
 
 /// `--changed-since`: keeps the findings in files that differ from the revision.

@@ -464,11 +464,14 @@ pub fn classify(path: &str, text: &str) -> FileKind {
     {
         return FileKind::Terraform;
     }
-    if lower == "dockerfile"
+    // `Dockerfile.dockerignore` (BuildKit's per-Dockerfile ignore file) is not a Dockerfile.
+    let ignore_file = lower.ends_with(".dockerignore") || lower.ends_with(".containerignore");
+    if (lower == "dockerfile"
         || lower.starts_with("dockerfile.")
         || lower.ends_with(".dockerfile")
         || lower == "containerfile"
-        || lower.starts_with("containerfile.")
+        || lower.starts_with("containerfile."))
+        && !ignore_file
     {
         return FileKind::Dockerfile;
     }
@@ -576,6 +579,7 @@ mod tests {
             FileKind::Terraform
         );
         assert_eq!(classify("Dockerfile.prod", ""), FileKind::Dockerfile);
+        assert_eq!(classify("app/Dockerfile.dockerignore", ""), FileKind::Text);
         assert_eq!(classify("api/app.dockerfile", ""), FileKind::Dockerfile);
         assert_eq!(
             classify(".github/workflows/ci.yml", ""),

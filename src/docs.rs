@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::rule::{Pillar, RuleMeta, Stage};
+use crate::rule::{FixSafety, Pillar, RuleMeta, Stage};
 
 pub const RULES_DIR: &str = "docs/rules";
 
@@ -40,6 +40,21 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         severity_word(meta),
         meta.since
     );
+    match meta.fix {
+        FixSafety::None => {}
+        FixSafety::Safe => {
+            let _ = writeln!(
+                out,
+                "Fix: **safe**. `devops-lint --fix` applies it (`--diff` shows it first); the rule's *Fix* section says what it writes.\n"
+            );
+        }
+        FixSafety::Unsafe => {
+            let _ = writeln!(
+                out,
+                "Fix: **unsafe**. Only `devops-lint --fix --unsafe-fixes` applies it: it changes what gets deployed, and the rule's *Fix* section says how. Review it (`--diff --unsafe-fixes`) before applying.\n"
+            );
+        }
+    }
     out.push_str(&meta.docs_markdown());
     let _ = writeln!(
         out,

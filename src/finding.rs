@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::rule::{RuleMeta, Severity};
+use crate::rule::{FixSafety, RuleMeta, Severity};
 use crate::source::{LineCol, SourceFile, Span};
 
 /// A place in the tree: a file (relative path) and a span with its line/column,
@@ -81,6 +81,50 @@ pub struct Finding {
     pub suppression: Option<Suppression>,
     /// Secret values inside this file: masked in every snippet shown.
     pub redactions: Vec<Span>,
+    /// How to fix it mechanically, if the rule knows (`--fix`, JSON, SARIF `fixes`).
+    pub fix: Option<Fix>,
+}
+
+/// A fix: replacements in one file, applied together or not at all. Offsets are bytes
+/// of the file as the scan read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub safety: FixSafety,
+    /// What the fix does, in a few words (`add sensitive = true`).
+    pub description: String,
+    /// The file the edits change, relative to the root (not always the finding's file:
+    /// DLV005's fix creates a `.dockerignore`).
+    pub path: String,
+    /// Whether the fix creates `path` (it does not exist; its one edit is the content).
+    pub creates: bool,
+    /// Sorted, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+/// Bytes `start..end` become `content`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub start: u32,
+    pub end: u32,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, content: impl Into<String>) -> Self {
+        Edit {
+            start: span.start,
+            end: span.end,
+            content: content.into(),
+        }
+    }
+
+    pub fn insert(at: u32, content: impl Into<String>) -> Self {
+        Edit {
+            start: at,
+            end: at,
+            content: content.into(),
+        }
+    }
 }
 
 impl Finding {
@@ -96,6 +140,7 @@ impl Finding {
             fingerprint,
             suppression: None,
             redactions: Vec::new(),
+            fix: None,
         }
     }
 
@@ -129,6 +174,7 @@ pub struct FindingBuilder {
     severity: Option<Severity>,
     secret: Option<Span>,
     masks: Vec<Span>,
+    fix: Option<(String, Option<String>, Vec<Edit>)>,
 }
 
 impl FindingBuilder {
@@ -142,6 +188,7 @@ impl FindingBuilder {
             severity: None,
             secret: None,
             masks: Vec::new(),
+            fix: None,
         }
     }
 
@@ -181,6 +228,34 @@ impl FindingBuilder {
         self
     }
 
+    /// A fix by edits of this finding's file (the rule's `fix:` says how safe it is;
+    /// a rule without one cannot attach fixes). Empty edits mean no fix.
+    pub fn fix(mut self, description: impl Into<String>, mut edits: Vec<Edit>) -> Self {
+        edits.sort_by_key(|e| (e.start, e.end));
+        let overlapping = edits.windows(2).any(|w| w[1].start < w[0].end);
+        if !edits.is_empty() && !overlapping && self.rule.fix != FixSafety::None {
+            self.fix = Some((description.into(), None, edits));
+        }
+        self
+    }
+
+    /// A fix that creates the file `path` (relative to the root) with `content`.
+    pub fn fix_create(
+        mut self,
+        description: impl Into<String>,
+        path: impl Into<String>,
+        content: impl Into<String>,
+    ) -> Self {
+        if self.rule.fix != FixSafety::None {
+            self.fix = Some((
+                description.into(),
+                Some(path.into()),
+                vec![Edit::insert(0, content)],
+            ));
+        }
+        self
+    }
+
     pub fn build(self, file: &SourceFile) -> Finding {
         let location = Location::in_file(file, self.span);
         let line = file
@@ -213,6 +288,23 @@ impl FindingBuilder {
             fingerprint,
             suppression: None,
             redactions: self.secret.into_iter().chain(self.masks).collect(),
+            fix: self.fix.map(|(description, created, edits)| {
+                let len = u32::try_from(file.text.len()).unwrap_or(u32::MAX);
+                Fix {
+                    safety: self.rule.fix,
+                    description,
+                    creates: created.is_some(),
+                    path: created.unwrap_or_else(|| file.path.clone()),
+                    edits: edits
+                        .into_iter()
+                        .map(|e| Edit {
+                            start: e.start.min(len),
+                            end: e.end.min(len).max(e.start.min(len)),
+                            content: e.content,
+                        })
+                        .collect(),
+                }
+            }),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod docs;
 pub mod engine;
 pub mod facts;
 pub mod finding;
+pub mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod init;

@@ -185,6 +185,17 @@ pub enum FixSafety {
     Unsafe,
 }
 
+impl FixSafety {
+    /// `safe`, `unsafe`, or `-` (no fix): the `rules` FIX column and JSON/SARIF.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSafety::None => "-",
+            FixSafety::Safe => "safe",
+            FixSafety::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// A rule's precision, as SARIF and GitHub code scanning name it. `High` unless the
 /// rule says otherwise in `declare_rule!` (`precision: Medium`): rules that infer a
 /// practice's absence from the files (repo rules) or judge values by name and entropy

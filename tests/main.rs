@@ -9,6 +9,7 @@ mod catalogue;
 mod ci_examples;
 mod ci_surfaces;
 mod cli;
+mod fix;
 mod fuzz_regressions;
 mod hostile;
 mod plugins;

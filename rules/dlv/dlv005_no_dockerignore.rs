@@ -47,6 +47,16 @@ declare_rule! {
     /// Add a `.dockerignore` at the root of the build context listing at least `.git`,
     /// `.env*`, dependency folders and build output, or copy only what the image needs
     /// (`COPY package*.json ./`, `COPY src/ src/`).
+    ///
+    /// ## Fix
+    /// Safe. `--fix` creates an ignore file: `.dockerignore` for a Dockerfile at the root
+    /// of the repository, and `<Dockerfile name>.dockerignore` beside a nested one (BuildKit,
+    /// Docker's builder since Engine 23, applies it whatever the build context: nested
+    /// Dockerfiles are often built from the root with `-f`). It leaves out `.git`, `.env` files, Terraform state and
+    /// `.terraform`, plus `node_modules` or `__pycache__` when a `RUN` step installs them
+    /// again. A pattern is left out when the Dockerfile names what it would hide (a
+    /// `COPY .env.production`, a `git` command), so nothing the build reads disappears from
+    /// its context.
     NoDockerignore {
         id: "DLV005",
         name: "no-dockerignore",
@@ -56,6 +66,7 @@ declare_rule! {
         severity: Note,
         since: "0.1.0",
         summary: "whole build context copied without a .dockerignore",
+        fix: Safe,
     }
 }
 
@@ -80,6 +91,77 @@ fn copies_whole_context(ins: &Instruction) -> bool {
         && ins.flag("from").is_none()
         && ins.heredocs.is_empty()
         && sources(ins).iter().any(|s| is_whole_context(s))
+}
+
+/// What the safe fix's `.dockerignore` leaves out, and the words in the Dockerfile that
+/// show the build needs it after all (then that pattern is not written).
+const IGNORED: &[(&str, &[&str])] = &[
+    (".git", &[".git", "git "]),
+    ("**/.env", &[".env"]),
+    ("**/.env.*", &[".env"]),
+    ("**/*.tfstate", &["tfstate"]),
+    ("**/*.tfstate.*", &["tfstate"]),
+    ("**/.terraform", &[".terraform"]),
+];
+
+/// Dependency folders that an install step in the Dockerfile rebuilds anyway.
+const DEPENDENCIES: &[(&str, &[&str])] = &[
+    (
+        "**/node_modules",
+        &[
+            "npm ci",
+            "npm install",
+            "npm i ",
+            "yarn",
+            "pnpm install",
+            "pnpm i ",
+        ],
+    ),
+    (
+        "**/__pycache__",
+        &["pip install", "poetry install", "uv sync", "pipenv install"],
+    ),
+];
+
+/// Where the fix writes: `.dockerignore` for a Dockerfile at the root (the usual build
+/// context); beside a nested one `<Dockerfile name>.dockerignore`, which BuildKit applies
+/// whatever the context (nested Dockerfiles are often built from the root, with `-f`).
+fn ignore_file_path(cx: &Cx) -> String {
+    if cx.dir().is_empty() {
+        ".dockerignore".to_string()
+    } else {
+        format!("{}/{}.dockerignore", cx.dir(), cx.file.file_name())
+    }
+}
+
+/// The `.dockerignore` of the fix: secrets, VCS data and local Terraform state, plus
+/// dependency folders the image installs itself; each pattern only when the Dockerfile
+/// does not name what it leaves out.
+fn dockerignore(df: &Dockerfile, text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let runs: String = df
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == "RUN")
+        .map(|i| format!("{} ", i.args.to_ascii_lowercase()))
+        .collect();
+    let mut out = String::from(
+        "# Written by `devops-lint --fix` (DLV005): keeps secrets, VCS data, local state\n# and dependency folders out of the build context.\n",
+    );
+    for (pattern, needed_by) in IGNORED {
+        if !needed_by.iter().any(|w| lower.contains(w)) {
+            out.push_str(pattern);
+            out.push('\n');
+        }
+    }
+    for (pattern, installers) in DEPENDENCIES {
+        let folder = pattern.trim_start_matches("**/");
+        if installers.iter().any(|w| runs.contains(w)) && !lower.contains(folder) {
+            out.push_str(pattern);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 impl NoDockerignore {
@@ -126,7 +208,12 @@ impl Rule for NoDockerignore {
                 .message(format!(
                     "`{what}` copies the whole build context and no `.dockerignore` applies: `.git`, `.env` files and local build output go into the image"
                 ))
-                .help("add a `.dockerignore` (at least `.git`, `.env*`, dependency and build folders) at the root of the build context"),
+                .help("add a `.dockerignore` (at least `.git`, `.env*`, dependency and build folders) at the root of the build context")
+                .fix_create(
+                    "create an ignore file for the build context",
+                    ignore_file_path(cx),
+                    dockerignore(df, cx.text()),
+                ),
         );
     }
 }

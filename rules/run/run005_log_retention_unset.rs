@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::finding::Edit;
 use crate::model::terraform::{TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
@@ -34,6 +35,11 @@ declare_rule! {
     /// ## How to fix
     /// Set `retention_in_days` to what you need to debug and to audit (14, 30, 90,
     /// 365 days, ...); export to S3 with a lifecycle rule if you must keep more.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` sets `retention_in_days = 90` (adding the line, or
+    /// replacing `0`/`null`): CloudWatch then **deletes log events older than 90 days**,
+    /// including the ones already stored. Change the value if you must keep them longer.
     LogRetentionUnset {
         id: "RUN005",
         name: "log-retention-unset",
@@ -43,10 +49,15 @@ declare_rule! {
         severity: Note,
         since: "0.1.0",
         summary: "log group keeps logs for ever",
+        fix: Unsafe,
     }
 }
 
 const HELP: &str = "set `retention_in_days` (e.g. 30 or 90)";
+
+/// What the unsafe fix sets: logs older than this are deleted.
+const RETENTION: &str = "90";
+const FIX: &str = "set `retention_in_days = 90`";
 
 impl Rule for LogRetentionUnset {
     fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
@@ -58,7 +69,18 @@ impl Rule for LogRetentionUnset {
                             "log group `{}` has no `retention_in_days`: logs are kept for ever",
                             block.address()
                         ))
-                        .help(HELP),
+                        .help(HELP)
+                        .fix(
+                            FIX,
+                            crate::fix::hcl::set_attribute(
+                                cx.text(),
+                                block,
+                                "retention_in_days",
+                                RETENTION,
+                            )
+                            .into_iter()
+                            .collect(),
+                        ),
                 ),
                 Some(attr) if attr.value.as_f64() == Some(0.0) || attr.value == Value::Null => cx
                     .report(
@@ -67,7 +89,8 @@ impl Rule for LogRetentionUnset {
                                 "`retention_in_days = {}` keeps logs for ever",
                                 cx.file.slice(attr.value_span)
                             ))
-                            .help(HELP),
+                            .help(HELP)
+                            .fix(FIX, vec![Edit::replace(attr.value_span, RETENTION)]),
                     ),
                 Some(_) => {}
             }

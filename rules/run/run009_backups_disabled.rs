@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::finding::Edit;
 use crate::model::terraform::{Block, TerraformFile};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
@@ -51,6 +52,12 @@ declare_rule! {
     /// Keep `backup_retention_period` at 7 days or more, set `deletion_protection = true`
     /// on production databases, and leave `skip_final_snapshot` false with a
     /// `final_snapshot_identifier`.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` sets `backup_retention_period = 7` where it is `0`
+    /// (automated backups start, and are billed), and adds `deletion_protection = true` to a
+    /// database that skips its final snapshot (a `terraform destroy` or replacement of it then
+    /// fails until protection is turned off).
     BackupsDisabled {
         id: "RUN009",
         name: "backups-disabled",
@@ -60,6 +67,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "database backups are disabled or would be lost",
+        fix: Unsafe,
     }
 }
 
@@ -93,7 +101,11 @@ fn check_database(block: &Block, cx: &mut Cx) {
                         "`{}` has automated backups turned off",
                         block.address()
                     ))
-                    .help("keep `backup_retention_period` at 7 days or more"),
+                    .help("keep `backup_retention_period` at 7 days or more")
+                    .fix(
+                        "set `backup_retention_period = 7`",
+                        vec![Edit::replace(retention.value_span, "7")],
+                    ),
             );
         }
     }
@@ -117,7 +129,13 @@ fn check_database(block: &Block, cx: &mut Cx) {
             "`{}` skips its final snapshot and has no deletion protection: deleting it loses the data and its backups",
             block.address()
         ))
-        .help("set `deletion_protection = true`, or keep a final snapshot");
+        .help("set `deletion_protection = true`, or keep a final snapshot")
+        .fix(
+            "set `deletion_protection = true`",
+            crate::fix::hcl::set_attribute(cx.text(), block, "deletion_protection", "true")
+                .into_iter()
+                .collect(),
+        );
     if let Some(p) = protection {
         finding = finding.label(p.span, "deletion protection is off");
     }

@@ -64,6 +64,14 @@ declare_rule! {
     /// a shared profile, an instance or CI OIDC role), pass secrets as variables without
     /// defaults (`TF_VAR_...` or a secret store), mark them `sensitive = true`, and rotate
     /// any key that was committed.
+    ///
+    /// ## Fix
+    /// Safe. For a secret variable not marked `sensitive`, `--fix` adds `sensitive = true`
+    /// (or turns `sensitive = false` into `true`), aligned with the block's arguments. It is
+    /// not offered when an output without `sensitive = true`, a `for_each` or a `count` of
+    /// the module (any `.tf` file of the directory) reads the variable, directly or through
+    /// a local: Terraform would then refuse to plan. A literal credential has no fix: remove
+    /// it and rotate it.
     ProviderStaticCredentials {
         id: "SEC002",
         name: "provider-static-credentials",
@@ -73,6 +81,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "static credentials in Terraform",
+        fix: Safe,
         supersedes: ["SEC001"],
         carries_secret: true,
     }
@@ -198,6 +207,7 @@ impl Rule for ProviderStaticCredentials {
             let name = provider.name().unwrap_or("?").to_string();
             check_provider_block(provider, &name, cx);
         }
+        let mut sinks = None;
         for var in tf.variables() {
             let Some(name) = var.name() else {
                 continue;
@@ -225,16 +235,103 @@ impl Rule for ProviderStaticCredentials {
                 Some((attr, Some(false))) => attr.span,
                 Some(_) => continue,
             };
+            let sinks = sinks.get_or_insert_with(|| SensitiveSinks::of_module(cx));
+            let fix = if sinks.break_on(name) {
+                Vec::new()
+            } else {
+                crate::fix::hcl::set_attribute(cx.text(), var, "sensitive", "true")
+                    .into_iter()
+                    .collect()
+            };
             cx.report(
                 cx.finding(span)
                     .severity(Severity::Note)
                     .message(format!(
                         "secret variable `{name}` is not marked `sensitive`"
                     ))
-                    .help("add `sensitive = true` so plans and logs do not print it"),
+                    .help("add `sensitive = true` so plans and logs do not print it")
+                    .fix("set `sensitive = true`", fix),
             );
         }
     }
+}
+
+/// What in a module reads values that `sensitive = true` would break: the bodies of its
+/// locals, and the texts of its non-sensitive outputs, `for_each`es and `count`s.
+/// Gathered once per file, from every `.tf` file of the directory.
+struct SensitiveSinks {
+    locals: Vec<(String, String)>,
+    sinks: Vec<String>,
+}
+
+impl SensitiveSinks {
+    fn of_module(cx: &Cx) -> Self {
+        let mut texts = vec![cx.text().to_string()];
+        texts.extend(cx.sibling_texts(".tf", 200).into_iter().map(|(_, t)| t));
+        let mut locals = Vec::new();
+        let mut sinks = Vec::new();
+        for text in texts {
+            let (tf, _) = crate::model::terraform::parse(&text, cx.path());
+            let slice =
+                |span: crate::source::Span| text.get(span.range()).unwrap_or("").to_string();
+            for block in &tf.blocks {
+                if block.kind == "locals" {
+                    locals.extend(
+                        block
+                            .attributes
+                            .iter()
+                            .map(|a| (format!("local.{}", a.key), slice(a.value_span))),
+                    );
+                }
+                let sensitive = block.attr("sensitive").and_then(|a| a.value.as_bool());
+                if block.kind == "output" && sensitive != Some(true) {
+                    sinks.push(slice(block.span));
+                }
+            }
+            let mut stack: Vec<&Block> = tf.blocks.iter().collect();
+            while let Some(block) = stack.pop() {
+                sinks.extend(
+                    block
+                        .attributes
+                        .iter()
+                        .filter(|a| a.key == "for_each" || a.key == "count")
+                        .map(|a| slice(a.value_span)),
+                );
+                stack.extend(block.blocks.iter());
+            }
+        }
+        SensitiveSinks { locals, sinks }
+    }
+
+    /// Whether marking `var.<name>` sensitive would make `terraform plan` fail: a sink
+    /// reads it, directly or through locals built from it.
+    fn break_on(&self, name: &str) -> bool {
+        let mut carriers = vec![format!("var.{name}")];
+        loop {
+            let before = carriers.len();
+            for (local, body) in &self.locals {
+                if !carriers.contains(local) && carriers.iter().any(|c| mentions(body, c)) {
+                    carriers.push(local.clone());
+                }
+            }
+            if carriers.len() == before {
+                break;
+            }
+        }
+        self.sinks
+            .iter()
+            .any(|t| carriers.iter().any(|c| mentions(t, c)))
+    }
+}
+
+/// Whether `text` names `reference` (`var.db_password`, not `var.db_password_arn`).
+fn mentions(text: &str, reference: &str) -> bool {
+    text.match_indices(reference).any(|(i, _)| {
+        let next = text[i + reference.len()..].chars().next();
+        let prev = text[..i].chars().next_back();
+        !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    })
 }
 
 #[cfg(test)]

@@ -74,6 +74,13 @@ declare_rule! {
     /// resource is created. For EBS, also turn on `aws_ebs_encryption_by_default` in
     /// every region. Existing unencrypted databases and volumes need a snapshot, an
     /// encrypted copy and a restore.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` sets the encryption argument (`storage_encrypted`,
+    /// `encrypted`, `at_rest_encryption_enabled`) to `true`, replacing a `false` or adding the
+    /// line to the block. On an existing database, volume, cache or file system this
+    /// **replaces the resource** (a new, empty one unless you restore a snapshot into it):
+    /// plan the migration first. A missing `root_block_device` has no fix.
     UnencryptedStorage {
         id: "SEC011",
         name: "unencrypted-storage",
@@ -83,6 +90,7 @@ declare_rule! {
         severity: Error,
         since: "0.1.0",
         summary: "data at rest not encrypted",
+        fix: Unsafe,
     }
 }
 
@@ -104,17 +112,26 @@ fn require(cx: &mut Cx, block: &Block, key: &str, what: &str) {
         Setting::False(attr) => cx.report(
             cx.finding(attr.span)
                 .message(format!("{what} is not encrypted at rest (`{key} = false`)"))
-                .help(format!("set `{key} = true` when the resource is created")),
+                .help(format!("set `{key} = true` when the resource is created"))
+                .fix(format!("set `{key} = true`"), encrypt(cx, block, key)),
         ),
         Setting::Missing => cx.report(
             cx.finding(block.header_span)
                 .message(format!(
                     "{what} is not encrypted at rest: `{key}` is not set (off by default)"
                 ))
-                .help(format!("set `{key} = true` when the resource is created")),
+                .help(format!("set `{key} = true` when the resource is created"))
+                .fix(format!("set `{key} = true`"), encrypt(cx, block, key)),
         ),
         Setting::True(_) | Setting::Unknown(_) => {}
     }
+}
+
+/// The fix: `key = true` in the block (replaces the resource: see the docs).
+fn encrypt(cx: &Cx, block: &Block, key: &str) -> Vec<crate::finding::Edit> {
+    crate::fix::hcl::set_attribute(cx.text(), block, key, "true")
+        .into_iter()
+        .collect()
 }
 
 const COPY_OF_DB: &[&str] = &[

@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::finding::Edit;
 use crate::model::dockerfile::{Dockerfile, Instruction};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
@@ -43,6 +44,16 @@ declare_rule! {
     /// ## How to fix
     /// Create an unprivileged user in the final stage and switch to it with
     /// `USER app` (or a numeric `USER 10001`) before `CMD`/`ENTRYPOINT`.
+    ///
+    /// ## Fix
+    /// Unsafe. `--fix --unsafe-fixes` adds `USER 65534` (`nobody` on Debian, Ubuntu and
+    /// Alpine; a numeric UID needs no `/etc/passwd` entry) on its own line before the final
+    /// stage's first `CMD`/`ENTRYPOINT` after its last `USER` (above the comments that
+    /// introduce it), or at the end of the stage when
+    /// it has none. The steps before it still run as root, but the process now runs as an
+    /// unprivileged user: it can no longer write root-owned files (the app directory, caches)
+    /// or bind ports below 1024. Give the files to that user (`COPY --chown=65534:65534`) or
+    /// pick the image's own user.
     ContainerRunsAsRoot {
         id: "SEC014",
         name: "container-runs-as-root",
@@ -52,6 +63,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "container runs as root",
+        fix: Unsafe,
     }
 }
 
@@ -159,6 +171,72 @@ fn never_runs_as_a_service(
     current.is_scratch() || build_only
 }
 
+/// The user the unsafe fix switches to: `nobody` on Debian, Ubuntu and Alpine, and a
+/// numeric UID needs no `/etc/passwd` entry in any image.
+const NON_ROOT_UID: &str = "65534";
+const FIX: &str = "add `USER 65534` (nobody) before the final stage's command";
+
+/// The fix: `USER 65534` on its own line before the first `CMD`/`ENTRYPOINT` of the
+/// final stage after its last `USER` (the steps before still run as root), or after the
+/// stage's last instruction when it has none.
+fn add_user(df: &Dockerfile, stage: usize, text: &str) -> Vec<Edit> {
+    let instructions: Vec<&Instruction> = df.stage_instructions(stage).collect();
+    let after_user = instructions
+        .iter()
+        .rposition(|i| i.keyword == "USER")
+        .map_or(0, |i| i + 1);
+    let command = instructions[after_user..]
+        .iter()
+        .find(|i| i.keyword == "CMD" || i.keyword == "ENTRYPOINT");
+    let line = format!("USER {NON_ROOT_UID}\n");
+    match command {
+        Some(cmd) => {
+            let start = cmd.span.start as usize;
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..start];
+            if !indent.chars().all(|c| c == ' ' || c == '\t') {
+                return Vec::new();
+            }
+            vec![Edit::insert(
+                above_comments(text, line_start) as u32,
+                format!("{indent}{line}"),
+            )]
+        }
+        None => {
+            let Some(last) = instructions.last() else {
+                return Vec::new();
+            };
+            let end = last.span.end as usize;
+            // After the rest of the instruction's line (a trailing comment, the newline).
+            match text[end..].find('\n') {
+                Some(i) => vec![Edit::insert((end + i + 1) as u32, line)],
+                None => vec![Edit::insert(
+                    text.len() as u32,
+                    format!("\nUSER {NON_ROOT_UID}"),
+                )],
+            }
+        }
+    }
+}
+
+/// The start of the comment lines right above `line_start` (they describe the command
+/// that follows), unless they continue an instruction (the line above them ends in `\`).
+fn above_comments(text: &str, line_start: usize) -> usize {
+    let mut at = line_start;
+    while at > 0 {
+        let prev_start = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+        if !text[prev_start..at].trim_start().starts_with('#') {
+            break;
+        }
+        at = prev_start;
+    }
+    let before = text[..at].trim_end_matches(['\n', '\r']);
+    if before.ends_with('\\') || before.ends_with('`') {
+        return line_start;
+    }
+    at
+}
+
 impl Rule for ContainerRunsAsRoot {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Cx) {
         let Some(stage) = df.final_stage() else {
@@ -175,7 +253,8 @@ impl Rule for ContainerRunsAsRoot {
                             "the final stage switches to `USER {}`",
                             user.args.trim()
                         ))
-                        .help("switch to an unprivileged user after the steps that need root"),
+                        .help("switch to an unprivileged user after the steps that need root")
+                        .fix(FIX, add_user(df, stage.index, cx.text())),
                 );
             }
             return;
@@ -189,7 +268,8 @@ impl Rule for ContainerRunsAsRoot {
             cx.report(
                 cx.finding(from)
                     .message("the final stage sets no `USER`, so the container runs as root")
-                    .help("add `USER <non-root user>` to the final stage"),
+                    .help("add `USER <non-root user>` to the final stage")
+                    .fix(FIX, add_user(df, stage.index, cx.text())),
             );
         }
     }

@@ -1,4 +1,5 @@
 use crate::declare_rule;
+use crate::finding::Edit;
 use crate::model::ci::{Permissions, PermissionsValue, Workflow};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
@@ -48,6 +49,14 @@ declare_rule! {
     /// workflow, and grant more only to the job that needs it
     /// (`permissions: contents: write` on the release job). Replace `write-all` with the
     /// scopes the job uses.
+    ///
+    /// ## Fix
+    /// Unsafe. For a workflow with no top-level `permissions:`, `--fix --unsafe-fixes` adds
+    /// `permissions: contents: read` above the top-level `jobs:` key (above the comments that
+    /// introduce it), indented like the jobs. Every job without its own `permissions:` then
+    /// gets a read-only token: a job that pushes, comments, publishes packages or requests an
+    /// OIDC token fails until it is granted that scope (`permissions:` on the job). A
+    /// `write-all` has no fix.
     WorkflowPermissions {
         id: "SEC017",
         name: "workflow-permissions",
@@ -57,6 +66,7 @@ declare_rule! {
         severity: Warning,
         since: "0.1.0",
         summary: "workflow token permissions not restricted",
+        fix: Unsafe,
     }
 }
 
@@ -70,6 +80,42 @@ fn report_write_all(cx: &mut Cx, permissions: &Permissions, what: &str) {
                 .help("list only the scopes the job needs, e.g. `contents: read`"),
         );
     }
+}
+
+/// The fix: a top-level `permissions: contents: read` block, inserted above the
+/// top-level `jobs:` key (and above the comment lines that belong to it), indented like
+/// the first job. Nothing when `jobs:` is not a block key at column 0 of a single document.
+fn read_only_permissions(text: &str) -> Vec<Edit> {
+    let mut offset = 0;
+    let mut lines = Vec::new();
+    for line in text.split_inclusive('\n') {
+        lines.push((offset, line));
+        offset += line.len();
+    }
+    let is_jobs = |line: &str| {
+        line.strip_prefix("jobs:")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    };
+    let documents = lines.iter().filter(|(_, l)| l.starts_with("---")).count();
+    let Some(jobs) = lines.iter().position(|(_, l)| is_jobs(l)) else {
+        return Vec::new();
+    };
+    if documents > 1 || lines.iter().filter(|(_, l)| is_jobs(l)).count() > 1 {
+        return Vec::new();
+    }
+    let indent = lines[jobs + 1..]
+        .iter()
+        .map(|(_, l)| l.trim_end_matches(['\r', '\n']))
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .filter(|n| *n > 0)
+        .unwrap_or(2);
+    let mut at = jobs;
+    while at > 0 && lines[at - 1].1.starts_with('#') {
+        at -= 1;
+    }
+    let content = format!("permissions:\n{}contents: read\n\n", " ".repeat(indent));
+    vec![Edit::insert(lines[at].0 as u32, content)]
 }
 
 impl Rule for WorkflowPermissions {
@@ -100,7 +146,8 @@ impl Rule for WorkflowPermissions {
                                     _ => format!("{} jobs get", unset.len()),
                                 }
                             ))
-                            .help("add `permissions: contents: read` at the top and grant more per job where needed"),
+                            .help("add `permissions: contents: read` at the top and grant more per job where needed")
+                            .fix("add `permissions: contents: read` above `jobs:`", read_only_permissions(cx.text())),
                     );
                 }
             }

@@ -268,5 +268,30 @@ fn summary(result: &ScanResult, opts: &RenderOptions) -> String {
         result.count(Severity::Note),
         result.suppressed_count()
     );
+    let (safe, unsafe_fixes) = crate::fix::fixable_counts(&result.findings);
+    match opts.fixed {
+        Some(fixed) if unsafe_fixes > 0 => {
+            let _ = writeln!(
+                out,
+                "Fixed {fixed} findings; {unsafe_fixes} more fixable with `--fix --unsafe-fixes`"
+            );
+        }
+        Some(fixed) => {
+            let _ = writeln!(out, "Fixed {fixed} findings");
+        }
+        None if safe > 0 && unsafe_fixes > 0 => {
+            let _ = writeln!(
+                out,
+                "{safe} fixable with `--fix`; {unsafe_fixes} more with `--fix --unsafe-fixes`"
+            );
+        }
+        None if safe > 0 => {
+            let _ = writeln!(out, "{safe} fixable with `--fix`");
+        }
+        None if unsafe_fixes > 0 => {
+            let _ = writeln!(out, "{unsafe_fixes} fixable with `--fix --unsafe-fixes`");
+        }
+        None => {}
+    }
     out
 }

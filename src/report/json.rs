@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::engine::{ScanResult, ToolDiagnostic};
-use crate::finding::Finding;
+use crate::finding::{Finding, Fix};
 use crate::rule::Severity;
 
 /// Bumped when a field changes meaning or disappears (additions keep it).
@@ -50,6 +50,8 @@ struct FindingOut<'a> {
     end_column: u32,
     end_line: u32,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<Value>,
     help: Option<&'a str>,
     labels: Vec<LabelOut<'a>>,
     line: u32,
@@ -87,6 +89,7 @@ impl<'a> FindingOut<'a> {
             end_column: loc.end.column,
             end_line: loc.end.line,
             fingerprint: &f.fingerprint,
+            fix: f.fix.as_ref().map(fix_value),
             help: f.help.as_deref(),
             labels: f
                 .labels
@@ -130,9 +133,24 @@ pub fn to_value(result: &ScanResult) -> Value {
     })
 }
 
+/// A finding's fix: how safe, what, where, and its byte-span edits of the file as scanned.
+pub fn fix_value(fix: &Fix) -> Value {
+    json!({
+        "safety": fix.safety.as_str(),
+        "description": fix.description,
+        "path": fix.path,
+        "creates": fix.creates,
+        "edits": fix.edits.iter().map(|e| json!({
+            "start": e.start,
+            "end": e.end,
+            "content": e.content,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 pub fn finding_value(f: &Finding) -> Value {
     let loc = &f.location;
-    json!({
+    let mut value = json!({
         "rule_id": f.rule.id,
         "rule_name": f.rule.name,
         "severity": f.severity.as_str(),
@@ -155,7 +173,11 @@ pub fn finding_value(f: &Finding) -> Value {
         })).collect::<Vec<_>>(),
         "fingerprint": f.fingerprint,
         "suppressed": f.suppression.as_ref().map(|s| json!({ "kind": s.kind, "reason": s.reason })),
-    })
+    });
+    if let Some(fix) = &f.fix {
+        value["fix"] = fix_value(fix);
+    }
+    value
 }
 
 fn diagnostic_value(d: &ToolDiagnostic) -> Value {

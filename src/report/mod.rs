@@ -36,6 +36,8 @@ pub struct RenderOptions {
     pub sarif_srcroot: Option<String>,
     /// Keep suppressed findings in SARIF (with `suppressions[]`); left out by default.
     pub sarif_suppressed: bool,
+    /// Findings `--fix` fixed before this scan (the human summary says so).
+    pub fixed: Option<usize>,
 }
 
 impl Default for RenderOptions {
@@ -48,6 +50,7 @@ impl Default for RenderOptions {
             sarif_category: None,
             sarif_srcroot: None,
             sarif_suppressed: false,
+            fixed: None,
         }
     }
 }

@@ -144,6 +144,17 @@ impl Sanitizer {
                 kind: s.kind,
                 reason: s.reason.as_deref().map(|r| self.text(r)),
             }),
+            // A fix whose text would need masking is not shown at all: a masked
+            // edit would be a wrong one.
+            fix: f
+                .fix
+                .as_ref()
+                .filter(|fix| {
+                    self.line(&fix.path) == fix.path
+                        && self.text(&fix.description) == fix.description
+                        && fix.edits.iter().all(|e| self.text(&e.content) == e.content)
+                })
+                .cloned(),
             ..f.clone()
         }
     }

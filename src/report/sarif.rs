@@ -13,8 +13,9 @@ use serde_json::{json, Map, Value};
 
 use super::{RenderOptions, Sanitizer};
 use crate::engine::ScanResult;
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Fix, Location};
 use crate::rule::{Pillar, RuleMeta, Severity};
+use crate::source::SourceFile;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "devopsLint/v1";
@@ -209,6 +210,43 @@ pub fn uri_path(path: &str) -> String {
     out
 }
 
+/// A SARIF `fix`: one `artifactChange` with a `replacement` per edit. Each deleted
+/// region gives both its line/column (code points, as `columnKind` says) and its byte
+/// offset and length; an insertion is a region of length 0.
+fn fix_value(fix: &Fix, source: Option<&SourceFile>) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let (start, end) = match source {
+                Some(file) if !fix.creates => (file.line_col(e.start), file.line_col(e.end)),
+                _ => {
+                    let first = crate::source::LineCol { line: 1, column: 1 };
+                    (first, first)
+                }
+            };
+            json!({
+                "deletedRegion": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                    "byteOffset": e.start,
+                    "byteLength": e.end - e.start,
+                },
+                "insertedContent": { "text": e.content },
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": format!("{} ({})", fix.description, fix.safety.as_str()) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri_path(&fix.path), "uriBaseId": "%SRCROOT%" },
+            "replacements": replacements,
+        }],
+    })
+}
+
 /// `occurrence` numbers findings sharing a fingerprint (1, 2, ...), as GitHub's own
 /// `primaryLocationLineHash` does, so none is merged into another.
 fn result_value(f: &Finding, rule_index: usize, occurrence: usize) -> Value {
@@ -283,7 +321,12 @@ pub fn to_value(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) ->
             let index = rule_index.get(f.rule.id).copied().unwrap_or(0);
             let occurrence = occurrences.entry(f.fingerprint.as_str()).or_default();
             *occurrence += 1;
-            result_value(f, index, *occurrence)
+            let mut value = result_value(f, index, *occurrence);
+            if let Some(fix) = &f.fix {
+                let source = result.sources.get(&fix.path).map(|s| s.as_ref());
+                value["fixes"] = json!([fix_value(fix, source)]);
+            }
+            value
         })
         .collect();
     let mut notifications: Vec<Value> = result
