@@ -13,6 +13,7 @@ use crate::config::{Attestation, Config, RuleSetting};
 use crate::discover::{self, Candidate, SkipReason, Skipped};
 use crate::facts::{FileFacts, RepoFacts};
 use crate::finding::{Finding, Location, Suppression};
+use crate::model::ci::{CiModel, Step, StepOwner};
 use crate::parse::{self, Parsed};
 use crate::registry::Registry;
 use crate::rule::{Cx, Outcome, RepoCx, Rule, RuleMeta, Severity, Stage};
@@ -544,20 +545,8 @@ fn run_hooks(rule: &dyn Rule, parsed: &Parsed, cx: &mut Cx, kind: FileKind) {
         match parsed {
             Parsed::Terraform(tf) => rule.check_terraform(tf, cx),
             Parsed::Dockerfile(df) => rule.check_dockerfile(df, cx),
-            Parsed::Workflow(wf, docs) => {
-                rule.check_workflow(wf, cx);
-                rule.check_yaml(docs, cx);
-            }
-            Parsed::Action(action, docs) => {
-                rule.check_action(action, cx);
-                rule.check_yaml(docs, cx);
-            }
-            Parsed::Gitlab(ci, docs) => {
-                rule.check_gitlab(ci, cx);
-                rule.check_yaml(docs, cx);
-            }
-            Parsed::Circleci(ci, docs) => {
-                rule.check_circleci(ci, cx);
+            Parsed::Ci(ci, docs) => {
+                walk_ci(rule, ci, cx);
                 rule.check_yaml(docs, cx);
             }
             Parsed::Yaml(docs) => rule.check_yaml(docs, cx),
@@ -567,6 +556,49 @@ fn run_hooks(rule: &dyn Rule, parsed: &Parsed, cx: &mut Cx, kind: FileKind) {
     if kinds.contains(&kind) || kinds.contains(&FileKind::Text) {
         rule.check_path(cx);
         rule.check_text(cx);
+    }
+}
+
+/// Calls a rule's CI hooks from coarse to fine: the file's view, then each job and
+/// step in file order, then each script, so that no rule walks jobs itself.
+fn walk_ci(rule: &dyn Rule, ci: &CiModel, cx: &mut Cx) {
+    match ci {
+        CiModel::Workflow(workflow) => {
+            rule.check_workflow(workflow, cx);
+            for job in &workflow.jobs {
+                rule.check_job(job, workflow, cx);
+                walk_steps(rule, &job.steps, StepOwner::Job { workflow, job }, cx);
+            }
+        }
+        CiModel::Action(action) => {
+            rule.check_action(action, cx);
+            walk_steps(rule, &action.steps, StepOwner::Action(action), cx);
+        }
+        CiModel::Gitlab(gitlab) => {
+            rule.check_gitlab(gitlab, cx);
+            for job in gitlab.default.iter().chain(&gitlab.jobs) {
+                for script in &job.script {
+                    rule.check_script(script, cx);
+                }
+            }
+        }
+        CiModel::Circleci(circleci) => {
+            rule.check_circleci(circleci, cx);
+            for job in circleci.jobs.iter().chain(&circleci.commands) {
+                for script in &job.steps {
+                    rule.check_script(script, cx);
+                }
+            }
+        }
+    }
+}
+
+fn walk_steps(rule: &dyn Rule, steps: &[Step], owner: StepOwner<'_>, cx: &mut Cx) {
+    for step in steps {
+        rule.check_step(step, owner, cx);
+        if let Some(script) = &step.run {
+            rule.check_script(script, cx);
+        }
     }
 }
 
@@ -814,9 +846,10 @@ fn dedupe_secret_findings(findings: &mut Vec<Finding>) {
     let superseded: BTreeSet<(&'static str, String, u32)> = findings
         .iter()
         .flat_map(|f| {
-            f.rule.supersedes.iter().map(move |id| {
-                (*id, f.location.path.clone(), f.location.start.line)
-            })
+            f.rule
+                .supersedes
+                .iter()
+                .map(move |id| (*id, f.location.path.clone(), f.location.start.line))
         })
         .collect();
     if superseded.is_empty() {
@@ -851,4 +884,85 @@ pub fn root_and_paths(paths: &[PathBuf]) -> (PathBuf, Option<Vec<PathBuf>>) {
 
 pub fn display_root(root: &Path) -> String {
     root.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declare_rule;
+    use crate::model::ci::{Job, Script, Workflow};
+    use crate::rule::{HasMeta, Scope};
+
+    declare_rule! {
+        /// Records the CI hooks the engine calls, as findings.
+        HookOrder {
+            id: "TST001",
+            name: "hook-order",
+            pillar: Dlv,
+            stage: Seed,
+            scope: Scope::File(&[FileKind::GithubWorkflow, FileKind::GitlabCi]),
+            severity: Note,
+            since: "0.1.0",
+            summary: "hook order",
+        }
+    }
+
+    impl Rule for HookOrder {
+        fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
+            cx.report(
+                cx.finding(crate::source::Span::default())
+                    .message(format!("workflow with {} jobs", wf.jobs.len())),
+            );
+        }
+        fn check_job(&self, job: &Job, _wf: &Workflow, cx: &mut Cx) {
+            cx.report(cx.finding(job.id_span).message(format!("job {}", job.id)));
+        }
+        fn check_step(&self, step: &Step, owner: StepOwner<'_>, cx: &mut Cx) {
+            let StepOwner::Job { job, .. } = owner else {
+                return;
+            };
+            let what = step.uses.as_ref().map_or("run", |u| u.text.as_str());
+            cx.report(
+                cx.finding(step.span)
+                    .message(format!("step {} {what}", job.id)),
+            );
+        }
+        fn check_script(&self, script: &Script, cx: &mut Cx) {
+            cx.report(
+                cx.finding(script.span)
+                    .message(format!("script {}", script.text)),
+            );
+        }
+    }
+
+    fn hooks_called(path: &str, kind: FileKind, text: &str) -> Vec<String> {
+        let file = SourceFile::new(path.to_string(), kind, text.to_string());
+        let (parsed, _) = parse::parse(&file);
+        let mut findings = Vec::new();
+        let root = Path::new(".");
+        let mut cx = Cx::new(&file, HookOrder.meta(), &mut findings, root);
+        run_hooks(&HookOrder, &parsed, &mut cx, kind);
+        findings.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn ci_hooks_run_from_workflow_to_job_to_step_to_script() {
+        let text = "on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - run: make\n  b:\n    uses: ./.github/workflows/x.yml\n";
+        assert_eq!(
+            hooks_called(".github/workflows/ci.yml", FileKind::GithubWorkflow, text),
+            [
+                "workflow with 2 jobs",
+                "job a",
+                "step a actions/checkout@v4",
+                "step a run",
+                "script make",
+                "job b",
+            ]
+        );
+        let gitlab = "default:\n  before_script: [setup]\nbuild:\n  script:\n    - make\n    - [make test]\n";
+        assert_eq!(
+            hooks_called(".gitlab-ci.yml", FileKind::GitlabCi, gitlab),
+            ["script setup", "script make", "script make test"]
+        );
+    }
 }

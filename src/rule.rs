@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::facts::RepoFacts;
 use crate::finding::{Finding, FindingBuilder};
-use crate::model::ci::{Action, Circleci, GitlabCi, Workflow};
+use crate::model::ci::{Action, Circleci, GitlabCi, Job, Script, Step, StepOwner, Workflow};
 use crate::model::terraform::TerraformFile;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlDocument;
@@ -266,6 +266,14 @@ pub trait Rule: HasMeta + Send + Sync {
     fn check_action(&self, _action: &Action, _cx: &mut Cx) {}
     fn check_gitlab(&self, _ci: &GitlabCi, _cx: &mut Cx) {}
     fn check_circleci(&self, _ci: &Circleci, _cx: &mut Cx) {}
+    /// Each job of a GitHub workflow, after `check_workflow` and before the job's steps.
+    fn check_job(&self, _job: &Job, _workflow: &Workflow, _cx: &mut Cx) {}
+    /// Each step of a GitHub workflow's job (after `check_job`) or of a composite action.
+    fn check_step(&self, _step: &Step, _owner: StepOwner<'_>, _cx: &mut Cx) {}
+    /// Each shell script a CI file runs, in file order: a GitHub step's `run:` (after
+    /// `check_step`), GitLab `before_script`/`script`/`after_script` lines, CircleCI
+    /// `run` commands of jobs and reusable commands.
+    fn check_script(&self, _script: &Script, _cx: &mut Cx) {}
     /// Compose files and Kubernetes manifests (and other YAML of a rule's kinds).
     fn check_yaml(&self, _docs: &[YamlDocument], _cx: &mut Cx) {}
     /// Any file of the rule's kinds, by its path, before `check_text`. It also runs on

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::ci::{Action, Step, Workflow};
+use crate::model::ci::{Step, StepOwner};
 use crate::parse::gha_expr;
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::{FileKind, Span};
@@ -112,7 +112,7 @@ fn wildcard_eq(pattern: &str, context: &str) -> bool {
 
 impl WorkflowInjection {
     /// Reports each dangerous `${{ }}` inside `span` of the file.
-    fn check_script(cx: &mut Cx, span: Span, what: &str) {
+    fn check_expanded(cx: &mut Cx, span: Span, what: &str) {
         let raw = cx.file.slice(span).to_string();
         for occurrence in gha_expr::find_expressions(&raw) {
             let inner = raw.get(occurrence.inner.range()).unwrap_or("");
@@ -136,34 +136,22 @@ impl WorkflowInjection {
             }
         }
     }
-
-    fn check_steps(cx: &mut Cx, steps: &[Step]) {
-        for step in steps {
-            if let Some(run) = &step.run {
-                Self::check_script(cx, run.span, "the `run:` script");
-            }
-            let is_github_script = step.uses.as_ref().is_some_and(|(uses, _)| {
-                uses.to_ascii_lowercase()
-                    .starts_with("actions/github-script@")
-            });
-            if is_github_script {
-                if let Some(script) = step.with.iter().find(|w| w.key == "script") {
-                    Self::check_script(cx, script.value_span, "the github-script code");
-                }
-            }
-        }
-    }
 }
 
 impl Rule for WorkflowInjection {
-    fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
-        for job in &wf.jobs {
-            Self::check_steps(cx, &job.steps);
+    fn check_step(&self, step: &Step, _owner: StepOwner<'_>, cx: &mut Cx) {
+        if let Some(run) = &step.run {
+            Self::check_expanded(cx, run.span, "the `run:` script");
         }
-    }
-
-    fn check_action(&self, action: &Action, cx: &mut Cx) {
-        Self::check_steps(cx, &action.steps);
+        let is_github_script = step
+            .uses
+            .as_ref()
+            .is_some_and(|uses| uses.is_action("actions/github-script"));
+        if is_github_script {
+            if let Some(script) = step.with.iter().find(|w| w.key == "script") {
+                Self::check_expanded(cx, script.value_span, "the github-script code");
+            }
+        }
     }
 }
 

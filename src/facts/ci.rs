@@ -151,6 +151,7 @@ pub fn collect_parsed(
     system: &'static str,
     env: &mut Vec<EnvSetting>,
 ) -> CiFile {
+    use crate::model::ci::CiModel;
     use crate::parse::Parsed;
     let mut ci = CiFile {
         path: file.path.clone(),
@@ -159,21 +160,21 @@ pub fn collect_parsed(
         jobs: Vec::new(),
     };
     match parsed {
-        Parsed::Workflow(wf, _) => {
+        Parsed::Ci(CiModel::Workflow(wf), _) => {
             for job in &wf.jobs {
                 let mut j = typed_job(file, &job.id, job.id_span);
                 for step in &job.steps {
                     typed_step(file, step, &mut j);
                 }
-                if let Some((uses, span)) = &job.uses {
-                    j.uses.push(command_at(file, uses, *span));
+                if let Some(uses) = &job.uses {
+                    j.uses.push(command_at(file, &uses.text, uses.span));
                 }
                 j.environment = job.environment.as_ref().map(|(e, _)| e.clone());
                 ci.jobs.push(j);
             }
             typed_env(file, wf.env_vars().into_iter().map(|(_, v)| v), env);
         }
-        Parsed::Action(action, _) => {
+        Parsed::Ci(CiModel::Action(action), _) => {
             let mut j = typed_job(file, "(action)", file.first_line_span());
             for step in &action.steps {
                 typed_step(file, step, &mut j);
@@ -181,7 +182,7 @@ pub fn collect_parsed(
             ci.jobs.push(j);
             typed_env(file, action.env_vars().into_iter().map(|(_, v)| v), env);
         }
-        Parsed::Gitlab(gitlab, _) => {
+        Parsed::Ci(CiModel::Gitlab(gitlab), _) => {
             for job in gitlab.default.iter().chain(&gitlab.jobs) {
                 let mut j = typed_job(file, &job.name, job.name_span);
                 for script in &job.script {
@@ -205,7 +206,7 @@ pub fn collect_parsed(
                 ci.jobs.push(j);
             }
         }
-        Parsed::Circleci(circle, _) => {
+        Parsed::Ci(CiModel::Circleci(circle), _) => {
             for job in circle.jobs.iter().chain(&circle.commands) {
                 let mut j = typed_job(file, &job.name, job.name_span);
                 for script in &job.steps {
@@ -245,8 +246,8 @@ fn command_at(file: &SourceFile, text: &str, span: crate::source::Span) -> CiCom
 }
 
 fn typed_step(file: &SourceFile, step: &crate::model::ci::Step, job: &mut CiJob) {
-    if let Some((uses, span)) = &step.uses {
-        job.uses.push(command_at(file, uses, *span));
+    if let Some(uses) = &step.uses {
+        job.uses.push(command_at(file, &uses.text, uses.span));
     }
     if let Some(run) = &step.run {
         push_script(file, &run.text, run.span, job);

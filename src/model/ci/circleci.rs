@@ -1,11 +1,10 @@
 //! CircleCI: `.circleci/config.yml`.
 
 use super::{
-    env_vars_of, job_commands, scalar_of, script_of, scoped, CiCommand, EnvScope, EnvVar, Script,
+    env_vars_of, job_commands, scalar_of, scoped, script_of, CiCommand, EnvScope, EnvVar, Script,
 };
 use crate::parse::yaml::{Node, YamlDocument};
 use crate::source::Span;
-
 
 /// A `.circleci/config.yml`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,12 +1,11 @@
 //! GitHub Actions: workflows (`.github/workflows/*.yml`) and action metadata (`action.yml`).
 
 use super::{
-    env_vars_of, job_commands, scalar_of, script_of, scoped, text_of, CiCommand, EnvScope, EnvVar,
+    env_vars_of, job_commands, scalar_of, scoped, script_of, text_of, CiCommand, EnvScope, EnvVar,
     Script,
 };
 use crate::parse::yaml::{Node, Value, YamlDocument};
 use crate::source::Span;
-
 
 /// A GitHub Actions workflow (`.github/workflows/*.yml`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -57,7 +56,7 @@ pub struct Job {
     pub env: Vec<EnvVar>,
     pub steps: Vec<Step>,
     /// A reusable workflow call (`uses: org/repo/.github/workflows/x.yml@ref`).
-    pub uses: Option<(String, Span)>,
+    pub uses: Option<Uses>,
     pub services: Vec<Service>,
     /// The job container, as a [`Service`] named `container`.
     pub container: Option<Service>,
@@ -84,12 +83,135 @@ pub struct Step {
     pub span: Span,
     pub name: Option<String>,
     pub id: Option<String>,
-    pub uses: Option<(String, Span)>,
+    pub uses: Option<Uses>,
     pub run: Option<Script>,
     pub with: Vec<EnvVar>,
     pub env: Vec<EnvVar>,
     pub shell: Option<String>,
     pub if_cond: Option<(String, Span)>,
+}
+
+/// Where a GitHub step sits.
+#[derive(Debug, Clone, Copy)]
+pub enum StepOwner<'a> {
+    Job {
+        workflow: &'a Workflow,
+        job: &'a Job,
+    },
+    /// A composite action's `runs.steps`.
+    Action(&'a Action),
+}
+
+/// A `uses:` value: what a step or a job runs, parsed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uses {
+    /// The scalar's text, as written.
+    pub text: String,
+    pub span: Span,
+    pub target: UsesTarget,
+}
+
+/// What a `uses:` points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsesTarget {
+    /// `./path` or `../path`: an action or reusable workflow of this repository.
+    Local(String),
+    /// `docker://image[:tag][@digest]`: the image reference after the scheme.
+    Docker(String),
+    /// `owner/repo[/path][@ref]`: an action or reusable workflow of another repository.
+    Remote(ActionRef),
+    /// The action's name holds a `${{ }}` expression: known only when the workflow runs.
+    Expression,
+    /// Not a reference GitHub accepts (a templating leftover, a typo).
+    Invalid,
+}
+
+/// `owner/repo[/path][@ref]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRef {
+    /// As written (GitHub compares owners and repositories case-insensitively).
+    pub owner: String,
+    pub repo: String,
+    /// Everything before the last `@` (`owner/repo/path`), or the whole text without one.
+    pub name: String,
+    /// After the last `@`; `None` when there is no `@`. It may hold an expression.
+    pub git_ref: Option<String>,
+}
+
+impl ActionRef {
+    /// Whether GitHub itself publishes it (`actions/*`, `github/*`).
+    pub fn is_first_party(&self) -> bool {
+        self.owner.eq_ignore_ascii_case("actions") || self.owner.eq_ignore_ascii_case("github")
+    }
+
+    /// Whether the ref is a full commit SHA (40 hex digits).
+    pub fn is_pinned_to_commit(&self) -> bool {
+        self.git_ref
+            .as_deref()
+            .is_some_and(|r| r.len() == 40 && r.bytes().all(|c| c.is_ascii_hexdigit()))
+    }
+}
+
+impl Uses {
+    pub fn new(text: String, span: Span) -> Uses {
+        let target = UsesTarget::parse(text.trim());
+        Uses { text, span, target }
+    }
+
+    /// Whether it runs `owner/repo[/path]` (compared case-insensitively) at any ref.
+    pub fn is_action(&self, name: &str) -> bool {
+        match &self.target {
+            UsesTarget::Remote(_) => self
+                .text
+                .trim()
+                .split('@')
+                .next()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name)),
+            _ => false,
+        }
+    }
+}
+
+impl UsesTarget {
+    /// Parses a trimmed `uses:` value.
+    fn parse(text: &str) -> UsesTarget {
+        if text.starts_with("./") || text.starts_with("../") {
+            return UsesTarget::Local(text.to_string());
+        }
+        if let Some(image) = text.strip_prefix("docker://") {
+            return UsesTarget::Docker(image.to_string());
+        }
+        let slug = text.split('@').next().unwrap_or("");
+        if slug.contains("${{") {
+            return UsesTarget::Expression;
+        }
+        let mut parts = slug.split('/');
+        let owner = parts.next().unwrap_or("");
+        let repo = parts.next().unwrap_or("");
+        let is_name = |s: &str, extra: &[u8]| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || extra.contains(&c))
+        };
+        if !is_name(owner, b"") || !is_name(repo, b"._") {
+            return UsesTarget::Invalid;
+        }
+        let (name, git_ref) = match text.rsplit_once('@') {
+            Some((name, r)) => (name, Some(r.to_string())),
+            None => (text, None),
+        };
+        UsesTarget::Remote(ActionRef {
+            owner: owner.to_string(),
+            repo: repo.to_string(),
+            name: name.to_string(),
+            git_ref,
+        })
+    }
+}
+
+/// A `uses:` scalar, parsed.
+fn uses_of(node: &Node) -> Option<Uses> {
+    scalar_of(node).map(|(text, span)| Uses::new(text, span))
 }
 
 impl Workflow {
@@ -242,7 +364,7 @@ fn github_job(id: &str, key: &Node, body: &Node) -> Option<Job> {
         runs_on: body.get("runs-on").map(runs_on).unwrap_or_default(),
         env: env_vars_of(body.get("env")),
         steps,
-        uses: body.get("uses").and_then(scalar_of),
+        uses: body.get("uses").and_then(uses_of),
         services,
         container,
         environment: body.get("environment").and_then(environment_name),
@@ -302,7 +424,7 @@ fn github_step(node: &Node) -> Option<Step> {
         span: node.span,
         name: text_of(node.get("name")),
         id: text_of(node.get("id")),
-        uses: node.get("uses").and_then(scalar_of),
+        uses: node.get("uses").and_then(uses_of),
         run: node.get("run").and_then(script_of),
         with: env_vars_of(node.get("with")),
         env: env_vars_of(node.get("env")),

@@ -2,12 +2,11 @@
 
 use super::github::environment_name;
 use super::{
-    env_var, job_commands, scalar_of, script_of, scoped, text_of, CiCommand, EnvScope, EnvVar,
+    env_var, job_commands, scalar_of, scoped, script_of, text_of, CiCommand, EnvScope, EnvVar,
     Script,
 };
 use crate::parse::yaml::{Node, Value, YamlDocument};
 use crate::source::Span;
-
 
 /// A `.gitlab-ci.yml` (or an included GitLab CI file).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -15,13 +15,13 @@ mod tests;
 
 pub use circleci::{CircleJob, Circleci};
 pub use github::{
-    Action, ActionInput, Job, Permissions, PermissionsValue, Service, Step, Trigger, Workflow,
+    Action, ActionInput, ActionRef, Job, Permissions, PermissionsValue, Service, Step, StepOwner,
+    Trigger, Uses, UsesTarget, Workflow,
 };
 pub use gitlab::{GitlabCi, GitlabJob, GitlabService};
 
 use crate::parse::yaml::{Node, YamlDocument};
 use crate::source::{FileKind, Span};
-
 
 /// A `KEY: value` pair from `env:`, `with:`, `variables:`, `environment:` and the like.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,6 @@ pub enum EnvScope {
 // ---------------------------------------------------------------------------------------
 // Any CI
 
-
 /// A CI file's view, for rules that do not care which CI it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CiModel {
@@ -117,7 +116,6 @@ impl CiModel {
 
 // ---------------------------------------------------------------------------------------
 // Shared helpers
-
 
 /// A scalar's text and the span of the node holding it (the anchor's, through an alias).
 fn scalar_of(node: &Node) -> Option<(String, Span)> {

@@ -124,11 +124,21 @@ fn github_workflow() {
 
     let steps = &job.steps;
     assert_eq!(steps.len(), 3);
-    let (uses, uses_span) = steps[0].uses.as_ref().unwrap();
-    assert!(uses.ends_with("@8e5e7e5ab8b370d6c329ec480221332ada57f0ab"));
-    assert_eq!(at(WORKFLOW, *uses_span), uses);
+    let uses = steps[0].uses.as_ref().unwrap();
+    assert!(uses
+        .text
+        .ends_with("@8e5e7e5ab8b370d6c329ec480221332ada57f0ab"));
+    assert_eq!(at(WORKFLOW, uses.span), uses.text);
+    assert!(uses.is_action("actions/checkout"));
+    let UsesTarget::Remote(checkout) = &uses.target else {
+        panic!("{uses:?}")
+    };
+    assert!(checkout.is_first_party() && checkout.is_pinned_to_commit());
     assert_eq!(steps[0].with[0].key, "ref");
-    assert_eq!(steps[1].uses.as_ref().unwrap().0, "actions/setup-node@v4");
+    assert_eq!(
+        steps[1].uses.as_ref().unwrap().text,
+        "actions/setup-node@v4"
+    );
     assert_eq!(steps[1].with[0].value.as_deref(), Some("20"));
     assert_eq!(at(WORKFLOW, steps[1].with[0].value_span), "20");
     let greet = &steps[2];
@@ -156,10 +166,18 @@ fn github_workflow() {
     assert_eq!(expr.contexts(), ["github.event.pull_request.title"]);
 
     let call = &w.jobs[1];
+    let call_uses = call.uses.as_ref().unwrap();
+    assert_eq!(call_uses.text, "org/repo/.github/workflows/deploy.yml@v1");
+    let UsesTarget::Remote(callee) = &call_uses.target else {
+        panic!("{call_uses:?}")
+    };
     assert_eq!(
-        call.uses.as_ref().unwrap().0,
-        "org/repo/.github/workflows/deploy.yml@v1"
+        (callee.owner.as_str(), callee.repo.as_str()),
+        ("org", "repo")
     );
+    assert_eq!(callee.name, "org/repo/.github/workflows/deploy.yml");
+    assert_eq!(callee.git_ref.as_deref(), Some("v1"));
+    assert!(!callee.is_first_party() && !callee.is_pinned_to_commit());
     assert_eq!(call.with[0].key, "target");
     assert_eq!(call.secrets[0].value.as_deref(), Some("hunter2"));
     assert!(call.steps.is_empty());
@@ -571,4 +589,29 @@ jobs:
     let _ = GitlabCi::from_document(&docs[0]).commands();
     let _ = Circleci::from_document(&docs[0]).env_vars();
     let _ = Action::from_document(&docs[0]).commands();
+}
+
+#[test]
+fn uses_targets() {
+    let target = |text: &str| Uses::new(text.to_string(), Span::default()).target;
+    assert_eq!(
+        target("./.github/actions/setup"),
+        UsesTarget::Local("./.github/actions/setup".into())
+    );
+    assert_eq!(
+        target("docker://alpine:3.20"),
+        UsesTarget::Docker("alpine:3.20".into())
+    );
+    assert_eq!(target("${{ matrix.action }}@v1"), UsesTarget::Expression);
+    assert_eq!(target("$/.github/workflows/x.yml"), UsesTarget::Invalid);
+    let UsesTarget::Remote(r) = target("owner/repo") else {
+        panic!("owner/repo is remote")
+    };
+    assert_eq!((r.name.as_str(), r.git_ref), ("owner/repo", None));
+    let at_expression = Uses::new(
+        " actions/checkout@${{ inputs.ref }}".to_string(),
+        Span::default(),
+    );
+    assert!(at_expression.is_action("actions/checkout"));
+    assert!(!at_expression.is_action("actions/setup-node"));
 }
