@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::config::{Attestation, Config, RuleSetting};
 use crate::discover::{self, Candidate, SkipReason, Skipped};
 use crate::facts::{FileFacts, RepoFacts};
-use crate::finding::{Finding, Location, Suppression};
+use crate::finding::{Finding, Location, Suppression, ToolDiagnostic};
 use crate::model::ci::{CiModel, Step, StepOwner};
 use crate::parse::{self, Parsed};
 use crate::registry::Registry;
@@ -33,17 +33,6 @@ pub struct ScanOptions {
     /// Run repo rules (default: on for a directory scan, off in file-list mode).
     pub repo_rules: bool,
     pub max_file_size: u64,
-}
-
-/// A problem of the tool, not of the repo: never a SARIF result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolDiagnostic {
-    /// `parse-error`, `read-error`, `ignore-comment`, `rule-error`, `plugin-error`, `discovery`.
-    pub kind: &'static str,
-    pub location: Location,
-    pub message: String,
-    /// `error` or `warning`.
-    pub level: &'static str,
 }
 
 /// The outcome of each rule over the whole repo, for the readiness report.
@@ -295,9 +284,9 @@ fn assemble(
             opts.stage,
             &facts,
             &mut findings,
+            &mut diagnostics,
             &mut outcomes,
         );
-        diagnostics.extend(crate::plugin::take_diagnostics());
     }
     for outcome in &mut outcomes {
         outcome.attested = config.attest.get(outcome.rule.id).cloned();
@@ -508,16 +497,17 @@ fn run_rules(
     hooks: impl Fn(&dyn Rule, &mut Cx),
 ) {
     let findings = &mut result.findings;
+    let diagnostics = &mut result.diagnostics;
     for (rule, severity) in rules {
         let before = findings.len();
         let meta = rule.meta();
-        let mut cx = Cx::new(file, meta, findings, &opts.root);
+        let mut cx = Cx::new(file, meta, findings, diagnostics, &opts.root);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             hooks(*rule, &mut cx);
         }));
         if outcome.is_err() {
             findings.truncate(before);
-            result.diagnostics.push(ToolDiagnostic {
+            diagnostics.push(ToolDiagnostic {
                 kind: "rule-error",
                 location: Location::in_file(file, file.first_line_span()),
                 message: format!("rule {} failed on {} (internal error)", meta.id, file.path),
@@ -530,7 +520,6 @@ fn run_rules(
             }
         }
     }
-    result.diagnostics.extend(crate::plugin::take_diagnostics());
 }
 
 /// Text-scope rules (secrets, sensitive files) run on every file.
@@ -551,6 +540,9 @@ fn run_hooks(rule: &dyn Rule, parsed: &Parsed, cx: &mut Cx, kind: FileKind) {
             }
             Parsed::Yaml(docs) => rule.check_yaml(docs, cx),
             Parsed::Text => {}
+        }
+        if !matches!(parsed, Parsed::Text) {
+            cx.set_model_given();
         }
     }
     if kinds.contains(&kind) || kinds.contains(&FileKind::Text) {
@@ -734,6 +726,7 @@ fn run_repo_rules(
     stage: Stage,
     facts: &RepoFacts,
     findings: &mut Vec<Finding>,
+    diagnostics: &mut Vec<ToolDiagnostic>,
     outcomes: &mut Vec<RuleOutcome>,
 ) {
     let active: HashMap<&str, Severity> = selection
@@ -764,7 +757,7 @@ fn run_repo_rules(
             continue;
         }
         let mut repo_findings = Vec::new();
-        let mut cx = RepoCx::new(meta, &mut repo_findings).with_stage(stage);
+        let mut cx = RepoCx::new(meta, &mut repo_findings, diagnostics).with_stage(stage);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             rule.check_repo(facts, &mut cx)
         }))
@@ -938,9 +931,15 @@ mod tests {
     fn hooks_called(path: &str, kind: FileKind, text: &str) -> Vec<String> {
         let file = SourceFile::new(path.to_string(), kind, text.to_string());
         let (parsed, _) = parse::parse(&file);
-        let mut findings = Vec::new();
+        let (mut findings, mut diagnostics) = (Vec::new(), Vec::new());
         let root = Path::new(".");
-        let mut cx = Cx::new(&file, HookOrder.meta(), &mut findings, root);
+        let mut cx = Cx::new(
+            &file,
+            HookOrder.meta(),
+            &mut findings,
+            &mut diagnostics,
+            root,
+        );
         run_hooks(&HookOrder, &parsed, &mut cx, kind);
         findings.into_iter().map(|f| f.message).collect()
     }

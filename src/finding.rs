@@ -52,6 +52,17 @@ fn clamp(span: Span, len: usize) -> Span {
     }
 }
 
+/// A problem of the tool, not of the repo: never a SARIF result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolDiagnostic {
+    /// `parse-error`, `read-error`, `ignore-comment`, `rule-error`, `plugin-error`, `discovery`.
+    pub kind: &'static str,
+    pub location: Location,
+    pub message: String,
+    /// `error` or `warning`.
+    pub level: &'static str,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Label {
     pub location: Location,

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::facts::RepoFacts;
-use crate::finding::{Finding, FindingBuilder};
+use crate::finding::{Finding, FindingBuilder, ToolDiagnostic};
 use crate::model::ci::{Action, Circleci, GitlabCi, Job, Script, Step, StepOwner, Workflow};
 use crate::model::terraform::TerraformFile;
 use crate::parse::dockerfile::Dockerfile;
@@ -288,12 +288,15 @@ pub trait Rule: HasMeta + Send + Sync {
     }
 }
 
-/// The context of a file rule: the file, and where its findings go.
+/// The context of a file rule: the file, and where its findings and the tool's
+/// diagnostics go.
 pub struct Cx<'a> {
     pub file: &'a SourceFile,
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    diagnostics: &'a mut Vec<ToolDiagnostic>,
     root: &'a std::path::Path,
+    model_given: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -301,14 +304,34 @@ impl<'a> Cx<'a> {
         file: &'a SourceFile,
         rule: &'static RuleMeta,
         findings: &'a mut Vec<Finding>,
+        diagnostics: &'a mut Vec<ToolDiagnostic>,
         root: &'a std::path::Path,
     ) -> Self {
         Cx {
             file,
             rule,
             findings,
+            diagnostics,
             root,
+            model_given: false,
         }
+    }
+
+    /// Where a problem of the tool met while checking this file goes (a plugin that
+    /// failed): the engine reports it, never as a finding.
+    pub fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
+        self.diagnostics
+    }
+
+    /// Records that the rule's structured hook (`check_terraform`, `check_yaml`, ...)
+    /// received this file's model; the engine sets it before `check_path`/`check_text`.
+    pub(crate) fn set_model_given(&mut self) {
+        self.model_given = true;
+    }
+
+    /// Whether a structured hook of this rule already saw this file's model.
+    pub fn model_given(&self) -> bool {
+        self.model_given
     }
 
     /// Whether a regular file exists at `rel` (relative to the scan root, `/`-separated).
@@ -415,18 +438,29 @@ impl<'a> Cx<'a> {
 pub struct RepoCx<'a> {
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    diagnostics: &'a mut Vec<ToolDiagnostic>,
     stage: Stage,
     detail: Option<String>,
 }
 
 impl<'a> RepoCx<'a> {
-    pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Self {
+    pub fn new(
+        rule: &'static RuleMeta,
+        findings: &'a mut Vec<Finding>,
+        diagnostics: &'a mut Vec<ToolDiagnostic>,
+    ) -> Self {
         RepoCx {
             rule,
             findings,
+            diagnostics,
             stage: Stage::Seed,
             detail: None,
         }
+    }
+
+    /// Where a problem of the tool met while checking the repo goes: the engine reports it.
+    pub fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
+        self.diagnostics
     }
 
     /// The stage the repo aims for (some practices only matter below or above one).

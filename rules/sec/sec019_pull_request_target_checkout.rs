@@ -310,8 +310,14 @@ mod tests {
         else {
             panic!("caller parses as a workflow");
         };
-        let mut findings = Vec::new();
-        let mut cx = Cx::new(&file, PullRequestTargetCheckout.meta(), &mut findings, root);
+        let (mut findings, mut diagnostics) = (Vec::new(), Vec::new());
+        let mut cx = Cx::new(
+            &file,
+            PullRequestTargetCheckout.meta(),
+            &mut findings,
+            &mut diagnostics,
+            root,
+        );
         for job in &wf.jobs {
             PullRequestTargetCheckout.check_job(job, &wf, &mut cx);
         }

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::engine::{ScanResult, ToolDiagnostic};
+use crate::engine::ScanResult;
 use crate::finding::Finding;
+use crate::finding::ToolDiagnostic;
 use crate::rule::Severity;
 
 /// Bumped when a field changes meaning or disappears (additions keep it).

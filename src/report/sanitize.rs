@@ -23,8 +23,8 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::engine::{RuleOutcome, ScanResult, ToolDiagnostic};
-use crate::finding::{Finding, Label, Location, Suppression};
+use crate::engine::{RuleOutcome, ScanResult};
+use crate::finding::{Finding, Label, Location, Suppression, ToolDiagnostic};
 use crate::rule::Outcome;
 use crate::source::{SourceFile, Span};
 
