@@ -13,17 +13,18 @@ pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod facts;
-pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod init;
 pub mod model;
 pub mod parse;
 pub mod plugin;
+pub mod plugin_harness;
 pub mod readiness;
 pub mod registry;
 pub mod report;
 pub mod rule;
+pub use rule::finding;
 #[path = "../rules/mod.rs"]
 pub mod rules;
 pub mod secrets;

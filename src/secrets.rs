@@ -16,6 +16,7 @@
 pub mod context;
 mod detectors;
 pub mod named;
+pub mod sanitize;
 pub mod stores;
 
 pub use named::{is_named_secret, is_named_secret_value};

@@ -10,7 +10,6 @@
 pub mod abi;
 pub mod cache;
 pub mod convert;
-pub mod harness;
 pub mod host;
 pub mod text;
 

@@ -1,15 +1,17 @@
 //! What a rule is: its metadata (the one source for docs, SARIF and `explain`)
 //! and the hooks the engine calls for each kind of parsed input.
 
+pub mod finding;
+
 use std::fmt;
 
 use crate::facts::RepoFacts;
-use crate::finding::{Finding, FindingBuilder, ToolDiagnostic};
 use crate::model::ci::{Action, Circleci, GitlabCi, Job, Script, Step, StepOwner, Workflow};
 use crate::model::terraform::TerraformFile;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlDocument;
 use crate::source::{FileKind, SourceFile, Span};
+use finding::{Finding, FindingBuilder, Location, ToolDiagnostic};
 
 /// The talk's fundamental steps, grouped as four pillars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -488,7 +490,7 @@ impl<'a> RepoCx<'a> {
     }
 
     /// Report at a location the facts recorded (path + span + line/column).
-    pub fn report_at(&mut self, loc: &crate::finding::Location, message: impl Into<String>) {
+    pub fn report_at(&mut self, loc: &Location, message: impl Into<String>) {
         self.findings
             .push(Finding::at_location(self.rule, loc, message.into()));
     }
