@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it checks
     /// Every text file, for credentials in known formats: AWS access key IDs and
     /// secret keys, GitHub and GitLab tokens, Slack tokens and webhooks, Stripe
-    /// live keys, Google API keys, Twilio, SendGrid, npm and PyPI tokens, private
+    /// live keys, Google API keys and OAuth client secrets (`GOCSPX-`), MaxMind
+    /// license keys (`…_mmk`), Twilio, SendGrid, npm and PyPI tokens, private
     /// key PEM blocks, signed JWTs, database URLs with passwords, and generic
     /// `password/secret/token/api_key = "literal"` assignments above an entropy
     /// floor. All patterns are checked in one pass over the file. Framework and
@@ -49,7 +50,19 @@ declare_rule! {
     ///   digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2: a hash in a
     ///   credential store is SEC005's);
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
-    ///   `secrets.yml`), the per-environment development defaults.
+    ///   `secrets.yml`), the per-environment development defaults;
+    /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
+    ///   OpenAPI document; the `apiKey` of a docs site's Algolia search config
+    ///   (`algolia: { appId, apiKey, indexName }`: it ships to every browser, so it
+    ///   is the search-only key, which Algolia documents as public); Devise's
+    ///   commented-out `# config.secret_key = '…'` (its generator's suggestion;
+    ///   Devise reads `secret_key_base`); Phoenix/Plug `signing_salt` and
+    ///   `encryption_salt` (generated into `config/config.exs` and committed by
+    ///   design; without `secret_key_base` they derive nothing);
+    /// - records, not credentials: `userid:2` (a field, a colon, a number);
+    /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
+    ///   under 8 characters, a placeholder, or the manifest's own `name:`/`type:`
+    ///   word (`c3RvcmFnZW9z` is `storageos` in `storageos-secret`) is a demo value.
     ///
     /// In tests, docs, examples and translations (paths under `test/`, `spec/`,
     /// `fixtures/`, `cassettes/`, `benchmarks/`, `docs/`, `examples/`, `locales/`,
@@ -59,7 +72,12 @@ declare_rule! {
     /// must pass their CRC32 checksum there), private keys, live-mode keys, and
     /// generic values of 20+ characters mixing letters and digits at 3.5+ bits of
     /// entropy. A human-chosen test password does not. A database password counts
-    /// even when weak if the URL points at a public host name.
+    /// even when weak if the URL points at a public host name. In documents (and
+    /// in-app `help/` pages) a generic value is a sample when its code block (or
+    /// paragraph) shows placeholder context, a documentation host (`example.com`,
+    /// `*.test`, RFC 2606) or a marked placeholder (`<your project slug>`,
+    /// `replace-me`), or when the page shows it as a command's output (`$ openssl
+    /// rand -base64 48` then the value); provider formats there still fire.
     ///
     /// Lock files (`yarn.lock`, `Cargo.lock`, `go.sum`, ...) are not scanned: they
     /// hold package names and hashes. Output never shows more than the first 4

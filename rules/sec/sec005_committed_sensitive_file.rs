@@ -47,7 +47,9 @@ declare_rule! {
     ///   `tomcat-users.xml`;
     /// - framework key files: Rails `config/master.key` and
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
-    ///   hashes into a table with a password column;
+    ///   hashes into a table with a password column (not schema migrations under a
+    ///   `migrations/` or `migrate/` folder: seeding a documented default admin's
+    ///   hash is a weak default to change, not a copy of every account);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
     /// - Firefox's `logins.json`.

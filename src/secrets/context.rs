@@ -59,6 +59,8 @@ const DOC_DIRS: &[&str] = &[
     "tutorials",
     "guides",
     "website",
+    // In-app help pages (sample requests, how-tos).
+    "help",
     // UI text and its translations.
     "locale",
     "locales",

@@ -335,7 +335,9 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
     if ext == "json" && text.contains("service_account") {
         return service_account(text);
     }
-    if ext == "sql" {
+    // NOTE: a schema migration seeds defaults (a documented admin's hash); a dump
+    // copies every account. Migrations are code, not credential stores.
+    if ext == "sql" && !is_migration_path(lower_path) {
         return sql_dump(text);
     }
     let kubeconfig_name = lower_name == "kubeconfig"
@@ -668,6 +670,13 @@ fn password_hashes(text: &str) -> Option<Detection> {
             })
             .collect(),
     )
+}
+
+/// A file under a `migrations`/`migrate` folder (Prisma, Rails, golang-migrate, Flyway).
+fn is_migration_path(lower_path: &str) -> bool {
+    lower_path
+        .split('/')
+        .any(|s| matches!(s, "migrations" | "migration" | "migrate"))
 }
 
 /// A SQL dump that inserts rows into a table with a password (or token) column:

@@ -1,0 +1,383 @@
+//! Validators of `name = value` assignments and named calls: what makes a literal a
+//! secret rather than a placeholder, label, reference or code.
+
+use super::super::{
+    is_known_non_secret, is_placeholder, is_reference_literal, name_kind, shannon_entropy,
+    Candidate, NameKind,
+};
+use super::formats::decode_base64;
+
+/// The generic assignment: a secret-named key, an assignment operator (not a
+/// comparison or a path), and a literal that is not a placeholder, reference,
+/// type, path, plain URL or the key's own name.
+pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
+    let (Some(key), Some(op), Some(raw)) = (c.group("key"), c.group("op"), c.group("secret"))
+    else {
+        return false;
+    };
+    if op == "==" || op == "::" {
+        return false;
+    }
+    // `name:value` with no space needs a quoted name or value (JSON); else it
+    // is a URL, an ARN or a path segment (`arn:aws:secretsmanager:…`).
+    if op == ":" {
+        let after_op = raw.len();
+        let whole = c.text.get(c.context_span.range()).unwrap_or("");
+        let op_end = whole.len().saturating_sub(after_op);
+        let spaced = whole
+            .get(..op_end)
+            .is_some_and(|head| head.ends_with([' ', '\t']));
+        let key_quoted = whole
+            .get(key.len()..)
+            .is_some_and(|rest| rest.starts_with(['"', '\'', '`']));
+        if !spaced && !key_quoted && !raw.starts_with(['"', '\'', '`']) {
+            return false;
+        }
+    }
+    let value = c.secret;
+    let quoted = raw.starts_with(['"', '\'', '`']);
+    if value.chars().any(char::is_whitespace) || (!quoted && is_code_reference(value)) {
+        return false;
+    }
+    // Ruby instance variables and symbols, systemd `@name` credentials: code, not data.
+    if !quoted && value.starts_with(['@', ':']) {
+        return false;
+    }
+    if is_label(value) || is_email(value) {
+        return false;
+    }
+    // A regular expression (`%[a-f0-9]{2}`), not a value.
+    if (value.contains('[') && value.contains(']')) || value.contains("{2") || value.contains("]{")
+    {
+        return false;
+    }
+    if !quoted && (continues_as_code(c, op) || is_powershell_command(key, value)) {
+        return false;
+    }
+    // A dictionary word (`pygmalion`), a number (a test vector) or a version
+    // spec (`npm:^3.1.0` under a package named `credential-provider`) is not a secret.
+    // A word (`pygmalion`, `Wachtwoord`, `secureToken`): letters only, short.
+    let lowercase_word = value.len() < 12 && value.bytes().all(|b| b.is_ascii_alphabetic());
+    if lowercase_word || value.bytes().all(|b| b.is_ascii_digit()) || is_version_spec(value) {
+        return false;
+    }
+    // Identifiers, not credentials: `cert-manager-webhook` or `label.password`
+    // (lowercase words joined), `AWS_SECRET_ACCESS_KEY` (an env var's name),
+    // `.value` (a property), translated UI text (non-ASCII), regexes (`\s`).
+    // `login#forgot_password` (a Rails route's `controller#action`) too.
+    let identifier = value
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#'));
+    let env_name = value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && value.contains('_');
+    if identifier
+        || env_name
+        || ((!quoted || is_bound_attribute(c)) && is_secret_named_identifier(value))
+        || !value.is_ascii()
+        || value.starts_with('.')
+        || value.contains("?.")
+        || value.contains('\\')
+    {
+        return false;
+    }
+    let key = key.trim_start_matches(['$', '@']);
+    let Some(kind) = name_kind(key) else {
+        return false;
+    };
+    // Placeholders are the engine's last check (`reject_placeholders`).
+    if squash(key) == squash(value) || is_reference_literal(value) || is_known_non_secret(value) {
+        return false;
+    }
+    if is_record_pair(value) {
+        return false;
+    }
+    if is_path_like(value) || (value.contains("://") && !has_url_credentials(value)) {
+        return false;
+    }
+    if kind == NameKind::Dsn && !has_url_credentials(value) {
+        return false;
+    }
+    // Kubernetes Secret `data:` holds base64: judge what it encodes.
+    if value.len().is_multiple_of(4) {
+        if let Some(decoded) = decode_base64(value, false, 4096) {
+            if let Ok(decoded) = std::str::from_utf8(&decoded) {
+                let printable =
+                    !decoded.is_empty() && decoded.chars().all(|ch| !ch.is_control() || ch == '\n');
+                if printable && is_placeholder(decoded) {
+                    return false;
+                }
+                // In a Secret manifest the decoded value is the literal: it gets the
+                // same 8-char minimum, and the manifest's own name is no secret
+                // (`storageos` in `storageos-secret`, `sCaleio123` for `kubernetes.io/scaleio`).
+                if printable
+                    && is_kubernetes_secret(c.text)
+                    && (decoded.trim_end().chars().count() < 8
+                        || names_the_manifest(c.text, decoded))
+                {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// `userid:2`, `page:10`: a lowercase field name, a colon and a number is a
+/// record (a token's plaintext payload), not a credential.
+fn is_record_pair(value: &str) -> bool {
+    value.split_once(':').is_some_and(|(field, id)| {
+        !field.is_empty()
+            && field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// A Kubernetes `kind: Secret` manifest.
+fn is_kubernetes_secret(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        l == "kind: Secret" || l == "kind: \"Secret\""
+    })
+}
+
+/// Whether `decoded`, without digits and punctuation, is a word of the manifest's
+/// `name:` or `type:` (a product name chosen for a demo, not a generated value).
+fn names_the_manifest(text: &str, decoded: &str) -> bool {
+    let letters: String = decoded
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    letters.chars().count() >= 4
+        && text.lines().any(|l| {
+            let l = l.trim().to_lowercase();
+            (l.starts_with("name:") || l.starts_with("type:")) && l.contains(&letters)
+        })
+}
+
+/// A UI label or its translation, not a secret: words of letters (any script)
+/// joined by `-`, `_`, `.` or `/`, each lowercase, Capitalized or a short acronym:
+/// `Betula-Token`, `API-avaimet`, `Google-Reader-Passwort`.
+pub(super) fn is_label(value: &str) -> bool {
+    let words: Vec<&str> = value.split(['-', '_', '.', '/', ' ']).collect();
+    words.len() >= 2
+        && words.iter().all(|w| {
+            let mut chars = w.chars();
+            let Some(first) = chars.next() else {
+                return false;
+            };
+            let rest: Vec<char> = chars.collect();
+            first.is_alphabetic()
+                && rest.iter().all(|c| c.is_alphabetic())
+                && (rest.iter().all(|c| c.is_lowercase())
+                    || (w.chars().all(char::is_uppercase) && w.chars().count() <= 5))
+        })
+}
+
+/// A variable's or placeholder's name that says it holds a secret, written in
+/// CamelCase words (few digits): `twoFactorLoginToken` (a Vue-bound attribute's
+/// expression), `TheSecretKeyObtainedFromR2` (a how-to's unquoted placeholder).
+/// Random tokens mix in digits or do not spell a secret's name. Only for unquoted
+/// values and bound attributes: a quoted `youCantHandleThisSecret` is a password.
+fn is_secret_named_identifier(value: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    value.starts_with(|ch: char| ch.is_ascii_alphabetic())
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
+        && value.bytes().any(|b| b.is_ascii_uppercase())
+        && value.bytes().any(|b| b.is_ascii_lowercase())
+        && digits * 10 <= value.len()
+        && name_kind(value).is_some()
+}
+
+/// A Vue (`:login-token="…"`, `v-bind:…`) or Angular (`[token]="…"`) attribute
+/// bound to an expression: its quoted value is code.
+fn is_bound_attribute(c: &Candidate<'_>) -> bool {
+    let head = c.text.get(..c.context_span.start as usize).unwrap_or("");
+    head.ends_with(':') || head.ends_with('[')
+}
+
+/// `someone@example.org`: an address, not a password.
+fn is_email(value: &str) -> bool {
+    value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !local.contains(':')
+            && domain.contains('.')
+            && domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+    })
+}
+
+/// `define('AUTH_KEY', '…')`, `env("SECRET_KEY", default="…")`: a secret-named
+/// constant or setting and its literal. Generated values (long, high entropy) count
+/// even with blanks and brackets in them (WordPress salts); others must pass the
+/// placeholder, label and prose checks.
+pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
+    let Some(key) = c.group("key") else {
+        return false;
+    };
+    if name_kind(key) != Some(NameKind::Secret) {
+        return false;
+    }
+    let value = c.secret;
+    if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
+        return true;
+    }
+    !value.chars().any(char::is_whitespace)
+        && !is_placeholder(value)
+        && !is_label(value)
+        && !is_reference_literal(value)
+        && !is_known_non_secret(value)
+}
+
+/// `<password>…</password>`, `<property name="connection.password">…</property>`
+/// (Maven, Hibernate, Spring XML): a secret-named element or property.
+pub(super) fn validate_xml_value(c: &Candidate<'_>) -> bool {
+    let Some(name) = c.group("key").or_else(|| c.group("tag")) else {
+        return false;
+    };
+    let value = c.secret;
+    name_kind(name) == Some(NameKind::Secret)
+        && !value.chars().any(char::is_whitespace)
+        && !is_label(value)
+        && !is_known_non_secret(value)
+        && !is_reference_literal(value)
+}
+
+/// `conn.login('user@example.com', 'literal')`: an API client logging in with a
+/// password written in the code.
+pub(super) fn validate_login_call(c: &Candidate<'_>) -> bool {
+    let user = c.group("user").unwrap_or("").trim_matches(['\'', '"']);
+    !user.is_empty()
+        && !c.secret.chars().any(char::is_whitespace)
+        && !is_label(c.secret)
+        && !is_known_non_secret(c.secret)
+        && !is_reference_literal(c.secret)
+}
+
+/// `npm:^3.972.78`, `^4.19.2`, `~> 5.0`, `>=1.2`, `workspace:*`.
+fn is_version_spec(value: &str) -> bool {
+    let v = value
+        .strip_prefix("npm:")
+        .or_else(|| value.strip_prefix("workspace:"))
+        .unwrap_or(value);
+    let v = v.trim_start_matches(['^', '~', '>', '<', '=', ' ', 'v']);
+    // NOTE: a dot is required: `7a2f9a42…` (a hex API key) is no version.
+    v == "*"
+        || (v
+            .split('.')
+            .next()
+            .is_some_and(|major| !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit()))
+            && v.contains('.')
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Unquoted code that names a value instead of being one: calls, paths,
+/// member accesses, bare identifiers, YAML tags, anchors and structures.
+fn is_code_reference(v: &str) -> bool {
+    // CUE definitions (`#SecretType`) are types.
+    let v = v
+        .strip_prefix('#')
+        .filter(|rest| rest.starts_with(|ch: char| ch.is_ascii_alphabetic()))
+        .unwrap_or(v);
+    if v.contains(['(', ')', '<', '>', '[', ']', '{', '}']) || v.contains("::") {
+        return true;
+    }
+    if v.starts_with(['!', '&', '*', '[', '{', '|', '>', '(']) {
+        return true;
+    }
+    let is_ident = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    };
+    let has = |f: fn(&u8) -> bool| v.as_bytes().iter().any(f);
+    if is_ident(v) && !has(u8::is_ascii_digit) {
+        // A long random run of letters is a value even without digits.
+        let random_letters = v.len() >= 20 && !v.contains('_') && shannon_entropy(v) >= 4.0;
+        return !random_letters;
+    }
+    // `snake_case_2`, `_bindgen_ty_7`: names, unless mixed like a random token.
+    if is_ident(v)
+        && v.contains('_')
+        && !(has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase) && has(u8::is_ascii_digit))
+    {
+        return true;
+    }
+    // `user.issue_password_reset!`, `obj.valid?`: Ruby method names may end in `!` or `?`.
+    v.contains('.')
+        && v.split('.')
+            .all(|part| is_ident(part.trim_end_matches(']').trim_end_matches(['!', '?'])))
+}
+
+/// An unquoted value with more on its line is the start of an expression or a
+/// command, not a literal: `key = prefix + "_token"`, `$pw = Get-Password $c`,
+/// `password: my secret phrase` (prose). Shell's `KEY=value cmd` (no space before
+/// `=`) and a trailing comment still count as literals.
+fn continues_as_code(c: &Candidate<'_>, op: &str) -> bool {
+    let rest = c.text.get(c.span.end as usize..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    let after = line.trim_start_matches([' ', '\t']);
+    if after.len() == line.len() || after.is_empty() || after.starts_with(['#', '/', '\r']) {
+        return false;
+    }
+    let before_op = c.context_span.start as usize
+        + c.text
+            .get(c.context_span.range())
+            .and_then(|m| m.find(op))
+            .unwrap_or(0);
+    let spaced_op = c
+        .text
+        .get(..before_op)
+        .is_some_and(|head| head.ends_with([' ', '\t']));
+    match op {
+        // YAML or JSON: another word after a plain scalar makes it text.
+        ":" => after.starts_with(|ch: char| ch.is_ascii_alphanumeric()),
+        _ => spaced_op,
+    }
+}
+
+/// PowerShell: `$password = Get-JenkinsPassword` calls a cmdlet (Verb-Noun).
+fn is_powershell_command(key: &str, value: &str) -> bool {
+    let Some((verb, noun)) = value.split_once('-') else {
+        return false;
+    };
+    let capitalised = |w: &str| {
+        w.starts_with(|ch: char| ch.is_ascii_uppercase())
+            && w.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    key.starts_with('$') && capitalised(verb) && capitalised(noun)
+}
+
+/// `/etc/app/key`, `./secret.txt`, `~/.token`.
+fn is_path_like(v: &str) -> bool {
+    (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~'))
+}
+
+/// `scheme://user:password@host…`
+fn has_url_credentials(v: &str) -> bool {
+    let Some(rest) = v.find("://").and_then(|i| v.get(i + 3..)) else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.rsplit_once('@').is_some_and(|(userinfo, _)| {
+        userinfo
+            .split_once(':')
+            .is_some_and(|(_, pw)| !pw.is_empty())
+    })
+}

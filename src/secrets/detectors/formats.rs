@@ -1,0 +1,209 @@
+//! Validators of provider and file formats: PEM keys, AWS, Twilio, database URLs, JWTs.
+
+use super::super::{
+    is_placeholder, is_reference_literal, name_kind, shannon_entropy, Candidate, NameKind,
+};
+
+/// A PEM block is a key only with a real base64 body (not `...` or a template).
+pub(super) fn validate_private_key(c: &Candidate<'_>) -> bool {
+    !c.secret.contains("...")
+        && !c.secret.contains('…')
+        && longest_base64_run(c.secret) >= 40
+        && has_random_body(c.secret)
+}
+
+/// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.
+pub(in crate::secrets) fn has_random_body(block: &str) -> bool {
+    // `-----BEGIN X-----body-----END X-----`, maybe on one line with `\n` escapes.
+    let body = if block.contains("-----BEGIN") {
+        block.split("-----").nth(2).unwrap_or("")
+    } else {
+        block
+    };
+    let body: String = body
+        .lines()
+        .filter(|l| !l.contains(": "))
+        .flat_map(|l| l.chars())
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
+        .collect();
+    shannon_entropy(&body) >= 4.5
+}
+
+fn longest_base64_run(s: &str) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+/// The name must be AWS's (or a secret key's), and the value exactly 40 mixed
+/// base64 chars, not a hex digest.
+pub(super) fn validate_aws_secret(c: &Candidate<'_>) -> bool {
+    let key: String = c
+        .group("key")
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|ch| ch.to_ascii_lowercase())
+        .collect();
+    let aws_name =
+        key.contains("aws") || key.contains("secretaccesskey") || key.contains("secretkey");
+    if !aws_name || c.group("key").is_some_and(name_is_reference) {
+        return false;
+    }
+    // `arn:aws:iam::aws:policy/...`: an "aws" inside an ARN is not a key name.
+    let before = c.text.get(..c.context_span.start as usize).unwrap_or("");
+    if before.ends_with(':') {
+        return false;
+    }
+    if c.byte_after()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return false;
+    }
+    let s = c.secret;
+    s.bytes().any(|b| b.is_ascii_uppercase())
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+        && s.bytes()
+            .any(|b| b.is_ascii_digit() || b == b'/' || b == b'+')
+        && !s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether the name's last segment marks a reference (`aws_secret_arn`).
+fn name_is_reference(name: &str) -> bool {
+    let norm = super::super::normalize_name(name);
+    norm.split('_')
+        .rfind(|s| !s.is_empty())
+        .is_some_and(|last| super::super::REFERENCE_SUFFIXES.contains(&last))
+}
+
+/// After an account SID anything 32-hex is the token; after a name, the name
+/// must be a twilio secret name (`TWILIO_AUTH_TOKEN`, not `TWILIO_SID`).
+pub(super) fn validate_twilio_auth_token(c: &Candidate<'_>) -> bool {
+    match c.group("key") {
+        Some(key) => name_kind(key) == Some(NameKind::Secret),
+        None => c.group("sid").is_some(),
+    }
+}
+
+/// Documentation hosts do not hold real databases. A dev default (`postgres`,
+/// `password123`) on a local or container host is a placeholder, but any password
+/// on a public host name (`ds048537.mongolab.com`) opens a real database.
+pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
+    let host = c.group("host").unwrap_or("").to_ascii_lowercase();
+    // `umami:umami@db`: a password equal to the user name is a local dev default.
+    let same_as_user = c.group("user").is_some_and(|u| u == c.secret);
+    if host.contains("example") || same_as_user || is_reference_literal(c.secret) {
+        return false;
+    }
+    if !is_placeholder(c.secret) {
+        return true;
+    }
+    let lower = c.secret.to_ascii_lowercase();
+    let single_word = super::super::PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| lower.trim_end_matches(|ch: char| ch.is_ascii_digit()) == *w);
+    is_public_host(&host) && super::super::stores::is_stored_secret(c.secret) && !single_word
+}
+
+/// A DNS name outside local, internal and documentation domains.
+fn is_public_host(host: &str) -> bool {
+    const LOCAL_SUFFIXES: &[&str] = &[
+        ".local",
+        ".localhost",
+        ".internal",
+        ".test",
+        ".invalid",
+        ".lan",
+        ".svc",
+        ".cluster.local",
+    ];
+    host.contains('.')
+        && host.bytes().any(|b| b.is_ascii_alphabetic())
+        && host != "localhost"
+        && !host.starts_with("127.")
+        && !LOCAL_SUFFIXES.iter().any(|s| host.ends_with(s))
+}
+
+/// The signature jwt.io shows for its example token (signed with a public
+/// example secret).
+const JWT_IO_EXAMPLE_SIGNATURE: &str = concat!("SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c");
+
+/// A JWT: the header decodes to a JSON object with an `alg` other than `none`,
+/// the payload to a JSON object, and the signature is non-trivial.
+pub(super) fn validate_jwt(c: &Candidate<'_>) -> bool {
+    let mut parts = c.secret.split('.');
+    let (Some(header), Some(payload), Some(signature)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let Some(header) = decode_base64(header, true, 4096) else {
+        return false;
+    };
+    let Ok(header) = std::str::from_utf8(&header) else {
+        return false;
+    };
+    if !header.trim_start().starts_with('{') {
+        return false;
+    }
+    match json_string_field(header, "alg") {
+        Some(alg) if !alg.eq_ignore_ascii_case("none") => {}
+        _ => return false,
+    }
+    let payload_is_object = decode_base64(payload, true, 64 * 1024).is_some_and(|p| {
+        p.iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b'{')
+    });
+    payload_is_object
+        && signature.len() >= 16
+        && shannon_entropy(signature) >= 3.0
+        && signature != JWT_IO_EXAMPLE_SIGNATURE
+}
+
+/// The string value of `"field": "..."` in a small JSON object.
+fn json_string_field<'j>(json: &'j str, field: &str) -> Option<&'j str> {
+    let quoted = format!("\"{field}\"");
+    let after = json.get(json.find(&quoted)? + quoted.len()..)?;
+    let after = after.trim_start().strip_prefix(':')?.trim_start();
+    let value = after.strip_prefix('"')?;
+    value.get(..value.find('"')?)
+}
+
+/// Decode base64 (`url_safe`: `-_` alphabet, else `+/`), padding optional.
+/// `None` when invalid or when the input exceeds `max_len` chars.
+pub(super) fn decode_base64(s: &str, url_safe: bool, max_len: usize) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    if s.len() > max_len || s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' if url_safe => 62,
+            b'_' if url_safe => 63,
+            b'+' if !url_safe => 62,
+            b'/' if !url_safe => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+    Some(out)
+}

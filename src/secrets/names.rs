@@ -1,0 +1,299 @@
+//! Secret names: which keys announce a secret (`is_secret_name`) and of what kind.
+
+/// What kind of secret a name announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NameKind {
+    /// password, token, api key, …
+    Secret,
+    /// A DSN: a secret only when its URL carries credentials.
+    Dsn,
+}
+
+/// Substrings of the squashed name (lowercase, no separators) that make it secret.
+const STRONG_NAME_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "accountkey",
+    "credential",
+    "authtoken",
+];
+
+/// Last name segments that make the name a reference to a secret, not a secret.
+pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
+    "arn",
+    "file",
+    "files",
+    "path",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "url",
+    "uri",
+    "method",
+    "length",
+    "len",
+    "version",
+    "type",
+    "env",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "at",
+    "timeout",
+    "header",
+    "field",
+    "policy",
+    "prefix",
+    "suffix",
+    "hash",
+    "digest",
+    "checksum",
+    "sha",
+    "commit",
+    "rev",
+    "revision",
+    "count",
+    "size",
+    "enabled",
+    "disabled",
+    "required",
+    "regex",
+    "pattern",
+    "label",
+    "placeholder",
+    "hint",
+    "prompt",
+    "message",
+    "msg",
+    "error",
+    "mode",
+    "endpoint",
+    "host",
+    "port",
+    "dir",
+    "location",
+    "format",
+    "ref",
+    "var",
+    "variable",
+    "param",
+    "parameter",
+    "template",
+    "min",
+    "max",
+    "rotation",
+    "kind",
+    "provider",
+    "backend",
+    "source",
+    "algorithm",
+    "scope",
+    "scopes",
+    "audience",
+    "issuer",
+    "lifetime",
+    "duration",
+    "interval",
+    "store",
+    "reset",
+    "status",
+    "email",
+    "user",
+    "username",
+    "encryption",
+    "charset",
+    "alphabet",
+    "chars",
+    "characters",
+    "regexp",
+    "scheme",
+    "target",
+    "selector",
+    "strategy",
+    "input",
+    "column",
+    "validator",
+    "strength",
+    "helper",
+    "class",
+    "component",
+];
+
+/// Name segments that say the thing is public or not a credential.
+const NON_SECRET_SEGMENTS: &[&str] = &[
+    "public",
+    "pub",
+    "publishable",
+    "csrf",
+    "xsrf",
+    "next",
+    "page",
+    "pagination",
+    "continuation",
+    "cursor",
+    "rum",
+    "browser",
+    "frontend",
+];
+
+/// Whether `name` is secret-named (the ruleset's "Secret-named" convention):
+/// it contains password, passwd, pwd, secret, token, api_key/apikey/api-key,
+/// private_key, access_key, credential(s), auth_token, client_secret or dsn,
+/// and its last segment is not a reference suffix (`_arn`, `_file`, `_path`,
+/// `_name`, `_id`, `_url`, `_method`, `_length`, `_version`, `_type`, `_env`,
+/// `_ttl`, …). Case-insensitive; camelCase, SCREAMING_SNAKE, kebab and dotted
+/// (`spring.datasource.password`) names all work.
+pub fn is_secret_name(name: &str) -> bool {
+    name_kind(name).is_some()
+}
+
+pub(super) fn name_kind(name: &str) -> Option<NameKind> {
+    let norm = normalize_name(name);
+    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
+    let last = *segments.last()?;
+    if REFERENCE_SUFFIXES.contains(&last)
+        || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
+    {
+        return None;
+    }
+    // NOTE: words match on word boundaries: a word may end a segment (`dbpassword`,
+    // `api_key`) but not run on into another word (`passwordless`, `secretary`,
+    // `tokenizer`).
+    let strong = STRONG_NAME_WORDS
+        .iter()
+        .any(|w| ends_on_boundary(&segments, w));
+    // `pass` only as the last segment (`SMTP_PASS`), not `pass-through` or `proxy_pass`.
+    let weak = (last == "pass" && !segments.iter().any(|s| PASS_NOT_SECRET.contains(s)))
+        || segments
+            .iter()
+            .any(|s| s.ends_with("token") || s.ends_with("pwd"));
+    // Keys and salts named for what they sign or encrypt (`AUTH_KEY`, `LICENSE_KEY`,
+    // `signing_key`, `NONCE_SALT`), not any key (`sort_key`, `primary_key`).
+    // NOTE: Phoenix and Plug's `signing_salt`/`encryption_salt` are generated into
+    // `config/config.exs` and committed by design: without `secret_key_base` they
+    // derive nothing (WordPress's `AUTH_SALT`, `NONCE_SALT` are secrets).
+    if matches!(segments.as_slice(), ["signing" | "encryption", "salt"]) {
+        return None;
+    }
+    let qualified_key = matches!(last, "key" | "keys" | "salt")
+        && segments
+            .iter()
+            .rev()
+            .skip(1)
+            .any(|s| KEY_QUALIFIERS.contains(s));
+    if strong || weak || qualified_key {
+        return Some(NameKind::Secret);
+    }
+    if segments.iter().any(|s| s.ends_with("dsn")) {
+        return Some(NameKind::Dsn);
+    }
+    None
+}
+
+/// Whether `word` occurs in the name (segments joined) ending at a segment
+/// boundary, optionally followed by a plural `s`.
+fn ends_on_boundary(segments: &[&str], word: &str) -> bool {
+    let mut joined = String::new();
+    let mut ends = Vec::new();
+    for s in segments {
+        joined.push_str(s);
+        ends.push(joined.len());
+    }
+    joined.match_indices(word).any(|(i, _)| {
+        let end = i + word.len();
+        ends.contains(&end) || (joined.get(end..end + 1) == Some("s") && ends.contains(&(end + 1)))
+    })
+}
+
+/// Segments next to a final `pass` that make it something else (nginx `proxy_pass`).
+const PASS_NOT_SECRET: &[&str] = &[
+    "proxy",
+    "fastcgi",
+    "uwsgi",
+    "scgi",
+    "grpc",
+    "memcached",
+    "by",
+    "through",
+];
+
+/// What a `*_key`/`*_salt` name must say to be a secret: it signs, encrypts,
+/// authenticates or licenses something.
+const KEY_QUALIFIERS: &[&str] = &[
+    "auth",
+    "secure",
+    "logged",
+    "nonce",
+    "signing",
+    "sign",
+    "signature",
+    "encryption",
+    "encrypt",
+    "crypt",
+    "crypto",
+    "cipher",
+    "aes",
+    "hmac",
+    "jwt",
+    "master",
+    "webhook",
+    "license",
+    "licence",
+    "session",
+    "cookie",
+    "app",
+    "application",
+    "shared",
+    "storage",
+    "sas",
+    "subscription",
+    "deploy",
+    "integration",
+    "routing",
+    "service",
+    "server",
+    "admin",
+    "root",
+    "otp",
+    "totp",
+    "mfa",
+    "ingest",
+    "rails",
+    "laravel",
+    "django",
+    "flask",
+    "symfony",
+    "secret",
+];
+
+/// Lowercase snake_case: camel humps and `-`, `.`, `/`, spaces, brackets become `_`.
+pub(super) fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut prev = ' ';
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() {
+                let next = chars.peek().copied().unwrap_or(' ');
+                if prev.is_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_uppercase() && next.is_lowercase())
+                {
+                    out.push('_');
+                }
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push('_');
+        }
+        prev = c;
+    }
+    out
+}

@@ -1,0 +1,274 @@
+//! Where a generic secret-named value is a sample by its place in the file: a
+//! document's code block that shows placeholder context, an OpenAPI example, a
+//! docs site's search config. Only the generic detector is filtered with these:
+//! provider formats (`GOCSPX-…`, `…_mmk`, `AKIA…`) fire wherever they are.
+
+use super::PLACEHOLDER_MARKERS;
+use crate::source::Span;
+
+/// Hosts reserved for documentation and tests (RFC 2606, RFC 6761): no real
+/// service behind them, so a credential next to one is a sample.
+const DOCUMENTATION_HOSTS: &[&str] = &[
+    "example.com",
+    "example.org",
+    "example.net",
+    ".example",
+    ".test",
+    ".invalid",
+];
+
+/// In a document, whether the code block (or, outside fences, the paragraph)
+/// holding `span` shows placeholder context: a documentation host
+/// (`BASE_URL=https://plausible.example.com`, `Host: dvwa.test`) or another
+/// value that is a placeholder (`POSTGRES_DB=<your project slug>`,
+/// `- SECRET_KEY_BASE=replace-me`). Such a block is a how-to's sample output,
+/// and the generated-looking values in it were made for the page.
+pub(super) fn in_sample_block(text: &str, span: Span) -> bool {
+    let block = block_around(text, span.start as usize);
+    let own_line = line_range(text, span.start as usize);
+    block.lines().any(|line| {
+        let lower = line.to_ascii_lowercase();
+        if DOCUMENTATION_HOSTS.iter().any(|h| has_host(&lower, h)) {
+            return true;
+        }
+        // Another line's assigned value (`NAME=value`, `name: value`).
+        let Some(line_start) = substr_offset(text, line) else {
+            return false;
+        };
+        if own_line.contains(&line_start) {
+            return false;
+        }
+        assigned_value(line).is_some_and(is_marked_placeholder)
+    })
+}
+
+/// A value that says it is a placeholder (`<your project slug>`, `replace-me`,
+/// `your-key-here`); not a dev default such as `postgres`, which real files hold.
+fn is_marked_placeholder(value: &str) -> bool {
+    let lower = value.to_lowercase();
+    PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m))
+        || lower
+            .find('<')
+            .is_some_and(|i| lower.get(i..).is_some_and(|rest| rest.contains('>')))
+}
+
+/// Whether `host` (a domain or a reserved TLD such as `.test`) occurs in `line`
+/// as a host name: followed by a port, a path, a quote, a blank or the line end.
+fn has_host(line: &str, host: &str) -> bool {
+    line.match_indices(host).any(|(i, _)| {
+        let before_ok = host.starts_with('.')
+            || i == 0
+            || !line
+                .as_bytes()
+                .get(i - 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-');
+        let after = line.as_bytes().get(i + host.len()).copied();
+        let after_ok = after.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+        // A reserved TLD must end a name that has one (`dvwa.test`, not `.test` alone).
+        let named = !host.starts_with('.')
+            || line
+                .as_bytes()
+                .get(i.wrapping_sub(1))
+                .is_some_and(|b| b.is_ascii_alphanumeric());
+        before_ok && after_ok && named
+    })
+}
+
+/// The value of `NAME=value`, `name: value` or `- NAME=value` on a line, if any.
+fn assigned_value(line: &str) -> Option<&str> {
+    let t = line.trim().trim_start_matches(['-', '+', ' ']);
+    let cut = t.find(['=', ':'])?;
+    let (name, rest) = t.split_at(cut);
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    {
+        return None;
+    }
+    let value = rest.get(1..)?.trim();
+    (!value.is_empty()).then_some(value)
+}
+
+/// The fenced code block holding `offset` (between ``` or ~~~ fences), else the
+/// paragraph (between blank lines).
+fn block_around(text: &str, offset: usize) -> &str {
+    let head = text.get(..offset).unwrap_or("");
+    let mut fence_start = None;
+    let mut pos = 0;
+    for line in head.split_inclusive('\n') {
+        if is_fence(line) {
+            fence_start = match fence_start {
+                Some(_) => None,
+                None => Some(pos + line.len()),
+            };
+        }
+        pos += line.len();
+    }
+    if let Some(start) = fence_start {
+        let tail = text.get(start..).unwrap_or("");
+        let mut end = start;
+        for line in tail.split_inclusive('\n') {
+            if is_fence(line) {
+                break;
+            }
+            end += line.len();
+        }
+        return text.get(start..end).unwrap_or("");
+    }
+    let start = head.rfind("\n\n").map_or(0, |i| i + 2);
+    let tail = text.get(offset..).unwrap_or("");
+    let end = offset + tail.find("\n\n").unwrap_or(tail.len());
+    text.get(start..end).unwrap_or("")
+}
+
+fn is_fence(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("```") || t.starts_with("~~~")
+}
+
+/// Byte range of the line holding `offset`.
+fn line_range(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let head = text.get(..offset).unwrap_or("");
+    let start = head.rfind('\n').map_or(0, |i| i + 1);
+    let tail = text.get(offset..).unwrap_or("");
+    start..offset + tail.find('\n').unwrap_or(tail.len())
+}
+
+/// Offset of `part` (a subslice of `text`) in `text`.
+fn substr_offset(text: &str, part: &str) -> Option<usize> {
+    (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)
+}
+
+/// Whether `span` sits under an `example:`, `examples:` or `x-examples:` key of an
+/// OpenAPI (or Swagger) YAML document: sample payloads by the format's definition.
+pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
+    let is_openapi = text
+        .lines()
+        .take(50)
+        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"));
+    if !is_openapi {
+        return false;
+    }
+    let head = text.get(..span.start as usize).unwrap_or("");
+    let own_line = head.rsplit('\n').next().unwrap_or("");
+    let mut indent = own_line.len() - own_line.trim_start().len();
+    for line in head.lines().rev().skip(1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let line_indent = line.len() - trimmed.len();
+        if line_indent >= indent {
+            continue;
+        }
+        indent = line_indent;
+        let key = trimmed
+            .trim_start_matches("- ")
+            .split(':')
+            .next()
+            .unwrap_or("");
+        if matches!(
+            key.trim(),
+            "example" | "examples" | "x-examples" | "x-example"
+        ) {
+            return true;
+        }
+        if indent == 0 {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether `span` is the `apiKey` of a docs site's Algolia search config
+/// (VitePress/Docusaurus `algolia: { appId, apiKey, indexName }`, `docsearch({…})`).
+/// That config ships to every visitor's browser, so the key in it is the
+/// search-only key, which Algolia documents as safe to expose.
+pub(super) fn is_search_only_key(text: &str, span: Span) -> bool {
+    let start = span.start as usize;
+    let line = line_range(text, start);
+    let own = text
+        .get(line.start..start)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !(own.contains("apikey") || own.contains("api_key")) {
+        return false;
+    }
+    let head = text.get(..line.start).unwrap_or("");
+    head.lines().rev().take(6).any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("algolia") || l.contains("docsearch")
+    })
+}
+
+/// Whether `secret` is shown elsewhere in the document as the output of a
+/// command: alone on the line after a `$ `-prompted one (`$ openssl rand -base64 48`
+/// then its output). A how-to that shows what a generator prints made the value
+/// for the page, and every copy of it in the page is that sample.
+pub(super) fn shown_as_command_output(text: &str, secret: &str) -> bool {
+    if secret.is_empty() {
+        return false;
+    }
+    let mut previous = "";
+    for line in text.lines() {
+        if line.trim() == secret && previous.trim_start().starts_with("$ ") {
+            return true;
+        }
+        previous = line;
+    }
+    false
+}
+
+/// Devise's generated initializer (`config/initializers/devise.rb`) carries a
+/// commented-out `# config.secret_key = '…'` under the note that Devise uses
+/// `secret_key_base` by default: the generator's suggestion, never read.
+pub(super) fn is_devise_commented_default(path: &str, text: &str, span: Span) -> bool {
+    if !path
+        .to_ascii_lowercase()
+        .ends_with("initializers/devise.rb")
+    {
+        return false;
+    }
+    let line = line_range(text, span.start as usize);
+    let own = text.get(line).unwrap_or("").trim_start();
+    own.starts_with('#')
+        && own
+            .trim_start_matches('#')
+            .trim_start()
+            .starts_with("config.secret_key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{assigned_value, has_host, is_marked_placeholder};
+
+    #[test]
+    fn documentation_hosts_are_host_names() {
+        assert!(has_host("base_url=https://app.example.com", "example.com"));
+        assert!(has_host("host: dvwa.test", ".test"));
+        assert!(has_host("mail=me@example.org", "example.org"));
+        assert!(!has_host("url=https://myexample.com", "example.com"));
+        assert!(!has_host("run: npm run .test", ".test"));
+        assert!(!has_host("host: app.testing.io", ".test"));
+        assert!(!has_host("url=https://example.com.evil.io", "example.com"));
+    }
+
+    #[test]
+    fn marked_placeholders_only() {
+        assert_eq!(
+            assigned_value("POSTGRES_DB=<your project slug>"),
+            Some("<your project slug>")
+        );
+        assert_eq!(
+            assigned_value("- SECRET_KEY_BASE=replace-me"),
+            Some("replace-me")
+        );
+        assert!(is_marked_placeholder("<your project slug>"));
+        assert!(is_marked_placeholder("replace-me"));
+        // Dev defaults that real files hold are no placeholder context.
+        assert!(!is_marked_placeholder("postgres"));
+        assert!(!is_marked_placeholder("true"));
+    }
+}

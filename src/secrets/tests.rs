@@ -1,0 +1,444 @@
+use super::*;
+
+pub(crate) const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub(crate) const HEX: &str = "0123456789abcdef";
+pub(crate) const B32: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+pub(crate) const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// A deterministic random string: test secrets are generated, so no
+/// credential-shaped literal sits in the source (push protection).
+pub(crate) fn random(seed: u64, len: usize, alphabet: &str) -> String {
+    let chars: Vec<char> = alphabet.chars().collect();
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            chars[(x % chars.len() as u64) as usize]
+        })
+        .collect()
+}
+
+fn encode(data: &[u8], alphabet: &[u8], pad: bool) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+        if pad {
+            for _ in chunk.len()..3 {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn b64url(s: &str) -> String {
+    encode(
+        s.as_bytes(),
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        false,
+    )
+}
+
+pub(crate) fn b64(s: &str) -> String {
+    encode(s.as_bytes(), B64.as_bytes(), true)
+}
+
+fn describe(found: &[SecretMatch]) -> Vec<(&'static str, Span)> {
+    found.iter().map(|m| (m.detector.id, m.span)).collect()
+}
+
+/// Exactly one match, of detector `id`, whose span is exactly `secret`.
+pub(crate) fn assert_finds(text: &str, id: &str, secret: &str) -> SecretMatch {
+    let found = scan(text);
+    assert_eq!(
+        found.len(),
+        1,
+        "one {id} expected in {text:?}, got {:?}",
+        describe(&found)
+    );
+    let m = found[0];
+    assert_eq!(m.detector.id, id, "in {text:?}");
+    let start = text.find(secret).expect("secret is in the text");
+    assert_eq!(
+        m.span,
+        Span::new(start, start + secret.len()),
+        "in {text:?}"
+    );
+    assert_eq!(m.secret(text), secret);
+    assert!(m.context_span.contains(m.span));
+    m
+}
+
+pub(crate) fn assert_clean(text: &str) {
+    let found = scan(text);
+    assert!(
+        found.is_empty(),
+        "nothing expected in {text:?}, got {:?}",
+        describe(&found)
+    );
+}
+
+#[test]
+fn secret_names() {
+    for name in [
+        "password",
+        "DB_PASSWORD",
+        "dbPassword",
+        "spring.datasource.password",
+        "passwd",
+        "db-pwd",
+        "DB_PASS",
+        "client_secret",
+        "clientSecret",
+        "SECRET_KEY_BASE",
+        "GITHUB_TOKEN",
+        "accessToken",
+        "OAuthToken",
+        "api_key",
+        "apiKey",
+        "APIKey",
+        "x-api-key",
+        "private_key",
+        "privateKey",
+        "aws_secret_access_key",
+        "AWS_ACCESS_KEY",
+        "credentials",
+        "GOOGLE_CREDENTIALS",
+        "auth_token",
+        "authtoken",
+        "SENTRY_DSN",
+        "AccountKey",
+        "license_key",
+        "AUTH_KEY",
+        "NONCE_SALT",
+        "signingKey",
+        "webhook_key",
+        "dbpasswd",
+        "$dbpassword",
+    ] {
+        assert!(is_secret_name(name), "{name} is secret-named");
+    }
+    for name in [
+        "username",
+        "aws_access_key_id",
+        "AWS_ACCESS_KEY_ID",
+        "secret_arn",
+        "password_file",
+        "tls_private_key_path",
+        "secretName",
+        "db_password_secret_id",
+        "token_url",
+        "password_method",
+        "password_length",
+        "secret_version",
+        "token_type",
+        "DB_PASSWORD_ENV",
+        "token_ttl",
+        "max_tokens",
+        "tokenizer",
+        "public_key",
+        "stripe_publishable_key",
+        "csrf_token",
+        "nextToken",
+        "secretKeyRef",
+        "password_hash",
+        "oauth_token.service_account_email",
+        "AuthTokenStatus",
+        "secret_user",
+        "key",
+        "",
+        "passwordless",
+        "secretary",
+        "proxy_pass",
+        "fastcgi_pass",
+        "password_encryption",
+        "sort_key",
+        "primary_key",
+        "SECRET_KEY_CHARSET",
+        "data-password-validator-target",
+        "secretFieldSelector",
+        "max_tokens",
+    ] {
+        assert!(!is_secret_name(name), "{name} is not secret-named");
+    }
+}
+
+#[test]
+fn placeholders() {
+    for value in [
+        "",
+        "  ",
+        "changeme",
+        "CHANGE_ME",
+        "<password>",
+        "<your token here>",
+        "${DB_PASSWORD}",
+        "prefix-${var.x}",
+        "$DB_PASSWORD",
+        "{{ .Values.password }}",
+        "%(password)s",
+        "%s",
+        "{password}",
+        "%DB_PASSWORD%",
+        "xxx",
+        "XXXX-XXXX",
+        "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+        "***",
+        "********",
+        "your-api-key-here",
+        "87654321-432104321-4321-210987654321",
+        "YOUR_API_KEY",
+        "example",
+        "test",
+        "password",
+        "postgres",
+        "dummy",
+        "fake",
+        "secret",
+        "redacted",
+        "[REDACTED]",
+        "none",
+        "null",
+        "true",
+        "False",
+        "process.env.API_KEY",
+        "os.environ['X']",
+        "os.environ.get('X')",
+        "ENV['X']",
+        "ENV.fetch('X')",
+        "System.getenv(\"X\")",
+        concat!("AKIAIOSFO", "DNN7EXAMPLE"),
+        concat!("wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYEXAMPLEKEY"),
+        "aaaaaaaa",
+        "0000-0000-0000",
+        "12345678",
+        "abcdefgh",
+        "P@ssw0rd!",
+        "s3cr3t",
+        "password123",
+        "mysecretpassword",
+        "supersecret",
+        "test-token",
+        "'changeme'",
+        "for-testing",
+        "my_google_drive_secret_42",
+        "local-dev-token",
+        "abcd1234efgh5678",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    ] {
+        assert!(is_placeholder(value), "{value:?} is a placeholder");
+    }
+    for value in [
+        "k8Zq2LmP0xWvR4tY",
+        "hunter2-Zq8",
+        &random(1, 40, B64),
+        &random(2, 36, ALNUM),
+        "correct-horse-battery-staple",
+    ] {
+        assert!(!is_placeholder(value), "{value:?} is not a placeholder");
+    }
+}
+
+#[test]
+fn secret_values_for_named_settings() {
+    assert!(looks_like_secret_value("k8Zq2LmP0xWv"));
+    assert!(looks_like_secret_value("\"k8Zq2LmP0xWv\""));
+    assert!(looks_like_secret_value("my long pass phrase"));
+    for value in [
+        "short1",
+        "changeme",
+        "${{ secrets.DB_PASSWORD }}",
+        "$(cat /run/secrets/db)",
+        "arn:aws:secretsmanager:us-east-1:1:secret:x",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "pk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "sha256:0123456789abcdef0123456789abcdef",
+        "123e4567-e89b-12d3-a456-426614174000",
+    ] {
+        assert!(!looks_like_secret_value(value), "{value:?}");
+    }
+}
+
+#[test]
+fn tests_and_docs_keep_only_verifiable_or_generated_values() {
+    let human = "password = \"Tr0ub4dor&3x\"\n";
+    assert_eq!(scan_file("app/config.py", human).len(), 1);
+    assert!(scan_file("tests/test_auth.py", human).is_empty());
+    assert!(scan_file("docs/setup.md", human).is_empty());
+    assert!(scan_file("internal/locale/de.json", human).is_empty());
+    let generated = format!("api_key = \"{}\"\n", random(20, 40, ALNUM));
+    assert_eq!(scan_file("tests/test_client.py", &generated).len(), 1);
+    // GitHub tokens in tests must carry a valid CRC32 checksum.
+    let body = random(21, 30, ALNUM);
+    let mut n = crc32(body.as_bytes());
+    let mut check = String::new();
+    for _ in 0..6 {
+        let b62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        check.insert(0, b62[(n % 62) as usize] as char);
+        n /= 62;
+    }
+    let real = format!("ghp_{body}{check}");
+    assert!(has_valid_crc32_suffix(&real));
+    assert_eq!(
+        scan_file("spec/api_spec.rb", &format!("t = \"{real}\"\n")).len(),
+        1
+    );
+    let made_up = format!("ghp_{body}abcdef");
+    assert!(!has_valid_crc32_suffix(&made_up));
+    assert!(scan_file("spec/api_spec.rb", &format!("t = \"{made_up}\"\n")).is_empty());
+    assert_eq!(
+        scan_file("app/api.rb", &format!("t = \"{made_up}\"\n")).len(),
+        1
+    );
+}
+
+#[test]
+fn yaml_development_environments_are_defaults() {
+    let key = random(22, 64, HEX);
+    let text =
+        format!("development:\n  secret_key_base: {key}\nproduction:\n  secret_key_base: {key}9\n");
+    let found = scan_file("config/secrets.yml", &text);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].secret(&text).ends_with('9'));
+}
+
+#[test]
+fn secret_spans_include_credential_stores() {
+    let text = "machine api.heroku.com\n  login ops\n  password hunter22\n";
+    let spans = secret_spans(".netrc", text);
+    assert_eq!(spans.len(), 1);
+    assert_eq!(&text[spans[0].range()], "hunter22");
+    assert!(scan(text).is_empty());
+}
+
+#[test]
+fn redaction_never_shows_more_than_four_chars() {
+    assert_eq!(redact("AKIAQWERTYUI23456789"), "AKIA…(20 chars)");
+    assert_eq!(redact("hunter2"), "…(7 chars)");
+    assert_eq!(redact("k8Zq2LmP0xW"), "…(11 chars)");
+    assert_eq!(redact("x"), "…(1 char)");
+    assert_eq!(redact(""), "…(0 chars)");
+    assert_eq!(redact("ééééééééééééé"), "éééé…(13 chars)");
+    for len in 0..80 {
+        let secret = random(len as u64 + 7, len, ALNUM);
+        let shown = redact(&secret);
+        let head: String = shown.chars().take_while(|&c| c != '…').collect();
+        assert!(head.chars().count() <= 4, "{shown}");
+        assert!(secret.starts_with(&head));
+        if len < 12 {
+            assert!(head.is_empty(), "{shown}");
+        }
+        // No 5-char window of the secret appears in the output.
+        let chars: Vec<char> = secret.chars().collect();
+        for w in chars.windows(5) {
+            assert!(!shown.contains(&w.iter().collect::<String>()));
+        }
+    }
+}
+
+#[test]
+fn entropy() {
+    assert_eq!(shannon_entropy(""), 0.0);
+    assert_eq!(shannon_entropy("aaaa"), 0.0);
+    assert!((shannon_entropy("ab") - 1.0).abs() < 1e-9);
+    assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+    assert!((shannon_entropy("αβγδ") - 2.0).abs() < 1e-9);
+    assert!(shannon_entropy(&random(3, 40, B64)) > 4.5);
+}
+
+#[test]
+fn detector_lookup() {
+    assert_eq!(
+        detector("aws-access-key-id").map(|d| d.description),
+        Some("AWS access key ID")
+    );
+    assert!(detector("nope").is_none());
+}
+
+/// About 1 MB of ordinary source with the prefilter's words in harmless places.
+fn ordinary_source() -> String {
+    let chunk = r#"
+/// Parse one token from the stream; see `TokenKind` for the secret sauce.
+pub fn next_token(&mut self) -> Result<Token, LexError> {
+let token = self.lexer.peek()?;
+if token.kind == TokenKind::Password || self.pass_count > 3 {
+    return Err(LexError::new("unexpected password token", token.span));
+}
+let secret_name = format!("{}-{}", self.prefix, token.text);
+let api_key_id = config.api_key_id.clone();
+log::debug!("access_key rotation for {secret_name} ({api_key_id})");
+Ok(token)
+}
+const CREDENTIALS_PATH: &str = "/etc/app/credentials.json";
+# database: postgres on port 5432, redis for sessions; passwords live in Vault.
+"#;
+    let mut text = String::with_capacity(1 << 20);
+    let mut i = 0u64;
+    while text.len() < (1 << 20) {
+        text.push_str(chunk);
+        text.push_str(&format!(
+            "let value_{i} = compute({i}, \"ASK\", \"eyJ\");\n"
+        ));
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn one_megabyte_of_ordinary_source() {
+    let text = ordinary_source();
+    assert!(text.len() >= 1 << 20);
+    let found = scan(&text);
+    assert!(found.is_empty(), "{:?}", describe(&found));
+}
+
+#[test]
+fn hostile_inputs_stay_linear_and_never_panic() {
+    // Many headers without footers, long keyword-dense lines, odd bytes.
+    let headers = "-----BEGIN RSA PRIVATE KEY-----\n".repeat(20_000);
+    assert!(scan(&headers).is_empty());
+    let dense = "token=token=".repeat(50_000);
+    let _ = scan(&dense);
+    let one_line = format!(
+        "{} password = \"{}\"",
+        "x".repeat(300_000),
+        random(4, 20, ALNUM)
+    );
+    assert_eq!(scan(&one_line).len(), 1);
+    // A keyword inside a run too long to be a name is skipped.
+    let glued = format!(
+        "{}password = \"{}\"",
+        "x".repeat(300_000),
+        random(4, 20, ALNUM)
+    );
+    assert!(scan(&glued).is_empty());
+    let unicode =
+        "pässwörd = \"ü∂ƒ©˙∆˚¬…æ\" é token: 日本語のテキスト ghp_ AKIA\u{0}\r\n".repeat(1000);
+    let _ = scan(&unicode);
+    for text in [
+        "",
+        "ghp_",
+        "-----BEGIN",
+        "eyJ.",
+        "password=",
+        "postgres://:@",
+        "\"",
+        "SK",
+    ] {
+        let _ = scan(text);
+    }
+    // A key at the very end of a large file with an unfinished block before it.
+    let mut text = "-----BEGIN PRIVATE KEY-----\n".to_string();
+    text.push_str(&"A".repeat(200_000));
+    let token = format!("npm_{}", random(5, 36, ALNUM));
+    text.push_str(&format!("\n{token}\n"));
+    assert_finds(&text, "npm-token", &token);
+}

@@ -1,0 +1,435 @@
+//! Secret values: placeholders, references, known non-secrets.
+
+/// Words a placeholder or well-known dev default is made of (`changeme`,
+/// `mysecretpassword`, `P@ssw0rd123`, `test`, `postgres`, …).
+pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passw",
+    "pass",
+    "pwd",
+    "pw",
+    "secret",
+    "secrets",
+    "test",
+    "testing",
+    "tester",
+    "example",
+    "sample",
+    "demo",
+    "changeme",
+    "change",
+    "changeit",
+    "me",
+    "my",
+    "your",
+    "the",
+    "postgres",
+    "postgresql",
+    "pg",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongodb",
+    "redis",
+    "rabbit",
+    "rabbitmq",
+    "guest",
+    "root",
+    "admin",
+    "administrator",
+    "user",
+    "username",
+    "login",
+    "default",
+    "dev",
+    "development",
+    "local",
+    "localhost",
+    "staging",
+    "qwerty",
+    "letmein",
+    "welcome",
+    "hello",
+    "world",
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "foobar",
+    "dummy",
+    "fake",
+    "mock",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "empty",
+    "blank",
+    "token",
+    "key",
+    "api",
+    "apikey",
+    "access",
+    "auth",
+    "private",
+    "db",
+    "database",
+    "app",
+    "service",
+    "client",
+    "server",
+    "abc",
+    "xyz",
+    "insecure",
+    "not",
+    "real",
+    "valid",
+    "invalid",
+    "super",
+    "very",
+    "some",
+    "value",
+    "string",
+    "hunter",
+    "master",
+    "temp",
+    "tmp",
+    "todo",
+    "fixme",
+    "redacted",
+    "masked",
+    "hidden",
+    "sensitive",
+    "deadbeef",
+    "na",
+    "sesame",
+    "for",
+    "only",
+    "ci",
+    "use",
+    "prod",
+    "production",
+    "unsafe",
+    "never",
+    "this",
+    "unit",
+    "integration",
+    "spec",
+    "fixture",
+    "open",
+    "vagrant",
+    "docker",
+    "jenkins",
+    "oracle",
+    "sa",
+    "here",
+];
+
+/// Substrings that mark a placeholder wherever they appear (case-insensitive).
+pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "redacted",
+    "dummy",
+    "your",
+    "replace_me",
+    "replaceme",
+    "replace-me",
+    "sample",
+    "fake",
+    "_here",
+    "-here",
+    "***",
+    "•••",
+    "...",
+    "…",
+];
+
+/// Template and interpolation syntax: the value is filled in elsewhere.
+const INTERPOLATION_MARKERS: &[&str] = &["${", "{{", "}}", "#{", "$(", "%("];
+
+/// Environment and secret-store lookups written as values.
+const ENV_REFERENCE_MARKERS: &[&str] = &[
+    "process.env",
+    "import.meta.env",
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "env[",
+    "env.fetch",
+    "system.getenv",
+    "environment.getenvironmentvariable",
+    "env(",
+    "secrets.",
+];
+
+/// Whether `value` is a placeholder rather than a secret: empty, `changeme`,
+/// `<...>`, `${...}`, `$VAR`, `{{ }}`, `%(x)s`, `xxx`/`XXXX`, `***`,
+/// `your-...-here`, dev defaults and their combinations (`example`, `test`,
+/// `password`, `postgres`, `dummy`, `fake`, `secret`, `redacted`, `none`,
+/// `null`, `true`, `false`, `P@ssw0rd123`), env references (`process.env.X`,
+/// `os.environ[...]`, `ENV[...]`), AWS's documented EXAMPLE keys, and values
+/// that are one repeated char or a run like `12345678`.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    if v.is_empty() {
+        return true;
+    }
+    let lower = v.to_lowercase();
+    if INTERPOLATION_MARKERS.iter().any(|m| lower.contains(m))
+        || ENV_REFERENCE_MARKERS.iter().any(|m| lower.contains(m))
+        || PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m))
+    {
+        return true;
+    }
+    let mut chars = v.chars();
+    let first = chars.next().unwrap_or(' ');
+    let second = chars.next().unwrap_or(' ');
+    // $VAR, %VAR%, {name}, %s
+    if first == '$' && (second.is_alphabetic() || second == '_' || second == '{') {
+        return true;
+    }
+    if (first == '%' && v.ends_with('%') && v.len() > 2)
+        || (first == '{' && v.ends_with('}'))
+        || (first == '%' && v.len() <= 3)
+    {
+        return true;
+    }
+    if let Some(open) = v.find('<') {
+        if v.get(open..).is_some_and(|rest| rest.contains('>')) {
+            return true;
+        }
+    }
+    if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") {
+        return true;
+    }
+    is_repeated_or_run(v) || is_made_of_words(&lower) || is_self_describing_chain(v)
+}
+
+/// Lowercase words joined by `_`, `-` or `.` of which one says what the value is
+/// for (`my_google_drive_secret_42`, `local-dev-token`): a name, not a secret. A
+/// passphrase of plain words (`correct-horse-battery-staple`) is not caught.
+pub(super) fn is_self_describing_chain(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(['_', '-', '.']).collect();
+    let alphabetic = parts
+        .iter()
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        .count();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && alphabetic * 2 >= parts.len()
+        && parts
+            .iter()
+            .any(|p| PLACEHOLDER_WORDS.contains(&p.trim_end_matches(|c: char| c.is_ascii_digit())))
+}
+
+pub(super) fn strip_value_quotes(v: &str) -> &str {
+    for q in ['"', '\'', '`'] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    v
+}
+
+/// One char repeated (separators ignored), or an ascending or descending run like
+/// `abcdef`, `123456`, `87654321`.
+fn is_repeated_or_run(v: &str) -> bool {
+    let mut alnum = v.chars().filter(|c| c.is_alphanumeric());
+    let Some(first) = alnum.next() else {
+        return v.chars().all(|c| c == first_char(v));
+    };
+    let rest: Vec<char> = alnum.collect();
+    if rest.iter().all(|&c| c == first) {
+        return true;
+    }
+    let count = rest.len() + 1;
+    let mut prev = first;
+    // Runs glued together count too: `abc…zABC…Z0…9` (a charset), `abcd1234efgh5678`.
+    let (mut ascending_steps, mut descending_steps) = (0, 0);
+    for &c in &rest {
+        ascending_steps += usize::from((c as u32).checked_sub(prev as u32) == Some(1));
+        // Counting down too: `87654321-4321`.
+        descending_steps += usize::from((prev as u32).checked_sub(c as u32) == Some(1));
+        prev = c;
+    }
+    count >= 6 && (ascending_steps * 4 >= rest.len() * 3 || descending_steps * 4 >= rest.len() * 3)
+}
+
+fn first_char(v: &str) -> char {
+    v.chars().next().unwrap_or(' ')
+}
+
+/// Whether the letters of `lower` (after dropping trailing digits and
+/// punctuation, and with or without undoing leetspeak) are a sequence of
+/// placeholder words: `mysecretpassword`, `test1234`, `p@ssw0rd!`.
+fn is_made_of_words(lower: &str) -> bool {
+    let core = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    let plain: String = core.chars().filter(|c| c.is_ascii_lowercase()).collect();
+    let unleet: String = core
+        .chars()
+        .filter_map(|c| match c {
+            '@' | '4' => Some('a'),
+            '$' | '5' => Some('s'),
+            '0' => Some('o'),
+            '3' => Some('e'),
+            '1' | '!' => Some('i'),
+            '7' => Some('t'),
+            c if c.is_ascii_lowercase() => Some(c),
+            _ => None,
+        })
+        .collect();
+    word_break(&plain) || word_break(&unleet)
+}
+
+/// Dynamic programming word break over [`PLACEHOLDER_WORDS`].
+fn word_break(s: &str) -> bool {
+    let n = s.len();
+    if n == 0 || n > 64 || !s.is_ascii() {
+        return false;
+    }
+    let mut reachable = [false; 65];
+    reachable[0] = true;
+    for end in 1..=n {
+        let ok = PLACEHOLDER_WORDS.iter().any(|w| {
+            end.checked_sub(w.len()).is_some_and(|start| {
+                reachable.get(start).copied().unwrap_or(false) && s.get(start..end) == Some(w)
+            })
+        });
+        if let Some(slot) = reachable.get_mut(end) {
+            *slot = ok;
+        }
+    }
+    reachable.get(n).copied().unwrap_or(false)
+}
+
+/// Literals that look secret but are not: test-mode and publishable keys,
+/// lock-file and image digests, UUIDs, public keys.
+pub(super) fn is_known_non_secret(value: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "sk_test_",
+        "rk_test_",
+        "pk_test_",
+        "pk_live_",
+        "sha1-",
+        "sha256-",
+        "sha384-",
+        "sha512-",
+        "sha1:",
+        "sha256:",
+        "sha384:",
+        "sha512:",
+        "md5:",
+        "md5-",
+        "h1:",
+        "blake2b-",
+        "ssh-rsa",
+        "ssh-dss",
+        "ssh-ed25519",
+        "ecdsa-sha2-",
+        "sk-ssh-ed25519",
+        "sk-ecdsa-sha2-",
+        "aaaab3nzac1",
+        "aaaac3nzac1",
+        "aaaae2vjzhnh",
+        "miibijanbgkqhkig9w0baqefaaoc",
+        "miicijanbgkqhkig9w0baqefaaoc",
+        "mfkwewyhkozizj0caqyi",
+        "mcowbqydk2vwaye",
+        "-----begin public",
+        "-----begin rsa public",
+        "-----begin pgp public",
+        "-----begin ssh2 public",
+        "-----begin certificate",
+        "age1",
+        // Password hashes (crypt(3), bcrypt, argon2, Django, LDAP): one-way, not credentials.
+        "$1$",
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$apr1$",
+        "$argon2",
+        "$scrypt$",
+        "$pbkdf2",
+        "pbkdf2_",
+        "pbkdf2:",
+        "bcrypt$",
+        "argon2$",
+        "scrypt:",
+        "{ssha}",
+        "{sha}",
+        "{bcrypt}",
+        "{noop}",
+        // Sandbox (test-mode) tokens: Plaid `access-sandbox-…`, `link-sandbox-…`.
+        "access-sandbox-",
+        "link-sandbox-",
+        "public-sandbox-",
+        "processor-sandbox-",
+        // Google's documented reCAPTCHA v2 test keys (site and secret).
+        "6leixactaaaaa",
+    ];
+    let v = strip_value_quotes(value.trim()).trim();
+    let lower = v.to_ascii_lowercase();
+    // Datadog browser (RUM/logs) client tokens: `pub` + 32 hex, public by design.
+    let datadog_client_token = lower.len() == 35
+        && lower.starts_with("pub")
+        && lower.bytes().skip(3).all(|b| b.is_ascii_hexdigit());
+    PREFIXES.iter().any(|p| lower.starts_with(p)) || is_uuid(v) || datadog_client_token
+}
+
+/// References to a secret kept elsewhere: ARNs, secret-store paths.
+pub(super) fn is_reference_literal(value: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "arn:",
+        "projects/",
+        "vault:",
+        "op://",
+        "ssm:",
+        "sm://",
+        "secretsmanager:",
+        "awskms:",
+        "gcpkms:",
+        "azurekeyvault:",
+        "ref+",
+    ];
+    let lower = strip_value_quotes(value.trim()).trim().to_ascii_lowercase();
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+fn is_uuid(v: &str) -> bool {
+    let bytes = v.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// For SEC002/SEC003/SEC004, where the *name* already says secret: whether the
+/// literal `value` is a real-looking secret, i.e. not a placeholder, not an env
+/// or secret-store reference, not a known non-secret (test-mode key, digest,
+/// UUID, public key), and at least 8 chars. Pass the literal itself (the
+/// caller's parser knows what is a literal and what is `var.x`).
+pub fn looks_like_secret_value(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    v.chars().count() >= 8
+        && !is_placeholder(v)
+        && !is_reference_literal(v)
+        && !is_known_non_secret(v)
+}
