@@ -5,6 +5,7 @@ pub mod dlv;
 pub mod prv;
 pub mod run;
 pub mod sec;
+pub(crate) mod support;
 
 use crate::rule::Rule;
 
@@ -59,3 +60,26 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &dlv::dlv007_no_dependency_updates::NoDependencyUpdates,
     ]
 }
+
+/// The talk's order of priority: the low-hanging security fruit (2FA, a private network,
+/// no secrets in code, encrypted data, security monitoring), then outsourcing the runtime
+/// (logging, metrics, exception tracking, alerting), then infrastructure as code and
+/// environments, then delivery. Rules not listed (plugins) come after, by ID. The
+/// readiness card orders its next steps by it (through `registry::priority_order`).
+pub(crate) const PRIORITY: &[&str] = &[
+    // 2FA everywhere
+    "SEC006", // private network + bastion
+    "SEC010", "SEC007", "SEC008", "SEC009", "SEC022", // no secrets in code
+    "SEC001", "SEC002", "SEC003", "SEC004", "SEC005", "SEC012",
+    // encrypt sensitive data
+    "SEC011", "PRV004", // security monitoring
+    "SEC013", // the pipeline's own security
+    "SEC018", "SEC019", "SEC020", "SEC014", "SEC015", "SEC016", "SEC017", "SEC021",
+    // outsource the runtime: logging, metrics, exception tracking, alerting
+    "RUN003", "RUN005", "RUN002", "RUN001", "RUN004", // keeping it up
+    "RUN009", "RUN008", "RUN007", "RUN006", "RUN010",
+    // infrastructure as code, environments
+    "PRV001", "PRV002", "PRV003", "PRV005", "PRV006", "PRV007",
+    // write, test, package, deploy
+    "DLV001", "DLV002", "DLV003", "DLV004", "DLV005", "DLV006", "DLV007",
+];

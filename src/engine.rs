@@ -14,7 +14,7 @@ use crate::discover::{self, Candidate, SkipReason, Skipped};
 use crate::facts::{FileFacts, RepoFacts};
 use crate::finding::{Finding, Location, Suppression, ToolDiagnostic};
 use crate::model::ci::{CiModel, Step, StepOwner};
-use crate::parse::{self, Parsed};
+use crate::model::{self, Parsed};
 use crate::registry::Registry;
 use crate::rule::{Cx, Outcome, RepoCx, Rule, RuleMeta, Severity, Stage};
 use crate::source::{FileKind, ParseDiagnostic, SourceFile};
@@ -444,7 +444,7 @@ fn check_source(
             .iter()
             .any(|(rule, _)| rule.meta().scope.file_kinds().contains(&kind));
     let (parsed, parse_diags) = if needs_parse {
-        parse::parse(&file)
+        model::parse(&file)
     } else {
         (Parsed::Text, Vec::new())
     };
@@ -930,7 +930,7 @@ mod tests {
 
     fn hooks_called(path: &str, kind: FileKind, text: &str) -> Vec<String> {
         let file = SourceFile::new(path.to_string(), kind, text.to_string());
-        let (parsed, _) = parse::parse(&file);
+        let (parsed, _) = model::parse(&file);
         let (mut findings, mut diagnostics) = (Vec::new(), Vec::new());
         let root = Path::new(".");
         let mut cx = Cx::new(

@@ -8,8 +8,8 @@
 use crate::config::Config;
 use crate::engine::{self, ScanOptions};
 use crate::model::ci::{Action, Circleci, GitlabCi, Workflow};
-use crate::model::terraform;
-use crate::parse::{dockerfile, gha_expr, yaml};
+use crate::model::{dockerfile, terraform};
+use crate::parse::{gha_expr, yaml};
 use crate::registry::Registry;
 use crate::report::{self, Format, RenderOptions};
 use crate::rule::Stage;

@@ -1,7 +1,7 @@
 //! devops-lint: a DevOps readiness linter for startups.
 //!
-//! Layout: `discover` finds and reads files, `parse` turns each kind into a
-//! span-carrying model (`model`), `engine` runs the rules in parallel,
+//! Layout: `discover` finds and reads files, `parse` reads each syntax, `model`
+//! builds the span-carrying views rules read, `engine` runs the rules in parallel,
 //! `report` renders findings. The rule catalogue lives at the top of the repo
 //! in `rules/` (one file per rule) so it is the first thing a newcomer sees;
 //! it is mounted here with `#[path]` so the build stays one crate.

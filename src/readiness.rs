@@ -19,28 +19,6 @@ use crate::rule::{Outcome, Pillar, RuleMeta, Severity, Stage};
 /// How many next steps the card shows.
 pub const NEXT_STEPS: usize = 5;
 
-/// The talk's order of priority: the low-hanging security fruit (2FA, a private network,
-/// no secrets in code, encrypted data, security monitoring), then outsourcing the runtime
-/// (logging, metrics, exception tracking, alerting), then infrastructure as code and
-/// environments, then delivery. Rules not listed (plugins) come after, by ID.
-pub const PRIORITY: &[&str] = &[
-    // 2FA everywhere
-    "SEC006", // private network + bastion
-    "SEC010", "SEC007", "SEC008", "SEC009", "SEC022", // no secrets in code
-    "SEC001", "SEC002", "SEC003", "SEC004", "SEC005", "SEC012",
-    // encrypt sensitive data
-    "SEC011", "PRV004", // security monitoring
-    "SEC013", // the pipeline's own security
-    "SEC018", "SEC019", "SEC020", "SEC014", "SEC015", "SEC016", "SEC017", "SEC021",
-    // outsource the runtime: logging, metrics, exception tracking, alerting
-    "RUN003", "RUN005", "RUN002", "RUN001", "RUN004", // keeping it up
-    "RUN009", "RUN008", "RUN007", "RUN006", "RUN010",
-    // infrastructure as code, environments
-    "PRV001", "PRV002", "PRV003", "PRV005", "PRV006", "PRV007",
-    // write, test, package, deploy
-    "DLV001", "DLV002", "DLV003", "DLV004", "DLV005", "DLV006", "DLV007",
-];
-
 /// A rule's status on the card. An attested rule is `Attested`, never `Pass`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -154,11 +132,10 @@ pub struct Readiness {
     pub next_steps: Vec<RuleStatus>,
 }
 
+/// A rule's place in the talk's order of next steps (rules not listed come after).
 fn priority(id: &str) -> usize {
-    PRIORITY
-        .iter()
-        .position(|p| *p == id)
-        .unwrap_or(PRIORITY.len())
+    let order = crate::registry::priority_order();
+    order.iter().position(|p| *p == id).unwrap_or(order.len())
 }
 
 /// `advice`: the rule failed and every finding it made (reported or not) is a note, at
@@ -366,8 +343,8 @@ mod tests {
     fn every_builtin_rule_has_a_priority() {
         for m in crate::registry::Registry::builtin().metas() {
             assert!(
-                PRIORITY.contains(&m.id),
-                "{} is missing from readiness::PRIORITY",
+                crate::registry::priority_order().contains(&m.id),
+                "{} is missing from rules::PRIORITY (rules/mod.rs)",
                 m.id
             );
         }

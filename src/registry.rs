@@ -39,3 +39,9 @@ impl Registry {
         self.metas().find(|m| m.matches(key))
     }
 }
+
+/// The talk's order of next steps, as rule IDs (`rules::PRIORITY`); the readiness card
+/// sorts failing rules by it.
+pub(crate) fn priority_order() -> &'static [&'static str] {
+    crate::rules::PRIORITY
+}

@@ -5,6 +5,7 @@ use regex::Regex;
 use crate::declare_rule;
 use crate::facts::RepoFacts;
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
+use crate::rules::support::commands::find_ci_step;
 
 declare_rule! {
     /// ## What it checks
@@ -199,7 +200,13 @@ impl Rule for CiRunsNoTests {
             cx.detail("no CI configuration (DLV001 reports it)");
             return Outcome::NotApplicable;
         };
-        let found = facts.find_ci_step(cx, is_test_command, TEST_USES, "no test command found");
+        let found = find_ci_step(
+            facts,
+            cx,
+            is_test_command,
+            TEST_USES,
+            "no test command found",
+        );
         let commands = match found {
             Err(Outcome::Pass) => return Outcome::Pass,
             // Applicability follows the code: modules, charts, docs and playbooks have no

@@ -5,6 +5,7 @@ use regex::Regex;
 use crate::declare_rule;
 use crate::facts::{is_auxiliary, RepoFacts};
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
+use crate::rules::support::commands::find_ci_step;
 
 declare_rule! {
     /// ## What it checks
@@ -153,9 +154,13 @@ impl Rule for IacNotValidated {
             cx.detail(format!("Atlantis ({})", t.path));
             return Outcome::Pass;
         }
-        if let Err(outcome) =
-            facts.find_ci_step(cx, is_validation, VALIDATE_USES, "no Terraform check found")
-        {
+        if let Err(outcome) = find_ci_step(
+            facts,
+            cx,
+            is_validation,
+            VALIDATE_USES,
+            "no Terraform check found",
+        ) {
             return outcome;
         }
         let dirs = tf

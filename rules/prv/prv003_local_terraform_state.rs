@@ -1,10 +1,11 @@
 use crate::declare_rule;
-use crate::model::root_module::{
-    bare_root_provider, has_terraform_block, root_settings_block, state_config,
-};
+use crate::model::root_module::{bare_root_provider, root_settings_block, state_config};
 use crate::model::setting::path_has_segment;
 use crate::model::terraform::TerraformFile;
 use crate::rule::{Cx, Rule, Scope, Severity};
+use crate::rules::support::terraform::{
+    terraform_block_elsewhere, terragrunt_managed, DEMO_DIRS, MAX_MODULE_FILES,
+};
 use crate::source::FileKind;
 
 declare_rule! {
@@ -89,18 +90,6 @@ declare_rule! {
     }
 }
 
-/// Directories whose root modules use local state on purpose.
-pub(crate) const DEMO_DIRS: &[&str] = &[
-    "modules",
-    "examples",
-    "example",
-    "test",
-    "tests",
-    "testdata",
-    "fixtures",
-    ".terraform",
-];
-
 fn is_state_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     (name.ends_with(".tfstate") || name.ends_with(".tfstate.backup"))
@@ -168,20 +157,8 @@ impl Rule for LocalTerraformState {
     }
 }
 
-/// A module of more files than this is not searched for its backend (bounds the
-/// work a hostile directory can cause); the finding then stands.
-const MAX_MODULE_FILES: usize = 200;
-
 /// Whether another `.tf` file of the same directory configures the state
 /// (`backend.tf` is a common layout), or Terragrunt generates the backend.
-/// Whether another `.tf` file of the module holds a `terraform` block (the root's settings
-/// file, checked there).
-pub(crate) fn terraform_block_elsewhere(cx: &Cx) -> bool {
-    cx.sibling_texts(".tf", MAX_MODULE_FILES)
-        .iter()
-        .any(|(path, text)| has_terraform_block(text, path))
-}
-
 fn backend_elsewhere_in_module(cx: &Cx) -> bool {
     terragrunt_managed(cx)
         || cx
@@ -196,24 +173,4 @@ fn backend_elsewhere_in_module(cx: &Cx) -> bool {
                 may_configure_state
                     && state_config(&crate::model::terraform::parse(text, path).0).is_some()
             })
-}
-
-/// Terragrunt runs this module: a `terragrunt.hcl` here or above, or its root config
-/// `root.hcl` above (it generates the backend and often the version settings).
-pub(crate) fn terragrunt_managed(cx: &Cx) -> bool {
-    let mut dir = Some(cx.dir());
-    while let Some(d) = dir {
-        let at = |name: &str| {
-            if d.is_empty() {
-                name.to_string()
-            } else {
-                format!("{d}/{name}")
-            }
-        };
-        if cx.file_exists(&at("terragrunt.hcl")) || cx.file_exists(&at("root.hcl")) {
-            return true;
-        }
-        dir = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent));
-    }
-    false
 }

@@ -3,9 +3,7 @@ use crate::model::root_module::{bare_root_provider, root_settings_block};
 use crate::model::setting::path_has_segment;
 use crate::model::terraform::{TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope};
-use crate::rules::prv::prv003_local_terraform_state::{
-    terraform_block_elsewhere, terragrunt_managed, DEMO_DIRS,
-};
+use crate::rules::support::terraform::{terraform_block_elsewhere, terragrunt_managed, DEMO_DIRS};
 use crate::source::FileKind;
 
 declare_rule! {

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::parse::dockerfile::Dockerfile;
+use crate::model::dockerfile::Dockerfile;
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
 

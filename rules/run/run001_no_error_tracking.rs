@@ -303,6 +303,10 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        crate::facts::signals::assert_documented(&NoErrorTracking::META, ERROR_TRACKING, false);
+        crate::rules::support::signals::assert_documented(
+            &NoErrorTracking::META,
+            ERROR_TRACKING,
+            false,
+        );
     }
 }

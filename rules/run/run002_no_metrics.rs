@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::facts::signals::{self, Evidence, Vendor};
 use crate::facts::RepoFacts;
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
+use crate::rules::support::profile::runtime_practice;
 
 declare_rule! {
     /// ## What it checks
@@ -334,7 +335,7 @@ impl Rule for NoMetrics {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         let mut evidence = signals::find(facts, METRICS);
         evidence.extend(cloudwatch_extras(facts));
-        crate::facts::profile::runtime_practice(
+        runtime_practice(
             facts,
             cx,
             &evidence,
@@ -353,6 +354,6 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        crate::facts::signals::assert_documented(&NoMetrics::META, METRICS, false);
+        crate::rules::support::signals::assert_documented(&NoMetrics::META, METRICS, false);
     }
 }

@@ -4,6 +4,7 @@ use crate::facts::{is_auxiliary, RepoFacts};
 use crate::model::ecs;
 use crate::model::terraform::{TerraformFile, Value};
 use crate::rule::{Cx, Outcome, RepoCx, Rule, Scope};
+use crate::rules::support::profile::runtime_practice;
 use crate::source::FileKind;
 
 declare_rule! {
@@ -378,7 +379,8 @@ impl LogsNotShipped {
         // The app may also run somewhere else (deployed over SSH, on a PaaS, on
         // Kubernetes): two runtimes, two problems, two findings.
         let runs_elsewhere = !facts.deploy_evidence().is_empty()
-            || crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(facts)
+            || facts
+                .ci_deploys()
                 .iter()
                 .any(|(what, _)| OTHER_RUNTIME_DEPLOY.is_match(&what.to_ascii_lowercase()));
         if let Some(c) = unshipped.filter(|_| !runs_elsewhere) {
@@ -391,7 +393,7 @@ impl LogsNotShipped {
         }
         let mut evidence = signals::find(facts, LOG_SHIPPING);
         evidence.extend(driver_evidence(facts));
-        crate::facts::profile::runtime_practice(
+        runtime_practice(
             facts,
             cx,
             &evidence,

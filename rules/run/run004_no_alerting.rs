@@ -3,6 +3,7 @@ use crate::facts::signals::{self, Evidence, Vendor};
 use crate::facts::terraform::AttrValue;
 use crate::facts::RepoFacts;
 use crate::rule::{Outcome, RepoCx, Rule, Scope};
+use crate::rules::support::profile::runtime_practice;
 
 declare_rule! {
     /// ## What it checks
@@ -233,7 +234,7 @@ impl Rule for NoAlerting {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {
         let mut evidence = signals::find(facts, ALERTING);
         evidence.extend(alarms_with_actions(facts));
-        crate::facts::profile::runtime_practice(
+        runtime_practice(
             facts,
             cx,
             &evidence,
@@ -250,6 +251,6 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        crate::facts::signals::assert_documented(&NoAlerting::META, ALERTING, true);
+        crate::rules::support::signals::assert_documented(&NoAlerting::META, ALERTING, true);
     }
 }

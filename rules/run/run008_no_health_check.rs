@@ -1,7 +1,7 @@
 use crate::declare_rule;
+use crate::model::dockerfile::{Dockerfile, Instruction};
 use crate::model::ecs;
 use crate::model::terraform::{Block, TerraformFile, Value};
-use crate::parse::dockerfile::{Dockerfile, Instruction};
 use crate::parse::yaml::{Node, YamlDocument};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::{FileKind, Span};

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::parse::dockerfile::Dockerfile;
+use crate::model::dockerfile::Dockerfile;
 use crate::rule::{Cx, Rule, Scope};
 use crate::secrets;
 use crate::source::FileKind;
@@ -60,7 +60,7 @@ declare_rule! {
     }
 }
 
-pub(crate) use crate::secrets::is_named_secret;
+use crate::secrets::is_named_secret;
 
 impl Rule for SecretInImage {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Cx) {

@@ -3,9 +3,7 @@ use std::collections::HashSet;
 use crate::declare_rule;
 use crate::model::ci::{Action, Circleci, EnvScope, EnvVar, GitlabCi, Workflow};
 use crate::rule::{Cx, Rule, Scope};
-use crate::secrets;
-
-use super::sec003_secret_in_image::is_named_secret;
+use crate::secrets::{self, is_named_secret};
 use crate::source::FileKind;
 
 declare_rule! {

@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn the_table_is_documented() {
-        crate::facts::signals::assert_documented(
+        crate::rules::support::signals::assert_documented(
             &NoSecurityMonitoring::META,
             SECURITY_MONITORING,
             true,

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::parse::dockerfile::{Dockerfile, Instruction};
+use crate::model::dockerfile::{Dockerfile, Instruction};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
 
@@ -124,7 +124,7 @@ fn stage_user(df: &Dockerfile, stage: usize, depth: usize) -> User {
 /// `Dockerfile.builder`).
 fn never_runs_as_a_service(
     df: &Dockerfile,
-    stage: &crate::parse::dockerfile::Stage,
+    stage: &crate::model::dockerfile::Stage,
     path: &str,
 ) -> bool {
     let lower = path.to_ascii_lowercase();

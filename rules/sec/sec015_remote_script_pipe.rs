@@ -4,7 +4,8 @@ use regex::Regex;
 
 use crate::declare_rule;
 use crate::model::ci::Script;
-use crate::parse::dockerfile::{Dockerfile, Instruction};
+use crate::model::dockerfile::{Dockerfile, Instruction};
+use crate::parse::shell::{blank_words, pipelines, tokenize, Command, Token};
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::{FileKind, Span};
 
@@ -84,311 +85,18 @@ declare_rule! {
 /// How deep `$(...)` inside `$(...)` is followed.
 const MAX_DEPTH: usize = 4;
 
+/// From the program (past `sudo`, `VAR=x`, `then`, ...) to the last word.
+fn command_span(cmd: &Command) -> Option<(usize, usize)> {
+    let first = cmd.words.get(program(cmd).unwrap_or(0))?;
+    Some((first.start, cmd.words.last()?.end))
+}
+
 /// A remote script run: where (relative to the scanned text) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Hit {
     start: usize,
     end: usize,
     message: String,
-}
-
-// ---------------------------------------------------------------------------------------
-// A small shell reader: enough of POSIX sh to find commands and pipelines.
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TokKind {
-    Word,
-    /// `|` or `|&`.
-    Pipe,
-    /// `;`, `&`, `&&`, `||`, a newline, `(` or `)`: ends a pipeline.
-    Sep,
-    /// `>`, `>>`, `<`, `>&`, ...: the next word is a file, not an argument.
-    Redirect,
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    kind: TokKind,
-    start: usize,
-    end: usize,
-    /// For words: quotes and escapes removed.
-    text: String,
-    /// For words: the insides of `$(...)`, backquotes and `<(...)`, as byte ranges.
-    subs: Vec<(usize, usize)>,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Command {
-    words: Vec<Token>,
-}
-
-impl Command {
-    /// From the program (past `sudo`, `VAR=x`, `then`, ...) to the last word.
-    fn span(&self) -> Option<(usize, usize)> {
-        let first = self.words.get(program(self).unwrap_or(0))?;
-        Some((first.start, self.words.last()?.end))
-    }
-}
-
-/// Reads shell text. `fold_newlines`: newlines are blanks (a Dockerfile's joined lines, a
-/// folded YAML scalar).
-fn tokenize(s: &str, fold_newlines: bool) -> Vec<Token> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut heredocs: Vec<(String, bool)> = Vec::new();
-    let mut i = 0;
-    let op = |kind, start, end| Token {
-        kind,
-        start,
-        end,
-        text: String::new(),
-        subs: Vec::new(),
-    };
-    while i < b.len() {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        match c {
-            b' ' | b'\t' | b'\r' => i += 1,
-            b'\\' if next == Some(b'\n') => i += 2,
-            b'\\' if next == Some(b'\r') && b.get(i + 2) == Some(&b'\n') => i += 3,
-            b'\n' if fold_newlines => i += 1,
-            b'\n' => {
-                out.push(op(TokKind::Sep, i, i + 1));
-                i += 1;
-                // Heredoc bodies are data: skip them.
-                for (delim, strip) in std::mem::take(&mut heredocs) {
-                    while i < b.len() {
-                        let end = s[i..].find('\n').map_or(b.len(), |p| i + p);
-                        let line = &s[i..end];
-                        let line = if strip {
-                            line.trim_start_matches('\t')
-                        } else {
-                            line
-                        };
-                        i = (end + 1).min(b.len());
-                        if line.trim_end_matches('\r') == delim {
-                            break;
-                        }
-                    }
-                }
-            }
-            // A comment runs to the end of the line; on a folded line, to the end.
-            b'#' if fold_newlines => i = b.len(),
-            b'#' => i = s[i..].find('\n').map_or(b.len(), |p| i + p),
-            b'|' => {
-                if next == Some(b'|') {
-                    out.push(op(TokKind::Sep, i, i + 2));
-                    i += 2;
-                } else {
-                    let len = if next == Some(b'&') { 2 } else { 1 };
-                    out.push(op(TokKind::Pipe, i, i + len));
-                    i += len;
-                }
-            }
-            b'&' if next == Some(b'>') => {
-                let len = if b.get(i + 2) == Some(&b'>') { 3 } else { 2 };
-                out.push(op(TokKind::Redirect, i, i + len));
-                i += len;
-            }
-            b';' | b'&' | b'(' | b')' => {
-                let len = if next == Some(c) && c != b'(' && c != b')' {
-                    2
-                } else {
-                    1
-                };
-                out.push(op(TokKind::Sep, i, i + len));
-                i += len;
-            }
-            b'<' | b'>' if next != Some(b'(') => {
-                let start = i;
-                i += 1;
-                while i < b.len() && matches!(b[i], b'<' | b'>' | b'&' | b'|') {
-                    i += 1;
-                }
-                let is_heredoc = s[start..i].starts_with("<<") && !s[start..i].starts_with("<<<");
-                out.push(op(TokKind::Redirect, start, i));
-                if is_heredoc {
-                    let strip = b.get(i) == Some(&b'-');
-                    if strip {
-                        i += 1;
-                    }
-                    while i < b.len() && matches!(b[i], b' ' | b'\t') {
-                        i += 1;
-                    }
-                    let word = read_word(s, i);
-                    if word.end > i {
-                        heredocs.push((word.text.clone(), strip));
-                        i = word.end;
-                        out.push(word);
-                    }
-                }
-            }
-            _ => {
-                let word = read_word(s, i);
-                i = word.end.max(i + 1);
-                // `2>&1`: the digits belong to the redirection.
-                let redirect_fd = word.text.bytes().all(|d| d.is_ascii_digit())
-                    && matches!(b.get(word.end), Some(b'<' | b'>'));
-                if !redirect_fd {
-                    out.push(word);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Reads a command substitution (`$(...)`, `` `...` ``) or else one character at `i` into
-/// a word (bare or inside double quotes); gives where reading goes on.
-fn read_unquoted(s: &str, i: usize, text: &mut String, subs: &mut Vec<(usize, usize)>) -> usize {
-    let b = s.as_bytes();
-    match b[i] {
-        b'$' if b.get(i + 1) == Some(&b'(') => {
-            let end = skip_group(s, i + 1);
-            subs.push((i + 2, end.saturating_sub(1).max(i + 2)));
-            text.push_str(&s[i..end]);
-            end
-        }
-        b'`' => {
-            let end = s[i + 1..].find('`').map_or(b.len(), |p| i + 1 + p);
-            subs.push((i + 1, end));
-            text.push_str(&s[i..end]);
-            (end + 1).min(b.len())
-        }
-        _ => {
-            let ch = s[i..].chars().next().unwrap_or(' ');
-            text.push(ch);
-            i + ch.len_utf8()
-        }
-    }
-}
-
-/// Reads one word from `start`: quotes, escapes and substitutions stay inside it.
-fn read_word(s: &str, start: usize) -> Token {
-    let b = s.as_bytes();
-    let mut i = start;
-    let mut text = String::new();
-    let mut subs = Vec::new();
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b' ' | b'\t' | b'\r' | b'\n' | b'|' | b'&' | b';' | b')' => break,
-            b'(' if i == start => break,
-            b'<' | b'>' if b.get(i + 1) == Some(&b'(') => {
-                let end = skip_group(s, i + 1);
-                subs.push((i + 2, end.saturating_sub(1).max(i + 2)));
-                text.push_str(s.get(i..end).unwrap_or(""));
-                i = end;
-            }
-            b'<' | b'>' => break,
-            b'\\' => {
-                if let Some(ch) = s.get(i + 1..).and_then(|r| r.chars().next()) {
-                    if ch != '\n' {
-                        text.push(ch);
-                    }
-                    i += 1 + ch.len_utf8();
-                } else {
-                    i += 1;
-                }
-            }
-            b'\'' => {
-                let end = s[i + 1..].find('\'').map_or(b.len(), |p| i + 1 + p);
-                text.push_str(&s[i + 1..end]);
-                i = (end + 1).min(b.len());
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    match b[i] {
-                        b'\\' => {
-                            if let Some(ch) = s.get(i + 1..).and_then(|r| r.chars().next()) {
-                                text.push(ch);
-                                i += 1 + ch.len_utf8();
-                            } else {
-                                i += 1;
-                            }
-                        }
-                        _ => i = read_unquoted(s, i, &mut text, &mut subs),
-                    }
-                }
-                i = (i + 1).min(b.len());
-            }
-            _ => i = read_unquoted(s, i, &mut text, &mut subs),
-        }
-    }
-    Token {
-        kind: TokKind::Word,
-        start,
-        end: i,
-        text,
-        subs,
-    }
-}
-
-/// From the `(` at `open`, the index after its matching `)`, quotes respected.
-fn skip_group(s: &str, open: usize) -> usize {
-    let b = s.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    let mut quote: Option<u8> = None;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(q) => {
-                if c == b'\\' && q == b'"' {
-                    i += 1;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None => match c {
-                b'\'' | b'"' => quote = Some(c),
-                b'\\' => i += 1,
-                b'(' => depth += 1,
-                b')' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return i + 1;
-                    }
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    b.len()
-}
-
-/// Pipelines of commands. Words after a redirection are dropped.
-fn pipelines(tokens: Vec<Token>) -> Vec<Vec<Command>> {
-    let mut out = Vec::new();
-    let mut pipeline: Vec<Command> = Vec::new();
-    let mut command = Command::default();
-    let mut skip_next = false;
-    for token in tokens {
-        match token.kind {
-            TokKind::Word => {
-                if skip_next {
-                    skip_next = false;
-                } else {
-                    command.words.push(token);
-                }
-            }
-            TokKind::Redirect => skip_next = true,
-            TokKind::Pipe => {
-                pipeline.push(std::mem::take(&mut command));
-                skip_next = false;
-            }
-            TokKind::Sep => {
-                pipeline.push(std::mem::take(&mut command));
-                out.push(std::mem::take(&mut pipeline));
-                skip_next = false;
-            }
-        }
-    }
-    pipeline.push(command);
-    out.push(pipeline);
-    out
 }
 
 fn basename(word: &str) -> &str {
@@ -660,8 +368,8 @@ fn scan_shell(s: &str, base: usize, fold: bool, depth: usize, hits: &mut Vec<Hit
                 .iter()
                 .skip(i + 1)
                 .find_map(|c| runs_stdin(c).map(|name| (c, name)));
-            if let (Some((to, name)), Some((start, _))) = (target, cmd.span()) {
-                let end = to.span().map_or(start, |(_, e)| e);
+            if let (Some((to, name)), Some((start, _))) = (target, command_span(cmd)) {
+                let end = command_span(to).map_or(start, |(_, e)| e);
                 hits.push(Hit {
                     start: base + start,
                     end: base + end,
@@ -674,7 +382,7 @@ fn scan_shell(s: &str, base: usize, fold: bool, depth: usize, hits: &mut Vec<Hit
         for cmd in &pipeline {
             if !reported {
                 if let (Some(message), Some((start, end))) =
-                    (runs_substituted_download(cmd, s), cmd.span())
+                    (runs_substituted_download(cmd, s), command_span(cmd))
                 {
                     hits.push(Hit {
                         start: base + start,
@@ -855,23 +563,10 @@ fn json_strings(raw: &str) -> Vec<(usize, usize)> {
 
 /// Whitespace-separated words (an `ADD` line's sources and destination), with offsets.
 fn split_words(raw: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in raw.char_indices() {
-        let blank = c.is_whitespace() || c == '\\';
-        match (blank, start) {
-            (true, Some(s)) => {
-                out.push((s, &raw[s..i]));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, &raw[s..]));
-    }
-    out
+    blank_words(raw, |c| c.is_whitespace() || c == '\\')
+        .into_iter()
+        .map(|(s, e)| (s, &raw[s..e]))
+        .collect()
 }
 
 impl Rule for RemoteScriptPipe {

@@ -306,7 +306,7 @@ mod tests {
             FileKind::GithubWorkflow,
             CALLER.to_string(),
         );
-        let (crate::parse::Parsed::Ci(CiModel::Workflow(wf), _), _) = crate::parse::parse(&file)
+        let (crate::model::Parsed::Ci(CiModel::Workflow(wf), _), _) = crate::model::parse(&file)
         else {
             panic!("caller parses as a workflow");
         };

@@ -19,16 +19,16 @@ const MAX_COMMANDS: usize = 4000;
 
 #[derive(Debug, Default, serde::Serialize)]
 pub struct CiFacts {
-    /// `github-actions`, `gitlab-ci`, `circleci`, `jenkins`, ...
-    pub systems: BTreeSet<&'static str>,
+    /// `github-actions`, `gitlab-ci`, `circleci`, `jenkins`, ... (sorted by name)
+    pub systems: BTreeSet<CiSystem>,
     pub files: Vec<CiFile>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CiFile {
     pub path: String,
-    /// The CI system, or `github-action` for a composite action's `action.yml`.
-    pub system: &'static str,
+    /// The CI system, or [`CiSystem::GithubAction`] for a composite action's `action.yml`.
+    pub system: CiSystem,
     #[serde(serialize_with = "super::ser_loc")]
     pub location: Location,
     pub jobs: Vec<CiJob>,
@@ -57,7 +57,7 @@ pub struct CiCommand {
 
 impl CiFacts {
     pub fn merge(&mut self, file: CiFile) {
-        if file.system != "github-action" {
+        if file.system.is_pipeline() {
             self.systems.insert(file.system);
         }
         self.files.push(file);
@@ -69,7 +69,7 @@ impl CiFacts {
 
     /// Files of CI systems (not composite actions).
     pub fn pipelines(&self) -> impl Iterator<Item = &CiFile> {
-        self.files.iter().filter(|f| f.system != "github-action")
+        self.files.iter().filter(|f| f.system.is_pipeline())
     }
 
     pub fn is_present(&self) -> bool {
@@ -91,38 +91,113 @@ impl CiFacts {
     }
 }
 
+/// A CI system, as `devops-lint facts` names it (`github-actions`, `gitlab-ci`, ...), or
+/// a GitHub composite action (`github-action`), which runs inside another system's jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CiSystem {
+    GithubActions,
+    /// A composite action's `action.yml`: not a pipeline of its own.
+    GithubAction,
+    GitlabCi,
+    Circleci,
+    BitbucketPipelines,
+    AzurePipelines,
+    Travis,
+    Drone,
+    AwsCodebuild,
+    GoogleCloudBuild,
+    Appveyor,
+    Woodpecker,
+    Jenkins,
+    Buildkite,
+    OtherCi,
+}
+
+impl CiSystem {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CiSystem::GithubActions => "github-actions",
+            CiSystem::GithubAction => "github-action",
+            CiSystem::GitlabCi => "gitlab-ci",
+            CiSystem::Circleci => "circleci",
+            CiSystem::BitbucketPipelines => "bitbucket-pipelines",
+            CiSystem::AzurePipelines => "azure-pipelines",
+            CiSystem::Travis => "travis",
+            CiSystem::Drone => "drone",
+            CiSystem::AwsCodebuild => "aws-codebuild",
+            CiSystem::GoogleCloudBuild => "google-cloud-build",
+            CiSystem::Appveyor => "appveyor",
+            CiSystem::Woodpecker => "woodpecker",
+            CiSystem::Jenkins => "jenkins",
+            CiSystem::Buildkite => "buildkite",
+            CiSystem::OtherCi => "other-ci",
+        }
+    }
+
+    /// A pipeline of a CI system (everything but a composite action).
+    pub fn is_pipeline(self) -> bool {
+        self != CiSystem::GithubAction
+    }
+}
+
+// NOTE: ordered by name, so `CiFacts::systems` lists (and DLV001 cites) them as the
+// strings did before they were typed.
+impl Ord for CiSystem {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for CiSystem {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for CiSystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CiSystem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// The CI system of a file, from its path and kind.
-pub fn system_of(path: &str, kind: FileKind) -> Option<&'static str> {
+pub fn system_of(path: &str, kind: FileKind) -> Option<CiSystem> {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     Some(match kind {
-        FileKind::GithubWorkflow => "github-actions",
-        FileKind::GithubAction => "github-action",
-        FileKind::GitlabCi => "gitlab-ci",
-        FileKind::Circleci => "circleci",
+        FileKind::GithubWorkflow => CiSystem::GithubActions,
+        FileKind::GithubAction => CiSystem::GithubAction,
+        FileKind::GitlabCi => CiSystem::GitlabCi,
+        FileKind::Circleci => CiSystem::Circleci,
         FileKind::OtherCi => match name {
-            "bitbucket-pipelines.yml" => "bitbucket-pipelines",
-            "azure-pipelines.yml" | "azure-pipelines.yaml" => "azure-pipelines",
-            ".travis.yml" => "travis",
-            ".drone.yml" => "drone",
-            "buildspec.yml" => "aws-codebuild",
-            "cloudbuild.yaml" | "cloudbuild.yml" => "google-cloud-build",
-            "appveyor.yml" => "appveyor",
-            ".woodpecker.yml" => "woodpecker",
-            n if n == "jenkinsfile" || n.starts_with("jenkinsfile.") => "jenkins",
-            _ if lower.contains(".buildkite/") => "buildkite",
-            _ => "other-ci",
+            "bitbucket-pipelines.yml" => CiSystem::BitbucketPipelines,
+            "azure-pipelines.yml" | "azure-pipelines.yaml" => CiSystem::AzurePipelines,
+            ".travis.yml" => CiSystem::Travis,
+            ".drone.yml" => CiSystem::Drone,
+            "buildspec.yml" => CiSystem::AwsCodebuild,
+            "cloudbuild.yaml" | "cloudbuild.yml" => CiSystem::GoogleCloudBuild,
+            "appveyor.yml" => CiSystem::Appveyor,
+            ".woodpecker.yml" => CiSystem::Woodpecker,
+            n if n == "jenkinsfile" || n.starts_with("jenkinsfile.") => CiSystem::Jenkins,
+            _ if lower.contains(".buildkite/") => CiSystem::Buildkite,
+            _ => CiSystem::OtherCi,
         },
         _ if yaml
             && (lower.starts_with(".gitea/workflows/")
                 || lower.starts_with(".forgejo/workflows/")) =>
         {
-            "github-actions"
+            CiSystem::GithubActions
         }
-        _ if yaml && lower.starts_with(".woodpecker/") => "woodpecker",
-        _ if lower == "circle.yml" => "circleci",
-        _ if yaml && lower.starts_with(".gitlab/ci/") => "gitlab-ci",
+        _ if yaml && lower.starts_with(".woodpecker/") => CiSystem::Woodpecker,
+        _ if lower == "circle.yml" => CiSystem::Circleci,
+        _ if yaml && lower.starts_with(".gitlab/ci/") => CiSystem::GitlabCi,
         _ => return None,
     })
 }
@@ -147,12 +222,12 @@ fn is_env_name(k: &str) -> bool {
 /// Reads one CI file from its parsed model when there is one, else line by line.
 pub fn collect_parsed(
     file: &SourceFile,
-    parsed: &crate::parse::Parsed,
-    system: &'static str,
+    parsed: &crate::model::Parsed,
+    system: CiSystem,
     env: &mut Vec<EnvSetting>,
 ) -> CiFile {
     use crate::model::ci::CiModel;
-    use crate::parse::Parsed;
+    use crate::model::Parsed;
     let mut ci = CiFile {
         path: file.path.clone(),
         system,
@@ -317,7 +392,7 @@ fn typed_env<'a>(
 }
 
 /// Reads one CI file line by line.
-pub fn collect(file: &SourceFile, system: &'static str, env: &mut Vec<EnvSetting>) -> CiFile {
+pub fn collect(file: &SourceFile, system: CiSystem, env: &mut Vec<EnvSetting>) -> CiFile {
     let mut ci = CiFile {
         path: file.path.clone(),
         system,
@@ -338,21 +413,21 @@ pub fn collect(file: &SourceFile, system: &'static str, env: &mut Vec<EnvSetting
     };
     let circle_v1 = lower == "circle.yml";
     match system {
-        "github-actions" => reader.jobs_under("jobs", &mut ci.jobs),
-        "circleci" if !circle_v1 => reader.jobs_under("jobs", &mut ci.jobs),
-        "github-action" => {
+        CiSystem::GithubActions => reader.jobs_under("jobs", &mut ci.jobs),
+        CiSystem::Circleci if !circle_v1 => reader.jobs_under("jobs", &mut ci.jobs),
+        CiSystem::GithubAction => {
             let mut job = reader.job("(action)", loc_line1(file));
             reader.body(0, lines.len(), &mut job);
             ci.jobs.push(job);
         }
-        "gitlab-ci" => reader.gitlab(&mut ci.jobs),
+        CiSystem::GitlabCi => reader.gitlab(&mut ci.jobs),
         _ => {
             let mut job = reader.job("(pipeline)", loc_line1(file));
             reader.body(0, lines.len(), &mut job);
             ci.jobs.push(job);
         }
     }
-    if system == "circleci" && !circle_v1 {
+    if system == CiSystem::Circleci && !circle_v1 {
         // Orb jobs named in workflows (`- node/test`) run too.
         let mut wf = reader.job("(workflows)", loc_line1(file));
         if let Some(i) = lines
@@ -727,7 +802,7 @@ mod tests {
         let file = SourceFile::new(path.into(), kind, text.into());
         let system = system_of(path, kind).expect("a CI file");
         let lines = collect(&file, system, &mut Vec::new());
-        let (parsed, _) = crate::parse::parse(&file);
+        let (parsed, _) = crate::model::parse(&file);
         let typed = collect_parsed(&file, &parsed, system, &mut Vec::new());
         // Both readers agree on the commands (the typed one is used when YAML parses).
         let flat = |ci: &CiFile| -> Vec<(String, u32)> {
@@ -763,7 +838,7 @@ mod tests {
     fn github_actions_jobs_commands_uses_environment() {
         let text = "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci\n      - name: Test\n        run: |\n          npm test -- \\\n            --coverage\n          echo done\n  deploy:\n    environment:\n      name: production\n    env:\n      AWS_REGION: eu-west-1\n    steps:\n      - run: terraform apply -auto-approve\n";
         let ci = read(".github/workflows/ci.yml", FileKind::GithubWorkflow, text);
-        assert_eq!(ci.system, "github-actions");
+        assert_eq!(ci.system, CiSystem::GithubActions);
         assert_eq!(
             commands(&ci),
             [
@@ -783,10 +858,10 @@ mod tests {
         let text = "include:\n  - project: acme/ci\n    file: /templates.yml\nstages: [test, deploy]\nvariables:\n  DD_API_KEY: $DD\nbefore_script:\n  - bundle install\nrspec:\n  stage: test\n  script:\n    - bundle exec rspec\n    - |\n      echo one\n      echo two\n.hidden:\n  script: make lint\ndeploy:\n  environment: production\n  script: [\"kubectl apply -f k8s/\"]\n";
         let mut env = Vec::new();
         let file = SourceFile::new(".gitlab-ci.yml".into(), FileKind::GitlabCi, text.into());
-        let lines = collect(&file, "gitlab-ci", &mut Vec::new());
+        let lines = collect(&file, CiSystem::GitlabCi, &mut Vec::new());
         assert!(commands(&lines).contains(&("(default)".into(), "bundle install".into(), 8)));
-        let (parsed, _) = crate::parse::parse(&file);
-        let ci = collect_parsed(&file, &parsed, "gitlab-ci", &mut env);
+        let (parsed, _) = crate::model::parse(&file);
+        let ci = collect_parsed(&file, &parsed, CiSystem::GitlabCi, &mut env);
         let c = commands(&ci);
         assert!(
             c.contains(&("default".into(), "bundle install".into(), 8)),
@@ -847,7 +922,7 @@ mod tests {
             FileKind::OtherCi,
             "pipeline {\n  stages {\n    stage('Test') { steps { sh 'mvn -B verify' } }\n  }\n}\n",
         );
-        assert_eq!(ci.system, "jenkins");
+        assert_eq!(ci.system, CiSystem::Jenkins);
         assert!(commands(&ci)
             .iter()
             .any(|c| c.1.contains("mvn -B verify") && c.2 == 3));

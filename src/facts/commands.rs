@@ -9,9 +9,9 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::ci::{CiCommand, CiFile, CiJob};
-use super::{loc_string, Location, RepoFacts};
-use crate::rule::{Outcome, RepoCx};
+use super::ci::{CiCommand, CiFile, CiJob, CiSystem};
+use super::text::TaskRunner;
+use super::{Location, RepoFacts};
 
 /// How deep calls are followed (`make ci` → `make test` → `./scripts/test.sh` → ...).
 const MAX_DEPTH: usize = 5;
@@ -181,7 +181,7 @@ impl<'a> Pieces<'a> {
 /// The facts the expansion looks up, indexed once.
 struct TaskIndex<'a> {
     /// `(runner, name)` of make targets and just recipes → task indices, in order.
-    named: HashMap<&'static str, HashMap<&'a str, Vec<usize>>>,
+    named: HashMap<TaskRunner, HashMap<&'a str, Vec<usize>>>,
     /// File name of a script → task indices, in order.
     scripts: HashMap<&'a str, Vec<usize>>,
     /// Package script name → bodies, in manifest order.
@@ -195,13 +195,13 @@ struct TaskIndex<'a> {
 
 impl<'a> TaskIndex<'a> {
     fn new(facts: &'a RepoFacts) -> Self {
-        let mut named: HashMap<&'static str, HashMap<&'a str, Vec<usize>>> = HashMap::new();
+        let mut named: HashMap<TaskRunner, HashMap<&'a str, Vec<usize>>> = HashMap::new();
         let mut scripts: HashMap<&'a str, Vec<usize>> = HashMap::new();
         let mut pre_commit_hooks = Vec::new();
         for (i, t) in facts.tasks.iter().enumerate() {
             match t.runner {
-                "script" => scripts.entry(file_name(&t.path)).or_default().push(i),
-                "pre-commit" => pre_commit_hooks.extend(t.commands.iter()),
+                TaskRunner::Script => scripts.entry(file_name(&t.path)).or_default().push(i),
+                TaskRunner::PreCommit => pre_commit_hooks.extend(t.commands.iter()),
                 runner => named
                     .entry(runner)
                     .or_default()
@@ -218,7 +218,7 @@ impl<'a> TaskIndex<'a> {
         }
         let mut actions = HashMap::new();
         for (i, f) in facts.ci.files.iter().enumerate() {
-            if f.system == "github-action" {
+            if f.system == CiSystem::GithubAction {
                 actions.entry(super::dir_of(&f.path)).or_insert(i);
             }
         }
@@ -233,9 +233,9 @@ impl<'a> TaskIndex<'a> {
         }
     }
 
-    fn named(&self, runner: &'static str, name: &str) -> &[usize] {
+    fn named(&self, runner: TaskRunner, name: &str) -> &[usize] {
         self.named
-            .get(runner)
+            .get(&runner)
             .and_then(|m| m.get(name))
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -283,53 +283,13 @@ impl RepoFacts {
             unresolved: &inner.unresolved,
         }
     }
-
-    /// Looks through CI for one kind of step (running tests, checking Terraform): first a
-    /// simple command CI runs (calls into the repo expanded) that `is_step` accepts, then a
-    /// `uses:` whose lowercased text contains one of `uses`. Found, it records where in the
-    /// detail and gives `Err(Pass)`; not found while CI calls what this repo does not hold,
-    /// `Err(Inconclusive("{not_found}, but ..."))`; else `Ok` with the number of simple
-    /// commands looked at.
-    pub fn find_ci_step(
-        &self,
-        cx: &mut RepoCx,
-        is_step: impl Fn(&str) -> bool,
-        uses: &[&str],
-        not_found: &str,
-    ) -> Result<usize, Outcome> {
-        let res = self.resolve_ci();
-        if let Some(r) = res.commands().find(|r| is_step(r.text)) {
-            cx.detail(format!(
-                "{} in {} job {}",
-                r.describe(),
-                r.file.path,
-                r.job.name
-            ));
-            return Err(Outcome::Pass);
-        }
-        if let Some((_, _, u)) = self.ci_uses().find(|(_, _, u)| {
-            let lower = u.text.to_ascii_lowercase();
-            uses.iter().any(|f| lower.contains(f))
-        }) {
-            cx.detail(format!("{} at {}", u.text, loc_string(&u.location)));
-            return Err(Outcome::Pass);
-        }
-        if let Some((what, loc)) = res.unresolved.first() {
-            return Err(Outcome::Inconclusive(format!(
-                "{not_found}, but CI calls what this repo does not hold: {} at {}",
-                super::signals::shorten(what),
-                loc_string(loc)
-            )));
-        }
-        Ok(res.command_count())
-    }
 }
 
 impl<'a> Resolver<'a> {
     fn run(&mut self) {
         let facts = self.facts;
         for (fi, file) in facts.ci.files.iter().enumerate() {
-            if file.system == "github-action" {
+            if file.system == CiSystem::GithubAction {
                 continue;
             }
             for (ji, job) in file.jobs.iter().enumerate() {
@@ -492,7 +452,7 @@ impl<'a> Resolver<'a> {
                 let wanted: Vec<&str> = if targets.is_empty() {
                     ["all", "default", "build"]
                         .into_iter()
-                        .find(|t| !index.named("make", t).is_empty())
+                        .find(|t| !index.named(TaskRunner::Make, t).is_empty())
                         .into_iter()
                         .collect()
                 } else {
@@ -500,13 +460,13 @@ impl<'a> Resolver<'a> {
                 };
                 let mut ids: Vec<usize> = wanted
                     .iter()
-                    .flat_map(|t| index.named("make", t).iter().copied())
+                    .flat_map(|t| index.named(TaskRunner::Make, t).iter().copied())
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
                 task_bodies(ids)
             }
-            Call::Just(name) => task_bodies(index.named("just", name).to_vec()),
+            Call::Just(name) => task_bodies(index.named(TaskRunner::Just, name).to_vec()),
             Call::Script(path) => {
                 let wanted = norm_path(path);
                 let suffix = format!("/{wanted}");
@@ -601,8 +561,7 @@ impl<'a> Resolver<'a> {
 /// `VAR=value` assignments and wrappers (`sudo`, `time`, `exec`, `env`).
 pub fn simple_commands(line: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for part in line.split(['&', '|', ';', '\n']) {
-        let mut words: Vec<&str> = part.split_whitespace().collect();
+    for mut words in crate::parse::shell::loose_commands(line) {
         while let Some(first) = words.first() {
             let is_assignment =
                 first.contains('=') && !first.starts_with('-') && !first.contains('/');

@@ -321,10 +321,7 @@ impl RepoFacts {
 
     /// What deploys a many-service repo, if anything: a CI deploy step or IaC.
     pub fn monorepo_deployed_by(&self) -> Option<String> {
-        if let Some((what, loc)) = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
-            .into_iter()
-            .next()
-        {
+        if let Some((what, loc)) = self.ci_deploys().into_iter().next() {
             return Some(format!(
                 "CI deploy step `{what}` ({})",
                 super::loc_string(&loc)
@@ -374,7 +371,7 @@ impl RepoFacts {
         if !releases || own_objects || other_deploys || !self.iac().is_empty() {
             return None;
         }
-        if !crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self).is_empty() {
+        if !self.ci_deploys().is_empty() {
             return None;
         }
         Some(format!(
@@ -396,7 +393,8 @@ impl RepoFacts {
         if let Some(first) = self.deploy_evidence().into_iter().next() {
             return Some(first);
         }
-        let ci = crate::rules::dlv::dlv003_deploy_not_automated::ci_deploys(self)
+        let ci = self
+            .ci_deploys()
             .into_iter()
             .next()
             .map(|(what, loc)| (format!("CI deploy step `{what}`"), loc));
@@ -519,39 +517,5 @@ impl RepoFacts {
             );
         }
         Runtime::Absent("no application, container, Kubernetes workload or compute resource".into())
-    }
-}
-
-/// The outcome of "does the runtime have this practice?" (metrics, logs, alerts):
-/// not applicable without a runtime, inconclusive on partial evidence without the
-/// practice, pass with evidence, else a finding at the runtime's best location.
-pub fn runtime_practice(
-    facts: &RepoFacts,
-    cx: &mut crate::rule::RepoCx,
-    evidence: &[super::signals::Evidence],
-    missing: &str,
-) -> crate::rule::Outcome {
-    use crate::rule::Outcome;
-    let runtime = facts.runtime();
-    if let Runtime::Absent(why) = &runtime {
-        cx.detail(why.clone());
-        return Outcome::NotApplicable;
-    }
-    if let Some(e) = evidence.first() {
-        let more = if evidence.len() > 1 {
-            format!(" (and {} more)", evidence.len() - 1)
-        } else {
-            String::new()
-        };
-        cx.detail(format!("{}{more}", e.describe()));
-        return Outcome::Pass;
-    }
-    match runtime {
-        Runtime::Present { what, location } => {
-            cx.report_at(&location, format!("{what} has {missing}"));
-            Outcome::Fail
-        }
-        Runtime::Partial(why) => Outcome::Inconclusive(why),
-        Runtime::Absent(_) => Outcome::NotApplicable,
     }
 }

@@ -216,31 +216,6 @@ pub fn names(vendors: &[Vendor]) -> String {
         .join(", ")
 }
 
-/// Panics unless the rule's docs mention every vendor of `vendors` by name and, with
-/// `terraform`, every Terraform type prefix they list.
-#[cfg(test)]
-pub fn assert_documented(meta: &crate::rule::RuleMeta, vendors: &[Vendor], terraform: bool) {
-    let docs = meta.docs_folded();
-    for v in vendors {
-        assert!(
-            docs.contains(v.name),
-            "{} docs do not mention {}",
-            meta.id,
-            v.name
-        );
-        if !terraform {
-            continue;
-        }
-        for t in v.terraform {
-            assert!(
-                docs.contains(t.trim_end_matches('*')),
-                "{} docs do not mention {t}",
-                meta.id
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

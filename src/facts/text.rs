@@ -57,11 +57,44 @@ pub enum ToolRole {
 /// the hooks of a pre-commit config.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Task {
-    /// `make`, `just`, `script`, `pre-commit`.
-    pub runner: &'static str,
+    pub runner: TaskRunner,
     pub name: String,
     pub path: String,
     pub commands: Vec<String>,
+}
+
+/// What defines a [`Task`] (serialized as `make`, `just`, `script`, `pre-commit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskRunner {
+    Make,
+    Just,
+    /// A shell script file.
+    Script,
+    /// The hooks of a pre-commit config.
+    PreCommit,
+}
+
+impl TaskRunner {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskRunner::Make => "make",
+            TaskRunner::Just => "just",
+            TaskRunner::Script => "script",
+            TaskRunner::PreCommit => "pre-commit",
+        }
+    }
+}
+
+impl std::fmt::Display for TaskRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TaskRunner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 fn tool(kind: &'static str, name: Option<String>, file: &SourceFile) -> Tool {
@@ -171,10 +204,10 @@ pub fn tasks(file: &SourceFile) -> Vec<Task> {
     let lower = file.path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     if name == "makefile" || name == "gnumakefile" || name.ends_with(".mk") {
-        return recipes(file, "make", '\t');
+        return recipes(file, TaskRunner::Make, '\t');
     }
     if name == "justfile" || name == ".justfile" {
-        return recipes(file, "just", ' ');
+        return recipes(file, TaskRunner::Just, ' ');
     }
     if name == ".pre-commit-config.yaml" || name == ".pre-commit-config.yml" {
         let ids: Vec<String> = yaml_lines::lines(&file.text)
@@ -183,7 +216,7 @@ pub fn tasks(file: &SourceFile) -> Vec<Task> {
             .filter_map(|l| l.value.map(str::to_string))
             .collect();
         return vec![Task {
-            runner: "pre-commit",
+            runner: TaskRunner::PreCommit,
             name: file.path.clone(),
             path: file.path.clone(),
             commands: ids,
@@ -209,7 +242,7 @@ pub fn tasks(file: &SourceFile) -> Vec<Task> {
             .map(str::to_string)
             .collect();
         return vec![Task {
-            runner: "script",
+            runner: TaskRunner::Script,
             name: file.path.clone(),
             path: file.path.clone(),
             commands,
@@ -219,7 +252,7 @@ pub fn tasks(file: &SourceFile) -> Vec<Task> {
 }
 
 /// `target: deps` headers at column 0, recipe lines indented.
-fn recipes(file: &SourceFile, runner: &'static str, indent: char) -> Vec<Task> {
+fn recipes(file: &SourceFile, runner: TaskRunner, indent: char) -> Vec<Task> {
     let mut out: Vec<Task> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     for line in file.text.lines() {
@@ -254,7 +287,7 @@ fn recipes(file: &SourceFile, runner: &'static str, indent: char) -> Vec<Task> {
             .filter(|d| !d.contains('=') && !d.starts_with('&'))
             .map(|d| format!("{runner} {d}"))
             .collect();
-        let names: Vec<&str> = if runner == "just" {
+        let names: Vec<&str> = if runner == TaskRunner::Just {
             head.split_whitespace().next().into_iter().collect()
         } else {
             head.split_whitespace().collect()

@@ -1,71 +1,26 @@
-//! One parser per file kind. Each returns its model and the diagnostics for
-//! whatever it could not parse; none of them panics.
+//! Every parser: one module per syntax (HCL, Terraform JSON, Dockerfile, YAML, GitHub
+//! expressions). Each returns its syntax tree and the diagnostics for whatever it could not
+//! parse; none of them panics. This layer sits right above `source` and imports nothing
+//! above it: the typed views rules read are built from its output in `model`.
 
 pub mod dockerfile;
 pub mod gha_expr;
+pub mod hcl;
+pub mod shell;
+pub mod tf_json;
 pub mod yaml;
 
-use crate::model::ci::CiModel;
-use crate::model::terraform::{self, TerraformFile};
-use crate::source::{FileKind, ParseDiagnostic, SourceFile};
+use crate::source::Span;
 
-/// A file's parsed model.
-pub enum Parsed {
-    Terraform(TerraformFile),
-    Dockerfile(dockerfile::Dockerfile),
-    /// A CI file (GitHub workflow or action, GitLab CI, CircleCI): its typed view, built
-    /// once, and its documents.
-    Ci(CiModel, Vec<yaml::YamlDocument>),
-    /// Compose, Kubernetes and other CI YAML: the documents only.
-    Yaml(Vec<yaml::YamlDocument>),
-    /// Not a structured kind (or not needed): rules see the text only.
-    Text,
-}
-
-impl Parsed {
-    pub fn yaml_documents(&self) -> &[yaml::YamlDocument] {
-        match self {
-            Parsed::Ci(_, d) | Parsed::Yaml(d) => d,
-            _ => &[],
-        }
+/// A span of one character at `offset` (empty at the end of the text).
+fn char_span(text: &str, offset: usize) -> Span {
+    let mut start = offset.min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
     }
-}
-
-/// Parses `file` by its kind.
-pub fn parse(file: &SourceFile) -> (Parsed, Vec<ParseDiagnostic>) {
-    match file.kind {
-        FileKind::Terraform => {
-            let (tf, diags) = terraform::parse(&file.text, &file.path);
-            (Parsed::Terraform(tf), diags)
-        }
-        FileKind::Dockerfile => {
-            let (df, diags) = dockerfile::parse(&file.text);
-            (Parsed::Dockerfile(df), diags)
-        }
-        FileKind::GithubWorkflow
-        | FileKind::GithubAction
-        | FileKind::GitlabCi
-        | FileKind::Circleci
-        | FileKind::Compose
-        | FileKind::Kubernetes
-        | FileKind::OtherCi => parse_yaml_kind(file),
-        FileKind::Manifest | FileKind::Text => (Parsed::Text, Vec::new()),
-    }
-}
-
-fn parse_yaml_kind(file: &SourceFile) -> (Parsed, Vec<ParseDiagnostic>) {
-    let is_yaml = file.path.ends_with(".yml") || file.path.ends_with(".yaml");
-    if !is_yaml {
-        return (Parsed::Text, Vec::new());
-    }
-    // NOTE: Helm templates are Go templates, not YAML; they are scanned as text.
-    if file.kind == FileKind::Kubernetes && file.text.contains("{{") {
-        return (Parsed::Text, Vec::new());
-    }
-    let (docs, diags) = yaml::parse(&file.text);
-    let parsed = match CiModel::from_documents(file.kind, &docs) {
-        Some(ci) => Parsed::Ci(ci, docs),
-        None => Parsed::Yaml(docs),
-    };
-    (parsed, diags)
+    let len = text
+        .get(start..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    Span::new(start, start + len)
 }

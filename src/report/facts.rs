@@ -181,7 +181,7 @@ fn human_lines(facts: &RepoFacts) -> String {
                 .ci
                 .systems
                 .iter()
-                .copied()
+                .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         }
