@@ -25,8 +25,8 @@ use host::{Deadline, HostState, Limits};
 
 use crate::facts::RepoFacts;
 use crate::finding::{Location, ToolDiagnostic};
+use crate::model::dockerfile::Dockerfile;
 use crate::model::terraform::TerraformFile;
-use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlDocument;
 use crate::rule::{Cx, HasMeta, Outcome, RepoCx, Rule, RuleMeta, Scope};
 use crate::source::{FileKind, LineCol};

@@ -7,8 +7,8 @@ use std::fmt;
 
 use crate::facts::RepoFacts;
 use crate::model::ci::{Action, Circleci, GitlabCi, Job, Script, Step, StepOwner, Workflow};
+use crate::model::dockerfile::Dockerfile;
 use crate::model::terraform::TerraformFile;
-use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlDocument;
 use crate::source::{FileKind, SourceFile, Span};
 use finding::{Finding, FindingBuilder, Location, ToolDiagnostic};
