@@ -3,7 +3,7 @@
 //! config) then suppresses those and reports only new ones.
 //!
 //! A fingerprint hashes the rule, the path, the trimmed text of the finding's
-//! line and, for secrets, a hash of the secret (src/finding.rs). So moving code
+//! line and, for secrets, a hash of the secret (src/rule/finding.rs). So moving code
 //! up or down keeps a finding matched, while editing its line, changing a secret
 //! or adding a new resource makes a new one. Identical lines in one file share a
 //! fingerprint that the engine numbers `:1`, `:2`; matching counts them instead

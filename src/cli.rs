@@ -478,7 +478,7 @@ pub fn run(cli: Cli) -> miette::Result<i32> {
             format,
             config,
         }) => facts_command(path, format, config, registry),
-        Some(Command::Plugins { command }) => crate::plugin::harness::command(command),
+        Some(Command::Plugins { command }) => plugins_command(command),
         None => scan_command(cli.scan, registry),
     }
 }
@@ -1007,4 +1007,89 @@ fn init_command(args: InitArgs, registry: &Registry) -> miette::Result<i32> {
         baseline.findings.len()
     );
     Ok(EXIT_CLEAN)
+}
+
+/// `devops-lint plugins warm|test`.
+fn plugins_command(command: PluginsCommand) -> miette::Result<i32> {
+    use crate::plugin::PluginOptions;
+    use crate::plugin_harness::{render, run_fixtures};
+    match command {
+        PluginsCommand::Warm {
+            paths,
+            plugins,
+            config,
+        } => Ok(warm_plugins(&paths, &plugins, config)),
+        PluginsCommand::Test { plugin, fixtures } => {
+            match run_fixtures(&plugin, &fixtures, &PluginOptions::default()) {
+                Ok(results) => {
+                    let (text, ok) = render(&results);
+                    print!("{text}");
+                    Ok(if ok { EXIT_CLEAN } else { EXIT_FINDINGS })
+                }
+                Err(e) => {
+                    eprintln!("error: {}", Sanitizer::plain().text(&e));
+                    Ok(EXIT_USAGE)
+                }
+            }
+        }
+    }
+}
+
+/// Compiles each plugin into the disk cache and says where it came from.
+fn warm_plugins(paths: &[PathBuf], args: &PluginArgs, config: Option<PathBuf>) -> i32 {
+    use crate::plugin::{cache, config_tables, host, load_all, specs, PluginOptions};
+    let Some(cache_dir) = cache::default_dir() else {
+        eprintln!("error: no cache directory: set DEVOPS_LINT_CACHE_DIR (or HOME)");
+        return EXIT_USAGE;
+    };
+    // A config named with --config is the user's own (may load external plugins).
+    let user_config = config.is_some();
+    let config = config.or_else(|| {
+        let candidate = PathBuf::from(crate::config::CONFIG_FILE_NAME);
+        candidate.is_file().then_some(candidate)
+    });
+    let tables = config.as_deref().map(config_tables).unwrap_or_default();
+    let mut cli_paths = paths.to_vec();
+    cli_paths.extend(args.plugins.iter().cloned());
+    let specs = specs(&cli_paths, config.as_deref(), &tables);
+    if specs.is_empty() {
+        eprintln!(
+            "error: no plugins to warm: name them (plugins warm PATH...) or in devops-lint.toml"
+        );
+        return EXIT_USAGE;
+    }
+    let opts = PluginOptions {
+        allow_external: args.allow_external_plugins || user_config,
+        cache_dir: Some(cache_dir.clone()),
+        settings: tables,
+        metadata_only: true,
+        ..PluginOptions::default()
+    };
+    let mut code = EXIT_CLEAN;
+    for spec in &specs {
+        let loaded = load_all(std::slice::from_ref(spec), &opts);
+        for d in &loaded.diagnostics {
+            eprintln!("error: {}", Sanitizer::plain().text(&d.message));
+            code = EXIT_USAGE;
+        }
+        for p in &loaded.plugins {
+            let stored = host::engine()
+                .map(|e| cache::entry_path(e, &cache_dir, &p.sha256).is_file())
+                .unwrap_or(false);
+            println!(
+                "{} {} ({}): {} in {} ms, {}",
+                p.name,
+                Sanitizer::plain().line(&p.version),
+                Sanitizer::plain().line(&p.path),
+                p.source.as_str(),
+                p.compile.as_millis(),
+                if stored {
+                    format!("cached under {}", cache_dir.display())
+                } else {
+                    format!("NOT cached: cannot write {}", cache_dir.display())
+                }
+            );
+        }
+    }
+    code
 }

@@ -237,8 +237,8 @@ impl Config {
         let invalid = |message: String, span: Range<usize>, label: &str, help: Option<String>| {
             // A secret in the config (a plugin setting, a pasted token) is not echoed.
             ConfigError::Invalid(Box::new(InvalidConfig {
-                message: crate::report::hide_secrets(text, message),
-                src: NamedSource::new(name, crate::report::mask_secrets(text)),
+                message: crate::secrets::sanitize::hide_secrets(text, message),
+                src: NamedSource::new(name, crate::secrets::sanitize::mask_secrets(text)),
                 span: span.into(),
                 label: label.to_string(),
                 help,

@@ -12,8 +12,9 @@ use rayon::prelude::*;
 use crate::config::{Attestation, Config, RuleSetting};
 use crate::discover::{self, Candidate, SkipReason, Skipped};
 use crate::facts::{FileFacts, RepoFacts};
-use crate::finding::{Finding, Location, Suppression};
-use crate::parse::{self, Parsed};
+use crate::finding::{Finding, Location, Suppression, ToolDiagnostic};
+use crate::model::ci::{CiModel, Step, StepOwner};
+use crate::model::{self, Parsed};
 use crate::registry::Registry;
 use crate::rule::{Cx, Outcome, RepoCx, Rule, RuleMeta, Severity, Stage};
 use crate::source::{FileKind, ParseDiagnostic, SourceFile};
@@ -32,17 +33,6 @@ pub struct ScanOptions {
     /// Run repo rules (default: on for a directory scan, off in file-list mode).
     pub repo_rules: bool,
     pub max_file_size: u64,
-}
-
-/// A problem of the tool, not of the repo: never a SARIF result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolDiagnostic {
-    /// `parse-error`, `read-error`, `ignore-comment`, `rule-error`, `plugin-error`, `discovery`.
-    pub kind: &'static str,
-    pub location: Location,
-    pub message: String,
-    /// `error` or `warning`.
-    pub level: &'static str,
 }
 
 /// The outcome of each rule over the whole repo, for the readiness report.
@@ -294,9 +284,9 @@ fn assemble(
             opts.stage,
             &facts,
             &mut findings,
+            &mut diagnostics,
             &mut outcomes,
         );
-        diagnostics.extend(crate::plugin::take_diagnostics());
     }
     for outcome in &mut outcomes {
         outcome.attested = config.attest.get(outcome.rule.id).cloned();
@@ -454,7 +444,7 @@ fn check_source(
             .iter()
             .any(|(rule, _)| rule.meta().scope.file_kinds().contains(&kind));
     let (parsed, parse_diags) = if needs_parse {
-        parse::parse(&file)
+        model::parse(&file)
     } else {
         (Parsed::Text, Vec::new())
     };
@@ -507,16 +497,17 @@ fn run_rules(
     hooks: impl Fn(&dyn Rule, &mut Cx),
 ) {
     let findings = &mut result.findings;
+    let diagnostics = &mut result.diagnostics;
     for (rule, severity) in rules {
         let before = findings.len();
         let meta = rule.meta();
-        let mut cx = Cx::new(file, meta, findings, &opts.root);
+        let mut cx = Cx::new(file, meta, findings, diagnostics, &opts.root);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             hooks(*rule, &mut cx);
         }));
         if outcome.is_err() {
             findings.truncate(before);
-            result.diagnostics.push(ToolDiagnostic {
+            diagnostics.push(ToolDiagnostic {
                 kind: "rule-error",
                 location: Location::in_file(file, file.first_line_span()),
                 message: format!("rule {} failed on {} (internal error)", meta.id, file.path),
@@ -529,7 +520,6 @@ fn run_rules(
             }
         }
     }
-    result.diagnostics.extend(crate::plugin::take_diagnostics());
 }
 
 /// Text-scope rules (secrets, sensitive files) run on every file.
@@ -544,29 +534,63 @@ fn run_hooks(rule: &dyn Rule, parsed: &Parsed, cx: &mut Cx, kind: FileKind) {
         match parsed {
             Parsed::Terraform(tf) => rule.check_terraform(tf, cx),
             Parsed::Dockerfile(df) => rule.check_dockerfile(df, cx),
-            Parsed::Workflow(wf, docs) => {
-                rule.check_workflow(wf, cx);
-                rule.check_yaml(docs, cx);
-            }
-            Parsed::Action(action, docs) => {
-                rule.check_action(action, cx);
-                rule.check_yaml(docs, cx);
-            }
-            Parsed::Gitlab(ci, docs) => {
-                rule.check_gitlab(ci, cx);
-                rule.check_yaml(docs, cx);
-            }
-            Parsed::Circleci(ci, docs) => {
-                rule.check_circleci(ci, cx);
+            Parsed::Ci(ci, docs) => {
+                walk_ci(rule, ci, cx);
                 rule.check_yaml(docs, cx);
             }
             Parsed::Yaml(docs) => rule.check_yaml(docs, cx),
             Parsed::Text => {}
         }
+        if !matches!(parsed, Parsed::Text) {
+            cx.set_model_given();
+        }
     }
     if kinds.contains(&kind) || kinds.contains(&FileKind::Text) {
         rule.check_path(cx);
         rule.check_text(cx);
+    }
+}
+
+/// Calls a rule's CI hooks from coarse to fine: the file's view, then each job and
+/// step in file order, then each script, so that no rule walks jobs itself.
+fn walk_ci(rule: &dyn Rule, ci: &CiModel, cx: &mut Cx) {
+    match ci {
+        CiModel::Workflow(workflow) => {
+            rule.check_workflow(workflow, cx);
+            for job in &workflow.jobs {
+                rule.check_job(job, workflow, cx);
+                walk_steps(rule, &job.steps, StepOwner::Job { workflow, job }, cx);
+            }
+        }
+        CiModel::Action(action) => {
+            rule.check_action(action, cx);
+            walk_steps(rule, &action.steps, StepOwner::Action(action), cx);
+        }
+        CiModel::Gitlab(gitlab) => {
+            rule.check_gitlab(gitlab, cx);
+            for job in gitlab.default.iter().chain(&gitlab.jobs) {
+                for script in &job.script {
+                    rule.check_script(script, cx);
+                }
+            }
+        }
+        CiModel::Circleci(circleci) => {
+            rule.check_circleci(circleci, cx);
+            for job in circleci.jobs.iter().chain(&circleci.commands) {
+                for script in &job.steps {
+                    rule.check_script(script, cx);
+                }
+            }
+        }
+    }
+}
+
+fn walk_steps(rule: &dyn Rule, steps: &[Step], owner: StepOwner<'_>, cx: &mut Cx) {
+    for step in steps {
+        rule.check_step(step, owner, cx);
+        if let Some(script) = &step.run {
+            rule.check_script(script, cx);
+        }
     }
 }
 
@@ -702,6 +726,7 @@ fn run_repo_rules(
     stage: Stage,
     facts: &RepoFacts,
     findings: &mut Vec<Finding>,
+    diagnostics: &mut Vec<ToolDiagnostic>,
     outcomes: &mut Vec<RuleOutcome>,
 ) {
     let active: HashMap<&str, Severity> = selection
@@ -732,7 +757,7 @@ fn run_repo_rules(
             continue;
         }
         let mut repo_findings = Vec::new();
-        let mut cx = RepoCx::new(meta, &mut repo_findings).with_stage(stage);
+        let mut cx = RepoCx::new(meta, &mut repo_findings, diagnostics).with_stage(stage);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             rule.check_repo(facts, &mut cx)
         }))
@@ -852,4 +877,91 @@ pub fn root_and_paths(paths: &[PathBuf]) -> (PathBuf, Option<Vec<PathBuf>>) {
 
 pub fn display_root(root: &Path) -> String {
     root.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declare_rule;
+    use crate::model::ci::{Job, Script, Workflow};
+    use crate::rule::{HasMeta, Scope};
+
+    declare_rule! {
+        /// Records the CI hooks the engine calls, as findings.
+        HookOrder {
+            id: "TST001",
+            name: "hook-order",
+            pillar: Dlv,
+            stage: Seed,
+            scope: Scope::File(&[FileKind::GithubWorkflow, FileKind::GitlabCi]),
+            severity: Note,
+            since: "0.1.0",
+            summary: "hook order",
+        }
+    }
+
+    impl Rule for HookOrder {
+        fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
+            cx.report(
+                cx.finding(crate::source::Span::default())
+                    .message(format!("workflow with {} jobs", wf.jobs.len())),
+            );
+        }
+        fn check_job(&self, job: &Job, _wf: &Workflow, cx: &mut Cx) {
+            cx.report(cx.finding(job.id_span).message(format!("job {}", job.id)));
+        }
+        fn check_step(&self, step: &Step, owner: StepOwner<'_>, cx: &mut Cx) {
+            let StepOwner::Job { job, .. } = owner else {
+                return;
+            };
+            let what = step.uses.as_ref().map_or("run", |u| u.text.as_str());
+            cx.report(
+                cx.finding(step.span)
+                    .message(format!("step {} {what}", job.id)),
+            );
+        }
+        fn check_script(&self, script: &Script, cx: &mut Cx) {
+            cx.report(
+                cx.finding(script.span)
+                    .message(format!("script {}", script.text)),
+            );
+        }
+    }
+
+    fn hooks_called(path: &str, kind: FileKind, text: &str) -> Vec<String> {
+        let file = SourceFile::new(path.to_string(), kind, text.to_string());
+        let (parsed, _) = model::parse(&file);
+        let (mut findings, mut diagnostics) = (Vec::new(), Vec::new());
+        let root = Path::new(".");
+        let mut cx = Cx::new(
+            &file,
+            HookOrder.meta(),
+            &mut findings,
+            &mut diagnostics,
+            root,
+        );
+        run_hooks(&HookOrder, &parsed, &mut cx, kind);
+        findings.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn ci_hooks_run_from_workflow_to_job_to_step_to_script() {
+        let text = "on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - run: make\n  b:\n    uses: ./.github/workflows/x.yml\n";
+        assert_eq!(
+            hooks_called(".github/workflows/ci.yml", FileKind::GithubWorkflow, text),
+            [
+                "workflow with 2 jobs",
+                "job a",
+                "step a actions/checkout@v4",
+                "step a run",
+                "script make",
+                "job b",
+            ]
+        );
+        let gitlab = "default:\n  before_script: [setup]\nbuild:\n  script:\n    - make\n    - [make test]\n";
+        assert_eq!(
+            hooks_called(".gitlab-ci.yml", FileKind::GitlabCi, gitlab),
+            ["script setup", "script make", "script make test"]
+        );
+    }
 }

@@ -13,7 +13,6 @@ pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod facts;
-pub mod finding;
 pub mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -21,10 +20,12 @@ pub mod init;
 pub mod model;
 pub mod parse;
 pub mod plugin;
+pub mod plugin_harness;
 pub mod readiness;
 pub mod registry;
 pub mod report;
 pub mod rule;
+pub use rule::finding;
 #[path = "../rules/mod.rs"]
 pub mod rules;
 pub mod secrets;

@@ -18,6 +18,7 @@ mod detectors;
 pub mod named;
 mod names;
 mod samples;
+pub mod sanitize;
 mod scan;
 pub mod stores;
 #[cfg(test)]

@@ -12,7 +12,8 @@ use std::time::Duration;
 use devops_lint::config::Config;
 use devops_lint::engine::{self, ScanOptions, ScanResult};
 use devops_lint::plugin::host::Limits;
-use devops_lint::plugin::{self, cache, harness, Origin, PluginOptions, PluginSpec};
+use devops_lint::plugin::{self, cache, Origin, PluginOptions, PluginSpec};
+use devops_lint::plugin_harness as harness;
 use devops_lint::registry::Registry;
 use devops_lint::rule::Stage;
 

@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::declare_rule;
-use crate::model::ci::{Action, Circleci, GitlabCi, Script, Step, Workflow};
+use crate::model::ci::Script;
 use crate::model::dockerfile::{Dockerfile, Instruction};
 use crate::parse::shell::{blank_words, pipelines, tokenize, Command, Token};
 use crate::rule::{Cx, Rule, Scope};
@@ -422,7 +422,7 @@ impl RemoteScriptPipe {
     }
 
     /// A YAML script scalar: its content (block header and quotes left out) is scanned.
-    fn check_script(cx: &mut Cx, script: &Script) {
+    fn scan_script(cx: &mut Cx, script: &Script) {
         let raw = cx.file.slice(script.span);
         let (skip, trim_end, fold) = match raw.as_bytes().first() {
             Some(b'|') => (raw.find('\n').map_or(raw.len(), |p| p + 1), 0, false),
@@ -433,14 +433,6 @@ impl RemoteScriptPipe {
         let body = raw.get(skip..raw.len() - trim_end).unwrap_or("");
         let hits = find_remote_scripts(body, fold);
         Self::report(cx, script.span.start as usize + skip, hits);
-    }
-
-    fn check_steps(cx: &mut Cx, steps: &[Step]) {
-        for step in steps {
-            if let Some(run) = &step.run {
-                Self::check_script(cx, run);
-            }
-        }
     }
 
     fn check_run(cx: &mut Cx, ins: &Instruction, escape: char) {
@@ -589,30 +581,9 @@ impl Rule for RemoteScriptPipe {
         }
     }
 
-    fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
-        for job in &wf.jobs {
-            Self::check_steps(cx, &job.steps);
-        }
-    }
-
-    fn check_action(&self, action: &Action, cx: &mut Cx) {
-        Self::check_steps(cx, &action.steps);
-    }
-
-    fn check_gitlab(&self, ci: &GitlabCi, cx: &mut Cx) {
-        for job in ci.default.iter().chain(&ci.jobs) {
-            for script in &job.script {
-                Self::check_script(cx, script);
-            }
-        }
-    }
-
-    fn check_circleci(&self, ci: &Circleci, cx: &mut Cx) {
-        for job in ci.jobs.iter().chain(&ci.commands) {
-            for script in &job.steps {
-                Self::check_script(cx, script);
-            }
-        }
+    /// `run:` scripts of GitHub steps, GitLab script lines, CircleCI `run` commands.
+    fn check_script(&self, script: &Script, cx: &mut Cx) {
+        Self::scan_script(cx, script);
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::declare_rule;
-use crate::model::ci::{Action, Step, Workflow};
+use crate::model::ci::{Job, Step, StepOwner, Uses, UsesTarget, Workflow};
 use crate::rule::{Cx, Rule, Scope, Severity};
-use crate::source::{FileKind, Span};
+use crate::source::FileKind;
 
 declare_rule! {
     /// ## What it checks
@@ -64,50 +64,40 @@ declare_rule! {
     }
 }
 
-fn is_commit_sha(r: &str) -> bool {
-    r.len() == 40 && r.bytes().all(|c| c.is_ascii_hexdigit())
-}
-
 /// Why a `uses:` is unpinned, and whether its owner is GitHub itself; `None` when pinned.
-fn unpinned(uses: &str) -> Option<(String, bool)> {
-    let uses = uses.trim();
-    if uses.starts_with("./") || uses.starts_with("../") || uses.contains("${{") {
+fn unpinned(uses: &Uses) -> Option<(String, bool)> {
+    let text = uses.text.trim();
+    if text.contains("${{") {
         return None;
     }
-    if let Some(image) = uses.strip_prefix("docker://") {
-        return (!image.contains("@sha256:"))
-            .then(|| (format!("`{uses}` is not pinned to an image digest"), false));
-    }
-    let mut parts = uses.split('@').next().unwrap_or("").split('/');
-    let owner = parts.next().unwrap_or("").to_ascii_lowercase();
-    let repo = parts.next().unwrap_or("");
-    // NOTE: anything else is not a remote action (a templating leftover, a typo that
-    // GitHub rejects anyway): stay silent rather than guess.
-    let is_name = |s: &str, extra: &[u8]| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || extra.contains(&c))
-    };
-    if !is_name(&owner, b"") || !is_name(repo, b"._") {
-        return None;
-    }
-    let first_party = owner == "actions" || owner == "github";
-    match uses.rsplit_once('@') {
-        Some((_, r)) if is_commit_sha(r) => None,
-        Some((name, r)) => Some((
-            format!("`{name}` is used at `{r}`, a ref that can be moved, not a commit SHA"),
-            first_party,
-        )),
-        None => Some((format!("`{uses}` has no ref at all"), first_party)),
+    match &uses.target {
+        UsesTarget::Docker(image) => (!image.contains("@sha256:"))
+            .then(|| (format!("`{text}` is not pinned to an image digest"), false)),
+        UsesTarget::Remote(action) => {
+            if action.is_pinned_to_commit() {
+                return None;
+            }
+            let message = match &action.git_ref {
+                Some(r) => format!(
+                    "`{}` is used at `{r}`, a ref that can be moved, not a commit SHA",
+                    action.name
+                ),
+                None => format!("`{text}` has no ref at all"),
+            };
+            Some((message, action.is_first_party()))
+        }
+        // NOTE: anything else is not a remote action (a templating leftover, a typo that
+        // GitHub rejects anyway): stay silent rather than guess.
+        UsesTarget::Local(_) | UsesTarget::Expression | UsesTarget::Invalid => None,
     }
 }
 
 impl UnpinnedAction {
-    fn check_uses(cx: &mut Cx, uses: &str, span: Span) {
+    fn check_uses(cx: &mut Cx, uses: &Uses) {
         let Some((message, first_party)) = unpinned(uses) else {
             return;
         };
-        let mut finding = cx.finding(span).message(message).help(
+        let mut finding = cx.finding(uses.span).message(message).help(
             "pin the full commit SHA and keep the tag in a comment: `owner/repo@<sha> # v1.2.3`",
         );
         if first_party {
@@ -115,34 +105,30 @@ impl UnpinnedAction {
         }
         cx.report(finding);
     }
-
-    fn check_steps(cx: &mut Cx, steps: &[Step]) {
-        for step in steps {
-            if let Some((uses, span)) = &step.uses {
-                Self::check_uses(cx, uses, *span);
-            }
-        }
-    }
 }
 
 impl Rule for UnpinnedAction {
-    fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
-        for job in &wf.jobs {
-            if let Some((uses, span)) = &job.uses {
-                Self::check_uses(cx, uses, *span);
-            }
-            Self::check_steps(cx, &job.steps);
+    fn check_job(&self, job: &Job, _workflow: &Workflow, cx: &mut Cx) {
+        if let Some(uses) = &job.uses {
+            Self::check_uses(cx, uses);
         }
     }
 
-    fn check_action(&self, action: &Action, cx: &mut Cx) {
-        Self::check_steps(cx, &action.steps);
+    fn check_step(&self, step: &Step, _owner: StepOwner<'_>, cx: &mut Cx) {
+        if let Some(uses) = &step.uses {
+            Self::check_uses(cx, uses);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::unpinned;
+    use crate::model::ci::Uses;
+    use crate::source::Span;
+
+    fn unpinned(text: &str) -> Option<(String, bool)> {
+        super::unpinned(&Uses::new(text.to_string(), Span::default()))
+    }
 
     #[test]
     fn refs() {

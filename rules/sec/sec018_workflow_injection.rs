@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::finding::Edit;
-use crate::model::ci::{Action, Step, Workflow};
+use crate::model::ci::{Step, StepOwner};
 use crate::parse::gha_expr;
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::{FileKind, Span};
@@ -305,7 +305,7 @@ fn env_entry(text: &str, step: &Step, name: &str, value: &str) -> Option<Edit> {
 
 impl WorkflowInjection {
     /// Reports each dangerous `${{ }}` inside `span` of the file.
-    fn check_script(cx: &mut Cx, span: Span, what: &str, fix: Option<&StepFix>) {
+    fn check_expanded(cx: &mut Cx, span: Span, what: &str, fix: Option<&StepFix>) {
         let raw = cx.file.slice(span).to_string();
         for occurrence in gha_expr::find_expressions(&raw) {
             let inner = raw.get(occurrence.inner.range()).unwrap_or("");
@@ -334,46 +334,37 @@ impl WorkflowInjection {
             }
         }
     }
-
-    /// `posix`: the default shell of these steps is POSIX (not a Windows runner, no
-    /// other `shell:` in the file).
-    fn check_steps(cx: &mut Cx, steps: &[Step], posix: bool) {
-        for step in steps {
-            if let Some(run) = &step.run {
-                let posix = match step.shell.as_deref() {
-                    Some(shell) => shell.starts_with("bash") || shell.starts_with("sh"),
-                    None => posix,
-                };
-                let fix = StepFix { step, posix };
-                Self::check_script(cx, run.span, "the `run:` script", Some(&fix));
-            }
-            let is_github_script = step.uses.as_ref().is_some_and(|(uses, _)| {
-                uses.to_ascii_lowercase()
-                    .starts_with("actions/github-script@")
-            });
-            if is_github_script {
-                if let Some(script) = step.with.iter().find(|w| w.key == "script") {
-                    Self::check_script(cx, script.value_span, "the github-script code", None);
-                }
-            }
-        }
-    }
 }
 
 impl Rule for WorkflowInjection {
-    fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
-        let other_shell = other_shell_declared(cx.text());
-        for job in &wf.jobs {
-            let windows = job.runs_on.iter().any(|(label, _)| {
-                label.to_ascii_lowercase().contains("windows") || label.contains("${{")
-            });
-            Self::check_steps(cx, &job.steps, !windows && !other_shell);
+    fn check_step(&self, step: &Step, owner: StepOwner<'_>, cx: &mut Cx) {
+        if let Some(run) = &step.run {
+            // POSIX when the step says bash/sh, or by default on a non-Windows runner
+            // of a workflow that names no other shell; composite steps name their shell.
+            let posix = match step.shell.as_deref() {
+                Some(shell) => shell.starts_with("bash") || shell.starts_with("sh"),
+                None => match owner {
+                    StepOwner::Job { job, .. } => {
+                        let windows = job.runs_on.iter().any(|(label, _)| {
+                            label.to_ascii_lowercase().contains("windows") || label.contains("${{")
+                        });
+                        !windows && !other_shell_declared(cx.text())
+                    }
+                    StepOwner::Action(_) => false,
+                },
+            };
+            let fix = StepFix { step, posix };
+            Self::check_expanded(cx, run.span, "the `run:` script", Some(&fix));
         }
-    }
-
-    fn check_action(&self, action: &Action, cx: &mut Cx) {
-        // Composite steps name their shell; the default is unknown.
-        Self::check_steps(cx, &action.steps, false);
+        let is_github_script = step
+            .uses
+            .as_ref()
+            .is_some_and(|uses| uses.is_action("actions/github-script"));
+        if is_github_script {
+            if let Some(script) = step.with.iter().find(|w| w.key == "script") {
+                Self::check_expanded(cx, script.value_span, "the github-script code", None);
+            }
+        }
     }
 }
 

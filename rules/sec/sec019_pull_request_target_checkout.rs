@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::ci::{EnvVar, Workflow};
+use crate::model::ci::{Job, Step, StepOwner, Workflow};
 use crate::parse::gha_expr;
 use crate::rule::{Cx, Rule, Scope};
 use crate::source::FileKind;
@@ -114,24 +114,31 @@ fn pr_head(value: &str) -> Option<String> {
     None
 }
 
-fn is_checkout(uses: &str) -> bool {
-    uses.to_ascii_lowercase().starts_with("actions/checkout@")
-        || uses.eq_ignore_ascii_case("actions/checkout")
-}
-
 /// Callee workflows above this size are not followed.
 const MAX_CALLEE_BYTES: u64 = 1024 * 1024;
 
 /// The `ref:` of a checkout step in `job`'s steps, with its span.
-fn checkout_refs(steps: &[crate::model::ci::Step]) -> impl Iterator<Item = (&str, Span)> {
-    steps.iter().filter_map(|step| {
-        let (uses, _) = step.uses.as_ref()?;
-        if !is_checkout(uses) {
-            return None;
-        }
-        let w = step.with.iter().find(|w| w.key == "ref")?;
-        Some((w.value.as_deref()?, w.value_span))
-    })
+fn checkout_refs(steps: &[Step]) -> impl Iterator<Item = (&str, Span)> {
+    steps.iter().filter_map(checkout_ref)
+}
+
+/// The `ref:` of a checkout step, with its span.
+fn checkout_ref(step: &Step) -> Option<(&str, Span)> {
+    if !step.uses.as_ref()?.is_action("actions/checkout") {
+        return None;
+    }
+    let w = step.with.iter().find(|w| w.key == "ref")?;
+    Some((w.value.as_deref()?, w.value_span))
+}
+
+/// The privileged trigger of `wf` (`pull_request_target` or `workflow_run`) and the
+/// span of its name.
+fn privileged_trigger(wf: &Workflow) -> Option<(&'static str, Option<Span>)> {
+    let trigger = ["pull_request_target", "workflow_run"]
+        .into_iter()
+        .find(|t| wf.triggered_by(t))?;
+    let trigger_span = wf.on.iter().find(|t| t.name == trigger).map(|t| t.span);
+    Some((trigger, trigger_span))
 }
 
 /// The input of `head_inputs` (lower-cased names) that `value` reads, if any.
@@ -213,89 +220,79 @@ fn callee_checkout(
 }
 
 impl Rule for PullRequestTargetCheckout {
-    fn check_workflow(&self, wf: &Workflow, cx: &mut Cx) {
-        let trigger = ["pull_request_target", "workflow_run"]
-            .into_iter()
-            .find(|t| wf.triggered_by(t));
-        let Some(trigger) = trigger else {
+    fn check_job(&self, job: &Job, wf: &Workflow, cx: &mut Cx) {
+        let Some((trigger, trigger_span)) = privileged_trigger(wf) else {
             return;
         };
-        let trigger_span = wf.on.iter().find(|t| t.name == trigger).map(|t| t.span);
-        for job in &wf.jobs {
-            if let Some((callee_ref, callee_span)) = &job.uses {
-                let head_inputs: Vec<(String, String)> = job
-                    .with
-                    .iter()
-                    .filter_map(|w| {
-                        Some((w.key.to_ascii_lowercase(), pr_head(w.value.as_deref()?)?))
-                    })
-                    .collect();
-                if let Some(CalleeCheckout {
-                    path: callee,
-                    job: callee_job,
-                    input,
-                    what,
-                }) = callee_checkout(cx, callee_ref, &head_inputs)
-                {
-                    let mut finding = cx
-                        .finding(*callee_span)
-                        .message(format!(
-                            "job `{}` calls `{callee}`, whose job `{callee_job}` checks out the pull request's code ({what}) in a `{trigger}` workflow, which has the base repository's secrets and token",
-                            job.id
-                        ))
-                        .help(format!("call `{callee}` from a `pull_request` workflow, or make it check out the base; keep `pull_request_target`/`workflow_run` jobs away from the pull request's code"));
-                    let input = input.and_then(|name| {
-                        job.with.iter().find(|w| w.key.eq_ignore_ascii_case(&name))
-                    });
-                    if let Some(input) = input {
-                        finding = finding.label(
-                            input.value_span,
-                            format!("the pull request's head, checked out by `{callee}`"),
-                        );
-                    }
-                    if let Some(span) = trigger_span {
-                        finding = finding.label(span, "privileged trigger");
-                    }
-                    cx.report(finding);
-                }
-            }
-            for step in &job.steps {
-                let Some((uses, _)) = &step.uses else {
-                    continue;
-                };
-                if !is_checkout(uses) {
-                    continue;
-                }
-                let Some(EnvVar {
-                    value: Some(value),
-                    value_span,
-                    ..
-                }) = step.with.iter().find(|w| w.key == "ref")
-                else {
-                    continue;
-                };
-                let Some(what) = pr_head(value) else {
-                    continue;
-                };
-                let mut finding = cx
-                    .finding(*value_span)
-                    .message(format!(
-                        "job `{}` checks out the pull request's code ({what}) in a `{trigger}` workflow, which has the base repository's secrets and token",
-                        job.id
-                    ))
-                    .help("build pull requests under `pull_request`; keep `pull_request_target`/`workflow_run` jobs away from the pull request's code");
-                if let Some(span) = trigger_span {
-                    finding = finding.label(span, "privileged trigger");
-                }
-                cx.report(finding);
-            }
+        let Some(call) = &job.uses else {
+            return;
+        };
+        let head_inputs: Vec<(String, String)> = job
+            .with
+            .iter()
+            .filter_map(|w| Some((w.key.to_ascii_lowercase(), pr_head(w.value.as_deref()?)?)))
+            .collect();
+        let Some(CalleeCheckout {
+            path: callee,
+            job: callee_job,
+            input,
+            what,
+        }) = callee_checkout(cx, &call.text, &head_inputs)
+        else {
+            return;
+        };
+        let mut finding = cx
+            .finding(call.span)
+            .message(format!(
+                "job `{}` calls `{callee}`, whose job `{callee_job}` checks out the pull request's code ({what}) in a `{trigger}` workflow, which has the base repository's secrets and token",
+                job.id
+            ))
+            .help(format!("call `{callee}` from a `pull_request` workflow, or make it check out the base; keep `pull_request_target`/`workflow_run` jobs away from the pull request's code"));
+        let input =
+            input.and_then(|name| job.with.iter().find(|w| w.key.eq_ignore_ascii_case(&name)));
+        if let Some(input) = input {
+            finding = finding.label(
+                input.value_span,
+                format!("the pull request's head, checked out by `{callee}`"),
+            );
         }
+        if let Some(span) = trigger_span {
+            finding = finding.label(span, "privileged trigger");
+        }
+        cx.report(finding);
+    }
+
+    fn check_step(&self, step: &Step, owner: StepOwner<'_>, cx: &mut Cx) {
+        let StepOwner::Job { workflow, job } = owner else {
+            return;
+        };
+        let Some((trigger, trigger_span)) = privileged_trigger(workflow) else {
+            return;
+        };
+        let Some((value, value_span)) = checkout_ref(step) else {
+            return;
+        };
+        let Some(what) = pr_head(value) else {
+            return;
+        };
+        let mut finding = cx
+            .finding(value_span)
+            .message(format!(
+                "job `{}` checks out the pull request's code ({what}) in a `{trigger}` workflow, which has the base repository's secrets and token",
+                job.id
+            ))
+            .help("build pull requests under `pull_request`; keep `pull_request_target`/`workflow_run` jobs away from the pull request's code");
+        if let Some(span) = trigger_span {
+            finding = finding.label(span, "privileged trigger");
+        }
+        cx.report(finding);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{pr_head, PullRequestTargetCheckout};
+    use crate::model::ci::CiModel;
     use crate::rule::{Cx, HasMeta, Rule};
     use crate::source::{FileKind, SourceFile};
 
@@ -309,12 +306,21 @@ mod tests {
             FileKind::GithubWorkflow,
             CALLER.to_string(),
         );
-        let (crate::model::Parsed::Workflow(wf, _), _) = crate::model::parse(&file) else {
+        let (crate::model::Parsed::Ci(CiModel::Workflow(wf), _), _) = crate::model::parse(&file)
+        else {
             panic!("caller parses as a workflow");
         };
-        let mut findings = Vec::new();
-        let mut cx = Cx::new(&file, PullRequestTargetCheckout.meta(), &mut findings, root);
-        PullRequestTargetCheckout.check_workflow(&wf, &mut cx);
+        let (mut findings, mut diagnostics) = (Vec::new(), Vec::new());
+        let mut cx = Cx::new(
+            &file,
+            PullRequestTargetCheckout.meta(),
+            &mut findings,
+            &mut diagnostics,
+            root,
+        );
+        for job in &wf.jobs {
+            PullRequestTargetCheckout.check_job(job, &wf, &mut cx);
+        }
         findings.len()
     }
 

@@ -222,11 +222,12 @@ fn is_env_name(k: &str) -> bool {
 /// Reads one CI file from its parsed model when there is one, else line by line.
 pub fn collect_parsed(
     file: &SourceFile,
-    parsed: &crate::parse::Parsed,
+    parsed: &crate::model::Parsed,
     system: CiSystem,
     env: &mut Vec<EnvSetting>,
 ) -> CiFile {
-    use crate::parse::Parsed;
+    use crate::model::ci::CiModel;
+    use crate::model::Parsed;
     let mut ci = CiFile {
         path: file.path.clone(),
         system,
@@ -234,21 +235,21 @@ pub fn collect_parsed(
         jobs: Vec::new(),
     };
     match parsed {
-        Parsed::Workflow(wf, _) => {
+        Parsed::Ci(CiModel::Workflow(wf), _) => {
             for job in &wf.jobs {
                 let mut j = typed_job(file, &job.id, job.id_span);
                 for step in &job.steps {
                     typed_step(file, step, &mut j);
                 }
-                if let Some((uses, span)) = &job.uses {
-                    j.uses.push(command_at(file, uses, *span));
+                if let Some(uses) = &job.uses {
+                    j.uses.push(command_at(file, &uses.text, uses.span));
                 }
                 j.environment = job.environment.as_ref().map(|(e, _)| e.clone());
                 ci.jobs.push(j);
             }
             typed_env(file, wf.env_vars().into_iter().map(|(_, v)| v), env);
         }
-        Parsed::Action(action, _) => {
+        Parsed::Ci(CiModel::Action(action), _) => {
             let mut j = typed_job(file, "(action)", file.first_line_span());
             for step in &action.steps {
                 typed_step(file, step, &mut j);
@@ -256,7 +257,7 @@ pub fn collect_parsed(
             ci.jobs.push(j);
             typed_env(file, action.env_vars().into_iter().map(|(_, v)| v), env);
         }
-        Parsed::Gitlab(gitlab, _) => {
+        Parsed::Ci(CiModel::Gitlab(gitlab), _) => {
             for job in gitlab.default.iter().chain(&gitlab.jobs) {
                 let mut j = typed_job(file, &job.name, job.name_span);
                 for script in &job.script {
@@ -280,7 +281,7 @@ pub fn collect_parsed(
                 ci.jobs.push(j);
             }
         }
-        Parsed::Circleci(circle, _) => {
+        Parsed::Ci(CiModel::Circleci(circle), _) => {
             for job in circle.jobs.iter().chain(&circle.commands) {
                 let mut j = typed_job(file, &job.name, job.name_span);
                 for script in &job.steps {
@@ -320,8 +321,8 @@ fn command_at(file: &SourceFile, text: &str, span: crate::source::Span) -> CiCom
 }
 
 fn typed_step(file: &SourceFile, step: &crate::model::ci::Step, job: &mut CiJob) {
-    if let Some((uses, span)) = &step.uses {
-        job.uses.push(command_at(file, uses, *span));
+    if let Some(uses) = &step.uses {
+        job.uses.push(command_at(file, &uses.text, uses.span));
     }
     if let Some(run) = &step.run {
         push_script(file, &run.text, run.span, job);
@@ -801,7 +802,7 @@ mod tests {
         let file = SourceFile::new(path.into(), kind, text.into());
         let system = system_of(path, kind).expect("a CI file");
         let lines = collect(&file, system, &mut Vec::new());
-        let (parsed, _) = crate::parse::parse(&file);
+        let (parsed, _) = crate::model::parse(&file);
         let typed = collect_parsed(&file, &parsed, system, &mut Vec::new());
         // Both readers agree on the commands (the typed one is used when YAML parses).
         let flat = |ci: &CiFile| -> Vec<(String, u32)> {
@@ -859,7 +860,7 @@ mod tests {
         let file = SourceFile::new(".gitlab-ci.yml".into(), FileKind::GitlabCi, text.into());
         let lines = collect(&file, CiSystem::GitlabCi, &mut Vec::new());
         assert!(commands(&lines).contains(&("(default)".into(), "bundle install".into(), 8)));
-        let (parsed, _) = crate::parse::parse(&file);
+        let (parsed, _) = crate::model::parse(&file);
         let ci = collect_parsed(&file, &parsed, CiSystem::GitlabCi, &mut env);
         let c = commands(&ci);
         assert!(

@@ -4,9 +4,9 @@
 use super::env::{EnvContext, EnvSetting};
 use super::yaml_lines::{self, YLine};
 use super::{loc_at, Location};
+use crate::model::dockerfile::Dockerfile;
 use crate::model::ecs;
 use crate::model::terraform::{Block, Value};
-use crate::parse::dockerfile::Dockerfile;
 use crate::source::SourceFile;
 
 #[derive(Debug, Clone, serde::Serialize)]

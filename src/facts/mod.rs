@@ -32,8 +32,8 @@ use std::collections::BTreeMap;
 
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
-pub use crate::finding::Location;
-use crate::parse::Parsed;
+use crate::model::Parsed;
+pub use crate::source::Location;
 use crate::source::{FileKind, SourceFile, Span};
 
 /// What one file contributes.

@@ -151,7 +151,7 @@ pub(crate) fn still_parses(path: &str, before: &str, after: &str) -> Result<(), 
         let text = scan_form(text);
         let kind = crate::discover::classify(path, &text);
         let file = SourceFile::new(path.to_string(), kind, text);
-        crate::parse::parse(&file).1
+        crate::model::parse(&file).1
     };
     let after_errors = errors(after);
     if after_errors.is_empty() {

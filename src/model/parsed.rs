@@ -1,6 +1,6 @@
 //! A file's model, by kind: the one entry point from a source file to what rules read.
 
-use crate::model::ci::{Action, Circleci, GitlabCi, Workflow};
+use crate::model::ci::CiModel;
 use crate::model::dockerfile::{self, Dockerfile};
 use crate::model::terraform::{self, TerraformFile};
 use crate::parse::yaml;
@@ -10,10 +10,9 @@ use crate::source::{FileKind, ParseDiagnostic, SourceFile};
 pub enum Parsed {
     Terraform(TerraformFile),
     Dockerfile(Dockerfile),
-    Workflow(Workflow, Vec<yaml::YamlDocument>),
-    Action(Action, Vec<yaml::YamlDocument>),
-    Gitlab(GitlabCi, Vec<yaml::YamlDocument>),
-    Circleci(Circleci, Vec<yaml::YamlDocument>),
+    /// A CI file (GitHub workflow or action, GitLab CI, CircleCI): its typed view, built
+    /// once, and its documents.
+    Ci(CiModel, Vec<yaml::YamlDocument>),
     /// Compose, Kubernetes and other CI YAML: the documents only.
     Yaml(Vec<yaml::YamlDocument>),
     /// Not a structured kind (or not needed): rules see the text only.
@@ -23,11 +22,7 @@ pub enum Parsed {
 impl Parsed {
     pub fn yaml_documents(&self) -> &[yaml::YamlDocument] {
         match self {
-            Parsed::Workflow(_, d)
-            | Parsed::Action(_, d)
-            | Parsed::Gitlab(_, d)
-            | Parsed::Circleci(_, d)
-            | Parsed::Yaml(d) => d,
+            Parsed::Ci(_, d) | Parsed::Yaml(d) => d,
             _ => &[],
         }
     }
@@ -65,15 +60,9 @@ fn parse_yaml_kind(file: &SourceFile) -> (Parsed, Vec<ParseDiagnostic>) {
         return (Parsed::Text, Vec::new());
     }
     let (docs, diags) = yaml::parse(&file.text);
-    let Some(first) = docs.first() else {
-        return (Parsed::Yaml(docs), diags);
-    };
-    let parsed = match file.kind {
-        FileKind::GithubWorkflow => Parsed::Workflow(Workflow::from_document(first), docs),
-        FileKind::GithubAction => Parsed::Action(Action::from_document(first), docs),
-        FileKind::GitlabCi => Parsed::Gitlab(GitlabCi::from_documents(&docs), docs),
-        FileKind::Circleci => Parsed::Circleci(Circleci::from_document(first), docs),
-        _ => Parsed::Yaml(docs),
+    let parsed = match CiModel::from_documents(file.kind, &docs) {
+        Some(ci) => Parsed::Ci(ci, docs),
+        None => Parsed::Yaml(docs),
     };
     (parsed, diags)
 }

@@ -8,11 +8,6 @@
 use super::shell;
 use crate::source::{ParseDiagnostic, Span};
 
-// NOTE: re-exported only so files other branches own (src/rule.rs, src/plugin/,
-// src/facts/docker.rs) keep compiling until they import `crate::model::dockerfile`;
-// delete then: parse must not depend on model.
-pub use crate::model::dockerfile::{parse, Dockerfile};
-
 /// What the parser reads from a Dockerfile: its parser directives and instructions, in
 /// order. The build stages are made from it by `model::dockerfile`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,11 +12,6 @@ pub mod yaml;
 
 use crate::source::Span;
 
-// NOTE: re-exported only so files other branches own (src/engine.rs, src/facts/) keep
-// compiling until they import `crate::model::{parse, Parsed}`; delete then: parse must not
-// depend on model.
-pub use crate::model::{parse, Parsed};
-
 /// A span of one character at `offset` (empty at the end of the text).
 fn char_span(text: &str, offset: usize) -> Span {
     let mut start = offset.min(text.len());

@@ -2,8 +2,8 @@
 //! and the WIT metadata back into ours.
 
 use super::abi::wit;
+use crate::model::dockerfile::Dockerfile;
 use crate::model::terraform::{self as tf, TerraformFile};
-use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::{Node, ScalarStyle, Value, YamlDocument};
 use crate::rule::{Pillar, Severity, Stage};
 use crate::source::{FileKind, Span};
@@ -369,7 +369,7 @@ mod tests {
     #[test]
     fn dockerfile_stages_carry_resolved_images() {
         let text = "ARG REG=registry.acme.io\nFROM $REG/base:1 AS build\nFROM build\n";
-        let (df, _) = crate::parse::dockerfile::parse(text);
+        let (df, _) = crate::model::dockerfile::parse(text);
         let flat = dockerfile(&df, text);
         assert_eq!(
             flat.stages[0].image_resolved.as_deref(),

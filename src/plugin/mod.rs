@@ -10,11 +10,9 @@
 pub mod abi;
 pub mod cache;
 pub mod convert;
-pub mod harness;
 pub mod host;
 pub mod text;
 
-use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -25,14 +23,13 @@ use std::time::{Duration, Instant};
 use abi::{wit, PluginPre};
 use host::{Deadline, HostState, Limits};
 
-use crate::engine::ToolDiagnostic;
 use crate::facts::RepoFacts;
-use crate::finding::Location;
+use crate::finding::{Location, ToolDiagnostic};
+use crate::model::dockerfile::Dockerfile;
 use crate::model::terraform::TerraformFile;
-use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlDocument;
 use crate::rule::{Cx, HasMeta, Outcome, RepoCx, Rule, RuleMeta, Scope};
-use crate::source::{FileKind, LineCol, SourceFile};
+use crate::source::{FileKind, LineCol};
 
 /// A plugin is disabled for the rest of the run after this many failures.
 pub const MAX_FAILURES: u32 = 3;
@@ -690,24 +687,6 @@ fn leak_kinds(kinds: &[wit::FileKind]) -> &'static [FileKind] {
     Box::leak(out.into_boxed_slice())
 }
 
-// ---------------------------------------------------------------------------
-// Diagnostics raised while rules run (drained by the engine per file)
-
-thread_local! {
-    static DIAGNOSTICS: RefCell<Vec<ToolDiagnostic>> = const { RefCell::new(Vec::new()) };
-    /// (rule, file) whose structured hook just ran, so `check_text` skips it.
-    static RAN_STRUCTURED: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
-}
-
-/// The plugin failures this thread recorded since the last call.
-pub fn take_diagnostics() -> Vec<ToolDiagnostic> {
-    DIAGNOSTICS.with(|d| std::mem::take(&mut *d.borrow_mut()))
-}
-
-fn push_diagnostic(diagnostic: ToolDiagnostic) {
-    DIAGNOSTICS.with(|d| d.borrow_mut().push(diagnostic));
-}
-
 /// A diagnostic about the plugin as a whole. Its message is made safe here
 /// (secrets redacted, one line, control characters neutralised, capped): it
 /// holds text from the plugin and from the repository's config.
@@ -726,9 +705,9 @@ impl LoadedPlugin {
     }
 
     /// Disables the plugin for the rest of the run; the first caller says why.
-    fn disable(&self, why: &str) {
+    fn disable(&self, why: &str, diagnostics: &mut Vec<ToolDiagnostic>) {
         if !self.disabled.swap(true, Ordering::Relaxed) {
-            push_diagnostic(root_diagnostic(&format!(
+            diagnostics.push(root_diagnostic(&format!(
                 "plugin {} disabled {why}: its rules did not run on the remaining files \
                  (every other rule did)",
                 self.name
@@ -737,8 +716,8 @@ impl LoadedPlugin {
     }
 
     /// Records a failure; the one that reaches [`MAX_FAILURES`] disables the plugin.
-    fn fail(&self, location: Location, message: &str) {
-        push_diagnostic(ToolDiagnostic {
+    fn fail(&self, location: Location, message: &str, diagnostics: &mut Vec<ToolDiagnostic>) {
+        diagnostics.push(ToolDiagnostic {
             kind: "plugin-error",
             location,
             message: text::diagnostic(message),
@@ -746,7 +725,10 @@ impl LoadedPlugin {
         });
         let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
         if failures >= MAX_FAILURES {
-            self.disable(&format!("after {MAX_FAILURES} failures in this run"));
+            self.disable(
+                &format!("after {MAX_FAILURES} failures in this run"),
+                diagnostics,
+            );
         }
     }
 
@@ -756,18 +738,22 @@ impl LoadedPlugin {
         self.limits.budget.saturating_sub(spent)
     }
 
-    fn out_of_budget(&self) {
-        self.disable(&format!(
-            "in this run: it used up its time budget of {} (all its calls together; raise \
-             it with --plugin-budget)",
-            host::format_duration(self.limits.budget)
-        ));
+    fn out_of_budget(&self, diagnostics: &mut Vec<ToolDiagnostic>) {
+        self.disable(
+            &format!(
+                "in this run: it used up its time budget of {} (all its calls together; raise \
+                 it with --plugin-budget)",
+                host::format_duration(self.limits.budget)
+            ),
+            diagnostics,
+        );
     }
 
     /// Calls the plugin on this thread's instance, within the per-call timeout
     /// and what is left of its budget; `None` when it is disabled.
     fn call<R>(
         &self,
+        diagnostics: &mut Vec<ToolDiagnostic>,
         f: impl FnOnce(&mut wasmtime::Store<HostState>, &abi::Plugin) -> wasmtime::Result<R>,
     ) -> Option<Result<R, host::CallError>> {
         if self.is_disabled() {
@@ -775,7 +761,7 @@ impl LoadedPlugin {
         }
         let left = self.budget_left();
         if left.is_zero() {
-            self.out_of_budget();
+            self.out_of_budget(diagnostics);
             return None;
         }
         let deadline = Deadline::of(&self.limits, left);
@@ -791,7 +777,7 @@ impl LoadedPlugin {
         self.spent_nanos
             .fetch_add(nanos(started.elapsed()), Ordering::Relaxed);
         if matches!(&result, Err(e) if e.out_of_budget) {
-            self.out_of_budget();
+            self.out_of_budget(diagnostics);
         }
         Some(result)
     }
@@ -812,18 +798,6 @@ impl HasMeta for PluginRule {
 }
 
 impl PluginRule {
-    fn key(&self, file: &SourceFile) -> (usize, usize) {
-        (
-            self as *const PluginRule as usize,
-            file as *const SourceFile as usize,
-        )
-    }
-
-    fn run_structured(&self, cx: &mut Cx, parsed: impl FnOnce() -> wit::Parsed) {
-        RAN_STRUCTURED.with(|r| r.set(self.key(cx.file)));
-        self.run_file(cx, parsed());
-    }
-
     fn run_file(&self, cx: &mut Cx, parsed: wit::Parsed) {
         let plugin = &self.plugin;
         if plugin.is_disabled() {
@@ -837,7 +811,7 @@ impl PluginRule {
             parsed,
         };
         let rules = [self.meta.id.to_string()];
-        let Some(result) = plugin.call(|store, b| {
+        let Some(result) = plugin.call(cx.diagnostics(), |store, b| {
             b.devops_lint_plugin_rules()
                 .call_check_file(store, &rules, &input)
         }) else {
@@ -853,7 +827,7 @@ impl PluginRule {
         match result {
             Ok(Ok(findings)) => {
                 if let Err(problem) = self.report(cx, findings) {
-                    plugin.fail(location(), &failed(problem));
+                    plugin.fail(location(), &failed(problem), cx.diagnostics());
                 }
             }
             Ok(Err(message)) => plugin.fail(
@@ -862,8 +836,9 @@ impl PluginRule {
                     "it returned an error: {}",
                     text::line(&message, text::MAX_MESSAGE)
                 )),
+                cx.diagnostics(),
             ),
-            Err(e) => plugin.fail(location(), &failed(e.to_string())),
+            Err(e) => plugin.fail(location(), &failed(e.to_string()), cx.diagnostics()),
         }
     }
 
@@ -942,25 +917,22 @@ impl PluginRule {
 
 impl Rule for PluginRule {
     fn check_terraform(&self, tf: &TerraformFile, cx: &mut Cx) {
-        self.run_structured(cx, || wit::Parsed::Terraform(convert::terraform(tf)));
+        self.run_file(cx, wit::Parsed::Terraform(convert::terraform(tf)));
     }
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Cx) {
-        let text = &cx.file.text;
-        let parsed = wit::Parsed::Dockerfile(convert::dockerfile(df, text));
-        self.run_structured(cx, || parsed);
+        let parsed = wit::Parsed::Dockerfile(convert::dockerfile(df, &cx.file.text));
+        self.run_file(cx, parsed);
     }
 
     fn check_yaml(&self, docs: &[YamlDocument], cx: &mut Cx) {
         let parsed = wit::Parsed::Yaml(convert::yaml(docs, &cx.file.text));
-        self.run_structured(cx, || parsed);
+        self.run_file(cx, parsed);
     }
 
     fn check_text(&self, cx: &mut Cx) {
-        // NOTE: the engine calls `check_text` after the structured hook of the
-        // same file; the plugin already ran then.
-        let key = self.key(cx.file);
-        if RAN_STRUCTURED.with(|r| r.replace((0, 0))) == key {
+        // NOTE: after a structured hook of the same file the plugin already ran.
+        if cx.model_given() {
             return;
         }
         self.run_file(cx, wit::Parsed::None);
@@ -974,37 +946,44 @@ impl Rule for PluginRule {
         }
         let facts = serde_json::to_string(facts).unwrap_or_else(|_| "{}".into());
         let rule = self.meta.id;
-        let Some(result) = plugin.call(|store, b| {
+        let Some(result) = plugin.call(cx.diagnostics(), |store, b| {
             b.devops_lint_plugin_rules()
                 .call_check_repo(store, rule, &facts)
         }) else {
             return disabled();
         };
-        let failed = |reason: String| {
+        let failed = |reason: String, cx: &mut RepoCx| {
             plugin.fail(
                 Location::root(),
                 &format!(
                     "plugin {} (rule {rule}) failed on the repository: {reason}",
                     plugin.name
                 ),
+                cx.diagnostics(),
             );
             Outcome::Inconclusive(format!("plugin {} failed", plugin.name))
         };
         let report = match result {
             Ok(Ok(report)) => report,
             Ok(Err(message)) => {
-                return failed(format!(
-                    "it returned an error: {}",
-                    text::line(&message, text::MAX_MESSAGE)
-                ))
+                return failed(
+                    format!(
+                        "it returned an error: {}",
+                        text::line(&message, text::MAX_MESSAGE)
+                    ),
+                    cx,
+                )
             }
-            Err(e) => return failed(e.to_string()),
+            Err(e) => return failed(e.to_string(), cx),
         };
         if report.findings.len() > MAX_FINDINGS {
-            return failed(format!(
-                "malformed output: {} findings (at most {MAX_FINDINGS}); none kept",
-                report.findings.len()
-            ));
+            return failed(
+                format!(
+                    "malformed output: {} findings (at most {MAX_FINDINGS}); none kept",
+                    report.findings.len()
+                ),
+                cx,
+            );
         }
         for finding in report.findings {
             let message = text::line(&finding.message, text::MAX_MESSAGE);
@@ -1023,10 +1002,13 @@ impl Rule for PluginRule {
                     cx.report_at(&location, message);
                 }
                 Some(path) => {
-                    return failed(format!(
-                        "malformed output: path `{}` is not relative to the root",
-                        text::line(&path, 200)
-                    ))
+                    return failed(
+                        format!(
+                            "malformed output: path `{}` is not relative to the root",
+                            text::line(&path, 200)
+                        ),
+                        cx,
+                    )
                 }
                 None => cx.report_root(message),
             }

@@ -11,7 +11,8 @@ use miette::{
 };
 
 use super::{RenderOptions, Sanitizer};
-use crate::engine::{ScanResult, ToolDiagnostic};
+use crate::engine::ScanResult;
+use crate::finding::ToolDiagnostic;
 use crate::finding::{Finding, Location};
 use crate::rule::Severity;
 

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::engine::{ScanResult, ToolDiagnostic};
-use crate::finding::{Finding, Fix};
+use crate::engine::ScanResult;
+use crate::finding::{Finding, Fix, ToolDiagnostic};
 use crate::rule::Severity;
 
 /// Bumped when a field changes meaning or disappears (additions keep it).

@@ -12,7 +12,7 @@ pub mod sanitize;
 pub mod sarif;
 
 use crate::engine::ScanResult;
-pub use sanitize::{mask_secrets, Sanitizer};
+pub use crate::secrets::sanitize::{hide_secrets, mask_secrets, Sanitizer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -69,10 +69,4 @@ pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Stri
         Format::Github => github::render(&view),
         Format::Gitlab => gitlab::render(&view),
     }
-}
-
-/// `message` (e.g. an error quoting `text`) with every secret the detectors find in
-/// `text` masked and control characters neutralised, for stderr.
-pub fn hide_secrets(text: &str, message: String) -> String {
-    Sanitizer::for_text(text).text(&message)
 }

@@ -1,15 +1,17 @@
 //! What a rule is: its metadata (the one source for docs, SARIF and `explain`)
 //! and the hooks the engine calls for each kind of parsed input.
 
+pub mod finding;
+
 use std::fmt;
 
 use crate::facts::RepoFacts;
-use crate::finding::{Finding, FindingBuilder};
-use crate::model::ci::{Action, Circleci, GitlabCi, Workflow};
+use crate::model::ci::{Action, Circleci, GitlabCi, Job, Script, Step, StepOwner, Workflow};
+use crate::model::dockerfile::Dockerfile;
 use crate::model::terraform::TerraformFile;
-use crate::parse::dockerfile::Dockerfile;
 use crate::parse::yaml::YamlDocument;
 use crate::source::{FileKind, SourceFile, Span};
+use finding::{Finding, FindingBuilder, Location, ToolDiagnostic};
 
 /// The talk's fundamental steps, grouped as four pillars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -277,6 +279,14 @@ pub trait Rule: HasMeta + Send + Sync {
     fn check_action(&self, _action: &Action, _cx: &mut Cx) {}
     fn check_gitlab(&self, _ci: &GitlabCi, _cx: &mut Cx) {}
     fn check_circleci(&self, _ci: &Circleci, _cx: &mut Cx) {}
+    /// Each job of a GitHub workflow, after `check_workflow` and before the job's steps.
+    fn check_job(&self, _job: &Job, _workflow: &Workflow, _cx: &mut Cx) {}
+    /// Each step of a GitHub workflow's job (after `check_job`) or of a composite action.
+    fn check_step(&self, _step: &Step, _owner: StepOwner<'_>, _cx: &mut Cx) {}
+    /// Each shell script a CI file runs, in file order: a GitHub step's `run:` (after
+    /// `check_step`), GitLab `before_script`/`script`/`after_script` lines, CircleCI
+    /// `run` commands of jobs and reusable commands.
+    fn check_script(&self, _script: &Script, _cx: &mut Cx) {}
     /// Compose files and Kubernetes manifests (and other YAML of a rule's kinds).
     fn check_yaml(&self, _docs: &[YamlDocument], _cx: &mut Cx) {}
     /// Any file of the rule's kinds, by its path, before `check_text`. It also runs on
@@ -291,12 +301,15 @@ pub trait Rule: HasMeta + Send + Sync {
     }
 }
 
-/// The context of a file rule: the file, and where its findings go.
+/// The context of a file rule: the file, and where its findings and the tool's
+/// diagnostics go.
 pub struct Cx<'a> {
     pub file: &'a SourceFile,
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    diagnostics: &'a mut Vec<ToolDiagnostic>,
     root: &'a std::path::Path,
+    model_given: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -304,14 +317,34 @@ impl<'a> Cx<'a> {
         file: &'a SourceFile,
         rule: &'static RuleMeta,
         findings: &'a mut Vec<Finding>,
+        diagnostics: &'a mut Vec<ToolDiagnostic>,
         root: &'a std::path::Path,
     ) -> Self {
         Cx {
             file,
             rule,
             findings,
+            diagnostics,
             root,
+            model_given: false,
         }
+    }
+
+    /// Where a problem of the tool met while checking this file goes (a plugin that
+    /// failed): the engine reports it, never as a finding.
+    pub fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
+        self.diagnostics
+    }
+
+    /// Records that the rule's structured hook (`check_terraform`, `check_yaml`, ...)
+    /// received this file's model; the engine sets it before `check_path`/`check_text`.
+    pub(crate) fn set_model_given(&mut self) {
+        self.model_given = true;
+    }
+
+    /// Whether a structured hook of this rule already saw this file's model.
+    pub fn model_given(&self) -> bool {
+        self.model_given
     }
 
     /// Whether a regular file exists at `rel` (relative to the scan root, `/`-separated).
@@ -418,18 +451,29 @@ impl<'a> Cx<'a> {
 pub struct RepoCx<'a> {
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    diagnostics: &'a mut Vec<ToolDiagnostic>,
     stage: Stage,
     detail: Option<String>,
 }
 
 impl<'a> RepoCx<'a> {
-    pub fn new(rule: &'static RuleMeta, findings: &'a mut Vec<Finding>) -> Self {
+    pub fn new(
+        rule: &'static RuleMeta,
+        findings: &'a mut Vec<Finding>,
+        diagnostics: &'a mut Vec<ToolDiagnostic>,
+    ) -> Self {
         RepoCx {
             rule,
             findings,
+            diagnostics,
             stage: Stage::Seed,
             detail: None,
         }
+    }
+
+    /// Where a problem of the tool met while checking the repo goes: the engine reports it.
+    pub fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
+        self.diagnostics
     }
 
     /// The stage the repo aims for (some practices only matter below or above one).
@@ -457,7 +501,7 @@ impl<'a> RepoCx<'a> {
     }
 
     /// Report at a location the facts recorded (path + span + line/column).
-    pub fn report_at(&mut self, loc: &crate::finding::Location, message: impl Into<String>) {
+    pub fn report_at(&mut self, loc: &Location, message: impl Into<String>) {
         self.findings
             .push(Finding::at_location(self.rule, loc, message.into()));
     }

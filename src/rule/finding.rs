@@ -3,53 +3,19 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::rule::{FixSafety, RuleMeta, Severity};
+use super::{FixSafety, RuleMeta, Severity};
+pub use crate::source::Location;
 use crate::source::{LineCol, SourceFile, Span};
 
-/// A place in the tree: a file (relative path) and a span with its line/column,
-/// computed once while the file's text is at hand.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-pub struct Location {
-    pub path: String,
-    #[serde(skip)]
-    pub span: Span,
-    pub start: LineCol,
-    pub end: LineCol,
-}
-
-impl Location {
-    pub fn in_file(file: &SourceFile, span: Span) -> Self {
-        let span = clamp(span, file.text.len());
-        Location {
-            path: file.path.clone(),
-            span,
-            start: file.line_col(span.start),
-            end: file.line_col(span.end),
-        }
-    }
-
-    /// The repository root: no file, line 1.
-    pub fn root() -> Self {
-        let first = LineCol { line: 1, column: 1 };
-        Location {
-            path: String::new(),
-            span: Span::default(),
-            start: first,
-            end: first,
-        }
-    }
-
-    pub fn is_root(&self) -> bool {
-        self.path.is_empty()
-    }
-}
-
-fn clamp(span: Span, len: usize) -> Span {
-    let len = u32::try_from(len).unwrap_or(u32::MAX);
-    Span {
-        start: span.start.min(len),
-        end: span.end.min(len).max(span.start.min(len)),
-    }
+/// A problem of the tool, not of the repo: never a SARIF result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolDiagnostic {
+    /// `parse-error`, `read-error`, `ignore-comment`, `rule-error`, `plugin-error`, `discovery`.
+    pub kind: &'static str,
+    pub location: Location,
+    pub message: String,
+    /// `error` or `warning`.
+    pub level: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -10,9 +10,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{load_all, Origin, PluginOptions, PluginSpec};
 use crate::config::Config;
 use crate::engine::{self, ScanOptions, ScanResult};
+use crate::plugin::{load_all, Origin, PluginOptions, PluginSpec};
 use crate::registry::Registry;
 use crate::rule::Stage;
 
@@ -33,95 +33,6 @@ impl CaseResult {
     pub fn passed(&self) -> bool {
         self.expected == self.found && self.diagnostics.is_empty()
     }
-}
-
-/// `devops-lint plugins warm|test`.
-pub fn command(command: crate::cli::PluginsCommand) -> miette::Result<i32> {
-    use crate::cli::{PluginsCommand, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
-    use crate::report::Sanitizer;
-    match command {
-        PluginsCommand::Warm {
-            paths,
-            plugins,
-            config,
-        } => Ok(warm(&paths, &plugins, config)),
-        PluginsCommand::Test { plugin, fixtures } => {
-            match run_fixtures(&plugin, &fixtures, &PluginOptions::default()) {
-                Ok(results) => {
-                    let (text, ok) = render(&results);
-                    print!("{text}");
-                    Ok(if ok { EXIT_CLEAN } else { EXIT_FINDINGS })
-                }
-                Err(e) => {
-                    eprintln!("error: {}", Sanitizer::plain().text(&e));
-                    Ok(EXIT_USAGE)
-                }
-            }
-        }
-    }
-}
-
-/// Compiles each plugin into the disk cache and says where it came from.
-fn warm(paths: &[PathBuf], args: &crate::cli::PluginArgs, config: Option<PathBuf>) -> i32 {
-    use crate::cli::{EXIT_CLEAN, EXIT_USAGE};
-    use crate::report::Sanitizer;
-    let Some(cache_dir) = super::cache::default_dir() else {
-        eprintln!("error: no cache directory: set DEVOPS_LINT_CACHE_DIR (or HOME)");
-        return EXIT_USAGE;
-    };
-    // A config named with --config is the user's own (may load external plugins).
-    let user_config = config.is_some();
-    let config = config.or_else(|| {
-        let candidate = PathBuf::from(crate::config::CONFIG_FILE_NAME);
-        candidate.is_file().then_some(candidate)
-    });
-    let tables = config
-        .as_deref()
-        .map(super::config_tables)
-        .unwrap_or_default();
-    let mut cli_paths = paths.to_vec();
-    cli_paths.extend(args.plugins.iter().cloned());
-    let specs = super::specs(&cli_paths, config.as_deref(), &tables);
-    if specs.is_empty() {
-        eprintln!(
-            "error: no plugins to warm: name them (plugins warm PATH...) or in devops-lint.toml"
-        );
-        return EXIT_USAGE;
-    }
-    let opts = PluginOptions {
-        allow_external: args.allow_external_plugins || user_config,
-        cache_dir: Some(cache_dir.clone()),
-        settings: tables,
-        metadata_only: true,
-        ..PluginOptions::default()
-    };
-    let mut code = EXIT_CLEAN;
-    for spec in &specs {
-        let loaded = load_all(std::slice::from_ref(spec), &opts);
-        for d in &loaded.diagnostics {
-            eprintln!("error: {}", Sanitizer::plain().text(&d.message));
-            code = EXIT_USAGE;
-        }
-        for p in &loaded.plugins {
-            let stored = super::host::engine()
-                .map(|e| super::cache::entry_path(e, &cache_dir, &p.sha256).is_file())
-                .unwrap_or(false);
-            println!(
-                "{} {} ({}): {} in {} ms, {}",
-                p.name,
-                Sanitizer::plain().line(&p.version),
-                Sanitizer::plain().line(&p.path),
-                p.source.as_str(),
-                p.compile.as_millis(),
-                if stored {
-                    format!("cached under {}", cache_dir.display())
-                } else {
-                    format!("NOT cached: cannot write {}", cache_dir.display())
-                }
-            );
-        }
-    }
-    code
 }
 
 /// Loads the plugin once and runs every case under `fixtures`.
@@ -318,7 +229,7 @@ pub fn render(results: &[CaseResult]) -> (String, bool) {
             out.push_str(&format!("  extra    {}:{} {}\n", extra.0, extra.1, extra.2));
         }
         for d in &r.diagnostics {
-            let d = crate::report::Sanitizer::plain().line(&d.to_string());
+            let d = crate::secrets::sanitize::Sanitizer::plain().line(&d.to_string());
             out.push_str(&format!("  error    {d}\n"));
         }
     }
