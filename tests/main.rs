@@ -12,6 +12,7 @@ mod cli;
 mod fix;
 mod fuzz_regressions;
 mod hostile;
+mod layers;
 mod plugins;
 mod precommit;
 mod readiness;

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::finding::Edit;
 use crate::model::terraform::{TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope};
+use crate::rules::support::terraform_edit;
 use crate::source::FileKind;
 
 declare_rule! {
@@ -72,7 +73,7 @@ impl Rule for LogRetentionUnset {
                         .help(HELP)
                         .fix(
                             FIX,
-                            crate::fix::hcl::set_attribute(
+                            terraform_edit::set_attribute(
                                 cx.text(),
                                 block,
                                 "retention_in_days",

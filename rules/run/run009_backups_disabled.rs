@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::finding::Edit;
 use crate::model::terraform::{Block, TerraformFile};
 use crate::rule::{Cx, Rule, Scope};
+use crate::rules::support::terraform_edit;
 use crate::source::FileKind;
 
 declare_rule! {
@@ -132,7 +133,7 @@ fn check_database(block: &Block, cx: &mut Cx) {
         .help("set `deletion_protection = true`, or keep a final snapshot")
         .fix(
             "set `deletion_protection = true`",
-            crate::fix::hcl::set_attribute(cx.text(), block, "deletion_protection", "true")
+            terraform_edit::set_attribute(cx.text(), block, "deletion_protection", "true")
                 .into_iter()
                 .collect(),
         );

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::model::terraform::{Block, TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope, Severity};
+use crate::rules::support::terraform_edit;
 use crate::source::FileKind;
 
 declare_rule! {
@@ -239,7 +240,7 @@ impl Rule for ProviderStaticCredentials {
             let fix = if sinks.break_on(name) {
                 Vec::new()
             } else {
-                crate::fix::hcl::set_attribute(cx.text(), var, "sensitive", "true")
+                terraform_edit::set_attribute(cx.text(), var, "sensitive", "true")
                     .into_iter()
                     .collect()
             };

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::model::setting::Setting;
 use crate::model::terraform::{Block, TerraformFile, Value};
 use crate::rule::{Cx, Rule, Scope};
+use crate::rules::support::terraform_edit;
 use crate::source::FileKind;
 
 declare_rule! {
@@ -129,7 +130,7 @@ fn require(cx: &mut Cx, block: &Block, key: &str, what: &str) {
 
 /// The fix: `key = true` in the block (replaces the resource: see the docs).
 fn encrypt(cx: &Cx, block: &Block, key: &str) -> Vec<crate::finding::Edit> {
-    crate::fix::hcl::set_attribute(cx.text(), block, key, "true")
+    terraform_edit::set_attribute(cx.text(), block, key, "true")
         .into_iter()
         .collect()
 }

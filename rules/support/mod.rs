@@ -9,6 +9,7 @@ pub(crate) mod profile;
 #[cfg(test)]
 pub(crate) mod signals;
 pub(crate) mod terraform;
+pub(crate) mod terraform_edit;
 
 #[cfg(test)]
 mod layers {

@@ -9,7 +9,6 @@
 
 mod apply;
 mod diff;
-pub mod hcl;
 mod write;
 
 #[cfg(test)]
@@ -55,19 +54,6 @@ pub struct FixOutcome {
     pub diff: String,
     /// Files that were not fixed, and why (for stderr).
     pub problems: Vec<String>,
-}
-
-/// How many active findings carry a fix of each safety: (safe, unsafe).
-pub fn fixable_counts(findings: &[Finding]) -> (usize, usize) {
-    let mut counts = (0, 0);
-    for f in findings.iter().filter(|f| !f.is_suppressed()) {
-        match f.fix.as_ref().map(|fix| fix.safety) {
-            Some(FixSafety::Safe) => counts.0 += 1,
-            Some(FixSafety::Unsafe) => counts.1 += 1,
-            _ => {}
-        }
-    }
-    counts
 }
 
 /// The fixes of `findings` that `mode` applies, by the file they change.

@@ -269,7 +269,7 @@ fn summary(result: &ScanResult, opts: &RenderOptions) -> String {
         result.count(Severity::Note),
         result.suppressed_count()
     );
-    let (safe, unsafe_fixes) = crate::fix::fixable_counts(&result.findings);
+    let (safe, unsafe_fixes) = crate::finding::fixable_counts(&result.findings);
     match opts.fixed {
         Some(fixed) if unsafe_fixes > 0 => {
             let _ = writeln!(

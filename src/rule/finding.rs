@@ -292,3 +292,16 @@ fn fingerprint(rule: &str, path: &str, content: &str, secret: Option<&str>) -> S
     }
     sha256_hex(input.as_bytes())[..32].to_string()
 }
+
+/// How many active findings carry a fix of each safety: (safe, unsafe).
+pub fn fixable_counts(findings: &[Finding]) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for f in findings.iter().filter(|f| !f.is_suppressed()) {
+        match f.fix.as_ref().map(|fix| fix.safety) {
+            Some(FixSafety::Safe) => counts.0 += 1,
+            Some(FixSafety::Unsafe) => counts.1 += 1,
+            _ => {}
+        }
+    }
+    counts
+}

@@ -1,4 +1,4 @@
-//! Edits of Terraform blocks for rule fixes: set an argument, keeping the block's
+//! Edits of Terraform blocks for rule fixes (SEC002, SEC011, RUN005, RUN009): set an argument, keeping the block's
 //! indentation and `terraform fmt`'s alignment of `=` in the group it joins.
 
 use crate::finding::Edit;
@@ -90,13 +90,14 @@ fn alignment(text: &str, line_start: usize, indent: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::apply_edits;
 
     fn set(text: &str, key: &str, value: &str) -> Option<String> {
         let (tf, diags) = crate::model::terraform::parse(text, "main.tf");
         assert!(diags.is_empty(), "{diags:?}");
         let edit = set_attribute(text, &tf.blocks[0], key, value)?;
-        apply_edits(text, &[&edit])
+        let mut fixed = text.to_string();
+        fixed.replace_range(edit.start as usize..edit.end as usize, &edit.content);
+        Some(fixed)
     }
 
     #[test]
