@@ -1,16 +1,16 @@
 //! The rule catalogue: one file per rule under its pillar, registered here in
 //! ID order. `src/lib.rs` mounts this folder as `crate::rules`.
 
-pub mod dlv;
-pub mod prv;
-pub mod run;
-pub mod sec;
+pub(crate) mod dlv;
+pub(crate) mod prv;
+pub(crate) mod run;
+pub(crate) mod sec;
 pub(crate) mod support;
 
 use crate::rule::Rule;
 
 /// Every built-in rule, in ID order (a test checks the order and uniqueness).
-pub fn all() -> Vec<&'static dyn Rule> {
+pub(crate) fn all() -> Vec<&'static dyn Rule> {
     vec![
         &prv::prv001_iac_missing::IacMissing,
         &prv::prv002_single_environment::SingleEnvironment,

@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 use crate::finding::{Finding, Suppression};
 
 /// Bumped when the file's meaning changes (a new field keeps it).
-pub const BASELINE_VERSION: u32 = 1;
+pub(crate) const BASELINE_VERSION: u32 = 1;
 /// The name `init` and the docs use.
-pub const DEFAULT_BASELINE_FILE: &str = ".devops-lint-baseline.json";
+pub(crate) const DEFAULT_BASELINE_FILE: &str = ".devops-lint-baseline.json";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Baseline {
@@ -111,7 +111,7 @@ impl Baseline {
         serde_json::from_str(text).map_err(invalid)
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+    pub(crate) fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
             path: shown.clone(),
@@ -120,7 +120,7 @@ impl Baseline {
         Baseline::parse(&text, &shown)
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+    pub(crate) fn write(&self, path: &Path) -> Result<(), BaselineError> {
         std::fs::write(path, self.to_json()).map_err(|e| BaselineError::Write {
             path: path.display().to_string(),
             message: e.to_string(),

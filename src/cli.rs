@@ -14,9 +14,9 @@ use crate::registry::Registry;
 use crate::report::{self, Format, RenderOptions, Sanitizer};
 use crate::rule::{Severity, Stage};
 
-pub const EXIT_CLEAN: i32 = 0;
-pub const EXIT_FINDINGS: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_CLEAN: i32 = 0;
+pub(crate) const EXIT_FINDINGS: i32 = 1;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -122,7 +122,7 @@ impl PluginArgs {
     /// Loads the plugins these arguments and the config name. A config named with
     /// `--config` (`user_config`) is the user's own and may load plugins from outside
     /// the root; only the repository's own devops-lint.toml is untrusted.
-    pub fn load(
+    pub(crate) fn load(
         &self,
         root: &std::path::Path,
         config_path: Option<&std::path::Path>,
@@ -402,7 +402,7 @@ pub fn panic_report(info: &std::panic::PanicHookInfo<'_>) -> String {
     )
 }
 
-pub fn run(cli: Cli) -> miette::Result<i32> {
+pub(crate) fn run(cli: Cli) -> miette::Result<i32> {
     let registry = Registry::builtin();
     match cli.command {
         Some(Command::Rules { plugins, config }) => {

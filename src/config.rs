@@ -12,18 +12,18 @@ use toml::Spanned;
 
 use crate::rule::{RuleMeta, Severity, Stage};
 
-pub const CONFIG_FILE_NAME: &str = "devops-lint.toml";
+pub(crate) const CONFIG_FILE_NAME: &str = "devops-lint.toml";
 /// A config file larger than this is refused (it is not a config).
-pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+pub(crate) const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 /// `max-file-size` in a config file is capped here: a repo's own config cannot make
 /// the scanner load huge files into memory (`--max-file-size` can go higher).
-pub const MAX_FILE_SIZE_CAP: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_FILE_SIZE_CAP: u64 = 64 * 1024 * 1024;
 
 /// Checks a path that the scanned repo's own config names (a baseline): it must
 /// stay inside `root` once symlinks are resolved and be a regular file of at most
 /// [`MAX_FILE_SIZE_CAP`] bytes, so the repo cannot make the scanner read (or block
 /// on) `/etc/shadow`, `/dev/zero` or a FIFO. A missing file is left to the reader.
-pub fn confined(root: &Path, path: &Path) -> Result<(), String> {
+pub(crate) fn confined(root: &Path, path: &Path) -> Result<(), String> {
     let escapes = || {
         format!(
             "{} is outside the scanned root; pass it on the command line to use it",
@@ -60,7 +60,7 @@ pub fn confined(root: &Path, path: &Path) -> Result<(), String> {
 /// It must be a regular file; a symlink is followed only when it resolves inside
 /// the root, so a hostile repo cannot make the scanner read (and echo in a TOML
 /// error) a file from elsewhere.
-pub fn find_in_root(root: &Path) -> Result<Option<PathBuf>, String> {
+pub(crate) fn find_in_root(root: &Path) -> Result<Option<PathBuf>, String> {
     let candidate = root.join(CONFIG_FILE_NAME);
     let Ok(meta) = std::fs::symlink_metadata(&candidate) else {
         return Ok(None);
@@ -112,7 +112,7 @@ pub enum AttestReason {
 }
 
 impl AttestReason {
-    pub const ALL: [(&'static str, AttestReason); 3] = [
+    pub(crate) const ALL: [(&'static str, AttestReason); 3] = [
         ("enforced-elsewhere", AttestReason::EnforcedElsewhere),
         ("not-applicable", AttestReason::NotApplicable),
         ("accepted-risk", AttestReason::AcceptedRisk),
@@ -142,7 +142,7 @@ pub struct Config {
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("cannot read {path}: {message}")]
     #[diagnostic(code(devops_lint::config::io))]
     Io { path: String, message: String },
@@ -156,7 +156,7 @@ pub enum ConfigError {
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
 #[diagnostic(code(devops_lint::config::invalid))]
-pub struct InvalidConfig {
+pub(crate) struct InvalidConfig {
     pub message: String,
     #[source_code]
     pub src: NamedSource<String>,
@@ -204,11 +204,11 @@ struct RawAttest {
 }
 
 /// Finds a rule by ID or name among the given catalogue.
-pub type RuleLookup<'a> = &'a dyn Fn(&str) -> Option<&'static RuleMeta>;
+pub(crate) type RuleLookup<'a> = &'a dyn Fn(&str) -> Option<&'static RuleMeta>;
 
 impl Config {
     /// Reads `path`; rule keys are checked with `lookup`.
-    pub fn load(path: &Path, lookup: RuleLookup) -> Result<Config, ConfigError> {
+    pub(crate) fn load(path: &Path, lookup: RuleLookup) -> Result<Config, ConfigError> {
         let io = |message: String| ConfigError::Io {
             path: path.display().to_string(),
             message,
@@ -233,7 +233,7 @@ impl Config {
         Ok(config)
     }
 
-    pub fn parse(text: &str, name: &str, lookup: RuleLookup) -> Result<Config, ConfigError> {
+    pub(crate) fn parse(text: &str, name: &str, lookup: RuleLookup) -> Result<Config, ConfigError> {
         let invalid = |message: String, span: Range<usize>, label: &str, help: Option<String>| {
             // A secret in the config (a plugin setting, a pasted token) is not echoed.
             ConfigError::Invalid(Box::new(InvalidConfig {

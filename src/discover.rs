@@ -12,14 +12,14 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::source::FileKind;
 
 pub(crate) mod changed;
-pub mod git_index;
+pub(crate) mod git_index;
 
 /// Files larger than this are skipped (counted in the summary).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 
 /// A file the walk found, not read yet.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// Relative to the scan root, `/`-separated.
     pub path: String,
     pub abs: PathBuf,
@@ -38,7 +38,7 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SkipReason::Binary => "binary",
             SkipReason::TooLarge => "too-large",
@@ -58,20 +58,20 @@ pub struct Skipped {
 }
 
 #[derive(Debug, Default)]
-pub struct Discovery {
+pub(crate) struct Discovery {
     pub candidates: Vec<Candidate>,
     pub skipped: Vec<Skipped>,
     /// How the file set was decided, for the summary (e.g. a git index that could not be used).
     pub notes: Vec<String>,
 }
 
-pub struct WalkOptions<'a> {
+pub(crate) struct WalkOptions<'a> {
     pub root: &'a Path,
     pub exclude: &'a GlobSet,
     pub threads: usize,
 }
 
-pub fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+pub(crate) fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         let pattern = pattern.trim_start_matches("./");
@@ -89,7 +89,7 @@ pub fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
 /// `.git` is never entered, `.gitignore`/`.ignore` files are honoured. In a git
 /// repository every tracked file is scanned too, even one a `.gitignore` pattern
 /// matches (a force-added `.env`): see [`add_tracked`].
-pub fn walk(opts: &WalkOptions) -> Discovery {
+pub(crate) fn walk(opts: &WalkOptions) -> Discovery {
     let mut discovery = walk_tree(opts);
     add_tracked(opts, &mut discovery);
     discovery.candidates.sort();
@@ -274,7 +274,7 @@ fn bytes_to_path(bytes: &[u8]) -> PathBuf {
 
 /// File-list mode (pre-commit): only the named files, each checked to be a
 /// regular file inside `root`.
-pub fn from_paths(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovery {
+pub(crate) fn from_paths(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Discovery {
     let mut discovery = Discovery::default();
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for path in paths {
@@ -351,7 +351,7 @@ fn err_path(err: &ignore::Error, root: &Path) -> String {
     }
 }
 
-pub fn relative(path: &Path, root: &Path) -> String {
+pub(crate) fn relative(path: &Path, root: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.trim_start_matches("./").to_string()
@@ -361,7 +361,7 @@ pub fn relative(path: &Path, root: &Path) -> String {
 /// with a BOM, strips a UTF-8 BOM, and decodes invalid UTF-8 lossily.
 /// The path itself is checked first (not followed): a symlink or a FIFO is
 /// refused before it is opened, so opening can neither leave the root nor block.
-pub fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason, String)> {
+pub(crate) fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason, String)> {
     let link =
         std::fs::symlink_metadata(abs).map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
     if link.file_type().is_symlink() {
@@ -525,7 +525,7 @@ pub fn classify(path: &str, text: &str) -> FileKind {
     FileKind::Text
 }
 
-pub fn is_manifest_name(lower: &str) -> bool {
+pub(crate) fn is_manifest_name(lower: &str) -> bool {
     matches!(
         lower,
         "package.json"
@@ -559,7 +559,7 @@ fn looks_like_kubernetes(text: &str) -> bool {
 }
 
 /// Counts per kind, for the summary.
-pub fn count_kinds<'a>(kinds: impl Iterator<Item = FileKind> + 'a) -> BTreeMap<FileKind, usize> {
+pub(crate) fn count_kinds<'a>(kinds: impl Iterator<Item = FileKind> + 'a) -> BTreeMap<FileKind, usize> {
     let mut counts = BTreeMap::new();
     for kind in kinds {
         *counts.entry(kind).or_insert(0) += 1;

@@ -6,14 +6,14 @@ use std::path::Path;
 
 use crate::rule::{FixSafety, Pillar, RuleMeta, Stage};
 
-pub const RULES_DIR: &str = "docs/rules";
+pub(crate) const RULES_DIR: &str = "docs/rules";
 
 fn severity_word(meta: &RuleMeta) -> &'static str {
     meta.severity.as_str()
 }
 
 /// One rule's page (also what `explain` prints).
-pub fn rule_page(meta: &RuleMeta) -> String {
+pub(crate) fn rule_page(meta: &RuleMeta) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -73,7 +73,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The index: a pillar × stage table and the list of rules.
-pub fn index_page(rules: &[&RuleMeta]) -> String {
+pub(crate) fn index_page(rules: &[&RuleMeta]) -> String {
     let mut out = String::new();
     out.push_str("<!-- generated from rules/; do not edit -->\n");
     out.push_str("# devops-lint rules\n\n");
@@ -120,7 +120,7 @@ pub fn generated_files(rules: &[&RuleMeta]) -> Vec<(String, String)> {
 }
 
 /// Writes docs/rules/ under `root`, removing pages of rules that no longer exist.
-pub fn write_all(root: &Path, rules: &[&RuleMeta]) -> std::io::Result<usize> {
+pub(crate) fn write_all(root: &Path, rules: &[&RuleMeta]) -> std::io::Result<usize> {
     let dir = root.join(RULES_DIR);
     std::fs::create_dir_all(&dir)?;
     let files = generated_files(rules);

@@ -73,17 +73,17 @@ impl ScanResult {
         self.findings.iter().filter(|f| !f.is_suppressed())
     }
 
-    pub fn count(&self, severity: Severity) -> usize {
+    pub(crate) fn count(&self, severity: Severity) -> usize {
         self.active_findings()
             .filter(|f| f.severity == severity)
             .count()
     }
 
-    pub fn suppressed_count(&self) -> usize {
+    pub(crate) fn suppressed_count(&self) -> usize {
         self.findings.iter().filter(|f| f.is_suppressed()).count()
     }
 
-    pub fn files_scanned(&self) -> usize {
+    pub(crate) fn files_scanned(&self) -> usize {
         self.files_by_kind.values().sum()
     }
 }
@@ -208,7 +208,7 @@ fn scan_in_pool(
 /// The whole pipeline on one in-memory file (no discovery, no disk reads of
 /// scanned files): classify by `path`, parse, check, suppress, sort. The fuzz
 /// target `pipeline` and its regression test drive this.
-pub fn scan_text(
+pub(crate) fn scan_text(
     opts: &ScanOptions,
     config: &Config,
     selection: &Selection,
@@ -867,7 +867,7 @@ fn disambiguate_fingerprints(findings: &mut [Finding]) {
 
 /// Resolves the scan root from CLI paths: a single directory is the root;
 /// files are scanned relative to the current directory.
-pub fn root_and_paths(paths: &[PathBuf]) -> (PathBuf, Option<Vec<PathBuf>>) {
+pub(crate) fn root_and_paths(paths: &[PathBuf]) -> (PathBuf, Option<Vec<PathBuf>>) {
     match paths {
         [] => (PathBuf::from("."), None),
         [one] if one.is_dir() => (one.clone(), None),
@@ -875,7 +875,7 @@ pub fn root_and_paths(paths: &[PathBuf]) -> (PathBuf, Option<Vec<PathBuf>>) {
     }
 }
 
-pub fn display_root(root: &Path) -> String {
+pub(crate) fn display_root(root: &Path) -> String {
     root.display().to_string()
 }
 

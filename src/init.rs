@@ -5,7 +5,7 @@ use crate::rule::Stage;
 
 /// The config `init` writes. Every setting is explained; the optional ones are
 /// commented out with their default. It parses with `Config::parse` (a test checks).
-pub fn config_template(stage: Stage, baseline: Option<&str>) -> String {
+pub(crate) fn config_template(stage: Stage, baseline: Option<&str>) -> String {
     let baseline_line = match baseline {
         Some(path) => format!("baseline = \"{}\"\n", escape(path)),
         None => "# baseline = \".devops-lint-baseline.json\"\n".to_string(),

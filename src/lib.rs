@@ -6,28 +6,30 @@
 //! in `rules/` (one file per rule) so it is the first thing a newcomer sees;
 //! it is mounted here with `#[path]` so the build stays one crate.
 
+#![warn(unreachable_pub)]
+
 pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod docs;
 pub mod engine;
-pub mod facts;
-pub mod fix;
+pub(crate) mod facts;
+pub(crate) mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod init;
-pub mod model;
-pub mod parse;
+pub(crate) mod init;
+pub(crate) mod model;
+pub(crate) mod parse;
 pub mod plugin;
 pub mod plugin_harness;
-pub mod readiness;
+pub(crate) mod readiness;
 pub mod registry;
 pub mod report;
 pub mod rule;
 pub use rule::finding;
 #[path = "../rules/mod.rs"]
-pub mod rules;
+pub(crate) mod rules;
 pub mod secrets;
 pub mod source;
-pub mod suppress;
+pub(crate) mod suppress;

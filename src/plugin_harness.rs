@@ -17,7 +17,7 @@ use crate::registry::Registry;
 use crate::rule::Stage;
 
 /// (path, line, rule id).
-pub type Expected = BTreeSet<(String, u32, String)>;
+pub(crate) type Expected = BTreeSet<(String, u32, String)>;
 
 #[derive(Debug)]
 pub struct CaseResult {
@@ -30,7 +30,7 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.expected == self.found && self.diagnostics.is_empty()
     }
 }
@@ -170,7 +170,7 @@ fn walk(root: &Path) -> Vec<PathBuf> {
 
 /// Expected findings from `expect: ID[, ID]` (this line) and `expect-next: ID`
 /// (the next line) markers in the files' comments.
-pub fn expected(root: &Path, files: &[PathBuf]) -> Expected {
+pub(crate) fn expected(root: &Path, files: &[PathBuf]) -> Expected {
     let mut out = Expected::new();
     for file in files {
         let rel = file

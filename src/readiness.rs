@@ -17,11 +17,11 @@ use crate::finding::{Finding, Location};
 use crate::rule::{Outcome, Pillar, RuleMeta, Severity, Stage};
 
 /// How many next steps the card shows.
-pub const NEXT_STEPS: usize = 5;
+pub(crate) const NEXT_STEPS: usize = 5;
 
 /// A rule's status on the card. An attested rule is `Attested`, never `Pass`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     Fail,
     NotApplicable,
@@ -34,7 +34,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Fail => "fail",
@@ -58,7 +58,7 @@ fn outcome_str(o: &Outcome) -> &'static str {
 }
 
 #[derive(Debug, Clone)]
-pub struct RuleStatus {
+pub(crate) struct RuleStatus {
     pub rule: &'static RuleMeta,
     pub status: Status,
     /// What the rule found, attested or not.
@@ -77,7 +77,7 @@ pub struct RuleStatus {
 
 /// Counts of one pillar × stage cell (or a stage's total).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cell {
+pub(crate) struct Cell {
     pub passed: usize,
     pub failed: usize,
     pub attested: usize,
@@ -89,7 +89,7 @@ pub struct Cell {
 
 impl Cell {
     /// The rules that apply: passed, failed or attested (inconclusive ones are listed apart).
-    pub fn applicable(&self) -> usize {
+    pub(crate) fn applicable(&self) -> usize {
         self.passed + self.failed + self.attested
     }
 
@@ -105,7 +105,7 @@ impl Cell {
         }
     }
 
-    pub fn to_json(self) -> Value {
+    pub(crate) fn to_json(self) -> Value {
         json!({
             "passed": self.passed,
             "applicable": self.applicable(),
@@ -120,7 +120,7 @@ impl Cell {
 }
 
 #[derive(Debug, Clone)]
-pub struct Readiness {
+pub(crate) struct Readiness {
     pub target: Stage,
     /// The highest stage whose applicable rules (and those of every stage below) do not fail.
     pub reached: Option<Stage>,
@@ -170,7 +170,7 @@ fn status_of(o: &RuleOutcome, findings: &[&Finding]) -> Status {
 }
 
 /// The card for a scan that ran repo rules (`None` otherwise: file-list mode).
-pub fn of(result: &ScanResult) -> Option<Readiness> {
+pub(crate) fn of(result: &ScanResult) -> Option<Readiness> {
     if !result.repo_rules_ran {
         return None;
     }
@@ -253,21 +253,21 @@ pub fn of(result: &ScanResult) -> Option<Readiness> {
 }
 
 impl Readiness {
-    pub fn reached_str(&self) -> &'static str {
+    pub(crate) fn reached_str(&self) -> &'static str {
         self.reached.map(Stage::as_str).unwrap_or("none")
     }
 
-    pub fn of_status(&self, status: Status) -> impl Iterator<Item = &RuleStatus> {
+    pub(crate) fn of_status(&self, status: Status) -> impl Iterator<Item = &RuleStatus> {
         self.rules.iter().filter(move |r| r.status == status)
     }
 
     /// Rules that did not run: the card is partial.
-    pub fn not_run(&self) -> usize {
+    pub(crate) fn not_run(&self) -> usize {
         self.of_status(Status::NotRun).count()
     }
 
     /// Why a stage is not reached: its failing rules (and those below it).
-    pub fn failing_at(&self, stage: Stage) -> Vec<&RuleStatus> {
+    pub(crate) fn failing_at(&self, stage: Stage) -> Vec<&RuleStatus> {
         self.rules
             .iter()
             .filter(|r| r.rule.stage == stage && r.status == Status::Fail)
@@ -275,7 +275,7 @@ impl Readiness {
     }
 
     /// The JSON object (`readiness` in JSON output, `runs[0].properties.readiness` in SARIF).
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         let stages: Vec<Value> = Stage::ALL
             .iter()
             .map(|s| {

@@ -26,7 +26,7 @@ impl Registry {
         Registry { rules }
     }
 
-    pub fn rules(&self) -> &[&'static dyn Rule] {
+    pub(crate) fn rules(&self) -> &[&'static dyn Rule] {
         &self.rules
     }
 

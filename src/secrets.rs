@@ -13,22 +13,22 @@
 //!
 //! Matched text must never reach output whole: use [`redact`].
 
-pub mod context;
+pub(crate) mod context;
 mod detectors;
-pub mod named;
+pub(crate) mod named;
 mod names;
 mod samples;
-pub mod sanitize;
+pub(crate) mod sanitize;
 mod scan;
-pub mod stores;
+pub(crate) mod stores;
 #[cfg(test)]
 pub(super) mod tests;
 mod values;
 
-pub use named::{is_named_secret, is_named_secret_value};
-pub use names::is_secret_name;
+pub(crate) use named::is_named_secret;
+pub(crate) use names::is_secret_name;
 pub use scan::scan;
-pub use values::{is_placeholder, looks_like_secret_value};
+pub(crate) use values::{is_placeholder, looks_like_secret_value};
 
 use names::{name_kind, normalize_name, NameKind, REFERENCE_SUFFIXES};
 use regex::{CaptureLocations, Regex};
@@ -102,14 +102,14 @@ pub struct Candidate<'a> {
 
 impl<'a> Candidate<'a> {
     /// The text of a named capture group of the detector's regex, if it matched.
-    pub fn group(&self, name: &str) -> Option<&'a str> {
+    pub(crate) fn group(&self, name: &str) -> Option<&'a str> {
         let index = self.regex.capture_names().position(|n| n == Some(name))?;
         let (start, end) = self.locs.get(index)?;
         self.window.get(start..end)
     }
 
     /// The byte of `text` just after the secret, if any.
-    pub fn byte_after(&self) -> Option<u8> {
+    pub(crate) fn byte_after(&self) -> Option<u8> {
         self.text.as_bytes().get(self.span.end as usize).copied()
     }
 }
@@ -131,7 +131,7 @@ impl SecretMatch {
     }
 
     /// The secret redacted for output, e.g. `AKIA…(20 chars)`.
-    pub fn redacted(&self, text: &str) -> String {
+    pub(crate) fn redacted(&self, text: &str) -> String {
         redact(self.secret(text))
     }
 }
@@ -164,19 +164,19 @@ impl SecretMatch {
 /// | `xml-value` | `<password>…</password>`, `<property name="connection.password">…</property>`: a secret-named XML element or property |
 /// | `login-call` | `.login('user', 'password')`, `.authenticate(…)`, `.signin(…)`: an API client logging in with a literal password |
 /// | `generic-secret` | a secret-named key ([`is_secret_name`]) then `=`, `:`, `=>` or `:=` and a literal of 8+ chars, entropy >= 3.0, not a placeholder or reference |
-pub fn detectors() -> &'static [Detector] {
+pub(crate) fn detectors() -> &'static [Detector] {
     detectors::DETECTORS
 }
 
 /// The detector with this id.
-pub fn detector(id: &str) -> Option<&'static Detector> {
+pub(crate) fn detector(id: &str) -> Option<&'static Detector> {
     detectors().iter().find(|d| d.id == id)
 }
 
 /// Every secret [`scan_file`] would report in the file at `path`, and every value a
 /// credential store holds ([`stores::detect`]): what reports must mask. Unlike
 /// [`scan_file`] it keeps secrets in tests and docs (masking them costs nothing).
-pub fn secret_spans(path: &str, text: &str) -> Vec<Span> {
+pub(crate) fn secret_spans(path: &str, text: &str) -> Vec<Span> {
     let mut spans: Vec<Span> = scan(text).into_iter().map(|m| m.span).collect();
     if let Some(store) = stores::detect(path, text) {
         spans.extend(store.secrets.into_iter().map(Span::from_range));
@@ -190,7 +190,7 @@ pub fn secret_spans(path: &str, text: &str) -> Vec<Span> {
 /// formats (provider prefixes, private keys, live-mode keys, signed JWTs) and
 /// generated-looking values ([`is_high_entropy`]) count; a human-chosen password
 /// such as `hunter2-test` in a test suite is a fixture.
-pub fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
+pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     let role = context::path_role(path);
     let mut found = scan(text);
     if role != context::PathRole::Code {
@@ -306,7 +306,7 @@ fn under_dev_environment(text: &str, span: Span) -> bool {
 
 /// Whether `value` looks generated rather than chosen by a person: at least 20
 /// chars, letters and digits mixed, and at least 3.5 bits of entropy per char.
-pub fn is_high_entropy(value: &str) -> bool {
+pub(crate) fn is_high_entropy(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     v.chars().count() >= 20
         && !is_self_describing_chain(v)
@@ -317,7 +317,7 @@ pub fn is_high_entropy(value: &str) -> bool {
 
 /// A secret for output: at most its first 4 chars (none under 12 chars), then
 /// `…` and its length, e.g. `AKIA…(20 chars)`.
-pub fn redact(secret: &str) -> String {
+pub(crate) fn redact(secret: &str) -> String {
     let len = secret.chars().count();
     let unit = if len == 1 { "char" } else { "chars" };
     if len < 12 {
@@ -332,7 +332,7 @@ pub fn redact(secret: &str) -> String {
 }
 
 /// Shannon entropy of `s` in bits per char (0.0 for an empty string).
-pub fn shannon_entropy(s: &str) -> f64 {
+pub(crate) fn shannon_entropy(s: &str) -> f64 {
     let mut ascii = [0u32; 128];
     let mut other: Vec<(char, u32)> = Vec::new();
     let mut total = 0u32;

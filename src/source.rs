@@ -17,24 +17,24 @@ impl Span {
         Span { start, end }
     }
 
-    pub fn from_range(range: Range<usize>) -> Self {
+    pub(crate) fn from_range(range: Range<usize>) -> Self {
         Span::new(range.start, range.end)
     }
 
-    pub fn range(self) -> Range<usize> {
+    pub(crate) fn range(self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
 
-    pub fn len(self) -> usize {
+    pub(crate) fn len(self) -> usize {
         (self.end - self.start) as usize
     }
 
-    pub fn is_empty(self) -> bool {
+    pub(crate) fn is_empty(self) -> bool {
         self.start == self.end
     }
 
     /// The smallest span covering both.
-    pub fn cover(self, other: Span) -> Span {
+    pub(crate) fn cover(self, other: Span) -> Span {
         Span {
             start: self.start.min(other.start),
             end: self.end.max(other.end),
@@ -42,14 +42,14 @@ impl Span {
     }
 
     /// Shift a span found inside a sub-slice that starts at `base`.
-    pub fn offset(self, base: u32) -> Span {
+    pub(crate) fn offset(self, base: u32) -> Span {
         Span {
             start: self.start + base,
             end: self.end + base,
         }
     }
 
-    pub fn contains(self, other: Span) -> bool {
+    pub(crate) fn contains(self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
 }
@@ -64,12 +64,12 @@ pub struct LineCol {
 
 /// Byte offsets of line starts, for offset -> line/column.
 #[derive(Debug, Clone, Default)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     line_starts: Vec<u32>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut line_starts = vec![0u32];
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
@@ -79,12 +79,12 @@ impl LineIndex {
         LineIndex { line_starts }
     }
 
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.line_starts.len()
     }
 
     /// 0-based line number containing `offset`.
-    pub fn line_of(&self, offset: u32) -> usize {
+    pub(crate) fn line_of(&self, offset: u32) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
@@ -92,13 +92,13 @@ impl LineIndex {
     }
 
     /// Byte offset where 0-based `line` starts (clamped to the last line).
-    pub fn line_start(&self, line: usize) -> u32 {
+    pub(crate) fn line_start(&self, line: usize) -> u32 {
         let i = line.min(self.line_starts.len().saturating_sub(1));
         self.line_starts.get(i).copied().unwrap_or(0)
     }
 
     /// Byte range of 0-based `line`, without its line terminator.
-    pub fn line_range(&self, line: usize, text: &str) -> Range<usize> {
+    pub(crate) fn line_range(&self, line: usize, text: &str) -> Range<usize> {
         let start = self.line_start(line) as usize;
         let end = self
             .line_starts
@@ -111,7 +111,7 @@ impl LineIndex {
         start..start + trimmed.len()
     }
 
-    pub fn line_col(&self, offset: u32, text: &str) -> LineCol {
+    pub(crate) fn line_col(&self, offset: u32, text: &str) -> LineCol {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
         let start = self.line_start(line) as usize;
@@ -127,7 +127,7 @@ impl LineIndex {
     }
 
     /// Byte offset of a 1-based line and a 1-based column in chars.
-    pub fn offset_of(&self, line: u32, column: u32, text: &str) -> u32 {
+    pub(crate) fn offset_of(&self, line: u32, column: u32, text: &str) -> u32 {
         let line0 = (line.max(1) - 1) as usize;
         let range = self.line_range(line0, text);
         let slice = text.get(range.clone()).unwrap_or("");
@@ -143,13 +143,13 @@ impl LineIndex {
 
 /// A file that could not be (fully) parsed: where and why. The scan goes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseDiagnostic {
+pub(crate) struct ParseDiagnostic {
     pub message: String,
     pub span: Span,
 }
 
 impl ParseDiagnostic {
-    pub fn new(message: impl Into<String>, span: Span) -> Self {
+    pub(crate) fn new(message: impl Into<String>, span: Span) -> Self {
         ParseDiagnostic {
             message: message.into(),
             span,
@@ -175,7 +175,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 11] = [
+    pub(crate) const ALL: [FileKind; 11] = [
         FileKind::Terraform,
         FileKind::Dockerfile,
         FileKind::Compose,
@@ -189,7 +189,7 @@ impl FileKind {
         FileKind::Text,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FileKind::Terraform => "terraform",
             FileKind::Dockerfile => "dockerfile",
@@ -205,11 +205,11 @@ impl FileKind {
         }
     }
 
-    pub fn is_ci(self) -> bool {
+    pub(crate) fn is_ci(self) -> bool {
         self.is_yaml_ci() || self == FileKind::OtherCi
     }
 
-    pub fn is_yaml_ci(self) -> bool {
+    pub(crate) fn is_yaml_ci(self) -> bool {
         matches!(
             self,
             FileKind::GithubWorkflow
@@ -242,20 +242,20 @@ impl SourceFile {
     }
 
     /// Byte offsets of line starts (computed once, when first needed).
-    pub fn line_index(&self) -> &LineIndex {
+    pub(crate) fn line_index(&self) -> &LineIndex {
         self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
-    pub fn slice(&self, span: Span) -> &str {
+    pub(crate) fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
     }
 
-    pub fn line_col(&self, offset: u32) -> LineCol {
+    pub(crate) fn line_col(&self, offset: u32) -> LineCol {
         self.line_index().line_col(offset, &self.text)
     }
 
     /// Span of line 1 (for findings about a whole file).
-    pub fn first_line_span(&self) -> Span {
+    pub(crate) fn first_line_span(&self) -> Span {
         // Line 1 needs no index.
         let end = memchr_newline(&self.text);
         let line = &self.text[..end];
@@ -263,7 +263,7 @@ impl SourceFile {
     }
 
     /// The file name (last path segment).
-    pub fn file_name(&self) -> &str {
+    pub(crate) fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
 }
@@ -285,7 +285,7 @@ pub struct Location {
 }
 
 impl Location {
-    pub fn in_file(file: &SourceFile, span: Span) -> Self {
+    pub(crate) fn in_file(file: &SourceFile, span: Span) -> Self {
         let span = clamp(span, file.text.len());
         Location {
             path: file.path.clone(),
@@ -296,7 +296,7 @@ impl Location {
     }
 
     /// The repository root: no file, line 1.
-    pub fn root() -> Self {
+    pub(crate) fn root() -> Self {
         let first = LineCol { line: 1, column: 1 };
         Location {
             path: String::new(),
@@ -306,7 +306,7 @@ impl Location {
         }
     }
 
-    pub fn is_root(&self) -> bool {
+    pub(crate) fn is_root(&self) -> bool {
         self.path.is_empty()
     }
 }

@@ -11,7 +11,7 @@ const MARKER: &str = "devops-lint:";
 const FILE_IGNORE_MAX_LINE: u32 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InlineIgnore {
+pub(crate) struct InlineIgnore {
     /// 1-based line of the comment.
     pub line: u32,
     /// The line holds nothing but the comment (so it applies to the next line).
@@ -27,7 +27,7 @@ pub struct InlineIgnore {
 
 impl InlineIgnore {
     /// The line whose findings (and block) this ignore covers.
-    pub fn target_line(&self) -> u32 {
+    pub(crate) fn target_line(&self) -> u32 {
         if self.comment_only {
             self.line + 1
         } else {
@@ -35,14 +35,14 @@ impl InlineIgnore {
         }
     }
 
-    pub fn is_expired(&self, today: &str) -> bool {
+    pub(crate) fn is_expired(&self, today: &str) -> bool {
         self.until.as_deref().is_some_and(|until| until < today)
     }
 }
 
 /// A problem with an ignore comment itself (unknown rule, unused, bad date).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IgnoreProblem {
+pub(crate) struct IgnoreProblem {
     pub line: u32,
     pub message: String,
 }
@@ -51,7 +51,7 @@ pub struct IgnoreProblem {
 /// (`#`, `//`, `/*`) on the same line counts, and a line holds at most one
 /// directive (the rest of the line is its reason). Linear in the text: a line
 /// of 100,000 directives costs one pass, not one pass per directive.
-pub fn scan(file: &SourceFile) -> Vec<InlineIgnore> {
+pub(crate) fn scan(file: &SourceFile) -> Vec<InlineIgnore> {
     let text = &file.text;
     let mut ignores = Vec::new();
     let mut search_from = 0;
@@ -131,7 +131,7 @@ fn comment_start(line: &str) -> Option<usize> {
 /// of the blocks the parser saw (HCL blocks, YAML entries, multi-line instructions).
 /// Returns problems with the ignores themselves; `ran` says whether a rule ran
 /// on this file (an ignore for a rule that did not run is not "unused").
-pub fn apply(
+pub(crate) fn apply(
     findings: &mut [Finding],
     ignores: &[InlineIgnore],
     blocks: &[(u32, u32)],
@@ -223,7 +223,7 @@ fn is_iso_date(s: &str) -> bool {
 /// Today's date as `YYYY-MM-DD` (UTC). Debug builds (what the tests run) take a fixed
 /// date from `DEVOPS_LINT_TODAY` when it is one; release builds ignore it, so nothing
 /// in a CI environment can move when an `until=` ignore expires.
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     if cfg!(debug_assertions) {
         if let Some(fixed) = std::env::var("DEVOPS_LINT_TODAY")
             .ok()

@@ -59,7 +59,7 @@ declare_rule! {
 }
 
 /// The CI systems recognised, as `facts::ci::system_of` names them.
-pub const CI_SYSTEMS: &[&str] = &[
+pub(crate) const CI_SYSTEMS: &[&str] = &[
     "github-actions",
     "gitlab-ci",
     "circleci",

@@ -96,7 +96,7 @@ declare_rule! {
 }
 
 /// Test commands: (what, pattern on one simple command, lower case).
-pub const TEST_COMMANDS: &[(&str, &str)] = &[
+pub(crate) const TEST_COMMANDS: &[(&str, &str)] = &[
     ("cargo test", r"^cargo\s+(\+\S+\s+)?(test|nextest)\b"),
     ("go test", r"^(go\s+test|gotestsum)\b"),
     (
@@ -148,7 +148,7 @@ pub const TEST_COMMANDS: &[(&str, &str)] = &[
 ];
 
 /// Test actions and orbs (fragments of `uses:`).
-pub const TEST_USES: &[&str] = &[
+pub(crate) const TEST_USES: &[&str] = &[
     "cypress-io/github-action",
     "node/test",
     "python/test",
@@ -163,7 +163,7 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 });
 
 /// Whether a simple command runs tests.
-pub fn is_test_command(cmd: &str) -> bool {
+pub(crate) fn is_test_command(cmd: &str) -> bool {
     let lower = cmd.trim().to_ascii_lowercase();
     if lower.contains("skiptests") || lower.contains("maven.test.skip") || lower.contains("-x test")
     {

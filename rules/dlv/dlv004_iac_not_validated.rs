@@ -86,7 +86,7 @@ declare_rule! {
 }
 
 /// Validation commands: (what, pattern on one simple command, lower case).
-pub const VALIDATE_COMMANDS: &[(&str, &str)] = &[
+pub(crate) const VALIDATE_COMMANDS: &[(&str, &str)] = &[
     (
         "terraform fmt/validate/plan/test",
         r"^(terraform|tofu)\b.*\b(fmt|validate|plan|test)\b",
@@ -108,7 +108,7 @@ pub const VALIDATE_COMMANDS: &[(&str, &str)] = &[
 ];
 
 /// Validation actions (fragments of `uses:`).
-pub const VALIDATE_USES: &[&str] = &[
+pub(crate) const VALIDATE_USES: &[&str] = &[
     "terraform-linters/setup-tflint",
     "bridgecrewio/checkov-action",
     "aquasecurity/tfsec-action",
@@ -128,7 +128,7 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 
-pub fn is_validation(cmd: &str) -> bool {
+pub(crate) fn is_validation(cmd: &str) -> bool {
     let lower = cmd.trim().to_ascii_lowercase();
     PATTERNS.iter().any(|re| re.is_match(&lower))
 }

@@ -79,7 +79,7 @@ declare_rule! {
 }
 
 /// What counts as infrastructure-as-code (see `facts::RepoFacts::iac`).
-pub const IAC_TOOLS: &[&str] = &[
+pub(crate) const IAC_TOOLS: &[&str] = &[
     "terraform",
     "terragrunt",
     "pulumi",

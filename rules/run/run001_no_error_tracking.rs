@@ -83,7 +83,7 @@ declare_rule! {
 }
 
 /// Error trackers and how they show up.
-pub const ERROR_TRACKING: &[Vendor] = &[
+pub(crate) const ERROR_TRACKING: &[Vendor] = &[
     Vendor {
         name: "Sentry",
         packages: &[

@@ -85,7 +85,7 @@ declare_rule! {
 }
 
 /// Metrics and APM and how they show up.
-pub const METRICS: &[Vendor] = &[
+pub(crate) const METRICS: &[Vendor] = &[
     Vendor {
         name: "Datadog",
         packages: &[

@@ -149,7 +149,7 @@ declare_rule! {
 }
 
 /// Log destinations and how they show up.
-pub const LOG_SHIPPING: &[Vendor] = &[
+pub(crate) const LOG_SHIPPING: &[Vendor] = &[
     Vendor {
         name: "CloudWatch Logs",
         packages: &["watchtower", "winston-cloudwatch", "cloudwatch-logs"],
@@ -261,7 +261,7 @@ pub const LOG_SHIPPING: &[Vendor] = &[
 ];
 
 /// Log drivers (ECS `logConfiguration.logDriver`, compose `logging.driver`) that ship logs.
-pub const SHIPPING_DRIVERS: &[&str] = &[
+pub(crate) const SHIPPING_DRIVERS: &[&str] = &[
     "awslogs",
     "awsfirelens",
     "fluentd",

@@ -96,7 +96,7 @@ declare_rule! {
 }
 
 /// Alert routing and how it shows up (CloudWatch alarms are checked for actions separately).
-pub const ALERTING: &[Vendor] = &[
+pub(crate) const ALERTING: &[Vendor] = &[
     Vendor {
         name: "PagerDuty",
         packages: &[

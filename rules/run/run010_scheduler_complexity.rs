@@ -61,7 +61,7 @@ declare_rule! {
 }
 
 /// Managed Kubernetes clusters in Terraform.
-pub const KUBERNETES_CLUSTERS: &[&str] = &[
+pub(crate) const KUBERNETES_CLUSTERS: &[&str] = &[
     "aws_eks_cluster",
     "google_container_cluster",
     "azurerm_kubernetes_cluster",

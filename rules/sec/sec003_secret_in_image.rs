@@ -100,7 +100,7 @@ impl Rule for SecretInImage {
 #[cfg(test)]
 mod tests {
     use super::is_named_secret;
-    use crate::secrets::is_named_secret_value;
+    use crate::secrets::named::is_named_secret_value;
 
     #[test]
     fn values() {

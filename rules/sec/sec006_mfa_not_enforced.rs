@@ -78,18 +78,18 @@ declare_rule! {
 }
 
 /// Resources that manage human users or groups.
-pub const AWS_USERS: &[&str] = &[
+pub(crate) const AWS_USERS: &[&str] = &[
     "aws_iam_user",
     "aws_iam_group",
     "aws_iam_user_login_profile",
     "aws_iam_group_membership",
     "aws_iam_user_group_membership",
 ];
-pub const AZURE_USERS: &[&str] = &["azuread_user", "azuread_group"];
+pub(crate) const AZURE_USERS: &[&str] = &["azuread_user", "azuread_group"];
 /// Module sources that manage users or groups.
-pub const USER_MODULES: &[&str] = &["iam-user", "iam-group"];
+pub(crate) const USER_MODULES: &[&str] = &["iam-user", "iam-group"];
 /// IAM condition keys that require MFA.
-pub const MFA_CONDITIONS: &[&str] = &["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
+pub(crate) const MFA_CONDITIONS: &[&str] = &["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
 
 impl Rule for MfaNotEnforced {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {

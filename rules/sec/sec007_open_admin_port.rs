@@ -60,7 +60,7 @@ declare_rule! {
 }
 
 /// Ports that must never face the internet, with what they usually are.
-pub const ADMIN_PORTS: &[(u32, &str)] = &[
+pub(crate) const ADMIN_PORTS: &[(u32, &str)] = &[
     (22, "SSH"),
     (3389, "RDP"),
     (3306, "MySQL"),

@@ -85,7 +85,7 @@ declare_rule! {
 
 /// Resources placed in a network (prefixes end with `_`). Serverless compute that runs
 /// outside a VPC (Lambda without `vpc_config`, Cloud Run, App Service) is not here.
-pub const PLACED_COMPUTE: &[&str] = &[
+pub(crate) const PLACED_COMPUTE: &[&str] = &[
     "aws_instance",
     "aws_launch_template",
     "aws_launch_configuration",
@@ -119,7 +119,7 @@ pub const PLACED_COMPUTE: &[&str] = &[
 ];
 
 /// Module sources (fragments) that create placed compute.
-pub const PLACED_MODULES: &[&str] = &[
+pub(crate) const PLACED_MODULES: &[&str] = &[
     "ec2-instance",
     "autoscaling",
     "/rds",

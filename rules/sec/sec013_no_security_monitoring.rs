@@ -87,7 +87,7 @@ const fn tf(
 }
 
 /// What counts as security monitoring.
-pub const SECURITY_MONITORING: &[Vendor] = &[
+pub(crate) const SECURITY_MONITORING: &[Vendor] = &[
     tf("CloudTrail", &["aws_cloudtrail"], &["cloudtrail"]),
     tf("GuardDuty", &["aws_guardduty_*"], &["guardduty"]),
     tf(

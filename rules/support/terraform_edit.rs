@@ -8,7 +8,7 @@ use crate::model::terraform::Block;
 /// when it is there, otherwise a line is added before the block's closing `}`. `None`
 /// for a one-line block with content (`{ a = 1 }`), which cannot take a second line
 /// without reformatting it.
-pub fn set_attribute(text: &str, block: &Block, key: &str, value: &str) -> Option<Edit> {
+pub(crate) fn set_attribute(text: &str, block: &Block, key: &str, value: &str) -> Option<Edit> {
     if let Some(attr) = block.attr(key) {
         return Some(Edit::replace(attr.value_span, value));
     }

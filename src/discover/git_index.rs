@@ -15,14 +15,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Indexes larger than this are not read (the Linux kernel's is about 10 MiB).
-pub const MAX_INDEX_SIZE: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_INDEX_SIZE: u64 = 256 * 1024 * 1024;
 /// `.git` files (worktrees, submodules) larger than this are not a `gitdir:` pointer.
 const MAX_GITFILE_SIZE: u64 = 4096;
 
 /// One tracked path, as git stores it (bytes, `/`-separated, relative to the
 /// repository's top level).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct IndexEntry {
+pub(crate) struct IndexEntry {
     pub path: Vec<u8>,
     /// The git mode: `0o100644`/`0o100755` files, `0o120000` symlinks,
     /// `0o160000` submodules, `0o040000` sparse directories.
@@ -30,17 +30,17 @@ pub struct IndexEntry {
 }
 
 impl IndexEntry {
-    pub fn is_file(&self) -> bool {
+    pub(crate) fn is_file(&self) -> bool {
         self.mode & 0o170000 == 0o100000
     }
 
-    pub fn is_symlink(&self) -> bool {
+    pub(crate) fn is_symlink(&self) -> bool {
         self.mode & 0o170000 == 0o120000
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IndexError {
+pub(crate) enum IndexError {
     #[error("not a git index (bad signature)")]
     BadSignature,
     #[error("unsupported index version {0}")]
@@ -51,7 +51,7 @@ pub enum IndexError {
 
 /// Parses an index file's bytes. Entries are returned in index order with
 /// duplicates (merge stages 1-3 of a conflicted path) collapsed.
-pub fn parse(bytes: &[u8], hash_len: usize) -> Result<Vec<IndexEntry>, IndexError> {
+pub(crate) fn parse(bytes: &[u8], hash_len: usize) -> Result<Vec<IndexEntry>, IndexError> {
     let mut r = Reader { bytes, pos: 0 };
     if r.take(4)? != b"DIRC" {
         return Err(IndexError::BadSignature);
@@ -167,7 +167,7 @@ impl<'a> Reader<'a> {
 
 /// The repository that holds `root`: its top level and git directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Repo {
+pub(crate) struct Repo {
     pub toplevel: PathBuf,
     pub git_dir: PathBuf,
 }
@@ -175,7 +175,7 @@ pub struct Repo {
 /// Finds the repository holding `root` (canonical) by looking for `.git` in it and
 /// its ancestors, as git does. A `.git` file (worktrees, submodules) is followed to
 /// the directory its `gitdir:` line names; a `.git` symlink is not followed.
-pub fn find_repo(root: &Path) -> Option<Repo> {
+pub(crate) fn find_repo(root: &Path) -> Option<Repo> {
     for dir in root.ancestors() {
         let dot_git = dir.join(".git");
         let Ok(meta) = std::fs::symlink_metadata(&dot_git) else {
@@ -205,7 +205,7 @@ pub fn find_repo(root: &Path) -> Option<Repo> {
 
 /// Reads and parses `<git_dir>/index`. The file must be a regular file (checked
 /// before opening, so a FIFO cannot block the scan) of at most [`MAX_INDEX_SIZE`].
-pub fn read_index(git_dir: &Path) -> Result<Vec<IndexEntry>, String> {
+pub(crate) fn read_index(git_dir: &Path) -> Result<Vec<IndexEntry>, String> {
     let path = git_dir.join("index");
     let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read the git index: {e}"))?;
     if !meta.is_file() {
@@ -245,7 +245,7 @@ fn object_format_is_sha256(git_dir: &Path) -> bool {
 
 /// Whether a tracked path is safe to join to the root: relative, no `..`, no
 /// empty component, nothing inside a `.git` directory.
-pub fn is_safe_path(path: &[u8]) -> bool {
+pub(crate) fn is_safe_path(path: &[u8]) -> bool {
     !path.is_empty()
         && path[0] != b'/'
         && path

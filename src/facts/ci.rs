@@ -56,29 +56,29 @@ pub struct CiCommand {
 }
 
 impl CiFacts {
-    pub fn merge(&mut self, file: CiFile) {
+    pub(crate) fn merge(&mut self, file: CiFile) {
         if file.system.is_pipeline() {
             self.systems.insert(file.system);
         }
         self.files.push(file);
     }
 
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
     /// Files of CI systems (not composite actions).
-    pub fn pipelines(&self) -> impl Iterator<Item = &CiFile> {
+    pub(crate) fn pipelines(&self) -> impl Iterator<Item = &CiFile> {
         self.files.iter().filter(|f| f.system.is_pipeline())
     }
 
-    pub fn is_present(&self) -> bool {
+    pub(crate) fn is_present(&self) -> bool {
         !self.systems.is_empty()
     }
 
     /// The main pipeline: the CI file that runs the most commands (then by path), where
     /// a finding about what CI lacks points.
-    pub fn main_pipeline(&self) -> Option<&CiFile> {
+    pub(crate) fn main_pipeline(&self) -> Option<&CiFile> {
         self.pipelines().max_by(|a, b| {
             let count = |f: &CiFile| {
                 f.jobs
@@ -114,7 +114,7 @@ pub enum CiSystem {
 }
 
 impl CiSystem {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             CiSystem::GithubActions => "github-actions",
             CiSystem::GithubAction => "github-action",
@@ -135,7 +135,7 @@ impl CiSystem {
     }
 
     /// A pipeline of a CI system (everything but a composite action).
-    pub fn is_pipeline(self) -> bool {
+    pub(crate) fn is_pipeline(self) -> bool {
         self != CiSystem::GithubAction
     }
 }
@@ -167,7 +167,7 @@ impl serde::Serialize for CiSystem {
 }
 
 /// The CI system of a file, from its path and kind.
-pub fn system_of(path: &str, kind: FileKind) -> Option<CiSystem> {
+pub(crate) fn system_of(path: &str, kind: FileKind) -> Option<CiSystem> {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
@@ -220,7 +220,7 @@ fn is_env_name(k: &str) -> bool {
 }
 
 /// Reads one CI file from its parsed model when there is one, else line by line.
-pub fn collect_parsed(
+pub(crate) fn collect_parsed(
     file: &SourceFile,
     parsed: &crate::model::Parsed,
     system: CiSystem,
@@ -392,7 +392,7 @@ fn typed_env<'a>(
 }
 
 /// Reads one CI file line by line.
-pub fn collect(file: &SourceFile, system: CiSystem, env: &mut Vec<EnvSetting>) -> CiFile {
+pub(crate) fn collect(file: &SourceFile, system: CiSystem, env: &mut Vec<EnvSetting>) -> CiFile {
     let mut ci = CiFile {
         path: file.path.clone(),
         system,

@@ -18,7 +18,7 @@ const MAX_DEPTH: usize = 5;
 
 /// One simple command CI runs, directly or through a task.
 #[derive(Debug, Clone)]
-pub struct Resolved<'a> {
+pub(crate) struct Resolved<'a> {
     pub file: &'a CiFile,
     pub job: &'a CiJob,
     /// The CI command it comes from (where a finding can point).
@@ -31,7 +31,7 @@ pub struct Resolved<'a> {
 
 impl Resolved<'_> {
     /// `go test ./...` or `go test ./... (via make test)`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.via.is_empty() {
             super::signals::shorten(self.text)
         } else {
@@ -47,7 +47,7 @@ impl Resolved<'_> {
 /// A resolution computed once per scan (on first use) and shared by every repo rule
 /// that asks what CI runs. Entries point into `RepoFacts::ci` by index.
 #[derive(Debug, Default)]
-pub struct CiResolution {
+pub(crate) struct CiResolution {
     entries: Vec<Entry>,
     /// Simple commands, repeats included.
     count: usize,
@@ -83,7 +83,7 @@ enum Texts {
 
 /// What CI runs, as the rules read it.
 #[derive(Debug, Clone, Copy)]
-pub struct Resolution<'a> {
+pub(crate) struct Resolution<'a> {
     facts: &'a RepoFacts,
     inner: &'a CiResolution,
     /// What CI calls that cannot be seen from here, and where.
@@ -94,7 +94,7 @@ impl<'a> Resolution<'a> {
     /// Every simple command CI runs, in order. A command that one CI command reaches
     /// many times through the same call chain (identical scripts of many packages) comes
     /// once, at its first place: what is looked for is found at the same place.
-    pub fn commands(&self) -> impl Iterator<Item = Resolved<'a>> + 'a {
+    pub(crate) fn commands(&self) -> impl Iterator<Item = Resolved<'a>> + 'a {
         let facts = self.facts;
         self.inner.entries.iter().flat_map(move |e| {
             let file = &facts.ci.files[e.file];
@@ -119,7 +119,7 @@ impl<'a> Resolution<'a> {
     }
 
     /// How many simple commands CI runs, repeats included.
-    pub fn command_count(&self) -> usize {
+    pub(crate) fn command_count(&self) -> usize {
         self.inner.count
     }
 }
@@ -265,7 +265,7 @@ struct At {
 
 impl RepoFacts {
     /// Every simple command CI runs, with calls into the repo expanded (computed once).
-    pub fn resolve_ci(&self) -> Resolution<'_> {
+    pub(crate) fn resolve_ci(&self) -> Resolution<'_> {
         let inner = self.ci_resolution.get_or_init(|| {
             let mut r = Resolver {
                 facts: self,
@@ -559,7 +559,7 @@ impl<'a> Resolver<'a> {
 
 /// Splits a shell line into simple commands (`a && b | c; d`), dropping leading
 /// `VAR=value` assignments and wrappers (`sudo`, `time`, `exec`, `env`).
-pub fn simple_commands(line: &str) -> Vec<String> {
+pub(crate) fn simple_commands(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     for mut words in crate::parse::shell::loose_commands(line) {
         while let Some(first) = words.first() {

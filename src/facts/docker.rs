@@ -56,7 +56,7 @@ pub struct ImageRef {
     pub location: Location,
 }
 
-pub fn dockerfile(
+pub(crate) fn dockerfile(
     file: &SourceFile,
     df: &Dockerfile,
     env: &mut Vec<EnvSetting>,
@@ -92,7 +92,7 @@ pub fn dockerfile(
 }
 
 /// Every stage's image.
-pub fn dockerfile_images(file: &SourceFile, df: &Dockerfile) -> Vec<ImageRef> {
+pub(crate) fn dockerfile_images(file: &SourceFile, df: &Dockerfile) -> Vec<ImageRef> {
     df.stages
         .iter()
         .filter(|s| !s.is_earlier_stage_ref(df) && !s.is_scratch())
@@ -108,7 +108,7 @@ pub fn dockerfile_images(file: &SourceFile, df: &Dockerfile) -> Vec<ImageRef> {
 /// Containers of an `aws_ecs_task_definition` block, read with `model::ecs` (`jsonencode`,
 /// JSON heredocs and strings, heredocs with interpolated values). Definitions that cannot
 /// be read (`file(...)`, `templatefile(...)`) give none; keys match case-insensitively.
-pub fn ecs_containers(file: &SourceFile, block: &Block) -> Vec<EcsContainer> {
+pub(crate) fn ecs_containers(file: &SourceFile, block: &Block) -> Vec<EcsContainer> {
     let Some(defs) = ecs::container_definitions(block, &file.text) else {
         return Vec::new();
     };
@@ -155,7 +155,7 @@ pub fn ecs_containers(file: &SourceFile, block: &Block) -> Vec<EcsContainer> {
 }
 
 /// Secret-named and other environment names of ECS container definitions.
-pub fn ecs_environment(file: &SourceFile, block: &Block, env: &mut Vec<EnvSetting>) {
+pub(crate) fn ecs_environment(file: &SourceFile, block: &Block, env: &mut Vec<EnvSetting>) {
     let Some(defs) = ecs::container_definitions(block, &file.text) else {
         return;
     };
@@ -182,7 +182,7 @@ pub fn ecs_environment(file: &SourceFile, block: &Block, env: &mut Vec<EnvSettin
 
 /// A task-definition JSON file (`{"containerDefinitions": [...]}` or a bare list of
 /// container definitions).
-pub fn ecs_json(file: &SourceFile) -> Vec<EcsContainer> {
+pub(crate) fn ecs_json(file: &SourceFile) -> Vec<EcsContainer> {
     if !(file.text.contains("\"logConfiguration\"")
         || file.text.contains("\"containerDefinitions\"")
         || file.text.contains("\"essential\""))
@@ -244,7 +244,7 @@ pub fn ecs_json(file: &SourceFile) -> Vec<EcsContainer> {
 }
 
 /// Compose services, their images and logging drivers, and environment names.
-pub fn compose(
+pub(crate) fn compose(
     file: &SourceFile,
     env: &mut Vec<EnvSetting>,
     images: &mut Vec<ImageRef>,

@@ -21,11 +21,11 @@ pub enum EnvContext {
 
 impl EnvContext {
     /// Where the running application reads it (not the CI pipeline).
-    pub fn is_runtime(self) -> bool {
+    pub(crate) fn is_runtime(self) -> bool {
         !matches!(self, EnvContext::Ci)
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EnvContext::Compose => "compose",
             EnvContext::Kubernetes => "kubernetes",
@@ -52,7 +52,7 @@ pub struct EnvSetting {
 }
 
 /// Template dotenv files: committed on purpose to declare the app's settings.
-pub fn is_dotenv_template(path: &str) -> bool {
+pub(crate) fn is_dotenv_template(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let stem = name.trim_start_matches('.');
     // `.env.example`, `.env-dist`, `.env_sample`, `app.env.sample`.
@@ -69,7 +69,7 @@ pub fn is_dotenv_template(path: &str) -> bool {
 }
 
 /// `KEY=value` and `export KEY=value` lines.
-pub fn dotenv(file: &SourceFile, out: &mut Vec<EnvSetting>) {
+pub(crate) fn dotenv(file: &SourceFile, out: &mut Vec<EnvSetting>) {
     let mut offset = 0;
     for line in file.text.split_inclusive('\n') {
         let start = offset;
@@ -102,7 +102,7 @@ pub fn dotenv(file: &SourceFile, out: &mut Vec<EnvSetting>) {
 /// token, api key, private key, access key, credentials ...; `_arn`, `_file`, `_path`,
 /// `_name`, `_id`, `_url`, `_method`, `_length`, `_version` name references).
 // NOTE: a small private copy of the convention; the secrets module may offer a shared one.
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase().replace('-', "_");
     const REFERENCES: &[&str] = &[
         "_arn",

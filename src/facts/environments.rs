@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::RepoFacts;
 
 /// Directories whose children are environments.
-pub const CONTAINERS: &[&str] = &[
+pub(crate) const CONTAINERS: &[&str] = &[
     "envs",
     "env",
     "environments",
@@ -36,14 +36,14 @@ pub struct EnvEvidence {
 
 impl Environment {
     /// Whether infrastructure code (not only a CI job) shows it.
-    pub fn from_iac(&self) -> bool {
+    pub(crate) fn from_iac(&self) -> bool {
         self.evidence.iter().any(|e| e.kind != "ci")
     }
 }
 
 /// The canonical environment a name stands for (`prod` → production). `non-prod`,
 /// `nonprod` and `preprod` are not production although they contain "prod".
-pub fn canonical(token: &str) -> Option<&'static str> {
+pub(crate) fn canonical(token: &str) -> Option<&'static str> {
     Some(match token.to_ascii_lowercase().as_str() {
         "prod" | "production" | "prd" => "production",
         "stage" | "staging" | "stg" => "staging",
@@ -94,7 +94,7 @@ fn tokens(name: &str) -> Vec<String> {
 /// The environment a file or directory name stands for: the whole name, or its first or
 /// last `-`/`_`/`.`-separated token (`prod-eu`, `eu_staging`, `prod.tfvars`,
 /// `eu-non-prod`).
-pub fn canonical_in(name: &str) -> Option<&'static str> {
+pub(crate) fn canonical_in(name: &str) -> Option<&'static str> {
     canonical(name).or_else(|| {
         let tokens = tokens(name);
         tokens
@@ -109,7 +109,7 @@ pub fn canonical_in(name: &str) -> Option<&'static str> {
 /// segment naming an environment is the environment; the account above it is a grouping.
 /// `test` counts only below an environment container (`envs/test/`), since `test/` is
 /// usually a test folder.
-pub fn of_path(path: &str) -> Option<(&'static str, String)> {
+pub(crate) fn of_path(path: &str) -> Option<(&'static str, String)> {
     let segments: Vec<&str> = path.split('/').collect();
     let dirs = &segments[..segments.len().saturating_sub(1)];
     let mut found = None;
@@ -131,7 +131,7 @@ pub fn of_path(path: &str) -> Option<(&'static str, String)> {
 /// `values.staging.yaml`, `prod-values.yaml`), Terraform backend configs
 /// (`backend-prod.hcl`, `prod.tfbackend`, `prod.s3.tfbackend`), CDK or Serverless stage
 /// configs (`config.prod.json` is too generic and is not read).
-pub fn of_file(path: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn of_file(path: &str) -> Option<(&'static str, &'static str)> {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let yaml_stem = name
@@ -162,7 +162,7 @@ pub fn of_file(path: &str) -> Option<(&'static str, &'static str)> {
     None
 }
 
-pub fn detect(facts: &RepoFacts) -> Vec<Environment> {
+pub(crate) fn detect(facts: &RepoFacts) -> Vec<Environment> {
     let mut found: BTreeMap<String, Vec<EnvEvidence>> = BTreeMap::new();
     let mut add = |name: &str, kind: &'static str, detail: String| {
         let e = found.entry(name.to_string()).or_default();

@@ -40,7 +40,7 @@ pub struct K8sObject {
 }
 
 /// Kinds of Kubernetes itself (workloads, networking, config): what shows a deployment.
-pub fn is_core_kind(kind: &str) -> bool {
+pub(crate) fn is_core_kind(kind: &str) -> bool {
     matches!(
         kind,
         "Deployment"
@@ -61,7 +61,7 @@ pub fn is_core_kind(kind: &str) -> bool {
 }
 
 /// Whether a manifest is a kustomize patch (a partial object, not a deployment of its own).
-pub fn is_patch(path: &str) -> bool {
+pub(crate) fn is_patch(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     name.contains("patch")
 }
@@ -72,7 +72,7 @@ fn known(v: Option<&str>) -> Option<String> {
 }
 
 /// Objects of one manifest file (several `---` documents).
-pub fn objects(
+pub(crate) fn objects(
     file: &SourceFile,
     env: &mut Vec<EnvSetting>,
     images: &mut Vec<ImageRef>,

@@ -31,11 +31,11 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    pub fn runtime_dependencies(&self) -> impl Iterator<Item = &Dependency> {
+    pub(crate) fn runtime_dependencies(&self) -> impl Iterator<Item = &Dependency> {
         self.dependencies.iter().filter(|d| d.runtime)
     }
 
-    pub fn has_runtime_dependencies(&self) -> bool {
+    pub(crate) fn has_runtime_dependencies(&self) -> bool {
         self.runtime_dependencies().next().is_some()
     }
 }
@@ -52,7 +52,7 @@ pub struct Dependency {
 
 /// Whether `path` is a manifest this module reads (beyond what `discover` classifies as
 /// one: `dev-requirements.txt`, `requirements/base.txt`, `requirements.in`).
-pub fn is_manifest_path(path: &str) -> bool {
+pub(crate) fn is_manifest_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     crate::discover::is_manifest_name(name) || is_requirements(&lower, name)
@@ -67,7 +67,7 @@ fn is_requirements(lower_path: &str, name: &str) -> bool {
 }
 
 /// Parses a manifest; `None` when the file is not one.
-pub fn parse(file: &SourceFile) -> Option<Manifest> {
+pub(crate) fn parse(file: &SourceFile) -> Option<Manifest> {
     let lower = file.path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower).to_string();
     let mut m = Manifest {
@@ -141,7 +141,7 @@ pub fn parse(file: &SourceFile) -> Option<Manifest> {
 }
 
 /// Python package names compare case-insensitively with `-`, `_` and `.` alike.
-pub fn normalise_python(name: &str) -> String {
+pub(crate) fn normalise_python(name: &str) -> String {
     name.trim().to_ascii_lowercase().replace(['_', '.'], "-")
 }
 

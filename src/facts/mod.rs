@@ -11,34 +11,34 @@
 //! the other facts with the table in [`secret_stores`]; what counts as a CI
 //! deploy is in [`deploys`].
 
-pub mod ci;
-pub mod commands;
+pub(crate) mod ci;
+pub(crate) mod commands;
 pub(crate) mod deploys;
-pub mod docker;
-pub mod env;
-pub mod environments;
-pub mod kubernetes;
-pub mod manifests;
-pub mod profile;
+pub(crate) mod docker;
+pub(crate) mod env;
+pub(crate) mod environments;
+pub(crate) mod kubernetes;
+pub(crate) mod manifests;
+pub(crate) mod profile;
 pub(crate) mod secret_stores;
-pub mod signals;
-pub mod terraform;
-pub mod text;
+pub(crate) mod signals;
+pub(crate) mod terraform;
+pub(crate) mod text;
 // NOTE: the line reader moved to `parse::yaml::lines` (every parser lives in parse); this
 // alias keeps the facts modules' `super::yaml_lines` paths.
-pub use crate::parse::yaml::lines as yaml_lines;
+pub(crate) use crate::parse::yaml::lines as yaml_lines;
 
 use std::collections::BTreeMap;
 
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use crate::model::Parsed;
-pub use crate::source::Location;
+pub(crate) use crate::source::Location;
 use crate::source::{FileKind, SourceFile, Span};
 
 /// What one file contributes.
 #[derive(Debug, Default)]
-pub struct FileFacts {
+pub(crate) struct FileFacts {
     pub path: String,
     pub kind: Option<FileKind>,
     pub manifest: Option<manifests::Manifest>,
@@ -96,7 +96,7 @@ pub struct SecretStoreRef {
 
 /// Whether the facts of a file of this kind come from its parsed model (the others are
 /// read from the text, so the engine need not parse them for the facts alone).
-pub fn needs_model(kind: FileKind) -> bool {
+pub(crate) fn needs_model(kind: FileKind) -> bool {
     matches!(
         kind,
         FileKind::Terraform
@@ -109,7 +109,7 @@ pub fn needs_model(kind: FileKind) -> bool {
 }
 
 /// Gathers what `file` contributes (called by the engine for every file it reads).
-pub fn collect(file: &SourceFile, parsed: &Parsed) -> FileFacts {
+pub(crate) fn collect(file: &SourceFile, parsed: &Parsed) -> FileFacts {
     let mut ff = FileFacts {
         path: file.path.clone(),
         kind: Some(file.kind),
@@ -207,7 +207,7 @@ fn lambda_environment(
 }
 
 impl RepoFacts {
-    pub fn merge(&mut self, f: FileFacts) {
+    pub(crate) fn merge(&mut self, f: FileFacts) {
         if let Some(kind) = f.kind {
             self.files.entry(kind).or_default().push(f.path);
         }
@@ -233,7 +233,7 @@ impl RepoFacts {
 
     /// Sorts everything so output is the same whatever the thread count, then derives
     /// environments and secret-store references.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         for paths in self.files.values_mut() {
             paths.sort();
         }
@@ -255,26 +255,26 @@ impl RepoFacts {
         self.secret_stores = secret_stores::collect(self);
     }
 
-    pub fn has_kind(&self, kind: FileKind) -> bool {
+    pub(crate) fn has_kind(&self, kind: FileKind) -> bool {
         self.files.get(&kind).is_some_and(|p| !p.is_empty())
     }
 
-    pub fn paths_of(&self, kind: FileKind) -> &[String] {
+    pub(crate) fn paths_of(&self, kind: FileKind) -> &[String] {
         self.files.get(&kind).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    pub fn file_count(&self) -> usize {
+    pub(crate) fn file_count(&self) -> usize {
         self.files.values().map(Vec::len).sum()
     }
 
-    pub fn tools_of<'a>(&'a self, kinds: &'a [&str]) -> impl Iterator<Item = &'a text::Tool> + 'a {
+    pub(crate) fn tools_of<'a>(&'a self, kinds: &'a [&str]) -> impl Iterator<Item = &'a text::Tool> + 'a {
         self.tools.iter().filter(move |t| kinds.contains(&t.kind))
     }
 
     /// Manifests outside examples/tests that declare runtime dependencies: the application's.
     /// Manifests of scripts and tooling (`scripts/`, `tools/`, `bin/`, `ci/`, `.github/`)
     /// are not the application's.
-    pub fn app_manifests(&self) -> impl Iterator<Item = &manifests::Manifest> {
+    pub(crate) fn app_manifests(&self) -> impl Iterator<Item = &manifests::Manifest> {
         const TOOLING: &[&str] = &[
             "scripts", "script", "tools", "tooling", "bin", "ci", ".github",
         ];
@@ -289,7 +289,7 @@ impl RepoFacts {
 
     /// The primary application manifest: one that depends on a web or service framework,
     /// else the shallowest; then by path.
-    pub fn primary_manifest(&self) -> Option<&manifests::Manifest> {
+    pub(crate) fn primary_manifest(&self) -> Option<&manifests::Manifest> {
         self.app_manifests().min_by_key(|m| {
             let service = m.runtime_dependencies().any(|d| {
                 profile::SERVICE_FRAMEWORKS
@@ -301,7 +301,7 @@ impl RepoFacts {
     }
 
     /// Every runtime dependency of the application (outside examples/tests), with its manifest.
-    pub fn runtime_dependencies(
+    pub(crate) fn runtime_dependencies(
         &self,
     ) -> impl Iterator<Item = (&manifests::Manifest, &manifests::Dependency)> {
         self.app_manifests()
@@ -311,7 +311,7 @@ impl RepoFacts {
     /// Images and local stacks (outside examples/tests): Dockerfiles and compose files.
     /// On their own they do not show who runs them: a product or tool publishes images for
     /// others, a service is deployed by its team.
-    pub fn image_evidence(&self) -> Vec<(String, Location)> {
+    pub(crate) fn image_evidence(&self) -> Vec<(String, Location)> {
         let mut out = Vec::new();
         for d in self.dockerfiles.iter().filter(|d| !is_auxiliary(&d.path)) {
             out.push((d.path.clone(), d.location.clone()));
@@ -328,7 +328,7 @@ impl RepoFacts {
     /// objects, Helm charts, Procfile and platform configs. (CI deploy steps are
     /// `ci_deploys`, see [`deploys`]; images count with a service framework, see
     /// `deployed`.)
-    pub fn deploy_evidence(&self) -> Vec<(String, Location)> {
+    pub(crate) fn deploy_evidence(&self) -> Vec<(String, Location)> {
         let mut out = Vec::new();
         for t in self.tools.iter().filter(|t| !is_auxiliary(&t.path)) {
             if t.kind == "helm-chart" || text::tool_role(t.kind) == text::ToolRole::Deploy {
@@ -359,7 +359,7 @@ impl RepoFacts {
 
     /// Infrastructure-as-code outside examples/tests: Terraform/OpenTofu dirs, Terragrunt,
     /// and other IaC tools (Pulumi, CloudFormation/SAM, CDK, Serverless, Nomad).
-    pub fn iac(&self) -> Vec<(String, String)> {
+    pub(crate) fn iac(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         if let Some(d) = self
             .terraform
@@ -385,7 +385,7 @@ impl RepoFacts {
 
     /// Terraform root modules outside examples/tests: directories with a configured
     /// `provider`, a backend, or a `terragrunt.hcl`.
-    pub fn terraform_roots(&self) -> Vec<String> {
+    pub(crate) fn terraform_roots(&self) -> Vec<String> {
         let mut roots: Vec<String> = self
             .terraform
             .providers
@@ -406,7 +406,7 @@ impl RepoFacts {
     /// the modules or every directory under `modules/`. Account-level practices are then
     /// the callers' business. (A lone `main.tf` without a provider block is a root module
     /// configured from the environment, not a library.)
-    pub fn is_module_library(&self) -> bool {
+    pub(crate) fn is_module_library(&self) -> bool {
         let main_dirs: Vec<&String> = self
             .terraform
             .dirs
@@ -428,21 +428,21 @@ impl RepoFacts {
     }
 
     /// Terraform resources outside examples/tests.
-    pub fn main_resources(&self) -> impl Iterator<Item = &terraform::TfBlock> {
+    pub(crate) fn main_resources(&self) -> impl Iterator<Item = &terraform::TfBlock> {
         self.terraform
             .resources
             .iter()
             .filter(|r| !is_auxiliary(&r.path))
     }
 
-    pub fn main_modules(&self) -> impl Iterator<Item = &terraform::TfModule> {
+    pub(crate) fn main_modules(&self) -> impl Iterator<Item = &terraform::TfModule> {
         self.terraform
             .modules
             .iter()
             .filter(|m| !is_auxiliary(&m.path))
     }
 
-    pub fn main_data_sources(&self) -> impl Iterator<Item = &terraform::TfBlock> {
+    pub(crate) fn main_data_sources(&self) -> impl Iterator<Item = &terraform::TfBlock> {
         self.terraform
             .data_sources
             .iter()
@@ -451,7 +451,7 @@ impl RepoFacts {
 
     /// Every ECS container definition: those of Terraform task definitions, then those of
     /// task-definition JSON files.
-    pub fn all_ecs_containers(&self) -> impl Iterator<Item = &docker::EcsContainer> {
+    pub(crate) fn all_ecs_containers(&self) -> impl Iterator<Item = &docker::EcsContainer> {
         self.terraform
             .resources
             .iter()
@@ -460,7 +460,7 @@ impl RepoFacts {
     }
 
     /// Every CI command with its file and job.
-    pub fn ci_commands(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
+    pub(crate) fn ci_commands(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
         self.ci.files.iter().flat_map(|f| {
             f.jobs
                 .iter()
@@ -469,7 +469,7 @@ impl RepoFacts {
     }
 
     /// Every `uses:` (actions, orbs, templates) with its file and job.
-    pub fn ci_uses(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
+    pub(crate) fn ci_uses(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
         self.ci.files.iter().flat_map(|f| {
             f.jobs
                 .iter()
@@ -481,7 +481,7 @@ impl RepoFacts {
 /// Paths of examples, tests, fixtures, docs, vendored code and dev containers: they
 /// show how to use something, not what this repo deploys. An environment named `test`
 /// below an environment folder (`envs/test/`) is not a test folder.
-pub fn is_auxiliary(path: &str) -> bool {
+pub(crate) fn is_auxiliary(path: &str) -> bool {
     const AUX: &[&str] = &[
         "example",
         "examples",
@@ -539,22 +539,22 @@ pub fn is_auxiliary(path: &str) -> bool {
 }
 
 /// The directory of a path (`""` at the root).
-pub fn dir_of(path: &str) -> &str {
+pub(crate) fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
 /// A location for a byte range of `file`.
-pub fn loc_at(file: &SourceFile, start: usize, end: usize) -> Location {
+pub(crate) fn loc_at(file: &SourceFile, start: usize, end: usize) -> Location {
     Location::in_file(file, Span::new(start, end.max(start)))
 }
 
 /// Line 1 of `file` (whole-file findings).
-pub fn loc_line1(file: &SourceFile) -> Location {
+pub(crate) fn loc_line1(file: &SourceFile) -> Location {
     Location::in_file(file, file.first_line_span())
 }
 
 /// Keeps the earliest location (by path, then position) for a key.
-pub fn keep_first(map: &mut BTreeMap<String, Location>, key: String, loc: Location) {
+pub(crate) fn keep_first(map: &mut BTreeMap<String, Location>, key: String, loc: Location) {
     match map.get(&key) {
         Some(old) if (&old.path, old.start) <= (&loc.path, loc.start) => {}
         _ => {
@@ -564,7 +564,7 @@ pub fn keep_first(map: &mut BTreeMap<String, Location>, key: String, loc: Locati
 }
 
 /// `path:line:column` (empty at the repo root).
-pub fn loc_string(loc: &Location) -> String {
+pub(crate) fn loc_string(loc: &Location) -> String {
     if loc.is_root() {
         String::new()
     } else {
@@ -572,11 +572,11 @@ pub fn loc_string(loc: &Location) -> String {
     }
 }
 
-pub fn ser_loc<S: Serializer>(loc: &Location, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_loc<S: Serializer>(loc: &Location, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&loc_string(loc))
 }
 
-pub fn ser_locs<S: Serializer>(locs: &[Location], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_locs<S: Serializer>(locs: &[Location], s: S) -> Result<S::Ok, S::Error> {
     let mut seq = s.serialize_seq(Some(locs.len()))?;
     for l in locs {
         seq.serialize_element(&loc_string(l))?;
@@ -584,7 +584,7 @@ pub fn ser_locs<S: Serializer>(locs: &[Location], s: S) -> Result<S::Ok, S::Erro
     seq.end()
 }
 
-pub fn ser_loc_map<S: Serializer>(
+pub(crate) fn ser_loc_map<S: Serializer>(
     map: &BTreeMap<String, Location>,
     s: S,
 ) -> Result<S::Ok, S::Error> {

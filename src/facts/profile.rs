@@ -7,7 +7,7 @@ use super::{is_auxiliary, Location, RepoFacts};
 
 /// Terraform resource types (prefixes end with `_`) that run code or hold data: what a
 /// private network, metrics, logs and alerts are for.
-pub const COMPUTE_TYPES: &[&str] = &[
+pub(crate) const COMPUTE_TYPES: &[&str] = &[
     "aws_instance",
     "aws_launch_template",
     "aws_launch_configuration",
@@ -66,7 +66,7 @@ pub const COMPUTE_TYPES: &[&str] = &[
 ];
 
 /// Fragments of module sources that create compute or databases.
-pub const COMPUTE_MODULES: &[&str] = &[
+pub(crate) const COMPUTE_MODULES: &[&str] = &[
     "ec2-instance",
     "autoscaling",
     "/ecs",
@@ -95,7 +95,7 @@ fn article(word: &str) -> &'static str {
 
 /// Web and service frameworks (and app servers): an application that depends on one
 /// and builds an image is a service its team deploys.
-pub const SERVICE_FRAMEWORKS: &[&str] = &[
+pub(crate) const SERVICE_FRAMEWORKS: &[&str] = &[
     // JavaScript / TypeScript
     "express",
     "fastify",
@@ -170,7 +170,7 @@ pub const SERVICE_FRAMEWORKS: &[&str] = &[
     "Microsoft.AspNetCore*",
 ];
 
-pub fn is_compute_type(ty: &str) -> bool {
+pub(crate) fn is_compute_type(ty: &str) -> bool {
     COMPUTE_TYPES.iter().any(|t| {
         if t.ends_with('_') {
             ty.starts_with(t)
@@ -183,7 +183,7 @@ pub fn is_compute_type(ty: &str) -> bool {
 /// Packages of operations tooling: a manifest that declares only these (an Ansible
 /// estate's `requirements.txt`: ansible, boto3, netaddr) drives infrastructure and is not
 /// an application. `*` ends a prefix.
-pub const OPS_TOOLING: &[&str] = &[
+pub(crate) const OPS_TOOLING: &[&str] = &[
     "ansible*",
     "molecule*",
     "pytest-testinfra",
@@ -227,7 +227,7 @@ fn is_ops_tooling(name: &str) -> bool {
 
 /// The runtime a repo defines: what metrics, logs, error tracking and alerts would watch.
 #[derive(Debug, Clone)]
-pub enum Runtime {
+pub(crate) enum Runtime {
     /// Something runs: the place that best represents it, and a description.
     Present { what: String, location: Location },
     /// Only a library-like application (manifests, nothing deployed) or only a Dockerfile:
@@ -240,7 +240,7 @@ pub enum Runtime {
 impl RepoFacts {
     /// Compute and database resources in root modules (not in reusable-module libraries,
     /// not in examples/tests).
-    pub fn compute_resources(&self) -> Vec<&TfBlock> {
+    pub(crate) fn compute_resources(&self) -> Vec<&TfBlock> {
         if self.is_module_library() {
             return Vec::new();
         }
@@ -250,7 +250,7 @@ impl RepoFacts {
     }
 
     /// Modules that create compute, in root modules.
-    pub fn compute_modules(&self) -> Vec<&TfModule> {
+    pub(crate) fn compute_modules(&self) -> Vec<&TfModule> {
         if self.is_module_library() {
             return Vec::new();
         }
@@ -263,7 +263,7 @@ impl RepoFacts {
     }
 
     /// Kubernetes workloads outside examples/tests.
-    pub fn k8s_workloads(&self) -> impl Iterator<Item = &super::kubernetes::K8sObject> {
+    pub(crate) fn k8s_workloads(&self) -> impl Iterator<Item = &super::kubernetes::K8sObject> {
         self.kubernetes.iter().filter(|o| {
             !is_auxiliary(&o.path)
                 && !super::kubernetes::is_patch(&o.path)
@@ -279,7 +279,7 @@ impl RepoFacts {
     /// The reason, if so. A monorepo of services is judged like any repo as soon as
     /// something deploys it: a CI deploy step, or infrastructure-as-code outside
     /// examples/tests (the IaC is what runs the services).
-    pub fn example_collection(&self) -> Option<String> {
+    pub(crate) fn example_collection(&self) -> Option<String> {
         let dirs = self.deploy_folders();
         if dirs.len() < 8 || self.monorepo_deployed_by().is_some() {
             return None;
@@ -295,7 +295,7 @@ impl RepoFacts {
 
     /// Top-level folders (outside examples/tests) holding Dockerfiles, compose files,
     /// Kubernetes objects, platform configs or deploy tools.
-    pub fn deploy_folders(&self) -> std::collections::BTreeSet<String> {
+    pub(crate) fn deploy_folders(&self) -> std::collections::BTreeSet<String> {
         let mut dirs = std::collections::BTreeSet::new();
         let paths = self
             .image_evidence()
@@ -320,7 +320,7 @@ impl RepoFacts {
     }
 
     /// What deploys a many-service repo, if anything: a CI deploy step or IaC.
-    pub fn monorepo_deployed_by(&self) -> Option<String> {
+    pub(crate) fn monorepo_deployed_by(&self) -> Option<String> {
         if let Some((what, loc)) = self.ci_deploys().into_iter().next() {
             return Some(format!(
                 "CI deploy step `{what}` ({})",
@@ -337,7 +337,7 @@ impl RepoFacts {
     /// that releases them (chart-releaser, `helm push`, `helm package`, `cr upload`), and
     /// nothing this team runs itself (no CI deploy step, no IaC, no Kubernetes object
     /// outside the charts, no platform config). The reason, if so.
-    pub fn published_charts(&self) -> Option<String> {
+    pub(crate) fn published_charts(&self) -> Option<String> {
         let charts: Vec<&super::text::Tool> = self
             .tools
             .iter()
@@ -386,7 +386,7 @@ impl RepoFacts {
     /// Whether anything is deployed from here, with the first piece of evidence: a
     /// Procfile or platform config, Kubernetes or Helm, a CI deploy step, or a Dockerfile or
     /// compose file of an application built on a web or service framework.
-    pub fn deployed(&self) -> Option<(String, Location)> {
+    pub(crate) fn deployed(&self) -> Option<(String, Location)> {
         if self.example_collection().is_some() || self.published_charts().is_some() {
             return None;
         }
@@ -412,7 +412,7 @@ impl RepoFacts {
     /// An image is built but nothing says this team runs it: no platform config,
     /// manifests, CI deploy step or service framework. A product or a tool may publish
     /// images for others to run.
-    pub fn image_only(&self) -> Option<(String, Location)> {
+    pub(crate) fn image_only(&self) -> Option<(String, Location)> {
         if self.deployed().is_some() {
             return None;
         }
@@ -420,7 +420,7 @@ impl RepoFacts {
     }
 
     /// The first web or service framework among the application's runtime dependencies.
-    pub fn service_framework(&self) -> Option<(String, String)> {
+    pub(crate) fn service_framework(&self) -> Option<(String, String)> {
         self.runtime_dependencies().find_map(|(m, d)| {
             SERVICE_FRAMEWORKS
                 .iter()
@@ -432,7 +432,7 @@ impl RepoFacts {
     /// Application code: a manifest (outside examples, tests and tooling folders) with
     /// runtime dependencies that are not all operations tooling ([`OPS_TOOLING`]). A
     /// library of Terraform modules, a Helm chart, docs or an Ansible estate has none.
-    pub fn application_code(&self) -> Option<&super::manifests::Manifest> {
+    pub(crate) fn application_code(&self) -> Option<&super::manifests::Manifest> {
         self.app_manifests()
             .filter(|m| m.runtime_dependencies().any(|d| !is_ops_tooling(&d.name)))
             .min_by_key(|m| (m.path.matches('/').count(), m.path.clone()))
@@ -443,7 +443,7 @@ impl RepoFacts {
     /// may apply the IaC), and no manifest depends on a web or service framework (a
     /// Lambda handler, a provisioning script). Its errors are the infrastructure's
     /// (CloudWatch), not an application's. The manifest, if so.
-    pub fn infrastructure_helper_code(&self) -> Option<&super::manifests::Manifest> {
+    pub(crate) fn infrastructure_helper_code(&self) -> Option<&super::manifests::Manifest> {
         if self.service_framework().is_some()
             || !self.image_evidence().is_empty()
             || !self.deploy_evidence().is_empty()
@@ -457,7 +457,7 @@ impl RepoFacts {
     }
 
     /// The application's runtime, for rules that ask whether it is monitored.
-    pub fn runtime(&self) -> Runtime {
+    pub(crate) fn runtime(&self) -> Runtime {
         if let Some(why) = self.example_collection() {
             return Runtime::Partial(why);
         }

@@ -10,7 +10,7 @@ use super::{is_auxiliary, Location, RepoFacts};
 
 /// One vendor (or open-source tool) and every way it shows up in a repo.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Vendor {
+pub(crate) struct Vendor {
     pub name: &'static str,
     /// Dependency names in any manifest (`@sentry/*`, `sentry-sdk`, `io.sentry:*`).
     pub packages: &'static [&'static str],
@@ -34,7 +34,7 @@ pub struct Vendor {
 
 impl Vendor {
     /// A row with nothing but a name, to fill with `..Vendor::EMPTY`.
-    pub const EMPTY: Vendor = Vendor {
+    pub(crate) const EMPTY: Vendor = Vendor {
         name: "",
         packages: &[],
         env: &[],
@@ -50,7 +50,7 @@ impl Vendor {
 
 /// Where a vendor showed up.
 #[derive(Debug, Clone)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     pub vendor: &'static str,
     pub what: String,
     pub location: Location,
@@ -58,7 +58,7 @@ pub struct Evidence {
 
 impl Evidence {
     /// `Sentry (@sentry/node in package.json:12)`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let at = super::loc_string(&self.location);
         if at.is_empty() {
             format!("{} ({})", self.vendor, self.what)
@@ -73,7 +73,7 @@ fn norm(s: &str) -> String {
 }
 
 /// Whether `value` matches `pattern` (prefix with a trailing `*`, else exact).
-pub fn matches(pattern: &str, value: &str) -> bool {
+pub(crate) fn matches(pattern: &str, value: &str) -> bool {
     // NOTE: no lowercased copies: this runs for every vendor x every fact.
     match pattern.strip_suffix('*') {
         Some(prefix) => value
@@ -88,7 +88,7 @@ const ECOSYSTEMS: &[&str] = &[
     "npm", "pypi", "rubygems", "go", "cargo", "maven", "gradle", "composer", "hex", "nuget",
 ];
 
-pub fn package_matches(pattern: &str, ecosystem: &str, name: &str) -> bool {
+pub(crate) fn package_matches(pattern: &str, ecosystem: &str, name: &str) -> bool {
     let (eco, pattern) = match pattern.split_once(':') {
         Some((e, rest)) if ECOSYSTEMS.contains(&e) => (Some(e), rest),
         _ => (None, pattern),
@@ -108,7 +108,7 @@ fn host_matches(pattern: &str, host: &str) -> bool {
 
 /// Every place the facts show one of `vendors` (outside examples and tests), in the order
 /// manifests, Terraform, environment, hosts, images, Kubernetes, CI, tools.
-pub fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
+pub(crate) fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
     let mut out = Vec::new();
     let mut push = |vendor: &'static str, what: String, location: &Location| {
         if !is_auxiliary(&location.path) {
@@ -198,7 +198,7 @@ pub fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
 }
 
 /// A command cut to 60 characters for messages.
-pub fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     let s = s.trim();
     if s.chars().count() <= 60 {
         return s.to_string();
@@ -208,7 +208,7 @@ pub fn shorten(s: &str) -> String {
 }
 
 /// Vendor names of a table, for messages: `Sentry, Rollbar, Bugsnag`.
-pub fn names(vendors: &[Vendor]) -> String {
+pub(crate) fn names(vendors: &[Vendor]) -> String {
     vendors
         .iter()
         .map(|v| v.name)

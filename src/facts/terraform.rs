@@ -72,19 +72,19 @@ pub struct TfBlock {
 }
 
 impl TfBlock {
-    pub fn attr(&self, key: &str) -> Option<&AttrValue> {
+    pub(crate) fn attr(&self, key: &str) -> Option<&AttrValue> {
         self.attributes.get(key)
     }
 
-    pub fn str_attr(&self, key: &str) -> Option<&str> {
+    pub(crate) fn str_attr(&self, key: &str) -> Option<&str> {
         self.attr(key).and_then(AttrValue::as_str)
     }
 
-    pub fn nested<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a TfNested> + 'a {
+    pub(crate) fn nested<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a TfNested> + 'a {
         self.blocks.iter().filter(move |b| b.kind == kind)
     }
 
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         dir_of(&self.path)
     }
 }
@@ -107,16 +107,16 @@ pub struct TfModule {
 }
 
 impl TfModule {
-    pub fn attr(&self, key: &str) -> Option<&AttrValue> {
+    pub(crate) fn attr(&self, key: &str) -> Option<&AttrValue> {
         self.attributes.get(key)
     }
 
     /// The source, lower-cased, without a `?ref=` or `//` subpath marker confusion.
-    pub fn source_lower(&self) -> String {
+    pub(crate) fn source_lower(&self) -> String {
         self.source.as_deref().unwrap_or("").to_ascii_lowercase()
     }
 
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         dir_of(&self.path)
     }
 }
@@ -153,14 +153,14 @@ pub enum AttrValue {
 }
 
 impl AttrValue {
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             AttrValue::String(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
+    pub(crate) fn as_bool(&self) -> Option<bool> {
         match self {
             AttrValue::Bool(b) => Some(*b),
             AttrValue::String(s) if s == "true" => Some(true),
@@ -169,7 +169,7 @@ impl AttrValue {
         }
     }
 
-    pub fn as_f64(&self) -> Option<f64> {
+    pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
             AttrValue::Number(n) => Some(*n),
             AttrValue::String(s) => s.trim().parse().ok(),
@@ -177,12 +177,12 @@ impl AttrValue {
         }
     }
 
-    pub fn is_unknown(&self) -> bool {
+    pub(crate) fn is_unknown(&self) -> bool {
         matches!(self, AttrValue::Unknown(_))
     }
 
     /// A list's length; `None` when not a known list.
-    pub fn list_len(&self) -> Option<usize> {
+    pub(crate) fn list_len(&self) -> Option<usize> {
         match self {
             AttrValue::List(items) => Some(items.len()),
             _ => None,
@@ -190,7 +190,7 @@ impl AttrValue {
     }
 
     /// Every known string in the value (list members, object values), lower-cased.
-    pub fn strings_lower(&self) -> Vec<String> {
+    pub(crate) fn strings_lower(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.collect_strings(&mut out);
         out
@@ -301,7 +301,7 @@ fn attributes_of(block: &Block) -> BTreeMap<String, AttrValue> {
 
 /// What one Terraform file contributes.
 #[derive(Debug, Default)]
-pub struct TfFileFacts {
+pub(crate) struct TfFileFacts {
     pub facts: TerraformFacts,
 }
 
@@ -318,7 +318,7 @@ static MANAGED_POLICY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Gathers one Terraform file's facts (`tf` is its parsed model).
-pub fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
+pub(crate) fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
     let mut f = TerraformFacts::default();
     let path = &file.path;
     let lower = path.to_ascii_lowercase();
@@ -487,7 +487,7 @@ pub fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
 }
 
 impl TerraformFacts {
-    pub fn merge(&mut self, other: TerraformFacts) {
+    pub(crate) fn merge(&mut self, other: TerraformFacts) {
         self.resources.extend(other.resources);
         self.data_sources.extend(other.data_sources);
         self.modules.extend(other.modules);
@@ -510,7 +510,7 @@ impl TerraformFacts {
         }
     }
 
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         let by_loc = |a: &Location, b: &Location| (&a.path, a.start).cmp(&(&b.path, b.start));
         self.resources
             .sort_by(|a, b| by_loc(&a.location, &b.location));
@@ -529,19 +529,19 @@ impl TerraformFacts {
         self.terragrunt.sort();
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.dirs.is_empty() && self.terragrunt.is_empty() && self.tfvars.is_empty()
     }
 
     /// Resources of one of these types.
-    pub fn resources_of<'a>(&'a self, types: &'a [&str]) -> impl Iterator<Item = &'a TfBlock> + 'a {
+    pub(crate) fn resources_of<'a>(&'a self, types: &'a [&str]) -> impl Iterator<Item = &'a TfBlock> + 'a {
         self.resources
             .iter()
             .filter(move |r| types.contains(&r.ty.as_str()))
     }
 
     /// Resources whose type starts with one of these prefixes.
-    pub fn resources_with_prefix<'a>(
+    pub(crate) fn resources_with_prefix<'a>(
         &'a self,
         prefixes: &'a [&str],
     ) -> impl Iterator<Item = &'a TfBlock> + 'a {
@@ -551,7 +551,7 @@ impl TerraformFacts {
     }
 
     /// Modules whose source contains one of these fragments (lower case).
-    pub fn modules_with_source<'a>(
+    pub(crate) fn modules_with_source<'a>(
         &'a self,
         fragments: &'a [&str],
     ) -> impl Iterator<Item = &'a TfModule> + 'a {

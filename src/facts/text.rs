@@ -32,7 +32,7 @@ pub struct Tool {
 }
 
 /// What a tool is for.
-pub fn tool_role(kind: &str) -> ToolRole {
+pub(crate) fn tool_role(kind: &str) -> ToolRole {
     match kind {
         "pulumi" | "pulumi-stack" | "cloudformation" | "sam" | "cdk" | "serverless" | "nomad" => {
             ToolRole::Iac
@@ -46,7 +46,7 @@ pub fn tool_role(kind: &str) -> ToolRole {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ToolRole {
+pub(crate) enum ToolRole {
     Iac,
     Deploy,
     DependencyUpdates,
@@ -75,7 +75,7 @@ pub enum TaskRunner {
 }
 
 impl TaskRunner {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TaskRunner::Make => "make",
             TaskRunner::Just => "just",
@@ -107,7 +107,7 @@ fn tool(kind: &'static str, name: Option<String>, file: &SourceFile) -> Tool {
 }
 
 /// Tools recognised in `file` (by name, and a peek at YAML/JSON/HCL text).
-pub fn tools(file: &SourceFile) -> Vec<Tool> {
+pub(crate) fn tools(file: &SourceFile) -> Vec<Tool> {
     let path = file.path.as_str();
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
@@ -200,7 +200,7 @@ pub fn tools(file: &SourceFile) -> Vec<Tool> {
 }
 
 /// Tasks defined in `file`: make targets, just recipes, a script's lines, pre-commit hooks.
-pub fn tasks(file: &SourceFile) -> Vec<Task> {
+pub(crate) fn tasks(file: &SourceFile) -> Vec<Task> {
     let lower = file.path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     if name == "makefile" || name == "gnumakefile" || name.ends_with(".mk") {
@@ -325,7 +325,7 @@ static DSN_HOST: LazyLock<Regex> = LazyLock::new(|| {
 
 /// How a file's URLs count: all hosts in configuration, only DSN-shaped URLs
 /// (`https://key@host/...`) in source code, none in docs and lock files.
-pub fn host_scope(path: &str) -> Option<bool> {
+pub(crate) fn host_scope(path: &str) -> Option<bool> {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     if name.contains("lock")
@@ -373,7 +373,7 @@ pub fn host_scope(path: &str) -> Option<bool> {
 }
 
 /// Hosts of the URLs in `file` (see [`host_scope`]), first location each.
-pub fn hosts(file: &SourceFile) -> BTreeMap<String, Location> {
+pub(crate) fn hosts(file: &SourceFile) -> BTreeMap<String, Location> {
     let mut out = BTreeMap::new();
     let Some(all) = host_scope(&file.path) else {
         return out;

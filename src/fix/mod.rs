@@ -11,9 +11,6 @@ mod apply;
 mod diff;
 mod write;
 
-#[cfg(test)]
-pub(crate) use apply::apply_edits;
-
 use std::collections::BTreeMap;
 
 use crate::config::Config;
@@ -26,7 +23,7 @@ pub(crate) const MAX_PASSES: usize = 10;
 
 /// What `--fix` / `--diff` should do.
 #[derive(Debug, Clone, Copy)]
-pub struct FixMode {
+pub(crate) struct FixMode {
     /// Also apply unsafe fixes (`--unsafe-fixes`).
     pub unsafe_fixes: bool,
     /// Write the files (`--fix`); otherwise only compute the diff (`--diff`).
@@ -45,7 +42,7 @@ impl FixMode {
 
 /// What fixing did.
 #[derive(Debug, Default)]
-pub struct FixOutcome {
+pub(crate) struct FixOutcome {
     /// Findings fixed (or, with `--diff`, that would be).
     pub fixed: usize,
     /// Files changed (or created), relative to the root, sorted.
@@ -70,7 +67,7 @@ fn fixes_by_file(findings: &[Finding], mode: FixMode) -> BTreeMap<&str, Vec<&Fix
 }
 
 /// Applies (or, without `mode.write`, only diffs) the fixes of the scan's findings.
-pub fn run(
+pub(crate) fn run(
     result: &ScanResult,
     opts: &ScanOptions,
     config: &Config,

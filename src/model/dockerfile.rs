@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::parse::dockerfile::parse_syntax;
-pub use crate::parse::dockerfile::{Directive, Flag, Heredoc, Instruction, KeyValue};
+pub(crate) use crate::parse::dockerfile::{Directive, Instruction};
 use crate::source::{ParseDiagnostic, Span};
 
 /// A parsed Dockerfile.
@@ -47,7 +47,7 @@ const MAX_EXPANDED_LEN: usize = 64 * 1024;
 const MAX_EXPANSION_DEPTH: usize = 16;
 
 /// Parses a Dockerfile and builds its stages. Never panics; returns everything it could parse.
-pub fn parse(text: &str) -> (Dockerfile, Vec<ParseDiagnostic>) {
+pub(crate) fn parse(text: &str) -> (Dockerfile, Vec<ParseDiagnostic>) {
     let (syntax, mut diags) = parse_syntax(text);
     let mut stages = Vec::new();
     for (from, ins) in syntax.instructions.iter().enumerate() {
@@ -69,17 +69,17 @@ pub fn parse(text: &str) -> (Dockerfile, Vec<ParseDiagnostic>) {
 
 impl Dockerfile {
     /// The last stage: the one `docker build` produces without `--target`.
-    pub fn final_stage(&self) -> Option<&Stage> {
+    pub(crate) fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
     }
 
     /// The instructions of stage `stage`, its `FROM` first.
-    pub fn stage_instructions(&self, stage: usize) -> impl Iterator<Item = &Instruction> + '_ {
+    pub(crate) fn stage_instructions(&self, stage: usize) -> impl Iterator<Item = &Instruction> + '_ {
         self.instructions.iter().filter(move |i| i.stage == stage)
     }
 
     /// The stage named `name` (case-insensitive).
-    pub fn stage_by_name(&self, name: &str) -> Option<&Stage> {
+    pub(crate) fn stage_by_name(&self, name: &str) -> Option<&Stage> {
         self.stages.iter().find(|s| {
             s.alias
                 .as_deref()
@@ -89,7 +89,7 @@ impl Dockerfile {
 
     /// `ARG`s declared before the first `FROM`, in order: name and default
     /// (unquoted, unexpanded). A later declaration of a name overrides an earlier one.
-    pub fn global_args(&self) -> Vec<(String, Option<String>)> {
+    pub(crate) fn global_args(&self) -> Vec<(String, Option<String>)> {
         self.instructions
             .iter()
             .take_while(|i| i.keyword != "FROM")
@@ -101,7 +101,7 @@ impl Dockerfile {
     /// Expands `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
     /// `${VAR:+alt}` and `${VAR+alt}` in `s` (a `FROM` image, say) with the
     /// global `ARG` defaults. `None` when a variable has no value.
-    pub fn resolve_args(&self, s: &str) -> Option<String> {
+    pub(crate) fn resolve_args(&self, s: &str) -> Option<String> {
         let env = self.global_env.get_or_init(|| {
             let mut env = HashMap::new();
             for (name, default) in self.global_args() {
@@ -131,13 +131,13 @@ impl Dockerfile {
 impl Stage {
     /// Whether this stage's image names an earlier stage (`FROM builder`),
     /// compared case-insensitively as BuildKit does.
-    pub fn is_earlier_stage_ref(&self, df: &Dockerfile) -> bool {
+    pub(crate) fn is_earlier_stage_ref(&self, df: &Dockerfile) -> bool {
         let earlier = |name: &str| df.first_stage_named(name).is_some_and(|i| i < self.index);
         earlier(&self.image) || df.resolve_args(&self.image).is_some_and(|r| earlier(&r))
     }
 
     /// `FROM scratch` (the empty image).
-    pub fn is_scratch(&self) -> bool {
+    pub(crate) fn is_scratch(&self) -> bool {
         self.image.eq_ignore_ascii_case("scratch")
     }
 }

@@ -17,7 +17,7 @@ use crate::source::Span;
 
 /// The container definitions of one task definition that could be read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ContainerDefinitions {
+pub(crate) struct ContainerDefinitions {
     /// The JSON document: a list of container objects (unknown items possible).
     doc: Value,
     /// The span of the document (the attribute's value).
@@ -26,7 +26,7 @@ pub struct ContainerDefinitions {
 
 /// One container object of a task definition.
 #[derive(Debug, Clone, Copy)]
-pub struct Container<'a> {
+pub(crate) struct Container<'a> {
     pub entries: &'a [Entry],
     /// The whole object.
     pub span: Span,
@@ -34,7 +34,7 @@ pub struct Container<'a> {
 
 /// The container definitions of an `aws_ecs_task_definition` block, if they can be read.
 /// `text` is the whole file text the block was parsed from.
-pub fn container_definitions(block: &Block, text: &str) -> Option<ContainerDefinitions> {
+pub(crate) fn container_definitions(block: &Block, text: &str) -> Option<ContainerDefinitions> {
     let attr = block.attr("container_definitions")?;
     if let Some(doc) = attr.value.json_document() {
         return Some(ContainerDefinitions {
@@ -54,12 +54,12 @@ pub fn container_definitions(block: &Block, text: &str) -> Option<ContainerDefin
 
 impl ContainerDefinitions {
     /// The span of the whole `container_definitions` value.
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         self.span
     }
 
     /// The known container objects, in order.
-    pub fn containers(&self) -> Vec<Container<'_>> {
+    pub(crate) fn containers(&self) -> Vec<Container<'_>> {
         let Some(items) = self.doc.as_list() else {
             return Vec::new();
         };
@@ -76,7 +76,7 @@ impl ContainerDefinitions {
 }
 
 /// An object's entry by key, case-insensitively (as ECS reads keys).
-pub fn entry<'v>(value: &'v Value, key: &str) -> Option<&'v Entry> {
+pub(crate) fn entry<'v>(value: &'v Value, key: &str) -> Option<&'v Entry> {
     value
         .as_object()?
         .iter()
@@ -87,7 +87,7 @@ pub fn entry<'v>(value: &'v Value, key: &str) -> Option<&'v Entry> {
 impl<'a> Container<'a> {
     /// An entry by key. ECS (through Go's JSON decoding) matches keys case-insensitively, so
     /// `LogConfiguration` counts as `logConfiguration`.
-    pub fn entry(&self, key: &str) -> Option<&'a Entry> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&'a Entry> {
         self.entries
             .iter()
             .rev()
@@ -95,23 +95,23 @@ impl<'a> Container<'a> {
     }
 
     /// A value by key (see [`Container::entry`]).
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Value> {
         self.entry(key).map(|e| &e.value)
     }
 
     /// Whether some key is computed and unknown: any key may be missing or present.
-    pub fn is_partial(&self) -> bool {
+    pub(crate) fn is_partial(&self) -> bool {
         self.entries.iter().any(|e| e.computed_key)
     }
 
     /// The container's `name`, if known.
-    pub fn name(&self) -> Option<&'a str> {
+    pub(crate) fn name(&self) -> Option<&'a str> {
         self.get("name").and_then(Value::as_str)
     }
 
     /// Where a finding about a missing key points: the `name` entry, else the object's first
     /// character (`{`).
-    pub fn anchor(&self) -> Span {
+    pub(crate) fn anchor(&self) -> Span {
         match self.entry("name") {
             Some(entry) => entry.span,
             None => Span::new(self.span.start as usize, self.span.start as usize + 1),
@@ -119,7 +119,7 @@ impl<'a> Container<'a> {
     }
 
     /// How a message names the container: `` container `app` `` or `a container`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self.name() {
             Some(name) => format!("container `{name}`"),
             None => "a container".to_string(),

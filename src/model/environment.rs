@@ -10,7 +10,7 @@
 use crate::model::terraform::{Block, Value};
 
 /// Words that name a non-production environment.
-pub const NON_PRODUCTION: &[&str] = &[
+pub(crate) const NON_PRODUCTION: &[&str] = &[
     "dev",
     "development",
     "stage",
@@ -42,7 +42,7 @@ const NAME_ATTRIBUTES: &[&str] = &[
 
 /// The first non-production word of `text`, if any. `non-prod` and `pre-prod` (two words)
 /// are read as one: `non-prod` is not production although it contains "prod".
-pub fn non_production_word(text: &str) -> Option<&'static str> {
+pub(crate) fn non_production_word(text: &str) -> Option<&'static str> {
     let words: Vec<&str> = text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())
@@ -74,7 +74,7 @@ pub fn non_production_word(text: &str) -> Option<&'static str> {
 
 /// The first non-production word among the directories of `path` and the file's stem
 /// (`live/staging/rds.tf`, `env/dev-eu/main.tf`, `staging.tf`).
-pub fn non_production_path(path: &str) -> Option<&'static str> {
+pub(crate) fn non_production_path(path: &str) -> Option<&'static str> {
     let mut segments: Vec<&str> = path.split(['/', '\\']).collect();
     if let Some(file) = segments.pop() {
         let stem = file.split('.').next().unwrap_or(file);
@@ -86,7 +86,7 @@ pub fn non_production_path(path: &str) -> Option<&'static str> {
 /// Why a Terraform block is identifiably non-production: its resource name (label), a naming
 /// attribute (`name`, `identifier`, ...), or a tag (`Environment`, `Env`, `Stage`, `Name`).
 /// Returns what said so, e.g. `tag Environment = "staging"`.
-pub fn non_production_block(block: &Block) -> Option<String> {
+pub(crate) fn non_production_block(block: &Block) -> Option<String> {
     if let Some(label) = block.name() {
         if let Some(word) = non_production_word(label) {
             return Some(format!("its name `{label}` says `{word}`"));
@@ -130,7 +130,7 @@ pub fn non_production_block(block: &Block) -> Option<String> {
 }
 
 /// Whether a resource in the file at `path` is identifiably non-production.
-pub fn is_non_production(path: &str, block: &Block) -> bool {
+pub(crate) fn is_non_production(path: &str, block: &Block) -> bool {
     non_production_path(path).is_some() || non_production_block(block).is_some()
 }
 

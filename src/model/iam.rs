@@ -7,7 +7,7 @@ use crate::source::Span;
 
 /// A statement's `Effect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     Allow,
     Deny,
     /// Set to something the model cannot know (or an invalid word).
@@ -16,7 +16,7 @@ pub enum Effect {
 
 /// One element list field (`Action`, `Resource`, ...): each member with its span.
 #[derive(Debug, Clone)]
-pub struct Field<'a> {
+pub(crate) struct Field<'a> {
     /// The whole `"Action": [...]` entry or `actions = [...]` attribute.
     pub span: Span,
     pub values: Vec<(&'a Value, Span)>,
@@ -24,7 +24,7 @@ pub struct Field<'a> {
 
 impl Field<'_> {
     /// The span of the first member that is exactly `wanted`.
-    pub fn find(&self, wanted: &str) -> Option<Span> {
+    pub(crate) fn find(&self, wanted: &str) -> Option<Span> {
         self.values
             .iter()
             .find(|(v, _)| v.as_str() == Some(wanted))
@@ -34,7 +34,7 @@ impl Field<'_> {
 
 /// One policy statement.
 #[derive(Debug, Clone)]
-pub struct Statement<'a> {
+pub(crate) struct Statement<'a> {
     /// The statement object, or the `statement` block.
     pub span: Span,
     pub effect: Effect,
@@ -45,7 +45,7 @@ pub struct Statement<'a> {
 }
 
 /// Every statement in the file.
-pub fn statements(tf: &TerraformFile) -> Vec<Statement<'_>> {
+pub(crate) fn statements(tf: &TerraformFile) -> Vec<Statement<'_>> {
     let mut out = Vec::new();
     for attr in &tf.attributes {
         json_statements(&attr.value, attr.value_span, &mut out);

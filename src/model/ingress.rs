@@ -8,13 +8,13 @@ use crate::source::Span;
 
 /// Inclusive port range; `All` for protocol `-1`/`all`/`*` or 0-65535.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ports {
+pub(crate) enum Ports {
     All,
     Range(u32, u32),
 }
 
 impl Ports {
-    pub fn contains(self, port: u32) -> bool {
+    pub(crate) fn contains(self, port: u32) -> bool {
         match self {
             Ports::All => true,
             Ports::Range(from, to) => from <= port && port <= to,
@@ -24,7 +24,7 @@ impl Ports {
 
 /// One ingress permission whose sources and ports are known.
 #[derive(Debug, Clone)]
-pub struct Ingress<'a> {
+pub(crate) struct Ingress<'a> {
     /// The resource (or inline block) granting it: where a missing-attribute finding points.
     pub block: &'a Block,
     /// Each known source CIDR / prefix, with the span of that list item or attribute.
@@ -34,7 +34,7 @@ pub struct Ingress<'a> {
 }
 
 /// Whether a source means "the whole internet".
-pub fn is_internet(source: &str) -> bool {
+pub(crate) fn is_internet(source: &str) -> bool {
     matches!(
         source.trim().to_ascii_lowercase().as_str(),
         "0.0.0.0/0" | "::/0" | "*" | "internet" | "any" | "0.0.0.0"
@@ -102,7 +102,7 @@ fn aws_ports(block: &Block, protocol_key: &str) -> Option<(Ports, Span)> {
 }
 
 /// "22", "1000-2000", "*" (Azure and GCP port strings).
-pub fn parse_port_spec(spec: &str) -> Option<Ports> {
+pub(crate) fn parse_port_spec(spec: &str) -> Option<Ports> {
     let spec = spec.trim();
     if spec == "*" {
         return Some(Ports::All);
@@ -138,7 +138,7 @@ fn aws_ingress<'a>(
 }
 
 /// Every ingress permission in a file whose sources and ports are known.
-pub fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
+pub(crate) fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
     let mut out = Vec::new();
     for res in tf.resources() {
         match res.resource_type().unwrap_or("") {

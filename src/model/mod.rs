@@ -1,14 +1,14 @@
 //! Span-carrying typed views that rules read.
 
-pub mod ci;
-pub mod dockerfile;
-pub mod ecs;
-pub mod environment;
-pub mod iam;
-pub mod ingress;
+pub(crate) mod ci;
+pub(crate) mod dockerfile;
+pub(crate) mod ecs;
+pub(crate) mod environment;
+pub(crate) mod iam;
+pub(crate) mod ingress;
 mod parsed;
-pub mod root_module;
-pub mod setting;
-pub mod terraform;
+pub(crate) mod root_module;
+pub(crate) mod setting;
+pub(crate) mod terraform;
 
-pub use parsed::{parse, Parsed};
+pub(crate) use parsed::{parse, Parsed};

@@ -7,7 +7,7 @@ use crate::parse::yaml;
 use crate::source::{FileKind, ParseDiagnostic, SourceFile};
 
 /// A file's parsed model.
-pub enum Parsed {
+pub(crate) enum Parsed {
     Terraform(TerraformFile),
     Dockerfile(Dockerfile),
     /// A CI file (GitHub workflow or action, GitLab CI, CircleCI): its typed view, built
@@ -20,7 +20,7 @@ pub enum Parsed {
 }
 
 impl Parsed {
-    pub fn yaml_documents(&self) -> &[yaml::YamlDocument] {
+    pub(crate) fn yaml_documents(&self) -> &[yaml::YamlDocument] {
         match self {
             Parsed::Ci(_, d) | Parsed::Yaml(d) => d,
             _ => &[],
@@ -29,7 +29,7 @@ impl Parsed {
 }
 
 /// Parses `file` by its kind and builds its model.
-pub fn parse(file: &SourceFile) -> (Parsed, Vec<ParseDiagnostic>) {
+pub(crate) fn parse(file: &SourceFile) -> (Parsed, Vec<ParseDiagnostic>) {
     match file.kind {
         FileKind::Terraform => {
             let (tf, diags) = terraform::parse(&file.text, &file.path);

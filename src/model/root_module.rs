@@ -13,11 +13,11 @@ use crate::model::setting::path_has_segment;
 use crate::model::terraform::{Block, TerraformFile};
 
 /// Directories whose Terraform is a reusable module.
-pub const MODULE_DIRS: &[&str] = &["modules", ".terraform"];
+pub(crate) const MODULE_DIRS: &[&str] = &["modules", ".terraform"];
 
 /// The first `terraform` block holding version settings, when the file is a root module's
 /// settings file (see the module docs).
-pub fn root_settings_block<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a Block> {
+pub(crate) fn root_settings_block<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a Block> {
     if path_has_segment(path, MODULE_DIRS) || tf.providers().next().is_none() {
         return None;
     }
@@ -31,7 +31,7 @@ pub fn root_settings_block<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a 
 /// holds no `terraform` block: the least-pinned root module (`provider "aws"` plus
 /// resources, nothing else). The rules then look at the module's other files for a
 /// `terraform` block before reporting.
-pub fn bare_root_provider<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a Block> {
+pub(crate) fn bare_root_provider<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a Block> {
     if path_has_segment(path, MODULE_DIRS) || tf.terraform_blocks().next().is_some() {
         return None;
     }
@@ -40,7 +40,7 @@ pub fn bare_root_provider<'a>(tf: &'a TerraformFile, path: &str) -> Option<&'a B
 
 /// Whether some `.tf` text holds a `terraform { ... }` block (a cheap textual test for
 /// sibling files; parsing only when the word is there).
-pub fn has_terraform_block(text: &str, path: &str) -> bool {
+pub(crate) fn has_terraform_block(text: &str, path: &str) -> bool {
     text.contains("terraform")
         && crate::model::terraform::parse(text, path)
             .0
@@ -50,7 +50,7 @@ pub fn has_terraform_block(text: &str, path: &str) -> bool {
 }
 
 /// The `backend "..."` or `cloud` block of any `terraform` block of the file.
-pub fn state_config(tf: &TerraformFile) -> Option<&Block> {
+pub(crate) fn state_config(tf: &TerraformFile) -> Option<&Block> {
     tf.terraform_blocks()
         .flat_map(|t| t.blocks.iter())
         .find(|b| b.kind == "backend" || b.kind == "cloud")

@@ -5,7 +5,7 @@ use crate::model::terraform::{Attribute, Block};
 
 /// The state of a boolean attribute such as `storage_encrypted` or `publicly_accessible`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Setting<'a> {
+pub(crate) enum Setting<'a> {
     /// Absent: the provider's default applies (the block header shows the gap).
     Missing,
     True(&'a Attribute),
@@ -17,7 +17,7 @@ pub enum Setting<'a> {
 impl<'a> Setting<'a> {
     /// Reads `key` of `block`. `"true"`/`"false"` strings count as bools (Terraform converts
     /// them); `null` means "not set" (the default applies), as in Terraform.
-    pub fn of(block: &'a Block, key: &str) -> Self {
+    pub(crate) fn of(block: &'a Block, key: &str) -> Self {
         let Some(attr) = block.attr(key) else {
             return Setting::Missing;
         };
@@ -29,19 +29,19 @@ impl<'a> Setting<'a> {
         }
     }
 
-    pub fn is_true(self) -> bool {
+    pub(crate) fn is_true(self) -> bool {
         matches!(self, Setting::True(_))
     }
 
     /// Off for sure: explicitly false, or absent (when the default is off).
-    pub fn is_off(self) -> bool {
+    pub(crate) fn is_off(self) -> bool {
         matches!(self, Setting::False(_) | Setting::Missing)
     }
 }
 
 /// Whether any `/`-separated segment of `path` (its directories and file name) is one of
 /// `names`, compared without case.
-pub fn path_has_segment(path: &str, names: &[&str]) -> bool {
+pub(crate) fn path_has_segment(path: &str, names: &[&str]) -> bool {
     path.split(['/', '\\'])
         .any(|seg| names.iter().any(|n| seg.eq_ignore_ascii_case(n)))
 }

@@ -128,7 +128,7 @@ pub struct Entry {
 
 /// A step of the path that [`Value::walk`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathSegment<'a> {
+pub(crate) enum PathSegment<'a> {
     Key(&'a str),
     Index(usize),
 }
@@ -142,7 +142,7 @@ pub enum PathSegment<'a> {
 /// objects) inside a block body appears both as an attribute and as nested block(s) of that
 /// name, except in `locals` and `module` (attributes only) and `variable`/`output` (blocks
 /// only for `validation`/`precondition`).
-pub fn parse(text: &str, path: &str) -> (TerraformFile, Vec<ParseDiagnostic>) {
+pub(crate) fn parse(text: &str, path: &str) -> (TerraformFile, Vec<ParseDiagnostic>) {
     let text = hcl::without_bom(text);
     if let Some(diagnostic) = hcl::check_nesting(&text) {
         return (TerraformFile::default(), vec![diagnostic]);
@@ -166,55 +166,55 @@ pub fn parse(text: &str, path: &str) -> (TerraformFile, Vec<ParseDiagnostic>) {
 
 impl TerraformFile {
     /// `resource` blocks.
-    pub fn resources(&self) -> impl Iterator<Item = &Block> {
+    pub(crate) fn resources(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("resource")
     }
 
     /// `data` blocks.
-    pub fn data_sources(&self) -> impl Iterator<Item = &Block> {
+    pub(crate) fn data_sources(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("data")
     }
 
-    pub fn modules(&self) -> impl Iterator<Item = &Block> {
+    pub(crate) fn modules(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("module")
     }
 
-    pub fn providers(&self) -> impl Iterator<Item = &Block> {
+    pub(crate) fn providers(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("provider")
     }
 
-    pub fn terraform_blocks(&self) -> impl Iterator<Item = &Block> {
+    pub(crate) fn terraform_blocks(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("terraform")
     }
 
-    pub fn variables(&self) -> impl Iterator<Item = &Block> {
+    pub(crate) fn variables(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("variable")
     }
 
-    pub fn outputs(&self) -> impl Iterator<Item = &Block> {
+    pub(crate) fn outputs(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("output")
     }
 
     /// Top-level blocks of one kind.
-    pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+    pub(crate) fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
         self.blocks.iter().filter(move |b| b.kind == kind)
     }
 
     /// Resources of one type, e.g. `"aws_db_instance"`.
-    pub fn resources_of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+    pub(crate) fn resources_of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
         self.resources()
             .filter(move |b| b.resource_type() == Some(ty))
     }
 
     /// A top-level attribute (tfvars, terragrunt.hcl).
-    pub fn attr(&self, key: &str) -> Option<&Attribute> {
+    pub(crate) fn attr(&self, key: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.key == key)
     }
 }
 
 impl Block {
     /// The resource or data source type (`aws_db_instance`); `None` for other blocks.
-    pub fn resource_type(&self) -> Option<&str> {
+    pub(crate) fn resource_type(&self) -> Option<&str> {
         match self.kind.as_str() {
             "resource" | "data" | "ephemeral" => self.labels.first().map(String::as_str),
             _ => None,
@@ -223,7 +223,7 @@ impl Block {
 
     /// The name: the second label of a resource or data source, the first of anything else
     /// (module, provider, variable, output, a nested block's label).
-    pub fn name(&self) -> Option<&str> {
+    pub(crate) fn name(&self) -> Option<&str> {
         match self.kind.as_str() {
             "resource" | "data" | "ephemeral" => self.labels.get(1),
             _ => self.labels.first(),
@@ -233,7 +233,7 @@ impl Block {
 
     /// The Terraform address: `aws_db_instance.main`, `data.aws_iam_policy_document.x`,
     /// `module.vpc`, `var.region`, `provider.aws`; other blocks join kind and labels with `.`.
-    pub fn address(&self) -> String {
+    pub(crate) fn address(&self) -> String {
         let mut parts: Vec<&str> = match self.kind.as_str() {
             "resource" => Vec::new(),
             "variable" => vec!["var"],
@@ -243,18 +243,18 @@ impl Block {
         parts.join(".")
     }
 
-    pub fn attr(&self, key: &str) -> Option<&Attribute> {
+    pub(crate) fn attr(&self, key: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.key == key)
     }
 
     /// The value of an attribute, if present.
-    pub fn value(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn value(&self, key: &str) -> Option<&Value> {
         self.attr(key).map(|a| &a.value)
     }
 
     /// Nested blocks of one kind, and also the `content` blocks of `dynamic "kind"` blocks
     /// (their `kind` is "content"; their values usually are unknown, from the iterator).
-    pub fn blocks_named<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+    pub(crate) fn blocks_named<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
         self.blocks.iter().flat_map(move |b| {
             let direct = (b.kind == kind).then_some(b);
             let is_dynamic =
@@ -267,11 +267,11 @@ impl Block {
     }
 
     /// Whether the block is a `dynamic "kind"` block.
-    pub fn is_dynamic(&self) -> bool {
+    pub(crate) fn is_dynamic(&self) -> bool {
         self.kind == "dynamic"
     }
 
-    pub fn has_count_or_for_each(&self) -> bool {
+    pub(crate) fn has_count_or_for_each(&self) -> bool {
         self.attr("count").is_some() || self.attr("for_each").is_some()
     }
 }
@@ -280,14 +280,14 @@ impl Attribute {
     /// The JSON document this attribute's string holds (from `jsonencode`, a heredoc or a
     /// string), as serde_json; `None` if it holds none or any leaf is unknown. Use
     /// `self.value.json_document()` to inspect a partly known document.
-    pub fn json_value(&self) -> Option<serde_json::Value> {
+    pub(crate) fn json_value(&self) -> Option<serde_json::Value> {
         self.value.json_document()?.to_json()
     }
 }
 
 impl Value {
     /// A bool, also from the strings "true"/"false" (Terraform converts them).
-    pub fn as_bool(&self) -> Option<bool> {
+    pub(crate) fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
             Value::String(s) => match s.as_str() {
@@ -300,7 +300,7 @@ impl Value {
     }
 
     /// A known string, including a [`Value::Json`] string whose text is known.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
             Value::Json(json) => json.text.as_deref(),
@@ -309,7 +309,7 @@ impl Value {
     }
 
     /// A number, also from a numeric string (Terraform converts `"22"` to 22).
-    pub fn as_f64(&self) -> Option<f64> {
+    pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Number(n) => Some(*n),
             Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
@@ -317,14 +317,14 @@ impl Value {
         }
     }
 
-    pub fn as_list(&self) -> Option<&[Item]> {
+    pub(crate) fn as_list(&self) -> Option<&[Item]> {
         match self {
             Value::List(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Entry]> {
+    pub(crate) fn as_object(&self) -> Option<&[Entry]> {
         match self {
             Value::Object(entries) => Some(entries),
             _ => None,
@@ -333,7 +333,7 @@ impl Value {
 
     /// Whether the value itself is unknown (a JSON string with unknown leaves counts as
     /// unknown). A list or object with unknown members is not; see [`Value::is_fully_known`].
-    pub fn is_unknown(&self) -> bool {
+    pub(crate) fn is_unknown(&self) -> bool {
         match self {
             Value::Unknown(_) => true,
             Value::Json(json) => json.text.is_none(),
@@ -342,7 +342,7 @@ impl Value {
     }
 
     /// Whether no leaf of the value is unknown.
-    pub fn is_fully_known(&self) -> bool {
+    pub(crate) fn is_fully_known(&self) -> bool {
         let mut known = true;
         self.walk(Span::default(), &mut |_, value, _| {
             if value.is_unknown() {
@@ -353,7 +353,7 @@ impl Value {
     }
 
     /// For an unknown reference, its dotted text (`var.x`, `aws_s3_bucket.b.arn`).
-    pub fn as_reference(&self) -> Option<&str> {
+    pub(crate) fn as_reference(&self) -> Option<&str> {
         match self {
             Value::Unknown(Unknown {
                 kind: UnknownKind::Reference,
@@ -364,17 +364,17 @@ impl Value {
     }
 
     /// An object's entry (the last one, if a key repeats).
-    pub fn entry(&self, key: &str) -> Option<&Entry> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
         self.as_object()?.iter().rev().find(|e| e.key == key)
     }
 
     /// An object's value by key.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.entry(key).map(|e| &e.value)
     }
 
     /// A fully known list of strings.
-    pub fn strings(&self) -> Option<Vec<&str>> {
+    pub(crate) fn strings(&self) -> Option<Vec<&str>> {
         self.as_list()?
             .iter()
             .map(|item| item.value.as_str())
@@ -383,7 +383,7 @@ impl Value {
 
     /// The values of a list, or the value itself if it is not a list (IAM's `Action` may be
     /// either). Members may be unknown; callers skip those.
-    pub fn one_or_many(&self) -> Vec<&Value> {
+    pub(crate) fn one_or_many(&self) -> Vec<&Value> {
         match self {
             Value::List(items) => items.iter().map(|i| &i.value).collect(),
             other => vec![other],
@@ -391,7 +391,7 @@ impl Value {
     }
 
     /// The document a JSON string holds.
-    pub fn json_document(&self) -> Option<&Value> {
+    pub(crate) fn json_document(&self) -> Option<&Value> {
         match self {
             Value::Json(json) => Some(&json.doc),
             _ => None,
@@ -400,7 +400,7 @@ impl Value {
 
     /// The value as serde_json, or `None` if any leaf is unknown. A [`Value::Json`] is the
     /// JSON string it evaluates to.
-    pub fn to_json(&self) -> Option<serde_json::Value> {
+    pub(crate) fn to_json(&self) -> Option<serde_json::Value> {
         self.to_json_at(0)
     }
 
@@ -441,7 +441,7 @@ impl Value {
     /// documents: use [`Value::json_document`] for those), with its path and span. `span` is
     /// this value's own span (e.g. the attribute's `value_span`). Unknown leaves are visited
     /// like any other value.
-    pub fn walk<'v>(
+    pub(crate) fn walk<'v>(
         &'v self,
         span: Span,
         visit: &mut dyn FnMut(&[PathSegment<'v>], &'v Value, Span),

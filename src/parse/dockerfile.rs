@@ -11,7 +11,7 @@ use crate::source::{ParseDiagnostic, Span};
 /// What the parser reads from a Dockerfile: its parser directives and instructions, in
 /// order. The build stages are made from it by `model::dockerfile`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DockerfileSyntax {
+pub(crate) struct DockerfileSyntax {
     pub instructions: Vec<Instruction>,
     pub directives: Vec<Directive>,
     /// The escape character: `\` unless `# escape=` set it to a backtick.
@@ -82,7 +82,7 @@ pub struct Heredoc {
 
 /// One `KEY=value` (or legacy `KEY value`, or bare `NAME`) of `ENV`, `ARG`, `LABEL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyValue {
+pub(crate) struct KeyValue {
     /// Quotes removed.
     pub key: String,
     pub key_span: Span,
@@ -124,7 +124,7 @@ const DIRECTIVES: [&str; 3] = ["syntax", "escape", "check"];
 
 /// Reads a Dockerfile's directives and instructions. Never panics; returns everything it
 /// could parse.
-pub fn parse_syntax(text: &str) -> (DockerfileSyntax, Vec<ParseDiagnostic>) {
+pub(crate) fn parse_syntax(text: &str) -> (DockerfileSyntax, Vec<ParseDiagnostic>) {
     let lines = split_lines(text);
     let mut diags = Vec::new();
     let (directives, escape) = parse_directives(text, &lines, &mut diags);
@@ -212,7 +212,7 @@ pub fn parse_syntax(text: &str) -> (DockerfileSyntax, Vec<ParseDiagnostic>) {
 impl Instruction {
     /// The name/value pairs of an `ARG`, `ENV` or `LABEL` read from [`Instruction::args`]:
     /// unquoted, unexpanded, without spans.
-    pub fn pairs(&self) -> Vec<(String, Option<String>)> {
+    pub(crate) fn pairs(&self) -> Vec<(String, Option<String>)> {
         raw_pairs(&self.args, &self.keyword, self.escape)
             .into_iter()
             .map(|p| {
@@ -227,7 +227,7 @@ impl Instruction {
 
     /// The blank-separated words of the arguments, as written, with their source spans
     /// (exact across continuation lines). `text` is the file text given to [`parse_syntax`].
-    pub fn arg_words<'a>(&'a self, text: &str) -> Vec<(&'a str, Span)> {
+    pub(crate) fn arg_words<'a>(&'a self, text: &str) -> Vec<(&'a str, Span)> {
         let logical = Logical::from_pieces(text, &self.pieces);
         let args_start = logical
             .logical_of(self.args_span.start as usize)
@@ -244,7 +244,7 @@ impl Instruction {
     }
 
     /// The flag `--name` (last one wins, as in BuildKit).
-    pub fn flag(&self, name: &str) -> Option<&Flag> {
+    pub(crate) fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().rev().find(|f| f.name == name)
     }
 
@@ -252,7 +252,7 @@ impl Instruction {
     /// with exact spans even across continuation lines. `text` is the file
     /// text given to [`parse_syntax`]; keys and values are read from it so spans and
     /// values always agree.
-    pub fn key_values(&self, text: &str) -> Vec<KeyValue> {
+    pub(crate) fn key_values(&self, text: &str) -> Vec<KeyValue> {
         if !matches!(self.keyword.as_str(), "ENV" | "ARG" | "LABEL") {
             return Vec::new();
         }
@@ -288,7 +288,7 @@ impl Instruction {
     /// arguments (exec form joined with spaces), then each heredoc body. When
     /// the arguments are only heredoc markers (`RUN <<EOF`) they are left out.
     /// `<<-` bodies have their leading tabs stripped.
-    pub fn run_script(&self) -> String {
+    pub(crate) fn run_script(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         let command = match &self.json_args {
             Some(words) => words.join(" "),

@@ -10,11 +10,11 @@
 use crate::source::Span;
 
 /// Deepest bracket/`!` nesting accepted by [`parse`].
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// One `${{ ... }}` found in a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExprOccurrence {
+pub(crate) struct ExprOccurrence {
     /// The whole `${{ ... }}`, relative to the searched string.
     pub span: Span,
     /// The text between `${{` and `}}` (untrimmed), relative to the searched string.
@@ -23,19 +23,19 @@ pub struct ExprOccurrence {
 
 impl ExprOccurrence {
     /// The inner expression's text, trimmed.
-    pub fn inner_text<'a>(&self, text: &'a str) -> &'a str {
+    pub(crate) fn inner_text<'a>(&self, text: &'a str) -> &'a str {
         text.get(self.inner.range()).unwrap_or("").trim()
     }
 
     /// Parses the inner expression.
-    pub fn parse(&self, text: &str) -> Result<Expr, String> {
+    pub(crate) fn parse(&self, text: &str) -> Result<Expr, String> {
         parse(self.inner_text(text))
     }
 }
 
 /// Every `${{ ... }}` in `text`, in order. A `}}` inside a `'...'` string literal does not
 /// close the expression; an unterminated `${{` is not reported.
-pub fn find_expressions(text: &str) -> Vec<ExprOccurrence> {
+pub(crate) fn find_expressions(text: &str) -> Vec<ExprOccurrence> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
@@ -73,7 +73,7 @@ pub fn find_expressions(text: &str) -> Vec<ExprOccurrence> {
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     Null,
     Bool(bool),
     Number(f64),
@@ -99,7 +99,7 @@ pub enum Expr {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Accessor {
+pub(crate) enum Accessor {
     /// `.name` or `['name']`.
     Property(String),
     /// `.*` (object filter) or `[*]`.
@@ -109,7 +109,7 @@ pub enum Accessor {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinOp {
+pub(crate) enum BinOp {
     Or,
     And,
     Eq,
@@ -125,7 +125,7 @@ impl Expr {
     /// `github.event.commits.*.message`), including those in function arguments, in first-seen
     /// order without duplicates. `a['b']` becomes `a.b`, `a[0]` becomes `a.0`, and a computed
     /// index `a[x.y]` becomes `a.*` (while `x.y` is listed on its own).
-    pub fn contexts(&self) -> Vec<String> {
+    pub(crate) fn contexts(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut push = |path: String| {
             if !out.contains(&path) {
@@ -181,7 +181,7 @@ impl Expr {
 /// Whether a dotted context path matches a pattern segment by segment, where a `*` segment
 /// in the pattern matches any one segment (`github.event.commits.*.message` matches
 /// `github.event.commits.0.message`). Case-insensitive.
-pub fn path_matches(path: &str, pattern: &str) -> bool {
+pub(crate) fn path_matches(path: &str, pattern: &str) -> bool {
     let mut path = path.split('.');
     let mut pattern = pattern.split('.');
     loop {
@@ -203,7 +203,7 @@ fn format_number(n: f64) -> String {
 }
 
 /// Parses one expression (the text inside `${{ }}`, or an `if:` condition).
-pub fn parse(expr: &str) -> Result<Expr, String> {
+pub(crate) fn parse(expr: &str) -> Result<Expr, String> {
     let tokens = lex(expr)?;
     let mut parser = ExprParser {
         tokens,

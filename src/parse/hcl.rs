@@ -9,7 +9,7 @@ use hcl_edit::template::Template;
 use crate::source::{ParseDiagnostic, Span};
 
 /// Bracket nesting (`{`, `[`, `(`) beyond which a file is not handed to the parser.
-pub const MAX_NESTING: usize = 256;
+pub(crate) const MAX_NESTING: usize = 256;
 
 /// The text a Terraform reader (HCL or JSON) reads: a UTF-8 byte order mark becomes three
 /// spaces, so every offset stays the same.

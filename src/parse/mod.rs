@@ -3,12 +3,12 @@
 //! parse; none of them panics. This layer sits right above `source` and imports nothing
 //! above it: the typed views rules read are built from its output in `model`.
 
-pub mod dockerfile;
-pub mod gha_expr;
-pub mod hcl;
-pub mod shell;
-pub mod tf_json;
-pub mod yaml;
+pub(crate) mod dockerfile;
+pub(crate) mod gha_expr;
+pub(crate) mod hcl;
+pub(crate) mod shell;
+pub(crate) mod tf_json;
+pub(crate) mod yaml;
 
 use crate::source::Span;
 

@@ -7,7 +7,7 @@
 //! node count, and the builder never panics.
 
 mod builder;
-pub mod lines;
+pub(crate) mod lines;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -20,16 +20,16 @@ use crate::source::{ParseDiagnostic, Span};
 use builder::Builder;
 
 /// Deepest nesting of collections accepted; deeper documents are dropped with a diagnostic.
-pub const MAX_DEPTH: usize = 512;
+pub(crate) const MAX_DEPTH: usize = 512;
 /// Most nodes (including the copies kept for anchors) built from one file.
-pub const MAX_NODES: usize = 5_000_000;
+pub(crate) const MAX_NODES: usize = 5_000_000;
 /// Most maps visited by one `get`/`entries` call while following merge keys (`<<`).
 const MAX_MERGED_MAPS: usize = 1_000;
 /// Most collection entries one document may reach through aliases and merge keys, counted
 /// as if each alias were expanded one level (the work of a lookup through it). Aliases are
 /// shared, not copied, but every rule that looks up `runs-on` in 20,000 jobs that each
 /// merge a 10,000-key anchor would still do 200 million steps: such a document is skipped.
-pub const MAX_ALIAS_EXPANSION: usize = 250_000;
+pub(crate) const MAX_ALIAS_EXPANSION: usize = 250_000;
 
 /// One document of a YAML stream (files may hold several, separated by `---`).
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub struct YamlDocument {
 
 impl YamlDocument {
     /// Shortcut for `self.root.get(key)`.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.root.get(key)
     }
 }
@@ -135,7 +135,7 @@ impl Node {
 
     /// Follows an alias to its anchored node (one level is enough: an alias cannot carry an
     /// anchor). Any other node, or an alias to an unknown anchor, returns itself.
-    pub fn resolve(&self) -> &Node {
+    pub(crate) fn resolve(&self) -> &Node {
         match &self.target.0 {
             Some(target) => target,
             None => self,
@@ -143,12 +143,12 @@ impl Node {
     }
 
     /// Whether this node is an alias (`*name`).
-    pub fn is_alias(&self) -> bool {
+    pub(crate) fn is_alias(&self) -> bool {
         matches!(self.value, Value::Alias(_))
     }
 
     /// The scalar's text (aliases resolved).
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.resolve().value {
             Value::Scalar(s) => Some(&s.text),
             _ => None,
@@ -156,7 +156,7 @@ impl Node {
     }
 
     /// The scalar (aliases resolved).
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+    pub(crate) fn as_scalar(&self) -> Option<&Scalar> {
         match &self.resolve().value {
             Value::Scalar(s) => Some(s),
             _ => None,
@@ -166,7 +166,7 @@ impl Node {
     /// The map's own entries, as written: merge keys are not followed, and an alias is not
     /// a map (call [`Node::resolve`] first). Tree walks should use this and [`Node::as_seq`],
     /// which never follow aliases, so that an alias bomb is walked in linear time.
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub(crate) fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
             _ => None,
@@ -174,7 +174,7 @@ impl Node {
     }
 
     /// The sequence's items, as written (an alias is not a sequence: resolve it first).
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(items) => Some(items),
             _ => None,
@@ -182,7 +182,7 @@ impl Node {
     }
 
     /// YAML 1.2 core null: a plain `~`, `null`, `Null`, `NULL` or empty scalar.
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         match &self.resolve().value {
             Value::Scalar(s) => {
                 s.style == ScalarStyle::Plain
@@ -193,7 +193,7 @@ impl Node {
     }
 
     /// YAML 1.2 core boolean: a plain `true`/`True`/`TRUE`/`false`/`False`/`FALSE`.
-    pub fn as_bool(&self) -> Option<bool> {
+    pub(crate) fn as_bool(&self) -> Option<bool> {
         match &self.resolve().value {
             Value::Scalar(s) if s.style == ScalarStyle::Plain => match s.text.as_str() {
                 "true" | "True" | "TRUE" => Some(true),
@@ -215,7 +215,7 @@ impl Node {
     /// Looks up a map entry by scalar key: the map's own keys first (the first occurrence
     /// wins), then the maps merged in with `<<` (in order, depth first). Aliases are followed:
     /// on the receiver, and on the returned value (so lookups chain through `*anchor`s).
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         let mut found = None;
         visit_merged_maps(self, |entries| {
             for (k, v) in entries {
@@ -237,7 +237,7 @@ impl Node {
     /// with non-scalar keys and duplicate keys are skipped. Empty for a non-map. Aliases are
     /// followed (receiver and values), like [`Node::get`]; to walk a whole tree use
     /// [`Node::as_map`], which does not.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &Node, &Node)> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &Node, &Node)> {
         let mut out: Vec<(&str, &Node, &Node)> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         visit_merged_maps(self, |entries| {
@@ -294,13 +294,13 @@ fn visit_merged_maps<'a>(node: &'a Node, mut visit: impl FnMut(&'a [(Node, Node)
 }
 
 /// The raw source text of a node (its span sliced out of `text`); empty if out of range.
-pub fn node_text<'a>(text: &'a str, node: &Node) -> &'a str {
+pub(crate) fn node_text<'a>(text: &'a str, node: &Node) -> &'a str {
     text.get(node.span.range()).unwrap_or("")
 }
 
 /// Parses every document of a YAML stream. On a syntax error, returns the documents completed
 /// before it and a diagnostic at the error's position. Never panics.
-pub fn parse(text: &str) -> (Vec<YamlDocument>, Vec<ParseDiagnostic>) {
+pub(crate) fn parse(text: &str) -> (Vec<YamlDocument>, Vec<ParseDiagnostic>) {
     let mut builder = Builder::new(text);
     let mut parser = Parser::new_from_str(text);
     loop {

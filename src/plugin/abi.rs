@@ -5,15 +5,15 @@ wasmtime::component::bindgen!({
     world: "plugin",
 });
 
-pub use exports::devops_lint::plugin::rules as wit;
+pub(crate) use exports::devops_lint::plugin::rules as wit;
 
 /// The interface a plugin must export, without its version.
-pub const INTERFACE: &str = "devops-lint:plugin/rules";
+pub(crate) const INTERFACE: &str = "devops-lint:plugin/rules";
 
 /// The API version this host implements.
-pub const API_VERSION: (u64, u64, u64) = (0, 1, 0);
+pub(crate) const API_VERSION: (u64, u64, u64) = (0, 1, 0);
 
-pub fn api_version_string() -> String {
+pub(crate) fn api_version_string() -> String {
     let (major, minor, patch) = API_VERSION;
     format!("{major}.{minor}.{patch}")
 }

@@ -18,7 +18,7 @@ use wasmtime::component::Component;
 use wasmtime::Engine;
 
 /// The pinned wasmtime version (Cargo.toml says `=48.0.8`); part of the cache key.
-pub const WASMTIME_VERSION: &str = "48.0.8";
+pub(crate) const WASMTIME_VERSION: &str = "48.0.8";
 
 /// Where a component came from, for `plugins warm` and the benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Source::Memory => "memory",
             Source::Disk => "disk cache",
@@ -55,7 +55,7 @@ static MEMORY: LazyLock<Mutex<HashMap<String, Component>>> =
 
 /// The default cache directory: `$DEVOPS_LINT_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/devops-lint`, else `~/.cache/devops-lint`.
-pub fn default_dir() -> Option<PathBuf> {
+pub(crate) fn default_dir() -> Option<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
@@ -68,7 +68,7 @@ pub fn default_dir() -> Option<PathBuf> {
 
 /// Checks the bytes are a component before handing them to wasmtime, for a
 /// clearer message than the validator's.
-pub fn check_header(bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn check_header(bytes: &[u8]) -> Result<(), String> {
     if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
         return Err("it is not a WebAssembly file".into());
     }

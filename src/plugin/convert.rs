@@ -8,7 +8,7 @@ use crate::parse::yaml::{Node, ScalarStyle, Value, YamlDocument};
 use crate::rule::{Pillar, Severity, Stage};
 use crate::source::{FileKind, Span};
 
-pub fn span(s: Span) -> wit::Span {
+pub(crate) fn span(s: Span) -> wit::Span {
     wit::Span {
         start: s.start,
         end: s.end,
@@ -22,7 +22,7 @@ fn index(len: usize) -> u32 {
 // ---------------------------------------------------------------------------
 // Enums
 
-pub fn file_kind(kind: FileKind) -> wit::FileKind {
+pub(crate) fn file_kind(kind: FileKind) -> wit::FileKind {
     match kind {
         FileKind::Terraform => wit::FileKind::Terraform,
         FileKind::Dockerfile => wit::FileKind::Dockerfile,
@@ -38,7 +38,7 @@ pub fn file_kind(kind: FileKind) -> wit::FileKind {
     }
 }
 
-pub fn from_file_kind(kind: wit::FileKind) -> FileKind {
+pub(crate) fn from_file_kind(kind: wit::FileKind) -> FileKind {
     match kind {
         wit::FileKind::Terraform => FileKind::Terraform,
         wit::FileKind::Dockerfile => FileKind::Dockerfile,
@@ -54,7 +54,7 @@ pub fn from_file_kind(kind: wit::FileKind) -> FileKind {
     }
 }
 
-pub fn pillar(p: wit::Pillar) -> Pillar {
+pub(crate) fn pillar(p: wit::Pillar) -> Pillar {
     match p {
         wit::Pillar::Prv => Pillar::Prv,
         wit::Pillar::Sec => Pillar::Sec,
@@ -63,7 +63,7 @@ pub fn pillar(p: wit::Pillar) -> Pillar {
     }
 }
 
-pub fn stage(s: wit::Stage) -> Stage {
+pub(crate) fn stage(s: wit::Stage) -> Stage {
     match s {
         wit::Stage::Seed => Stage::Seed,
         wit::Stage::Growth => Stage::Growth,
@@ -71,7 +71,7 @@ pub fn stage(s: wit::Stage) -> Stage {
     }
 }
 
-pub fn severity(s: wit::Severity) -> Severity {
+pub(crate) fn severity(s: wit::Severity) -> Severity {
     match s {
         wit::Severity::Note => Severity::Note,
         wit::Severity::Warning => Severity::Warning,
@@ -82,7 +82,7 @@ pub fn severity(s: wit::Severity) -> Severity {
 // ---------------------------------------------------------------------------
 // Terraform
 
-pub fn terraform(file: &TerraformFile) -> wit::TfFile {
+pub(crate) fn terraform(file: &TerraformFile) -> wit::TfFile {
     let mut out = wit::TfFile {
         blocks: Vec::new(),
         attributes: Vec::new(),
@@ -196,7 +196,7 @@ fn tf_value(out: &mut wit::TfFile, value: &tf::Value) -> u32 {
 // ---------------------------------------------------------------------------
 // Dockerfile
 
-pub fn dockerfile(df: &Dockerfile, text: &str) -> wit::DfFile {
+pub(crate) fn dockerfile(df: &Dockerfile, text: &str) -> wit::DfFile {
     let instructions = df
         .instructions
         .iter()
@@ -276,7 +276,7 @@ pub fn dockerfile(df: &Dockerfile, text: &str) -> wit::DfFile {
 
 /// Flattens every document. Built with an explicit stack: a hostile file's
 /// nesting cannot overflow the host's stack here.
-pub fn yaml(docs: &[YamlDocument], text: &str) -> wit::YamlStream {
+pub(crate) fn yaml(docs: &[YamlDocument], text: &str) -> wit::YamlStream {
     let mut nodes: Vec<wit::YamlNode> = Vec::new();
     let mut documents = Vec::new();
     for doc in docs {

@@ -20,21 +20,21 @@ use super::abi::{Plugin as Bindings, PluginPre};
 use super::text;
 
 /// How often the epoch advances: the granularity of `--plugin-timeout`.
-pub const TICK: Duration = Duration::from_millis(10);
+pub(crate) const TICK: Duration = Duration::from_millis(10);
 /// Default time per call (per file).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Default time per plugin per scan: all its calls on every thread together.
-pub const DEFAULT_BUDGET: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_BUDGET: Duration = Duration::from_secs(30);
 /// Bytes a plugin may hand back to the host in one call: every string and
 /// list of the result together (lists counted at the host's size of their
 /// items). Enforced by wasmtime while it copies the result out of the guest.
-pub const MAX_CALL_BYTES: usize = 4 << 20;
+pub(crate) const MAX_CALL_BYTES: usize = 4 << 20;
 /// Default linear-memory limit per instance.
-pub const DEFAULT_MEMORY: usize = 64 << 20;
+pub(crate) const DEFAULT_MEMORY: usize = 64 << 20;
 /// The wasm stack (deep recursion traps instead of overflowing the host).
-pub const WASM_STACK: usize = 512 << 10;
+pub(crate) const WASM_STACK: usize = 512 << 10;
 /// The tail of a plugin's stdout/stderr kept for diagnostics.
-pub const CAPTURE_LIMIT: usize = 8 << 10;
+pub(crate) const CAPTURE_LIMIT: usize = 8 << 10;
 
 /// Resource limits of one plugin's instances.
 #[derive(Debug, Clone, Copy)]
@@ -65,14 +65,14 @@ fn deadline_ticks(after: Duration) -> u64 {
 /// Why a call stopped at its deadline: the per-call timeout, or the end of
 /// the plugin's budget for the scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Deadline {
+pub(crate) enum Deadline {
     Timeout(Duration),
     Budget(Duration),
 }
 
 impl Deadline {
     /// The sooner of the call timeout and what is `left` of the budget.
-    pub fn of(limits: &Limits, left: Duration) -> Deadline {
+    pub(crate) fn of(limits: &Limits, left: Duration) -> Deadline {
         if left < limits.timeout {
             Deadline::Budget(left)
         } else {
@@ -91,7 +91,7 @@ impl Deadline {
 /// host cannot interrupt a guest blocked inside a host call, so plugins are
 /// not given the means to block at all.
 #[derive(Debug)]
-pub struct WaitRefused(&'static str);
+pub(crate) struct WaitRefused(&'static str);
 
 impl std::fmt::Display for WaitRefused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -136,7 +136,7 @@ const MONOTONIC_CLOCK: &str = "wasi:clocks/monotonic-clock@0.2.12";
 /// guest code, so a guest blocked in a host call could not be stopped. With
 /// no timer, no stream or socket of this sandbox can be waited on either
 /// (stdin is closed, the output capture is always ready, the network is off).
-pub fn linker() -> Result<&'static Linker<HostState>, String> {
+pub(crate) fn linker() -> Result<&'static Linker<HostState>, String> {
     let engine = engine()?;
     LINKER
         .get_or_init(|| {
@@ -175,7 +175,7 @@ pub fn linker() -> Result<&'static Linker<HostState>, String> {
 }
 
 /// Pre-instantiates a component: resolves its imports once.
-pub fn pre_instantiate(component: &Component) -> Result<PluginPre<HostState>, String> {
+pub(crate) fn pre_instantiate(component: &Component) -> Result<PluginPre<HostState>, String> {
     let linker = linker()?;
     let pre = linker.instantiate_pre(component).map_err(|e| {
         format!(
@@ -192,7 +192,7 @@ pub fn pre_instantiate(component: &Component) -> Result<PluginPre<HostState>, St
 }
 
 /// The state of one store: an empty WASI context, limits, the output capture.
-pub struct HostState {
+pub(crate) struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
     memory_limit: usize,
@@ -250,7 +250,7 @@ impl ResourceLimiter for HostState {
 
 /// A fresh store: no preopens, no environment, no arguments, no network,
 /// stdin closed; stdout and stderr go to a bounded capture.
-pub fn new_store(limits: &Limits) -> Result<Store<HostState>, String> {
+pub(crate) fn new_store(limits: &Limits) -> Result<Store<HostState>, String> {
     let engine = engine()?;
     let capture = Capture::default();
     let mut builder = WasiCtx::builder();
@@ -279,14 +279,14 @@ pub fn new_store(limits: &Limits) -> Result<Store<HostState>, String> {
 }
 
 /// One live instance of a plugin.
-pub struct Instance {
+pub(crate) struct Instance {
     pub store: Store<HostState>,
     pub bindings: Bindings,
 }
 
 /// Why a call into a plugin did not return a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallError {
+pub(crate) struct CallError {
     /// What happened, for the user: "timed out after 2s", "trapped: ...".
     pub reason: String,
     /// The tail of what the plugin wrote to stdout/stderr during the call.
@@ -328,7 +328,7 @@ impl std::fmt::Display for CallError {
 /// Instantiates `pre` in a fresh store and configures it with `settings`,
 /// both within `deadline`. `Ok(Err(message))` is the plugin rejecting its
 /// settings (the message is already made safe).
-pub fn instantiate(
+pub(crate) fn instantiate(
     pre: &PluginPre<HostState>,
     limits: &Limits,
     deadline: Deadline,
@@ -352,7 +352,7 @@ pub fn instantiate(
 
 impl Instance {
     /// Runs `f` with a freshly armed `deadline`; a failure is classified.
-    pub fn call<R>(
+    pub(crate) fn call<R>(
         &mut self,
         limits: &Limits,
         deadline: Deadline,
@@ -425,7 +425,7 @@ fn classify(
     }
 }
 
-pub fn format_duration(d: Duration) -> String {
+pub(crate) fn format_duration(d: Duration) -> String {
     if d.subsec_millis() == 0 {
         format!("{}s", d.as_secs())
     } else {
@@ -434,7 +434,7 @@ pub fn format_duration(d: Duration) -> String {
 }
 
 /// The innermost message of an error chain, on one line.
-pub fn root_cause(error: &wasmtime::Error) -> String {
+pub(crate) fn root_cause(error: &wasmtime::Error) -> String {
     let text = format!("{error:#}");
     text.lines()
         .map(str::trim)
@@ -454,7 +454,7 @@ thread_local! {
 /// Runs `f` on this thread's instance of plugin `id` (instantiating it from
 /// `pre` when there is none), instantiation and call within `deadline`. An
 /// instance that failed is discarded, so the next call starts from a fresh one.
-pub fn with_thread_instance<R>(
+pub(crate) fn with_thread_instance<R>(
     id: u64,
     pre: &PluginPre<HostState>,
     limits: &Limits,
@@ -484,7 +484,7 @@ pub fn with_thread_instance<R>(
 
 /// Keeps the last [`CAPTURE_LIMIT`] bytes a plugin wrote; never fails a write.
 #[derive(Clone, Default)]
-pub struct Capture(Arc<Mutex<CaptureBuf>>);
+pub(crate) struct Capture(Arc<Mutex<CaptureBuf>>);
 
 #[derive(Default)]
 struct CaptureBuf {

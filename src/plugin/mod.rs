@@ -7,9 +7,9 @@
 //! SARIF, `rules` and `explain` need nothing special. A failing plugin becomes
 //! a `plugin-error` tool diagnostic, never a finding, and never stops the scan.
 
-pub mod abi;
+pub(crate) mod abi;
 pub mod cache;
-pub mod convert;
+pub(crate) mod convert;
 pub mod host;
 pub mod text;
 
@@ -32,15 +32,15 @@ use crate::rule::{Cx, HasMeta, Outcome, RepoCx, Rule, RuleMeta, Scope};
 use crate::source::{FileKind, LineCol};
 
 /// A plugin is disabled for the rest of the run after this many failures.
-pub const MAX_FAILURES: u32 = 3;
+pub(crate) const MAX_FAILURES: u32 = 3;
 /// Findings one call may return.
-pub const MAX_FINDINGS: usize = 1000;
+pub(crate) const MAX_FINDINGS: usize = 1000;
 /// Labels one finding may carry.
-pub const MAX_LABELS: usize = 16;
+pub(crate) const MAX_LABELS: usize = 16;
 /// Rules one plugin may declare.
-pub const MAX_RULES: usize = 256;
+pub(crate) const MAX_RULES: usize = 256;
 /// Bytes a plugin file may have (checked before it is read).
-pub const MAX_PLUGIN_FILE: u64 = 64 << 20;
+pub(crate) const MAX_PLUGIN_FILE: u64 = 64 << 20;
 
 /// Where a plugin was named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub struct LoadReport {
 }
 
 /// A plugin whose rules are registered for this run.
-pub struct LoadedPlugin {
+pub(crate) struct LoadedPlugin {
     /// Unique per load: keys this plugin's per-thread instances.
     id: u64,
     pub name: &'static str,
@@ -131,7 +131,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// Reads `[plugins.<name>]` tables from a config file before the config is
 /// parsed for real (plugin rules must be known to check rule keys). A file that
 /// cannot be read or parsed gives nothing: `Config::load` reports it.
-pub fn config_tables(path: &Path) -> BTreeMap<String, toml::Table> {
+pub(crate) fn config_tables(path: &Path) -> BTreeMap<String, toml::Table> {
     let Ok(bytes) = read_regular_file(path, crate::config::MAX_CONFIG_SIZE) else {
         return BTreeMap::new();
     };
@@ -154,7 +154,7 @@ pub fn config_tables(path: &Path) -> BTreeMap<String, toml::Table> {
 
 /// The plugins named by `--plugin` flags and by config tables with a `path`
 /// (relative to the config file's directory).
-pub fn specs(
+pub(crate) fn specs(
     cli_paths: &[PathBuf],
     config_path: Option<&Path>,
     tables: &BTreeMap<String, toml::Table>,
@@ -217,7 +217,7 @@ pub fn load_all(specs: &[PluginSpec], opts: &PluginOptions) -> Loaded {
 
 /// The CLI's entry point: plugins from `--plugin` flags and from the config's
 /// `[plugins.<name>]` tables. Without any, nothing is started (no engine).
-pub fn load_from(
+pub(crate) fn load_from(
     cli_paths: &[PathBuf],
     timeout: Option<Duration>,
     budget: Option<Duration>,
@@ -370,7 +370,7 @@ fn nanos(d: Duration) -> u64 {
 /// not hang the load), must be a regular file of at most [`MAX_PLUGIN_FILE`]
 /// bytes (checked on the opened file, before reading), and must start with a
 /// component's header (checked before the rest is read).
-pub fn read_plugin_file(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_plugin_file(path: &Path) -> Result<Vec<u8>, String> {
     let mut file = open_regular(path, MAX_PLUGIN_FILE)?;
     let mut header = [0u8; 8];
     file.read_exact(&mut header)
@@ -494,7 +494,7 @@ fn check_inside_root(path: &Path, root: &Path) -> Result<(), String> {
 
 /// Reads the API version from the component's exports and refuses an
 /// incompatible one (same major; same minor while the major is 0).
-pub fn check_api_version(
+pub(crate) fn check_api_version(
     engine: &wasmtime::Engine,
     component: &wasmtime::component::Component,
 ) -> Result<(), String> {
@@ -786,7 +786,7 @@ impl LoadedPlugin {
 // ---------------------------------------------------------------------------
 // The adapter: a plugin rule as a `Rule`
 
-pub struct PluginRule {
+pub(crate) struct PluginRule {
     plugin: Arc<LoadedPlugin>,
     meta: &'static RuleMeta,
 }
@@ -1036,7 +1036,7 @@ fn is_relative_path(path: &str) -> bool {
 }
 
 /// Parses `--plugin-timeout`: `2s`, `500ms`, or seconds (`1.5`).
-pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_timeout(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, scale) = if let Some(ms) = s.strip_suffix("ms") {
         (ms, 0.001)

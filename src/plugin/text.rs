@@ -6,16 +6,16 @@
 //! forge a CI workflow command.
 
 /// Bytes kept of a rule's summary.
-pub const MAX_SUMMARY: usize = 256;
+pub(crate) const MAX_SUMMARY: usize = 256;
 /// Bytes kept of a plugin's version.
-pub const MAX_VERSION: usize = 64;
+pub(crate) const MAX_VERSION: usize = 64;
 /// Bytes kept of a rule's docs (Markdown).
 pub const MAX_DOCS: usize = 64 << 10;
 /// Bytes kept of a message, label, help text, error or inconclusive reason.
-pub const MAX_MESSAGE: usize = 4 << 10;
+pub(crate) const MAX_MESSAGE: usize = 4 << 10;
 /// Bytes kept of a whole plugin diagnostic (its message, the plugin's error
 /// and the tail of its output together).
-pub const MAX_DIAGNOSTIC: usize = 8 << 10;
+pub(crate) const MAX_DIAGNOSTIC: usize = 8 << 10;
 
 /// Whether `c` could drive a terminal, hide text or end a line: C0 and C1
 /// controls (tab and line breaks included), DEL, the bidirectional overrides
@@ -32,7 +32,7 @@ fn is_unsafe(c: char) -> bool {
 /// characters U+FFFD; cut to `max` bytes (at a character boundary, marked
 /// with `…`). A `::` at the start or after a blank (what could become a
 /// GitHub workflow command) gets a `\` before it.
-pub fn line(text: &str, max: usize) -> String {
+pub(crate) fn line(text: &str, max: usize) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| match c {
@@ -48,7 +48,7 @@ pub fn line(text: &str, max: usize) -> String {
 /// `\r` become `\n`), tabs too; every other unsafe character becomes U+FFFD,
 /// and a `::` at the start of a line or after a blank gets a `\` before it
 /// (Markdown renders `\:` as `:`). Cut to `max` bytes.
-pub fn block(text: &str, max: usize) -> String {
+pub(crate) fn block(text: &str, max: usize) -> String {
     let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(normalised.len().min(max + 4));
     for (i, l) in normalised.split('\n').enumerate() {
@@ -74,7 +74,7 @@ pub fn block(text: &str, max: usize) -> String {
 
 /// A plugin diagnostic's message: secrets the detectors recognise are
 /// redacted (a plugin may echo its settings), then it is made one safe line.
-pub fn diagnostic(message: &str) -> String {
+pub(crate) fn diagnostic(message: &str) -> String {
     let mut masked = String::with_capacity(message.len());
     let mut at = 0;
     for found in crate::secrets::scan(message) {
@@ -108,7 +108,7 @@ fn defuse_command(line: &str) -> String {
 }
 
 /// At most `max` bytes, cut at a character boundary and marked with `…`.
-pub fn clip(text: &str, max: usize) -> String {
+pub(crate) fn clip(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }

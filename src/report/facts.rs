@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::facts::{is_auxiliary, loc_string, RepoFacts};
 
-pub fn json(facts: &RepoFacts) -> String {
+pub(crate) fn json(facts: &RepoFacts) -> String {
     let mut text = serde_json::to_string_pretty(facts).unwrap_or_default();
     text.push('\n');
     text
@@ -46,7 +46,7 @@ fn counts<'a>(items: impl Iterator<Item = &'a str>) -> String {
 /// The inventory as text. Names, paths and commands come from the repository: each
 /// line goes through the output sanitiser (secrets the detectors see masked, control
 /// characters neutralised, no workflow command at a line's start).
-pub fn human(facts: &RepoFacts) -> String {
+pub(crate) fn human(facts: &RepoFacts) -> String {
     let out = human_lines(facts);
     let clean = super::Sanitizer::for_text(&out);
     out.lines().map(|l| clean.line(l) + "\n").collect()

@@ -111,7 +111,7 @@ fn span_of(loc: &Location) -> SourceSpan {
 
 /// Renders `result`, a sanitised view (see [`super::sanitize`]): its texts are masked
 /// and safe; `clean` sanitises what the view cannot hold (plugin rule metadata).
-pub fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
+pub(crate) fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {

@@ -10,7 +10,7 @@ use crate::finding::{Finding, Fix, ToolDiagnostic};
 use crate::rule::Severity;
 
 /// Bumped when a field changes meaning or disappears (additions keep it).
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 pub fn render(result: &ScanResult) -> String {
     // NOTE: findings are serialized straight from borrowed structs (a `Value` per
@@ -134,7 +134,7 @@ pub fn to_value(result: &ScanResult) -> Value {
 }
 
 /// A finding's fix: how safe, what, where, and its byte-span edits of the file as scanned.
-pub fn fix_value(fix: &Fix) -> Value {
+pub(crate) fn fix_value(fix: &Fix) -> Value {
     json!({
         "safety": fix.safety.as_str(),
         "description": fix.description,
@@ -148,7 +148,7 @@ pub fn fix_value(fix: &Fix) -> Value {
     })
 }
 
-pub fn finding_value(f: &Finding) -> Value {
+pub(crate) fn finding_value(f: &Finding) -> Value {
     let loc = &f.location;
     let mut value = json!({
         "rule_id": f.rule.id,

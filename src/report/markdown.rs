@@ -25,7 +25,7 @@ fn esc(s: &str) -> String {
 }
 
 /// Renders `result`, a sanitised view; `clean` sanitises plugin rules' summaries.
-pub fn render(result: &ScanResult, clean: &Sanitizer) -> String {
+pub(crate) fn render(result: &ScanResult, clean: &Sanitizer) -> String {
     let mut out = String::new();
     match readiness::of(result) {
         Some(card) => card_md(&mut out, &card, clean),

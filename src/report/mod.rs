@@ -1,18 +1,18 @@
 //! Output formats. Each renders the same `ScanResult`; line and column come
 //! from the spans the rules reported.
 
-pub mod facts;
+pub(crate) mod facts;
 pub(crate) mod github;
 pub(crate) mod gitlab;
-pub mod human;
+pub(crate) mod human;
 pub mod json;
-pub mod markdown;
-pub mod readiness;
-pub mod sanitize;
-pub mod sarif;
+pub(crate) mod markdown;
+pub(crate) mod readiness;
+pub(crate) mod sanitize;
+pub(crate) mod sarif;
 
 use crate::engine::ScanResult;
-pub use crate::secrets::sanitize::{hide_secrets, mask_secrets, Sanitizer};
+pub(crate) use crate::secrets::sanitize::{hide_secrets, Sanitizer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -8,7 +8,7 @@ use crate::readiness::{Cell, Readiness, RuleStatus, Status, NEXT_STEPS};
 use crate::rule::{Pillar, Stage};
 
 /// `passed/applicable`, or `-` when nothing applies.
-pub fn cell_text(passed: usize, applicable: usize) -> String {
+pub(crate) fn cell_text(passed: usize, applicable: usize) -> String {
     if applicable == 0 {
         "-".to_string()
     } else {
@@ -18,7 +18,7 @@ pub fn cell_text(passed: usize, applicable: usize) -> String {
 
 /// The card's grid as cell texts: a row per pillar, then the totals (`None`), each with
 /// a cell per stage.
-pub fn grid(card: &Readiness) -> Vec<(Option<Pillar>, Vec<String>)> {
+pub(crate) fn grid(card: &Readiness) -> Vec<(Option<Pillar>, Vec<String>)> {
     let text = |c: &Cell| cell_text(c.passed, c.applicable());
     Pillar::ALL
         .into_iter()
@@ -41,7 +41,7 @@ pub fn grid(card: &Readiness) -> Vec<(Option<Pillar>, Vec<String>)> {
 
 /// The next steps the card shows (at most [`NEXT_STEPS`]), numbered from 1, each with
 /// where it points (`None` at the repo root or nowhere).
-pub fn next_steps(card: &Readiness) -> impl Iterator<Item = (usize, &RuleStatus, Option<String>)> {
+pub(crate) fn next_steps(card: &Readiness) -> impl Iterator<Item = (usize, &RuleStatus, Option<String>)> {
     card.next_steps
         .iter()
         .take(NEXT_STEPS)
@@ -57,7 +57,7 @@ pub fn next_steps(card: &Readiness) -> impl Iterator<Item = (usize, &RuleStatus,
 }
 
 /// An attestation's reason as config spells it (`accepted-risk`).
-pub fn reason_text(a: &Attestation) -> String {
+pub(crate) fn reason_text(a: &Attestation) -> String {
     serde_json::to_value(a.reason)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -74,7 +74,7 @@ fn ids(rules: &[&RuleStatus]) -> String {
 
 /// The card as text. Its free text comes from a sanitised view (one line each);
 /// `clean` sanitises plugin rules' summaries.
-pub fn render(card: &Readiness, clean: &super::Sanitizer) -> String {
+pub(crate) fn render(card: &Readiness, clean: &super::Sanitizer) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\nReadiness card (target stage: {})", card.target);
     let _ = writeln!(

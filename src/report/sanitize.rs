@@ -9,14 +9,14 @@ use crate::engine::{RuleOutcome, ScanResult};
 use crate::finding::{Finding, Label, Location, Suppression, ToolDiagnostic};
 use crate::rule::Outcome;
 use crate::secrets::sanitize::{add_secret_forms, mask_spans, terminal_safe_in_place};
-pub use crate::secrets::sanitize::{mask_secrets, Sanitizer};
+pub(crate) use crate::secrets::sanitize::Sanitizer;
 use crate::source::{SourceFile, Span};
 
 impl Sanitizer {
     /// Masks every secret of every file the report quotes: each finding's redaction
     /// spans plus whatever the detectors find in those files (so they are masked even
     /// when no secret rule ran).
-    pub fn for_result(result: &ScanResult) -> Self {
+    pub(crate) fn for_result(result: &ScanResult) -> Self {
         let mut secrets = BTreeSet::new();
         let redactions = redactions_by_path(result);
         for source in result.sources.values() {
@@ -33,7 +33,7 @@ impl Sanitizer {
     }
 
     /// A finding with every text field (and its paths) sanitised.
-    pub fn finding(&self, f: &Finding) -> Finding {
+    pub(crate) fn finding(&self, f: &Finding) -> Finding {
         Finding {
             location: self.location(&f.location),
             message: self.text(&f.message),
@@ -75,7 +75,7 @@ impl Sanitizer {
     /// The scan result as reports show it: every string from the repository or a
     /// plugin sanitised, snippets' texts masked (byte lengths kept, so spans stay
     /// valid). Counts, order and locations are the input's.
-    pub fn view(&self, result: &ScanResult) -> ScanResult {
+    pub(crate) fn view(&self, result: &ScanResult) -> ScanResult {
         let redactions = redactions_by_path(result);
         let sources = result
             .sources

@@ -22,15 +22,15 @@ const FINGERPRINT_KEY: &str = "devopsLint/v1";
 /// The key GitHub code scanning tracks alerts by.
 const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
 /// GitHub code scanning's limit on results per run.
-pub const MAX_RESULTS: usize = 25_000;
+pub(crate) const MAX_RESULTS: usize = 25_000;
 /// GitHub code scanning's limit on a rule's `fullDescription`, in characters.
-pub const MAX_FULL_DESCRIPTION: usize = 1_024;
+pub(crate) const MAX_FULL_DESCRIPTION: usize = 1_024;
 /// GitHub code scanning rejects a SARIF upload larger than this, gzipped.
-pub const UPLOAD_LIMIT_GZIPPED: usize = 10 * 1024 * 1024;
+pub(crate) const UPLOAD_LIMIT_GZIPPED: usize = 10 * 1024 * 1024;
 
 /// Renders `result`, a sanitised view (see [`super::sanitize`]); `clean` sanitises the
 /// rule table's texts (plugin rules' docs).
-pub fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
+pub(crate) fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
     let mut text = serde_json::to_string_pretty(&to_value(result, opts, clean)).unwrap_or_default();
     text.push('\n');
     text
@@ -41,7 +41,7 @@ pub fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> S
 /// (deflate barely grows incompressible text), so only such a text is compressed to
 /// measure: what `github/codeql-action/upload-sarif` would send, give or take the
 /// gzip header.
-pub fn size_warning(text: &str) -> Option<String> {
+pub(crate) fn size_warning(text: &str) -> Option<String> {
     let threshold = UPLOAD_LIMIT_GZIPPED / 10 * 8;
     if text.len() < threshold {
         return None;
@@ -101,7 +101,7 @@ fn what_it_checks(markdown: &str) -> String {
     plain_text(&section.join("\n"))
 }
 
-pub fn level(severity: Severity) -> &'static str {
+pub(crate) fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -197,7 +197,7 @@ fn physical_location(loc: &Location) -> Value {
 }
 
 /// Percent-encodes what a relative URI reference cannot hold.
-pub fn uri_path(path: &str) -> String {
+pub(crate) fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
@@ -308,7 +308,7 @@ fn reported<'a>(result: &'a ScanResult, opts: &RenderOptions) -> (Vec<&'a Findin
     (chosen.into_iter().map(|(_, f)| f).collect(), over)
 }
 
-pub fn to_value(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> Value {
+pub(crate) fn to_value(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> Value {
     let rules: Vec<&RuleMeta> = result.rules.to_vec();
     let rule_values: Vec<Value> = rules.iter().map(|m| rule_value(m, clean)).collect();
     let rule_index: HashMap<&str, usize> =

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{FixSafety, RuleMeta, Severity};
-pub use crate::source::Location;
+pub(crate) use crate::source::Location;
 use crate::source::{LineCol, SourceFile, Span};
 
 /// A problem of the tool, not of the repo: never a SARIF result.
@@ -76,7 +76,7 @@ pub struct Edit {
 }
 
 impl Edit {
-    pub fn replace(span: Span, content: impl Into<String>) -> Self {
+    pub(crate) fn replace(span: Span, content: impl Into<String>) -> Self {
         Edit {
             start: span.start,
             end: span.end,
@@ -84,7 +84,7 @@ impl Edit {
         }
     }
 
-    pub fn insert(at: u32, content: impl Into<String>) -> Self {
+    pub(crate) fn insert(at: u32, content: impl Into<String>) -> Self {
         Edit {
             start: at,
             end: at,
@@ -94,7 +94,7 @@ impl Edit {
 }
 
 impl Finding {
-    pub fn at_location(rule: &'static RuleMeta, loc: &Location, message: String) -> Self {
+    pub(crate) fn at_location(rule: &'static RuleMeta, loc: &Location, message: String) -> Self {
         let fingerprint = fingerprint(rule.id, &loc.path, &message, None);
         Finding {
             rule,
@@ -110,12 +110,12 @@ impl Finding {
         }
     }
 
-    pub fn at_root(rule: &'static RuleMeta, message: String) -> Self {
+    pub(crate) fn at_root(rule: &'static RuleMeta, message: String) -> Self {
         Finding::at_location(rule, &Location::root(), message)
     }
 
     /// Sort key: path, line, column, rule id, message.
-    pub fn sort_key(&self) -> (&str, LineCol, &str, &str) {
+    pub(crate) fn sort_key(&self) -> (&str, LineCol, &str, &str) {
         (
             &self.location.path,
             self.location.start,
@@ -124,7 +124,7 @@ impl Finding {
         )
     }
 
-    pub fn is_suppressed(&self) -> bool {
+    pub(crate) fn is_suppressed(&self) -> bool {
         self.suppression.is_some()
     }
 }
@@ -164,18 +164,18 @@ impl FindingBuilder {
     }
 
     /// A secondary span with its own label.
-    pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push((span, message.into()));
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Overrides the rule's default severity where the spec says so.
-    pub fn severity(mut self, severity: Severity) -> Self {
+    pub(crate) fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
         self
     }
@@ -189,14 +189,14 @@ impl FindingBuilder {
 
     /// Another secret value of the file that a snippet may show (a context line): masked
     /// like the `secret`, but not part of the fingerprint.
-    pub fn mask(mut self, span: Span) -> Self {
+    pub(crate) fn mask(mut self, span: Span) -> Self {
         self.masks.push(span);
         self
     }
 
     /// A fix by edits of this finding's file (the rule's `fix:` says how safe it is;
     /// a rule without one cannot attach fixes). Empty edits mean no fix.
-    pub fn fix(mut self, description: impl Into<String>, mut edits: Vec<Edit>) -> Self {
+    pub(crate) fn fix(mut self, description: impl Into<String>, mut edits: Vec<Edit>) -> Self {
         edits.sort_by_key(|e| (e.start, e.end));
         let overlapping = edits.windows(2).any(|w| w[1].start < w[0].end);
         if !edits.is_empty() && !overlapping && self.rule.fix != FixSafety::None {
@@ -206,7 +206,7 @@ impl FindingBuilder {
     }
 
     /// A fix that creates the file `path` (relative to the root) with `content`.
-    pub fn fix_create(
+    pub(crate) fn fix_create(
         mut self,
         description: impl Into<String>,
         path: impl Into<String>,
@@ -294,7 +294,7 @@ fn fingerprint(rule: &str, path: &str, content: &str, secret: Option<&str>) -> S
 }
 
 /// How many active findings carry a fix of each safety: (safe, unsafe).
-pub fn fixable_counts(findings: &[Finding]) -> (usize, usize) {
+pub(crate) fn fixable_counts(findings: &[Finding]) -> (usize, usize) {
     let mut counts = (0, 0);
     for f in findings.iter().filter(|f| !f.is_suppressed()) {
         match f.fix.as_ref().map(|fix| fix.safety) {

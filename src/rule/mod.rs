@@ -24,7 +24,7 @@ pub enum Pillar {
 }
 
 impl Pillar {
-    pub const ALL: [Pillar; 4] = [Pillar::Prv, Pillar::Sec, Pillar::Run, Pillar::Dlv];
+    pub(crate) const ALL: [Pillar; 4] = [Pillar::Prv, Pillar::Sec, Pillar::Run, Pillar::Dlv];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -35,7 +35,7 @@ impl Pillar {
         }
     }
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Pillar::Prv => "provision",
             Pillar::Sec => "secure",
@@ -57,9 +57,9 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 3] = [Stage::Seed, Stage::Growth, Stage::Scale];
+    pub(crate) const ALL: [Stage; 3] = [Stage::Seed, Stage::Growth, Stage::Scale];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Stage::Seed => "seed",
             Stage::Growth => "growth",
@@ -67,7 +67,7 @@ impl Stage {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Stage> {
+    pub(crate) fn parse(s: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }
@@ -90,7 +90,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Note => "note",
             Severity::Warning => "warning",
@@ -98,7 +98,7 @@ impl Severity {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Severity> {
+    pub(crate) fn parse(s: &str) -> Option<Severity> {
         match s {
             "note" => Some(Severity::Note),
             "warning" => Some(Severity::Warning),
@@ -126,18 +126,18 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn file_kinds(self) -> &'static [FileKind] {
+    pub(crate) fn file_kinds(self) -> &'static [FileKind] {
         match self {
             Scope::File(kinds) | Scope::RepoAndFile(kinds) => kinds,
             Scope::Repo => &[],
         }
     }
 
-    pub fn has_repo_part(self) -> bool {
+    pub(crate) fn has_repo_part(self) -> bool {
         matches!(self, Scope::Repo | Scope::RepoAndFile(_))
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::File(_) => "file",
             Scope::Repo => "repo",
@@ -189,7 +189,7 @@ pub enum FixSafety {
 
 impl FixSafety {
     /// `safe`, `unsafe`, or `-` (no fix): the `rules` FIX column and JSON/SARIF.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FixSafety::None => "-",
             FixSafety::Safe => "safe",
@@ -211,7 +211,7 @@ pub enum Precision {
 }
 
 impl Precision {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Precision::VeryHigh => "very-high",
             Precision::High => "high",
@@ -222,7 +222,7 @@ impl Precision {
 }
 
 impl RuleMeta {
-    pub fn docs_url(&self) -> String {
+    pub(crate) fn docs_url(&self) -> String {
         match self.plugin {
             None => format!(
                 "https://github.com/devops-lint/devops-lint/blob/v{}/docs/rules/{}.md",
@@ -250,7 +250,7 @@ impl RuleMeta {
         self.docs.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
-    pub fn matches(&self, key: &str) -> bool {
+    pub(crate) fn matches(&self, key: &str) -> bool {
         self.id.eq_ignore_ascii_case(key) || self.name == key
     }
 }
@@ -313,7 +313,7 @@ pub struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(
+    pub(crate) fn new(
         file: &'a SourceFile,
         rule: &'static RuleMeta,
         findings: &'a mut Vec<Finding>,
@@ -332,7 +332,7 @@ impl<'a> Cx<'a> {
 
     /// Where a problem of the tool met while checking this file goes (a plugin that
     /// failed): the engine reports it, never as a finding.
-    pub fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
+    pub(crate) fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
         self.diagnostics
     }
 
@@ -343,13 +343,13 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether a structured hook of this rule already saw this file's model.
-    pub fn model_given(&self) -> bool {
+    pub(crate) fn model_given(&self) -> bool {
         self.model_given
     }
 
     /// Whether a regular file exists at `rel` (relative to the scan root, `/`-separated).
     /// A metadata call only, never a read; symlinks and `..` do not count.
-    pub fn file_exists(&self, rel: &str) -> bool {
+    pub(crate) fn file_exists(&self, rel: &str) -> bool {
         if rel.split('/').any(|seg| seg == "..") {
             return false;
         }
@@ -360,7 +360,7 @@ impl<'a> Cx<'a> {
     /// for rules that follow a reference to another file (a local reusable workflow).
     /// `None` for `..`, absolute paths, symlinks, paths that leave the root through a
     /// symlinked directory, files over `max_bytes`, unreadable and non-UTF-8 files.
-    pub fn root_file_text(&self, rel: &str, max_bytes: u64) -> Option<String> {
+    pub(crate) fn root_file_text(&self, rel: &str, max_bytes: u64) -> Option<String> {
         if rel.starts_with('/') || rel.split('/').any(|seg| seg == "..") {
             return None;
         }
@@ -382,7 +382,7 @@ impl<'a> Cx<'a> {
     /// file read all the others). For rules whose answer spans a directory (a Terraform
     /// module's backend may sit in any of its files). Symlinks, unreadable, non-UTF-8
     /// and files over 1 MiB are left out.
-    pub fn sibling_texts(&self, suffix: &str, max_files: usize) -> Vec<(String, String)> {
+    pub(crate) fn sibling_texts(&self, suffix: &str, max_files: usize) -> Vec<(String, String)> {
         const MAX_SIBLING_BYTES: u64 = 1024 * 1024;
         let dir = self.dir();
         let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
@@ -420,7 +420,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The directory of this file, relative to the root (`""` at the root).
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         self.file
             .path
             .rsplit_once('/')
@@ -428,20 +428,20 @@ impl<'a> Cx<'a> {
             .unwrap_or("")
     }
 
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.file.text
     }
 
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         &self.file.path
     }
 
     /// A finding for this rule at `span` (message defaults to the rule summary).
-    pub fn finding(&self, span: Span) -> FindingBuilder {
+    pub(crate) fn finding(&self, span: Span) -> FindingBuilder {
         FindingBuilder::new(self.rule, span)
     }
 
-    pub fn report(&mut self, builder: FindingBuilder) {
+    pub(crate) fn report(&mut self, builder: FindingBuilder) {
         let finding = builder.build(self.file);
         self.findings.push(finding);
     }
@@ -457,7 +457,7 @@ pub struct RepoCx<'a> {
 }
 
 impl<'a> RepoCx<'a> {
-    pub fn new(
+    pub(crate) fn new(
         rule: &'static RuleMeta,
         findings: &'a mut Vec<Finding>,
         diagnostics: &'a mut Vec<ToolDiagnostic>,
@@ -472,42 +472,42 @@ impl<'a> RepoCx<'a> {
     }
 
     /// Where a problem of the tool met while checking the repo goes: the engine reports it.
-    pub fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
+    pub(crate) fn diagnostics(&mut self) -> &mut Vec<ToolDiagnostic> {
         self.diagnostics
     }
 
     /// The stage the repo aims for (some practices only matter below or above one).
-    pub fn with_stage(mut self, stage: Stage) -> Self {
+    pub(crate) fn with_stage(mut self, stage: Stage) -> Self {
         self.stage = stage;
         self
     }
 
-    pub fn target_stage(&self) -> Stage {
+    pub(crate) fn target_stage(&self) -> Stage {
         self.stage
     }
 
-    pub fn rule(&self) -> &'static RuleMeta {
+    pub(crate) fn rule(&self) -> &'static RuleMeta {
         self.rule
     }
 
     /// Says what the outcome rests on (the evidence found, or why the rule does not
     /// apply); shown with the rule in the readiness report.
-    pub fn detail(&mut self, text: impl Into<String>) {
+    pub(crate) fn detail(&mut self, text: impl Into<String>) {
         self.detail = Some(text.into());
     }
 
-    pub fn take_detail(&mut self) -> Option<String> {
+    pub(crate) fn take_detail(&mut self) -> Option<String> {
         self.detail.take()
     }
 
     /// Report at a location the facts recorded (path + span + line/column).
-    pub fn report_at(&mut self, loc: &Location, message: impl Into<String>) {
+    pub(crate) fn report_at(&mut self, loc: &Location, message: impl Into<String>) {
         self.findings
             .push(Finding::at_location(self.rule, loc, message.into()));
     }
 
     /// Report at the repository root (no file shows the gap).
-    pub fn report_root(&mut self, message: impl Into<String>) {
+    pub(crate) fn report_root(&mut self, message: impl Into<String>) {
         self.findings
             .push(Finding::at_root(self.rule, message.into()));
     }
@@ -543,10 +543,10 @@ macro_rules! declare_rule {
         }
     ) => {
         #[derive(Debug, Default, Clone, Copy)]
-        pub struct $name;
+        pub(crate) struct $name;
 
         impl $name {
-            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+            pub(crate) const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
                 id: $id,
                 name: $kebab,
                 pillar: $crate::rule::Pillar::$pillar,

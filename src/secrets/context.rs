@@ -5,7 +5,7 @@
 
 /// The role of a file in its repository, from its path alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathRole {
+pub(crate) enum PathRole {
     /// Application code and configuration.
     Code,
     /// Test suites, fixtures, recorded HTTP cassettes, benchmarks.
@@ -71,7 +71,7 @@ const DOC_DIRS: &[&str] = &[
 ];
 
 /// The role of the file at `path` (any case, `/`-separated).
-pub fn path_role(path: &str) -> PathRole {
+pub(crate) fn path_role(path: &str) -> PathRole {
     let lower = path.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
     let name = segments.pop().unwrap_or("");

@@ -6,7 +6,7 @@ use crate::secrets;
 /// Whether `key = value` sets a secret: a secret-like name and a real secret value. A DSN
 /// is a secret only with a password in it (`postgres://u:pw@h`): Sentry DSNs carry a
 /// public key and are meant to ship in client code.
-pub fn is_named_secret(key: &str, value: &str) -> bool {
+pub(crate) fn is_named_secret(key: &str, value: &str) -> bool {
     if !secrets::is_secret_name(key) || !is_named_secret_value(value) {
         return false;
     }
@@ -64,7 +64,7 @@ fn is_self_describing(v: &str) -> bool {
 /// key, at least 8 characters), or a UUID (Heroku and many other API keys are UUIDs, and
 /// the name already says secret). `change...` values (`changethis`, `changeit`) are
 /// placeholders. Shared by SEC003, SEC004 and SEC005.
-pub fn is_named_secret_value(value: &str) -> bool {
+pub(crate) fn is_named_secret_value(value: &str) -> bool {
     let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
     // NOTE: a value with blanks or lines is a list or a mapping (`repo_secrets: |` of
     // vault paths), not one credential; SEC001 still scans it for known formats.

@@ -150,7 +150,7 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
 /// `_name`, `_id`, `_url`, `_method`, `_length`, `_version`, `_type`, `_env`,
 /// `_ttl`, …). Case-insensitive; camelCase, SCREAMING_SNAKE, kebab and dotted
 /// (`spring.datasource.password`) names all work.
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     name_kind(name).is_some()
 }
 

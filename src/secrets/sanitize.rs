@@ -26,19 +26,19 @@ use crate::source::Span;
 
 /// Masks known secrets and neutralises control characters in output text.
 #[derive(Default)]
-pub struct Sanitizer {
+pub(crate) struct Sanitizer {
     secrets: Option<AhoCorasick>,
 }
 
 impl Sanitizer {
     /// No secret known: control characters and `::` only.
-    pub fn plain() -> Self {
+    pub(crate) fn plain() -> Self {
         Sanitizer::default()
     }
 
     /// Masks every secret the detectors find in `text` (e.g. a config file an error
     /// quotes).
-    pub fn for_text(text: &str) -> Self {
+    pub(crate) fn for_text(text: &str) -> Self {
         let mut secrets = BTreeSet::new();
         let spans = super::scan(text).into_iter().map(|m| m.span);
         add_secret_forms(text, spans, &mut secrets);
@@ -60,13 +60,13 @@ impl Sanitizer {
 
     /// `s` safe to output where a newline is allowed (JSON and SARIF strings, the
     /// human report's help, rule docs).
-    pub fn text(&self, s: &str) -> String {
+    pub(crate) fn text(&self, s: &str) -> String {
         self.clean(s, true)
     }
 
     /// `s` safe to output on one line: newlines become spaces too (paths, table
     /// cells, labels, the readiness card's reasons).
-    pub fn line(&self, s: &str) -> String {
+    pub(crate) fn line(&self, s: &str) -> String {
         self.clean(s, false)
     }
 
@@ -210,14 +210,14 @@ fn guard_commands(s: &str) -> String {
 
 /// `message` (e.g. an error quoting `text`) with every secret the detectors find in
 /// `text` masked and control characters neutralised, for stderr.
-pub fn hide_secrets(text: &str, message: String) -> String {
+pub(crate) fn hide_secrets(text: &str, message: String) -> String {
     Sanitizer::for_text(text).text(&message)
 }
 
 /// `text` with every secret the detectors find in it masked and control characters
 /// neutralised (byte length kept), for showing a file the scan did not check, such as
 /// a config file in an error.
-pub fn mask_secrets(text: &str) -> String {
+pub(crate) fn mask_secrets(text: &str) -> String {
     let spans: Vec<Span> = super::scan(text).iter().map(|m| m.span).collect();
     terminal_safe_in_place(&mask_spans(text, spans))
 }

@@ -270,9 +270,9 @@ fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// The longest name [`Window::Key`] looks back over.
-pub const MAX_KEY_LEN: usize = 256;
+pub(super) const MAX_KEY_LEN: usize = 256;
 /// The most text a [`Window::Key`] regex sees (name, operator and value).
-pub const MAX_KEY_WINDOW: usize = 4096;
+pub(super) const MAX_KEY_WINDOW: usize = 4096;
 /// A value longer than this is not searched again for keywords inside it,
 /// which keeps keyword-dense lines linear.
 const MAX_RESCAN: usize = 256;

@@ -17,7 +17,7 @@ use super::named::is_named_secret;
 
 /// What a file is, and where its secret values are (to mask them in snippets).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Detection {
+pub(crate) struct Detection {
     /// "a netrc file with passwords": what the file is, for the message.
     pub what: String,
     /// Byte ranges of secret values in the text.
@@ -48,7 +48,7 @@ fn is_documentation(lower_name: &str) -> bool {
 /// says what it is, so even `password` is the password a client logs in with), except
 /// templates, references and masks: `${X}`, `$X`, `%X%`, `{{ x }}`, `<password>`,
 /// `***`, `xxx`, `changeme`, `your_password`, `REPLACE_ME`.
-pub fn is_stored_secret(value: &str) -> bool {
+pub(crate) fn is_stored_secret(value: &str) -> bool {
     let v = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
     if v.is_empty()
         || v.chars()
@@ -786,7 +786,7 @@ fn kubeconfig_credentials(text: &str) -> Option<Detection> {
 }
 
 /// What the file at `path` is, if it holds credentials by its nature.
-pub fn detect(path: &str, text: &str) -> Option<Detection> {
+pub(crate) fn detect(path: &str, text: &str) -> Option<Detection> {
     let lower_path = path.to_ascii_lowercase();
     let lower_name = lower_path
         .rsplit('/')

@@ -180,7 +180,7 @@ const ENV_REFERENCE_MARKERS: &[&str] = &[
 /// `null`, `true`, `false`, `P@ssw0rd123`), env references (`process.env.X`,
 /// `os.environ[...]`, `ENV[...]`), AWS's documented EXAMPLE keys, and values
 /// that are one repeated char or a run like `12345678`.
-pub fn is_placeholder(value: &str) -> bool {
+pub(crate) fn is_placeholder(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     if v.is_empty() {
         return true;
@@ -426,7 +426,7 @@ fn is_uuid(v: &str) -> bool {
 /// or secret-store reference, not a known non-secret (test-mode key, digest,
 /// UUID, public key), and at least 8 chars. Pass the literal itself (the
 /// caller's parser knows what is a literal and what is `var.x`).
-pub fn looks_like_secret_value(value: &str) -> bool {
+pub(crate) fn looks_like_secret_value(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     v.chars().count() >= 8
         && !is_placeholder(v)

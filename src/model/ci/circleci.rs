@@ -39,7 +39,7 @@ pub struct CircleJob {
 
 impl Circleci {
     /// The CircleCI view of a document (empty if its root is not a map).
-    pub fn from_document(doc: &YamlDocument) -> Circleci {
+    pub(crate) fn from_document(doc: &YamlDocument) -> Circleci {
         let root = &doc.root;
         if root.as_map().is_none() {
             return Circleci::default();
@@ -72,7 +72,7 @@ impl Circleci {
     }
 
     /// Every `run` command of jobs and reusable commands, with the job (or command) name.
-    pub fn commands(&self) -> Vec<CiCommand> {
+    pub(crate) fn commands(&self) -> Vec<CiCommand> {
         self.jobs
             .iter()
             .chain(&self.commands)
@@ -82,7 +82,7 @@ impl Circleci {
 
     /// Job and executor environment (the primary image's too) as `Job`, `run` step
     /// environment as `Step`, secondary images' environment as `Service`.
-    pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
+    pub(crate) fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
         let mut out: Vec<(EnvScope, &EnvVar)> = Vec::new();
         for job in self
             .jobs

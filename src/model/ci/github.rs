@@ -140,12 +140,12 @@ pub struct ActionRef {
 
 impl ActionRef {
     /// Whether GitHub itself publishes it (`actions/*`, `github/*`).
-    pub fn is_first_party(&self) -> bool {
+    pub(crate) fn is_first_party(&self) -> bool {
         self.owner.eq_ignore_ascii_case("actions") || self.owner.eq_ignore_ascii_case("github")
     }
 
     /// Whether the ref is a full commit SHA (40 hex digits).
-    pub fn is_pinned_to_commit(&self) -> bool {
+    pub(crate) fn is_pinned_to_commit(&self) -> bool {
         self.git_ref
             .as_deref()
             .is_some_and(|r| r.len() == 40 && r.bytes().all(|c| c.is_ascii_hexdigit()))
@@ -153,13 +153,13 @@ impl ActionRef {
 }
 
 impl Uses {
-    pub fn new(text: String, span: Span) -> Uses {
+    pub(crate) fn new(text: String, span: Span) -> Uses {
         let target = UsesTarget::parse(text.trim());
         Uses { text, span, target }
     }
 
     /// Whether it runs `owner/repo[/path]` (compared case-insensitively) at any ref.
-    pub fn is_action(&self, name: &str) -> bool {
+    pub(crate) fn is_action(&self, name: &str) -> bool {
         match &self.target {
             UsesTarget::Remote(_) => self
                 .text
@@ -216,7 +216,7 @@ fn uses_of(node: &Node) -> Option<Uses> {
 
 impl Workflow {
     /// The workflow view of a document (empty if its root is not a map).
-    pub fn from_document(doc: &YamlDocument) -> Workflow {
+    pub(crate) fn from_document(doc: &YamlDocument) -> Workflow {
         let root = &doc.root;
         if root.as_map().is_none() {
             return Workflow::default();
@@ -240,12 +240,12 @@ impl Workflow {
     }
 
     /// Whether the workflow is triggered by `event`.
-    pub fn triggered_by(&self, event: &str) -> bool {
+    pub(crate) fn triggered_by(&self, event: &str) -> bool {
         self.on.iter().any(|t| t.name == event)
     }
 
     /// Every `run:` script, with its job id.
-    pub fn commands(&self) -> Vec<CiCommand> {
+    pub(crate) fn commands(&self) -> Vec<CiCommand> {
         self.jobs
             .iter()
             .flat_map(|job| job_commands(&job.id, step_scripts(&job.steps)))
@@ -253,7 +253,7 @@ impl Workflow {
     }
 
     /// Every environment variable and input, with where it was set.
-    pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
+    pub(crate) fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
         let mut out: Vec<(EnvScope, &EnvVar)> = scoped(EnvScope::Workflow, &self.env).collect();
         for job in &self.jobs {
             out.extend(scoped(EnvScope::Job, &job.env));
@@ -457,7 +457,7 @@ pub struct ActionInput {
 
 impl Action {
     /// The action view of a document (empty if its root is not a map).
-    pub fn from_document(doc: &YamlDocument) -> Action {
+    pub(crate) fn from_document(doc: &YamlDocument) -> Action {
         let root = &doc.root;
         if root.as_map().is_none() {
             return Action::default();
@@ -496,11 +496,11 @@ impl Action {
     }
 
     /// Every `run:` script of a composite action.
-    pub fn commands(&self) -> Vec<CiCommand> {
+    pub(crate) fn commands(&self) -> Vec<CiCommand> {
         job_commands(self.job_name(), step_scripts(&self.steps)).collect()
     }
 
-    pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
+    pub(crate) fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
         let mut out: Vec<(EnvScope, &EnvVar)> = scoped(EnvScope::Job, &self.env).collect();
         push_step_env(&mut out, &self.steps);
         out

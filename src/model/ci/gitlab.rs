@@ -65,7 +65,7 @@ const GITLAB_RESERVED: [&str; 11] = [
 
 impl GitlabCi {
     /// The GitLab CI view of a document (empty if its root is not a map).
-    pub fn from_document(doc: &YamlDocument) -> GitlabCi {
+    pub(crate) fn from_document(doc: &YamlDocument) -> GitlabCi {
         let root = &doc.root;
         if root.as_map().is_none() {
             return GitlabCi::default();
@@ -118,7 +118,7 @@ impl GitlabCi {
 
     /// The view of a multi-document file: documents holding only a `spec:` header (CI/CD
     /// component inputs) are skipped and the others combined.
-    pub fn from_documents(docs: &[YamlDocument]) -> GitlabCi {
+    pub(crate) fn from_documents(docs: &[YamlDocument]) -> GitlabCi {
         let mut all = GitlabCi::default();
         for doc in docs {
             let only_spec = doc.root.entries().all(|(k, _, _)| k == "spec");
@@ -137,7 +137,7 @@ impl GitlabCi {
     }
 
     /// Every script line, with its job name (`default` for `default:`/global scripts).
-    pub fn commands(&self) -> Vec<CiCommand> {
+    pub(crate) fn commands(&self) -> Vec<CiCommand> {
         self.default
             .iter()
             .chain(&self.jobs)
@@ -145,7 +145,7 @@ impl GitlabCi {
             .collect()
     }
 
-    pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
+    pub(crate) fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
         let mut out: Vec<(EnvScope, &EnvVar)> =
             scoped(EnvScope::Workflow, &self.variables).collect();
         for job in self.default.iter().chain(&self.jobs) {

@@ -13,12 +13,11 @@ mod gitlab;
 #[cfg(test)]
 mod tests;
 
-pub use circleci::{CircleJob, Circleci};
-pub use github::{
-    Action, ActionInput, ActionRef, Job, Permissions, PermissionsValue, Service, Step, StepOwner,
-    Trigger, Uses, UsesTarget, Workflow,
+pub(crate) use circleci::Circleci;
+pub(crate) use github::{
+    Action, Job, Permissions, PermissionsValue, Step, StepOwner, Uses, UsesTarget, Workflow,
 };
-pub use gitlab::{GitlabCi, GitlabJob, GitlabService};
+pub(crate) use gitlab::GitlabCi;
 
 use crate::parse::yaml::{Node, YamlDocument};
 use crate::source::{FileKind, Span};
@@ -44,7 +43,7 @@ pub struct Script {
 
 /// A command run by CI, whichever CI it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CiCommand {
+pub(crate) struct CiCommand {
     /// The job (or action / reusable command) that runs it.
     pub job: String,
     pub text: String,
@@ -53,7 +52,7 @@ pub struct CiCommand {
 
 /// Where an [`EnvVar`] was set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EnvScope {
+pub(crate) enum EnvScope {
     /// Top level of the file (`env:` of a workflow, global GitLab `variables:`).
     Workflow,
     /// A job (job `env:`/`variables:`/`environment:`, a job container's env).
@@ -73,7 +72,7 @@ pub enum EnvScope {
 
 /// A CI file's view, for rules that do not care which CI it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CiModel {
+pub(crate) enum CiModel {
     Workflow(Workflow),
     Action(Action),
     Gitlab(GitlabCi),
@@ -84,7 +83,7 @@ impl CiModel {
     /// Builds the view for a YAML CI file kind from its documents (the first document for
     /// GitHub and CircleCI; GitLab combines documents). `None` for other kinds and for a
     /// stream without documents.
-    pub fn from_documents(kind: FileKind, docs: &[YamlDocument]) -> Option<CiModel> {
+    pub(crate) fn from_documents(kind: FileKind, docs: &[YamlDocument]) -> Option<CiModel> {
         let first = docs.first()?;
         match kind {
             FileKind::GithubWorkflow => Some(CiModel::Workflow(Workflow::from_document(first))),
@@ -95,7 +94,7 @@ impl CiModel {
         }
     }
 
-    pub fn commands(&self) -> Vec<CiCommand> {
+    pub(crate) fn commands(&self) -> Vec<CiCommand> {
         match self {
             CiModel::Workflow(w) => w.commands(),
             CiModel::Action(a) => a.commands(),
@@ -104,7 +103,7 @@ impl CiModel {
         }
     }
 
-    pub fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
+    pub(crate) fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
         match self {
             CiModel::Workflow(w) => w.env_vars(),
             CiModel::Action(a) => a.env_vars(),

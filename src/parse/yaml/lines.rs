@@ -5,7 +5,7 @@
 
 /// One meaningful line: not blank, not a whole-line comment.
 #[derive(Debug, Clone, Copy)]
-pub struct YLine<'a> {
+pub(crate) struct YLine<'a> {
     /// Column of the content (after any `- ` list markers).
     pub indent: usize,
     /// Column of the line's first non-space character (the `-` of a list item).
@@ -28,13 +28,13 @@ pub struct YLine<'a> {
 
 impl YLine<'_> {
     /// Whether the value starts a block scalar (`|`, `>`, `|-`, `>+` ...).
-    pub fn is_block_scalar(&self) -> bool {
+    pub(crate) fn is_block_scalar(&self) -> bool {
         self.value
             .is_some_and(|v| (v.starts_with('|') || v.starts_with('>')) && v.len() <= 3)
     }
 
     /// `---` document separator.
-    pub fn is_document_start(&self) -> bool {
+    pub(crate) fn is_document_start(&self) -> bool {
         self.outer_indent == 0 && (self.content == "---" || self.content.starts_with("--- "))
     }
 }
@@ -95,7 +95,7 @@ fn split_key(content: &str) -> Option<(&str, &str, usize)> {
 }
 
 /// The meaningful lines of `text`.
-pub fn lines(text: &str) -> Vec<YLine<'_>> {
+pub(crate) fn lines(text: &str) -> Vec<YLine<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
     for (line_no, raw) in text.split_inclusive('\n').enumerate() {
@@ -158,7 +158,7 @@ pub fn lines(text: &str) -> Vec<YLine<'_>> {
 /// The text of the block scalar that starts at `lines[i]` (a `key: |` line): the raw
 /// lines below it indented deeper than `lines[i].indent`, with the byte range they span,
 /// and the index of the first line after it.
-pub fn block_scalar(text: &str, lines: &[YLine<'_>], i: usize) -> (String, usize, usize, usize) {
+pub(crate) fn block_scalar(text: &str, lines: &[YLine<'_>], i: usize) -> (String, usize, usize, usize) {
     let key_indent = if lines[i].key.is_none() && lines[i].list_item {
         lines[i].outer_indent
     } else {
@@ -190,7 +190,7 @@ pub fn block_scalar(text: &str, lines: &[YLine<'_>], i: usize) -> (String, usize
 /// Index of the first line after the children of the key at `lines[i]`: the following
 /// lines indented deeper than the key, and list items at the key's own column (YAML
 /// allows `env:` followed by `- name: X` at the same indentation).
-pub fn end_of_node(lines: &[YLine<'_>], i: usize) -> usize {
+pub(crate) fn end_of_node(lines: &[YLine<'_>], i: usize) -> usize {
     let indent = lines[i].indent;
     let mut j = i + 1;
     while j < lines.len() {
