@@ -559,7 +559,9 @@ fn looks_like_kubernetes(text: &str) -> bool {
 }
 
 /// Counts per kind, for the summary.
-pub(crate) fn count_kinds<'a>(kinds: impl Iterator<Item = FileKind> + 'a) -> BTreeMap<FileKind, usize> {
+pub(crate) fn count_kinds<'a>(
+    kinds: impl Iterator<Item = FileKind> + 'a,
+) -> BTreeMap<FileKind, usize> {
     let mut counts = BTreeMap::new();
     for kind in kinds {
         *counts.entry(kind).or_insert(0) += 1;

@@ -3,7 +3,7 @@
 //! dedupe and a deterministic order (path, line, column, rule).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -875,10 +875,6 @@ pub(crate) fn root_and_paths(paths: &[PathBuf]) -> (PathBuf, Option<Vec<PathBuf>
     }
 }
 
-pub(crate) fn display_root(root: &Path) -> String {
-    root.display().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -932,7 +928,7 @@ mod tests {
         let file = SourceFile::new(path.to_string(), kind, text.to_string());
         let (parsed, _) = model::parse(&file);
         let (mut findings, mut diagnostics) = (Vec::new(), Vec::new());
-        let root = Path::new(".");
+        let root = std::path::Path::new(".");
         let mut cx = Cx::new(
             &file,
             HookOrder.meta(),

@@ -168,6 +168,7 @@ pub(crate) fn detectors() -> &'static [Detector] {
     detectors::DETECTORS
 }
 
+#[cfg(test)]
 /// The detector with this id.
 pub(crate) fn detector(id: &str) -> Option<&'static Detector> {
     detectors().iter().find(|d| d.id == id)

@@ -49,6 +49,7 @@ impl Span {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn contains(self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
@@ -77,10 +78,6 @@ impl LineIndex {
             }
         }
         LineIndex { line_starts }
-    }
-
-    pub(crate) fn line_count(&self) -> usize {
-        self.line_starts.len()
     }
 
     /// 0-based line number containing `offset`.
@@ -126,6 +123,7 @@ impl LineIndex {
         }
     }
 
+    #[cfg(test)]
     /// Byte offset of a 1-based line and a 1-based column in chars.
     pub(crate) fn offset_of(&self, line: u32, column: u32, text: &str) -> u32 {
         let line0 = (line.max(1) - 1) as usize;
@@ -175,20 +173,6 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub(crate) const ALL: [FileKind; 11] = [
-        FileKind::Terraform,
-        FileKind::Dockerfile,
-        FileKind::Compose,
-        FileKind::Kubernetes,
-        FileKind::GithubWorkflow,
-        FileKind::GithubAction,
-        FileKind::GitlabCi,
-        FileKind::Circleci,
-        FileKind::OtherCi,
-        FileKind::Manifest,
-        FileKind::Text,
-    ];
-
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             FileKind::Terraform => "terraform",
@@ -203,20 +187,6 @@ impl FileKind {
             FileKind::Manifest => "manifest",
             FileKind::Text => "text",
         }
-    }
-
-    pub(crate) fn is_ci(self) -> bool {
-        self.is_yaml_ci() || self == FileKind::OtherCi
-    }
-
-    pub(crate) fn is_yaml_ci(self) -> bool {
-        matches!(
-            self,
-            FileKind::GithubWorkflow
-                | FileKind::GithubAction
-                | FileKind::GitlabCi
-                | FileKind::Circleci
-        )
     }
 }
 

@@ -58,6 +58,7 @@ declare_rule! {
     }
 }
 
+#[cfg(test)]
 /// The CI systems recognised, as `facts::ci::system_of` names them.
 pub(crate) const CI_SYSTEMS: &[&str] = &[
     "github-actions",

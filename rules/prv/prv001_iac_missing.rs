@@ -78,6 +78,7 @@ declare_rule! {
     }
 }
 
+#[cfg(test)]
 /// What counts as infrastructure-as-code (see `facts::RepoFacts::iac`).
 pub(crate) const IAC_TOOLS: &[&str] = &[
     "terraform",

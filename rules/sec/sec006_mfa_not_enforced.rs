@@ -89,7 +89,8 @@ pub(crate) const AZURE_USERS: &[&str] = &["azuread_user", "azuread_group"];
 /// Module sources that manage users or groups.
 pub(crate) const USER_MODULES: &[&str] = &["iam-user", "iam-group"];
 /// IAM condition keys that require MFA.
-pub(crate) const MFA_CONDITIONS: &[&str] = &["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
+pub(crate) const MFA_CONDITIONS: &[&str] =
+    &["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
 
 impl Rule for MfaNotEnforced {
     fn check_repo(&self, facts: &RepoFacts, cx: &mut RepoCx) -> Outcome {

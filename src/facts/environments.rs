@@ -36,7 +36,7 @@ pub struct EnvEvidence {
 
 impl Environment {
     /// Whether infrastructure code (not only a CI job) shows it.
-    pub(crate) fn from_iac(&self) -> bool {
+    pub(crate) fn declared_in_iac(&self) -> bool {
         self.evidence.iter().any(|e| e.kind != "ci")
     }
 }

@@ -255,10 +255,6 @@ impl RepoFacts {
         self.secret_stores = secret_stores::collect(self);
     }
 
-    pub(crate) fn has_kind(&self, kind: FileKind) -> bool {
-        self.files.get(&kind).is_some_and(|p| !p.is_empty())
-    }
-
     pub(crate) fn paths_of(&self, kind: FileKind) -> &[String] {
         self.files.get(&kind).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -267,7 +263,10 @@ impl RepoFacts {
         self.files.values().map(Vec::len).sum()
     }
 
-    pub(crate) fn tools_of<'a>(&'a self, kinds: &'a [&str]) -> impl Iterator<Item = &'a text::Tool> + 'a {
+    pub(crate) fn tools_of<'a>(
+        &'a self,
+        kinds: &'a [&str],
+    ) -> impl Iterator<Item = &'a text::Tool> + 'a {
         self.tools.iter().filter(move |t| kinds.contains(&t.kind))
     }
 
@@ -460,7 +459,9 @@ impl RepoFacts {
     }
 
     /// Every CI command with its file and job.
-    pub(crate) fn ci_commands(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
+    pub(crate) fn ci_commands(
+        &self,
+    ) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
         self.ci.files.iter().flat_map(|f| {
             f.jobs
                 .iter()
@@ -469,7 +470,9 @@ impl RepoFacts {
     }
 
     /// Every `uses:` (actions, orbs, templates) with its file and job.
-    pub(crate) fn ci_uses(&self) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
+    pub(crate) fn ci_uses(
+        &self,
+    ) -> impl Iterator<Item = (&ci::CiFile, &ci::CiJob, &ci::CiCommand)> {
         self.ci.files.iter().flat_map(|f| {
             f.jobs
                 .iter()

@@ -83,10 +83,6 @@ impl TfBlock {
     pub(crate) fn nested<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a TfNested> + 'a {
         self.blocks.iter().filter(move |b| b.kind == kind)
     }
-
-    pub(crate) fn dir(&self) -> &str {
-        dir_of(&self.path)
-    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -114,10 +110,6 @@ impl TfModule {
     /// The source, lower-cased, without a `?ref=` or `//` subpath marker confusion.
     pub(crate) fn source_lower(&self) -> String {
         self.source.as_deref().unwrap_or("").to_ascii_lowercase()
-    }
-
-    pub(crate) fn dir(&self) -> &str {
-        dir_of(&self.path)
     }
 }
 
@@ -169,18 +161,12 @@ impl AttrValue {
         }
     }
 
-    pub(crate) fn as_f64(&self) -> Option<f64> {
-        match self {
-            AttrValue::Number(n) => Some(*n),
-            AttrValue::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
+    #[cfg(test)]
     pub(crate) fn is_unknown(&self) -> bool {
         matches!(self, AttrValue::Unknown(_))
     }
 
+    #[cfg(test)]
     /// A list's length; `None` when not a known list.
     pub(crate) fn list_len(&self) -> Option<usize> {
         match self {
@@ -527,38 +513,6 @@ impl TerraformFacts {
         self.workspace_refs.sort_by(by_loc);
         self.tfvars.sort();
         self.terragrunt.sort();
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.dirs.is_empty() && self.terragrunt.is_empty() && self.tfvars.is_empty()
-    }
-
-    /// Resources of one of these types.
-    pub(crate) fn resources_of<'a>(&'a self, types: &'a [&str]) -> impl Iterator<Item = &'a TfBlock> + 'a {
-        self.resources
-            .iter()
-            .filter(move |r| types.contains(&r.ty.as_str()))
-    }
-
-    /// Resources whose type starts with one of these prefixes.
-    pub(crate) fn resources_with_prefix<'a>(
-        &'a self,
-        prefixes: &'a [&str],
-    ) -> impl Iterator<Item = &'a TfBlock> + 'a {
-        self.resources
-            .iter()
-            .filter(move |r| prefixes.iter().any(|p| r.ty.starts_with(p)))
-    }
-
-    /// Modules whose source contains one of these fragments (lower case).
-    pub(crate) fn modules_with_source<'a>(
-        &'a self,
-        fragments: &'a [&str],
-    ) -> impl Iterator<Item = &'a TfModule> + 'a {
-        self.modules.iter().filter(move |m| {
-            let s = m.source_lower();
-            fragments.iter().any(|f| s.contains(f))
-        })
     }
 }
 

@@ -74,7 +74,10 @@ impl Dockerfile {
     }
 
     /// The instructions of stage `stage`, its `FROM` first.
-    pub(crate) fn stage_instructions(&self, stage: usize) -> impl Iterator<Item = &Instruction> + '_ {
+    pub(crate) fn stage_instructions(
+        &self,
+        stage: usize,
+    ) -> impl Iterator<Item = &Instruction> + '_ {
         self.instructions.iter().filter(move |i| i.stage == stage)
     }
 

@@ -17,8 +17,6 @@ pub(crate) enum Effect {
 /// One element list field (`Action`, `Resource`, ...): each member with its span.
 #[derive(Debug, Clone)]
 pub(crate) struct Field<'a> {
-    /// The whole `"Action": [...]` entry or `actions = [...]` attribute.
-    pub span: Span,
     pub values: Vec<(&'a Value, Span)>,
 }
 
@@ -40,8 +38,6 @@ pub(crate) struct Statement<'a> {
     pub effect: Effect,
     pub actions: Option<Field<'a>>,
     pub resources: Option<Field<'a>>,
-    /// Whether the statement comes from an `aws_iam_policy_document` block (else from JSON).
-    pub from_block: bool,
 }
 
 /// Every statement in the file.
@@ -93,7 +89,6 @@ fn json_statements<'a>(value: &'a Value, span: Span, out: &mut Vec<Statement<'a>
                 effect,
                 actions: json_field(statement, "Action"),
                 resources: json_field(statement, "Resource"),
-                from_block: false,
             });
         }
     });
@@ -105,10 +100,7 @@ fn json_field<'a>(statement: &'a Value, key: &str) -> Option<Field<'a>> {
         Value::List(items) => items.iter().map(|i| (&i.value, i.span)).collect(),
         other => vec![(other, entry.span)],
     };
-    Some(Field {
-        span: entry.span,
-        values,
-    })
+    Some(Field { values })
 }
 
 fn block_statement(st: &Block) -> Statement<'_> {
@@ -123,7 +115,6 @@ fn block_statement(st: &Block) -> Statement<'_> {
     };
     let field = |key: &str| {
         st.attr(key).map(|attr| Field {
-            span: attr.span,
             values: match &attr.value {
                 Value::List(items) => items.iter().map(|i| (&i.value, i.span)).collect(),
                 other => vec![(other, attr.value_span)],
@@ -135,7 +126,6 @@ fn block_statement(st: &Block) -> Statement<'_> {
         effect,
         actions: field("actions"),
         resources: field("resources"),
-        from_block: true,
     }
 }
 
@@ -173,7 +163,6 @@ data "aws_iam_policy_document" "c" {
         assert_eq!(&text[action.range()], "Action = \"*\"");
         assert_eq!(st[1].effect, Effect::Deny);
         assert!(st[1].resources.as_ref().unwrap().find("*").is_none());
-        assert!(st[2].from_block);
         let action = st[2].actions.as_ref().unwrap().find("*").unwrap();
         assert_eq!(&text[action.range()], "\"*\"");
     }

@@ -24,9 +24,7 @@ impl Ports {
 
 /// One ingress permission whose sources and ports are known.
 #[derive(Debug, Clone)]
-pub(crate) struct Ingress<'a> {
-    /// The resource (or inline block) granting it: where a missing-attribute finding points.
-    pub block: &'a Block,
+pub(crate) struct Ingress {
     /// Each known source CIDR / prefix, with the span of that list item or attribute.
     pub sources: Vec<(String, Span)>,
     /// Known port ranges, with the span that says them (ports attribute or block header).
@@ -120,25 +118,20 @@ pub(crate) fn parse_port_spec(spec: &str) -> Option<Ports> {
 /// An AWS ingress (an `ingress` block or a rule resource): sources from the IPv4 and IPv6
 /// CIDR attributes, ports from `from_port`/`to_port` and the protocol; None when the
 /// ports are unknown.
-fn aws_ingress<'a>(
-    block: &'a Block,
-    cidr_keys: [&str; 2],
-    protocol_key: &str,
-) -> Option<Ingress<'a>> {
+fn aws_ingress(block: &Block, cidr_keys: [&str; 2], protocol_key: &str) -> Option<Ingress> {
     let ports = aws_ports(block, protocol_key)?;
     let sources = cidr_keys
         .iter()
         .flat_map(|key| attr_strings(block, key))
         .collect();
     Some(Ingress {
-        block,
         sources,
         ports: vec![ports],
     })
 }
 
 /// Every ingress permission in a file whose sources and ports are known.
-pub(crate) fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
+pub(crate) fn ingresses(tf: &TerraformFile) -> Vec<Ingress> {
     let mut out = Vec::new();
     for res in tf.resources() {
         match res.resource_type().unwrap_or("") {
@@ -204,11 +197,7 @@ pub(crate) fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
                     }
                 }
                 if !ports.is_empty() || !unknown {
-                    out.push(Ingress {
-                        block: res,
-                        sources,
-                        ports,
-                    });
+                    out.push(Ingress { sources, ports });
                 }
             }
             "azurerm_network_security_rule" => azure_rule(res, &mut out),
@@ -223,7 +212,7 @@ pub(crate) fn ingresses(tf: &TerraformFile) -> Vec<Ingress<'_>> {
     out
 }
 
-fn azure_rule<'a>(rule: &'a Block, out: &mut Vec<Ingress<'a>>) {
+fn azure_rule(rule: &Block, out: &mut Vec<Ingress>) {
     let text = |key: &str| {
         rule.attr(key)
             .and_then(|a| a.value.as_str())
@@ -246,11 +235,7 @@ fn azure_rule<'a>(rule: &'a Block, out: &mut Vec<Ingress<'a>>) {
             }
         }
     }
-    out.push(Ingress {
-        block: rule,
-        sources,
-        ports,
-    });
+    out.push(Ingress { sources, ports });
 }
 
 #[cfg(test)]

@@ -29,10 +29,12 @@ impl<'a> Setting<'a> {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn is_true(self) -> bool {
         matches!(self, Setting::True(_))
     }
 
+    #[cfg(test)]
     /// Off for sure: explicitly false, or absent (when the default is off).
     pub(crate) fn is_off(self) -> bool {
         matches!(self, Setting::False(_) | Setting::Missing)

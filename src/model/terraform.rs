@@ -170,6 +170,7 @@ impl TerraformFile {
         self.blocks_of("resource")
     }
 
+    #[cfg(test)]
     /// `data` blocks.
     pub(crate) fn data_sources(&self) -> impl Iterator<Item = &Block> {
         self.blocks_of("data")
@@ -191,17 +192,16 @@ impl TerraformFile {
         self.blocks_of("variable")
     }
 
-    pub(crate) fn outputs(&self) -> impl Iterator<Item = &Block> {
-        self.blocks_of("output")
-    }
-
     /// Top-level blocks of one kind.
     pub(crate) fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
         self.blocks.iter().filter(move |b| b.kind == kind)
     }
 
     /// Resources of one type, e.g. `"aws_db_instance"`.
-    pub(crate) fn resources_of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+    pub(crate) fn resources_of_type<'a>(
+        &'a self,
+        ty: &'a str,
+    ) -> impl Iterator<Item = &'a Block> + 'a {
         self.resources()
             .filter(move |b| b.resource_type() == Some(ty))
     }
@@ -254,7 +254,10 @@ impl Block {
 
     /// Nested blocks of one kind, and also the `content` blocks of `dynamic "kind"` blocks
     /// (their `kind` is "content"; their values usually are unknown, from the iterator).
-    pub(crate) fn blocks_named<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+    pub(crate) fn blocks_named<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = &'a Block> + 'a {
         self.blocks.iter().flat_map(move |b| {
             let direct = (b.kind == kind).then_some(b);
             let is_dynamic =
@@ -271,12 +274,14 @@ impl Block {
         self.kind == "dynamic"
     }
 
+    #[cfg(test)]
     pub(crate) fn has_count_or_for_each(&self) -> bool {
         self.attr("count").is_some() || self.attr("for_each").is_some()
     }
 }
 
 impl Attribute {
+    #[cfg(test)]
     /// The JSON document this attribute's string holds (from `jsonencode`, a heredoc or a
     /// string), as serde_json; `None` if it holds none or any leaf is unknown. Use
     /// `self.value.json_document()` to inspect a partly known document.
@@ -341,6 +346,7 @@ impl Value {
         }
     }
 
+    #[cfg(test)]
     /// Whether no leaf of the value is unknown.
     pub(crate) fn is_fully_known(&self) -> bool {
         let mut known = true;
@@ -373,6 +379,7 @@ impl Value {
         self.entry(key).map(|e| &e.value)
     }
 
+    #[cfg(test)]
     /// A fully known list of strings.
     pub(crate) fn strings(&self) -> Option<Vec<&str>> {
         self.as_list()?
@@ -381,6 +388,7 @@ impl Value {
             .collect()
     }
 
+    #[cfg(test)]
     /// The values of a list, or the value itself if it is not a list (IAM's `Action` may be
     /// either). Members may be unknown; callers skip those.
     pub(crate) fn one_or_many(&self) -> Vec<&Value> {

@@ -38,6 +38,7 @@ pub struct YamlDocument {
 }
 
 impl YamlDocument {
+    #[cfg(test)]
     /// Shortcut for `self.root.get(key)`.
     pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.root.get(key)
@@ -142,6 +143,7 @@ impl Node {
         }
     }
 
+    #[cfg(test)]
     /// Whether this node is an alias (`*name`).
     pub(crate) fn is_alias(&self) -> bool {
         matches!(self.value, Value::Alias(_))
@@ -155,6 +157,7 @@ impl Node {
         }
     }
 
+    #[cfg(test)]
     /// The scalar (aliases resolved).
     pub(crate) fn as_scalar(&self) -> Option<&Scalar> {
         match &self.resolve().value {
@@ -181,6 +184,7 @@ impl Node {
         }
     }
 
+    #[cfg(test)]
     /// YAML 1.2 core null: a plain `~`, `null`, `Null`, `NULL` or empty scalar.
     pub(crate) fn is_null(&self) -> bool {
         match &self.resolve().value {
@@ -192,6 +196,7 @@ impl Node {
         }
     }
 
+    #[cfg(test)]
     /// YAML 1.2 core boolean: a plain `true`/`True`/`TRUE`/`false`/`False`/`FALSE`.
     pub(crate) fn as_bool(&self) -> Option<bool> {
         match &self.resolve().value {

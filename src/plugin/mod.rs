@@ -115,8 +115,6 @@ pub(crate) struct LoadedPlugin {
     /// Unique per load: keys this plugin's per-thread instances.
     id: u64,
     pub name: &'static str,
-    pub version: String,
-    pub path: String,
     pre: PluginPre<HostState>,
     limits: Limits,
     settings_json: String,
@@ -340,8 +338,6 @@ fn load_one(
     let plugin = Arc::new(LoadedPlugin {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         name,
-        version: version.clone(),
-        path: shown.clone(),
         pre,
         limits: opts.limits,
         settings_json,

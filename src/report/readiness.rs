@@ -41,7 +41,9 @@ pub(crate) fn grid(card: &Readiness) -> Vec<(Option<Pillar>, Vec<String>)> {
 
 /// The next steps the card shows (at most [`NEXT_STEPS`]), numbered from 1, each with
 /// where it points (`None` at the repo root or nowhere).
-pub(crate) fn next_steps(card: &Readiness) -> impl Iterator<Item = (usize, &RuleStatus, Option<String>)> {
+pub(crate) fn next_steps(
+    card: &Readiness,
+) -> impl Iterator<Item = (usize, &RuleStatus, Option<String>)> {
     card.next_steps
         .iter()
         .take(NEXT_STEPS)

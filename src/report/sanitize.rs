@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::engine::{RuleOutcome, ScanResult};
 use crate::finding::{Finding, Label, Location, Suppression, ToolDiagnostic};
 use crate::rule::Outcome;
-use crate::secrets::sanitize::{add_secret_forms, mask_spans, terminal_safe_in_place};
 pub(crate) use crate::secrets::sanitize::Sanitizer;
+use crate::secrets::sanitize::{add_secret_forms, mask_spans, terminal_safe_in_place};
 use crate::source::{SourceFile, Span};
 
 impl Sanitizer {

@@ -482,14 +482,6 @@ impl<'a> RepoCx<'a> {
         self
     }
 
-    pub(crate) fn target_stage(&self) -> Stage {
-        self.stage
-    }
-
-    pub(crate) fn rule(&self) -> &'static RuleMeta {
-        self.rule
-    }
-
     /// Says what the outcome rests on (the evidence found, or why the rule does not
     /// apply); shown with the rule in the readiness report.
     pub(crate) fn detail(&mut self, text: impl Into<String>) {

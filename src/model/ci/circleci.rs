@@ -1,8 +1,8 @@
 //! CircleCI: `.circleci/config.yml`.
 
-use super::{
-    env_vars_of, job_commands, scalar_of, scoped, script_of, CiCommand, EnvScope, EnvVar, Script,
-};
+use super::{env_vars_of, scalar_of, scoped, script_of, EnvScope, EnvVar, Script};
+#[cfg(test)]
+use super::{job_commands, CiCommand};
 use crate::parse::yaml::{Node, YamlDocument};
 use crate::source::Span;
 
@@ -71,6 +71,7 @@ impl Circleci {
         }
     }
 
+    #[cfg(test)]
     /// Every `run` command of jobs and reusable commands, with the job (or command) name.
     pub(crate) fn commands(&self) -> Vec<CiCommand> {
         self.jobs

@@ -1,9 +1,8 @@
 //! GitHub Actions: workflows (`.github/workflows/*.yml`) and action metadata (`action.yml`).
 
-use super::{
-    env_vars_of, job_commands, scalar_of, scoped, script_of, text_of, CiCommand, EnvScope, EnvVar,
-    Script,
-};
+use super::{env_vars_of, scalar_of, scoped, script_of, text_of, EnvScope, EnvVar, Script};
+#[cfg(test)]
+use super::{job_commands, CiCommand};
 use crate::parse::yaml::{Node, Value, YamlDocument};
 use crate::source::Span;
 
@@ -244,6 +243,7 @@ impl Workflow {
         self.on.iter().any(|t| t.name == event)
     }
 
+    #[cfg(test)]
     /// Every `run:` script, with its job id.
     pub(crate) fn commands(&self) -> Vec<CiCommand> {
         self.jobs
@@ -271,6 +271,7 @@ impl Workflow {
     }
 }
 
+#[cfg(test)]
 /// The `run:` scripts of steps.
 fn step_scripts(steps: &[Step]) -> impl Iterator<Item = &Script> {
     steps.iter().filter_map(|step| step.run.as_ref())
@@ -490,11 +491,13 @@ impl Action {
         }
     }
 
+    #[cfg(test)]
     /// The name used as the "job" of this action's commands.
     fn job_name(&self) -> &str {
         self.name.as_deref().unwrap_or("action")
     }
 
+    #[cfg(test)]
     /// Every `run:` script of a composite action.
     pub(crate) fn commands(&self) -> Vec<CiCommand> {
         job_commands(self.job_name(), step_scripts(&self.steps)).collect()

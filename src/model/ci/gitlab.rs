@@ -1,10 +1,9 @@
 //! GitLab CI: `.gitlab-ci.yml` and included CI files.
 
 use super::github::environment_name;
-use super::{
-    env_var, job_commands, scalar_of, scoped, script_of, text_of, CiCommand, EnvScope, EnvVar,
-    Script,
-};
+use super::{env_var, scalar_of, scoped, script_of, text_of, EnvScope, EnvVar, Script};
+#[cfg(test)]
+use super::{job_commands, CiCommand};
 use crate::parse::yaml::{Node, Value, YamlDocument};
 use crate::source::Span;
 
@@ -136,6 +135,7 @@ impl GitlabCi {
         all
     }
 
+    #[cfg(test)]
     /// Every script line, with its job name (`default` for `default:`/global scripts).
     pub(crate) fn commands(&self) -> Vec<CiCommand> {
         self.default

@@ -41,6 +41,7 @@ pub struct Script {
     pub span: Span,
 }
 
+#[cfg(test)]
 /// A command run by CI, whichever CI it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CiCommand {
@@ -94,6 +95,7 @@ impl CiModel {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn commands(&self) -> Vec<CiCommand> {
         match self {
             CiModel::Workflow(w) => w.commands(),
@@ -103,6 +105,7 @@ impl CiModel {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn env_vars(&self) -> Vec<(EnvScope, &EnvVar)> {
         match self {
             CiModel::Workflow(w) => w.env_vars(),
@@ -155,6 +158,7 @@ fn scoped(scope: EnvScope, vars: &[EnvVar]) -> impl Iterator<Item = (EnvScope, &
     vars.iter().map(move |v| (scope, v))
 }
 
+#[cfg(test)]
 /// CI commands of one job (or action, or reusable command): its scripts, in order.
 fn job_commands<'a>(
     job: &'a str,

@@ -22,8 +22,6 @@ pub(crate) struct YLine<'a> {
     pub value: Option<&'a str>,
     /// Byte offset of `value` in the file.
     pub value_offset: usize,
-    /// 0-based index of the line in the file.
-    pub line: usize,
 }
 
 impl YLine<'_> {
@@ -98,7 +96,7 @@ fn split_key(content: &str) -> Option<(&str, &str, usize)> {
 pub(crate) fn lines(text: &str) -> Vec<YLine<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
-    for (line_no, raw) in text.split_inclusive('\n').enumerate() {
+    for raw in text.split_inclusive('\n') {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -149,7 +147,6 @@ pub(crate) fn lines(text: &str) -> Vec<YLine<'_>> {
             key,
             value,
             value_offset,
-            line: line_no,
         });
     }
     out
@@ -158,7 +155,11 @@ pub(crate) fn lines(text: &str) -> Vec<YLine<'_>> {
 /// The text of the block scalar that starts at `lines[i]` (a `key: |` line): the raw
 /// lines below it indented deeper than `lines[i].indent`, with the byte range they span,
 /// and the index of the first line after it.
-pub(crate) fn block_scalar(text: &str, lines: &[YLine<'_>], i: usize) -> (String, usize, usize, usize) {
+pub(crate) fn block_scalar(
+    text: &str,
+    lines: &[YLine<'_>],
+    i: usize,
+) -> (String, usize, usize, usize) {
     let key_indent = if lines[i].key.is_none() && lines[i].list_item {
         lines[i].outer_indent
     } else {
