@@ -141,7 +141,9 @@ impl Rule for SingleEnvironment {
         let envs: Vec<String> = facts
             .environments
             .iter()
-            .filter(|e| e.declared_in_iac() || canonical(&e.name).is_some() || e.name == "non-production")
+            .filter(|e| {
+                e.declared_in_iac() || canonical(&e.name).is_some() || e.name == "non-production"
+            })
             .map(|e| {
                 let ev = e
                     .evidence
