@@ -16,7 +16,7 @@ use crate::rule::Stage;
 use crate::source::{FileKind, ParseDiagnostic, SourceFile, Span};
 
 /// A fuzz target's entry point.
-pub(crate) type Target = fn(&[u8]);
+pub type Target = fn(&[u8]);
 
 /// The fuzz targets, by name (the file names under `fuzz/fuzz_targets/`).
 pub const TARGETS: [(&str, Target); 7] = [
@@ -52,7 +52,7 @@ fn check_diags(text: &str, diags: &[ParseDiagnostic]) {
 }
 
 /// Terraform: the same bytes as HCL (`main.tf`) and as JSON (`main.tf.json`).
-pub(crate) fn hcl(data: &[u8]) {
+pub fn hcl(data: &[u8]) {
     let text = text(data);
     for path in ["main.tf", "main.tf.json", "terraform.tfvars.json"] {
         let (tf, diags) = terraform::parse(&text, path);
@@ -74,7 +74,7 @@ pub(crate) fn hcl(data: &[u8]) {
 }
 
 /// YAML: the span-aware tree and the typed CI models built from it.
-pub(crate) fn yaml(data: &[u8]) {
+pub fn yaml(data: &[u8]) {
     let text = text(data);
     let (docs, diags) = yaml::parse(&text);
     check_diags(&text, &diags);
@@ -109,7 +109,7 @@ pub(crate) fn yaml(data: &[u8]) {
 }
 
 /// Dockerfile: instructions and the helpers rules call on them.
-pub(crate) fn dockerfile(data: &[u8]) {
+pub fn dockerfile(data: &[u8]) {
     let text = text(data);
     let (df, diags) = dockerfile::parse(&text);
     check_diags(&text, &diags);
@@ -129,7 +129,7 @@ pub(crate) fn dockerfile(data: &[u8]) {
 }
 
 /// GitHub expressions: every `${{ }}` in the text, and the text as one expression.
-pub(crate) fn gha_expr(data: &[u8]) {
+pub fn gha_expr(data: &[u8]) {
     let text = text(data);
     for occ in gha_expr::find_expressions(&text) {
         check_span(&text, occ.span, "expression");
@@ -145,7 +145,7 @@ pub(crate) fn gha_expr(data: &[u8]) {
 }
 
 /// Suppression comments, in a file of every comment style.
-pub(crate) fn suppress(data: &[u8]) {
+pub fn suppress(data: &[u8]) {
     let text = text(data);
     let file = SourceFile::new("main.tf".into(), FileKind::Terraform, text.clone());
     let ignores = crate::suppress::scan(&file);
@@ -168,7 +168,7 @@ pub(crate) fn suppress(data: &[u8]) {
 }
 
 /// `devops-lint.toml`: parsing and validation (errors must render).
-pub(crate) fn config(data: &[u8]) {
+pub fn config(data: &[u8]) {
     let text = text(data);
     let lookup = |key: &str| Registry::builtin().find(key);
     if let Err(err) = Config::parse(&text, "devops-lint.toml", &lookup) {
@@ -194,7 +194,7 @@ pub const PIPELINE_PATHS: [&str; 12] = [
 
 /// The whole single-file pipeline: classify, parse, every rule, suppressions,
 /// then every output format. The first byte picks the file's path.
-pub(crate) fn pipeline(data: &[u8]) {
+pub fn pipeline(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };

@@ -76,3 +76,30 @@ fn fixtures_pass_every_target() {
         }
     }
 }
+
+#[test]
+fn the_fuzz_targets_entry_points_are_public() {
+    // fuzz/fuzz_targets/*.rs call these from another crate: they must stay `pub`
+    // (the crate is otherwise `pub(crate)` by default), and TARGETS lists each.
+    let entry_points: [(&str, devops_lint::fuzzing::Target); 7] = [
+        ("hcl", devops_lint::fuzzing::hcl),
+        ("yaml", devops_lint::fuzzing::yaml),
+        ("dockerfile", devops_lint::fuzzing::dockerfile),
+        ("gha_expr", devops_lint::fuzzing::gha_expr),
+        ("suppress", devops_lint::fuzzing::suppress),
+        ("config", devops_lint::fuzzing::config),
+        ("pipeline", devops_lint::fuzzing::pipeline),
+    ];
+    for (name, _) in entry_points {
+        assert!(
+            TARGETS.iter().any(|(target, _)| *target == name),
+            "{name} is not in fuzzing::TARGETS"
+        );
+        assert!(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("fuzz/fuzz_targets/{name}.rs"))
+                .is_file(),
+            "fuzz/fuzz_targets/{name}.rs is missing"
+        );
+    }
+}
