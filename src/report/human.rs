@@ -14,6 +14,7 @@ use super::{RenderOptions, Sanitizer};
 use crate::engine::ScanResult;
 use crate::finding::ToolDiagnostic;
 use crate::finding::{Finding, Location};
+use crate::readiness::Readiness;
 use crate::rule::Severity;
 
 /// A file's (masked) text as miette source code, shared by all its findings.
@@ -111,7 +112,12 @@ fn span_of(loc: &Location) -> SourceSpan {
 
 /// Renders `result`, a sanitised view (see [`super::sanitize`]): its texts are masked
 /// and safe; `clean` sanitises what the view cannot hold (plugin rule metadata).
-pub(crate) fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
+pub(crate) fn render(
+    result: &ScanResult,
+    card: Option<&Readiness>,
+    opts: &RenderOptions,
+    clean: &Sanitizer,
+) -> String {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -153,8 +159,8 @@ pub(crate) fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitize
     }
     if !opts.quiet {
         out.push_str(&summary(result, opts));
-        if let Some(card) = crate::readiness::of(result) {
-            out.push_str(&super::readiness::render(&card, clean));
+        if let Some(card) = card {
+            out.push_str(&super::readiness::render(card, clean));
         }
     }
     out

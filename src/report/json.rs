@@ -7,19 +7,26 @@ use serde_json::{json, Value};
 
 use crate::engine::ScanResult;
 use crate::finding::{Finding, Fix, ToolDiagnostic};
+use crate::readiness::Readiness;
 use crate::rule::Severity;
 
 /// Bumped when a field changes meaning or disappears (additions keep it).
 pub(crate) const SCHEMA_VERSION: u32 = 1;
 
+/// The JSON report of `result`, its readiness card computed here (tests call this
+/// directly; `report::render` passes the card it computed once).
 pub fn render(result: &ScanResult) -> String {
+    render_with(result, crate::readiness::of(result).as_ref())
+}
+
+pub(crate) fn render_with(result: &ScanResult, card: Option<&Readiness>) -> String {
     // NOTE: findings are serialized straight from borrowed structs (a `Value` per
     // finding was 8% of a scan's CPU); the bytes are the same as `to_value`'s
     // because the fields are declared in the sorted order of `Value`'s maps.
     let report = Report {
         errors: result.diagnostics.iter().map(diagnostic_value).collect(),
         findings: result.findings.iter().map(FindingOut::new).collect(),
-        readiness: crate::readiness::of(result).map(|r| r.to_json()),
+        readiness: card.map(Readiness::to_json),
         stage: result.stage.as_str(),
         summary: summary_value(result),
         tool: json!({ "name": "devops-lint", "version": env!("CARGO_PKG_VERSION") }),

@@ -10,7 +10,7 @@ use super::readiness::{grid, next_steps, reason_text};
 use super::Sanitizer;
 use crate::engine::ScanResult;
 use crate::finding::Finding;
-use crate::readiness::{self, Readiness, Status};
+use crate::readiness::{Readiness, Status};
 use crate::rule::{Severity, Stage};
 
 /// Escapes text for a table cell or a line: no pipes, no HTML, one line. The text
@@ -25,10 +25,10 @@ fn esc(s: &str) -> String {
 }
 
 /// Renders `result`, a sanitised view; `clean` sanitises plugin rules' summaries.
-pub(crate) fn render(result: &ScanResult, clean: &Sanitizer) -> String {
+pub(crate) fn render(result: &ScanResult, card: Option<&Readiness>, clean: &Sanitizer) -> String {
     let mut out = String::new();
-    match readiness::of(result) {
-        Some(card) => card_md(&mut out, &card, clean),
+    match card {
+        Some(card) => card_md(&mut out, card, clean),
         None => out.push_str("## devops-lint\n\nRepo rules and the readiness card were skipped (file-list mode; pass `--repo-rules`).\n"),
     }
     findings_md(&mut out, result);

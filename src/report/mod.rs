@@ -61,11 +61,14 @@ impl Default for RenderOptions {
 pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> String {
     let clean = Sanitizer::for_result(result);
     let view = clean.view(result);
+    // The card is computed once, from the sanitised view, and handed to the format.
+    let card = crate::readiness::of(&view);
+    let card = card.as_ref();
     match format {
-        Format::Human => human::render(&view, opts, &clean),
-        Format::Json => json::render(&view),
-        Format::Sarif => sarif::render(&view, opts, &clean),
-        Format::Markdown => markdown::render(&view, &clean),
+        Format::Human => human::render(&view, card, opts, &clean),
+        Format::Json => json::render_with(&view, card),
+        Format::Sarif => sarif::render(&view, card, opts, &clean),
+        Format::Markdown => markdown::render(&view, card, &clean),
         Format::Github => github::render(&view),
         Format::Gitlab => gitlab::render(&view),
     }

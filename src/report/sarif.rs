@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 use super::{RenderOptions, Sanitizer};
 use crate::engine::ScanResult;
 use crate::finding::{Finding, Fix, Location};
+use crate::readiness::Readiness;
 use crate::rule::{Pillar, RuleMeta, Severity};
 use crate::source::SourceFile;
 
@@ -30,8 +31,14 @@ pub(crate) const UPLOAD_LIMIT_GZIPPED: usize = 10 * 1024 * 1024;
 
 /// Renders `result`, a sanitised view (see [`super::sanitize`]); `clean` sanitises the
 /// rule table's texts (plugin rules' docs).
-pub(crate) fn render(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(result, opts, clean)).unwrap_or_default();
+pub(crate) fn render(
+    result: &ScanResult,
+    card: Option<&Readiness>,
+    opts: &RenderOptions,
+    clean: &Sanitizer,
+) -> String {
+    let mut text =
+        serde_json::to_string_pretty(&to_value(result, card, opts, clean)).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -308,7 +315,12 @@ fn reported<'a>(result: &'a ScanResult, opts: &RenderOptions) -> (Vec<&'a Findin
     (chosen.into_iter().map(|(_, f)| f).collect(), over)
 }
 
-pub(crate) fn to_value(result: &ScanResult, opts: &RenderOptions, clean: &Sanitizer) -> Value {
+pub(crate) fn to_value(
+    result: &ScanResult,
+    card: Option<&Readiness>,
+    opts: &RenderOptions,
+    clean: &Sanitizer,
+) -> Value {
     let rules: Vec<&RuleMeta> = result.rules.to_vec();
     let rule_values: Vec<Value> = rules.iter().map(|m| rule_value(m, clean)).collect();
     let rule_index: HashMap<&str, usize> =
@@ -374,7 +386,7 @@ pub(crate) fn to_value(result: &ScanResult, opts: &RenderOptions, clean: &Saniti
         }],
         "results": results,
     });
-    if let Some(card) = crate::readiness::of(result) {
+    if let Some(card) = card {
         run["properties"] = json!({ "readiness": card.to_json() });
     }
     if let Some(category) = &opts.sarif_category {
