@@ -187,8 +187,27 @@ fn quote_state(script: &str) -> Option<Quote> {
 /// What the fix of a `run:` step needs to know about the step.
 struct StepFix<'s> {
     step: &'s Step,
-    /// The step's shell is POSIX (`bash`/`sh`, or the default on a non-Windows runner).
-    posix: bool,
+    owner: StepOwner<'s>,
+}
+
+impl StepFix<'_> {
+    /// The step's shell is POSIX: the step says bash/sh, or by default on a non-Windows
+    /// runner of a workflow that names no other shell; composite steps name their shell.
+    /// Asked only when there is something to fix (it reads the whole file).
+    fn posix(&self, text: &str) -> bool {
+        match self.step.shell.as_deref() {
+            Some(shell) => shell.starts_with("bash") || shell.starts_with("sh"),
+            None => match self.owner {
+                StepOwner::Job { job, .. } => {
+                    let windows = job.runs_on.iter().any(|(label, _)| {
+                        label.to_ascii_lowercase().contains("windows") || label.contains("${{")
+                    });
+                    !windows && !other_shell_declared(text)
+                }
+                StepOwner::Action(_) => false,
+            },
+        }
+    }
 }
 
 /// The safe fix: the expression moves into an `env:` entry of the step, and the script
@@ -202,7 +221,7 @@ fn move_to_env(
     occurrence: Span,
     context: &str,
 ) -> Vec<Edit> {
-    if !fix.posix {
+    if !fix.posix(text) {
         return Vec::new();
     }
     let raw = text.get(script.range()).unwrap_or("");
@@ -339,21 +358,7 @@ impl WorkflowInjection {
 impl Rule for WorkflowInjection {
     fn check_step(&self, step: &Step, owner: StepOwner<'_>, cx: &mut Cx) {
         if let Some(run) = &step.run {
-            // POSIX when the step says bash/sh, or by default on a non-Windows runner
-            // of a workflow that names no other shell; composite steps name their shell.
-            let posix = match step.shell.as_deref() {
-                Some(shell) => shell.starts_with("bash") || shell.starts_with("sh"),
-                None => match owner {
-                    StepOwner::Job { job, .. } => {
-                        let windows = job.runs_on.iter().any(|(label, _)| {
-                            label.to_ascii_lowercase().contains("windows") || label.contains("${{")
-                        });
-                        !windows && !other_shell_declared(cx.text())
-                    }
-                    StepOwner::Action(_) => false,
-                },
-            };
-            let fix = StepFix { step, posix };
+            let fix = StepFix { step, owner };
             Self::check_expanded(cx, run.span, "the `run:` script", Some(&fix));
         }
         let is_github_script = step
