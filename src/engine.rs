@@ -33,6 +33,10 @@ pub struct ScanOptions {
     /// Run repo rules (default: on for a directory scan, off in file-list mode).
     pub repo_rules: bool,
     pub max_file_size: u64,
+    /// Keep the texts of the files with findings, for the formats that quote them
+    /// (snippets, fixes). Without, each such file leaves only what masking its secrets
+    /// in the report needs ([`SecretForms`]).
+    pub keep_texts: bool,
 }
 
 /// The outcome of each rule over the whole repo, for the readiness report.
@@ -60,6 +64,8 @@ pub struct ScanResult {
     pub files_by_kind: BTreeMap<FileKind, usize>,
     /// Texts of the files that have findings or diagnostics, for snippets.
     pub sources: BTreeMap<String, Arc<SourceFile>>,
+    /// The same files' secrets when their texts were not kept (`keep_texts` off).
+    pub secret_forms: BTreeMap<String, SecretForms>,
     pub outcomes: Vec<RuleOutcome>,
     pub facts: RepoFacts,
     pub repo_rules_ran: bool,
@@ -85,6 +91,30 @@ impl ScanResult {
 
     pub(crate) fn files_scanned(&self) -> usize {
         self.files_by_kind.values().sum()
+    }
+}
+
+/// The secrets of a file a report quotes, as the sanitizer masks them, taken while
+/// its text was at hand: the forms of what the detectors find in it, and those of
+/// each finding's redaction spans (looked up by span, for the findings that remain).
+#[derive(Debug, Default, Clone)]
+pub struct SecretForms {
+    pub(crate) detected: BTreeSet<String>,
+    pub(crate) redacted: HashMap<crate::source::Span, BTreeSet<String>>,
+}
+
+impl SecretForms {
+    fn of(file: &SourceFile, findings: &[Finding]) -> Self {
+        use crate::secrets::sanitize::add_secret_forms;
+        let mut forms = SecretForms::default();
+        let detected = crate::secrets::secret_spans(&file.path, &file.text);
+        add_secret_forms(&file.text, detected.into_iter(), &mut forms.detected);
+        for span in findings.iter().flat_map(|f| f.redactions.iter().copied()) {
+            let mut one = BTreeSet::new();
+            add_secret_forms(&file.text, std::iter::once(span), &mut one);
+            forms.redacted.entry(span).or_default().extend(one);
+        }
+        forms
     }
 }
 
@@ -160,6 +190,7 @@ struct FileResult {
     diagnostics: Vec<ToolDiagnostic>,
     skipped: Option<Skipped>,
     source: Option<Arc<SourceFile>>,
+    secret_forms: Option<SecretForms>,
     facts: Option<FileFacts>,
 }
 
@@ -197,13 +228,26 @@ fn scan_in_pool(
     let registry = selection.all;
     let known = |key: &str| registry.find(key).is_some();
 
-    let results: Vec<FileResult> = discovery
-        .candidates
-        .par_iter()
-        .map(|candidate| check_file(candidate, opts, selection, &today, &known))
-        .collect();
-    assemble(opts, config, selection, discovery, results)
+    let candidates = discovery.candidates;
+    let mut merged = Merged::new(discovery.skipped, discovery.notes);
+    // NOTE: in chunks, each merged (in discovery order) before the next is checked: only
+    // one chunk's per-file results (facts, findings, texts) are held besides the merged
+    // ones, not every file's (a quarter of the peak memory at 80,000 files).
+    for chunk in candidates.chunks(MERGE_CHUNK) {
+        let results: Vec<FileResult> = chunk
+            .par_iter()
+            .map(|candidate| check_file(candidate, opts, selection, &today, &known))
+            .collect();
+        for result in results {
+            merged.add(result);
+        }
+    }
+    drop(candidates);
+    assemble(opts, config, selection, merged)
 }
+
+/// Files checked in parallel between two merges: enough to keep every thread busy.
+const MERGE_CHUNK: usize = 2048;
 
 /// The whole pipeline on one in-memory file (no discovery, no disk reads of
 /// scanned files): classify by `path`, parse, check, suppress, sort. The fuzz
@@ -221,13 +265,62 @@ pub(crate) fn scan_text(
     let kind = discover::classify(path, &text);
     let file = SourceFile::new(path.to_string(), kind, text);
     let result = check_source(file, opts, selection, &today, &known);
-    assemble(
-        opts,
-        config,
-        selection,
-        discover::Discovery::default(),
-        vec![result],
-    )
+    let mut merged = Merged::new(Vec::new(), Vec::new());
+    merged.add(result);
+    assemble(opts, config, selection, merged)
+}
+
+/// The per-file results merged so far, in discovery order.
+struct Merged {
+    findings: Vec<Finding>,
+    diagnostics: Vec<ToolDiagnostic>,
+    skipped: Vec<Skipped>,
+    sources: BTreeMap<String, Arc<SourceFile>>,
+    secret_forms: BTreeMap<String, SecretForms>,
+    kinds: Vec<FileKind>,
+    facts: RepoFacts,
+}
+
+impl Merged {
+    fn new(skipped: Vec<Skipped>, notes: Vec<String>) -> Self {
+        let diagnostics = notes
+            .into_iter()
+            .map(|note| ToolDiagnostic {
+                kind: "discovery",
+                location: Location::root(),
+                message: note,
+                level: "warning",
+            })
+            .collect();
+        Merged {
+            findings: Vec::new(),
+            diagnostics,
+            skipped,
+            sources: BTreeMap::new(),
+            secret_forms: BTreeMap::new(),
+            kinds: Vec::new(),
+            facts: RepoFacts::default(),
+        }
+    }
+
+    fn add(&mut self, r: FileResult) {
+        if let Some(kind) = r.kind {
+            self.kinds.push(kind);
+        }
+        if let Some(skip) = r.skipped {
+            self.skipped.push(skip);
+        }
+        if let Some(file_facts) = r.facts {
+            self.facts.merge(file_facts);
+        }
+        self.findings.extend(r.findings);
+        self.diagnostics.extend(r.diagnostics);
+        if let Some(source) = r.source {
+            self.sources.insert(r.path, source);
+        } else if let Some(forms) = r.secret_forms {
+            self.secret_forms.insert(r.path, forms);
+        }
+    }
 }
 
 /// Merges per-file results, runs repo rules, applies suppressions, sorts.
@@ -235,40 +328,18 @@ fn assemble(
     opts: &ScanOptions,
     config: &Config,
     selection: &Selection,
-    discovery: discover::Discovery,
-    results: Vec<FileResult>,
+    merged: Merged,
 ) -> ScanResult {
     let registry = selection.all;
-    let mut findings = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut skipped = discovery.skipped;
-    for note in discovery.notes {
-        diagnostics.push(ToolDiagnostic {
-            kind: "discovery",
-            location: Location::root(),
-            message: note,
-            level: "warning",
-        });
-    }
-    let mut sources = BTreeMap::new();
-    let mut kinds = Vec::new();
-    let mut facts = RepoFacts::default();
-    for r in results {
-        if let Some(kind) = r.kind {
-            kinds.push(kind);
-        }
-        if let Some(skip) = r.skipped {
-            skipped.push(skip);
-        }
-        if let Some(file_facts) = r.facts {
-            facts.merge(file_facts);
-        }
-        findings.extend(r.findings);
-        diagnostics.extend(r.diagnostics);
-        if let Some(source) = r.source {
-            sources.insert(r.path, source);
-        }
-    }
+    let Merged {
+        mut findings,
+        mut diagnostics,
+        mut skipped,
+        mut sources,
+        mut secret_forms,
+        kinds,
+        mut facts,
+    } = merged;
     facts.finish();
 
     let mut outcomes = file_rule_outcomes(selection, &findings, &kinds, opts.repo_rules);
@@ -322,14 +393,21 @@ fn assemble(
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     // Snippets for repo-rule findings in files that had none of their own.
     for f in &findings {
-        if !f.location.is_root() && !sources.contains_key(&f.location.path) {
+        if !f.location.is_root()
+            && !sources.contains_key(&f.location.path)
+            && !secret_forms.contains_key(&f.location.path)
+        {
             let abs = opts.root.join(&f.location.path);
             if let Ok(text) = discover::read_text(&abs, opts.max_file_size) {
                 let kind = discover::classify(&f.location.path, &text);
-                sources.insert(
-                    f.location.path.clone(),
-                    Arc::new(SourceFile::new(f.location.path.clone(), kind, text)),
-                );
+                let file = SourceFile::new(f.location.path.clone(), kind, text);
+                if opts.keep_texts {
+                    sources.insert(f.location.path.clone(), Arc::new(file));
+                } else {
+                    // Repo rules' findings carry no redactions.
+                    let forms = SecretForms::of(&file, &[]);
+                    secret_forms.insert(f.location.path.clone(), forms);
+                }
             }
         }
     }
@@ -342,6 +420,7 @@ fn assemble(
         skipped,
         files_by_kind: discover::count_kinds(kinds.into_iter()),
         sources,
+        secret_forms,
         outcomes,
         facts,
         repo_rules_ran,
@@ -364,6 +443,7 @@ fn check_file(
         diagnostics: Vec::new(),
         skipped: None,
         source: None,
+        secret_forms: None,
         facts: None,
     };
     let text = match discover::read_text(&candidate.abs, opts.max_file_size) {
@@ -424,6 +504,7 @@ fn check_source(
         diagnostics: Vec::new(),
         skipped: None,
         source: None,
+        secret_forms: None,
         facts: None,
     };
 
@@ -482,7 +563,11 @@ fn check_source(
     }
     result.findings = findings;
     if !result.findings.is_empty() || !result.diagnostics.is_empty() {
-        result.source = Some(Arc::new(file));
+        if opts.keep_texts {
+            result.source = Some(Arc::new(file));
+        } else {
+            result.secret_forms = Some(SecretForms::of(&file, &result.findings));
+        }
     }
     result
 }

@@ -60,7 +60,7 @@ pub struct TfBlock {
     #[serde(serialize_with = "super::ser_loc")]
     pub location: Location,
     /// Top-level attributes, evaluated as far as literals allow.
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: AttrMap,
     /// Nested blocks (one level) with their attributes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocks: Vec<TfNested>,
@@ -88,7 +88,7 @@ impl TfBlock {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TfNested {
     pub kind: String,
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: AttrMap,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -98,7 +98,7 @@ pub struct TfModule {
     pub path: String,
     #[serde(serialize_with = "super::ser_loc")]
     pub location: Location,
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: AttrMap,
     pub references: BTreeSet<String>,
 }
 
@@ -131,6 +131,51 @@ pub struct TfBackend {
     pub location: Location,
 }
 
+/// Attributes by key, in key order. A boxed slice rather than a `BTreeMap`: a map's
+/// node costs about 600 bytes however few its entries, and the inventory holds one per
+/// resource and nested block (most of its memory on a large tree).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttrMap(Box<[(String, AttrValue)]>);
+
+impl AttrMap {
+    pub(crate) fn get(&self, key: &str) -> Option<&AttrValue> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &AttrValue> {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+impl FromIterator<(String, AttrValue)> for AttrMap {
+    /// As `BTreeMap::from_iter`: sorted by key, the last of equal keys kept.
+    fn from_iter<I: IntoIterator<Item = (String, AttrValue)>>(iter: I) -> Self {
+        let mut entries: Vec<(String, AttrValue)> = iter.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(String, AttrValue)> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match kept.last_mut() {
+                Some(last) if last.0 == entry.0 => *last = entry,
+                _ => kept.push(entry),
+            }
+        }
+        AttrMap(kept.into_boxed_slice())
+    }
+}
+
+impl serde::Serialize for AttrMap {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0.iter() {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// An attribute value as far as it is known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttrValue {
@@ -139,7 +184,7 @@ pub enum AttrValue {
     Number(f64),
     String(String),
     List(Vec<AttrValue>),
-    Object(BTreeMap<String, AttrValue>),
+    Object(AttrMap),
     /// Not known statically: the expression's source text.
     Unknown(String),
 }
@@ -277,7 +322,7 @@ fn block_references(block: &Block, out: &mut BTreeSet<String>, depth: usize) {
     }
 }
 
-fn attributes_of(block: &Block) -> BTreeMap<String, AttrValue> {
+fn attributes_of(block: &Block) -> AttrMap {
     block
         .attributes
         .iter()
@@ -520,6 +565,24 @@ impl TerraformFacts {
 mod tests {
     use super::*;
     use crate::source::FileKind;
+
+    #[test]
+    fn attr_map_is_a_sorted_map_where_the_last_key_wins() {
+        let map: AttrMap = [
+            ("b".to_string(), AttrValue::Bool(true)),
+            ("a".to_string(), AttrValue::Number(1.0)),
+            ("b".to_string(), AttrValue::Null),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(map.get("b"), Some(&AttrValue::Null));
+        assert_eq!(map.get("a"), Some(&AttrValue::Number(1.0)));
+        assert_eq!(map.get("c"), None);
+        assert_eq!(
+            serde_json::to_string(&map).expect("serializes"),
+            r#"{"a":1.0,"b":null}"#
+        );
+    }
 
     fn facts(path: &str, text: &str) -> TerraformFacts {
         let file = SourceFile::new(path.into(), FileKind::Terraform, text.into());
