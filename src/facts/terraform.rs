@@ -65,7 +65,7 @@ pub struct TfBlock {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocks: Vec<TfNested>,
     /// Addresses this block refers to (`aws_subnet.private`, `var.subnet_ids`, `module.vpc.private_subnets`).
-    pub references: BTreeSet<String>,
+    pub references: Names,
     /// ECS container definitions of an `aws_ecs_task_definition`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<EcsContainer>,
@@ -99,7 +99,7 @@ pub struct TfModule {
     #[serde(serialize_with = "super::ser_loc")]
     pub location: Location,
     pub attributes: AttrMap,
-    pub references: BTreeSet<String>,
+    pub references: Names,
 }
 
 impl TfModule {
@@ -135,12 +135,12 @@ pub struct TfBackend {
 /// node costs about 600 bytes however few its entries, and the inventory holds one per
 /// resource and nested block (most of its memory on a large tree).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AttrMap(Box<[(String, AttrValue)]>);
+pub struct AttrMap(Box<[(Box<str>, AttrValue)]>);
 
 impl AttrMap {
     pub(crate) fn get(&self, key: &str) -> Option<&AttrValue> {
         self.0
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .binary_search_by(|(k, _)| (**k).cmp(key))
             .ok()
             .map(|i| &self.0[i].1)
     }
@@ -155,11 +155,11 @@ impl FromIterator<(String, AttrValue)> for AttrMap {
     fn from_iter<I: IntoIterator<Item = (String, AttrValue)>>(iter: I) -> Self {
         let mut entries: Vec<(String, AttrValue)> = iter.into_iter().collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut kept: Vec<(String, AttrValue)> = Vec::with_capacity(entries.len());
-        for entry in entries {
+        let mut kept: Vec<(Box<str>, AttrValue)> = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
             match kept.last_mut() {
-                Some(last) if last.0 == entry.0 => *last = entry,
-                _ => kept.push(entry),
+                Some(last) if *last.0 == *key => last.1 = value,
+                _ => kept.push((key.into_boxed_str(), value)),
             }
         }
         AttrMap(kept.into_boxed_slice())
@@ -176,17 +176,44 @@ impl serde::Serialize for AttrMap {
     }
 }
 
+/// Distinct strings in order, in a boxed slice (a `BTreeSet`'s node costs about
+/// 300 bytes for the one or two references most blocks make).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names(Box<[String]>);
+
+impl Names {
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.binary_search_by(|n| n.as_str().cmp(name)).is_ok()
+    }
+
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+}
+
+impl From<BTreeSet<String>> for Names {
+    fn from(set: BTreeSet<String>) -> Self {
+        Names(set.into_iter().collect())
+    }
+}
+
+impl serde::Serialize for Names {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
 /// An attribute value as far as it is known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttrValue {
     Null,
     Bool(bool),
     Number(f64),
-    String(String),
-    List(Vec<AttrValue>),
+    String(Box<str>),
+    List(Box<[AttrValue]>),
     Object(AttrMap),
     /// Not known statically: the expression's source text.
-    Unknown(String),
+    Unknown(Box<str>),
 }
 
 impl AttrValue {
@@ -200,8 +227,8 @@ impl AttrValue {
     pub(crate) fn as_bool(&self) -> Option<bool> {
         match self {
             AttrValue::Bool(b) => Some(*b),
-            AttrValue::String(s) if s == "true" => Some(true),
-            AttrValue::String(s) if s == "false" => Some(false),
+            AttrValue::String(s) if &**s == "true" => Some(true),
+            AttrValue::String(s) if &**s == "false" => Some(false),
             _ => None,
         }
     }
@@ -272,9 +299,9 @@ fn attr_value(value: &Value, depth: usize) -> AttrValue {
         Value::Null => AttrValue::Null,
         Value::Bool(b) => AttrValue::Bool(*b),
         Value::Number(n) => AttrValue::Number(*n),
-        Value::String(s) => AttrValue::String(truncate(s)),
+        Value::String(s) => AttrValue::String(truncate(s).into()),
         Value::Json(_) => AttrValue::Unknown("(JSON document)".into()),
-        Value::Unknown(u) => AttrValue::Unknown(truncate(&u.text)),
+        Value::Unknown(u) => AttrValue::Unknown(truncate(&u.text).into()),
         Value::List(items) if depth < 2 => AttrValue::List(
             items
                 .iter()
@@ -418,7 +445,7 @@ pub(crate) fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
                             },
                         })
                         .collect(),
-                    references,
+                    references: references.into(),
                     containers,
                 };
                 if block.kind == "resource" {
@@ -439,7 +466,7 @@ pub(crate) fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
                     path: path.clone(),
                     location: at(block),
                     attributes: attributes_of(block),
-                    references,
+                    references: references.into(),
                 });
             }
             "variable" => f.variables.push(TfProvider {
