@@ -229,7 +229,7 @@ fn scan_in_pool(
     let known = |key: &str| registry.find(key).is_some();
 
     let candidates = discovery.candidates;
-    let mut merged = Merged::new(discovery.skipped, discovery.notes);
+    let mut merged = Merged::new(selection, discovery.skipped, discovery.notes);
     // NOTE: in chunks, each merged (in discovery order) before the next is checked: only
     // one chunk's per-file results (facts, findings, texts) are held besides the merged
     // ones, not every file's (a quarter of the peak memory at 80,000 files).
@@ -265,14 +265,19 @@ pub(crate) fn scan_text(
     let kind = discover::classify(path, &text);
     let file = SourceFile::new(path.to_string(), kind, text);
     let result = check_source(file, opts, selection, &today, &known);
-    let mut merged = Merged::new(Vec::new(), Vec::new());
+    let mut merged = Merged::new(selection, Vec::new(), Vec::new());
     merged.add(result);
     assemble(opts, config, selection, merged)
 }
 
 /// The per-file results merged so far, in discovery order.
 struct Merged {
+    /// Findings of the active rules (the reported ones).
     findings: Vec<Finding>,
+    active: BTreeSet<&'static str>,
+    /// Rules above the target stage ran for the readiness card only: of their findings
+    /// only each failing rule's first unsuppressed one (in report order) is kept.
+    unreported: BTreeMap<&'static str, Finding>,
     diagnostics: Vec<ToolDiagnostic>,
     skipped: Vec<Skipped>,
     sources: BTreeMap<String, Arc<SourceFile>>,
@@ -282,7 +287,7 @@ struct Merged {
 }
 
 impl Merged {
-    fn new(skipped: Vec<Skipped>, notes: Vec<String>) -> Self {
+    fn new(selection: &Selection, skipped: Vec<Skipped>, notes: Vec<String>) -> Self {
         let diagnostics = notes
             .into_iter()
             .map(|note| ToolDiagnostic {
@@ -294,6 +299,8 @@ impl Merged {
             .collect();
         Merged {
             findings: Vec::new(),
+            active: selection.active.iter().map(|(r, _)| r.meta().id).collect(),
+            unreported: BTreeMap::new(),
             diagnostics,
             skipped,
             sources: BTreeMap::new(),
@@ -313,7 +320,22 @@ impl Merged {
         if let Some(file_facts) = r.facts {
             self.facts.merge(file_facts);
         }
-        self.findings.extend(r.findings);
+        for f in r.findings {
+            if self.active.contains(f.rule.id) {
+                self.findings.push(f);
+            } else if !f.is_suppressed() {
+                match self.unreported.entry(f.rule.id) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(f);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        if f.sort_key() < e.get().sort_key() {
+                            e.insert(f);
+                        }
+                    }
+                }
+            }
+        }
         self.diagnostics.extend(r.diagnostics);
         if let Some(source) = r.source {
             self.sources.insert(r.path, source);
@@ -333,6 +355,8 @@ fn assemble(
     let registry = selection.all;
     let Merged {
         mut findings,
+        active: _,
+        mut unreported,
         mut diagnostics,
         mut skipped,
         mut sources,
@@ -342,11 +366,13 @@ fn assemble(
     } = merged;
     facts.finish();
 
-    let mut outcomes = file_rule_outcomes(selection, &findings, &kinds, opts.repo_rules);
-    // Rules above the target stage ran for the readiness card only: drop their findings.
-    let active_ids: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
-    keep_unreported(&mut outcomes, &findings, &active_ids);
-    findings.retain(|f| active_ids.contains(f.rule.id));
+    let mut outcomes =
+        file_rule_outcomes(selection, &findings, &unreported, &kinds, opts.repo_rules);
+    for o in &mut outcomes {
+        if o.unreported.is_none() {
+            o.unreported = unreported.remove(o.rule.id);
+        }
+    }
     let repo_rules_ran = opts.repo_rules;
     if opts.repo_rules {
         run_repo_rules(
@@ -734,10 +760,12 @@ fn suppression_blocks(file: &SourceFile, parsed: &Parsed) -> Vec<(u32, u32)> {
 }
 
 /// A file rule is applicable when the tree has a file of its kinds; it passes
-/// when none of its findings is left unsuppressed.
+/// when none of its findings is left unsuppressed (`findings`: the active rules',
+/// `unreported`: the first of each failing rule above the target stage).
 fn file_rule_outcomes(
     selection: &Selection,
     findings: &[Finding],
+    unreported: &BTreeMap<&'static str, Finding>,
     kinds: &[FileKind],
     all_stages: bool,
 ) -> Vec<RuleOutcome> {
@@ -746,6 +774,7 @@ fn file_rule_outcomes(
         .iter()
         .filter(|f| !f.is_suppressed())
         .map(|f| f.rule.id)
+        .chain(unreported.keys().copied())
         .collect();
     let active: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
     let ran = if all_stages {
@@ -785,20 +814,6 @@ fn file_rule_outcomes(
 }
 
 /// Keeps the first unsuppressed finding of each rule that ran only for the card.
-fn keep_unreported(outcomes: &mut [RuleOutcome], findings: &[Finding], active: &BTreeSet<&str>) {
-    for o in outcomes.iter_mut() {
-        if active.contains(o.rule.id) || o.unreported.is_some() {
-            continue;
-        }
-        let mut mine: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.rule.id == o.rule.id && !f.is_suppressed())
-            .collect();
-        mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        o.unreported = mine.first().map(|f| (*f).clone());
-    }
-}
-
 /// Why a rule has no outcome: `--select`/`--ignore`, `off` in config, or (in file-list
 /// mode without the card) a later stage.
 pub const NOT_RUN: &str = "not run in this scan (not selected, off in config, or a later stage)";
