@@ -42,6 +42,10 @@ const TEST_DIRS: &[&str] = &[
     "testhelpers",
     "integration-tests",
     "integration_tests",
+    "suites",
+    "test_resources",
+    "test-resources",
+    "testresources",
     "cypress",
     "playwright",
 ];
@@ -75,8 +79,13 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let lower = path.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
     let name = segments.pop().unwrap_or("");
-    if segments.iter().any(|s| TEST_DIRS.contains(s)) || is_test_file_name(name) {
+    if segments.iter().any(|s| is_test_dir(s)) || is_test_file_name(name) {
         return PathRole::Test;
+    }
+    match environment_file_role(name) {
+        Some(role) => return role,
+        None if is_example_copy(name) => return PathRole::Docs,
+        None => {}
     }
     // A template of a document (`README.md.gotmpl`, `index.rst.j2`) is a document.
     let name = ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb"]
@@ -90,6 +99,94 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         return PathRole::Docs;
     }
     PathRole::Code
+}
+
+/// A folder of tests: a listed name, or one that says so (`upgrade-tests`,
+/// `test_helpers`).
+fn is_test_dir(segment: &str) -> bool {
+    TEST_DIRS.contains(&segment)
+        || ["test_", "test-", "tests_", "tests-"]
+            .iter()
+            .any(|p| segment.starts_with(p))
+        || ["_test", "-test", "_tests", "-tests"]
+            .iter()
+            .any(|p| segment.ends_with(p))
+}
+
+/// Name parts of a dotenv or compose file that say which environment it configures.
+const TEST_ENVIRONMENTS: &[&str] = &["test", "tests", "testing", "ci", "e2e", "cypress"];
+const EXAMPLE_ENVIRONMENTS: &[&str] = &[
+    "example", "examples", "sample", "dist", "template", "demo", "tmpl", "defaults",
+];
+
+/// The role of a dotenv file (`.env.test`, `ci.env`) or compose file
+/// (`compose.ci.yaml`, `docker-compose.e2e.yml`) by the environment its name
+/// gives: the test suite's or CI's stack, or an example to copy from.
+fn environment_file_role(name: &str) -> Option<PathRole> {
+    let dotenv = name.starts_with(".env") || name.ends_with(".env");
+    let compose = name.contains("compose") && (name.ends_with(".yml") || name.ends_with(".yaml"));
+    if !dotenv && !compose {
+        return None;
+    }
+    let parts: Vec<&str> = name.split(['.', '-', '_']).collect();
+    if parts.iter().any(|p| TEST_ENVIRONMENTS.contains(p)) {
+        Some(PathRole::Test)
+    } else if parts.iter().any(|p| EXAMPLE_ENVIRONMENTS.contains(p)) {
+        Some(PathRole::Docs)
+    } else {
+        None
+    }
+}
+
+/// A copy to start from: `config.yml.example`, `settings.py.sample`, `app.ini.dist`.
+fn is_example_copy(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && matches!(ext, "example" | "sample" | "dist" | "template" | "demo")
+    })
+}
+
+/// Prose: a page people read (Markdown, reStructuredText, AsciiDoc, plain text,
+/// HTML), as opposed to a config file or script among the examples.
+pub(crate) fn is_prose_document(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    let name = ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb"]
+        .iter()
+        .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
+        .unwrap_or(name);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
+    )
+}
+
+/// Name segments that call a value a fixture.
+const FIXTURE_WORDS: &[&str] = &[
+    "test", "fake", "dummy", "mock", "example", "sample", "fixture", "insecure",
+];
+
+/// Whether the identifier a value at `span` is assigned to (on its line, or the
+/// line before for a block such as YAML's `key: |`) calls it a fixture:
+/// `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `dummyPrivateKey:`.
+pub(crate) fn named_as_fixture(text: &str, span: crate::source::Span) -> bool {
+    let start = (span.start as usize).min(text.len());
+    let head = text.get(..start).unwrap_or("");
+    let mut lines = head.rsplit('\n');
+    let own = lines.next().unwrap_or("");
+    let owner = if own.trim().trim_matches(['"', '\'', '`']).is_empty() {
+        lines.find(|l| !l.trim().is_empty()).unwrap_or("")
+    } else {
+        own
+    };
+    owner
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.len() >= 4)
+        .any(|word| {
+            super::names::normalize_name(word)
+                .split('_')
+                .any(|seg| FIXTURE_WORDS.contains(&seg))
+        })
 }
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.
@@ -121,6 +218,13 @@ mod tests {
             "pkg/testdata/config.json",
             "spec/fixtures/vcr_cassettes/login.yml",
             "src/test/java/FooTest.java",
+            "buildscripts/upgrade-tests/minio.env",
+            "internal/configuration/test_resources/config.yml",
+            "internal/suites/OIDC/configuration.yml",
+            ".env.test",
+            ".ci/.env.ci",
+            ".ci/compose.ci.yaml",
+            "docker-compose.e2e.yml",
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");
         }
@@ -129,6 +233,9 @@ mod tests {
             "README.md",
             "examples/basic/main.tf",
             "charts/app/README.md.gotmpl",
+            ".env.example",
+            ".env.local.demo",
+            "config/settings.yml.sample",
         ] {
             assert_eq!(path_role(path), PathRole::Docs, "{path}");
         }
@@ -138,8 +245,34 @@ mod tests {
             "app/contest.rb",
             "internal/testament/x.go",
             "templates/secret.yaml.tpl",
+            ".env",
+            ".env.production",
+            "compose.yml",
+            ".gitlab-ci.yml",
+            "latest/contest/app.py",
         ] {
             assert_eq!(path_role(path), PathRole::Code, "{path}");
         }
+    }
+
+    #[test]
+    fn fixture_names() {
+        use crate::source::Span;
+        let text = "const TEST_FAKE_RSA_KEY_0: &str = \"KEY\";\nprivateKey: |\n  KEY\nserverKey = \"KEY\"\n";
+        let at = |n: usize| {
+            let start = text
+                .match_indices("KEY")
+                .map(|(i, _)| i)
+                .filter(|i| text.get(i.saturating_sub(1)..*i) != Some("_"))
+                .nth(n)
+                .unwrap_or(0) as u32;
+            Span {
+                start,
+                end: start + 3,
+            }
+        };
+        assert!(super::named_as_fixture(text, at(0)));
+        assert!(!super::named_as_fixture(text, at(1)));
+        assert!(!super::named_as_fixture(text, at(2)));
     }
 }

@@ -42,6 +42,14 @@ pub(super) fn in_sample_block(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether the line holding `span` names a documentation host
+/// (`https://auth.example.com/reset?token=…`).
+pub(super) fn on_documentation_host_line(text: &str, span: Span) -> bool {
+    let range = line_range(text, span.start as usize);
+    let line = text.get(range).unwrap_or("").to_ascii_lowercase();
+    DOCUMENTATION_HOSTS.iter().any(|h| has_host(&line, h))
+}
+
 /// A value that says it is a placeholder (`<your project slug>`, `replace-me`,
 /// `your-key-here`); not a dev default such as `postgres`, which real files hold.
 fn is_marked_placeholder(value: &str) -> bool {

@@ -150,6 +150,10 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "_here",
     "-here",
     "***",
+    "not-a-secret",
+    "not_a_secret",
+    "notasecret",
+    "not-secret",
     "•••",
     "...",
     "…",
@@ -210,7 +214,11 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
             return true;
         }
     }
-    if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") {
+    if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") || has_masked_run(v) {
+        return true;
+    }
+    // A format string (`Credential=%s/%s`): filled in at run time.
+    if ["%s", "%v", "%d", "%q"].iter().any(|verb| v.contains(verb)) {
         return true;
     }
     is_repeated_or_run(v) || is_made_of_words(&lower) || is_self_describing_chain(v)
@@ -268,6 +276,21 @@ fn is_repeated_or_run(v: &str) -> bool {
         prev = c;
     }
     count >= 6 && (ascending_steps * 4 >= rest.len() * 3 || descending_steps * 4 >= rest.len() * 3)
+}
+
+/// Eight or more of one char in a row (`GOCSPX-2k8gsR0000000000000000VNahJj`): a
+/// value with its middle masked or zeroed, which a random value almost never has.
+fn has_masked_run(v: &str) -> bool {
+    let mut run = 0;
+    let mut prev = None;
+    for c in v.chars() {
+        run = if Some(c) == prev { run + 1 } else { 1 };
+        prev = Some(c);
+        if run >= 8 && c.is_alphanumeric() {
+            return true;
+        }
+    }
+    false
 }
 
 fn first_char(v: &str) -> char {
