@@ -212,7 +212,13 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 // generate their own keys, hashes and tokens, as random as real ones.
                 // A page of prose shows sample output (STS credentials, generated
                 // keys); a config file among the examples may hold a real key.
-                _ if role == context::PathRole::Test || prose => false,
+                _ if matches!(
+                    role,
+                    context::PathRole::Test | context::PathRole::ThirdParty
+                ) || prose =>
+                {
+                    false
+                }
                 // An example's own signing or encryption key (`APP_KEY`,
                 // `MINIO_KMS_SECRET_KEY`) only runs the example.
                 _ if names_own_key(text.get(m.context_span.range()).unwrap_or("")) => false,
@@ -221,12 +227,16 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         });
     }
     // `#   secretKey: console123`: a commented-out setting shows an example value;
-    // a generated one is still kept.
+    // a generated one is still kept. A key ID alone opens nothing: in a comment
+    // it documents a payload.
     found.retain(|m| {
         proves_itself(m.detector.id)
             || !on_commented_line(text, m.span)
-            || is_high_entropy(m.secret(text))
+            || (m.detector.id != "aws-access-key-id" && is_high_entropy(m.secret(text)))
     });
+    if context::is_web_page(path) {
+        found.retain(|m| proves_itself(m.detector.id));
+    }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`: a key its name calls a fixture.
     found.retain(|m| m.detector.id != "private-key" || !context::named_as_fixture(text, m.span));
     let lower = path.to_ascii_lowercase();
@@ -253,8 +263,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         });
     }
     // `link: 'https://auth.example.com/reset?token=eyJ…'`: a sample on the line.
+    // `'placeholder' => 'mongodb+srv://…'`: what a form shows before it is filled.
     found.retain(|m| {
-        proves_itself(m.detector.id) || !samples::on_documentation_host_line(text, m.span)
+        proves_itself(m.detector.id)
+            || !(samples::on_documentation_host_line(text, m.span)
+                || samples::under_sample_key(text, m.context_span))
     });
     found.retain(|m| {
         !m.detector.generic

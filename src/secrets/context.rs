@@ -12,6 +12,32 @@ pub(crate) enum PathRole {
     Test,
     /// Documentation, how-tos, examples and UI translations.
     Docs,
+    /// A copy of someone else's code (`vendor/`, `public/plugins/codemirror-5.17.0/`):
+    /// its values are the library's, not this repository's credentials.
+    ThirdParty,
+}
+
+/// Folder names that hold copies of third-party code.
+const THIRD_PARTY_DIRS: &[&str] = &[
+    "vendor",
+    "vendored",
+    "third_party",
+    "third-party",
+    "thirdparty",
+    "external",
+    "bower_components",
+    "node_modules",
+];
+
+/// `codemirror-5.17.0`, `jquery-ui-1.13`: a library's folder named with its version.
+fn is_versioned_copy(segment: &str) -> bool {
+    segment.rsplit_once('-').is_some_and(|(name, version)| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && version.contains('.')
+            && version
+                .split('.')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Folder names that hold tests and their data.
@@ -79,10 +105,21 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let lower = path.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
     let name = segments.pop().unwrap_or("");
+    if segments
+        .iter()
+        .any(|s| THIRD_PARTY_DIRS.contains(s) || is_versioned_copy(s))
+    {
+        return PathRole::ThirdParty;
+    }
     if segments.iter().any(|s| is_test_dir(s)) || is_test_file_name(name) {
         return PathRole::Test;
     }
-    match environment_file_role(name) {
+    // CI pipelines run with real access whatever they are called (`e2e.yml`).
+    let pipeline = lower.contains(".github/workflows/")
+        || lower.contains(".circleci/")
+        || name.ends_with("-ci.yml")
+        || name.ends_with("pipelines.yml");
+    match environment_file_role(name).filter(|_| !pipeline) {
         Some(role) => return role,
         None if is_example_copy(name) => return PathRole::Docs,
         None => {}
@@ -113,19 +150,53 @@ fn is_test_dir(segment: &str) -> bool {
             .any(|p| segment.ends_with(p))
 }
 
-/// Name parts of a dotenv or compose file that say which environment it configures.
-const TEST_ENVIRONMENTS: &[&str] = &["test", "tests", "testing", "ci", "e2e", "cypress"];
+/// Name parts of a config file that say which environment it configures: a test
+/// run's, CI's or a developer's machine (`dev.exs`, `application-dev.yml`,
+/// `docker-compose.dev.yml`), where secrets are made up for local runs.
+const TEST_ENVIRONMENTS: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    "cypress",
+    "dev",
+    "development",
+];
 const EXAMPLE_ENVIRONMENTS: &[&str] = &[
     "example", "examples", "sample", "dist", "template", "demo", "tmpl", "defaults",
 ];
 
-/// The role of a dotenv file (`.env.test`, `ci.env`) or compose file
-/// (`compose.ci.yaml`, `docker-compose.e2e.yml`) by the environment its name
-/// gives: the test suite's or CI's stack, or an example to copy from.
+/// Extensions of configuration files, which may be named for an environment.
+const CONFIG_EXTENSIONS: &[&str] = &[
+    "yml",
+    "yaml",
+    "json",
+    "toml",
+    "ini",
+    "env",
+    "exs",
+    "rb",
+    "py",
+    "php",
+    "js",
+    "ts",
+    "cjs",
+    "mjs",
+    "properties",
+    "conf",
+    "cfg",
+    "xml",
+];
+
+/// The role of a dotenv file (`.env.test`, `ci.env`) or config file
+/// (`compose.ci.yaml`, `config/dev.exs`, `appsettings.Development.json`) by the
+/// environment its name gives: a test, CI or development setup, or an example to
+/// copy from. `.env.local` and `production.rb` are the real thing.
 fn environment_file_role(name: &str) -> Option<PathRole> {
     let dotenv = name.starts_with(".env") || name.ends_with(".env");
-    let compose = name.contains("compose") && (name.ends_with(".yml") || name.ends_with(".yaml"));
-    if !dotenv && !compose {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if !dotenv && !CONFIG_EXTENSIONS.contains(&ext) {
         return None;
     }
     let parts: Vec<&str> = name.split(['.', '-', '_']).collect();
@@ -159,6 +230,22 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
         ext,
         "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
     )
+}
+
+/// A web page or a view template of one (`index.html`, `howto.html.twig`,
+/// `show.html.erb`, `card.hbs`): what it holds is shown to every visitor, so a
+/// secret-named value in it is a form field, a label or a sample, not a credential.
+pub(crate) fn is_web_page(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    let page = name
+        .strip_suffix(".twig")
+        .or_else(|| name.strip_suffix(".erb"))
+        .or_else(|| name.strip_suffix(".j2"))
+        .unwrap_or(name);
+    [".html", ".htm", ".hbs", ".mustache", ".njk", ".liquid"]
+        .iter()
+        .any(|ext| page.ends_with(ext))
 }
 
 /// Name segments that call a value a fixture.
@@ -202,6 +289,10 @@ fn is_test_file_name(name: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
+        // Test runners' setup files: `vitestSetup.ts`, `jest.setup.js`, `setupTests.ts`.
+        || stem.starts_with("vitest")
+        || stem.starts_with("jest")
+        || stem == "setuptests"
 }
 
 #[cfg(test)]

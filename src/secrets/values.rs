@@ -130,6 +130,9 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "oracle",
     "sa",
     "here",
+    "if",
+    "you",
+    "can",
 ];
 
 /// Substrings that mark a placeholder wherever they appear (case-insensitive).
@@ -215,6 +218,17 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         }
     }
     if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") || has_masked_run(v) {
+        return true;
+    }
+    // `test-githubID`, `fake_token_1`: a value that starts by saying what it is.
+    if ["test", "fake", "dummy", "mock", "example", "sample"]
+        .iter()
+        .any(|w| {
+            lower
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with(['-', '_']))
+        })
+    {
         return true;
     }
     // A format string (`Credential=%s/%s`): filled in at run time.
@@ -308,6 +322,7 @@ fn is_made_of_words(lower: &str) -> bool {
         .filter_map(|c| match c {
             '@' | '4' => Some('a'),
             '$' | '5' => Some('s'),
+            '6' | '9' => Some('g'),
             '0' => Some('o'),
             '3' => Some('e'),
             '1' | '!' => Some('i'),
@@ -399,6 +414,8 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "{sha}",
         "{bcrypt}",
         "{noop}",
+        // PostHog project keys: they ship in every page that loads the snippet.
+        "phc_",
         // Sandbox (test-mode) tokens: Plaid `access-sandbox-…`, `link-sandbox-…`.
         "access-sandbox-",
         "link-sandbox-",

@@ -72,12 +72,19 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     let identifier = value
         .bytes()
         .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#'));
-    let env_name = value
-        .bytes()
-        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && value.contains('_');
+    let env_name = is_env_name(value);
+    // `variable-2`, `string_3`: CodeMirror-style token classes, numbered names.
+    let numbered_name = value.rsplit_once(['-', '_']).is_some_and(|(name, n)| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+            && (1..=2).contains(&n.len())
+            && n.bytes().all(|b| b.is_ascii_digit())
+    });
     if identifier
         || env_name
+        || numbered_name
         || ((!quoted || is_bound_attribute(c)) && is_secret_named_identifier(value))
         || !value.is_ascii()
         || value.starts_with('.')
@@ -276,6 +283,10 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
         return false;
     }
     let value = c.secret;
+    // `requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`: another variable's name.
+    if is_env_name(value) {
+        return false;
+    }
     if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
         return true;
     }
@@ -284,6 +295,14 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
         && !is_label(value)
         && !is_reference_literal(value)
         && !is_known_non_secret(value)
+}
+
+/// `AWS_SECRET_ACCESS_KEY`: an environment variable's name.
+fn is_env_name(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && value.contains('_')
 }
 
 /// `<password>…</password>`, `<property name="connection.password">…</property>`
