@@ -934,7 +934,9 @@ fn apply_config_ignores(findings: &mut [Finding], config: &Config) {
 }
 
 /// One problem, one finding: a rule that `supersedes` another (SEC002–005 over SEC001)
-/// drops that rule's finding on the same line.
+/// drops that rule's finding on the same line, or about a secret it already covers
+/// (their secret spans overlap)
+/// (SEC005's `server.pem` is one finding at line 1, not one more where the key starts).
 fn dedupe_secret_findings(findings: &mut Vec<Finding>) {
     let superseded: BTreeSet<(&'static str, String, u32)> = findings
         .iter()
@@ -948,8 +950,29 @@ fn dedupe_secret_findings(findings: &mut Vec<Finding>) {
     if superseded.is_empty() {
         return;
     }
+    let covered: Vec<(&'static str, String, crate::source::Span)> = findings
+        .iter()
+        .flat_map(|f| {
+            f.rule.supersedes.iter().flat_map(move |id| {
+                f.redactions
+                    .iter()
+                    .map(move |span| (*id, f.location.path.to_string(), *span))
+            })
+        })
+        .collect();
     findings.retain(|f| {
-        !superseded.contains(&(f.rule.id, f.location.path.clone(), f.location.start.line))
+        let same_line =
+            superseded.contains(&(f.rule.id, f.location.path.clone(), f.location.start.line));
+        let same_secret = !f.redactions.is_empty()
+            && f.redactions.iter().all(|own| {
+                covered.iter().any(|(id, path, span)| {
+                    *id == f.rule.id
+                        && path.as_str() == &*f.location.path
+                        && span.start < own.end
+                        && own.start < span.end
+                })
+            });
+        !(same_line || same_secret)
     });
 }
 

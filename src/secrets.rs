@@ -195,6 +195,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     let role = context::path_role(path);
     let mut found = scan(text);
     if role != context::PathRole::Code {
+        let prose = context::is_prose_document(path);
         found.retain(|m| {
             let secret = m.secret(text);
             match m.detector.id {
@@ -203,11 +204,41 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 // NOTE: no public checksum to tell a made-up fine-grained token from
                 // a real one: in tests and docs it is a fixture.
                 "github-fine-grained-pat" => false,
-                "database-url" => is_high_entropy(secret),
-                _ => !m.detector.generic || is_high_entropy(secret),
+                // Sample tokens and responses: a JWT proves its shape, not that it
+                // was ever issued; a key ID alone opens nothing.
+                "jwt" | "aws-access-key-id" => false,
+                id if proves_itself(id) => true,
+                // NOTE: in tests only a provider format proves a value real: suites
+                // generate their own keys, hashes and tokens, as random as real ones.
+                // A page of prose shows sample output (STS credentials, generated
+                // keys); a config file among the examples may hold a real key.
+                _ if matches!(
+                    role,
+                    context::PathRole::Test | context::PathRole::ThirdParty
+                ) || prose =>
+                {
+                    false
+                }
+                // An example's own signing or encryption key (`APP_KEY`,
+                // `MINIO_KMS_SECRET_KEY`) only runs the example.
+                _ if names_own_key(text.get(m.context_span.range()).unwrap_or("")) => false,
+                _ => is_high_entropy(secret),
             }
         });
     }
+    // `#   secretKey: console123`: a commented-out setting shows an example value;
+    // a generated one is still kept. A key ID alone opens nothing: in a comment
+    // it documents a payload.
+    found.retain(|m| {
+        proves_itself(m.detector.id)
+            || !on_commented_line(text, m.span)
+            || (m.detector.id != "aws-access-key-id" && is_high_entropy(m.secret(text)))
+    });
+    if context::is_web_page(path) {
+        found.retain(|m| proves_itself(m.detector.id));
+    }
+    // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`: a key its name calls a fixture.
+    found.retain(|m| m.detector.id != "private-key" || !context::named_as_fixture(text, m.span));
     let lower = path.to_ascii_lowercase();
     // Minified bundles (one line of thousands of chars) are built code: a
     // secret-named word in them is a variable, not a literal someone wrote.
@@ -219,7 +250,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     }
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
         found.retain(|m| {
-            !m.detector.generic
+            proves_itself(m.detector.id)
                 || !(under_dev_environment(text, m.span)
                     || samples::in_openapi_example(text, m.span))
         });
@@ -231,12 +262,77 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     || samples::shown_as_command_output(text, m.secret(text)))
         });
     }
+    // `link: 'https://auth.example.com/reset?token=eyJ…'`: a sample on the line.
+    // `'placeholder' => 'mongodb+srv://…'`: what a form shows before it is filled.
+    found.retain(|m| {
+        proves_itself(m.detector.id)
+            || !(samples::on_documentation_host_line(text, m.span)
+                || samples::under_sample_key(text, m.context_span))
+    });
     found.retain(|m| {
         !m.detector.generic
             || !(samples::is_search_only_key(text, m.span)
                 || samples::is_devise_commented_default(path, text, m.span))
     });
     found
+}
+
+/// Whether a match of detector `id` is a credential by its form alone (a
+/// provider's prefix and length), whatever the name it is assigned to.
+fn proves_itself(id: &str) -> bool {
+    matches!(
+        id,
+        "private-key"
+            | "gitlab-pat"
+            | "slack-token"
+            | "slack-webhook"
+            | "stripe-secret-key"
+            | "stripe-restricted-key"
+            | "google-api-key"
+            | "google-oauth-client-secret"
+            | "maxmind-license-key"
+            | "twilio-api-key"
+            | "sendgrid-api-key"
+            | "pypi-token"
+    )
+}
+
+/// Whether the name in a `name = value` match says the value is an application's
+/// own key: what it signs sessions, tokens or cookies with, or encrypts with.
+fn names_own_key(context: &str) -> bool {
+    const OWN: &[&str] = &[
+        "kms",
+        "signing",
+        "encryption",
+        "jwt",
+        "session",
+        "cookie",
+        "csrf",
+        "hmac",
+        "salt",
+        "master",
+    ];
+    let name = context
+        .split(['=', ':'])
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("export ");
+    let norm = names::normalize_name(name);
+    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
+    segments.iter().any(|s| OWN.contains(s))
+        || segments
+            .windows(2)
+            .any(|pair| matches!(pair, ["secret", "key"] | ["app", "key"] | ["app", "secret"]))
+}
+
+/// Whether the line holding `span` starts with a comment marker.
+fn on_commented_line(text: &str, span: Span) -> bool {
+    let start = (span.start as usize).min(text.len());
+    let head = text.get(..start).unwrap_or("");
+    let line = head.rsplit('\n').next().unwrap_or("").trim_start();
+    ["#", "//", ";", "--", "*", "<!--"]
+        .iter()
+        .any(|marker| line.starts_with(marker))
 }
 
 /// Whether the line holding `span` is longer than any line a person writes.
@@ -311,9 +407,59 @@ pub(crate) fn is_high_entropy(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     v.chars().count() >= 20
         && !is_self_describing_chain(v)
+        && !is_made_of_words(v)
         && v.bytes().any(|b| b.is_ascii_digit())
         && v.bytes().any(|b| b.is_ascii_alphabetic())
         && shannon_entropy(v) >= 3.5
+}
+
+/// Whether most of `value` is words a person typed (`SomeRandomStringOf32Chars`,
+/// `areallysupersecretpassword235`): pronounceable runs of 3+ letters in one
+/// case, capitalised or not, cover at least 60% of it. Random tokens rarely hold
+/// such runs: two or three letters in a row of one case is what chance gives.
+pub(crate) fn is_made_of_words(value: &str) -> bool {
+    let chars: Vec<char> = value.chars().collect();
+    let mut covered = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        let first = chars.get(i).copied().unwrap_or(' ');
+        if !first.is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        while chars.get(i).is_some_and(|c| c.is_ascii_lowercase()) {
+            i += 1;
+        }
+        // An all-caps word (`API`) runs on in capitals instead.
+        if i == start + 1 && first.is_ascii_uppercase() {
+            while chars.get(i).is_some_and(|c| {
+                c.is_ascii_uppercase() && !chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())
+            }) {
+                i += 1;
+            }
+        }
+        let word = chars.get(start..i).unwrap_or(&[]);
+        if word.len() >= 3 && is_pronounceable(word) {
+            covered += word.len();
+        }
+    }
+    !chars.is_empty() && covered * 10 >= chars.len() * 6
+}
+
+/// A fifth or more vowels and no more than 3 consonants in a row: `String`,
+/// `password`, not `pcc` or `Cdjj`.
+fn is_pronounceable(word: &[char]) -> bool {
+    let vowel = |c: &char| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let vowels = word.iter().filter(|c| vowel(c)).count();
+    let mut run = 0;
+    let mut longest = 0;
+    for c in word {
+        run = if vowel(c) { 0 } else { run + 1 };
+        longest = longest.max(run);
+    }
+    vowels * 5 >= word.len() && longest <= 3
 }
 
 /// A secret for output: at most its first 4 chars (none under 12 chars), then

@@ -698,3 +698,21 @@ fn repo_text_cannot_inject_into_a_ci_log() {
         "the Dockerfile's findings are kept, path guarded: {paths:?}"
     );
 }
+
+/// One problem, one finding: a key file with a certificate before its key is one
+/// SEC005 finding at line 1, not one more SEC001 where the key block starts.
+#[test]
+fn a_key_file_is_one_finding() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cert = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n";
+    write(
+        dir.path(),
+        "certs/server.pem",
+        format!("{cert}{}\n", pem("", 900)),
+    );
+    let result = crate::common::scan(dir.path(), None, &["SEC001", "SEC005"], 1);
+    let found = crate::common::found(&result);
+    let expected: BTreeSet<(String, u32, String)> =
+        [("certs/server.pem".to_string(), 1, "SEC005".to_string())].into();
+    assert_eq!(found, expected);
+}

@@ -139,7 +139,19 @@ const LOCK_FILES: &[&str] = &[
 
 impl Rule for HardcodedSecret {
     fn check_text(&self, cx: &mut Cx) {
-        if LOCK_FILES.contains(&cx.file.file_name().to_ascii_lowercase().as_str()) {
+        let name = cx.file.file_name().to_ascii_lowercase();
+        // Generated lock files (`i18n.lock`, `deps-lock.json`) hold hashes under any key.
+        let lock_file = LOCK_FILES.contains(&name.as_str())
+            || [
+                ".lock",
+                ".lockfile",
+                "-lock.json",
+                "-lock.yaml",
+                ".lock.json",
+            ]
+            .iter()
+            .any(|suffix| name.ends_with(suffix));
+        if lock_file {
             return;
         }
         for found in secrets::scan_file(cx.path(), cx.text()) {

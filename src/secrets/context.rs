@@ -12,6 +12,32 @@ pub(crate) enum PathRole {
     Test,
     /// Documentation, how-tos, examples and UI translations.
     Docs,
+    /// A copy of someone else's code (`vendor/`, `public/plugins/codemirror-5.17.0/`):
+    /// its values are the library's, not this repository's credentials.
+    ThirdParty,
+}
+
+/// Folder names that hold copies of third-party code.
+const THIRD_PARTY_DIRS: &[&str] = &[
+    "vendor",
+    "vendored",
+    "third_party",
+    "third-party",
+    "thirdparty",
+    "external",
+    "bower_components",
+    "node_modules",
+];
+
+/// `codemirror-5.17.0`, `jquery-ui-1.13`: a library's folder named with its version.
+fn is_versioned_copy(segment: &str) -> bool {
+    segment.rsplit_once('-').is_some_and(|(name, version)| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && version.contains('.')
+            && version
+                .split('.')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Folder names that hold tests and their data.
@@ -42,6 +68,10 @@ const TEST_DIRS: &[&str] = &[
     "testhelpers",
     "integration-tests",
     "integration_tests",
+    "suites",
+    "test_resources",
+    "test-resources",
+    "testresources",
     "cypress",
     "playwright",
 ];
@@ -75,8 +105,24 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let lower = path.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
     let name = segments.pop().unwrap_or("");
-    if segments.iter().any(|s| TEST_DIRS.contains(s)) || is_test_file_name(name) {
+    if segments
+        .iter()
+        .any(|s| THIRD_PARTY_DIRS.contains(s) || is_versioned_copy(s))
+    {
+        return PathRole::ThirdParty;
+    }
+    if segments.iter().any(|s| is_test_dir(s)) || is_test_file_name(name) {
         return PathRole::Test;
+    }
+    // CI pipelines run with real access whatever they are called (`e2e.yml`).
+    let pipeline = lower.contains(".github/workflows/")
+        || lower.contains(".circleci/")
+        || name.ends_with("-ci.yml")
+        || name.ends_with("pipelines.yml");
+    match environment_file_role(name).filter(|_| !pipeline) {
+        Some(role) => return role,
+        None if is_example_copy(name) => return PathRole::Docs,
+        None => {}
     }
     // A template of a document (`README.md.gotmpl`, `index.rst.j2`) is a document.
     let name = ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb"]
@@ -92,6 +138,144 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     PathRole::Code
 }
 
+/// A folder of tests: a listed name, or one that says so (`upgrade-tests`,
+/// `test_helpers`).
+fn is_test_dir(segment: &str) -> bool {
+    TEST_DIRS.contains(&segment)
+        || ["test_", "test-", "tests_", "tests-"]
+            .iter()
+            .any(|p| segment.starts_with(p))
+        || ["_test", "-test", "_tests", "-tests"]
+            .iter()
+            .any(|p| segment.ends_with(p))
+}
+
+/// Name parts of a config file that say which environment it configures: a test
+/// run's, CI's or a developer's machine (`dev.exs`, `application-dev.yml`,
+/// `docker-compose.dev.yml`), where secrets are made up for local runs.
+const TEST_ENVIRONMENTS: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    "cypress",
+    "dev",
+    "development",
+];
+const EXAMPLE_ENVIRONMENTS: &[&str] = &[
+    "example", "examples", "sample", "dist", "template", "demo", "tmpl", "defaults",
+];
+
+/// Extensions of configuration files, which may be named for an environment.
+const CONFIG_EXTENSIONS: &[&str] = &[
+    "yml",
+    "yaml",
+    "json",
+    "toml",
+    "ini",
+    "env",
+    "exs",
+    "rb",
+    "py",
+    "php",
+    "js",
+    "ts",
+    "cjs",
+    "mjs",
+    "properties",
+    "conf",
+    "cfg",
+    "xml",
+];
+
+/// The role of a dotenv file (`.env.test`, `ci.env`) or config file
+/// (`compose.ci.yaml`, `config/dev.exs`, `appsettings.Development.json`) by the
+/// environment its name gives: a test, CI or development setup, or an example to
+/// copy from. `.env.local` and `production.rb` are the real thing.
+fn environment_file_role(name: &str) -> Option<PathRole> {
+    let dotenv = name.starts_with(".env") || name.ends_with(".env");
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if !dotenv && !CONFIG_EXTENSIONS.contains(&ext) {
+        return None;
+    }
+    let parts: Vec<&str> = name.split(['.', '-', '_']).collect();
+    if parts.iter().any(|p| TEST_ENVIRONMENTS.contains(p)) {
+        Some(PathRole::Test)
+    } else if parts.iter().any(|p| EXAMPLE_ENVIRONMENTS.contains(p)) {
+        Some(PathRole::Docs)
+    } else {
+        None
+    }
+}
+
+/// A copy to start from: `config.yml.example`, `settings.py.sample`, `app.ini.dist`.
+fn is_example_copy(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && matches!(ext, "example" | "sample" | "dist" | "template" | "demo")
+    })
+}
+
+/// Prose: a page people read (Markdown, reStructuredText, AsciiDoc, plain text,
+/// HTML), as opposed to a config file or script among the examples.
+pub(crate) fn is_prose_document(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    let name = ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb"]
+        .iter()
+        .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
+        .unwrap_or(name);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
+    )
+}
+
+/// A web page or a view template of one (`index.html`, `howto.html.twig`,
+/// `show.html.erb`, `card.hbs`): what it holds is shown to every visitor, so a
+/// secret-named value in it is a form field, a label or a sample, not a credential.
+pub(crate) fn is_web_page(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    let page = name
+        .strip_suffix(".twig")
+        .or_else(|| name.strip_suffix(".erb"))
+        .or_else(|| name.strip_suffix(".j2"))
+        .unwrap_or(name);
+    [".html", ".htm", ".hbs", ".mustache", ".njk", ".liquid"]
+        .iter()
+        .any(|ext| page.ends_with(ext))
+}
+
+/// Name segments that call a value a fixture.
+const FIXTURE_WORDS: &[&str] = &[
+    "test", "fake", "dummy", "mock", "example", "sample", "fixture", "insecure",
+];
+
+/// Whether the identifier a value at `span` is assigned to (on its line, or the
+/// line before for a block such as YAML's `key: |`) calls it a fixture:
+/// `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `dummyPrivateKey:`.
+pub(crate) fn named_as_fixture(text: &str, span: crate::source::Span) -> bool {
+    let start = (span.start as usize).min(text.len());
+    let head = text.get(..start).unwrap_or("");
+    let mut lines = head.rsplit('\n');
+    let own = lines.next().unwrap_or("");
+    let owner = if own.trim().trim_matches(['"', '\'', '`']).is_empty() {
+        lines.find(|l| !l.trim().is_empty()).unwrap_or("")
+    } else {
+        own
+    };
+    owner
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.len() >= 4)
+        .any(|word| {
+            super::names::normalize_name(word)
+                .split('_')
+                .any(|seg| FIXTURE_WORDS.contains(&seg))
+        })
+}
+
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.
 fn is_test_file_name(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
@@ -105,6 +289,10 @@ fn is_test_file_name(name: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
+        // Test runners' setup files: `vitestSetup.ts`, `jest.setup.js`, `setupTests.ts`.
+        || stem.starts_with("vitest")
+        || stem.starts_with("jest")
+        || stem == "setuptests"
 }
 
 #[cfg(test)]
@@ -121,6 +309,13 @@ mod tests {
             "pkg/testdata/config.json",
             "spec/fixtures/vcr_cassettes/login.yml",
             "src/test/java/FooTest.java",
+            "buildscripts/upgrade-tests/minio.env",
+            "internal/configuration/test_resources/config.yml",
+            "internal/suites/OIDC/configuration.yml",
+            ".env.test",
+            ".ci/.env.ci",
+            ".ci/compose.ci.yaml",
+            "docker-compose.e2e.yml",
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");
         }
@@ -129,6 +324,9 @@ mod tests {
             "README.md",
             "examples/basic/main.tf",
             "charts/app/README.md.gotmpl",
+            ".env.example",
+            ".env.local.demo",
+            "config/settings.yml.sample",
         ] {
             assert_eq!(path_role(path), PathRole::Docs, "{path}");
         }
@@ -138,8 +336,34 @@ mod tests {
             "app/contest.rb",
             "internal/testament/x.go",
             "templates/secret.yaml.tpl",
+            ".env",
+            ".env.production",
+            "compose.yml",
+            ".gitlab-ci.yml",
+            "latest/contest/app.py",
         ] {
             assert_eq!(path_role(path), PathRole::Code, "{path}");
         }
+    }
+
+    #[test]
+    fn fixture_names() {
+        use crate::source::Span;
+        let text = "const TEST_FAKE_RSA_KEY_0: &str = \"KEY\";\nprivateKey: |\n  KEY\nserverKey = \"KEY\"\n";
+        let at = |n: usize| {
+            let start = text
+                .match_indices("KEY")
+                .map(|(i, _)| i)
+                .filter(|i| text.get(i.saturating_sub(1)..*i) != Some("_"))
+                .nth(n)
+                .unwrap_or(0) as u32;
+            Span {
+                start,
+                end: start + 3,
+            }
+        };
+        assert!(super::named_as_fixture(text, at(0)));
+        assert!(!super::named_as_fixture(text, at(1)));
+        assert!(!super::named_as_fixture(text, at(2)));
     }
 }

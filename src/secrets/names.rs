@@ -33,6 +33,8 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "names",
     "id",
     "ids",
+    "identifier",
+    "identifiers",
     "url",
     "uri",
     "method",
@@ -124,6 +126,14 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "helper",
     "class",
     "component",
+    // JOSE parameters (`id_token_encrypted_response_enc`), lists and policies of them.
+    "enc",
+    "alg",
+    "claim",
+    "claims",
+    "list",
+    "history",
+    "dictionary",
 ];
 
 /// Name segments that say the thing is public or not a credential.

@@ -42,6 +42,42 @@ pub(super) fn in_sample_block(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether the line holding `span` has a URL on a documentation host
+/// (`https://auth.example.com/reset?token=…`). An e-mail address there
+/// (`conn.login('ana@example.com', …)`) is not enough: real code logs in with one.
+pub(super) fn on_documentation_host_line(text: &str, span: Span) -> bool {
+    let range = line_range(text, span.start as usize);
+    let line = text.get(range).unwrap_or("").to_ascii_lowercase();
+    line.split("://").skip(1).any(|rest| {
+        let authority = rest
+            .split(['/', '?', '#', '\'', '"', ' '])
+            .next()
+            .unwrap_or("");
+        let host = authority.rsplit('@').next().unwrap_or("");
+        DOCUMENTATION_HOSTS.iter().any(|h| has_host(host, h))
+    })
+}
+
+/// Whether the value starting at `context` is given under a key that calls it
+/// a sample: `'placeholder' => 'mongodb+srv://…'`, `example: postgres://…`.
+pub(super) fn under_sample_key(text: &str, context: Span) -> bool {
+    let head = text.get(..context.start as usize).unwrap_or("");
+    let from = head.len().saturating_sub(200);
+    let head = head.get(from..).unwrap_or(head);
+    let key = head
+        .trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '=' | '>' | ':')
+        })
+        .to_ascii_lowercase();
+    ["placeholder", "example", "examples", "sample", "hint"]
+        .iter()
+        .any(|k| {
+            key.strip_suffix(k).is_some_and(|before| {
+                !before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        })
+}
+
 /// A value that says it is a placeholder (`<your project slug>`, `replace-me`,
 /// `your-key-here`); not a dev default such as `postgres`, which real files hold.
 fn is_marked_placeholder(value: &str) -> bool {

@@ -263,6 +263,12 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         || lower_name.starts_with(".env.")
         || (lower_name.ends_with(".env") && !lower_name.starts_with('.'));
     if is_dotenv {
+        // A test suite's, CI's or an example's environment (`.env.test`,
+        // `tests/.env`, `.env.demo`) is committed by design; a provider key in it
+        // is still SEC001.
+        if role != PathRole::Code {
+            return None;
+        }
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
             .into_iter()
             .filter(|r| role == PathRole::Code || super::is_high_entropy(&text[r.clone()]))

@@ -130,6 +130,9 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "oracle",
     "sa",
     "here",
+    "if",
+    "you",
+    "can",
 ];
 
 /// Substrings that mark a placeholder wherever they appear (case-insensitive).
@@ -150,6 +153,10 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "_here",
     "-here",
     "***",
+    "not-a-secret",
+    "not_a_secret",
+    "notasecret",
+    "not-secret",
     "•••",
     "...",
     "…",
@@ -210,7 +217,22 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
             return true;
         }
     }
-    if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") {
+    if lower.chars().all(|c| c == 'x') || lower.contains("xxxx") || has_masked_run(v) {
+        return true;
+    }
+    // `test-githubID`, `fake_token_1`: a value that starts by saying what it is.
+    if ["test", "fake", "dummy", "mock", "example", "sample"]
+        .iter()
+        .any(|w| {
+            lower
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with(['-', '_']))
+        })
+    {
+        return true;
+    }
+    // A format string (`Credential=%s/%s`): filled in at run time.
+    if ["%s", "%v", "%d", "%q"].iter().any(|verb| v.contains(verb)) {
         return true;
     }
     is_repeated_or_run(v) || is_made_of_words(&lower) || is_self_describing_chain(v)
@@ -270,6 +292,21 @@ fn is_repeated_or_run(v: &str) -> bool {
     count >= 6 && (ascending_steps * 4 >= rest.len() * 3 || descending_steps * 4 >= rest.len() * 3)
 }
 
+/// Eight or more of one char in a row (`GOCSPX-2k8gsR0000000000000000VNahJj`): a
+/// value with its middle masked or zeroed, which a random value almost never has.
+fn has_masked_run(v: &str) -> bool {
+    let mut run = 0;
+    let mut prev = None;
+    for c in v.chars() {
+        run = if Some(c) == prev { run + 1 } else { 1 };
+        prev = Some(c);
+        if run >= 8 && c.is_alphanumeric() {
+            return true;
+        }
+    }
+    false
+}
+
 fn first_char(v: &str) -> char {
     v.chars().next().unwrap_or(' ')
 }
@@ -285,6 +322,7 @@ fn is_made_of_words(lower: &str) -> bool {
         .filter_map(|c| match c {
             '@' | '4' => Some('a'),
             '$' | '5' => Some('s'),
+            '6' | '9' => Some('g'),
             '0' => Some('o'),
             '3' => Some('e'),
             '1' | '!' => Some('i'),
@@ -376,6 +414,8 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "{sha}",
         "{bcrypt}",
         "{noop}",
+        // PostHog project keys: they ship in every page that loads the snippet.
+        "phc_",
         // Sandbox (test-mode) tokens: Plaid `access-sandbox-…`, `link-sandbox-…`.
         "access-sandbox-",
         "link-sandbox-",

@@ -36,7 +36,11 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     }
     let value = c.secret;
     let quoted = raw.starts_with(['"', '\'', '`']);
-    if value.chars().any(char::is_whitespace) || (!quoted && is_code_reference(value)) {
+    // A bound attribute's quoted value (`[password]="pdfPassword()"`) is code too.
+    let code = !quoted || is_bound_attribute(c);
+    if value.chars().any(char::is_whitespace)
+        || (code && is_code_reference(value.trim_end_matches([';', ','])))
+    {
         return false;
     }
     // Ruby instance variables and symbols, systemd `@name` credentials: code, not data.
@@ -68,12 +72,19 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     let identifier = value
         .bytes()
         .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#'));
-    let env_name = value
-        .bytes()
-        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && value.contains('_');
+    let env_name = is_env_name(value);
+    // `variable-2`, `string_3`: CodeMirror-style token classes, numbered names.
+    let numbered_name = value.rsplit_once(['-', '_']).is_some_and(|(name, n)| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+            && (1..=2).contains(&n.len())
+            && n.bytes().all(|b| b.is_ascii_digit())
+    });
     if identifier
         || env_name
+        || numbered_name
         || ((!quoted || is_bound_attribute(c)) && is_secret_named_identifier(value))
         || !value.is_ascii()
         || value.starts_with('.')
@@ -90,7 +101,12 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if squash(key) == squash(value) || is_reference_literal(value) || is_known_non_secret(value) {
         return false;
     }
-    if is_record_pair(value) {
+    if is_record_pair(value)
+        || named_after_key(key, value)
+        || is_rule_list(value)
+        || is_file_name(value)
+        || value.to_ascii_lowercase().contains("aws4_request")
+    {
         return false;
     }
     if is_path_like(value) || (value.contains("://") && !has_url_credentials(value)) {
@@ -135,6 +151,47 @@ fn is_record_pair(value: &str) -> bool {
     })
 }
 
+/// A constant holding its own name (`MODEL_RESOURCE_TOKEN = 'resourceToken'`,
+/// `stsLDAPPassword = "LDAPPassword"`, `AUTHENTICATION_TOKEN_KEY =
+/// 'jhi-authenticationToken'`): the value spells two or more consecutive words of
+/// the key, so it names the thing rather than being it.
+fn named_after_key(key: &str, value: &str) -> bool {
+    let words: Vec<String> = super::super::normalize_name(key)
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let value = squash(value);
+    words.windows(2).any(|pair| {
+        let joined = pair.concat();
+        joined.len() >= 6 && value.contains(&joined)
+    })
+}
+
+/// Validation rules or a list of options, `|`-separated: `required|string|min:16`.
+fn is_rule_list(value: &str) -> bool {
+    value.contains('|')
+        && value.split('|').all(|rule| {
+            let name = rule.split(':').next().unwrap_or("");
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        })
+}
+
+/// `ca.ecdsa.P224.pem`, `server-key.json`: a file's name, not its content.
+fn is_file_name(value: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "pem", "key", "crt", "cer", "der", "p12", "pfx", "jks", "keystore", "json", "yaml", "yml",
+        "txt", "env", "conf", "cfg", "ini", "toml", "xml", "gpg", "asc", "pub",
+    ];
+    value.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    })
+}
+
 /// A Kubernetes `kind: Secret` manifest.
 fn is_kubernetes_secret(text: &str) -> bool {
     text.lines().any(|l| {
@@ -170,10 +227,13 @@ pub(super) fn is_label(value: &str) -> bool {
                 return false;
             };
             let rest: Vec<char> = chars.collect();
+            // `S3`, `Kms`, `API`: a short acronym may hold a digit.
+            let acronym =
+                w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) && w.chars().count() <= 5;
             first.is_alphabetic()
-                && rest.iter().all(|c| c.is_alphabetic())
-                && (rest.iter().all(|c| c.is_lowercase())
-                    || (w.chars().all(char::is_uppercase) && w.chars().count() <= 5))
+                && (acronym
+                    || (rest.iter().all(|c| c.is_alphabetic())
+                        && rest.iter().all(|c| c.is_lowercase())))
         })
 }
 
@@ -223,6 +283,10 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
         return false;
     }
     let value = c.secret;
+    // `requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`: another variable's name.
+    if is_env_name(value) {
+        return false;
+    }
     if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
         return true;
     }
@@ -231,6 +295,14 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
         && !is_label(value)
         && !is_reference_literal(value)
         && !is_known_non_secret(value)
+}
+
+/// `AWS_SECRET_ACCESS_KEY`: an environment variable's name.
+fn is_env_name(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && value.contains('_')
 }
 
 /// `<password>…</password>`, `<property name="connection.password">…</property>`
@@ -295,6 +367,13 @@ fn is_code_reference(v: &str) -> bool {
         return true;
     }
     if v.starts_with(['!', '&', '*', '[', '{', '|', '>', '(']) {
+        return true;
+    }
+    // `accessKeyID/credScope`: names of parts, as in a format description.
+    if v.contains('/')
+        && v.split('/')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
         return true;
     }
     let is_ident = |s: &str| {

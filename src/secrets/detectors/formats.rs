@@ -103,14 +103,56 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
     if host.contains("example") || same_as_user || is_reference_literal(c.secret) {
         return false;
     }
-    if !is_placeholder(c.secret) {
+    // `P%40ssw0rd`: judge the password the URL encodes.
+    let password = percent_decode(c.secret);
+    // A person's password for a database on a container or local host
+    // (`mysql://root:whalehello@db`) is the dev stack's default; a generated one
+    // is kept as seriously as on a public host.
+    let container_or_loopback = !host.contains('.') || host.starts_with("127.");
+    if container_or_loopback && is_chosen_by_a_person(&password) {
+        return false;
+    }
+    if !is_placeholder(&password) {
         return true;
     }
-    let lower = c.secret.to_ascii_lowercase();
+    let lower = password.to_ascii_lowercase();
     let single_word = super::super::PLACEHOLDER_WORDS
         .iter()
         .any(|w| lower.trim_end_matches(|ch: char| ch.is_ascii_digit()) == *w);
     is_public_host(&host) && super::super::stores::is_stored_secret(c.secret) && !single_word
+}
+
+/// A password a person picked (`whalehello`, `hunter2hunter`): one kind of char,
+/// short, or mostly words. Not `FmTKs5vX52ufKR1r`.
+fn is_chosen_by_a_person(password: &str) -> bool {
+    password.chars().count() < 8
+        || !password.bytes().any(|b| b.is_ascii_digit())
+        || !password.bytes().any(|b| b.is_ascii_alphabetic())
+        || super::super::is_made_of_words(password)
+}
+
+/// `%XX` escapes decoded (invalid ones and non-UTF-8 results kept as written).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// A DNS name outside local, internal and documentation domains.
@@ -162,10 +204,39 @@ pub(super) fn validate_jwt(c: &Candidate<'_>) -> bool {
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|&b| b == b'{')
     });
+    // Supabase's `anon` key is the public client key (row-level security guards
+    // the data); its `service_role` key is the secret one.
+    let payload_text = decode_base64(payload, true, 64 * 1024)
+        .and_then(|p| String::from_utf8(p).ok())
+        .unwrap_or_default();
+    let public_client_key = json_string_field(&payload_text, "role") == Some("anon");
     payload_is_object
+        && !public_client_key
+        && !has_expired(&payload_text)
         && signature.len() >= 16
         && shannon_entropy(signature) >= 3.0
         && signature != JWT_IO_EXAMPLE_SIGNATURE
+}
+
+/// Whether the payload's `exp` (seconds since 1970) is past: an expired token is
+/// refused by whoever issued it, so it is a record, not a credential.
+fn has_expired(payload: &str) -> bool {
+    let Some(after) = payload
+        .find("\"exp\"")
+        .and_then(|i| payload.get(i + 5..))
+        .and_then(|rest| rest.trim_start().strip_prefix(':'))
+    else {
+        return false;
+    };
+    let digits: String = after
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    digits.parse::<u64>().is_ok_and(|exp| exp < now)
 }
 
 /// The string value of `"field": "..."` in a small JSON object.
