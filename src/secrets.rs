@@ -187,10 +187,12 @@ pub(crate) fn secret_spans(path: &str, text: &str) -> Vec<Span> {
     spans
 }
 
-/// [`scan`] for the file at `path`: in tests, docs and examples only verifiable
-/// formats (provider prefixes, private keys, live-mode keys, signed JWTs) and
-/// generated-looking values ([`is_high_entropy`]) count; a human-chosen password
-/// such as `hunter2-test` in a test suite is a fixture.
+/// [`scan`] for the file at `path`, judged by where the file sits
+/// ([`context::path_role`]): in tests and third-party copies only formats that
+/// prove themselves count (provider prefixes, private keys, live-mode keys); on
+/// pages of prose the same; in other docs and examples a generated-looking value
+/// ([`is_high_entropy`]) counts too, unless it is the example's own key. A
+/// human-chosen password such as `hunter2-test` in a test suite is a fixture.
 pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     let role = context::path_role(path);
     let mut found = scan(text);

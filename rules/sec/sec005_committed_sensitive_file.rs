@@ -16,8 +16,10 @@ declare_rule! {
     ///   larger than the scan's size limit);
     /// - `.env` files (`.env`, `.env.production`, `prod.env`, ...) that set a
     ///   secret-named variable to a literal; `.env.example`, `.sample`, `.template`,
-    ///   `.dist`, `.defaults` are documentation, and a `.env` of ports and URLs (as Vite
-    ///   and Create React App projects commit) is fine;
+    ///   `.dist`, `.defaults`, `.demo` are documentation, a test, CI or development
+    ///   environment's (`.env.test`, `.env.ci`, `.env.development`, `tests/.env`) is
+    ///   committed by design (a provider key in one is still SEC001), and a `.env` of
+    ///   ports and URLs (as Vite and Create React App projects commit) is fine;
     /// - cloud and cluster credentials: a Google service-account JSON with its
     ///   `private_key`, a kubeconfig with inline credentials (a token, a password, a
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine),

@@ -1,7 +1,7 @@
 //! Where a file sits says how much a credential-shaped literal in it proves: tests,
-//! docs and examples are full of human-made fake credentials, so there only formats
-//! that can be verified (provider prefixes, private keys, live-mode keys) and
-//! generated-looking (high-entropy) values count.
+//! docs, examples and copies of other people's code are full of made-up or public
+//! values, so there only formats that can be verified (provider prefixes, private
+//! keys, live-mode keys) count, and in example configs generated-looking values.
 
 /// The role of a file in its repository, from its path alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
