@@ -38,8 +38,6 @@ declare_rule! {
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
     ///   and the same as the value of a Vue/Angular bound attribute
     ///   (`:login-token="twoFactorLoginToken"`; a quoted one elsewhere is a password);
-    /// - minified JavaScript (a line over 2,000 characters): generic matches there
-    ///   are built code;
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
     ///   CUE `#Definition` references);
     /// - prose: UI labels and their translations in any language (`API-Token`,
@@ -63,7 +61,6 @@ declare_rule! {
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, or the manifest's own `name:`/`type:`
     ///   word (`c3RvcmFnZW9z` is `storageos` in `storageos-secret`) is a demo value.
-    ///
     /// - constants that hold their own name: the value spells two or more
     ///   consecutive words of its key (`MODEL_RESOURCE_TOKEN = 'resourceToken'`,
     ///   `stsLDAPPassword = "LDAPPassword"`, `AUTHENTICATION_TOKEN_KEY =
@@ -78,7 +75,17 @@ declare_rule! {
     ///   rules (`required|confirmed|min:16`), file names (`ca.ecdsa.P224.pem`),
     ///   numbered names (`variable-2`), and an environment variable's name given as a
     ///   lookup's second argument (`requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`);
-    /// - public keys by design: PostHog project keys (`phc_…`), Supabase `anon` JWTs;
+    /// - public keys by design: PostHog project keys (`phc_…`), Supabase `anon` JWTs,
+    ///   the `apiKey` of a Firebase web config (an `AIza…` key with `authDomain` or a
+    ///   `*.firebaseapp.com` host within a few lines);
+    /// - in a program's source (`*.ts`, `*.js`, `*.go`, `*.py`, `*.rb`, `*.php`,
+    ///   `*.java`, ...), an unquoted value outside any string literal: a type or a
+    ///   variable (`serviceTokenCiphertext: Uint8Array`), never a literal; names
+    ///   ending in `_ciphertext` or `_encrypted` hold the encrypted form;
+    /// - one line of thousands of characters in any file (a minified bundle, a
+    ///   diagram's JSON): generated data, except provider formats and private keys;
+    /// - labels with `:` (`Key:payment:i-pass`), Laravel validation rules built in
+    ///   code (`'confirmed|'.$rules`), `my…password` placeholders;
     /// - JWTs that have expired (`exp` in the past: the issuer refuses them), and any
     ///   value (but a provider format) on a line with a URL on a documentation host
     ///   (`https://auth.example.com/reset?token=…`) or under a `placeholder`,
@@ -99,7 +106,8 @@ declare_rule! {
     /// `src/secrets/context.rs`):
     /// - tests (paths under `test/`, `tests/`, `spec/`, `fixtures/`, `testdata/`,
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
-    ///   files such as `*_test.go`, `*.spec.ts`, `vitest.setup.ts`) and config files
+    ///   files such as `*_test.go`, `*.spec.ts`, `vitest.setup.ts`), local
+    ///   development environments (`.ddev/`, `.devcontainer/`, `.lando/`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,
     ///   `compose.ci.yaml`, `docker-compose.dev.yml`, `config/dev.exs`,
     ///   `appsettings.Development.json`; not CI pipelines such as
@@ -114,7 +122,8 @@ declare_rule! {
     /// - docs, examples and translations (`docs/`, `examples/`, `locales/`, `*.md`,
     ///   `*.rst`, `README.md.gotmpl`, `.env.example`, `config.yml.sample`,
     ///   `.env.local.demo`): on a page of prose (Markdown, reStructuredText,
-    ///   AsciiDoc, text, HTML) the same again, as pages show sample output (STS
+    ///   AsciiDoc, text, HTML) and in UI translations (`lang/`, `locales/`, any
+    ///   format) the same again, as pages show sample output (STS
     ///   credentials, generated keys); in a config file or script among the examples
     ///   a generic value fires when it looks generated (20+ characters mixing
     ///   letters and digits at 3.5+ bits of entropy, and not mostly pronounceable

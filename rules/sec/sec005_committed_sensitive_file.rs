@@ -46,12 +46,14 @@ declare_rule! {
     ///   `.muttrc`);
     /// - web-server and system password files with hashes: `.htpasswd`, `.htdigest`,
     ///   `shadow`, FTP servers' `ftpd.passwd`/`proftpdpasswd`, Tomcat's
-    ///   `tomcat-users.xml`;
+    ///   `tomcat-users.xml` (not in tests, docs or examples: there they hold hashes of
+    ///   test passwords);
     /// - framework key files: Rails `config/master.key` and
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
     ///   hashes into a table with a password column (not schema migrations under a
-    ///   `migrations/` or `migrate/` folder: seeding a documented default admin's
-    ///   hash is a weak default to change, not a copy of every account);
+    ///   `migrations/` or `migrate/` folder, nor seed data under `seed/`, `seeds/`,
+    ///   `seeders/`: seeding a documented default admin's or demo account's hash is
+    ///   a weak default to change, not a copy of every account);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
     /// - Firefox's `logins.json`.

@@ -69,6 +69,10 @@ const TEST_DIRS: &[&str] = &[
     "integration-tests",
     "integration_tests",
     "suites",
+    // Local development environments (DDEV, Dev Containers, Lando).
+    ".ddev",
+    ".devcontainer",
+    ".lando",
     "test_resources",
     "test-resources",
     "testresources",
@@ -226,10 +230,18 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
         .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
         .unwrap_or(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    matches!(
-        ext,
-        "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
-    )
+    // UI text and its translations are prose in any format (`lang/fr/auth.php`).
+    let translation = lower.split('/').any(|s| {
+        matches!(
+            s,
+            "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang"
+        )
+    });
+    translation
+        || matches!(
+            ext,
+            "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
+        )
 }
 
 /// A web page or a view template of one (`index.html`, `howto.html.twig`,
@@ -246,6 +258,21 @@ pub(crate) fn is_web_page(path: &str) -> bool {
     [".html", ".htm", ".hbs", ".mustache", ".njk", ".liquid"]
         .iter()
         .any(|ext| page.ends_with(ext))
+}
+
+/// Source files of programming languages, where a string literal is always
+/// quoted: an unquoted value there (`token: Uint8Array`, `password = hunter2`)
+/// is a type or a variable.
+pub(crate) fn is_program_source(path: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "java", "kt", "kts", "scala", "cs", "swift",
+        "rs", "py", "rb", "php", "dart", "c", "cc", "cpp", "h", "hpp", "m", "ex", "exs", "lua",
+    ];
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    EXTENSIONS.contains(&ext.as_str())
 }
 
 /// Name segments that call a value a fixture.

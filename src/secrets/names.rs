@@ -126,6 +126,9 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "helper",
     "class",
     "component",
+    // Encrypted or hashed forms are not the secret (`serviceTokenCiphertext`).
+    "ciphertext",
+    "encrypted",
     // JOSE parameters (`id_token_encrypted_response_enc`), lists and policies of them.
     "enc",
     "alg",

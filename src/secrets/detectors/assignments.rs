@@ -5,7 +5,7 @@ use super::super::{
     is_known_non_secret, is_placeholder, is_reference_literal, name_kind, shannon_entropy,
     Candidate, NameKind,
 };
-use super::formats::decode_base64;
+use super::formats::{decode_base64, in_firebase_web_config};
 
 /// The generic assignment: a secret-named key, an assignment operator (not a
 /// comparison or a path), and a literal that is not a placeholder, reference,
@@ -43,6 +43,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     {
         return false;
     }
+
     // Ruby instance variables and symbols, systemd `@name` credentials: code, not data.
     if !quoted && value.starts_with(['@', ':']) {
         return false;
@@ -99,6 +100,9 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     };
     // Placeholders are the engine's last check (`reject_placeholders`).
     if squash(key) == squash(value) || is_reference_literal(value) || is_known_non_secret(value) {
+        return false;
+    }
+    if value.starts_with("AIza") && in_firebase_web_config(c) {
         return false;
     }
     if is_record_pair(value)
@@ -168,12 +172,15 @@ fn named_after_key(key: &str, value: &str) -> bool {
     })
 }
 
-/// Validation rules or a list of options, `|`-separated: `required|string|min:16`.
+/// Validation rules or a list of options, `|`-separated: `required|string|min:16`,
+/// `'confirmed|'.$more` (the rest built in code), `required|notIn:[…`.
 fn is_rule_list(value: &str) -> bool {
+    let rules: Vec<&str> = value.trim_end_matches('|').split('|').collect();
     value.contains('|')
-        && value.split('|').all(|rule| {
+        && rules.iter().all(|rule| {
             let name = rule.split(':').next().unwrap_or("");
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
         })
 }
 
@@ -219,7 +226,7 @@ fn names_the_manifest(text: &str, decoded: &str) -> bool {
 /// joined by `-`, `_`, `.` or `/`, each lowercase, Capitalized or a short acronym:
 /// `Betula-Token`, `API-avaimet`, `Google-Reader-Passwort`.
 pub(super) fn is_label(value: &str) -> bool {
-    let words: Vec<&str> = value.split(['-', '_', '.', '/', ' ']).collect();
+    let words: Vec<&str> = value.split(['-', '_', '.', '/', ' ', ':']).collect();
     words.len() >= 2
         && words.iter().all(|w| {
             let mut chars = w.chars();
