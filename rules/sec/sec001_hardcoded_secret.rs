@@ -85,7 +85,10 @@ declare_rule! {
     /// - one line of thousands of characters in any file (a minified bundle, a
     ///   diagram's JSON): generated data, except provider formats and private keys;
     /// - labels with `:` (`Key:payment:i-pass`), Laravel validation rules built in
-    ///   code (`'confirmed|'.$rules`), `my…password` placeholders;
+    ///   code (`'confirmed|'.$rules`), `my…password` placeholders, OpenAPI `$ref`
+    ///   paths (`#/components/schemas/…`), code around calls (`'".Token::get()."'`),
+    ///   a URL whose password is a placeholder (`DSN=postgres://kratos:secret@db`),
+    ///   and rendering passes (`hwScaleFilterFirstPass`, `two_pass`: not a password);
     /// - JWTs that have expired (`exp` in the past: the issuer refuses them), and any
     ///   value (but a provider format) on a line with a URL on a documentation host
     ///   (`https://auth.example.com/reset?token=…`) or under a `placeholder`,
@@ -106,10 +109,12 @@ declare_rule! {
     /// `src/secrets/context.rs`):
     /// - tests (paths under `test/`, `tests/`, `spec/`, `fixtures/`, `testdata/`,
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
-    ///   files such as `*_test.go`, `*.spec.ts`, `vitest.setup.ts`), local
-    ///   development environments (`.ddev/`, `.devcontainer/`, `.lando/`) and config files
+    ///   `mocks/`, `fakes/`, files such as `*_test.go`, `*.spec.ts`,
+    ///   `vitest.setup.ts`, `mock.ts`, `fake.go`), local development environments
+    ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,
-    ///   `compose.ci.yaml`, `docker-compose.dev.yml`, `config/dev.exs`,
+    ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
+    ///   `docker-compose.dev.yml`, `config/dev.exs`,
     ///   `appsettings.Development.json`; not CI pipelines such as
     ///   `.github/workflows/e2e.yml`, nor `.env.local`): only a provider's format
     ///   proves a value real there, since suites generate their own keys, hashes and

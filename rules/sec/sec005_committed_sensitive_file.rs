@@ -51,8 +51,8 @@ declare_rule! {
     /// - framework key files: Rails `config/master.key` and
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
     ///   hashes into a table with a password column (not schema migrations under a
-    ///   `migrations/` or `migrate/` folder, nor seed data under `seed/`, `seeds/`,
-    ///   `seeders/`: seeding a documented default admin's or demo account's hash is
+    ///   `migrations/`, `migrate/` or `schema/` folder, nor seed data under `seed/`,
+    ///   `seeds/`, `seeders/`: seeding a documented default admin's or demo account's hash is
     ///   a weak default to change, not a copy of every account);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;

@@ -55,7 +55,10 @@ const TEST_DIRS: &[&str] = &[
     "fixture",
     "__fixtures__",
     "mocks",
+    "mock",
     "__mocks__",
+    "fake",
+    "fakes",
     "e2e",
     "cassettes",
     "vcr_cassettes",
@@ -69,7 +72,8 @@ const TEST_DIRS: &[&str] = &[
     "integration-tests",
     "integration_tests",
     "suites",
-    // Local development environments (DDEV, Dev Containers, Lando).
+    // Local development environments (DDEV, Dev Containers, Lando, `dev/` setups).
+    "dev",
     ".ddev",
     ".devcontainer",
     ".lando",
@@ -164,6 +168,7 @@ const TEST_ENVIRONMENTS: &[&str] = &[
     "ci",
     "e2e",
     "cypress",
+    "integration",
     "dev",
     "development",
 ];
@@ -316,6 +321,11 @@ fn is_test_file_name(name: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
+        // Mocks and fakes: `mock.ts`, `fake.go`, `api.mock.ts`, `client_fake.go`.
+        || matches!(stem, "mock" | "mocks" | "fake" | "fakes")
+        || stem.ends_with("_mock")
+        || stem.ends_with("_fake")
+        || name.contains(".mock.")
         // Test runners' setup files: `vitestSetup.ts`, `jest.setup.js`, `setupTests.ts`.
         || stem.starts_with("vitest")
         || stem.starts_with("jest")

@@ -235,6 +235,19 @@ const PASS_NOT_SECRET: &[&str] = &[
     "memcached",
     "by",
     "through",
+    // Rendering and encoding passes (`hwScaleFilterFirstPass`, `two_pass`).
+    "first",
+    "second",
+    "third",
+    "final",
+    "last",
+    "single",
+    "multi",
+    "one",
+    "two",
+    "double",
+    "render",
+    "filter",
 ];
 
 /// What a `*_key`/`*_salt` name must say to be a secret: it signs, encrypts,

@@ -689,7 +689,14 @@ fn is_migration_path(lower_path: &str) -> bool {
     lower_path.split('/').any(|s| {
         matches!(
             s,
-            "migrations" | "migration" | "migrate" | "seed" | "seeds" | "seeders" | "seeding"
+            "migrations"
+                | "migration"
+                | "migrate"
+                | "seed"
+                | "seeds"
+                | "seeders"
+                | "seeding"
+                | "schema"
         )
     })
 }

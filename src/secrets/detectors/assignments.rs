@@ -51,6 +51,15 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if is_label(value) || is_email(value) {
         return false;
     }
+    // An OpenAPI/JSON Schema reference (`#/components/schemas/…`), or code around a
+    // call (`'".Token::getToken()."'`, `"" + getToken() + ""`).
+    if value.starts_with("#/")
+        || value.contains("()")
+        || value.contains("::")
+        || value.starts_with(['"', '\'']) && value.get(1..2).is_some_and(|c| c == "." || c == "+")
+    {
+        return false;
+    }
     // A regular expression (`%[a-f0-9]{2}`), not a value.
     if (value.contains('[') && value.contains(']')) || value.contains("{2") || value.contains("]{")
     {
@@ -118,6 +127,12 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     }
     if kind == NameKind::Dsn && !has_url_credentials(value) {
         return false;
+    }
+    // `DSN=postgres://kratos:secret@postgresd/…`: the URL's password is what counts.
+    if let Some(password) = url_password(value) {
+        if is_placeholder(password) {
+            return false;
+        }
     }
     // Kubernetes Secret `data:` holds base64: judge what it encodes.
     if value.len().is_multiple_of(4) {
@@ -453,6 +468,15 @@ fn is_path_like(v: &str) -> bool {
     (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~'))
+}
+
+/// The password of `scheme://user:password@host…`, if any.
+fn url_password(v: &str) -> Option<&str> {
+    let rest = v.get(v.find("://")? + 3..)?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    Some(password).filter(|p| !p.is_empty())
 }
 
 /// `scheme://user:password@host…`
