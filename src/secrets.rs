@@ -187,10 +187,12 @@ pub(crate) fn secret_spans(path: &str, text: &str) -> Vec<Span> {
     spans
 }
 
-/// [`scan`] for the file at `path`: in tests, docs and examples only verifiable
-/// formats (provider prefixes, private keys, live-mode keys, signed JWTs) and
-/// generated-looking values ([`is_high_entropy`]) count; a human-chosen password
-/// such as `hunter2-test` in a test suite is a fixture.
+/// [`scan`] for the file at `path`, judged by where the file sits
+/// ([`context::path_role`]): in tests and third-party copies only formats that
+/// prove themselves count (provider prefixes, private keys, live-mode keys); on
+/// pages of prose the same; in other docs and examples a generated-looking value
+/// ([`is_high_entropy`]) counts too, unless it is the example's own key. A
+/// human-chosen password such as `hunter2-test` in a test suite is a fixture.
 pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     let role = context::path_role(path);
     let mut found = scan(text);
@@ -237,17 +239,15 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     if context::is_web_page(path) {
         found.retain(|m| proves_itself(m.detector.id));
     }
+    if context::is_program_source(path) {
+        found.retain(|m| !m.detector.generic || is_quoted_at(text, m.span));
+    }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`: a key its name calls a fixture.
     found.retain(|m| m.detector.id != "private-key" || !context::named_as_fixture(text, m.span));
     let lower = path.to_ascii_lowercase();
-    // Minified bundles (one line of thousands of chars) are built code: a
-    // secret-named word in them is a variable, not a literal someone wrote.
-    if [".js", ".mjs", ".cjs"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-    {
-        found.retain(|m| !m.detector.generic || !on_minified_line(text, m.span));
-    }
+    // Minified bundles and one-line generated files (a diagram's JSON) are built,
+    // not written: a secret-named word in a line of thousands of chars is data.
+    found.retain(|m| proves_itself(m.detector.id) || !on_minified_line(text, m.span));
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
         found.retain(|m| {
             proves_itself(m.detector.id)
@@ -323,6 +323,18 @@ fn names_own_key(context: &str) -> bool {
         || segments
             .windows(2)
             .any(|pair| matches!(pair, ["secret", "key"] | ["app", "key"] | ["app", "secret"]))
+}
+
+/// Whether the value at `span` is, or is inside, a string literal: quoted itself
+/// (`"…"`, `'…'`, `` `…` ``) or after an odd number of one quote on its line
+/// (`"https://host/manage?token=…"`).
+fn is_quoted_at(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start as usize).unwrap_or("");
+    let line = before.rsplit('\n').next().unwrap_or("");
+    before.ends_with(['"', '\'', '`'])
+        || ['"', '\'', '`']
+            .iter()
+            .any(|q| line.chars().filter(|c| c == q).count() % 2 == 1)
 }
 
 /// Whether the line holding `span` starts with a comment marker.

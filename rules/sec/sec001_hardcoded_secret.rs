@@ -38,8 +38,6 @@ declare_rule! {
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
     ///   and the same as the value of a Vue/Angular bound attribute
     ///   (`:login-token="twoFactorLoginToken"`; a quoted one elsewhere is a password);
-    /// - minified JavaScript (a line over 2,000 characters): generic matches there
-    ///   are built code;
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
     ///   CUE `#Definition` references);
     /// - prose: UI labels and their translations in any language (`API-Token`,
@@ -63,25 +61,92 @@ declare_rule! {
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, or the manifest's own `name:`/`type:`
     ///   word (`c3RvcmFnZW9z` is `storageos` in `storageos-secret`) is a demo value.
+    /// - constants that hold their own name: the value spells two or more
+    ///   consecutive words of its key (`MODEL_RESOURCE_TOKEN = 'resourceToken'`,
+    ///   `stsLDAPPassword = "LDAPPassword"`, `AUTHENTICATION_TOKEN_KEY =
+    ///   'jhi-authenticationToken'`), header names (`X-Minio-…-Sealed-Key`), names
+    ///   ending in `_identifier`, `_enc`, `_alg`, `_claim`, `_list`, `_history`;
+    /// - the quoted value of a bound attribute when it is code
+    ///   (`[password]="pdfPassword()"`, `[passwordToCheck]="ref.value"`);
+    /// - values masked or zeroed in the middle (8+ of one character in a row:
+    ///   `GOCSPX-2k8gsR0000000000000000VNahJj`), values that say they are none
+    ///   (`not-a-secret`) or what they are for (`test-githubID`, `fake_…`, `dummy-…`),
+    ///   format strings (`%s`), SigV4 credential scopes (`…/aws4_request`), validation
+    ///   rules (`required|confirmed|min:16`), file names (`ca.ecdsa.P224.pem`),
+    ///   numbered names (`variable-2`), and an environment variable's name given as a
+    ///   lookup's second argument (`requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`);
+    /// - public keys by design: PostHog project keys (`phc_…`), Supabase `anon` JWTs,
+    ///   the `apiKey` of a Firebase web config (an `AIza…` key with `authDomain` or a
+    ///   `*.firebaseapp.com` host within a few lines);
+    /// - in a program's source (`*.ts`, `*.js`, `*.go`, `*.py`, `*.rb`, `*.php`,
+    ///   `*.java`, ...), an unquoted value outside any string literal: a type or a
+    ///   variable (`serviceTokenCiphertext: Uint8Array`), never a literal; names
+    ///   ending in `_ciphertext` or `_encrypted` hold the encrypted form;
+    /// - one line of thousands of characters in any file (a minified bundle, a
+    ///   diagram's JSON): generated data, except provider formats and private keys;
+    /// - labels with `:` (`Key:payment:i-pass`), Laravel validation rules built in
+    ///   code (`'confirmed|'.$rules`), `my…password` placeholders, OpenAPI `$ref`
+    ///   paths (`#/components/schemas/…`), code around calls (`'".Token::get()."'`),
+    ///   a URL whose password is a placeholder (`DSN=postgres://kratos:secret@db`),
+    ///   and rendering passes (`hwScaleFilterFirstPass`, `two_pass`: not a password);
+    /// - JWTs that have expired (`exp` in the past: the issuer refuses them), and any
+    ///   value (but a provider format) on a line with a URL on a documentation host
+    ///   (`https://auth.example.com/reset?token=…`) or under a `placeholder`,
+    ///   `example`, `sample` or `hint` key (`'placeholder' => 'mongodb+srv://…'`);
+    /// - a person's password (one kind of character, under 8 characters, or mostly
+    ///   words) in a database URL whose host is a container or loopback name
+    ///   (`mysql://root:whalehello@db`): the dev stack's default; a generated one
+    ///   there still fires;
+    /// - on a commented-out line (`#   secretKey: console123`), a value that is not
+    ///   generated-looking, and an AWS key ID (it documents a payload);
+    /// - a private key assigned to a name that calls it a fixture
+    ///   (`TEST_FAKE_RSA_KEY_0`, `dummyPrivateKey`, `example_key`);
+    /// - web pages and their templates (`*.html`, `*.html.twig`, `*.html.erb`,
+    ///   `*.hbs`): what they hold is shown to every visitor, so only provider formats
+    ///   and private keys fire there.
     ///
-    /// In tests, docs, examples and translations (paths under `test/`, `spec/`,
-    /// `fixtures/`, `cassettes/`, `benchmarks/`, `docs/`, `examples/`, `locales/`,
-    /// ..., files such as `*_test.go`, `*.spec.ts`, `*.md`, and templates of
-    /// documents such as `README.md.gotmpl`) only verifiable formats
-    /// and generated-looking values fire: provider tokens (GitHub and npm tokens
-    /// must pass their CRC32 checksum there), private keys, live-mode keys, and
-    /// generic values of 20+ characters mixing letters and digits at 3.5+ bits of
-    /// entropy. A human-chosen test password does not. A database password counts
-    /// even when weak if the URL points at a public host name. In documents (and
-    /// in-app `help/` pages) a generic value is a sample when its code block (or
-    /// paragraph) shows placeholder context, a documentation host (`example.com`,
-    /// `*.test`, RFC 2606) or a marked placeholder (`<your project slug>`,
-    /// `replace-me`), or when the page shows it as a command's output (`$ openssl
-    /// rand -base64 48` then the value); provider formats there still fire.
+    /// Where a file sits says how much a literal proves (a table in
+    /// `src/secrets/context.rs`):
+    /// - tests (paths under `test/`, `tests/`, `spec/`, `fixtures/`, `testdata/`,
+    ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
+    ///   `mocks/`, `fakes/`, files such as `*_test.go`, `*.spec.ts`,
+    ///   `vitest.setup.ts`, `mock.ts`, `fake.go`), local development environments
+    ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`) and config files
+    ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,
+    ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
+    ///   `docker-compose.dev.yml`, `config/dev.exs`,
+    ///   `appsettings.Development.json`; not CI pipelines such as
+    ///   `.github/workflows/e2e.yml`, nor `.env.local`): only a provider's format
+    ///   proves a value real there, since suites generate their own keys, hashes and
+    ///   tokens, as random as real ones. Provider tokens (GitHub and npm tokens must
+    ///   pass their CRC32 checksum), private keys and live-mode keys fire; JWTs,
+    ///   AWS key IDs, database URLs and generic assignments do not, whatever their
+    ///   entropy;
+    /// - copies of third-party code (`vendor/`, `third_party/`,
+    ///   `public/plugins/codemirror-5.17.0/`): the same;
+    /// - docs, examples and translations (`docs/`, `examples/`, `locales/`, `*.md`,
+    ///   `*.rst`, `README.md.gotmpl`, `.env.example`, `config.yml.sample`,
+    ///   `.env.local.demo`): on a page of prose (Markdown, reStructuredText,
+    ///   AsciiDoc, text, HTML) and in UI translations (`lang/`, `locales/`, any
+    ///   format) the same again, as pages show sample output (STS
+    ///   credentials, generated keys); in a config file or script among the examples
+    ///   a generic value fires when it looks generated (20+ characters mixing
+    ///   letters and digits at 3.5+ bits of entropy, and not mostly pronounceable
+    ///   words such as `SomeRandomStringOf32CharsExactly`) and is not the example's
+    ///   own signing or encryption key (`APP_KEY`, `SECRET_KEY_BASE`,
+    ///   `MINIO_KMS_SECRET_KEY`, `*_session_*`, `*_jwt_*`): an Azure storage key in an
+    ///   example's Kubernetes Secret fires. A database password counts there, even
+    ///   when weak, if the URL points at a public host name. In documents (and in-app
+    ///   `help/` pages) a generic value is also a sample when its code block shows
+    ///   placeholder context, a documentation host (`example.com`, `*.test`, RFC
+    ///   2606) or a marked placeholder, or when the page shows it as a command's
+    ///   output.
     ///
-    /// Lock files (`yarn.lock`, `Cargo.lock`, `go.sum`, ...) are not scanned: they
-    /// hold package names and hashes. Output never shows more than the first 4
-    /// characters of a secret, and the finding's fingerprint hashes the secret.
+    /// Lock files (`yarn.lock`, `Cargo.lock`, `go.sum`, any `*.lock`, `*-lock.json`,
+    /// ...) are not scanned: they hold package names and hashes. A SEC005 finding on
+    /// a key file covers the key: SEC001 does not report it again. Output never
+    /// shows more than the first 4 characters of a secret, and the finding's
+    /// fingerprint hashes the secret.
     ///
     /// ## Why it matters
     /// "Avoid secrets / credentials in code": a secret in git is in every clone,

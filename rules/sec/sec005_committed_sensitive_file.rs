@@ -16,8 +16,10 @@ declare_rule! {
     ///   larger than the scan's size limit);
     /// - `.env` files (`.env`, `.env.production`, `prod.env`, ...) that set a
     ///   secret-named variable to a literal; `.env.example`, `.sample`, `.template`,
-    ///   `.dist`, `.defaults` are documentation, and a `.env` of ports and URLs (as Vite
-    ///   and Create React App projects commit) is fine;
+    ///   `.dist`, `.defaults`, `.demo` are documentation, a test, CI or development
+    ///   environment's (`.env.test`, `.env.ci`, `.env.development`, `tests/.env`) is
+    ///   committed by design (a provider key in one is still SEC001), and a `.env` of
+    ///   ports and URLs (as Vite and Create React App projects commit) is fine;
     /// - cloud and cluster credentials: a Google service-account JSON with its
     ///   `private_key`, a kubeconfig with inline credentials (a token, a password, a
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine),
@@ -44,12 +46,14 @@ declare_rule! {
     ///   `.muttrc`);
     /// - web-server and system password files with hashes: `.htpasswd`, `.htdigest`,
     ///   `shadow`, FTP servers' `ftpd.passwd`/`proftpdpasswd`, Tomcat's
-    ///   `tomcat-users.xml`;
+    ///   `tomcat-users.xml` (not in tests, docs or examples: there they hold hashes of
+    ///   test passwords);
     /// - framework key files: Rails `config/master.key` and
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
     ///   hashes into a table with a password column (not schema migrations under a
-    ///   `migrations/` or `migrate/` folder: seeding a documented default admin's
-    ///   hash is a weak default to change, not a copy of every account);
+    ///   `migrations/`, `migrate/` or `schema/` folder, nor seed data under `seed/`,
+    ///   `seeds/`, `seeders/`: seeding a documented default admin's or demo account's hash is
+    ///   a weak default to change, not a copy of every account);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
     /// - Firefox's `logins.json`.

@@ -1,7 +1,7 @@
 //! Where a file sits says how much a credential-shaped literal in it proves: tests,
-//! docs and examples are full of human-made fake credentials, so there only formats
-//! that can be verified (provider prefixes, private keys, live-mode keys) and
-//! generated-looking (high-entropy) values count.
+//! docs, examples and copies of other people's code are full of made-up or public
+//! values, so there only formats that can be verified (provider prefixes, private
+//! keys, live-mode keys) count, and in example configs generated-looking values.
 
 /// The role of a file in its repository, from its path alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,10 @@ const TEST_DIRS: &[&str] = &[
     "fixture",
     "__fixtures__",
     "mocks",
+    "mock",
     "__mocks__",
+    "fake",
+    "fakes",
     "e2e",
     "cassettes",
     "vcr_cassettes",
@@ -69,6 +72,11 @@ const TEST_DIRS: &[&str] = &[
     "integration-tests",
     "integration_tests",
     "suites",
+    // Local development environments (DDEV, Dev Containers, Lando, `dev/` setups).
+    "dev",
+    ".ddev",
+    ".devcontainer",
+    ".lando",
     "test_resources",
     "test-resources",
     "testresources",
@@ -160,6 +168,7 @@ const TEST_ENVIRONMENTS: &[&str] = &[
     "ci",
     "e2e",
     "cypress",
+    "integration",
     "dev",
     "development",
 ];
@@ -226,10 +235,18 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
         .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
         .unwrap_or(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    matches!(
-        ext,
-        "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
-    )
+    // UI text and its translations are prose in any format (`lang/fr/auth.php`).
+    let translation = lower.split('/').any(|s| {
+        matches!(
+            s,
+            "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang"
+        )
+    });
+    translation
+        || matches!(
+            ext,
+            "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
+        )
 }
 
 /// A web page or a view template of one (`index.html`, `howto.html.twig`,
@@ -246,6 +263,21 @@ pub(crate) fn is_web_page(path: &str) -> bool {
     [".html", ".htm", ".hbs", ".mustache", ".njk", ".liquid"]
         .iter()
         .any(|ext| page.ends_with(ext))
+}
+
+/// Source files of programming languages, where a string literal is always
+/// quoted: an unquoted value there (`token: Uint8Array`, `password = hunter2`)
+/// is a type or a variable.
+pub(crate) fn is_program_source(path: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "java", "kt", "kts", "scala", "cs", "swift",
+        "rs", "py", "rb", "php", "dart", "c", "cc", "cpp", "h", "hpp", "m", "ex", "exs", "lua",
+    ];
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    EXTENSIONS.contains(&ext.as_str())
 }
 
 /// Name segments that call a value a fixture.
@@ -289,6 +321,11 @@ fn is_test_file_name(name: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
+        // Mocks and fakes: `mock.ts`, `fake.go`, `api.mock.ts`, `client_fake.go`.
+        || matches!(stem, "mock" | "mocks" | "fake" | "fakes")
+        || stem.ends_with("_mock")
+        || stem.ends_with("_fake")
+        || name.contains(".mock.")
         // Test runners' setup files: `vitestSetup.ts`, `jest.setup.js`, `setupTests.ts`.
         || stem.starts_with("vitest")
         || stem.starts_with("jest")

@@ -8,8 +8,8 @@ mod tests;
 use assignments::{validate_generic, validate_login_call, validate_named_call, validate_xml_value};
 pub(super) use formats::has_random_body;
 use formats::{
-    validate_aws_secret, validate_database_url, validate_jwt, validate_private_key,
-    validate_twilio_auth_token,
+    validate_aws_secret, validate_database_url, validate_google_api_key, validate_jwt,
+    validate_private_key, validate_twilio_auth_token,
 };
 
 use super::{Detector, Window};
@@ -216,7 +216,7 @@ pub(super) static DETECTORS: &[Detector] = &[
         min_entropy: Some(3.0),
         reject_placeholders: true,
         bounded: true,
-        validate: None,
+        validate: Some(validate_google_api_key),
         generic: false,
     },
     Detector {

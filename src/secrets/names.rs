@@ -126,6 +126,9 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "helper",
     "class",
     "component",
+    // Encrypted or hashed forms are not the secret (`serviceTokenCiphertext`).
+    "ciphertext",
+    "encrypted",
     // JOSE parameters (`id_token_encrypted_response_enc`), lists and policies of them.
     "enc",
     "alg",
@@ -232,6 +235,19 @@ const PASS_NOT_SECRET: &[&str] = &[
     "memcached",
     "by",
     "through",
+    // Rendering and encoding passes (`hwScaleFilterFirstPass`, `two_pass`).
+    "first",
+    "second",
+    "third",
+    "final",
+    "last",
+    "single",
+    "multi",
+    "one",
+    "two",
+    "double",
+    "render",
+    "filter",
 ];
 
 /// What a `*_key`/`*_salt` name must say to be a secret: it signs, encrypts,

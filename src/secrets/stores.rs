@@ -432,6 +432,10 @@ fn tool_store(
         }
         ".htpasswd" | "htpasswd" | ".htdigest" | "htdigest" | "ftpd.passwd" | "proftpdpasswd"
         | "pureftpd.passwd" | "shadow" | "gshadow" | "shadow-" | "passwd.db" => {
+            // A test suite's password file holds hashes of its test passwords.
+            if role != PathRole::Code {
+                return None;
+            }
             return password_hashes(text);
         }
         ".dockercfg" => return docker_auths(text, role),
@@ -678,11 +682,23 @@ fn password_hashes(text: &str) -> Option<Detection> {
     )
 }
 
-/// A file under a `migrations`/`migrate` folder (Prisma, Rails, golang-migrate, Flyway).
+/// A file under a `migrations`/`migrate` folder (Prisma, Rails, golang-migrate,
+/// Flyway) or of seed data (`seed/`, `seeds/`, `seeders/`): the schema and the
+/// documented demo accounts, not a copy of real ones.
 fn is_migration_path(lower_path: &str) -> bool {
-    lower_path
-        .split('/')
-        .any(|s| matches!(s, "migrations" | "migration" | "migrate"))
+    lower_path.split('/').any(|s| {
+        matches!(
+            s,
+            "migrations"
+                | "migration"
+                | "migrate"
+                | "seed"
+                | "seeds"
+                | "seeders"
+                | "seeding"
+                | "schema"
+        )
+    })
 }
 
 /// A SQL dump that inserts rows into a table with a password (or token) column:

@@ -231,6 +231,18 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
+    // `myhuginnpassword`, `yourappsecret`: a possessive, a name, what it is.
+    let letters = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    if ["my", "your", "some"]
+        .iter()
+        .any(|p| letters.starts_with(p))
+        && ["password", "passwd", "secret", "token", "pass"]
+            .iter()
+            .any(|w| letters.ends_with(w))
+        && letters.bytes().all(|b| b.is_ascii_lowercase())
+    {
+        return true;
+    }
     // A format string (`Credential=%s/%s`): filled in at run time.
     if ["%s", "%v", "%d", "%q"].iter().any(|verb| v.contains(verb)) {
         return true;

@@ -5,7 +5,7 @@ use super::super::{
     is_known_non_secret, is_placeholder, is_reference_literal, name_kind, shannon_entropy,
     Candidate, NameKind,
 };
-use super::formats::decode_base64;
+use super::formats::{decode_base64, in_firebase_web_config};
 
 /// The generic assignment: a secret-named key, an assignment operator (not a
 /// comparison or a path), and a literal that is not a placeholder, reference,
@@ -43,11 +43,21 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     {
         return false;
     }
+
     // Ruby instance variables and symbols, systemd `@name` credentials: code, not data.
     if !quoted && value.starts_with(['@', ':']) {
         return false;
     }
     if is_label(value) || is_email(value) {
+        return false;
+    }
+    // An OpenAPI/JSON Schema reference (`#/components/schemas/…`), or code around a
+    // call (`'".Token::getToken()."'`, `"" + getToken() + ""`).
+    if value.starts_with("#/")
+        || value.contains("()")
+        || value.contains("::")
+        || value.starts_with(['"', '\'']) && value.get(1..2).is_some_and(|c| c == "." || c == "+")
+    {
         return false;
     }
     // A regular expression (`%[a-f0-9]{2}`), not a value.
@@ -101,6 +111,9 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if squash(key) == squash(value) || is_reference_literal(value) || is_known_non_secret(value) {
         return false;
     }
+    if value.starts_with("AIza") && in_firebase_web_config(c) {
+        return false;
+    }
     if is_record_pair(value)
         || named_after_key(key, value)
         || is_rule_list(value)
@@ -114,6 +127,12 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     }
     if kind == NameKind::Dsn && !has_url_credentials(value) {
         return false;
+    }
+    // `DSN=postgres://kratos:secret@postgresd/…`: the URL's password is what counts.
+    if let Some(password) = url_password(value) {
+        if is_placeholder(password) {
+            return false;
+        }
     }
     // Kubernetes Secret `data:` holds base64: judge what it encodes.
     if value.len().is_multiple_of(4) {
@@ -168,12 +187,15 @@ fn named_after_key(key: &str, value: &str) -> bool {
     })
 }
 
-/// Validation rules or a list of options, `|`-separated: `required|string|min:16`.
+/// Validation rules or a list of options, `|`-separated: `required|string|min:16`,
+/// `'confirmed|'.$more` (the rest built in code), `required|notIn:[…`.
 fn is_rule_list(value: &str) -> bool {
+    let rules: Vec<&str> = value.trim_end_matches('|').split('|').collect();
     value.contains('|')
-        && value.split('|').all(|rule| {
+        && rules.iter().all(|rule| {
             let name = rule.split(':').next().unwrap_or("");
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
         })
 }
 
@@ -219,7 +241,7 @@ fn names_the_manifest(text: &str, decoded: &str) -> bool {
 /// joined by `-`, `_`, `.` or `/`, each lowercase, Capitalized or a short acronym:
 /// `Betula-Token`, `API-avaimet`, `Google-Reader-Passwort`.
 pub(super) fn is_label(value: &str) -> bool {
-    let words: Vec<&str> = value.split(['-', '_', '.', '/', ' ']).collect();
+    let words: Vec<&str> = value.split(['-', '_', '.', '/', ' ', ':']).collect();
     words.len() >= 2
         && words.iter().all(|w| {
             let mut chars = w.chars();
@@ -446,6 +468,15 @@ fn is_path_like(v: &str) -> bool {
     (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~'))
+}
+
+/// The password of `scheme://user:password@host…`, if any.
+fn url_password(v: &str) -> Option<&str> {
+    let rest = v.get(v.find("://")? + 3..)?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    Some(password).filter(|p| !p.is_empty())
 }
 
 /// `scheme://user:password@host…`

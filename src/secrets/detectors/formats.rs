@@ -174,6 +174,30 @@ fn is_public_host(host: &str) -> bool {
         && !LOCAL_SUFFIXES.iter().any(|s| host.ends_with(s))
 }
 
+/// A Firebase web config's `apiKey` identifies the project to browsers; Google
+/// documents it as public (security rules guard the data): a key with `authDomain`
+/// or a `*.firebaseapp.com` host within a few lines is not a secret.
+pub(super) fn validate_google_api_key(c: &Candidate<'_>) -> bool {
+    !in_firebase_web_config(c)
+}
+
+/// Whether the candidate sits within a few lines of a Firebase web config's
+/// `authDomain` or `*.firebaseapp.com` host.
+pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
+    let start = (c.span.start as usize).saturating_sub(400);
+    let end = (c.span.end as usize).saturating_add(400).min(c.text.len());
+    let (start, end) = (floor_boundary(c.text, start), floor_boundary(c.text, end));
+    let window = c.text.get(start..end).unwrap_or("");
+    window.contains("authDomain") || window.contains("firebaseapp.com")
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The signature jwt.io shows for its example token (signed with a public
 /// example secret).
 const JWT_IO_EXAMPLE_SIGNATURE: &str = concat!("SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c");
