@@ -576,6 +576,8 @@ fn whole_repo_scan(root: PathBuf, stage: Stage, config: &Config) -> ScanOptions 
         no_ignores: false,
         repo_rules: true,
         max_file_size: max_file_size(None, config),
+        // Neither the inventory nor a baseline quotes a file.
+        keep_texts: false,
     }
 }
 
@@ -664,6 +666,13 @@ fn scan_command(args: ScanArgs, registry: &Registry) -> miette::Result<i32> {
         no_ignores: args.no_ignores,
         repo_rules: !file_list || args.repo_rules,
         max_file_size: max_file_size(args.max_file_size, &config),
+        // Snippets (human, SARIF) and fixes need the texts; the other formats do not.
+        keep_texts: args.fix
+            || args.diff
+            || matches!(
+                args.format.unwrap_or(Format::Human),
+                Format::Human | Format::Sarif
+            ),
     };
     let selection = match engine::select(registry, &config, &opts) {
         Ok(s) => s,

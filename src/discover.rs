@@ -385,7 +385,8 @@ pub(crate) fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason
     }
     // The head first: a binary is refused before the rest of it is read.
     let mut reader = file.take(max_size + 1);
-    let mut bytes = Vec::new();
+    // Sized once from the metadata: no regrowth (and copy) of the buffer while reading.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     (&mut reader)
         .take(BINARY_SNIFF_LEN as u64)
         .read_to_end(&mut bytes)
@@ -393,11 +394,6 @@ pub(crate) fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason
     if is_binary_head(&bytes) {
         return Err((SkipReason::Binary, "contains NUL bytes".into()));
     }
-    bytes.reserve(
-        usize::try_from(meta.len())
-            .unwrap_or(0)
-            .saturating_sub(bytes.len()),
-    );
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;

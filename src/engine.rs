@@ -33,6 +33,10 @@ pub struct ScanOptions {
     /// Run repo rules (default: on for a directory scan, off in file-list mode).
     pub repo_rules: bool,
     pub max_file_size: u64,
+    /// Keep the texts of the files with findings, for the formats that quote them
+    /// (snippets, fixes). Without, each such file leaves only what masking its secrets
+    /// in the report needs ([`SecretForms`]).
+    pub keep_texts: bool,
 }
 
 /// The outcome of each rule over the whole repo, for the readiness report.
@@ -60,6 +64,8 @@ pub struct ScanResult {
     pub files_by_kind: BTreeMap<FileKind, usize>,
     /// Texts of the files that have findings or diagnostics, for snippets.
     pub sources: BTreeMap<String, Arc<SourceFile>>,
+    /// The same files' secrets when their texts were not kept (`keep_texts` off).
+    pub secret_forms: BTreeMap<String, SecretForms>,
     pub outcomes: Vec<RuleOutcome>,
     pub facts: RepoFacts,
     pub repo_rules_ran: bool,
@@ -85,6 +91,30 @@ impl ScanResult {
 
     pub(crate) fn files_scanned(&self) -> usize {
         self.files_by_kind.values().sum()
+    }
+}
+
+/// The secrets of a file a report quotes, as the sanitizer masks them, taken while
+/// its text was at hand: the forms of what the detectors find in it, and those of
+/// each finding's redaction spans (looked up by span, for the findings that remain).
+#[derive(Debug, Default, Clone)]
+pub struct SecretForms {
+    pub(crate) detected: BTreeSet<String>,
+    pub(crate) redacted: HashMap<crate::source::Span, BTreeSet<String>>,
+}
+
+impl SecretForms {
+    fn of(file: &SourceFile, findings: &[Finding]) -> Self {
+        use crate::secrets::sanitize::add_secret_forms;
+        let mut forms = SecretForms::default();
+        let detected = crate::secrets::secret_spans(&file.path, &file.text);
+        add_secret_forms(&file.text, detected.into_iter(), &mut forms.detected);
+        for span in findings.iter().flat_map(|f| f.redactions.iter().copied()) {
+            let mut one = BTreeSet::new();
+            add_secret_forms(&file.text, std::iter::once(span), &mut one);
+            forms.redacted.entry(span).or_default().extend(one);
+        }
+        forms
     }
 }
 
@@ -160,6 +190,7 @@ struct FileResult {
     diagnostics: Vec<ToolDiagnostic>,
     skipped: Option<Skipped>,
     source: Option<Arc<SourceFile>>,
+    secret_forms: Option<SecretForms>,
     facts: Option<FileFacts>,
 }
 
@@ -197,13 +228,26 @@ fn scan_in_pool(
     let registry = selection.all;
     let known = |key: &str| registry.find(key).is_some();
 
-    let results: Vec<FileResult> = discovery
-        .candidates
-        .par_iter()
-        .map(|candidate| check_file(candidate, opts, selection, &today, &known))
-        .collect();
-    assemble(opts, config, selection, discovery, results)
+    let candidates = discovery.candidates;
+    let mut merged = Merged::new(selection, discovery.skipped, discovery.notes);
+    // NOTE: in chunks, each merged (in discovery order) before the next is checked: only
+    // one chunk's per-file results (facts, findings, texts) are held besides the merged
+    // ones, not every file's (a quarter of the peak memory at 80,000 files).
+    for chunk in candidates.chunks(MERGE_CHUNK) {
+        let results: Vec<FileResult> = chunk
+            .par_iter()
+            .map(|candidate| check_file(candidate, opts, selection, &today, &known))
+            .collect();
+        for result in results {
+            merged.add(result);
+        }
+    }
+    drop(candidates);
+    assemble(opts, config, selection, merged)
 }
+
+/// Files checked in parallel between two merges: enough to keep every thread busy.
+const MERGE_CHUNK: usize = 2048;
 
 /// The whole pipeline on one in-memory file (no discovery, no disk reads of
 /// scanned files): classify by `path`, parse, check, suppress, sort. The fuzz
@@ -221,13 +265,84 @@ pub(crate) fn scan_text(
     let kind = discover::classify(path, &text);
     let file = SourceFile::new(path.to_string(), kind, text);
     let result = check_source(file, opts, selection, &today, &known);
-    assemble(
-        opts,
-        config,
-        selection,
-        discover::Discovery::default(),
-        vec![result],
-    )
+    let mut merged = Merged::new(selection, Vec::new(), Vec::new());
+    merged.add(result);
+    assemble(opts, config, selection, merged)
+}
+
+/// The per-file results merged so far, in discovery order.
+struct Merged {
+    /// Findings of the active rules (the reported ones).
+    findings: Vec<Finding>,
+    active: BTreeSet<&'static str>,
+    /// Rules above the target stage ran for the readiness card only: of their findings
+    /// only each failing rule's first unsuppressed one (in report order) is kept.
+    unreported: BTreeMap<&'static str, Finding>,
+    diagnostics: Vec<ToolDiagnostic>,
+    skipped: Vec<Skipped>,
+    sources: BTreeMap<String, Arc<SourceFile>>,
+    secret_forms: BTreeMap<String, SecretForms>,
+    kinds: Vec<FileKind>,
+    facts: RepoFacts,
+}
+
+impl Merged {
+    fn new(selection: &Selection, skipped: Vec<Skipped>, notes: Vec<String>) -> Self {
+        let diagnostics = notes
+            .into_iter()
+            .map(|note| ToolDiagnostic {
+                kind: "discovery",
+                location: Location::root(),
+                message: note,
+                level: "warning",
+            })
+            .collect();
+        Merged {
+            findings: Vec::new(),
+            active: selection.active.iter().map(|(r, _)| r.meta().id).collect(),
+            unreported: BTreeMap::new(),
+            diagnostics,
+            skipped,
+            sources: BTreeMap::new(),
+            secret_forms: BTreeMap::new(),
+            kinds: Vec::new(),
+            facts: RepoFacts::default(),
+        }
+    }
+
+    fn add(&mut self, r: FileResult) {
+        if let Some(kind) = r.kind {
+            self.kinds.push(kind);
+        }
+        if let Some(skip) = r.skipped {
+            self.skipped.push(skip);
+        }
+        if let Some(file_facts) = r.facts {
+            self.facts.merge(file_facts);
+        }
+        for f in r.findings {
+            if self.active.contains(f.rule.id) {
+                self.findings.push(f);
+            } else if !f.is_suppressed() {
+                match self.unreported.entry(f.rule.id) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(f);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        if f.sort_key() < e.get().sort_key() {
+                            e.insert(f);
+                        }
+                    }
+                }
+            }
+        }
+        self.diagnostics.extend(r.diagnostics);
+        if let Some(source) = r.source {
+            self.sources.insert(r.path, source);
+        } else if let Some(forms) = r.secret_forms {
+            self.secret_forms.insert(r.path, forms);
+        }
+    }
 }
 
 /// Merges per-file results, runs repo rules, applies suppressions, sorts.
@@ -235,47 +350,29 @@ fn assemble(
     opts: &ScanOptions,
     config: &Config,
     selection: &Selection,
-    discovery: discover::Discovery,
-    results: Vec<FileResult>,
+    merged: Merged,
 ) -> ScanResult {
     let registry = selection.all;
-    let mut findings = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut skipped = discovery.skipped;
-    for note in discovery.notes {
-        diagnostics.push(ToolDiagnostic {
-            kind: "discovery",
-            location: Location::root(),
-            message: note,
-            level: "warning",
-        });
-    }
-    let mut sources = BTreeMap::new();
-    let mut kinds = Vec::new();
-    let mut facts = RepoFacts::default();
-    for r in results {
-        if let Some(kind) = r.kind {
-            kinds.push(kind);
-        }
-        if let Some(skip) = r.skipped {
-            skipped.push(skip);
-        }
-        if let Some(file_facts) = r.facts {
-            facts.merge(file_facts);
-        }
-        findings.extend(r.findings);
-        diagnostics.extend(r.diagnostics);
-        if let Some(source) = r.source {
-            sources.insert(r.path, source);
-        }
-    }
+    let Merged {
+        mut findings,
+        active: _,
+        mut unreported,
+        mut diagnostics,
+        mut skipped,
+        mut sources,
+        mut secret_forms,
+        kinds,
+        mut facts,
+    } = merged;
     facts.finish();
 
-    let mut outcomes = file_rule_outcomes(selection, &findings, &kinds, opts.repo_rules);
-    // Rules above the target stage ran for the readiness card only: drop their findings.
-    let active_ids: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
-    keep_unreported(&mut outcomes, &findings, &active_ids);
-    findings.retain(|f| active_ids.contains(f.rule.id));
+    let mut outcomes =
+        file_rule_outcomes(selection, &findings, &unreported, &kinds, opts.repo_rules);
+    for o in &mut outcomes {
+        if o.unreported.is_none() {
+            o.unreported = unreported.remove(o.rule.id);
+        }
+    }
     let repo_rules_ran = opts.repo_rules;
     if opts.repo_rules {
         run_repo_rules(
@@ -322,14 +419,21 @@ fn assemble(
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     // Snippets for repo-rule findings in files that had none of their own.
     for f in &findings {
-        if !f.location.is_root() && !sources.contains_key(&f.location.path) {
+        if !f.location.is_root()
+            && !sources.contains_key(&f.location.path)
+            && !secret_forms.contains_key(&f.location.path)
+        {
             let abs = opts.root.join(&f.location.path);
             if let Ok(text) = discover::read_text(&abs, opts.max_file_size) {
                 let kind = discover::classify(&f.location.path, &text);
-                sources.insert(
-                    f.location.path.clone(),
-                    Arc::new(SourceFile::new(f.location.path.clone(), kind, text)),
-                );
+                let file = SourceFile::new(f.location.path.clone(), kind, text);
+                if opts.keep_texts {
+                    sources.insert(f.location.path.clone(), Arc::new(file));
+                } else {
+                    // Repo rules' findings carry no redactions.
+                    let forms = SecretForms::of(&file, &[]);
+                    secret_forms.insert(f.location.path.clone(), forms);
+                }
             }
         }
     }
@@ -342,6 +446,7 @@ fn assemble(
         skipped,
         files_by_kind: discover::count_kinds(kinds.into_iter()),
         sources,
+        secret_forms,
         outcomes,
         facts,
         repo_rules_ran,
@@ -364,6 +469,7 @@ fn check_file(
         diagnostics: Vec::new(),
         skipped: None,
         source: None,
+        secret_forms: None,
         facts: None,
     };
     let text = match discover::read_text(&candidate.abs, opts.max_file_size) {
@@ -424,6 +530,7 @@ fn check_source(
         diagnostics: Vec::new(),
         skipped: None,
         source: None,
+        secret_forms: None,
         facts: None,
     };
 
@@ -482,7 +589,11 @@ fn check_source(
     }
     result.findings = findings;
     if !result.findings.is_empty() || !result.diagnostics.is_empty() {
-        result.source = Some(Arc::new(file));
+        if opts.keep_texts {
+            result.source = Some(Arc::new(file));
+        } else {
+            result.secret_forms = Some(SecretForms::of(&file, &result.findings));
+        }
     }
     result
 }
@@ -649,10 +760,12 @@ fn suppression_blocks(file: &SourceFile, parsed: &Parsed) -> Vec<(u32, u32)> {
 }
 
 /// A file rule is applicable when the tree has a file of its kinds; it passes
-/// when none of its findings is left unsuppressed.
+/// when none of its findings is left unsuppressed (`findings`: the active rules',
+/// `unreported`: the first of each failing rule above the target stage).
 fn file_rule_outcomes(
     selection: &Selection,
     findings: &[Finding],
+    unreported: &BTreeMap<&'static str, Finding>,
     kinds: &[FileKind],
     all_stages: bool,
 ) -> Vec<RuleOutcome> {
@@ -661,6 +774,7 @@ fn file_rule_outcomes(
         .iter()
         .filter(|f| !f.is_suppressed())
         .map(|f| f.rule.id)
+        .chain(unreported.keys().copied())
         .collect();
     let active: BTreeSet<&str> = selection.active.iter().map(|(r, _)| r.meta().id).collect();
     let ran = if all_stages {
@@ -700,20 +814,6 @@ fn file_rule_outcomes(
 }
 
 /// Keeps the first unsuppressed finding of each rule that ran only for the card.
-fn keep_unreported(outcomes: &mut [RuleOutcome], findings: &[Finding], active: &BTreeSet<&str>) {
-    for o in outcomes.iter_mut() {
-        if active.contains(o.rule.id) || o.unreported.is_some() {
-            continue;
-        }
-        let mut mine: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.rule.id == o.rule.id && !f.is_suppressed())
-            .collect();
-        mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        o.unreported = mine.first().map(|f| (*f).clone());
-    }
-}
-
 /// Why a rule has no outcome: `--select`/`--ignore`, `off` in config, or (in file-list
 /// mode without the card) a later stage.
 pub const NOT_RUN: &str = "not run in this scan (not selected, off in config, or a later stage)";

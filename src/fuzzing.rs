@@ -210,6 +210,7 @@ pub fn pipeline(data: &[u8]) {
         no_ignores: false,
         repo_rules: true,
         max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
+        keep_texts: true,
     };
     let registry = Registry::builtin();
     let config = Config::default();

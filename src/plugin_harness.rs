@@ -142,6 +142,7 @@ fn scan(
         jobs: 1,
         no_ignores: false,
         max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
+        keep_texts: true,
     };
     let config = Config::default();
     let selection = engine::select(registry, &config, &opts).map_err(|e| e.to_string())?;

@@ -151,6 +151,71 @@ fn json_and_sarif_are_identical_across_thread_counts() {
     }
 }
 
+/// Formats that quote no file (JSON, Markdown, GitHub, GitLab) are rendered from a scan
+/// that kept no texts, only the secrets to mask in them: the same bytes as from a scan
+/// that kept every text.
+#[test]
+fn a_scan_without_texts_renders_the_same_reports() {
+    use devops_lint::config::Config;
+    use devops_lint::engine::{self, ScanOptions};
+    use devops_lint::registry::Registry;
+    use devops_lint::report::{self, Format, RenderOptions};
+    use devops_lint::rule::Stage;
+
+    // A secret quoted in a diagnostic of another file (an ignore comment naming it):
+    // masked only if the secrets of the files with findings are known.
+    let quoting = tempfile::tempdir().expect("tempdir");
+    let settings = std::fs::read_to_string(example_repo().join("app/settings.py")).expect("read");
+    common::write(quoting.path(), "app/settings.py", &settings);
+    let secret = example_secrets().into_iter().next().expect("a secret");
+    let comment = format!("x = 1  # devops-lint: ignore[{secret}] why\n");
+    common::write(quoting.path(), "app/other.py", comment);
+    let fixtures = common::fixtures();
+    for root in [
+        quoting.path().to_path_buf(),
+        example_repo(),
+        fixtures.join("SEC001/fail"),
+        fixtures.join("SEC005/fail"),
+    ] {
+        let scan = |keep_texts: bool| {
+            let opts = ScanOptions {
+                root: root.clone(),
+                paths: None,
+                stage: Stage::Scale,
+                select: Vec::new(),
+                ignore: Vec::new(),
+                jobs: 2,
+                no_ignores: false,
+                repo_rules: true,
+                max_file_size: devops_lint::discover::DEFAULT_MAX_FILE_SIZE,
+                keep_texts,
+            };
+            let config = Config::default();
+            let selection = engine::select(Registry::builtin(), &config, &opts).expect("selection");
+            engine::scan(&opts, &config, &selection)
+        };
+        let (kept, dropped) = (scan(true), scan(false));
+        assert!(!kept.sources.is_empty() && kept.secret_forms.is_empty());
+        assert!(dropped.sources.is_empty() && !dropped.secret_forms.is_empty());
+        for format in [
+            Format::Json,
+            Format::Markdown,
+            Format::Github,
+            Format::Gitlab,
+        ] {
+            let opts = RenderOptions::default();
+            let out = report::render(&dropped, format, &opts);
+            assert!(!out.contains(&secret), "{format:?} leaks a secret");
+            assert_eq!(
+                report::render(&kept, format, &opts),
+                out,
+                "{format:?} differs on {}",
+                root.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn the_example_repo_shows_real_findings_with_snippets() {
     let o = run(&["."], &example_repo());

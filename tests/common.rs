@@ -67,6 +67,7 @@ pub fn scan(root: &Path, paths: Option<Vec<PathBuf>>, rules: &[&str], jobs: usiz
         jobs,
         no_ignores: false,
         max_file_size: devops_lint::discover::DEFAULT_MAX_FILE_SIZE,
+        keep_texts: true,
     };
     let registry = Registry::builtin();
     let config = Config::default();

@@ -127,6 +127,7 @@ fn scan_with(root: &Path, specs: &[PluginSpec], opts: &PluginOptions, jobs: usiz
         no_ignores: false,
         repo_rules: true,
         max_file_size: devops_lint::discover::DEFAULT_MAX_FILE_SIZE,
+        keep_texts: true,
     };
     let config = Config::default();
     let selection = engine::select(&registry, &config, &scan_opts).expect("selection");

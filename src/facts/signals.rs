@@ -109,92 +109,119 @@ fn host_matches(pattern: &str, host: &str) -> bool {
 /// Every place the facts show one of `vendors` (outside examples and tests), in the order
 /// manifests, Terraform, environment, hosts, images, Kubernetes, CI, tools.
 pub(crate) fn find(facts: &RepoFacts, vendors: &[Vendor]) -> Vec<Evidence> {
-    let mut out = Vec::new();
-    let mut push = |vendor: &'static str, what: String, location: &Location| {
+    // NOTE: one pass over each kind of fact (lower-cased once), not one per vendor: the
+    // inventory of a large tree is far bigger than the cache and a table has dozens of
+    // rows. Hits go to one list per vendor, so the order stays vendor by vendor, then
+    // kind by kind, then fact by fact.
+    let mut by_vendor: Vec<Vec<Evidence>> = vec![Vec::new(); vendors.len()];
+    let mut push = |i: usize, what: String, location: &Location| {
         if !is_auxiliary(&location.path) {
-            out.push(Evidence {
-                vendor,
+            by_vendor[i].push(Evidence {
+                vendor: vendors[i].name,
                 what,
                 location: location.clone(),
             });
         }
     };
-    for v in vendors {
-        for m in &facts.manifests {
-            for d in &m.dependencies {
-                if v.packages
+    let each = |list: fn(&Vendor) -> &'static [&'static str]| {
+        vendors
+            .iter()
+            .enumerate()
+            .filter(move |(_, v)| !list(v).is_empty())
+            .map(move |(i, v)| (i, list(v)))
+    };
+    for m in &facts.manifests {
+        for d in &m.dependencies {
+            for (i, packages) in each(|v| v.packages) {
+                if packages
                     .iter()
                     .any(|p| package_matches(p, m.ecosystem, &d.name))
                 {
-                    push(v.name, format!("{} in {}", d.name, m.path), &d.location);
+                    push(i, format!("{} in {}", d.name, m.path), &d.location);
                 }
             }
         }
-        let tf = &facts.terraform;
-        for r in tf.resources.iter().chain(&tf.data_sources) {
-            if v.terraform.iter().any(|p| matches(p, &r.ty)) {
-                push(v.name, r.address.clone(), &r.location);
+    }
+    let tf = &facts.terraform;
+    for r in tf.resources.iter().chain(&tf.data_sources) {
+        for (i, types) in each(|v| v.terraform) {
+            if types.iter().any(|p| matches(p, &r.ty)) {
+                push(i, r.address.clone(), &r.location);
             }
         }
-        for m in &tf.modules {
-            let source = m.source_lower();
-            if v.modules.iter().any(|f| source.contains(f)) {
+    }
+    for m in &tf.modules {
+        let source = m.source_lower();
+        for (i, fragments) in each(|v| v.modules) {
+            if fragments.iter().any(|f| source.contains(f)) {
                 push(
-                    v.name,
+                    i,
                     format!("module.{} ({})", m.name, m.source.as_deref().unwrap_or("")),
                     &m.location,
                 );
             }
         }
-        for e in &facts.env {
-            if v.env.iter().any(|p| matches(p, &e.name)) {
+    }
+    for e in &facts.env {
+        for (i, names) in each(|v| v.env) {
+            if names.iter().any(|p| matches(p, &e.name)) {
                 push(
-                    v.name,
+                    i,
                     format!("{} ({})", e.name, e.context.as_str()),
                     &e.location,
                 );
             }
         }
-        for (host, loc) in &facts.hosts {
-            if v.hosts.iter().any(|p| host_matches(p, host)) {
-                push(v.name, format!("URL host {host}"), loc);
+    }
+    for (host, loc) in &facts.hosts {
+        for (i, hosts) in each(|v| v.hosts) {
+            if hosts.iter().any(|p| host_matches(p, host)) {
+                push(i, format!("URL host {host}"), loc);
             }
         }
-        for i in &facts.images {
-            let image = i.image.to_ascii_lowercase();
-            if v.images.iter().any(|f| image.contains(f)) {
-                push(v.name, format!("image {}", i.image), &i.location);
+    }
+    for image in &facts.images {
+        let lower = image.image.to_ascii_lowercase();
+        for (i, fragments) in each(|v| v.images) {
+            if fragments.iter().any(|f| lower.contains(f)) {
+                push(i, format!("image {}", image.image), &image.location);
             }
         }
-        for o in &facts.kubernetes {
-            if v.kubernetes.iter().any(|k| *k == o.kind) {
+    }
+    for o in &facts.kubernetes {
+        for (i, kinds) in each(|v| v.kubernetes) {
+            if kinds.iter().any(|k| *k == o.kind) {
                 push(
-                    v.name,
+                    i,
                     format!("{} {}", o.kind, o.name.as_deref().unwrap_or("(templated)")),
                     &o.location,
                 );
             }
-            if let Some(a) = o.annotations.iter().find(|a| {
-                v.kubernetes
-                    .iter()
-                    .any(|k| k.ends_with('/') && a.starts_with(k))
-            }) {
-                push(v.name, format!("annotation {a}"), &o.location);
-            }
-        }
-        for (_, _, c) in facts.ci_commands().chain(facts.ci_uses()) {
-            let text = c.text.to_ascii_lowercase();
-            if v.ci.iter().any(|f| text.contains(f)) {
-                push(v.name, format!("CI `{}`", shorten(&c.text)), &c.location);
-            }
-        }
-        for t in &facts.tools {
-            if v.tools.contains(&t.kind) {
-                push(v.name, format!("{} ({})", t.path, t.kind), &t.location);
+            if let Some(a) = o
+                .annotations
+                .iter()
+                .find(|a| kinds.iter().any(|k| k.ends_with('/') && a.starts_with(k)))
+            {
+                push(i, format!("annotation {a}"), &o.location);
             }
         }
     }
-    out
+    for (_, _, c) in facts.ci_commands().chain(facts.ci_uses()) {
+        let text = c.text.to_ascii_lowercase();
+        for (i, fragments) in each(|v| v.ci) {
+            if fragments.iter().any(|f| text.contains(f)) {
+                push(i, format!("CI `{}`", shorten(&c.text)), &c.location);
+            }
+        }
+    }
+    for t in &facts.tools {
+        for (i, kinds) in each(|v| v.tools) {
+            if kinds.contains(&t.kind) {
+                push(i, format!("{} ({})", t.path, t.kind), &t.location);
+            }
+        }
+    }
+    by_vendor.into_iter().flatten().collect()
 }
 
 /// A command cut to 60 characters for messages.

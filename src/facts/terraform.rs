@@ -60,12 +60,12 @@ pub struct TfBlock {
     #[serde(serialize_with = "super::ser_loc")]
     pub location: Location,
     /// Top-level attributes, evaluated as far as literals allow.
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: AttrMap,
     /// Nested blocks (one level) with their attributes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocks: Vec<TfNested>,
     /// Addresses this block refers to (`aws_subnet.private`, `var.subnet_ids`, `module.vpc.private_subnets`).
-    pub references: BTreeSet<String>,
+    pub references: Names,
     /// ECS container definitions of an `aws_ecs_task_definition`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<EcsContainer>,
@@ -88,7 +88,7 @@ impl TfBlock {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TfNested {
     pub kind: String,
-    pub attributes: BTreeMap<String, AttrValue>,
+    pub attributes: AttrMap,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -98,8 +98,8 @@ pub struct TfModule {
     pub path: String,
     #[serde(serialize_with = "super::ser_loc")]
     pub location: Location,
-    pub attributes: BTreeMap<String, AttrValue>,
-    pub references: BTreeSet<String>,
+    pub attributes: AttrMap,
+    pub references: Names,
 }
 
 impl TfModule {
@@ -131,17 +131,89 @@ pub struct TfBackend {
     pub location: Location,
 }
 
+/// Attributes by key, in key order. A boxed slice rather than a `BTreeMap`: a map's
+/// node costs about 600 bytes however few its entries, and the inventory holds one per
+/// resource and nested block (most of its memory on a large tree).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttrMap(Box<[(Box<str>, AttrValue)]>);
+
+impl AttrMap {
+    pub(crate) fn get(&self, key: &str) -> Option<&AttrValue> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &AttrValue> {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+impl FromIterator<(String, AttrValue)> for AttrMap {
+    /// As `BTreeMap::from_iter`: sorted by key, the last of equal keys kept.
+    fn from_iter<I: IntoIterator<Item = (String, AttrValue)>>(iter: I) -> Self {
+        let mut entries: Vec<(String, AttrValue)> = iter.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(Box<str>, AttrValue)> = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            match kept.last_mut() {
+                Some(last) if *last.0 == *key => last.1 = value,
+                _ => kept.push((key.into_boxed_str(), value)),
+            }
+        }
+        AttrMap(kept.into_boxed_slice())
+    }
+}
+
+impl serde::Serialize for AttrMap {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0.iter() {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Distinct strings in order, in a boxed slice (a `BTreeSet`'s node costs about
+/// 300 bytes for the one or two references most blocks make).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names(Box<[String]>);
+
+impl Names {
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.binary_search_by(|n| n.as_str().cmp(name)).is_ok()
+    }
+
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+}
+
+impl From<BTreeSet<String>> for Names {
+    fn from(set: BTreeSet<String>) -> Self {
+        Names(set.into_iter().collect())
+    }
+}
+
+impl serde::Serialize for Names {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
 /// An attribute value as far as it is known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttrValue {
     Null,
     Bool(bool),
     Number(f64),
-    String(String),
-    List(Vec<AttrValue>),
-    Object(BTreeMap<String, AttrValue>),
+    String(Box<str>),
+    List(Box<[AttrValue]>),
+    Object(AttrMap),
     /// Not known statically: the expression's source text.
-    Unknown(String),
+    Unknown(Box<str>),
 }
 
 impl AttrValue {
@@ -155,8 +227,8 @@ impl AttrValue {
     pub(crate) fn as_bool(&self) -> Option<bool> {
         match self {
             AttrValue::Bool(b) => Some(*b),
-            AttrValue::String(s) if s == "true" => Some(true),
-            AttrValue::String(s) if s == "false" => Some(false),
+            AttrValue::String(s) if &**s == "true" => Some(true),
+            AttrValue::String(s) if &**s == "false" => Some(false),
             _ => None,
         }
     }
@@ -227,9 +299,9 @@ fn attr_value(value: &Value, depth: usize) -> AttrValue {
         Value::Null => AttrValue::Null,
         Value::Bool(b) => AttrValue::Bool(*b),
         Value::Number(n) => AttrValue::Number(*n),
-        Value::String(s) => AttrValue::String(truncate(s)),
+        Value::String(s) => AttrValue::String(truncate(s).into()),
         Value::Json(_) => AttrValue::Unknown("(JSON document)".into()),
-        Value::Unknown(u) => AttrValue::Unknown(truncate(&u.text)),
+        Value::Unknown(u) => AttrValue::Unknown(truncate(&u.text).into()),
         Value::List(items) if depth < 2 => AttrValue::List(
             items
                 .iter()
@@ -277,7 +349,7 @@ fn block_references(block: &Block, out: &mut BTreeSet<String>, depth: usize) {
     }
 }
 
-fn attributes_of(block: &Block) -> BTreeMap<String, AttrValue> {
+fn attributes_of(block: &Block) -> AttrMap {
     block
         .attributes
         .iter()
@@ -373,7 +445,7 @@ pub(crate) fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
                             },
                         })
                         .collect(),
-                    references,
+                    references: references.into(),
                     containers,
                 };
                 if block.kind == "resource" {
@@ -394,7 +466,7 @@ pub(crate) fn collect(file: &SourceFile, tf: &TerraformFile) -> TfFileFacts {
                     path: path.clone(),
                     location: at(block),
                     attributes: attributes_of(block),
-                    references,
+                    references: references.into(),
                 });
             }
             "variable" => f.variables.push(TfProvider {
@@ -520,6 +592,24 @@ impl TerraformFacts {
 mod tests {
     use super::*;
     use crate::source::FileKind;
+
+    #[test]
+    fn attr_map_is_a_sorted_map_where_the_last_key_wins() {
+        let map: AttrMap = [
+            ("b".to_string(), AttrValue::Bool(true)),
+            ("a".to_string(), AttrValue::Number(1.0)),
+            ("b".to_string(), AttrValue::Null),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(map.get("b"), Some(&AttrValue::Null));
+        assert_eq!(map.get("a"), Some(&AttrValue::Number(1.0)));
+        assert_eq!(map.get("c"), None);
+        assert_eq!(
+            serde_json::to_string(&map).expect("serializes"),
+            r#"{"a":1.0,"b":null}"#
+        );
+    }
 
     fn facts(path: &str, text: &str) -> TerraformFacts {
         let file = SourceFile::new(path.into(), FileKind::Terraform, text.into());

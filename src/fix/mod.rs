@@ -86,6 +86,7 @@ pub(crate) fn run(
         no_ignores: opts.no_ignores,
         repo_rules: false,
         max_file_size: opts.max_file_size,
+        keep_texts: true,
     };
     let rescan = |path: &str, text: &str| -> Vec<Fix> {
         let scanned = engine::scan_text(&rescan_opts, config, selection, path, text.to_string());

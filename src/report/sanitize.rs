@@ -29,6 +29,15 @@ impl Sanitizer {
                 .chain(crate::secrets::secret_spans(&source.path, &source.text));
             add_secret_forms(&source.text, spans, &mut secrets);
         }
+        // Files whose texts the scan did not keep: the same forms, taken during the scan.
+        for (path, forms) in &result.secret_forms {
+            secrets.extend(forms.detected.iter().cloned());
+            for span in redactions.get(path.as_str()).into_iter().flatten() {
+                if let Some(redacted) = forms.redacted.get(span) {
+                    secrets.extend(redacted.iter().cloned());
+                }
+            }
+        }
         Sanitizer::from_secrets(&secrets)
     }
 
@@ -121,6 +130,7 @@ impl Sanitizer {
                 .collect(),
             files_by_kind: result.files_by_kind.clone(),
             sources,
+            secret_forms: Default::default(),
             outcomes: result
                 .outcomes
                 .iter()
