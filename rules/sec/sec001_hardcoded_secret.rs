@@ -102,14 +102,17 @@ declare_rule! {
     /// - a private key assigned to a name that calls it a fixture
     ///   (`TEST_FAKE_RSA_KEY_0`, `dummyPrivateKey`, `example_key`);
     /// - web pages and their templates (`*.html`, `*.html.twig`, `*.html.erb`,
-    ///   `*.hbs`): what they hold is shown to every visitor, so only provider formats
-    ///   and private keys fire there.
+    ///   `*.hbs`, Vue and Svelte components): what they hold is shown to every
+    ///   visitor, so only provider formats and private keys fire there;
+    /// - in a CI pipeline (`.github/workflows/`, `.gitlab-ci.yml`, CircleCI), a
+    ///   person's password (`SA_PASSWORD: Forge123`): the test database's that the job
+    ///   starts; a generated value there still fires.
     ///
     /// Where a file sits says how much a literal proves (a table in
     /// `src/secrets/context.rs`):
-    /// - tests (paths under `test/`, `tests/`, `spec/`, `fixtures/`, `testdata/`,
+    /// - tests (paths under `test/`, `tests/`, `t/`, `spec/`, `fixtures/`, `testdata/`,
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
-    ///   `mocks/`, `fakes/`, files such as `*_test.go`, `*.spec.ts`,
+    ///   `mocks/`, `fakes/`, files such as `*_test.go`, `*.spec.ts`, `*.t`,
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,

@@ -42,6 +42,8 @@ fn is_versioned_copy(segment: &str) -> bool {
 
 /// Folder names that hold tests and their data.
 const TEST_DIRS: &[&str] = &[
+    // Perl's and Test::Nginx's (OpenResty, APISIX) test folder.
+    "t",
     "test",
     "tests",
     "__tests__",
@@ -123,11 +125,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         return PathRole::Test;
     }
     // CI pipelines run with real access whatever they are called (`e2e.yml`).
-    let pipeline = lower.contains(".github/workflows/")
-        || lower.contains(".circleci/")
-        || name.ends_with("-ci.yml")
-        || name.ends_with("pipelines.yml");
-    match environment_file_role(name).filter(|_| !pipeline) {
+    match environment_file_role(name).filter(|_| !is_ci_pipeline(&lower)) {
         Some(role) => return role,
         None if is_example_copy(name) => return PathRole::Docs,
         None => {}
@@ -144,6 +142,17 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         return PathRole::Docs;
     }
     PathRole::Code
+}
+
+/// A CI pipeline definition (`.github/workflows/*.yml`, `.gitlab-ci.yml`, CircleCI,
+/// Azure and Bitbucket pipelines).
+pub(crate) fn is_ci_pipeline(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    lower.contains(".github/workflows/")
+        || lower.contains(".circleci/")
+        || name.ends_with("-ci.yml")
+        || name.ends_with("pipelines.yml")
 }
 
 /// A folder of tests: a listed name, or one that says so (`upgrade-tests`,
@@ -250,7 +259,7 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
 }
 
 /// A web page or a view template of one (`index.html`, `howto.html.twig`,
-/// `show.html.erb`, `card.hbs`): what it holds is shown to every visitor, so a
+/// `show.html.erb`, `card.hbs`, a Vue or Svelte component): what it holds is shown to every visitor, so a
 /// secret-named value in it is a form field, a label or a sample, not a credential.
 pub(crate) fn is_web_page(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
@@ -260,9 +269,18 @@ pub(crate) fn is_web_page(path: &str) -> bool {
         .or_else(|| name.strip_suffix(".erb"))
         .or_else(|| name.strip_suffix(".j2"))
         .unwrap_or(name);
-    [".html", ".htm", ".hbs", ".mustache", ".njk", ".liquid"]
-        .iter()
-        .any(|ext| page.ends_with(ext))
+    [
+        ".html",
+        ".htm",
+        ".hbs",
+        ".mustache",
+        ".njk",
+        ".liquid",
+        ".vue",
+        ".svelte",
+    ]
+    .iter()
+    .any(|ext| page.ends_with(ext))
 }
 
 /// Source files of programming languages, where a string literal is always
@@ -321,6 +339,8 @@ fn is_test_file_name(name: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
+        // Perl and Test::Nginx test scripts.
+        || name.ends_with(".t")
         // Mocks and fakes: `mock.ts`, `fake.go`, `api.mock.ts`, `client_fake.go`.
         || matches!(stem, "mock" | "mocks" | "fake" | "fakes")
         || stem.ends_with("_mock")

@@ -34,6 +34,8 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "redis",
     "rabbit",
     "rabbitmq",
+    // MinIO's documented default credentials (`minioadmin`).
+    "minio",
     "guest",
     "root",
     "admin",
