@@ -194,8 +194,12 @@ pub(crate) fn secret_spans(path: &str, text: &str) -> Vec<Span> {
 /// ([`is_high_entropy`]) counts too, unless it is the example's own key. A
 /// human-chosen password such as `hunter2-test` in a test suite is a fixture.
 pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
-    let role = context::path_role(path);
     let mut found = scan(text);
+    // Most files hold nothing secret-shaped: judge the path only when there is a match.
+    if found.is_empty() {
+        return found;
+    }
+    let role = context::path_role(path);
     if role != context::PathRole::Code {
         let prose = context::is_prose_document(path);
         found.retain(|m| {
@@ -223,7 +227,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 }
                 // An example's own signing or encryption key (`APP_KEY`,
                 // `MINIO_KMS_SECRET_KEY`) only runs the example.
-                _ if names_own_key(text.get(m.context_span.range()).unwrap_or("")) => false,
+                _ if names::names_own_key(assigned_name(
+                    text.get(m.context_span.range()).unwrap_or(""),
+                )) =>
+                {
+                    false
+                }
                 _ => is_high_entropy(secret),
             }
         });
@@ -303,41 +312,22 @@ fn proves_itself(id: &str) -> bool {
     )
 }
 
-/// Whether the name in a `name = value` match says the value is an application's
-/// own key: what it signs sessions, tokens or cookies with, or encrypts with.
-fn names_own_key(context: &str) -> bool {
-    const OWN: &[&str] = &[
-        "kms",
-        "signing",
-        "encryption",
-        "jwt",
-        "session",
-        "cookie",
-        "csrf",
-        "hmac",
-        "salt",
-        "master",
-    ];
-    let name = context
+/// The name of a `name = value` match (`export MINIO_KMS_SECRET_KEY=…` gives
+/// `MINIO_KMS_SECRET_KEY`).
+fn assigned_name(context: &str) -> &str {
+    context
         .split(['=', ':'])
         .next()
         .unwrap_or("")
-        .trim_start_matches("export ");
-    let norm = names::normalize_name(name);
-    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
-    segments.iter().any(|s| OWN.contains(s))
-        || segments
-            .windows(2)
-            .any(|pair| matches!(pair, ["secret", "key"] | ["app", "key"] | ["app", "secret"]))
+        .trim_start_matches("export ")
 }
 
 /// Whether the value at `span` is, or is inside, a string literal: quoted itself
 /// (`"…"`, `'…'`, `` `…` ``) or after an odd number of one quote on its line
 /// (`"https://host/manage?token=…"`).
 fn is_quoted_at(text: &str, span: Span) -> bool {
-    let before = text.get(..span.start as usize).unwrap_or("");
-    let line = before.rsplit('\n').next().unwrap_or("");
-    before.ends_with(['"', '\'', '`'])
+    let line = line_before(text, span);
+    line.ends_with(['"', '\'', '`'])
         || ['"', '\'', '`']
             .iter()
             .any(|q| line.chars().filter(|c| c == q).count() % 2 == 1)
@@ -345,9 +335,7 @@ fn is_quoted_at(text: &str, span: Span) -> bool {
 
 /// Whether the line holding `span` starts with a comment marker.
 fn on_commented_line(text: &str, span: Span) -> bool {
-    let start = (span.start as usize).min(text.len());
-    let head = text.get(..start).unwrap_or("");
-    let line = head.rsplit('\n').next().unwrap_or("").trim_start();
+    let line = line_before(text, span).trim_start();
     ["#", "//", ";", "--", "*", "<!--"]
         .iter()
         .any(|marker| line.starts_with(marker))
@@ -356,12 +344,23 @@ fn on_commented_line(text: &str, span: Span) -> bool {
 /// Whether the line holding `span` is longer than any line a person writes.
 fn on_minified_line(text: &str, span: Span) -> bool {
     const MINIFIED_LINE: usize = 2_000;
-    let start = span.start as usize;
-    let head = text.get(..start).unwrap_or("");
-    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
-    let tail = text.get(start..).unwrap_or("");
-    let line_end = start + tail.find('\n').unwrap_or(tail.len());
-    line_end - line_start > MINIFIED_LINE
+    line_range(text, span.start as usize).len() > MINIFIED_LINE
+}
+
+/// The byte range of the line holding `offset`, without its newline.
+fn line_range(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let offset = offset.min(text.len());
+    let head = text.get(..offset).unwrap_or("");
+    let start = head.rfind('\n').map_or(0, |i| i + 1);
+    let tail = text.get(offset..).unwrap_or("");
+    start..offset + tail.find('\n').unwrap_or(tail.len())
+}
+
+/// The part of the line holding `span` before it.
+fn line_before(text: &str, span: Span) -> &str {
+    let range = line_range(text, span.start as usize);
+    text.get(range.start..(span.start as usize).max(range.start))
+        .unwrap_or("")
 }
 
 /// GitHub (`ghp_…`) and npm (`npm_…`) tokens end with 6 base62 chars of the CRC32 of
@@ -425,7 +424,7 @@ pub(crate) fn is_high_entropy(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     v.chars().count() >= 20
         && !is_self_describing_chain(v)
-        && !is_made_of_words(v)
+        && !reads_as_words(v)
         && v.bytes().any(|b| b.is_ascii_digit())
         && v.bytes().any(|b| b.is_ascii_alphabetic())
         && shannon_entropy(v) >= 3.5
@@ -435,7 +434,7 @@ pub(crate) fn is_high_entropy(value: &str) -> bool {
 /// `areallysupersecretpassword235`): pronounceable runs of 3+ letters in one
 /// case, capitalised or not, cover at least 60% of it. Random tokens rarely hold
 /// such runs: two or three letters in a row of one case is what chance gives.
-pub(crate) fn is_made_of_words(value: &str) -> bool {
+pub(crate) fn reads_as_words(value: &str) -> bool {
     let chars: Vec<char> = value.chars().collect();
     let mut covered = 0;
     let mut i = 0;

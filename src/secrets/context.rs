@@ -131,10 +131,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         None => {}
     }
     // A template of a document (`README.md.gotmpl`, `index.rst.j2`) is a document.
-    let name = ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb"]
-        .iter()
-        .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
-        .unwrap_or(name);
+    let name = without_template_suffix(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     if segments.iter().any(|s| DOC_DIRS.contains(s))
         || matches!(ext, "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc")
@@ -234,15 +231,21 @@ fn is_example_copy(name: &str) -> bool {
     })
 }
 
+/// `README.md.gotmpl` → `README.md`, `howto.html.twig` → `howto.html`: the file a
+/// template renders.
+fn without_template_suffix(name: &str) -> &str {
+    ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb", "twig"]
+        .iter()
+        .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
+        .unwrap_or(name)
+}
+
 /// Prose: a page people read (Markdown, reStructuredText, AsciiDoc, plain text,
 /// HTML), as opposed to a config file or script among the examples.
 pub(crate) fn is_prose_document(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or("");
-    let name = ["gotmpl", "tmpl", "tpl", "j2", "jinja", "erb"]
-        .iter()
-        .find_map(|t| name.strip_suffix(t).and_then(|n| n.strip_suffix('.')))
-        .unwrap_or(name);
+    let name = without_template_suffix(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     // UI text and its translations are prose in any format (`lang/fr/auth.php`).
     let translation = lower.split('/').any(|s| {
@@ -264,11 +267,7 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
 pub(crate) fn is_web_page(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or("");
-    let page = name
-        .strip_suffix(".twig")
-        .or_else(|| name.strip_suffix(".erb"))
-        .or_else(|| name.strip_suffix(".j2"))
-        .unwrap_or(name);
+    let page = without_template_suffix(name);
     [
         ".html",
         ".htm",

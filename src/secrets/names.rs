@@ -323,3 +323,29 @@ pub(super) fn normalize_name(name: &str) -> String {
     }
     out
 }
+
+/// Name segments of an application's own key: what it signs sessions, tokens or
+/// cookies with, or encrypts with (not a third party's credential).
+const OWN_KEY_SEGMENTS: &[&str] = &[
+    "kms",
+    "signing",
+    "encryption",
+    "jwt",
+    "session",
+    "cookie",
+    "csrf",
+    "hmac",
+    "salt",
+    "master",
+];
+
+/// Whether `name` is an application's own signing or encryption key
+/// (`APP_KEY`, `SECRET_KEY_BASE`, `MINIO_KMS_SECRET_KEY`).
+pub(super) fn names_own_key(name: &str) -> bool {
+    let norm = normalize_name(name);
+    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
+    segments.iter().any(|s| OWN_KEY_SEGMENTS.contains(s))
+        || segments
+            .windows(2)
+            .any(|pair| matches!(pair, ["secret", "key"] | ["app", "key"] | ["app", "secret"]))
+}

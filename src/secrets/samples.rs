@@ -3,6 +3,7 @@
 //! docs site's search config. Only the generic detector is filtered with these:
 //! provider formats (`GOCSPX-…`, `…_mmk`, `AKIA…`) fire wherever they are.
 
+use super::line_range;
 use super::PLACEHOLDER_MARKERS;
 use crate::source::Span;
 
@@ -162,14 +163,6 @@ fn block_around(text: &str, offset: usize) -> &str {
 fn is_fence(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with("```") || t.starts_with("~~~")
-}
-
-/// Byte range of the line holding `offset`.
-fn line_range(text: &str, offset: usize) -> std::ops::Range<usize> {
-    let head = text.get(..offset).unwrap_or("");
-    let start = head.rfind('\n').map_or(0, |i| i + 1);
-    let tail = text.get(offset..).unwrap_or("");
-    start..offset + tail.find('\n').unwrap_or(tail.len())
 }
 
 /// Offset of `part` (a subslice of `text`) in `text`.

@@ -481,13 +481,5 @@ fn url_password(v: &str) -> Option<&str> {
 
 /// `scheme://user:password@host…`
 fn has_url_credentials(v: &str) -> bool {
-    let Some(rest) = v.find("://").and_then(|i| v.get(i + 3..)) else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    authority.rsplit_once('@').is_some_and(|(userinfo, _)| {
-        userinfo
-            .split_once(':')
-            .is_some_and(|(_, pw)| !pw.is_empty())
-    })
+    url_password(v).is_some()
 }

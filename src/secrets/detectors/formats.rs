@@ -128,7 +128,7 @@ fn is_chosen_by_a_person(password: &str) -> bool {
     password.chars().count() < 8
         || !password.bytes().any(|b| b.is_ascii_digit())
         || !password.bytes().any(|b| b.is_ascii_alphabetic())
-        || super::super::is_made_of_words(password)
+        || super::super::reads_as_words(password)
 }
 
 /// `%XX` escapes decoded (invalid ones and non-UTF-8 results kept as written).
@@ -186,16 +186,11 @@ pub(super) fn validate_google_api_key(c: &Candidate<'_>) -> bool {
 pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
     let start = (c.span.start as usize).saturating_sub(400);
     let end = (c.span.end as usize).saturating_add(400).min(c.text.len());
-    let (start, end) = (floor_boundary(c.text, start), floor_boundary(c.text, end));
-    let window = c.text.get(start..end).unwrap_or("");
+    let window = c
+        .text
+        .get(c.text.floor_char_boundary(start)..c.text.floor_char_boundary(end))
+        .unwrap_or("");
     window.contains("authDomain") || window.contains("firebaseapp.com")
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The signature jwt.io shows for its example token (signed with a public
