@@ -213,7 +213,15 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 // Sample tokens and responses: a JWT proves its shape, not that it
                 // was ever issued; a key ID alone opens nothing.
                 "jwt" | "aws-access-key-id" => false,
-                id if proves_itself(id) => true,
+                // NOTE: a provider's form without a checksum or a live-mode marker
+                // (`AIza…`, `xoxb-…`) is what a suite's made-up keys are given too;
+                // private keys and live keys still count there.
+                id if proves_itself(id) => {
+                    !matches!(
+                        role,
+                        context::PathRole::Test | context::PathRole::ThirdParty
+                    ) || proven_in_tests(id)
+                }
                 // NOTE: in tests only a provider format proves a value real: suites
                 // generate their own keys, hashes and tokens, as random as real ones.
                 // A page of prose shows sample output (STS credentials, generated
@@ -257,8 +265,18 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     if context::is_program_source(path) {
         found.retain(|m| !m.detector.generic || is_quoted_at(text, m.span));
     }
-    // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`: a key its name calls a fixture.
-    found.retain(|m| m.detector.id != "private-key" || !context::named_as_fixture(text, m.span));
+    // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `const fakePass = '…'`: a value its
+    // name calls a fixture.
+    found.retain(|m| match m.detector.id {
+        "private-key" => !context::named_as_fixture(text, m.span),
+        _ if m.detector.generic => {
+            let context = text.get(m.context_span.range()).unwrap_or("");
+            !context.contains(['=', ':']) || !context::is_fixture_name(assigned_name(context))
+        }
+        _ => true,
+    });
+    // `xoxb-1234567890-…`: a token counting up is a documentation sample.
+    found.retain(|m| m.detector.id == "private-key" || !values::has_counting_run(m.secret(text)));
     let lower = path.to_ascii_lowercase();
     // Minified bundles and one-line generated files (a diagram's JSON) are built,
     // not written: a secret-named word in a line of thousands of chars is data.
@@ -287,6 +305,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     found.retain(|m| {
         !m.detector.generic
             || !(samples::is_search_only_key(text, m.span)
+                || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
                 || samples::is_devise_commented_default(path, text, m.span))
     });
     found
@@ -309,6 +328,15 @@ fn proves_itself(id: &str) -> bool {
             | "twilio-api-key"
             | "sendgrid-api-key"
             | "pypi-token"
+    )
+}
+
+/// Whether a match of detector `id` is proven real in a test suite too: a private
+/// key, a live-mode key, a token whose structure carries its issuer's signature.
+fn proven_in_tests(id: &str) -> bool {
+    matches!(
+        id,
+        "private-key" | "stripe-secret-key" | "stripe-restricted-key" | "pypi-token"
     )
 }
 
@@ -428,6 +456,15 @@ pub(crate) fn is_high_entropy(value: &str) -> bool {
         && v.bytes().any(|b| b.is_ascii_digit())
         && v.bytes().any(|b| b.is_ascii_alphabetic())
         && shannon_entropy(v) >= 3.5
+}
+
+/// A password a person picked (`whalehello`, `hunter2hunter`, `photoprism`): one
+/// kind of char, short, or mostly words. Not `FmTKs5vX52ufKR1r`.
+pub(crate) fn is_chosen_by_a_person(password: &str) -> bool {
+    password.chars().count() < 8
+        || !password.bytes().any(|b| b.is_ascii_digit())
+        || !password.bytes().any(|b| b.is_ascii_alphabetic())
+        || reads_as_words(password)
 }
 
 /// Whether most of `value` is words a person typed (`SomeRandomStringOf32Chars`,

@@ -24,15 +24,22 @@ declare_rule! {
     /// sign, encrypt or license count too (`license_key`, `signing_key`, `AUTH_KEY`,
     /// `NONCE_SALT`, `master_key`, `webhook_key`), other keys do not (`sort_key`).
     /// Names that point at a secret are not secrets (`_arn`, `_file`, `_path`,
-    /// `_id`, `_url`, `_type`, `_encryption`, `_charset`, `_selector`, ...).
+    /// `_id`, `_url`, `_type`, `_encryption`, `_charset`, `_selector`, ...), nor
+    /// do names of what a key may do or ask for (`API_KEY_RATE_LIMIT`,
+    /// `AZURE_ARM_TOKEN_RESOURCE`: `_limit`, `_rate`, `_quota`, `_resource`).
     ///
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
     ///   defaults such as `postgres` or `P@ssw0rd123`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
-    ///   `87654321-4321`), AWS's documented `EXAMPLE` keys;
+    ///   `87654321-4321`), AWS's documented `EXAMPLE` keys, a provider's prefix
+    ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
+    ///   regular expressions (`^.{8,32}$`), and any value (a provider format
+    ///   too, but not a private key) holding eight or more digits counting up
+    ///   (`xoxb-1234567890-…`, a documentation sample);
     /// - references and expressions: `${VAR}`, `$VAR`, `%env(X)%`, `${env.X}`,
-    ///   `{{ secrets.X }}`, `#{...}`, variables, calls, Ruby instance variables and
+    ///   `{{ secrets.X }}`, `#{...}`, `{env}WEBDAV_PASSWORD` (a lookup naming its
+    ///   source), variables, calls, Ruby instance variables and
     ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials,
     ///   Rails route targets (`"login#reset_password"`), unquoted CamelCase names that
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
@@ -99,8 +106,16 @@ declare_rule! {
     ///   there still fires;
     /// - on a commented-out line (`#   secretKey: console123`), a value that is not
     ///   generated-looking, and an AWS key ID (it documents a payload);
-    /// - a private key assigned to a name that calls it a fixture
-    ///   (`TEST_FAKE_RSA_KEY_0`, `dummyPrivateKey`, `example_key`);
+    /// - a private key or a generic value assigned to a name that calls it a
+    ///   fixture (`TEST_FAKE_RSA_KEY_0`, `dummyPrivateKey`, `example_key`,
+    ///   `const fakePass = '…'`);
+    /// - a person-chosen value (not generated-looking) under a comment that calls it
+    ///   a default or says to change it (`# The initial password … Remember to
+    ///   change the admin password` above `admin_password: Acme12345`, template
+    ///   lines such as `{% else %}` skipped): a product's documented default, not a
+    ///   leak; a generated value there still fires;
+    /// - a URL without credentials as an environment lookup's default
+    ///   (`StringFromEnv("AZURE_ARM_TOKEN_RESOURCE", "https://management…")`);
     /// - web pages and their templates (`*.html`, `*.html.twig`, `*.html.erb`,
     ///   `*.hbs`, Vue and Svelte components): what they hold is shown to every
     ///   visitor, so only provider formats and private keys fire there;
@@ -113,7 +128,8 @@ declare_rule! {
     /// - tests (paths under `test/`, `tests/`, `t/`, `spec/`, `fixtures/`, `testdata/`,
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   `mocks/`, `fakes/`, files such as `*_test.go`, `*.spec.ts`, `*.t`,
-    ///   `vitest.setup.ts`, `mock.ts`, `fake.go`), local development environments
+    ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
+    ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,
     ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
@@ -121,10 +137,12 @@ declare_rule! {
     ///   `appsettings.Development.json`; not CI pipelines such as
     ///   `.github/workflows/e2e.yml`, nor `.env.local`): only a provider's format
     ///   proves a value real there, since suites generate their own keys, hashes and
-    ///   tokens, as random as real ones. Provider tokens (GitHub and npm tokens must
-    ///   pass their CRC32 checksum), private keys and live-mode keys fire; JWTs,
+    ///   tokens, as random as real ones. Only what can be verified fires there:
+    ///   private keys, live-mode keys (Stripe `sk_live_`/`rk_live_`), PyPI tokens,
+    ///   and GitHub and npm tokens that pass their CRC32 checksum. Provider formats
+    ///   without a checksum (`AIza…`, `xoxb-…`, `glpat-…`, `SG.…`, `GOCSPX-…`), JWTs,
     ///   AWS key IDs, database URLs and generic assignments do not, whatever their
-    ///   entropy;
+    ///   entropy (a suite's made-up keys are given the provider's form too);
     /// - copies of third-party code (`vendor/`, `third_party/`,
     ///   `public/plugins/codemirror-5.17.0/`): the same;
     /// - docs, examples and translations (`docs/`, `examples/`, `locales/`, `*.md`,

@@ -62,7 +62,10 @@ declare_rule! {
     /// exists to store it. Templates, references and masks do not: `${NPM_TOKEN}`,
     /// `$VAR`, `%VAR%`, `{{ x }}`, `<password>`, `***`, `xxx`, `changeme`,
     /// `your_password`; nor locked accounts (`*`, `!`) in a shadow file, nor tokens
-    /// for a registry on localhost. Under tests, docs and examples a store counts
+    /// for a registry on localhost, nor a person's password (under 8 characters, one
+    /// kind of character, or mostly words) in a MySQL option file whose `host=` is a
+    /// container name (`password=photoprism` with `host=mariadb`: the dev stack's
+    /// default, as in a database URL; a generated one there still counts). Under tests, docs and examples a store counts
     /// only with a generated-looking value (20+ chars, letters and digits, high
     /// entropy): a `tests/fixtures/.netrc` with `password hunter22` is a fixture.
     /// Android's well-known `debug.keystore` (password `android`) is not reported. A

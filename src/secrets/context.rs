@@ -318,12 +318,18 @@ pub(crate) fn named_as_fixture(text: &str, span: crate::source::Span) -> bool {
     owner
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|word| word.len() >= 4)
-        .any(|word| {
-            super::names::normalize_name(word)
-                .split('_')
-                .any(|seg| FIXTURE_WORDS.contains(&seg))
-        })
+        .any(is_fixture_name)
 }
+
+/// Whether an identifier calls its value a fixture (`fakePass`, `TEST_TOKEN`).
+pub(crate) fn is_fixture_name(name: &str) -> bool {
+    super::names::normalize_name(name)
+        .split('_')
+        .any(|seg| FIXTURE_WORDS.contains(&seg))
+}
+
+/// Name parts of a file of test data.
+const TEST_DATA_WORDS: &[&str] = &["fixture", "fixtures", "stub", "stubs", "testdata"];
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.
 fn is_test_file_name(name: &str) -> bool {
@@ -345,6 +351,13 @@ fn is_test_file_name(name: &str) -> bool {
         || stem.ends_with("_mock")
         || stem.ends_with("_fake")
         || name.contains(".mock.")
+        // Test data named for what it is: `auth_session_fixtures.go`,
+        // `userFixtures.ts`, `api.stub.js`, `stubs.py`.
+        || stem
+            .split(['_', '-'])
+            .chain(name.split('.').skip(1))
+            .any(|part| TEST_DATA_WORDS.contains(&part))
+        || stem.ends_with("fixtures")
         // Test runners' setup files: `vitestSetup.ts`, `jest.setup.js`, `setupTests.ts`.
         || stem.starts_with("vitest")
         || stem.starts_with("jest")
@@ -372,6 +385,9 @@ mod tests {
             ".ci/.env.ci",
             ".ci/compose.ci.yaml",
             "docker-compose.e2e.yml",
+            "internal/entity/auth_session_fixtures.go",
+            "src/userFixtures.ts",
+            "src/api.stub.js",
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");
         }
@@ -397,6 +413,8 @@ mod tests {
             "compose.yml",
             ".gitlab-ci.yml",
             "latest/contest/app.py",
+            "src/stubborn.go",
+            "app/fixturesmanager.rb",
         ] {
             assert_eq!(path_role(path), PathRole::Code, "{path}");
         }

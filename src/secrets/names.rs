@@ -44,6 +44,13 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "type",
     "env",
     "ttl",
+    // What is allowed or asked for (`API_KEY_RATE_LIMIT`, `AZURE_ARM_TOKEN_RESOURCE`).
+    "limit",
+    "limits",
+    "rate",
+    "quota",
+    "throttle",
+    "resource",
     "expiry",
     "expires",
     "expiration",

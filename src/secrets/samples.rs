@@ -43,6 +43,43 @@ pub(super) fn in_sample_block(text: &str, span: Span) -> bool {
     })
 }
 
+/// Words of a comment that present the setting below it as a default to replace:
+/// `# The initial password of Harbor admin … Remember Change the admin password`.
+const DEFAULT_NOTE_WORDS: &[&str] = &["default", "initial", "change"];
+
+/// Whether the comment above the setting at `span` (template lines such as
+/// `{% else %}` skipped) calls its value a default or says to change it: a
+/// product's documented default password, not a leaked one.
+pub(super) fn under_default_note(text: &str, span: Span) -> bool {
+    let start = line_range(text, span.start as usize).start;
+    let above = text.get(..start).unwrap_or("");
+    let mut comments = 0;
+    for line in above.lines().rev().take(8) {
+        let line = line.trim();
+        if line.starts_with("{%") || line.contains("{{") || line.is_empty() {
+            continue;
+        }
+        let Some(comment) = ["#", "//", ";", "--", "*"]
+            .iter()
+            .find_map(|m| line.strip_prefix(m))
+        else {
+            break;
+        };
+        let lower = comment.to_ascii_lowercase();
+        if lower
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| DEFAULT_NOTE_WORDS.contains(&w))
+        {
+            return true;
+        }
+        comments += 1;
+        if comments == 3 {
+            break;
+        }
+    }
+    false
+}
+
 /// Whether the line holding `span` has a URL on a documentation host
 /// (`https://auth.example.com/reset?token=…`). An e-mail address there
 /// (`conn.login('ana@example.com', …)`) is not enough: real code logs in with one.

@@ -130,6 +130,16 @@ fn captured(text: &str, re: &Regex, role: PathRole) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// An option file's `host=` names a container (`mariadb`, `db`): no dots, not
+/// `localhost` (a server's own database).
+fn on_container_host(text: &str) -> bool {
+    static RE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?m)^[ \t]*host[ \t]*=[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*$"));
+    RE.captures(text)
+        .and_then(|c| c.get(1))
+        .is_some_and(|host| !host.as_str().eq_ignore_ascii_case("localhost"))
+}
+
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("internal error: valid regex")
 }
@@ -409,10 +419,17 @@ fn tool_store(
         ".my.cnf" | "my.cnf" | ".cqlshrc" => {
             static RE: LazyLock<Regex> =
                 LazyLock::new(|| regex(r"(?m)^[ \t]*password[ \t]*=[ \t]*(\S+)"));
-            return found(
-                "a database client option file with a password",
-                captured(text, &RE, role),
-            );
+            let mut passwords = captured(text, &RE, role);
+            // A person's password for a database in a container (`host=mariadb`) is
+            // the dev stack's default, as in a database URL.
+            if on_container_host(text) {
+                passwords.retain(|r| {
+                    !text
+                        .get(r.clone())
+                        .is_some_and(crate::secrets::is_chosen_by_a_person)
+                });
+            }
+            return found("a database client option file with a password", passwords);
         }
         "odbc.ini" | ".odbc.ini" => {
             static RE: LazyLock<Regex> =

@@ -166,6 +166,8 @@ fn secret_names() {
         "data-password-validator-target",
         "secretFieldSelector",
         "max_tokens",
+        "API_KEY_RATE_LIMIT",
+        "AZURE_ARM_TOKEN_RESOURCE",
     ] {
         assert!(!is_secret_name(name), "{name} is not secret-named");
     }
@@ -233,10 +235,20 @@ fn placeholders() {
         "local-dev-token",
         "abcd1234efgh5678",
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        // Lookups naming their source, provider prefixes on stubs, patterns.
+        "{env}WEBDAV_PASSWORD",
+        "{file}/run/secrets/db_password",
+        "whsec_123",
+        "ghp_abc123",
+        "^.{8,32}$",
+        "^[A-Za-z0-9]+$",
     ] {
         assert!(is_placeholder(value), "{value:?} is a placeholder");
     }
     for value in [
+        "{Kq8}vT2mZ9xLw4Rt",
+        "whsec_Kq8vT2mZ9xLw4RtY7pN3",
+        "p4$$w0rd-K9^",
         "k8Zq2LmP0xWvR4tY",
         "hunter2-Zq8",
         &random(1, 40, B64),
@@ -353,6 +365,16 @@ fn redaction_never_shows_more_than_four_chars() {
             assert!(!shown.contains(&w.iter().collect::<String>()));
         }
     }
+}
+
+#[test]
+fn counting_runs_are_samples() {
+    assert!(values::has_counting_run(
+        "xoxb-1234567890-1234567890123-5n38u5ed"
+    ));
+    assert!(values::has_counting_run("dapi123456789012345678a9bc"));
+    assert!(!values::has_counting_run("xoxb-1234567-8912345"));
+    assert!(!values::has_counting_run(&random(3, 40, ALNUM)));
 }
 
 #[test]

@@ -214,6 +214,20 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
+    // `{env}WEBDAV_PASSWORD`, `{file}/run/secrets/db`: a lookup naming its source.
+    if let Some((source, rest)) = v.strip_prefix('{').and_then(|r| r.split_once('}')) {
+        let named = !rest.is_empty()
+            && (rest.starts_with('/')
+                || rest
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'));
+        if named
+            && (2..=8).contains(&source.len())
+            && source.bytes().all(|b| b.is_ascii_lowercase())
+        {
+            return true;
+        }
+    }
     if let Some(open) = v.find('<') {
         if v.get(open..).is_some_and(|rest| rest.contains('>')) {
             return true;
@@ -249,7 +263,73 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if ["%s", "%v", "%d", "%q"].iter().any(|verb| v.contains(verb)) {
         return true;
     }
-    is_repeated_or_run(v) || is_made_of_words(&lower) || is_self_describing_chain(v)
+    is_repeated_or_run(v)
+        || is_made_of_words(&lower)
+        || is_self_describing_chain(v)
+        || is_stub_token(v)
+        || is_pattern(v)
+}
+
+/// `whsec_123`, `ghp_abc`, `sk-1234`: a provider's prefix with a body far shorter
+/// than any token it issues, a stand-in.
+fn is_stub_token(v: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "whsec_",
+        "sk_live_",
+        "rk_live_",
+        "sk_",
+        "rk_",
+        "sk-",
+        "ghp_",
+        "gho_",
+        "ghs_",
+        "ghu_",
+        "github_pat_",
+        "glpat-",
+        "xoxb-",
+        "xoxp-",
+        "xapp-",
+        "npm_",
+        "pypi-",
+        "SG.",
+        "AKIA",
+        "AIza",
+        "GOCSPX-",
+        "shpat_",
+        "dop_v1_",
+        "hf_",
+    ];
+    PREFIXES
+        .iter()
+        .any(|p| v.strip_prefix(p).is_some_and(|body| body.len() < 16))
+}
+
+/// A regular expression (`^.{8,32}$`, `^[A-Za-z0-9]+$`): what a value must look
+/// like, not a value.
+fn is_pattern(v: &str) -> bool {
+    (v.starts_with('^') || (v.ends_with('$') && !v.ends_with("\\$")))
+        && [".*", ".+", ".{", "\\d", "\\w", "\\s", "[", "(?", "|"]
+            .iter()
+            .any(|m| v.contains(m))
+}
+
+/// `xoxb-1234567890-…`: eight or more digits counting up, which a random token
+/// almost never holds; a documentation sample.
+pub(super) fn has_counting_run(v: &str) -> bool {
+    let mut run = 0;
+    let mut prev = 0u8;
+    for b in v.bytes() {
+        run = if b.is_ascii_digit() && run > 0 && b == prev + 1 {
+            run + 1
+        } else {
+            usize::from(b.is_ascii_digit())
+        };
+        prev = b;
+        if run >= 8 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Lowercase words joined by `_`, `-` or `.` of which one says what the value is

@@ -309,6 +309,10 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
     if is_env_name(value) {
         return false;
     }
+    // `env.StringFromEnv("AZURE_ARM_TOKEN_RESOURCE", "https://management…")`: an address.
+    if value.contains("://") && !has_url_credentials(value) {
+        return false;
+    }
     if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
         return true;
     }

@@ -109,7 +109,7 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
     // (`mysql://root:whalehello@db`) is the dev stack's default; a generated one
     // is kept as seriously as on a public host.
     let container_or_loopback = !host.contains('.') || host.starts_with("127.");
-    if container_or_loopback && is_chosen_by_a_person(&password) {
+    if container_or_loopback && super::super::is_chosen_by_a_person(&password) {
         return false;
     }
     if !is_placeholder(&password) {
@@ -120,15 +120,6 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
         .iter()
         .any(|w| lower.trim_end_matches(|ch: char| ch.is_ascii_digit()) == *w);
     is_public_host(&host) && super::super::stores::is_stored_secret(c.secret) && !single_word
-}
-
-/// A password a person picked (`whalehello`, `hunter2hunter`): one kind of char,
-/// short, or mostly words. Not `FmTKs5vX52ufKR1r`.
-fn is_chosen_by_a_person(password: &str) -> bool {
-    password.chars().count() < 8
-        || !password.bytes().any(|b| b.is_ascii_digit())
-        || !password.bytes().any(|b| b.is_ascii_alphabetic())
-        || super::super::reads_as_words(password)
 }
 
 /// `%XX` escapes decoded (invalid ones and non-UTF-8 results kept as written).
