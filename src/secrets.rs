@@ -262,8 +262,15 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     if context::is_web_page(path) {
         found.retain(|m| proves_itself(m.detector.id));
     }
+    // In a program's source a generic value is a string literal in code: not an
+    // unquoted word, nor a sample reply documented in a `/* … */` comment (a
+    // link with a token in its query is kept there).
     if context::is_program_source(path) {
-        found.retain(|m| !m.detector.generic || is_quoted_at(text, m.span));
+        found.retain(|m| {
+            !m.detector.generic
+                || (is_quoted_at(text, m.span)
+                    && !(in_block_comment(text, m.span) && !in_url_query(text, m.context_span)))
+        });
     }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `const fakePass = '…'`: a value its
     // name calls a fixture.
@@ -364,9 +371,29 @@ fn is_quoted_at(text: &str, span: Span) -> bool {
 /// Whether the line holding `span` starts with a comment marker.
 fn on_commented_line(text: &str, span: Span) -> bool {
     let line = line_before(text, span).trim_start();
-    ["#", "//", ";", "--", "*", "<!--"]
+    ["#", "//", ";", "--", "*", "<!--", "REM ", "rem ", "::"]
         .iter()
         .any(|marker| line.starts_with(marker))
+}
+
+/// Whether `span` sits inside a `/* … */` comment opened at the start of a line.
+fn in_block_comment(text: &str, span: Span) -> bool {
+    let head = text.get(..span.start as usize).unwrap_or("");
+    let Some(open) = head.rfind("/*") else {
+        return false;
+    };
+    let opens_line = head
+        .get(..open)
+        .and_then(|before| before.rsplit('\n').next())
+        .is_some_and(|l| l.trim().is_empty());
+    opens_line && !head.get(open..).unwrap_or("").contains("*/")
+}
+
+/// Whether a `name=value` match is a URL's query parameter (`…/manage?token=…`):
+/// a working link pasted anywhere, a comment included.
+fn in_url_query(text: &str, context: Span) -> bool {
+    let start = context.start as usize;
+    start > 0 && matches!(text.as_bytes().get(start - 1), Some(b'?' | b'&'))
 }
 
 /// Whether the line holding `span` is longer than any line a person writes.

@@ -32,7 +32,8 @@ declare_rule! {
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
     ///   defaults such as `postgres` or `P@ssw0rd123`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
-    ///   `87654321-4321`), AWS's documented `EXAMPLE` keys, a provider's prefix
+    ///   `87654321-4321` or `54321abcde`), CSS selectors of form fields
+    ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
     ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
     ///   regular expressions (`^.{8,32}$`), and any value (a provider format
     ///   too, but not a private key) holding eight or more digits counting up
@@ -87,7 +88,10 @@ declare_rule! {
     ///   `*.firebaseapp.com` host within a few lines);
     /// - in a program's source (`*.ts`, `*.js`, `*.go`, `*.py`, `*.rb`, `*.php`,
     ///   `*.java`, ...), an unquoted value outside any string literal: a type or a
-    ///   variable (`serviceTokenCiphertext: Uint8Array`), never a literal; names
+    ///   variable (`serviceTokenCiphertext: Uint8Array`), never a literal; a value
+    ///   inside a `/* … */` comment opened at the start of a line is a documented
+    ///   sample (a provider's reply shown above the function that parses it), but
+    ///   a link with a token in its query (`…/manage?token=…`) still fires; names
     ///   ending in `_ciphertext` or `_encrypted` hold the encrypted form;
     /// - one line of thousands of characters in any file (a minified bundle, a
     ///   diagram's JSON): generated data, except provider formats and private keys;
@@ -104,7 +108,7 @@ declare_rule! {
     ///   words) in a database URL whose host is a container or loopback name
     ///   (`mysql://root:whalehello@db`): the dev stack's default; a generated one
     ///   there still fires;
-    /// - on a commented-out line (`#   secretKey: console123`), a value that is not
+    /// - on a commented-out line (`#   secretKey: console123`, batch `REM SET …`), a value that is not
     ///   generated-looking, and an AWS key ID (it documents a payload);
     /// - a private key or a generic value assigned to a name that calls it a
     ///   fixture (`TEST_FAKE_RSA_KEY_0`, `dummyPrivateKey`, `example_key`,
@@ -130,7 +134,9 @@ declare_rule! {
     ///   `mocks/`, `fakes/`, files such as `*_test.go`, `*.spec.ts`, `*.t`,
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`), local development environments
-    ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`) and config files
+    ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
+    ///   `local-dev/`, `dev-env/`), conformance suites (`conformance/`,
+    ///   `oidc-conformance/`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,
     ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
     ///   `docker-compose.dev.yml`, `config/dev.exs`,

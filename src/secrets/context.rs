@@ -79,6 +79,15 @@ const TEST_DIRS: &[&str] = &[
     ".ddev",
     ".devcontainer",
     ".lando",
+    "local-environment",
+    "local-env",
+    "local-dev",
+    "localdev",
+    "local-development",
+    "dev-env",
+    "dev-environment",
+    // Conformance suites (`oidc-conformance/`) run a product against a test harness.
+    "conformance",
     "test_resources",
     "test-resources",
     "testresources",
@@ -159,9 +168,16 @@ fn is_test_dir(segment: &str) -> bool {
         || ["test_", "test-", "tests_", "tests-"]
             .iter()
             .any(|p| segment.starts_with(p))
-        || ["_test", "-test", "_tests", "-tests"]
-            .iter()
-            .any(|p| segment.ends_with(p))
+        || [
+            "_test",
+            "-test",
+            "_tests",
+            "-tests",
+            "-conformance",
+            "_conformance",
+        ]
+        .iter()
+        .any(|p| segment.ends_with(p))
 }
 
 /// Name parts of a config file that say which environment it configures: a test
@@ -388,6 +404,8 @@ mod tests {
             "internal/entity/auth_session_fixtures.go",
             "src/userFixtures.ts",
             "src/api.stub.js",
+            "contrib/local-environment/oauth2-proxy.cfg",
+            "examples/oidc-conformance/config.yaml.tmpl",
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");
         }

@@ -239,6 +239,7 @@ fn placeholders() {
         "{env}WEBDAV_PASSWORD",
         "{file}/run/secrets/db_password",
         "whsec_123",
+        "54321abcde",
         "ghp_abc123",
         "^.{8,32}$",
         "^[A-Za-z0-9]+$",

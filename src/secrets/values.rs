@@ -363,7 +363,7 @@ pub(super) fn strip_value_quotes(v: &str) -> &str {
 }
 
 /// One char repeated (separators ignored), or an ascending or descending run like
-/// `abcdef`, `123456`, `87654321`.
+/// `abcdef`, `123456`, `87654321`, `54321abcde`.
 fn is_repeated_or_run(v: &str) -> bool {
     let mut alnum = v.chars().filter(|c| c.is_alphanumeric());
     let Some(first) = alnum.next() else {
@@ -383,7 +383,8 @@ fn is_repeated_or_run(v: &str) -> bool {
         descending_steps += usize::from((prev as u32).checked_sub(c as u32) == Some(1));
         prev = c;
     }
-    count >= 6 && (ascending_steps * 4 >= rest.len() * 3 || descending_steps * 4 >= rest.len() * 3)
+    // Or both: `54321abcde`.
+    count >= 6 && (ascending_steps + descending_steps) * 4 >= rest.len() * 3
 }
 
 /// Eight or more of one char in a row (`GOCSPX-2k8gsR0000000000000000VNahJj`): a

@@ -44,6 +44,15 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         return false;
     }
 
+    // `'#s3-secret-key'`: a CSS selector naming the form field.
+    if value.strip_prefix('#').is_some_and(|id| {
+        id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    }) {
+        return false;
+    }
     // Ruby instance variables and symbols, systemd `@name` credentials: code, not data.
     if !quoted && value.starts_with(['@', ':']) {
         return false;
