@@ -269,7 +269,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         found.retain(|m| {
             !m.detector.generic
                 || (is_quoted_at(text, m.span)
-                    && !(in_block_comment(text, m.span) && !in_url_query(text, m.context_span)))
+                    && (!in_block_comment(text, m.span) || in_url_query(text, m.context_span)))
         });
     }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `const fakePass = '…'`: a value its
