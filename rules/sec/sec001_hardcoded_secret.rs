@@ -19,6 +19,10 @@ declare_rule! {
     /// name="connection.password">`), and an API client's `.login('user', 'password')`
     /// call.
     ///
+    /// An AWS secret access key is a 40-character value under an AWS-named key; a
+    /// reCAPTCHA key of the same length (`6L…AAAA…`) is reported as a generic
+    /// secret, not as AWS's.
+    ///
     /// Secret names match on word boundaries (`db_password`, `apiKey`, but not
     /// `passwordless`, `secretary` or nginx's `proxy_pass`); keys named for what they
     /// sign, encrypt or license count too (`license_key`, `signing_key`, `AUTH_KEY`,
@@ -49,12 +53,15 @@ declare_rule! {
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
     ///   CUE `#Definition` references);
     /// - prose: UI labels and their translations in any language (`API-Token`,
-    ///   `Webhook-Geheimnis`), e-mail addresses, regular expressions;
+    ///   `Webhook-Geheimnis`), translation and message keys
+    ///   (`ra.validation.passwordDoesNotMatch`, `fields:showPassword`), e-mail
+    ///   addresses, regular expressions;
     /// - public and test-mode values: Stripe test and publishable keys, browser
     ///   RUM/analytics client tokens (Datadog `pub…`), `*_public_*` names, Plaid
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
-    ///   digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2: a hash in a
-    ///   credential store is SEC005's);
+    ///   digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2, and any value
+    ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
+    ///   `hashed_secret`; a hash in a credential store is SEC005's);
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
     ///   `secrets.yml`), the per-environment development defaults;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
@@ -80,7 +87,7 @@ declare_rule! {
     ///   `GOCSPX-2k8gsR0000000000000000VNahJj`), values that say they are none
     ///   (`not-a-secret`) or what they are for (`test-githubID`, `fake_…`, `dummy-…`),
     ///   format strings (`%s`), SigV4 credential scopes (`…/aws4_request`), validation
-    ///   rules (`required|confirmed|min:16`), file names (`ca.ecdsa.P224.pem`),
+    ///   rules (`required|confirmed|min:16`, `required_if:change_password,true`), file names (`ca.ecdsa.P224.pem`),
     ///   numbered names (`variable-2`), and an environment variable's name given as a
     ///   lookup's second argument (`requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`);
     /// - public keys by design: PostHog project keys (`phc_…`), Supabase `anon` JWTs,

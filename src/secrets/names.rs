@@ -150,6 +150,8 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
 const NON_SECRET_SEGMENTS: &[&str] = &[
     "public",
     "pub",
+    // A hash of a password is not the password (`hashed_password`, `password_digest`).
+    "hashed",
     "publishable",
     "csrf",
     "xsrf",

@@ -167,6 +167,8 @@ fn secret_names() {
         "secretFieldSelector",
         "max_tokens",
         "API_KEY_RATE_LIMIT",
+        "hashed_password",
+        "hashed_secret",
         "AZURE_ARM_TOKEN_RESOURCE",
     ] {
         assert!(!is_secret_name(name), "{name} is not secret-named");

@@ -57,7 +57,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if !quoted && value.starts_with(['@', ':']) {
         return false;
     }
-    if is_label(value) || is_email(value) {
+    if is_label(value) || is_email(value) || is_message_key(value) {
         return false;
     }
     // An OpenAPI/JSON Schema reference (`#/components/schemas/…`), or code around a
@@ -168,6 +168,17 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     true
 }
 
+/// A translation or message key: dotted identifiers (`ra.validation.passwordDoesNotMatch`)
+/// or a namespace and a key (`fields:showPassword`).
+fn is_message_key(value: &str) -> bool {
+    let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic());
+    let dotted: Vec<&str> = value.split('.').collect();
+    (dotted.len() >= 3 && dotted.iter().all(|s| word(s)))
+        || value.split_once(':').is_some_and(|(ns, key)| {
+            word(ns) && ns.bytes().all(|b| b.is_ascii_lowercase()) && word(key)
+        })
+}
+
 /// `userid:2`, `page:10`: a lowercase field name, a colon and a number is a
 /// record (a token's plaintext payload), not a credential.
 fn is_record_pair(value: &str) -> bool {
@@ -200,7 +211,12 @@ fn named_after_key(key: &str, value: &str) -> bool {
 /// `'confirmed|'.$more` (the rest built in code), `required|notIn:[…`.
 fn is_rule_list(value: &str) -> bool {
     let rules: Vec<&str> = value.trim_end_matches('|').split('|').collect();
-    value.contains('|')
+    // One conditional rule (`required_if:change_password,true`) is a list too.
+    let conditional = ["required_", "exclude_", "prohibited_", "missing_"]
+        .iter()
+        .any(|p| value.starts_with(p))
+        && value.contains(':');
+    (value.contains('|') || conditional)
         && rules.iter().all(|rule| {
             let name = rule.split(':').next().unwrap_or("");
             name.starts_with(|c: char| c.is_ascii_lowercase())

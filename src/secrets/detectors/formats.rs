@@ -69,6 +69,10 @@ pub(super) fn validate_aws_secret(c: &Candidate<'_>) -> bool {
         return false;
     }
     let s = c.secret;
+    // `6LcJcjwUAAAAA…`: a reCAPTCHA key (`6L`, a site ID, a run of `A`), not AWS's.
+    if s.starts_with("6L") && s.get(8..12) == Some("AAAA") {
+        return false;
+    }
     s.bytes().any(|b| b.is_ascii_uppercase())
         && s.bytes().any(|b| b.is_ascii_lowercase())
         && s.bytes()
