@@ -312,6 +312,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     found.retain(|m| {
         !m.detector.generic
             || !(samples::is_search_only_key(text, m.span)
+                || samples::is_analytics_beacon(text, m.span)
                 || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
                 || samples::is_devise_commented_default(path, text, m.span))
     });

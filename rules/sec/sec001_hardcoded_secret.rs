@@ -57,7 +57,8 @@ declare_rule! {
     ///   (`ra.validation.passwordDoesNotMatch`, `fields:showPassword`), e-mail
     ///   addresses, regular expressions;
     /// - public and test-mode values: Stripe test and publishable keys, browser
-    ///   RUM/analytics client tokens (Datadog `pub…`), `*_public_*` names, Plaid
+    ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
+    ///   Analytics' `data-cf-beacon`), `*_public_*` names, Plaid
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
     ///   digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
@@ -143,7 +144,8 @@ declare_rule! {
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
     ///   `local-dev/`, `dev-env/`), conformance suites (`conformance/`,
-    ///   `oidc-conformance/`) and config files
+    ///   `oidc-conformance/`), Helm chart-testing values
+    ///   (`charts/app/ci/*-values.yaml`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,
     ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
     ///   `docker-compose.dev.yml`, `config/dev.exs`,

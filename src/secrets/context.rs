@@ -130,7 +130,10 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     {
         return PathRole::ThirdParty;
     }
-    if segments.iter().any(|s| is_test_dir(s)) || is_test_file_name(name) {
+    // Helm chart-testing's values (`charts/app/ci/test-values.yaml`) configure test installs.
+    let chart_test_values = segments.last() == Some(&"ci")
+        && (name.ends_with("values.yaml") || name.ends_with("values.yml"));
+    if segments.iter().any(|s| is_test_dir(s)) || is_test_file_name(name) || chart_test_values {
         return PathRole::Test;
     }
     // CI pipelines run with real access whatever they are called (`e2e.yml`).
@@ -406,6 +409,7 @@ mod tests {
             "src/api.stub.js",
             "contrib/local-environment/oauth2-proxy.cfg",
             "examples/oidc-conformance/config.yaml.tmpl",
+            "charts/private-action-runner/ci/kubeconform-values.yaml",
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");
         }
@@ -433,6 +437,7 @@ mod tests {
             "latest/contest/app.py",
             "src/stubborn.go",
             "app/fixturesmanager.rb",
+            "ci/deploy.yaml",
         ] {
             assert_eq!(path_role(path), PathRole::Code, "{path}");
         }

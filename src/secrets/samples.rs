@@ -43,6 +43,14 @@ pub(super) fn in_sample_block(text: &str, span: Span) -> bool {
     })
 }
 
+/// Cloudflare Web Analytics' beacon (`data-cf-beacon='{"token": "…"}'`): its token
+/// ships in every page, as browser RUM tokens do.
+pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
+    let line = line_range(text, span.start as usize);
+    text.get(line)
+        .is_some_and(|l| l.contains("data-cf-beacon") || l.contains("cf_beacon"))
+}
+
 /// Words of a comment that present the setting below it as a default to replace:
 /// `# The initial password of Harbor admin … Remember Change the admin password`.
 const DEFAULT_NOTE_WORDS: &[&str] = &["default", "initial", "change"];
