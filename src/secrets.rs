@@ -265,11 +265,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // In a program's source a generic value is a string literal in code: not an
     // unquoted word, nor a sample reply documented in a `/* … */` comment (a
     // link with a token in its query is kept there).
-    if context::is_program_source(path) {
+    if context::is_program_source(path) && found.iter().any(|m| m.detector.generic) {
+        let comments = BlockComments::find(text);
         found.retain(|m| {
             !m.detector.generic
                 || (is_quoted_at(text, m.span)
-                    && (!in_block_comment(text, m.span) || in_url_query(text, m.context_span)))
+                    && (!comments.holds(text, m.span) || in_url_query(text, m.context_span)))
         });
     }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `const fakePass = '…'`: a value its
@@ -377,17 +378,42 @@ fn on_commented_line(text: &str, span: Span) -> bool {
         .any(|marker| line.starts_with(marker))
 }
 
-/// Whether `span` sits inside a `/* … */` comment opened at the start of a line.
-fn in_block_comment(text: &str, span: Span) -> bool {
-    let head = text.get(..span.start as usize).unwrap_or("");
-    let Some(open) = head.rfind("/*") else {
-        return false;
-    };
-    let opens_line = head
-        .get(..open)
-        .and_then(|before| before.rsplit('\n').next())
-        .is_some_and(|l| l.trim().is_empty());
-    opens_line && !head.get(open..).unwrap_or("").contains("*/")
+/// Where a file's `/*` and `*/` are, found once: asking for each match would
+/// search the text before it again (quadratic on a file of many matches).
+struct BlockComments {
+    opens: Vec<usize>,
+    closes: Vec<usize>,
+}
+
+impl BlockComments {
+    fn find(text: &str) -> Self {
+        // Neither marker can overlap itself, so `match_indices` finds every one.
+        let at = |marker| text.match_indices(marker).map(|(i, _)| i).collect();
+        BlockComments {
+            opens: at("/*"),
+            closes: at("*/"),
+        }
+    }
+
+    /// Whether `span` sits inside a `/* … */` comment opened at the start of a line:
+    /// the last `/*` before it begins its line and no `*/` follows that `/*` yet.
+    fn holds(&self, text: &str, span: Span) -> bool {
+        let start = span.start as usize;
+        let before = self.opens.partition_point(|&i| i + 2 <= start);
+        let Some(&open) = before.checked_sub(1).and_then(|i| self.opens.get(i)) else {
+            return false;
+        };
+        let opens_line = text
+            .get(..open)
+            .and_then(|head| head.rsplit('\n').next())
+            .is_some_and(|l| l.trim().is_empty());
+        let first_close = self.closes.partition_point(|&i| i < open);
+        let closed = self
+            .closes
+            .get(first_close)
+            .is_some_and(|&close| close + 2 <= start);
+        opens_line && !closed
+    }
 }
 
 /// Whether a `name=value` match is a URL's query parameter (`…/manage?token=…`):
@@ -488,7 +514,7 @@ pub(crate) fn is_high_entropy(value: &str) -> bool {
 
 /// A password a person picked (`whalehello`, `hunter2hunter`, `photoprism`): one
 /// kind of char, short, or mostly words. Not `FmTKs5vX52ufKR1r`.
-pub(crate) fn is_chosen_by_a_person(password: &str) -> bool {
+fn is_chosen_by_a_person(password: &str) -> bool {
     password.chars().count() < 8
         || !password.bytes().any(|b| b.is_ascii_digit())
         || !password.bytes().any(|b| b.is_ascii_alphabetic())

@@ -426,7 +426,7 @@ fn tool_store(
                 passwords.retain(|r| {
                     !text
                         .get(r.clone())
-                        .is_some_and(crate::secrets::is_chosen_by_a_person)
+                        .is_some_and(super::is_chosen_by_a_person)
                 });
             }
             return found("a database client option file with a password", passwords);

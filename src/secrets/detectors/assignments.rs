@@ -131,7 +131,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     {
         return false;
     }
-    if is_path_like(value) || (value.contains("://") && !has_url_credentials(value)) {
+    if is_path_like(value) || is_plain_url(value) {
         return false;
     }
     if kind == NameKind::Dsn && !has_url_credentials(value) {
@@ -335,7 +335,7 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
         return false;
     }
     // `env.StringFromEnv("AZURE_ARM_TOKEN_RESOURCE", "https://management…")`: an address.
-    if value.contains("://") && !has_url_credentials(value) {
+    if is_plain_url(value) {
         return false;
     }
     if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
@@ -511,4 +511,9 @@ fn url_password(v: &str) -> Option<&str> {
 /// `scheme://user:password@host…`
 fn has_url_credentials(v: &str) -> bool {
     url_password(v).is_some()
+}
+
+/// A URL with no password in it (`https://management.core.windows.net`): an address.
+fn is_plain_url(v: &str) -> bool {
+    v.contains("://") && !has_url_credentials(v)
 }
