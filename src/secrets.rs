@@ -256,8 +256,35 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // A person's password in a CI pipeline (`SA_PASSWORD: Forge123`) is the test
     // database's that the job starts; deploy credentials there are generated or
     // come in a provider's format.
+    // A credential set up for a server the pipeline starts itself (`image:
+    // minio/minio` with `MINIO_SECRET_KEY=…`) is the service container's, made for
+    // the job, however random it looks; so is the same value where the job's
+    // client is given it (`"secret_key": …`).
     if context::is_ci_pipeline(path) {
-        found.retain(|m| proves_itself(m.detector.id) || is_high_entropy(m.secret(text)));
+        let service_values: Vec<&str> = found
+            .iter()
+            .filter(|m| {
+                let context = text.get(m.context_span.range()).unwrap_or("");
+                samples::sets_up_a_started_image(text, assigned_name(context))
+            })
+            .map(|m| m.secret(text))
+            .collect();
+        found.retain(|m| {
+            proves_itself(m.detector.id)
+                || (is_high_entropy(m.secret(text)) && !service_values.contains(&m.secret(text)))
+        });
+    }
+    // `full-db-test:` runs with `QUAY_OVERRIDE_CONFIG='{"DATABASE_SECRET_KEY": …}'`:
+    // a test run's own values, judged as a test suite's.
+    if context::is_makefile(path) {
+        found.retain(|m| {
+            proven_in_tests(m.detector.id) || !samples::in_makefile_test_target(text, m.span)
+        });
+    }
+    // A secret scanner's allow-list (`.gitleaks.toml`) names values its owners
+    // declared not secret; only a private key or a live key is one anyway.
+    if context::is_secret_scanner_config(path) {
+        found.retain(|m| proven_in_tests(m.detector.id));
     }
     if context::is_web_page(path) {
         found.retain(|m| proves_itself(m.detector.id));

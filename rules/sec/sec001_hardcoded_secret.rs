@@ -133,7 +133,24 @@ declare_rule! {
     ///   visitor, so only provider formats and private keys fire there;
     /// - in a CI pipeline (`.github/workflows/`, `.gitlab-ci.yml`, CircleCI), a
     ///   person's password (`SA_PASSWORD: Forge123`): the test database's that the job
-    ///   starts; a generated value there still fires.
+    ///   starts; a generated value there still fires, unless its name's first word
+    ///   names an image the same file starts (`MINIO_SECRET_KEY=…` next to `image:
+    ///   minio/minio` or `docker run … postgres:16`): that is the service
+    ///   container's own credential, and so is the same value given to the job's
+    ///   client (`"secret_key": …`); a token for another service still fires;
+    /// - in a Makefile, the recipe of a test target (`test:`, `full-db-test:`,
+    ///   `e2e-tests:`) is judged as a test suite (`TEST=true
+    ///   APP_CONFIG='{"DATABASE_SECRET_KEY": "migration-run-key!"}' pytest`); a
+    ///   `deploy:` target's token still fires;
+    /// - a secret scanner's own configuration (`.gitleaks.toml`,
+    ///   `.secrets.baseline`, `.gitguardian.yaml`, `.talismanrc`): its allow-lists
+    ///   name values declared not secret; only private keys and live keys fire there;
+    /// - Azurite's storage-emulator account key (`AccountKey=Eby8vdM0…` for
+    ///   `devstoreaccount1`), published by Microsoft and the same in every install;
+    /// - the anonymous-FTP password convention, an e-mail-style identifier with its
+    ///   host left off (`password = "apache-proxy@"`);
+    /// - GraphQL schemas (`*.graphql`, `*.gql`) are read as program source: an
+    ///   unquoted value is a field's type (`registrationToken: RunnerToken!`).
     ///
     /// Where a file sits says how much a literal proves (a table in
     /// `src/secrets/context.rs`):

@@ -164,6 +164,35 @@ pub(crate) fn is_ci_pipeline(path: &str) -> bool {
         || name.ends_with("pipelines.yml")
 }
 
+/// A Makefile (`Makefile`, `GNUmakefile`, `build.mk`).
+pub(crate) fn is_makefile(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk")
+}
+
+/// A secret scanner's own configuration (`.gitleaks.toml`, a detect-secrets
+/// `.secrets.baseline`, `.gitguardian.yaml`, `.talismanrc`): its allow-lists hold
+/// values declared not secret.
+pub(crate) fn is_secret_scanner_config(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    matches!(
+        name,
+        ".gitleaks.toml"
+            | "gitleaks.toml"
+            | ".gitleaksignore"
+            | ".secrets.baseline"
+            | ".gitguardian.yaml"
+            | ".gitguardian.yml"
+            | ".talismanrc"
+            | ".secretlintrc"
+            | ".secretlintrc.json"
+            | ".secretlintrc.yml"
+            | ".secretlintrc.yaml"
+            | ".trufflehogignore"
+    )
+}
+
 /// A folder of tests: a listed name, or one that says so (`upgrade-tests`,
 /// `test_helpers`).
 fn is_test_dir(segment: &str) -> bool {
@@ -308,6 +337,8 @@ pub(crate) fn is_program_source(path: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
         "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "java", "kt", "kts", "scala", "cs", "swift",
         "rs", "py", "rb", "php", "dart", "c", "cc", "cpp", "h", "hpp", "m", "ex", "exs", "lua",
+        // GraphQL schemas: `token: ClusterToken!` is a field's type.
+        "graphql", "graphqls", "gql",
     ];
     let ext = path
         .rsplit_once('.')

@@ -314,6 +314,57 @@ pub(super) fn is_devise_commented_default(path: &str, text: &str, span: Span) ->
             .starts_with("config.secret_key")
 }
 
+/// Whether `name` (`MINIO_SECRET_KEY`, `POSTGRES_PASSWORD`) sets up a server whose
+/// image the same file starts (`image: minio/minio`, `docker run … postgres:16`):
+/// in a CI pipeline that is a throwaway service container's own credential, made
+/// for the job. The name's first word must be in the image's reference.
+pub(super) fn sets_up_a_started_image(text: &str, name: &str) -> bool {
+    let normalized = super::names::normalize_name(name);
+    let Some(product) = normalized.split('_').find(|w| !w.is_empty()) else {
+        return false;
+    };
+    // `db`, `pg`, `sa`: too short to tell an image from any other word.
+    if product.len() < 4 {
+        return false;
+    }
+    text.lines().any(|line| {
+        let lower = line.to_ascii_lowercase();
+        let reference = if let Some((_, after)) = lower.split_once("image") {
+            after.trim_start_matches(['"', '\'', ':', ' ', '\t', '='])
+        } else if let Some((_, after)) = lower.split_once("docker run") {
+            after
+        } else {
+            return false;
+        };
+        reference
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| word == product)
+    })
+}
+
+/// In a Makefile, whether `span` is in the recipe of a test target (`test:`,
+/// `full-db-test:`, `e2e-tests:`): the values a test run is started with.
+pub(super) fn in_makefile_test_target(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start as usize).unwrap_or("");
+    let Some(rule) = before.lines().rev().skip(1).find(|l| {
+        !l.is_empty() && !l.starts_with([' ', '\t', '#', '.']) && !l.trim_end().ends_with('\\')
+    }) else {
+        return false;
+    };
+    let Some((targets, _)) = rule.split_once(':') else {
+        return false;
+    };
+    // `NAME := value`, `NAME = value`: a variable, not a rule.
+    if targets.contains('=') || rule[targets.len()..].starts_with(":=") {
+        return false;
+    }
+    targets.split_whitespace().any(|target| {
+        target
+            .split(['-', '_', '.', '/'])
+            .any(|w| matches!(w, "test" | "tests" | "testing" | "e2e" | "integration"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{assigned_value, has_host, is_marked_placeholder};

@@ -478,3 +478,58 @@ fn hostile_inputs_stay_linear_and_never_panic() {
     text.push_str(&format!("\n{token}\n"));
     assert_finds(&text, "npm-token", &token);
 }
+
+#[test]
+fn service_container_credentials_in_ci() {
+    let compose = "x-minio: &minio\n  image: quay.io/minio/minio:latest\n  environment:\n    MINIO_KMS_SECRET_KEY: k\n";
+    assert!(samples::sets_up_a_started_image(
+        compose,
+        "MINIO_KMS_SECRET_KEY"
+    ));
+    let run = "docker run -d -e POSTGRES_PASSWORD postgres:16\n";
+    assert!(samples::sets_up_a_started_image(run, "POSTGRES_PASSWORD"));
+    // Another service's token, a name too short to tell, no image at all.
+    assert!(!samples::sets_up_a_started_image(
+        compose,
+        "SENTRY_AUTH_TOKEN"
+    ));
+    assert!(!samples::sets_up_a_started_image(
+        "image: mcr.microsoft.com/mssql/server\n",
+        "SA_PASSWORD"
+    ));
+    assert!(!samples::sets_up_a_started_image(
+        "MINIO_SECRET_KEY=k\n",
+        "MINIO_SECRET_KEY"
+    ));
+}
+
+#[test]
+fn makefile_test_targets() {
+    let text =
+        "VAR := 1\nfull-db-test: deps\n\tTEST=true KEY=v pytest\ndeploy:\n\tTOKEN=v ./release\n";
+    let at = |needle: &str| {
+        let start = text.find(needle).unwrap();
+        Span::new(start, start + 1)
+    };
+    assert!(samples::in_makefile_test_target(text, at("KEY=v")));
+    assert!(!samples::in_makefile_test_target(text, at("TOKEN=v")));
+    assert!(!samples::in_makefile_test_target(
+        "TEST_KEY := v\n",
+        Span::new(12, 13)
+    ));
+    assert!(context::is_makefile("build/Makefile") && context::is_makefile("rules.mk"));
+    assert!(!context::is_makefile("Makefile.md"));
+}
+
+#[test]
+fn secret_scanner_configs() {
+    for path in [
+        ".gitleaks.toml",
+        "config/gitleaks.toml",
+        ".secrets.baseline",
+        "a/.talismanrc",
+    ] {
+        assert!(context::is_secret_scanner_config(path), "{path}");
+    }
+    assert!(!context::is_secret_scanner_config("config/app.toml"));
+}

@@ -518,6 +518,9 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "processor-sandbox-",
         // Google's documented reCAPTCHA v2 test keys (site and secret).
         "6leixactaaaaa",
+        // Azurite's storage-emulator account key (`devstoreaccount1`), published by
+        // Microsoft and the same in every install.
+        "eby8vdm02xnocqflquwjpllmetlcdxj1",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();

@@ -57,7 +57,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if !quoted && value.starts_with(['@', ':']) {
         return false;
     }
-    if is_label(value) || is_email(value) || is_message_key(value) {
+    if is_label(value) || is_email(value) || is_anonymous_login(value) || is_message_key(value) {
         return false;
     }
     // An OpenAPI/JSON Schema reference (`#/components/schemas/…`), or code around a
@@ -307,6 +307,18 @@ fn is_bound_attribute(c: &Candidate<'_>) -> bool {
 }
 
 /// `someone@example.org`: an address, not a password.
+/// `apache-proxy@`, `wget@`: the e-mail-style identifier anonymous FTP takes as a
+/// password (a client's name, its host left for the server to add), public by
+/// convention.
+fn is_anonymous_login(value: &str) -> bool {
+    value.strip_suffix('@').is_some_and(|local| {
+        local.starts_with(|c: char| c.is_ascii_lowercase())
+            && local
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'.'))
+    })
+}
+
 fn is_email(value: &str) -> bool {
     value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
