@@ -291,13 +291,15 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     }
     // In a program's source a generic value is a string literal in code: not an
     // unquoted word, nor a sample reply documented in a `/* … */` comment (a
-    // link with a token in its query is kept there).
+    // link with a token in its query is kept there), an Elixir `@doc` or a
+    // doctest prompt (`iex>`, `>>>`).
     if context::is_program_source(path) && found.iter().any(|m| m.detector.generic) {
         let comments = BlockComments::find(text);
         found.retain(|m| {
             !m.detector.generic
                 || (is_quoted_at(text, m.span)
-                    && (!comments.holds(text, m.span) || in_url_query(text, m.context_span)))
+                    && (!comments.holds(text, m.span) || in_url_query(text, m.context_span))
+                    && !samples::in_doc_string(path, text, m.span))
         });
     }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `const fakePass = '…'`: a value its

@@ -149,6 +149,12 @@ declare_rule! {
     ///   `devstoreaccount1`), published by Microsoft and the same in every install;
     /// - the anonymous-FTP password convention, an e-mail-style identifier with its
     ///   host left off (`password = "apache-proxy@"`);
+    /// - in a program's source, documentation: an Elixir `@moduledoc`/`@doc`
+    ///   heredoc (`config :app, Endpoint, secret_key_base: "…"` shown to the
+    ///   reader) and doctest prompt lines (`iex> secret = "…"`, `>>> …`); a literal
+    ///   in code after the docs still fires;
+    /// - the base64 of a JSON object's first bytes, too short for any token
+    ///   (`eyJ4NXQiOi`, `{"x5t":`): a constant a log masker searches for;
     /// - GraphQL schemas (`*.graphql`, `*.gql`) are read as program source: an
     ///   unquoted value is a field's type (`registrationToken: RunnerToken!`).
     ///
@@ -156,7 +162,8 @@ declare_rule! {
     /// `src/secrets/context.rs`):
     /// - tests (paths under `test/`, `tests/`, `t/`, `spec/`, `fixtures/`, `testdata/`,
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
-    ///   `mocks/`, `fakes/`, files such as `*_test.go`, `*.spec.ts`, `*.t`,
+    ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,
+    ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`,
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,

@@ -93,6 +93,9 @@ const TEST_DIRS: &[&str] = &[
     "testresources",
     "cypress",
     "playwright",
+    // Dredd, an API contract-test runner: its hooks hold the run's tokens.
+    "dredd",
+    ".dredd",
 ];
 
 /// Folder names that hold documentation and examples.

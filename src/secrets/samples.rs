@@ -365,6 +365,36 @@ pub(super) fn in_makefile_test_target(text: &str, span: Span) -> bool {
     })
 }
 
+/// In a program's source, whether `span` is in documentation: an Elixir
+/// `@moduledoc`/`@doc`/`@typedoc` heredoc, or on a doctest prompt line
+/// (`iex> secret = "…"`, Python's `>>> client = Client(api_key="…")`). What a
+/// module's docs show is a sample for the reader.
+pub(super) fn in_doc_string(path: &str, text: &str, span: Span) -> bool {
+    let line = line_range(text, span.start as usize);
+    let own = text.get(line).unwrap_or("").trim_start();
+    if ["iex>", "...>", ">>> "].iter().any(|p| own.starts_with(p)) {
+        return true;
+    }
+    if !(path.ends_with(".ex") || path.ends_with(".exs")) {
+        return false;
+    }
+    let before = text.get(..span.start as usize).unwrap_or("");
+    for l in before.lines().rev().skip(1) {
+        let l = l.trim();
+        if l == "\"\"\"" {
+            return false;
+        }
+        let doc = ["@moduledoc", "@doc", "@typedoc"].iter().any(|attr| {
+            l.strip_prefix(attr)
+                .is_some_and(|rest| rest.trim_start().starts_with(['"', '~']))
+        });
+        if doc && l.ends_with("\"\"\"") {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::{assigned_value, has_host, is_marked_placeholder};

@@ -533,3 +533,23 @@ fn secret_scanner_configs() {
     }
     assert!(!context::is_secret_scanner_config("config/app.toml"));
 }
+
+#[test]
+fn documentation_in_program_source() {
+    let ex = "@moduledoc \"\"\"\n    secret_key_base: \"v\"\n\"\"\"\ndef f, do: [secret_key_base: \"w\"]\n";
+    let at = |needle: &str| {
+        let start = ex.find(needle).unwrap();
+        Span::new(start, start + 1)
+    };
+    assert!(samples::in_doc_string("lib/a.ex", ex, at("\"v\"")));
+    assert!(!samples::in_doc_string("lib/a.ex", ex, at("\"w\"")));
+    // The heredoc rule is Elixir's; a doctest prompt is one in any language.
+    assert!(!samples::in_doc_string("lib/a.py", ex, at("\"v\"")));
+    let py = "def sign():\n    \"\"\"\n    >>> sign(key=\"k\")\n    \"\"\"\n";
+    let start = py.find("\"k\"").unwrap();
+    assert!(samples::in_doc_string(
+        "a.py",
+        py,
+        Span::new(start, start + 1)
+    ));
+}

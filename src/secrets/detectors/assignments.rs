@@ -57,7 +57,12 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if !quoted && value.starts_with(['@', ':']) {
         return false;
     }
-    if is_label(value) || is_email(value) || is_anonymous_login(value) || is_message_key(value) {
+    if is_label(value)
+        || is_email(value)
+        || is_anonymous_login(value)
+        || is_message_key(value)
+        || is_json_fragment(value)
+    {
         return false;
     }
     // An OpenAPI/JSON Schema reference (`#/components/schemas/…`), or code around a
@@ -317,6 +322,12 @@ fn is_anonymous_login(value: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'.'))
     })
+}
+
+/// `eyJhbGciOi` (`{"alg":`): the base64 of a JSON object's first bytes, too
+/// short for any token; a constant a masker or parser searches for.
+fn is_json_fragment(value: &str) -> bool {
+    value.starts_with("eyJ") && value.len() < 24 && !value.contains('.')
 }
 
 fn is_email(value: &str) -> bool {
