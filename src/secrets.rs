@@ -274,13 +274,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || (is_high_entropy(m.secret(text)) && !service_values.contains(&m.secret(text)))
         });
     }
-    // `full-db-test:` runs with `QUAY_OVERRIDE_CONFIG='{"DATABASE_SECRET_KEY": …}'`:
-    // a test run's own values, judged as a test suite's.
-    if context::is_makefile(path) {
-        found.retain(|m| {
-            proven_in_tests(m.detector.id) || !samples::in_makefile_test_target(text, m.span)
-        });
-    }
+    // `full-db-test:` runs with `QUAY_OVERRIDE_CONFIG='{"DATABASE_SECRET_KEY": …}'`,
+    // pytest with `setup.cfg`'s `env = D:SECRET_KEY=…`: a test run's own values,
+    // judged as a test suite's.
+    found.retain(|m| {
+        proven_in_tests(m.detector.id)
+            || !((context::is_makefile(path) && samples::in_makefile_test_target(text, m.span))
+                || samples::in_test_runner_section(path, text, m.span))
+    });
     // A secret scanner's allow-list (`.gitleaks.toml`) names values its owners
     // declared not secret; only a private key or a live key is one anyway.
     if context::is_secret_scanner_config(path) {
@@ -344,6 +345,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             || !(samples::is_search_only_key(text, m.span)
                 || samples::is_analytics_beacon(text, m.span)
                 || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
+                || samples::under_replace_note(text, m.span)
                 || samples::is_devise_commented_default(path, text, m.span))
     });
     found

@@ -34,7 +34,7 @@ declare_rule! {
     ///
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
-    ///   defaults such as `postgres` or `P@ssw0rd123`, values that say they are for
+    ///   defaults such as `postgres`, `P@ssw0rd123` or `Str0ngP@ss!`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
@@ -54,7 +54,9 @@ declare_rule! {
     ///   CUE `#Definition` references);
     /// - prose: UI labels and their translations in any language (`API-Token`,
     ///   `Webhook-Geheimnis`), translation and message keys
-    ///   (`ra.validation.passwordDoesNotMatch`, `fields:showPassword`), e-mail
+    ///   (`ra.validation.passwordDoesNotMatch`, `fields:showPassword`, words joined
+    ///   by `_` such as `app_navigationTree_group_label`; a random run such as
+    ///   `api_org_Qwhz…` is no word and still fires), e-mail
     ///   addresses, regular expressions;
     /// - public and test-mode values: Stripe test and publishable keys, browser
     ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
@@ -149,6 +151,12 @@ declare_rule! {
     ///   `devstoreaccount1`), published by Microsoft and the same in every install;
     /// - the anonymous-FTP password convention, an e-mail-style identifier with its
     ///   host left off (`password = "apache-proxy@"`);
+    /// - a value under a comment that tells the reader to put in their own
+    ///   (`# Replace with your values` heading the block of settings, up to a blank
+    ///   line), however random it looks: a template's sample;
+    /// - the sections of a Python test runner's config (`setup.cfg`'s
+    ///   `[tool:pytest]` `env = D:SECRET_KEY=…`, `tox.ini`'s `[testenv]`,
+    ///   `pytest.ini`) are judged as a test suite; other sections as code;
     /// - in a program's source, documentation: an Elixir `@moduledoc`/`@doc`
     ///   heredoc (`config :app, Endpoint, secret_key_base: "…"` shown to the
     ///   reader) and doctest prompt lines (`iex> secret = "…"`, `>>> …`); a literal
@@ -161,6 +169,8 @@ declare_rule! {
     /// Where a file sits says how much a literal proves (a table in
     /// `src/secrets/context.rs`):
     /// - tests (paths under `test/`, `tests/`, `t/`, `spec/`, `fixtures/`, `testdata/`,
+    ///   a folder whose name has the word `test` or `tests` (`upgrade-tests/`,
+    ///   `examples_and_test_scripts/`),
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,
     ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`,

@@ -196,23 +196,13 @@ pub(crate) fn is_secret_scanner_config(path: &str) -> bool {
     )
 }
 
-/// A folder of tests: a listed name, or one that says so (`upgrade-tests`,
-/// `test_helpers`).
+/// A folder of tests: a listed name, or one whose words say so (`upgrade-tests`,
+/// `test_helpers`, `examples_and_test_scripts`, `oidc-conformance`).
 fn is_test_dir(segment: &str) -> bool {
     TEST_DIRS.contains(&segment)
-        || ["test_", "test-", "tests_", "tests-"]
-            .iter()
-            .any(|p| segment.starts_with(p))
-        || [
-            "_test",
-            "-test",
-            "_tests",
-            "-tests",
-            "-conformance",
-            "_conformance",
-        ]
-        .iter()
-        .any(|p| segment.ends_with(p))
+        || segment
+            .split(['_', '-', '.'])
+            .any(|word| matches!(word, "test" | "tests" | "conformance"))
 }
 
 /// Name parts of a config file that say which environment it configures: a test

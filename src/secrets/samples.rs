@@ -59,6 +59,42 @@ const DEFAULT_NOTE_WORDS: &[&str] = &["default", "initial", "change"];
 /// `{% else %}` skipped) calls its value a default or says to change it: a
 /// product's documented default password, not a leaked one.
 pub(super) fn under_default_note(text: &str, span: Span) -> bool {
+    note_above(text, span, |lower| {
+        lower
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| DEFAULT_NOTE_WORDS.contains(&w))
+    })
+}
+
+/// Whether the comment above the setting at `span` tells the reader to put their
+/// own value there (`# Replace with your values`, `// replace this with your
+/// key`): what follows is the template's sample, however random it looks.
+pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
+    // The note may head a block of settings (`# Replace with your values` above
+    // the ID, the secret and the tenant): the lines up to a blank one are read.
+    let start = line_range(text, span.start as usize).start;
+    let above = text.get(..start).unwrap_or("");
+    above
+        .lines()
+        .rev()
+        .take(8)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| {
+            let line = line.trim();
+            ["#", "//", ";"].iter().find_map(|m| line.strip_prefix(m))
+        })
+        .any(|comment| {
+            let lower = comment.to_ascii_lowercase();
+            lower.contains("replace")
+                && lower
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|w| w == "your")
+        })
+}
+
+/// Whether one of the (up to three) comment lines right above the line at `span`
+/// says `note` of its lowercase text.
+fn note_above(text: &str, span: Span, note: impl Fn(&str) -> bool) -> bool {
     let start = line_range(text, span.start as usize).start;
     let above = text.get(..start).unwrap_or("");
     let mut comments = 0;
@@ -73,11 +109,7 @@ pub(super) fn under_default_note(text: &str, span: Span) -> bool {
         else {
             break;
         };
-        let lower = comment.to_ascii_lowercase();
-        if lower
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .any(|w| DEFAULT_NOTE_WORDS.contains(&w))
-        {
+        if note(&comment.to_ascii_lowercase()) {
             return true;
         }
         comments += 1;
@@ -393,6 +425,29 @@ pub(super) fn in_doc_string(path: &str, text: &str, span: Span) -> bool {
         }
     }
     false
+}
+
+/// In a Python project's test-runner config (`setup.cfg`'s `[tool:pytest]`,
+/// `tox.ini`'s `[testenv]`, `pytest.ini`, `pyproject.toml`'s
+/// `[tool.pytest.ini_options]`), whether `span` is in a section that sets up the
+/// test run (`env = D:SECRET_KEY=…`).
+pub(super) fn in_test_runner_section(path: &str, text: &str, span: Span) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    if !matches!(
+        name,
+        "setup.cfg" | "tox.ini" | "pytest.ini" | "pyproject.toml"
+    ) {
+        return false;
+    }
+    let before = text.get(..span.start as usize).unwrap_or("");
+    before
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('['))
+        .is_some_and(|header| {
+            let header = header.to_ascii_lowercase();
+            header.contains("pytest") || header.starts_with("[testenv")
+        })
 }
 
 #[cfg(test)]

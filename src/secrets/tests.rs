@@ -553,3 +553,35 @@ fn documentation_in_program_source() {
         Span::new(start, start + 1)
     ));
 }
+
+#[test]
+fn test_runner_sections_and_replace_notes() {
+    let cfg = "[tool:pytest]\nenv =\n\tD:SECRET_KEY=a\n[deploy]\ntoken = b\n";
+    let at = |text: &str, needle: &str| {
+        let start = text.find(needle).unwrap();
+        Span::new(start, start + 1)
+    };
+    assert!(samples::in_test_runner_section(
+        "setup.cfg",
+        cfg,
+        at(cfg, "=a")
+    ));
+    assert!(!samples::in_test_runner_section(
+        "setup.cfg",
+        cfg,
+        at(cfg, "= b")
+    ));
+    assert!(!samples::in_test_runner_section(
+        "app.cfg",
+        cfg,
+        at(cfg, "=a")
+    ));
+    let ini = "# Replace with your values\nid = 1\nsecret = s\n\nother = o\n";
+    assert!(samples::under_replace_note(ini, at(ini, "= s")));
+    // A blank line ends the note's block.
+    assert!(!samples::under_replace_note(ini, at(ini, "= o")));
+    assert!(!samples::under_replace_note(
+        "# Replace the cache\nsecret = s\n",
+        Span::new(27, 28)
+    ));
+}

@@ -95,6 +95,10 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "valid",
     "invalid",
     "super",
+    // `Str0ngP@ssword`, `C0mpl3xP@ssw0rd!`: what a password should be, not one.
+    "strong",
+    "complex",
+    "secure",
     "very",
     "some",
     "value",

@@ -173,12 +173,18 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     true
 }
 
-/// A translation or message key: dotted identifiers (`ra.validation.passwordDoesNotMatch`)
+/// A translation or message key: dotted or `_`-joined words
+/// (`ra.validation.passwordDoesNotMatch`, `app_navigationTree_connection_group_user`)
 /// or a namespace and a key (`fields:showPassword`).
 fn is_message_key(value: &str) -> bool {
     let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic());
     let dotted: Vec<&str> = value.split('.').collect();
+    // `app_navigationTree_connection_group_user`: words joined by `_`.
+    let snake: Vec<&str> = value.split('_').collect();
     (dotted.len() >= 3 && dotted.iter().all(|s| word(s)))
+        || (snake.len() >= 3
+            && snake.iter().all(|s| word(s))
+            && super::super::reads_as_words(value))
         || value.split_once(':').is_some_and(|(ns, key)| {
             word(ns) && ns.bytes().all(|b| b.is_ascii_lowercase()) && word(key)
         })
