@@ -151,6 +151,13 @@ declare_rule! {
     ///   `devstoreaccount1`), published by Microsoft and the same in every install;
     /// - the anonymous-FTP password convention, an e-mail-style identifier with its
     ///   host left off (`password = "apache-proxy@"`);
+    /// - a product's default made of a word of its key and a counting run
+    ///   (`registryAdminPassword: "Registry123"`); other digits still fire;
+    /// - an htpasswd line (`user:$2a$05$…`): a name and a password hash;
+    /// - a tokenizer's vocabulary: numbered token classes (`argument.block.0`),
+    ///   action and state names (`'@rematch'`), a command's keywords in capitals
+    ///   that read as words (`WITHPAYLOADS`; random capitals still fire) and
+    ///   options (`max_terms=100`);
     /// - a value under a comment that tells the reader to put in their own
     ///   (`# Replace with your values` heading the block of settings, up to a blank
     ///   line), however random it looks: a template's sample;

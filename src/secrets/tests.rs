@@ -585,3 +585,18 @@ fn test_runner_sections_and_replace_notes() {
         Span::new(27, 28)
     ));
 }
+
+#[test]
+fn round_14_values_are_judged_by_shape() {
+    let found = |text: &str| !scan_file("app/config.yaml", text).is_empty();
+    assert!(!found("harborAdminPassword: \"Harbor12345\"\n"));
+    assert!(found("harborAdminPassword: \"Harbor90417\"\n"));
+    assert!(!found("token: \"WITHPAYLOADS\"\n"));
+    assert!(found(&format!(
+        "api_token: \"{}\"\n",
+        random(14, 18, "QZXRTPLMKWVBNHGDSF")
+    )));
+    assert!(!found("token: 'argument.block.0'\n"));
+    assert!(!found("token: '@rematch'\n"));
+    assert!(!found("token: \"max_terms=100\"\n"));
+}

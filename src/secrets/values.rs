@@ -95,6 +95,10 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "valid",
     "invalid",
     "super",
+    // `base64encodedaccountkey`: what to put there, spelled out.
+    "base",
+    "encoded",
+    "account",
     // `Str0ngP@ssword`, `C0mpl3xP@ssw0rd!`: what a password should be, not one.
     "strong",
     "complex",
@@ -532,7 +536,16 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     let datadog_client_token = lower.len() == 35
         && lower.starts_with("pub")
         && lower.bytes().skip(3).all(|b| b.is_ascii_hexdigit());
-    PREFIXES.iter().any(|p| lower.starts_with(p)) || is_uuid(v) || datadog_client_token
+    // An htpasswd line (`user:$2a$05$…`): a name and a password hash.
+    let htpasswd_line = lower.split_once(':').is_some_and(|(user, hash)| {
+        !user.is_empty()
+            && hash.starts_with(['$', '{'])
+            && PREFIXES.iter().any(|p| hash.starts_with(p))
+    });
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+        || is_uuid(v)
+        || datadog_client_token
+        || htpasswd_line
 }
 
 /// References to a secret kept elsewhere: ARNs, secret-store paths.

@@ -57,6 +57,13 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if !quoted && value.starts_with(['@', ':']) {
         return false;
     }
+    // `'@rematch'`, `'@query.inside.double'`: a tokenizer's action or state name.
+    if value.strip_prefix('@').is_some_and(|name| {
+        name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'.')
+    }) {
+        return false;
+    }
     if is_label(value)
         || is_email(value)
         || is_anonymous_login(value)
@@ -86,7 +93,14 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     // spec (`npm:^3.1.0` under a package named `credential-provider`) is not a secret.
     // A word (`pygmalion`, `Wachtwoord`, `secureToken`): letters only, short.
     let lowercase_word = value.len() < 12 && value.bytes().all(|b| b.is_ascii_alphabetic());
-    if lowercase_word || value.bytes().all(|b| b.is_ascii_digit()) || is_version_spec(value) {
+    // `WITHPAYLOADS`, `EXPLAINSCORE`: a command's keyword, in capitals.
+    let keyword =
+        value.bytes().all(|b| b.is_ascii_uppercase()) && super::super::reads_as_words(value);
+    if lowercase_word
+        || keyword
+        || value.bytes().all(|b| b.is_ascii_digit())
+        || is_version_spec(value)
+    {
         return false;
     }
     // Identifiers, not credentials: `cert-manager-webhook` or `label.password`
@@ -130,6 +144,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     }
     if is_record_pair(value)
         || named_after_key(key, value)
+        || is_key_word_default(key, value)
         || is_rule_list(value)
         || is_file_name(value)
         || value.to_ascii_lowercase().contains("aws4_request")
@@ -179,9 +194,16 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
 fn is_message_key(value: &str) -> bool {
     let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic());
     let dotted: Vec<&str> = value.split('.').collect();
+    // `argument.block.0`: a highlighter's token class, numbered.
+    let numbered_class = dotted.len() >= 3
+        && dotted.iter().filter(|s| word(s)).count() >= 2
+        && dotted.first().is_some_and(|s| word(s))
+        && dotted
+            .iter()
+            .all(|s| word(s) || (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())));
     // `app_navigationTree_connection_group_user`: words joined by `_`.
     let snake: Vec<&str> = value.split('_').collect();
-    (dotted.len() >= 3 && dotted.iter().all(|s| word(s)))
+    numbered_class
         || (snake.len() >= 3
             && snake.iter().all(|s| word(s))
             && super::super::reads_as_words(value))
@@ -190,15 +212,34 @@ fn is_message_key(value: &str) -> bool {
         })
 }
 
-/// `userid:2`, `page:10`: a lowercase field name, a colon and a number is a
-/// record (a token's plaintext payload), not a credential.
+/// `userid:2`, `page:10`, `max_terms=100`: a lowercase field name, a colon (or
+/// `=`) and a number is a record or an option, not a credential.
 fn is_record_pair(value: &str) -> bool {
-    value.split_once(':').is_some_and(|(field, id)| {
+    value.split_once([':', '=']).is_some_and(|(field, id)| {
         !field.is_empty()
             && field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
             && !id.is_empty()
             && id.bytes().all(|b| b.is_ascii_digit())
     })
+}
+
+/// A product's default made of a word of its key and a counting run
+/// (`harborAdminPassword: "Harbor12345"`, `ADMIN_PASSWORD=admin123`): chosen to be
+/// remembered, documented with the product.
+fn is_key_word_default(key: &str, value: &str) -> bool {
+    let word = value.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &value[word.len()..];
+    let counting = digits
+        .as_bytes()
+        .windows(2)
+        .all(|pair| pair[1] == pair[0] + 1);
+    word.len() >= 4
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && !digits.is_empty()
+        && counting
+        && super::super::normalize_name(key)
+            .split('_')
+            .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// A constant holding its own name (`MODEL_RESOURCE_TOKEN = 'resourceToken'`,
