@@ -131,7 +131,7 @@ declare_rule! {
     /// - a URL without credentials as an environment lookup's default
     ///   (`StringFromEnv("AZURE_ARM_TOKEN_RESOURCE", "https://management…")`);
     /// - web pages and their templates (`*.html`, `*.html.twig`, `*.html.erb`,
-    ///   `*.hbs`, Vue and Svelte components): what they hold is shown to every
+    ///   `*.hbs`, Laravel's `*.blade.php`, Vue and Svelte components): what they hold is shown to every
     ///   visitor, so only provider formats and private keys fire there;
     /// - in a CI pipeline (`.github/workflows/`, `.gitlab-ci.yml`, CircleCI), a
     ///   person's password (`SA_PASSWORD: Forge123`): the test database's that the job
@@ -151,6 +151,8 @@ declare_rule! {
     ///   `devstoreaccount1`), published by Microsoft and the same in every install;
     /// - the anonymous-FTP password convention, an e-mail-style identifier with its
     ///   host left off (`password = "apache-proxy@"`);
+    /// - command-line flag names (`--scheduler-k3s-global-token`) and environment
+    ///   lookups spelled `env:NAME` (`"secretKey": "env:AWS_SECRET_ACCESS_KEY"`);
     /// - a product's default made of a word of its key and a counting run
     ///   (`registryAdminPassword: "Registry123"`); other digits still fire;
     /// - an htpasswd line (`user:$2a$05$…`): a name and a password hash;
@@ -210,7 +212,8 @@ declare_rule! {
     ///   a generic value fires when it looks generated (20+ characters mixing
     ///   letters and digits at 3.5+ bits of entropy, and not mostly pronounceable
     ///   words such as `SomeRandomStringOf32CharsExactly`) and is not the example's
-    ///   own signing or encryption key (`APP_KEY`, `SECRET_KEY_BASE`,
+    ///   own signing or encryption key (`APP_KEY`, `SECRET_KEY_BASE`, Auth.js's
+    ///   `AUTH_SECRET`,
     ///   `MINIO_KMS_SECRET_KEY`, `*_session_*`, `*_jwt_*`): an Azure storage key in an
     ///   example's Kubernetes Secret fires. A database password counts there, even
     ///   when weak, if the URL points at a public host name. In documents (and in-app

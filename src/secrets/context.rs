@@ -303,7 +303,7 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
 }
 
 /// A web page or a view template of one (`index.html`, `howto.html.twig`,
-/// `show.html.erb`, `card.hbs`, a Vue or Svelte component): what it holds is shown to every visitor, so a
+/// `show.html.erb`, `card.hbs`, `show.blade.php`, a Vue or Svelte component): what it holds is shown to every visitor, so a
 /// secret-named value in it is a form field, a label or a sample, not a credential.
 pub(crate) fn is_web_page(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
@@ -318,6 +318,8 @@ pub(crate) fn is_web_page(path: &str) -> bool {
         ".liquid",
         ".vue",
         ".svelte",
+        // Laravel's Blade views (`show.blade.php`).
+        ".blade.php",
     ]
     .iter()
     .any(|ext| page.ends_with(ext))

@@ -354,7 +354,15 @@ pub(super) fn names_own_key(name: &str) -> bool {
     let norm = normalize_name(name);
     let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
     segments.iter().any(|s| OWN_KEY_SEGMENTS.contains(s))
-        || segments
-            .windows(2)
-            .any(|pair| matches!(pair, ["secret", "key"] | ["app", "key"] | ["app", "secret"]))
+        || segments.windows(2).any(|pair| {
+            matches!(
+                pair,
+                ["secret", "key"]
+                        | ["app", "key"]
+                        | ["app", "secret"]
+                        // NextAuth/Auth.js signing secrets (`AUTH_SECRET`, `NEXTAUTH_SECRET`).
+                        | ["auth", "secret"]
+                        | ["nextauth", "secret"]
+            )
+        })
 }

@@ -600,3 +600,23 @@ fn round_14_values_are_judged_by_shape() {
     assert!(!found("token: '@rematch'\n"));
     assert!(!found("token: \"max_terms=100\"\n"));
 }
+
+#[test]
+fn round_15_references_flags_and_views() {
+    let found = |path: &str, text: &str| !scan_file(path, text).is_empty();
+    assert!(!found(
+        "compose.yaml",
+        "\"secretKey\": \"env:AWS_SECRET_ACCESS_KEY\"\n"
+    ));
+    assert!(!found(
+        "report.go",
+        "tokenFlag := \"--scheduler-k3s-global-token\"\n"
+    ));
+    assert!(!found(
+        "views/hooks.blade.php",
+        "['secret' => 'githubManualWebhookSecret']\n"
+    ));
+    assert!(context::is_web_page("resources/views/show.blade.php"));
+    assert!(names::names_own_key("NEXTAUTH_SECRET") && names::names_own_key("AUTH_SECRET"));
+    assert!(!names::names_own_key("AUTH_TOKEN"));
+}

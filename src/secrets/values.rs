@@ -563,8 +563,16 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
         "azurekeyvault:",
         "ref+",
     ];
-    let lower = strip_value_quotes(value.trim()).trim().to_ascii_lowercase();
-    PREFIXES.iter().any(|p| lower.starts_with(p))
+    let v = strip_value_quotes(value.trim()).trim();
+    let lower = v.to_ascii_lowercase();
+    // `env:AWS_SECRET_ACCESS_KEY`: read from the named environment variable.
+    let env_lookup = v.strip_prefix("env:").is_some_and(|name| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    });
+    PREFIXES.iter().any(|p| lower.starts_with(p)) || env_lookup
 }
 
 fn is_uuid(v: &str) -> bool {

@@ -57,6 +57,15 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if !quoted && value.starts_with(['@', ':']) {
         return false;
     }
+    // `--scheduler-k3s-global-token`: a command-line flag's name.
+    if value.strip_prefix("--").is_some_and(|flag| {
+        flag.starts_with(|c: char| c.is_ascii_lowercase())
+            && flag
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }) {
+        return false;
+    }
     // `'@rematch'`, `'@query.inside.double'`: a tokenizer's action or state name.
     if value.strip_prefix('@').is_some_and(|name| {
         name.starts_with(|c: char| c.is_ascii_lowercase())
