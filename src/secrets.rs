@@ -261,11 +261,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // the job, however random it looks; so is the same value where the job's
     // client is given it (`"secret_key": …`).
     if context::is_ci_pipeline(path) {
+        let image_words = samples::started_image_words(text);
         let service_values: Vec<&str> = found
             .iter()
             .filter(|m| {
                 let context = text.get(m.context_span.range()).unwrap_or("");
-                samples::sets_up_a_started_image(text, assigned_name(context))
+                samples::sets_up_a_started_image(&image_words, assigned_name(context))
             })
             .map(|m| m.secret(text))
             .collect();

@@ -346,32 +346,52 @@ pub(super) fn is_devise_commented_default(path: &str, text: &str, span: Span) ->
             .starts_with("config.secret_key")
 }
 
+/// The words of the image references a file starts (`image: minio/minio`,
+/// `docker run … postgres:16`), read once per file for [`sets_up_a_started_image`].
+pub(super) fn started_image_words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = text
+        .lines()
+        .filter_map(|line| {
+            let lower = line.to_ascii_lowercase();
+            if let Some((_, after)) = lower.split_once("image") {
+                Some(
+                    after
+                        .trim_start_matches(['"', '\'', ':', ' ', '\t', '='])
+                        .to_string(),
+                )
+            } else {
+                lower
+                    .split_once("docker run")
+                    .map(|(_, after)| after.to_string())
+            }
+        })
+        .flat_map(|reference| {
+            reference
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
 /// Whether `name` (`MINIO_SECRET_KEY`, `POSTGRES_PASSWORD`) sets up a server whose
-/// image the same file starts (`image: minio/minio`, `docker run … postgres:16`):
-/// in a CI pipeline that is a throwaway service container's own credential, made
-/// for the job. The name's first word must be in the image's reference.
-pub(super) fn sets_up_a_started_image(text: &str, name: &str) -> bool {
+/// image the same file starts (`image_words` from [`started_image_words`]): in a CI
+/// pipeline that is a throwaway service container's own credential, made for the
+/// job. The name's first word must be in the image's reference.
+pub(super) fn sets_up_a_started_image(image_words: &[String], name: &str) -> bool {
     let normalized = super::names::normalize_name(name);
     let Some(product) = normalized.split('_').find(|w| !w.is_empty()) else {
         return false;
     };
     // `db`, `pg`, `sa`: too short to tell an image from any other word.
-    if product.len() < 4 {
-        return false;
-    }
-    text.lines().any(|line| {
-        let lower = line.to_ascii_lowercase();
-        let reference = if let Some((_, after)) = lower.split_once("image") {
-            after.trim_start_matches(['"', '\'', ':', ' ', '\t', '='])
-        } else if let Some((_, after)) = lower.split_once("docker run") {
-            after
-        } else {
-            return false;
-        };
-        reference
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|word| word == product)
-    })
+    product.len() >= 4
+        && image_words
+            .binary_search_by(|w| w.as_str().cmp(product))
+            .is_ok()
 }
 
 /// In a Makefile, whether `span` is in the recipe of a test target (`test:`,

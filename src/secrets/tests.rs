@@ -481,26 +481,20 @@ fn hostile_inputs_stay_linear_and_never_panic() {
 
 #[test]
 fn service_container_credentials_in_ci() {
+    let sets_up = |text: &str, name: &str| {
+        samples::sets_up_a_started_image(&samples::started_image_words(text), name)
+    };
     let compose = "x-minio: &minio\n  image: quay.io/minio/minio:latest\n  environment:\n    MINIO_KMS_SECRET_KEY: k\n";
-    assert!(samples::sets_up_a_started_image(
-        compose,
-        "MINIO_KMS_SECRET_KEY"
-    ));
+    assert!(sets_up(compose, "MINIO_KMS_SECRET_KEY"));
     let run = "docker run -d -e POSTGRES_PASSWORD postgres:16\n";
-    assert!(samples::sets_up_a_started_image(run, "POSTGRES_PASSWORD"));
+    assert!(sets_up(run, "POSTGRES_PASSWORD"));
     // Another service's token, a name too short to tell, no image at all.
-    assert!(!samples::sets_up_a_started_image(
-        compose,
-        "SENTRY_AUTH_TOKEN"
-    ));
-    assert!(!samples::sets_up_a_started_image(
+    assert!(!sets_up(compose, "SENTRY_AUTH_TOKEN"));
+    assert!(!sets_up(
         "image: mcr.microsoft.com/mssql/server\n",
         "SA_PASSWORD"
     ));
-    assert!(!samples::sets_up_a_started_image(
-        "MINIO_SECRET_KEY=k\n",
-        "MINIO_SECRET_KEY"
-    ));
+    assert!(!sets_up("MINIO_SECRET_KEY=k\n", "MINIO_SECRET_KEY"));
 }
 
 #[test]
