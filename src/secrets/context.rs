@@ -41,17 +41,16 @@ fn is_versioned_copy(segment: &str) -> bool {
 }
 
 /// Folder names that hold tests and their data.
+///
+/// Names without the word `test`, `tests` or `conformance`: a folder with one of those
+/// words (`tests`, `test-data`, `integration_tests`, `oidc-conformance`) is a test folder
+/// by [`is_test_dir`] already.
 const TEST_DIRS: &[&str] = &[
     // Perl's and Test::Nginx's (OpenResty, APISIX) test folder.
     "t",
-    "test",
-    "tests",
-    "__tests__",
     "spec",
     "specs",
     "testdata",
-    "test-data",
-    "test_data",
     "testing",
     "fixtures",
     "fixture",
@@ -69,10 +68,7 @@ const TEST_DIRS: &[&str] = &[
     "bench",
     "testutil",
     "testutils",
-    "test-utils",
     "testhelpers",
-    "integration-tests",
-    "integration_tests",
     "suites",
     // Local development environments (DDEV, Dev Containers, Lando, `dev/` setups).
     "dev",
@@ -86,11 +82,8 @@ const TEST_DIRS: &[&str] = &[
     "local-development",
     "dev-env",
     "dev-environment",
-    // Conformance suites (`oidc-conformance/`) run a product against a test harness.
-    "conformance",
-    "test_resources",
-    "test-resources",
     "testresources",
+    // Browser and API test runners.
     "cypress",
     "playwright",
     // Dredd, an API contract-test runner: its hooks hold the run's tokens.
