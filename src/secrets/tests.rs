@@ -180,6 +180,9 @@ fn placeholders() {
     for value in [
         "",
         "  ",
+        "((uaa_admin_password))",
+        "MY-PASSPHRASE",
+        "my_secret_token",
         "changeme",
         "CHANGE_ME",
         "<password>",
@@ -613,4 +616,32 @@ fn round_15_references_flags_and_views() {
     assert!(context::is_web_page("resources/views/show.blade.php"));
     assert!(names::names_own_key("NEXTAUTH_SECRET") && names::names_own_key("AUTH_SECRET"));
     assert!(!names::names_own_key("AUTH_TOKEN"));
+}
+
+#[test]
+fn values_typed_by_a_person() {
+    for value in [
+        "dataGridCell",
+        "'NamespaceAccessPolicies'",
+        "Harbor12",
+        "abcdefghijk",
+        "12345678901",
+    ] {
+        assert!(reads_as_typed(value), "{value}");
+    }
+    let letters_only = random(
+        34,
+        34,
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    );
+    for value in ["hIjRqX0wHd", letters_only.as_str()] {
+        assert!(!reads_as_typed(value), "{value}");
+    }
+}
+
+#[test]
+fn gon_env_lookups_are_references() {
+    assert!(values::is_reference_literal("@env:AC_PASSWORD"));
+    assert!(values::is_reference_literal("env:AWS_SECRET_ACCESS_KEY"));
+    assert!(!values::is_reference_literal("@envelope-Xk29"));
 }

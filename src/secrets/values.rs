@@ -222,6 +222,19 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
+    // `((uaa_admin_password))`: a BOSH, Concourse or CredHub variable.
+    let bosh_variable = v
+        .strip_prefix("((")
+        .and_then(|r| r.strip_suffix("))"))
+        .is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
+        });
+    if bosh_variable {
+        return true;
+    }
     // `{env}WEBDAV_PASSWORD`, `{file}/run/secrets/db`: a lookup naming its source.
     if let Some((source, rest)) = v.strip_prefix('{').and_then(|r| r.split_once('}')) {
         let named = !rest.is_empty()
@@ -255,14 +268,26 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
-    // `myhuginnpassword`, `yourappsecret`: a possessive, a name, what it is.
-    let letters = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    // `myhuginnpassword`, `yourappsecret`, `MY-PASSPHRASE`: a possessive, a name,
+    // what it is.
+    let letters: String = lower
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .collect();
     if ["my", "your", "some"]
         .iter()
         .any(|p| letters.starts_with(p))
-        && ["password", "passwd", "secret", "token", "pass"]
-            .iter()
-            .any(|w| letters.ends_with(w))
+        && [
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "pass",
+            "passphrase",
+        ]
+        .iter()
+        .any(|w| letters.ends_with(w))
         && letters.bytes().all(|b| b.is_ascii_lowercase())
     {
         return true;
@@ -565,8 +590,10 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
-    // `env:AWS_SECRET_ACCESS_KEY`: read from the named environment variable.
-    let env_lookup = v.strip_prefix("env:").is_some_and(|name| {
+    // `env:AWS_SECRET_ACCESS_KEY`, gon's `@env:AC_PASSWORD`: read from the named
+    // environment variable.
+    let lookup = v.strip_prefix('@').unwrap_or(v);
+    let env_lookup = lookup.strip_prefix("env:").is_some_and(|name| {
         !name.is_empty()
             && name
                 .bytes()
