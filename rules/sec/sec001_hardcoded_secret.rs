@@ -148,7 +148,9 @@ declare_rule! {
     ///   `.secrets.baseline`, `.gitguardian.yaml`, `.talismanrc`): its allow-lists
     ///   name values declared not secret; only private keys and live keys fire there;
     /// - Azurite's storage-emulator account key (`AccountKey=Eby8vdM0…` for
-    ///   `devstoreaccount1`), published by Microsoft and the same in every install;
+    ///   `devstoreaccount1`), published by Microsoft and the same in every install,
+    ///   and the access and secret key of MinIO's public playground (`play.min.io`),
+    ///   which MinIO's docs, `mc` and s3cmd's CI publish for everyone;
     /// - the anonymous-FTP password convention, an e-mail-style identifier with its
     ///   host left off (`password = "apache-proxy@"`);
     /// - command-line flag names (`--scheduler-k3s-global-token`) and environment
@@ -196,6 +198,8 @@ declare_rule! {
     ///   a folder whose name has the word `test` or `tests` (`upgrade-tests/`,
     ///   `examples_and_test_scripts/`),
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
+    ///   snapshot tests' records (`__snapshots__/`, `.snapshots/`, `snapshots/`), a
+    ///   conformance suite's `certification/` logs,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,
     ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`, scripts named `test.*` or
     ///   `tests.*` (`contrib/cassandra/test.sql`; not a CI pipeline's `test.yml`),

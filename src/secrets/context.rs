@@ -42,7 +42,7 @@ fn is_versioned_copy(segment: &str) -> bool {
 
 /// Folder names that hold tests and their data.
 ///
-/// Names without the word `test`, `tests` or `conformance`: a folder with one of those
+/// Names without the word `test`, `tests`, `conformance` or `certification`: a folder with one of those
 /// words (`tests`, `test-data`, `integration_tests`, `oidc-conformance`) is a test folder
 /// by [`is_test_dir`] already.
 const TEST_DIRS: &[&str] = &[
@@ -63,6 +63,10 @@ const TEST_DIRS: &[&str] = &[
     "e2e",
     "cassettes",
     "vcr_cassettes",
+    // Snapshot tests' recorded output (Jest, cupaloy, insta).
+    "__snapshots__",
+    ".snapshots",
+    "snapshots",
     "benchmark",
     "benchmarks",
     "bench",
@@ -199,12 +203,13 @@ pub(crate) fn is_secret_scanner_config(path: &str) -> bool {
 }
 
 /// A folder of tests: a listed name, or one whose words say so (`upgrade-tests`,
-/// `test_helpers`, `examples_and_test_scripts`, `oidc-conformance`).
+/// `test_helpers`, `examples_and_test_scripts`, `oidc-conformance`, a conformance
+/// suite's `certification/` logs).
 fn is_test_dir(segment: &str) -> bool {
     TEST_DIRS.contains(&segment)
         || segment
             .split(['_', '-', '.'])
-            .any(|word| matches!(word, "test" | "tests" | "conformance"))
+            .any(|word| matches!(word, "test" | "tests" | "conformance" | "certification"))
 }
 
 /// Name parts of a config file that say which environment it configures: a test
@@ -439,6 +444,9 @@ mod tests {
             "examples/oidc-conformance/config.yaml.tmpl",
             "charts/private-action-runner/ci/kubeconform-values.yaml",
             "contrib/cassandra/test.sql",
+            "internal/certification/C.F.T.T.s/OP-IDToken-RS256.txt",
+            "client/.snapshots/TestHandler-create.json",
+            "src/__snapshots__/app.test.ts.snap",
             "app/tests.py",
         ] {
             assert_eq!(path_role(path), PathRole::Test, "{path}");

@@ -645,3 +645,13 @@ fn gon_env_lookups_are_references() {
     assert!(values::is_reference_literal("env:AWS_SECRET_ACCESS_KEY"));
     assert!(!values::is_reference_literal("@envelope-Xk29"));
 }
+
+#[test]
+fn minio_playground_keys_are_published() {
+    assert!(values::is_known_non_secret("Q3AM3UQ867SPQQA43P2F"));
+    assert!(values::is_known_non_secret(
+        "zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG"
+    ));
+    let other = random(7, 40, B64);
+    assert!(!values::is_known_non_secret(&other));
+}

@@ -554,6 +554,10 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         // Azurite's storage-emulator account key (`devstoreaccount1`), published by
         // Microsoft and the same in every install.
         "eby8vdm02xnocqflquwjpllmetlcdxj1",
+        // MinIO's public playground (`play.min.io`): the access and secret key its
+        // docs, `mc` and s3cmd's CI publish for everyone.
+        "q3am3uq867spqqa43p2f",
+        "zuf+tfteslswru7bj86wekitnifilbzam1kyy3tg",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();

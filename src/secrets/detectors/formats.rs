@@ -1,7 +1,8 @@
 //! Validators of provider and file formats: PEM keys, AWS, Twilio, database URLs, JWTs.
 
 use super::super::{
-    is_placeholder, is_reference_literal, name_kind, shannon_entropy, Candidate, NameKind,
+    is_known_non_secret, is_placeholder, is_reference_literal, name_kind, shannon_entropy,
+    Candidate, NameKind,
 };
 
 /// A PEM block is a key only with a real base64 body (not `...` or a template).
@@ -70,7 +71,7 @@ pub(super) fn validate_aws_secret(c: &Candidate<'_>) -> bool {
     }
     let s = c.secret;
     // `6LcJcjwUAAAAA…`: a reCAPTCHA key (`6L`, a site ID, a run of `A`), not AWS's.
-    if s.starts_with("6L") && s.get(8..12) == Some("AAAA") {
+    if (s.starts_with("6L") && s.get(8..12) == Some("AAAA")) || is_known_non_secret(s) {
         return false;
     }
     s.bytes().any(|b| b.is_ascii_uppercase())
