@@ -571,12 +571,7 @@ fn is_chosen_by_a_person(password: &str) -> bool {
 /// without both letters and digits. Hugging Face's 34 random letters are not.
 fn reads_as_typed(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
-    let len = v.chars().count();
-    len < 8
-        || reads_as_words(v)
-        || (len < 16
-            && !(v.bytes().any(|b| b.is_ascii_digit())
-                && v.bytes().any(|b| b.is_ascii_alphabetic())))
+    is_chosen_by_a_person(v) && (v.chars().count() < 16 || reads_as_words(v))
 }
 
 /// Whether most of `value` is words a person typed (`SomeRandomStringOf32Chars`,

@@ -292,8 +292,7 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
 /// documentation field (`"example": "https://…?token=…"`, `"description"`,
 /// `"document"`): sample values and prose by the field's meaning.
 pub(super) fn in_json_doc_field(text: &str, span: Span) -> bool {
-    let head = text.get(..span.start as usize).unwrap_or("");
-    let own_line = head.rsplit('\n').next().unwrap_or("").trim_start();
+    let own_line = super::line_before(text, span).trim_start();
     [
         "example",
         "examples",
