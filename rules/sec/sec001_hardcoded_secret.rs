@@ -19,6 +19,10 @@ declare_rule! {
     /// name="connection.password">`), and an API client's `.login('user', 'password')`
     /// call.
     ///
+    /// A private key counts only with a base64 body that reads random: not `...`,
+    /// a template, or filler typed in a pattern (a 2- to 4-character unit five times
+    /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`).
+    ///
     /// An AWS secret access key is a 40-character value under an AWS-named key; a
     /// reCAPTCHA key of the same length (`6L…AAAA…`) is reported as a generic
     /// secret, not as AWS's.
@@ -34,7 +38,8 @@ declare_rule! {
     ///
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
-    ///   defaults such as `postgres`, `P@ssw0rd123` or `Str0ngP@ss!`, values that say they are for
+    ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
+    ///   `super secret password`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
@@ -62,13 +67,15 @@ declare_rule! {
     ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
     ///   Analytics' `data-cf-beacon`), `*_public_*` names, Plaid
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
-    ///   digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2, and any value
+    ///   the MD5, SHA-1 or SHA-256 hex digest of the empty string or of a word
+    ///   every sample uses (`hello`, `test`, `password`, `admin`, …: a plugin
+    ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
     ///   `hashed_secret`; a hash in a credential store is SEC005's);
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
     ///   `secrets.yml`), the per-environment development defaults;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
-    ///   OpenAPI document; the `apiKey` of a docs site's Algolia search config
+    ///   OpenAPI document (a sample list may sit at its key's own indent); the `apiKey` of a docs site's Algolia search config
     ///   (`algolia: { appId, apiKey, indexName }`: it ships to every browser, so it
     ///   is the search-only key, which Algolia documents as public); Devise's
     ///   commented-out `# config.secret_key = '…'` (its generator's suggestion;

@@ -260,16 +260,23 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
     let head = text.get(..span.start as usize).unwrap_or("");
     let own_line = head.rsplit('\n').next().unwrap_or("");
     let mut indent = own_line.len() - own_line.trim_start().len();
+    // A sequence may sit at its key's own indent (`example:` then `- id: …` below
+    // it): past an item, its siblings are skipped and a key at that indent is the parent.
+    let mut item_indent = own_line.trim_start().starts_with("- ").then_some(indent);
     for line in head.lines().rev().skip(1) {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
         let line_indent = line.len() - trimmed.len();
-        if line_indent >= indent {
+        let is_item = trimmed.starts_with("- ") || trimmed == "-";
+        if line_indent > indent
+            || (line_indent == indent && (item_indent != Some(indent) || is_item))
+        {
             continue;
         }
         indent = line_indent;
+        item_indent = is_item.then_some(line_indent);
         let key = trimmed
             .trim_start_matches("- ")
             .split(':')

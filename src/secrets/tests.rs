@@ -655,3 +655,52 @@ fn minio_playground_keys_are_published() {
     let other = random(7, 40, B64);
     assert!(!values::is_known_non_secret(&other));
 }
+
+#[test]
+fn digests_of_sample_words_are_public_data() {
+    use sha2::{Digest, Sha256};
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    for word in ["", "hello", "test", "password"] {
+        let digest = hex(&Sha256::digest(word.as_bytes()));
+        assert!(values::is_known_non_secret(&digest), "sha256({word:?})");
+    }
+    assert!(!values::is_known_non_secret(&random(11, 40, HEX)));
+    assert!(!values::is_known_non_secret(&random(12, 64, HEX)));
+}
+
+#[test]
+fn patterned_key_bodies_are_filler() {
+    for seed in 0..2000 {
+        let body = random(seed, 1600, B64);
+        assert!(
+            detectors::has_random_body(&body),
+            "random body {seed} read as filler"
+        );
+    }
+    let filler = format!(
+        "{}{}{}",
+        random(1, 40, B64),
+        "K6l".repeat(12),
+        random(2, 300, B64)
+    );
+    assert!(!detectors::has_random_body(&filler));
+    // Zero bytes (`AAAA…`) repeat in real keys.
+    let zeros = format!(
+        "{}{}{}",
+        random(3, 200, B64),
+        "A".repeat(30),
+        random(4, 200, B64)
+    );
+    assert!(detectors::has_random_body(&zeros));
+}
+
+#[test]
+fn openapi_examples_hold_sequences_at_their_key_indent() {
+    let text = "openapi: 3.0.3\npaths:\n  /c:\n    get:\n      example:\n      - id: 1\n        secret: VALUE\n      schema:\n      - secret: OTHER\n";
+    let at = |needle: &str| {
+        let start = text.find(needle).unwrap_or(0);
+        Span::new(start, start + needle.len())
+    };
+    assert!(samples::in_openapi_example(text, at("VALUE")));
+    assert!(!samples::in_openapi_example(text, at("OTHER")));
+}

@@ -24,6 +24,11 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "my",
     "your",
     "the",
+    // `supersecret`, `S00perS3cretPa55word`, `topsecret`, `verysecret`.
+    "super",
+    "sooper",
+    "top",
+    "very",
     "postgres",
     "postgresql",
     "pg",
@@ -575,6 +580,65 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         || is_uuid(v)
         || datadog_client_token
         || htpasswd_line
+        || is_digest_of_sample_word(&lower)
+}
+
+/// MD5, SHA-1 and SHA-256 digests of the empty string and of words every sample
+/// uses: a hash of public data (`valid_token = sha1("hello")`), not a secret.
+const DIGESTS_OF_SAMPLE_WORDS: &[&str] = &[
+    // "" (the empty string)
+    "d41d8cd98f00b204e9800998ecf8427e",
+    "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    // "hello"
+    "5d41402abc4b2a76b9719d911017c592",
+    "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d",
+    "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+    // "hello world"
+    "5eb63bbbe01eeed093cb22bb8f5acdc3",
+    "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed",
+    "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9",
+    // "test"
+    "098f6bcd4621d373cade4e832627b4f6",
+    "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3",
+    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    // "password"
+    "5f4dcc3b5aa765d61d8327deb882cf99",
+    "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8",
+    "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+    // "secret"
+    "5ebe2294ecd0e0f08eab7690d2a6ee69",
+    "e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4",
+    "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b",
+    // "admin"
+    "21232f297a57a5a743894a0e4a801fc3",
+    "d033e22ae348aeb5660fc2140aec35850c4da997",
+    "8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918",
+    // "foo"
+    "acbd18db4cc2f85cedef654fccc4a4d8",
+    "0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33",
+    "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+    // "bar"
+    "37b51d194a7513e45b56f6524f2d51f2",
+    "62cdb7020ff920e5aa642c3d4066950dd1f01f4d",
+    "fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9",
+    // "foobar"
+    "3858f62230ac3c915f300c664312c63f",
+    "8843d7f92416211de9ebb963ff4ce28125932878",
+    "c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2",
+    // "123456"
+    "e10adc3949ba59abbe56e057f20f883e",
+    "7c4a8d09ca3762af61e59520943dc26494f8941b",
+    "8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92",
+    // "abc"
+    "900150983cd24fb0d6963f7d28e17f72",
+    "a9993e364706816aba3e25717850c26c9cd0d89d",
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+];
+
+/// Whether `value` is the hex digest of a sample word or the empty string.
+fn is_digest_of_sample_word(lower: &str) -> bool {
+    matches!(lower.len(), 32 | 40 | 64) && DIGESTS_OF_SAMPLE_WORDS.contains(&lower)
 }
 
 /// References to a secret kept elsewhere: ARNs, secret-store paths.

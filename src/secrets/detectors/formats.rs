@@ -27,7 +27,22 @@ pub(in crate::secrets) fn has_random_body(block: &str) -> bool {
         .flat_map(|l| l.chars())
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
         .collect();
-    shannon_entropy(&body) >= 4.5
+    shannon_entropy(&body) >= 4.5 && !has_periodic_run(&body)
+}
+
+/// A unit of 2 to 4 chars, not one char over and over, repeated 5 times in a row
+/// (`K6lK6lK6lK6lK6l`): typed filler. Real base64 repeats only zero or 0xFF bytes
+/// (`AAAA`, `////`); by chance a 2-char unit recurs 5 times once in 64^8.
+fn has_periodic_run(body: &str) -> bool {
+    let b = body.as_bytes();
+    (2..=4).any(|unit: usize| {
+        let span = unit * 5;
+        b.windows(span).any(|w| {
+            let (head, rest) = w.split_at(unit);
+            head.first().is_some_and(|f| head.iter().any(|c| c != f))
+                && rest.chunks(unit).all(|chunk| chunk == head)
+        })
+    })
 }
 
 fn longest_base64_run(s: &str) -> usize {
