@@ -23,6 +23,8 @@ pub(crate) struct InlineIgnore {
     pub until: Option<String>,
     pub reason: Option<String>,
     pub span: Span,
+    /// Another secret scanner's allow marker: never reported as unused.
+    pub foreign: bool,
 }
 
 impl InlineIgnore {
@@ -117,9 +119,119 @@ pub(crate) fn scan(file: &SourceFile) -> Vec<InlineIgnore> {
             until,
             reason,
             span: Span::new(at, end),
+            foreign: false,
         });
     }
+    ignores.extend(foreign_secret_allows(file));
     ignores
+}
+
+/// Other scanners' marks on a secret their users reviewed: gitleaks
+/// (`gitleaks:allow`), detect-secrets (`pragma: allowlist secret`, `pragma:
+/// allowlist nextline secret`), TruffleHog (`trufflehog:ignore`), gosec and
+/// golangci-lint (`#nosec`, `#nosec G101`, `nolint:gosec`) and Bandit (`# nosec`,
+/// `# nosec B105`). Each suppresses SEC001 as `devops-lint: ignore[SEC001]` would,
+/// on its line or, alone on a line, the next one; a rule list without the
+/// hardcoded-credential rules (G101, B105–B107) does not.
+fn foreign_secret_allows(file: &SourceFile) -> Vec<InlineIgnore> {
+    const NEEDLES: &[&str] = &[
+        "gitleaks:allow",
+        "pragma: allowlist",
+        "trufflehog:ignore",
+        "nosec",
+        "nolint:",
+    ];
+    let text = &file.text;
+    let mut ignores: Vec<InlineIgnore> = Vec::new();
+    for needle in NEEDLES {
+        let mut from = 0;
+        while let Some(found) = text.get(from..).and_then(|rest| rest.find(needle)) {
+            let at = from + found;
+            from = at + needle.len();
+            let line0 = file.line_index().line_of(at as u32);
+            let range = file.line_index().line_range(line0, text);
+            let Some(line) = text.get(range.clone()) else {
+                continue;
+            };
+            let offset = at - range.start;
+            let Some(comment) = comment_start(line).filter(|&c| c < offset) else {
+                continue;
+            };
+            let rest = line.get(offset..).unwrap_or("");
+            let Some((marker, next_line)) = foreign_marker(line, offset, rest) else {
+                continue;
+            };
+            if ignores.iter().any(|i| i.line == line0 as u32 + 1) {
+                continue;
+            }
+            let alone = line
+                .get(..comment)
+                .is_some_and(|code| code.trim().is_empty());
+            ignores.push(InlineIgnore {
+                line: line0 as u32 + 1,
+                comment_only: alone || next_line,
+                file_level: false,
+                rules: vec!["SEC001".to_string()],
+                until: None,
+                reason: Some(format!("`{marker}`, another scanner's allow marker")),
+                span: Span::new(at, range.end),
+                foreign: true,
+            });
+        }
+    }
+    ignores.sort_by_key(|i| i.line);
+    ignores
+}
+
+/// The marker at `rest` (`offset` into `line`), if it is one: its name and
+/// whether it speaks for the next line.
+fn foreign_marker(line: &str, offset: usize, rest: &str) -> Option<(&'static str, bool)> {
+    let word_end = |s: &str| s.is_empty() || s.starts_with(|c: char| !c.is_ascii_alphanumeric());
+    if rest.starts_with("gitleaks:allow") {
+        return Some(("gitleaks:allow", false));
+    }
+    if rest.starts_with("trufflehog:ignore") {
+        return Some(("trufflehog:ignore", false));
+    }
+    if let Some(after) = rest.strip_prefix("pragma: allowlist") {
+        let after = after.trim_start();
+        if after.starts_with("nextline secret") {
+            return Some(("pragma: allowlist nextline secret", true));
+        }
+        return after
+            .starts_with("secret")
+            .then_some(("pragma: allowlist secret", false));
+    }
+    if let Some(after) = rest.strip_prefix("nosec") {
+        let before = line.get(..offset).unwrap_or("").trim_end();
+        if !word_end(after) || !before.ends_with('#') {
+            return None;
+        }
+        // `#nosec G104`: other rules only; `#nosec`, `#nosec G101`: this one.
+        let listed: Vec<&str> = after
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| {
+                w.len() == 4
+                    && w.starts_with(['G', 'B'])
+                    && w.bytes().skip(1).all(|b| b.is_ascii_digit())
+            })
+            .collect();
+        let covers = listed.is_empty()
+            || listed
+                .iter()
+                .any(|w| matches!(*w, "G101" | "B105" | "B106" | "B107"));
+        return covers.then_some(("nosec", false));
+    }
+    if let Some(after) = rest.strip_prefix("nolint:") {
+        let linters = after
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()?;
+        return linters
+            .split(',')
+            .any(|l| l.trim() == "gosec")
+            .then_some(("nolint:gosec", false));
+    }
+    None
 }
 
 /// Position of the first comment marker in `line`.
@@ -197,7 +309,7 @@ pub(crate) fn apply(
                 used = true;
             }
         }
-        if !used && ignore.rules.iter().all(|r| known(r) && ran(r)) {
+        if !used && !ignore.foreign && ignore.rules.iter().all(|r| known(r) && ran(r)) {
             problems.push(IgnoreProblem {
                 line: ignore.line,
                 message: format!(
@@ -261,6 +373,24 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("main.tf".into(), FileKind::Terraform, text.into())
+    }
+
+    #[test]
+    fn other_scanners_allow_markers_cover_sec001() {
+        let text = "a = 1 // nolint:lll,gosec\n\
+                    b = 2 #nosec G104\n\
+                    c = 3 # nosec B106 reviewed\n\
+                    d = \"gitleaks:allow\"\n\
+                    # pragma: allowlist nextline secret\n\
+                    e = 5\n\
+                    f = 6 // nosecurity\n";
+        let found: Vec<(u32, u32, bool)> = scan(&file(text))
+            .iter()
+            .map(|i| (i.line, i.target_line(), i.foreign))
+            .collect();
+        assert_eq!(found, vec![(1, 1, true), (3, 3, true), (5, 6, true)]);
+        let ignores = scan(&file(text));
+        assert!(ignores.iter().all(|i| i.rules == ["SEC001"]));
     }
 
     #[test]

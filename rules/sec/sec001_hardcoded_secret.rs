@@ -23,6 +23,11 @@ declare_rule! {
     /// a template, or filler typed in a pattern (a 2- to 4-character unit five times
     /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`).
     ///
+    /// A value other scanners were told about stays reviewed: `gitleaks:allow`,
+    /// detect-secrets' `pragma: allowlist secret` (and `nextline`), `trufflehog:ignore`,
+    /// gosec's and Bandit's `#nosec` (bare or naming G101, B105–B107) and
+    /// `nolint:gosec` suppress the finding like `devops-lint: ignore[SEC001]`.
+    ///
     /// An AWS secret access key is a 40-character value under an AWS-named key; a
     /// reCAPTCHA key of the same length (`6L…AAAA…`) is reported as a generic
     /// secret, not as AWS's.
@@ -125,6 +130,10 @@ declare_rule! {
     ///   words) in a database URL whose host is a container or loopback name
     ///   (`mysql://root:whalehello@db`): the dev stack's default; a generated one
     ///   there still fires;
+    /// - a value the comment right above calls safe to see (`// This value is safe to
+    ///   be embedded in version control`, `# public by design`, `# not a secret`):
+    ///   its owners reviewed it (a native app's OAuth client secret); provider formats
+    ///   and private keys still fire;
     /// - on a commented-out line (`#   secretKey: console123`, batch `REM SET …`), a value that is not
     ///   generated-looking, and an AWS key ID (it documents a payload);
     /// - a private key or a generic value assigned to a name that calls it a
@@ -208,7 +217,9 @@ declare_rule! {
     ///   snapshot tests' records (`__snapshots__/`, `.snapshots/`, `snapshots/`), a
     ///   conformance suite's `certification/` logs,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,
-    ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`, scripts named `test.*` or
+    ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`,
+    ///   Storybook stories (`*.stories.tsx`, `*.story.tsx`: a component rendered with
+    ///   sample props), scripts named `test.*` or
     ///   `tests.*` (`contrib/cassandra/test.sql`; not a CI pipeline's `test.yml`),
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`), local development environments
@@ -216,7 +227,7 @@ declare_rule! {
     ///   `local-dev/`, `dev-env/`), conformance suites (`conformance/`,
     ///   `oidc-conformance/`), Helm chart-testing values
     ///   (`charts/app/ci/*-values.yaml`) and config files
-    ///   named for a test, CI or development environment (`.env.test`, `.env.ci`,
+    ///   named for a test, CI or development environment (`.env.test`, `.env.ci`, `.env.travis`,
     ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
     ///   `docker-compose.dev.yml`, `config/dev.exs`,
     ///   `appsettings.Development.json`; not CI pipelines such as

@@ -17,12 +17,13 @@ declare_rule! {
     /// - `.env` files (`.env`, `.env.production`, `prod.env`, ...) that set a
     ///   secret-named variable to a literal; `.env.example`, `.sample`, `.template`,
     ///   `.dist`, `.defaults`, `.demo` are documentation, a test, CI or development
-    ///   environment's (`.env.test`, `.env.ci`, `.env.development`, `tests/.env`) is
+    ///   environment's (`.env.test`, `.env.ci`, `.env.travis`, `.env.development`, `tests/.env`) is
     ///   committed by design (a provider key in one is still SEC001), and a `.env` of
     ///   ports and URLs (as Vite and Create React App projects commit) is fine;
     /// - cloud and cluster credentials: a Google service-account JSON with its
     ///   `private_key`, a kubeconfig with inline credentials (a token, a password, a
-    ///   client key; `exec:` plugins such as `aws eks get-token` are fine),
+    ///   client key; `exec:` plugins such as `aws eks get-token` are fine, and so is
+    ///   `client-key-data` that decodes to no PEM key, a test's stand-in),
     ///   `.aws/credentials`, `.boto`, `.s3cfg`;
     /// - tool and client credential files, by their documented names, when they hold a
     ///   literal: `.netrc`, `.git-credentials`; package registries (`.npmrc`,

@@ -220,6 +220,9 @@ const TEST_ENVIRONMENTS: &[&str] = &[
     "tests",
     "testing",
     "ci",
+    // `.env.travis`: the environment a hosted CI's test run gets.
+    "travis",
+    "circleci",
     "e2e",
     "cypress",
     "integration",
@@ -396,6 +399,9 @@ fn is_test_file_name(name: &str) -> bool {
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
+        // Storybook stories: a component rendered with sample props, its visual tests.
+        || name.contains(".stories.")
+        || name.contains(".story.")
         // Perl and Test::Nginx test scripts.
         || name.ends_with(".t")
         // Mocks and fakes: `mock.ts`, `fake.go`, `api.mock.ts`, `client_fake.go`.

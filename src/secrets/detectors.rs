@@ -6,7 +6,7 @@ mod formats;
 mod tests;
 
 use assignments::{validate_generic, validate_login_call, validate_named_call, validate_xml_value};
-pub(super) use formats::has_random_body;
+pub(super) use formats::{decode_base64, has_random_body};
 use formats::{
     validate_aws_secret, validate_database_url, validate_google_api_key, validate_jwt,
     validate_private_key, validate_twilio_auth_token,

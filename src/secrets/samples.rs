@@ -92,6 +92,27 @@ pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
         })
 }
 
+/// Whether the comment right above the setting at `span` says its value may be
+/// seen (`// This value is safe to be embedded in version control`, `# public by
+/// design`, `# not a secret`): its owners reviewed it and say it is no credential
+/// (a native app's OAuth client secret, a client-side error-reporting DSN).
+pub(super) fn under_public_note(text: &str, span: Span) -> bool {
+    note_above(text, span, |lower| {
+        [
+            "safe to be ",
+            "safe to embed",
+            "safe to commit",
+            "safe to expose",
+            "safe to share",
+        ]
+        .iter()
+        .any(|phrase| lower.contains(phrase))
+            || lower.contains("public by design")
+            || lower.contains("not a secret")
+            || lower.contains("not secret")
+    })
+}
+
 /// Whether one of the (up to three) comment lines right above the line at `span`
 /// says `note` of its lowercase text.
 fn note_above(text: &str, span: Span, note: impl Fn(&str) -> bool) -> bool {

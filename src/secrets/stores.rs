@@ -819,9 +819,24 @@ fn kubeconfig_credentials(text: &str) -> Option<Detection> {
         RE.captures_iter(text)
             .filter_map(|c| c.get(1))
             .filter(|m| is_stored_secret(m.as_str()) && !super::is_placeholder(m.as_str()))
+            .filter(|m| !is_stand_in_key_data(text, m.start(), m.as_str()))
             .map(|m| m.range())
             .collect(),
     )
+}
+
+/// `client-key-data` is a base64 PEM key; test kubeconfigs give stand-ins such as
+/// `Y2xpZW50LWtleS1kYXRhCg==` (`client-key-data` itself), which hold no key.
+fn is_stand_in_key_data(text: &str, at: usize, value: &str) -> bool {
+    let line = text
+        .get(..at)
+        .unwrap_or("")
+        .rsplit('\n')
+        .next()
+        .unwrap_or("");
+    line.contains("client-key-data")
+        && !super::detectors::decode_base64(value, false, 64 * 1024)
+            .is_some_and(|pem| String::from_utf8_lossy(&pem).contains("PRIVATE KEY-----"))
 }
 
 /// What the file at `path` is, if it holds credentials by its nature.

@@ -280,7 +280,11 @@ fn json_string_field<'j>(json: &'j str, field: &str) -> Option<&'j str> {
 
 /// Decode base64 (`url_safe`: `-_` alphabet, else `+/`), padding optional.
 /// `None` when invalid or when the input exceeds `max_len` chars.
-pub(super) fn decode_base64(s: &str, url_safe: bool, max_len: usize) -> Option<Vec<u8>> {
+pub(in crate::secrets) fn decode_base64(
+    s: &str,
+    url_safe: bool,
+    max_len: usize,
+) -> Option<Vec<u8>> {
     let s = s.trim_end_matches('=');
     if s.len() > max_len || s.len() % 4 == 1 {
         return None;
