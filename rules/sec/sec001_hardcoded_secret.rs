@@ -76,7 +76,10 @@ declare_rule! {
     ///   every sample uses (`hello`, `test`, `password`, `admin`, …: a plugin
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
-    ///   `hashed_secret`; a hash in a credential store is SEC005's);
+    ///   `hashed_secret`; a hash in a credential store is SEC005's), and encrypted forms:
+    ///   a name with the word `encrypted`, `ciphertext` or `obscured`
+    ///   (`encrypted_password`, `rcloneEncryptedClientSecret`; `ENCRYPTION_KEY` is a key
+    ///   and still fires);
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
     ///   `secrets.yml`), the per-environment development defaults;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
@@ -119,7 +122,8 @@ declare_rule! {
     ///   diagram's JSON): generated data, except provider formats and private keys;
     /// - labels with `:` (`Key:payment:i-pass`), Laravel validation rules built in
     ///   code (`'confirmed|'.$rules`), `my…password` placeholders, OpenAPI `$ref`
-    ///   paths (`#/components/schemas/…`), code around calls (`'".Token::get()."'`),
+    ///   paths (`#/components/schemas/…`), code around calls (`'".Token::get()."'`,
+    ///   a call spliced into a string: `` `{"access_key": `+strconv.Quote(v)+`}` ``),
     ///   a URL whose password is a placeholder (`DSN=postgres://kratos:secret@db`),
     ///   and rendering passes (`hwScaleFilterFirstPass`, `two_pass`: not a password);
     /// - JWTs that have expired (`exp` in the past: the issuer refuses them), and any
@@ -212,7 +216,9 @@ declare_rule! {
     /// `src/secrets/context.rs`):
     /// - tests (paths under `test/`, `tests/`, `t/`, `spec/`, `fixtures/`, `testdata/`,
     ///   a folder whose name has the word `test` or `tests` (`upgrade-tests/`,
-    ///   `examples_and_test_scripts/`),
+    ///   `examples_and_test_scripts/`) or runs on into what it is for (`testserver/`,
+    ///   `testenv/`, `testbed/`; not `testament/`), recorded output (`*.cache` such as a docs build's
+    ///   `exe.cache`, `*.snap`, `*.golden`),
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   snapshot tests' records (`__snapshots__/`, `.snapshots/`, `snapshots/`), a
     ///   conformance suite's `certification/` logs,

@@ -138,8 +138,15 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let test_script = matches!(name.split('.').next(), Some("test" | "tests"))
         && name.contains('.')
         && !is_ci_pipeline(&lower);
+    // Recorded output (`exe.cache` of a docs build, `*.snap`, `*.golden`): what a
+    // command printed when it was run, not what anything reads credentials from.
+    let recorded_output = matches!(
+        name.rsplit_once('.').map(|(_, ext)| ext),
+        Some("cache" | "snap" | "golden")
+    );
     if segments.iter().any(|s| is_test_dir(s))
         || is_test_file_name(name)
+        || recorded_output
         || chart_test_values
         || test_script
     {
@@ -202,11 +209,23 @@ pub(crate) fn is_secret_scanner_config(path: &str) -> bool {
     )
 }
 
+/// What a folder named `test…` in one word is for (`testserver`, `testenv`).
+const TEST_COMPOUND_TAILS: &[&str] = &[
+    "server", "servers", "env", "envs", "bed", "beds", "suite", "suites", "harness", "infra",
+    "cluster", "clusters", "setup", "app", "apps", "kit", "lib", "libs", "util", "utils", "helper",
+    "helpers", "case", "cases",
+];
+
 /// A folder of tests: a listed name, or one whose words say so (`upgrade-tests`,
 /// `test_helpers`, `examples_and_test_scripts`, `oidc-conformance`, a conformance
 /// suite's `certification/` logs).
 fn is_test_dir(segment: &str) -> bool {
     TEST_DIRS.contains(&segment)
+        // `testserver/`, `testenv/`, `testbed/`: `test` run on into what it is for
+        // (not `testament/`).
+        || segment
+            .strip_prefix("test")
+            .is_some_and(|rest| TEST_COMPOUND_TAILS.contains(&rest))
         || segment
             .split(['_', '-', '.'])
             .any(|word| matches!(word, "test" | "tests" | "conformance" | "certification"))

@@ -150,8 +150,13 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
 const NON_SECRET_SEGMENTS: &[&str] = &[
     "public",
     "pub",
-    // A hash of a password is not the password (`hashed_password`, `password_digest`).
+    // A hash of a password is not the password (`hashed_password`, `password_digest`),
+    // nor is its encrypted form (`encrypted_password`, rclone's
+    // `rcloneEncryptedClientSecret`, obscured with a key in the same source).
     "hashed",
+    "encrypted",
+    "ciphertext",
+    "obscured",
     "publishable",
     "csrf",
     "xsrf",

@@ -704,3 +704,19 @@ fn openapi_examples_hold_sequences_at_their_key_indent() {
     assert!(samples::in_openapi_example(text, at("VALUE")));
     assert!(!samples::in_openapi_example(text, at("OTHER")));
 }
+
+#[test]
+fn round_20_paths_and_names() {
+    use context::{path_role, PathRole};
+    assert_eq!(
+        path_role("fstest/testserver/init.d/TestFTPServer"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("doc/resource/exe.cache"), PathRole::Test);
+    assert_eq!(path_role("app/testimonials/config.yml"), PathRole::Code);
+    assert_eq!(path_role("ci/testbed/compose.yml"), PathRole::Test);
+    assert!(!names::is_secret_name("rcloneEncryptedClientSecret"));
+    assert!(names::is_secret_name("ENCRYPTION_KEY"));
+    assert!(values::is_reference_literal("+strconv.Quote(value)+"));
+    assert!(!values::is_reference_literal("+Xk29(a)b+"));
+}

@@ -667,7 +667,20 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
     });
-    PREFIXES.iter().any(|p| lower.starts_with(p)) || env_lookup
+    // `+strconv.Quote(value)+`: a call spliced into a string, code not a literal.
+    let spliced_call = v
+        .strip_prefix('+')
+        .map(|rest| rest.strip_suffix('+').unwrap_or(rest).trim())
+        .is_some_and(|call| {
+            call.ends_with(')')
+                && call.split_once('(').is_some_and(|(callee, _)| {
+                    !callee.is_empty()
+                        && callee
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+                })
+        });
+    PREFIXES.iter().any(|p| lower.starts_with(p)) || env_lookup || spliced_call
 }
 
 fn is_uuid(v: &str) -> bool {
