@@ -5,7 +5,10 @@ scripts/realworld/repos.txt, extracted from the session's git snapshots
 commit, copied --copies times under OUT_DIR. Blobs a snapshot lacks (its
 largest files may be absent) are left out. Nothing here is committed.
 
-usage: real_corpus.py OUT_DIR [--copies 4]
+usage: real_corpus.py OUT_DIR [--copies 4] [--repos-at COMMIT]
+
+--repos-at reads the list as it was at COMMIT (`git show COMMIT:scripts/realworld/
+repos.txt`), so a documented corpus stays reproducible after repositories are added.
 """
 import argparse
 import os
@@ -15,13 +18,23 @@ import subprocess
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def pinned():
-    out = []
+def listing(at=None):
+    """The text of scripts/realworld/repos.txt, now or at commit `at`."""
+    if at:
+        return subprocess.run(
+            ["git", "-C", REPO, "show", f"{at}:scripts/realworld/repos.txt"],
+            check=True, capture_output=True,
+        ).stdout.decode("utf-8")
     with open(os.path.join(REPO, "scripts/realworld/repos.txt"), encoding="utf-8") as f:
-        for line in f:
-            if line.strip() and not line.startswith("#"):
-                name, commit = line.split()[:2]
-                out.append((name, commit))
+        return f.read()
+
+
+def pinned(at=None):
+    out = []
+    for line in listing(at).splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, commit = line.split()[:2]
+            out.append((name, commit))
     return out
 
 
@@ -66,12 +79,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--copies", type=int, default=4)
+    ap.add_argument("--repos-at", default=None, help="the repository list as at this commit")
     args = ap.parse_args()
     mirrors = os.environ.get("REALWORLD_MIRRORS", "/work/.mirror")
     first = os.path.join(args.out, "copy0")
     os.makedirs(first, exist_ok=True)
     used = []
-    for name, commit in pinned():
+    for name, commit in pinned(args.repos_at):
         git_dir = os.path.join(mirrors, name.replace("/", "+"), "repo")
         if not os.path.isdir(git_dir):
             print(f"(no snapshot of {name}: skipped)")
