@@ -228,7 +228,8 @@ declare_rule! {
     ///   sample props), scripts named `test.*` or
     ///   `tests.*` (`contrib/cassandra/test.sql`; not a CI pipeline's `test.yml`),
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
-    ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`), local development environments
+    ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`,
+    ///   `e2etest_service.go`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
     ///   `local-dev/`, `dev-env/`), conformance suites (`conformance/`,
     ///   `oidc-conformance/`), Helm chart-testing values
@@ -251,7 +252,8 @@ declare_rule! {
     ///   `*.rst`, `README.md.gotmpl`, `.env.example`, `config.yml.sample`,
     ///   `.env.local.demo`): on a page of prose (Markdown, reStructuredText,
     ///   AsciiDoc, text, HTML) and in UI translations (`lang/`, `locales/`, any
-    ///   format) the same again, as pages show sample output (STS
+    ///   format, and catalogs named for their language: `messages/de.json`,
+    ///   `pt-BR.yml`) the same again, as pages show sample output (STS
     ///   credentials, generated keys); in a config file or script among the examples
     ///   a generic value fires when it looks generated (20+ characters mixing
     ///   letters and digits at 3.5+ bits of entropy, and not mostly pronounceable

@@ -162,6 +162,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let name = without_template_suffix(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     if segments.iter().any(|s| DOC_DIRS.contains(s))
+        || is_translation_catalog(name)
         || matches!(ext, "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc")
     {
         return PathRole::Docs;
@@ -325,10 +326,43 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
         )
     });
     translation
+        || is_translation_catalog(name)
         || matches!(
             ext,
             "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"
         )
+}
+
+/// ISO 639-1 language codes: the names of translation catalogs (`de.json`).
+const LANGUAGE_CODES: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca \
+    ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv \
+    ha he hi ho hr ht hu hy hz ia ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku \
+    kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt na nb nd ne ng nl nn no nr nv ny \
+    oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su \
+    sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+/// A translation catalog named for its language (`de.json`, `pt-BR.json`,
+/// `zh_Hans.yml`, as in Paraglide's `messages/`): UI text.
+fn is_translation_catalog(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(
+        ext,
+        "json" | "yml" | "yaml" | "arb" | "toml" | "properties" | "po"
+    ) {
+        return false;
+    }
+    let mut parts = stem.split(['-', '_']);
+    let language = parts.next().unwrap_or("");
+    let region = parts.next();
+    parts.next().is_none()
+        && language.len() == 2
+        && LANGUAGE_CODES
+            .split_whitespace()
+            .any(|code| code == language)
+        && region
+            .is_none_or(|r| matches!(r.len(), 2 | 4) && r.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// A web page or a view template of one (`index.html`, `howto.html.twig`,
@@ -403,7 +437,11 @@ pub(crate) fn is_fixture_name(name: &str) -> bool {
 }
 
 /// Name parts of a file of test data.
-const TEST_DATA_WORDS: &[&str] = &["fixture", "fixtures", "stub", "stubs", "testdata"];
+const TEST_DATA_WORDS: &[&str] = &[
+    "fixture", "fixtures", "stub", "stubs", "testdata",
+    // `e2etest_service.go`: what an end-to-end run seeds.
+    "e2e", "e2etest", "e2etests",
+];
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.
 fn is_test_file_name(name: &str) -> bool {

@@ -720,3 +720,29 @@ fn round_20_paths_and_names() {
     assert!(values::is_reference_literal("+strconv.Quote(value)+"));
     assert!(!values::is_reference_literal("+Xk29(a)b+"));
 }
+
+#[test]
+fn translation_catalogs_by_language_name() {
+    use context::{path_role, PathRole};
+    for path in [
+        "frontend/messages/de.json",
+        "app/pt-BR.json",
+        "i18n/zh_Hans.yml",
+        "l/fr.arb",
+    ] {
+        assert_eq!(path_role(path), PathRole::Docs, "{path}");
+        assert!(context::is_prose_document(path), "{path}");
+    }
+    for path in [
+        "config/ci.yml",
+        "deploy/prod.json",
+        "src/de.ts",
+        "db/en-US-x.json",
+    ] {
+        assert!(!context::is_prose_document(path), "{path}");
+    }
+    assert_eq!(
+        path_role("backend/service/e2etest_service.go"),
+        PathRole::Test
+    );
+}
