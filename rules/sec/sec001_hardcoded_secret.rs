@@ -76,10 +76,8 @@ declare_rule! {
     ///   every sample uses (`hello`, `test`, `password`, `admin`, …: a plugin
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
-    ///   `hashed_secret`; a hash in a credential store is SEC005's), and encrypted forms:
-    ///   a name with the word `encrypted`, `ciphertext` or `obscured`
-    ///   (`encrypted_password`, `rcloneEncryptedClientSecret`; `ENCRYPTION_KEY` is a key
-    ///   and still fires);
+    ///   `hashed_secret`; a hash in a credential store is SEC005's; an encrypted
+    ///   secret still fires, as its key is usually beside it);
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
     ///   `secrets.yml`), the per-environment development defaults;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an

@@ -150,13 +150,9 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
 const NON_SECRET_SEGMENTS: &[&str] = &[
     "public",
     "pub",
-    // A hash of a password is not the password (`hashed_password`, `password_digest`),
-    // nor is its encrypted form (`encrypted_password`, rclone's
-    // `rcloneEncryptedClientSecret`, obscured with a key in the same source).
+    // A hash of a password is not the password (`hashed_password`, `password_digest`).
+    // An encrypted one can be (wrongsecrets' `encryptedSecret` beside its key).
     "hashed",
-    "encrypted",
-    "ciphertext",
-    "obscured",
     "publishable",
     "csrf",
     "xsrf",

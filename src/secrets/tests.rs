@@ -715,7 +715,7 @@ fn round_20_paths_and_names() {
     assert_eq!(path_role("doc/resource/exe.cache"), PathRole::Test);
     assert_eq!(path_role("app/testimonials/config.yml"), PathRole::Code);
     assert_eq!(path_role("ci/testbed/compose.yml"), PathRole::Test);
-    assert!(!names::is_secret_name("rcloneEncryptedClientSecret"));
+    assert!(names::is_secret_name("rcloneEncryptedClientSecret"));
     assert!(names::is_secret_name("ENCRYPTION_KEY"));
     assert!(values::is_reference_literal("+strconv.Quote(value)+"));
     assert!(!values::is_reference_literal("+Xk29(a)b+"));
