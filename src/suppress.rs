@@ -161,9 +161,6 @@ fn foreign_secret_allows(file: &SourceFile) -> Vec<InlineIgnore> {
             let Some((marker, next_line)) = foreign_marker(line, offset, rest) else {
                 continue;
             };
-            if ignores.iter().any(|i| i.line == line0 as u32 + 1) {
-                continue;
-            }
             let alone = line
                 .get(..comment)
                 .is_some_and(|code| code.trim().is_empty());
@@ -179,7 +176,10 @@ fn foreign_secret_allows(file: &SourceFile) -> Vec<InlineIgnore> {
             });
         }
     }
+    // One per line, the first needle's (a stable sort keeps needle order): linear
+    // however many markers a hostile file repeats.
     ignores.sort_by_key(|i| i.line);
+    ignores.dedup_by_key(|i| i.line);
     ignores
 }
 
@@ -391,6 +391,16 @@ mod tests {
         assert_eq!(found, vec![(1, 1, true), (3, 3, true), (5, 6, true)]);
         let ignores = scan(&file(text));
         assert!(ignores.iter().all(|i| i.rules == ["SEC001"]));
+    }
+
+    #[test]
+    fn other_scanners_markers_give_one_ignore_per_line() {
+        let text = "a = 1 # gitleaks:allow #nosec\n".repeat(2000);
+        let ignores = scan(&file(&text));
+        assert_eq!(ignores.len(), 2000);
+        assert!(ignores
+            .iter()
+            .all(|i| i.reason.as_deref().is_some_and(|r| r.contains("gitleaks"))));
     }
 
     #[test]
