@@ -311,6 +311,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     && !samples::in_doc_string(path, text, m.span))
         });
     }
+    // A key ID or a JWT in a docstring's example documents a payload, as in a
+    // comment: neither opens anything alone.
+    if context::is_program_source(path) {
+        found.retain(|m| {
+            !matches!(m.detector.id, "aws-access-key-id" | "jwt")
+                || !samples::in_doc_string(path, text, m.span)
+        });
+    }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `const fakePass = '…'`: a value its
     // name calls a fixture.
     found.retain(|m| match m.detector.id {

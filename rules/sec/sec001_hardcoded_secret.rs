@@ -54,7 +54,10 @@ declare_rule! {
     ///   (`xoxb-1234567890-…`, a documentation sample);
     /// - references and expressions: `${VAR}`, `$VAR`, `%env(X)%`, `${env.X}`,
     ///   `{{ secrets.X }}`, `#{...}`, `{env}WEBDAV_PASSWORD` (a lookup naming its
-    ///   source), variables, calls, Ruby instance variables and
+    ///   source), variables, calls, Python entry points and plugins
+    ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
+    ///   module names, a colon, an attribute; `john.doe:Passw0rd` still fires),
+    ///   Ruby instance variables and
     ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials,
     ///   Rails route targets (`"login#reset_password"`), unquoted CamelCase names that
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
@@ -188,8 +191,11 @@ declare_rule! {
     ///   `pytest.ini`) are judged as a test suite; other sections as code;
     /// - in a program's source, documentation: an Elixir `@moduledoc`/`@doc`
     ///   heredoc (`config :app, Endpoint, secret_key_base: "…"` shown to the
-    ///   reader) and doctest prompt lines (`iex> secret = "…"`, `>>> …`); a literal
-    ///   in code after the docs still fires;
+    ///   reader), a Python docstring (a bare triple-quoted string opening a module,
+    ///   `def` or `class`; an AWS key ID or a JWT in its example too) and doctest
+    ///   prompt lines (`iex> secret = "…"`, `>>> …`); a literal in code after the
+    ///   docs still fires, and so does one in a triple-quoted value (`SETTINGS =
+    ///   """…"""`);
     /// - the base64 of a JSON object's first bytes, too short for any token
     ///   (`eyJ4NXQiOi`, `{"x5t":`): a constant a log masker searches for;
     /// - GraphQL schemas (`*.graphql`, `*.gql`) are read as program source: an

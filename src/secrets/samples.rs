@@ -469,14 +469,17 @@ pub(super) fn in_makefile_test_target(text: &str, span: Span) -> bool {
 }
 
 /// In a program's source, whether `span` is in documentation: an Elixir
-/// `@moduledoc`/`@doc`/`@typedoc` heredoc, or on a doctest prompt line
-/// (`iex> secret = "…"`, Python's `>>> client = Client(api_key="…")`). What a
-/// module's docs show is a sample for the reader.
+/// `@moduledoc`/`@doc`/`@typedoc` heredoc, a Python docstring, or on a doctest
+/// prompt line (`iex> secret = "…"`, Python's `>>> client = Client(api_key="…")`).
+/// What a module's docs show is a sample for the reader.
 pub(super) fn in_doc_string(path: &str, text: &str, span: Span) -> bool {
     let line = line_range(text, span.start as usize);
     let own = text.get(line).unwrap_or("").trim_start();
     if ["iex>", "...>", ">>> "].iter().any(|p| own.starts_with(p)) {
         return true;
+    }
+    if path.ends_with(".py") {
+        return in_python_docstring(text, span);
     }
     if !(path.ends_with(".ex") || path.ends_with(".exs")) {
         return false;
@@ -494,6 +497,43 @@ pub(super) fn in_doc_string(path: &str, text: &str, span: Span) -> bool {
         if doc && l.ends_with("\"\"\"") {
             return true;
         }
+    }
+    false
+}
+
+/// Whether `span` is inside a Python docstring: a triple-quoted string left open
+/// before it that stands alone as the first statement of a `def` or `class` (the
+/// line before ends the header with `:`) or of the module. `key = """…"""` is a
+/// value, not a docstring.
+fn in_python_docstring(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start as usize).unwrap_or("");
+    for quotes in ["\"\"\"", "'''"] {
+        if before.matches(quotes).count() % 2 == 0 {
+            continue;
+        }
+        let Some(open) = before.rfind(quotes) else {
+            continue;
+        };
+        let opening = text.get(line_range(text, open)).unwrap_or("").trim_start();
+        // `r"""`, `u"""`: a prefixed docstring.
+        let bare = opening
+            .trim_start_matches(['r', 'R', 'u', 'U'])
+            .starts_with(quotes);
+        if !bare {
+            return false;
+        }
+        let line_start = line_range(text, open).start;
+        let header = text
+            .get(..line_start)
+            .unwrap_or("")
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'));
+        return match header {
+            None => true,
+            Some(header) => header.ends_with(':'),
+        };
     }
     false
 }

@@ -746,3 +746,27 @@ fn translation_catalogs_by_language_name() {
         PathRole::Test
     );
 }
+
+#[test]
+fn python_docstrings_and_object_references() {
+    let py = "\"\"\"Module docs: token = \"m1\"\"\"\"\n\ndef account(key_id):\n    \"\"\"\n    Example:\n        \"AKIAQ\" => \"0\"\n    \"\"\"\n    TEMPLATE = \"\"\"\n    key = \"t2\"\n    \"\"\"\n    return \"\"\"x\"\"\" + \"c3\"\n";
+    let at = |needle: &str| {
+        let start = py.find(needle).unwrap();
+        Span::new(start, start + 1)
+    };
+    assert!(samples::in_doc_string("a.py", py, at("m1")));
+    assert!(samples::in_doc_string("a.py", py, at("AKIAQ")));
+    // A triple-quoted value is not a docstring, nor is code after a closed one.
+    assert!(!samples::in_doc_string("a.py", py, at("t2")));
+    assert!(!samples::in_doc_string("a.py", py, at("c3")));
+    assert!(values::is_reference_literal(
+        "localstack.services.apigateway.provider:ApiKeyProviderPlugin"
+    ));
+    assert!(values::is_reference_literal(
+        "my_pkg.plugins.auth:token_loader"
+    ));
+    // A login and a short path are no module path.
+    assert!(!values::is_reference_literal("john.doe:Passw0rdX"));
+    assert!(!values::is_reference_literal("a.b:Xk29qv7"));
+    assert!(!values::is_reference_literal("Abc.Def.Ghi:Xk29qv7"));
+}

@@ -680,7 +680,29 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
                             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
                 })
         });
-    PREFIXES.iter().any(|p| lower.starts_with(p)) || env_lookup || spliced_call
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+        || env_lookup
+        || spliced_call
+        || is_python_object_reference(v)
+}
+
+/// `localstack.services.apigateway.plugin:ApiKeyProviderPlugin`: a Python entry
+/// point or plugin (`package.module.path:attribute`, as `setup.cfg`'s
+/// `entry_points` and plux write them), code and not a literal. Three or more
+/// lowercase module names: `john.doe:Passw0rd` is a login, not a module path.
+fn is_python_object_reference(value: &str) -> bool {
+    let is_identifier = |word: &str| {
+        word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    value.split_once(':').is_some_and(|(module, attribute)| {
+        module.split('.').count() >= 3
+            && module
+                .split('.')
+                .all(|name| is_identifier(name) && !name.bytes().any(|b| b.is_ascii_uppercase()))
+            && !attribute.is_empty()
+            && attribute.split('.').all(is_identifier)
+    })
 }
 
 fn is_uuid(v: &str) -> bool {
