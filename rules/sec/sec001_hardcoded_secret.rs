@@ -39,7 +39,8 @@ declare_rule! {
     /// Names that point at a secret are not secrets (`_arn`, `_file`, `_path`,
     /// `_id`, `_url`, `_type`, `_encryption`, `_charset`, `_selector`, ...), nor
     /// do names of what a key may do or ask for (`API_KEY_RATE_LIMIT`,
-    /// `AZURE_ARM_TOKEN_RESOURCE`: `_limit`, `_rate`, `_quota`, `_resource`).
+    /// `AZURE_ARM_TOKEN_RESOURCE`: `_limit`, `_rate`, `_quota`, `_resource`), nor
+    /// names that say where the value comes from (Drone's `from_secret`).
     ///
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
@@ -52,7 +53,8 @@ declare_rule! {
     ///   regular expressions (`^.{8,32}$`), and any value (a provider format
     ///   too, but not a private key) holding eight or more digits counting up
     ///   (`xoxb-1234567890-…`, a documentation sample);
-    /// - references and expressions: `${VAR}`, `$VAR`, `%env(X)%`, `${env.X}`,
+    /// - references and expressions: `${VAR}`, `$VAR`, `$$VAR` (make's and
+    ///   Compose's escaped `$`), `%env(X)%`, `${env.X}`,
     ///   `{{ secrets.X }}`, `#{...}`, `{env}WEBDAV_PASSWORD` (a lookup naming its
     ///   source), variables, calls, Python entry points and plugins
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
@@ -154,7 +156,9 @@ declare_rule! {
     /// - web pages and their templates (`*.html`, `*.html.twig`, `*.html.erb`,
     ///   `*.hbs`, Laravel's `*.blade.php`, Vue and Svelte components): what they hold is shown to every
     ///   visitor, so only provider formats and private keys fire there;
-    /// - in a CI pipeline (`.github/workflows/`, `.gitlab-ci.yml`, CircleCI), a
+    /// - in a CI pipeline (`.github/workflows/`, `.gitlab-ci.yml`, CircleCI, Drone's
+    ///   `.drone.yml`/`.drone.star`, Woodpecker, Travis, Buildkite, Gitea and Forgejo
+    ///   workflows, AppVeyor, Cloud Build, a `Jenkinsfile`), a
     ///   person's password (`SA_PASSWORD: Forge123`): the test database's that the job
     ///   starts; a generated value there still fires, unless its name's first word
     ///   names an image the same file starts (`MINIO_SECRET_KEY=…` next to `image:
@@ -233,7 +237,7 @@ declare_rule! {
     ///   `tests.*` (`contrib/cassandra/test.sql`; not a CI pipeline's `test.yml`),
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`,
-    ///   `e2etest_service.go`), local development environments
+    ///   `e2etest_service.go`, `mock-events.ts`, `fake_users.go`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
     ///   `local-dev/`, `dev-env/`), conformance suites (`conformance/`,
     ///   `oidc-conformance/`), Helm chart-testing values

@@ -176,9 +176,27 @@ pub(crate) fn is_ci_pipeline(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or("");
     lower.contains(".github/workflows/")
+        || lower.contains(".gitea/workflows/")
+        || lower.contains(".forgejo/workflows/")
         || lower.contains(".circleci/")
+        || lower.contains(".buildkite/")
+        || lower.contains(".woodpecker/")
         || name.ends_with("-ci.yml")
         || name.ends_with("pipelines.yml")
+        // Drone (`.drone.yml`, Starlark `.drone.star`, `.drone.jsonnet`), Woodpecker,
+        // Travis, AppVeyor, Cloud Build, Jenkins.
+        || name.starts_with(".drone.")
+        || matches!(
+            name,
+            ".woodpecker.yml"
+                | ".woodpecker.yaml"
+                | ".travis.yml"
+                | "appveyor.yml"
+                | ".appveyor.yml"
+                | "cloudbuild.yaml"
+                | "cloudbuild.yml"
+                | "jenkinsfile"
+        )
 }
 
 /// A Makefile (`Makefile`, `GNUmakefile`, `build.mk`).
@@ -441,6 +459,8 @@ const TEST_DATA_WORDS: &[&str] = &[
     "fixture", "fixtures", "stub", "stubs", "testdata",
     // `e2etest_service.go`: what an end-to-end run seeds.
     "e2e", "e2etest", "e2etests",
+    // `mock-events.ts`, `fake_users.go`: made-up data for previews and tests.
+    "mock", "mocks", "fake", "fakes",
 ];
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.

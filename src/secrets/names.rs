@@ -181,8 +181,11 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
     let norm = normalize_name(name);
     let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
     let last = *segments.last()?;
+    // `from_secret` (Drone), `fromSecret`: the name says where the value comes
+    // from, so the value names its source.
     if REFERENCE_SUFFIXES.contains(&last)
         || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
+        || segments.first() == Some(&"from")
     {
         return None;
     }

@@ -770,3 +770,30 @@ fn python_docstrings_and_object_references() {
     assert!(!values::is_reference_literal("a.b:Xk29qv7"));
     assert!(!values::is_reference_literal("Abc.Def.Ghi:Xk29qv7"));
 }
+
+#[test]
+fn round_23_references_mocks_and_pipelines() {
+    use context::{path_role, PathRole};
+    // Make's and Compose's escaped `$VAR`; `$$` alone or before a digit is no variable.
+    assert!(values::is_placeholder("$$GITHUB_TOKEN"));
+    assert!(!values::is_placeholder("$$7kQz9vLm2Xw4RbN"));
+    // Drone's `from_secret` names the secret it reads.
+    assert!(!names::is_secret_name("from_secret"));
+    assert!(!names::is_secret_name("fromSecret"));
+    assert!(names::is_secret_name("smtp_from_password_x_secret"));
+    assert_eq!(
+        path_role("packages/email-plugin/src/handler/mock-events.ts"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("internal/users/fake_users.go"), PathRole::Test);
+    assert_eq!(path_role("src/mockingbird/config.ts"), PathRole::Code);
+    for path in [
+        ".drone.star",
+        ".drone.yml",
+        "ci/Jenkinsfile",
+        ".woodpecker/build.yml",
+    ] {
+        assert!(context::is_ci_pipeline(path), "{path}");
+    }
+    assert!(!context::is_ci_pipeline("drone/config.yml"));
+}

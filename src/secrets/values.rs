@@ -214,11 +214,15 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
-    let mut chars = v.chars();
-    let first = chars.next().unwrap_or(' ');
-    let second = chars.next().unwrap_or(' ');
-    // $VAR, %VAR%, {name}, %s
-    if first == '$' && (second.is_alphabetic() || second == '_' || second == '{') {
+    let first = v.chars().next().unwrap_or(' ');
+    // $VAR, %VAR%, {name}, %s; `$$VAR` is make's and Compose's escaped `$VAR`.
+    let unescaped = v.strip_prefix("$$").unwrap_or(v.get(1..).unwrap_or(""));
+    if first == '$'
+        && unescaped
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '{')
+    {
         return true;
     }
     if (first == '%' && v.ends_with('%') && v.len() > 2)
