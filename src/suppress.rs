@@ -130,7 +130,7 @@ pub(crate) fn scan(file: &SourceFile) -> Vec<InlineIgnore> {
 /// (`gitleaks:allow`), detect-secrets (`pragma: allowlist secret`, `pragma:
 /// allowlist nextline secret`), TruffleHog (`trufflehog:ignore`), gosec and
 /// golangci-lint (`#nosec`, `#nosec G101`, `nolint:gosec`) and Bandit (`# nosec`,
-/// `# nosec B105`). Each suppresses SEC001 as `devops-lint: ignore[SEC001]` would,
+/// `# nosec B105`), checkov (`checkov:skip=CKV_SECRET_6`). Each suppresses SEC001 as `devops-lint: ignore[SEC001]` would,
 /// on its line or, alone on a line, the next one; a rule list without the
 /// hardcoded-credential rules (G101, B105–B107) does not.
 fn foreign_secret_allows(file: &SourceFile) -> Vec<InlineIgnore> {
@@ -140,6 +140,7 @@ fn foreign_secret_allows(file: &SourceFile) -> Vec<InlineIgnore> {
         "trufflehog:ignore",
         "nosec",
         "nolint:",
+        "checkov:skip=",
     ];
     let text = &file.text;
     let mut ignores: Vec<InlineIgnore> = Vec::new();
@@ -192,6 +193,12 @@ fn foreign_marker(line: &str, offset: usize, rest: &str) -> Option<(&'static str
     }
     if rest.starts_with("trufflehog:ignore") {
         return Some(("trufflehog:ignore", false));
+    }
+    // `checkov:skip=CKV_SECRET_6:reason`: checkov's secret checks only.
+    if let Some(id) = rest.strip_prefix("checkov:skip=CKV_SECRET_") {
+        return id
+            .starts_with(|c: char| c.is_ascii_digit())
+            .then_some(("checkov:skip=CKV_SECRET", false));
     }
     if let Some(after) = rest.strip_prefix("pragma: allowlist") {
         let after = after.trim_start();
@@ -391,6 +398,19 @@ mod tests {
         assert_eq!(found, vec![(1, 1, true), (3, 3, true), (5, 6, true)]);
         let ignores = scan(&file(text));
         assert!(ignores.iter().all(|i| i.rules == ["SEC001"]));
+    }
+
+    #[test]
+    fn checkov_secret_skips_cover_sec001() {
+        let text = "  # checkov:skip=CKV_SECRET_6:Base64 High Entropy String\n\
+                    p: kiwi-1s-aw3s0m3\n\
+                    q: 1 # checkov:skip=CKV_AWS_20:public bucket\n\
+                    r: 2 # checkov:skip=CKV_SECRET_2\n";
+        let found: Vec<(u32, u32)> = scan(&file(text))
+            .iter()
+            .map(|i| (i.line, i.target_line()))
+            .collect();
+        assert_eq!(found, vec![(1, 2), (4, 4)]);
     }
 
     #[test]

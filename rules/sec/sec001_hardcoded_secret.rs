@@ -25,8 +25,9 @@ declare_rule! {
     ///
     /// A value other scanners were told about stays reviewed: `gitleaks:allow`,
     /// detect-secrets' `pragma: allowlist secret` (and `nextline`), `trufflehog:ignore`,
-    /// gosec's and Bandit's `#nosec` (bare or naming G101, B105–B107) and
-    /// `nolint:gosec` suppress the finding like `devops-lint: ignore[SEC001]`.
+    /// gosec's and Bandit's `#nosec` (bare or naming G101, B105–B107),
+    /// `nolint:gosec` and checkov's `checkov:skip=CKV_SECRET_<n>` suppress the finding
+    /// like `devops-lint: ignore[SEC001]`.
     ///
     /// An AWS secret access key is a 40-character value under an AWS-named key; a
     /// reCAPTCHA key of the same length (`6L…AAAA…`) is reported as a generic
@@ -129,7 +130,12 @@ declare_rule! {
     ///   a call spliced into a string: `` `{"access_key": `+strconv.Quote(v)+`}` ``),
     ///   a URL whose password is a placeholder (`DSN=postgres://kratos:secret@db`),
     ///   and rendering passes (`hwScaleFilterFirstPass`, `two_pass`: not a password);
-    /// - JWTs that have expired (`exp` in the past: the issuer refuses them), and any
+    /// - shell tests that compare an expanded variable (`test "$linkmode,$pass" =
+    ///   "lib,link"`): nothing is assigned;
+    /// - JWTs that have expired (`exp` in the past: the issuer refuses them) or are
+    ///   HMAC-signed (`HS256`/`HS384`/`HS512`) with a sample secret (`secret`,
+    ///   `12345`, jwt.io's `your-256-bit-secret`, `jsonwebtoken`'s `shhhhh`, a
+    ///   dozen more): anyone can mint them, so they open nothing; and any
     ///   value (but a provider format) on a line with a URL on a documentation host
     ///   (`https://auth.example.com/reset?token=…`) or under a `placeholder`,
     ///   `example`, `sample` or `hint` key (`'placeholder' => 'mongodb+srv://…'`);
@@ -258,8 +264,8 @@ declare_rule! {
     ///   `public/plugins/codemirror-5.17.0/`): the same;
     /// - docs, examples and translations (`docs/`, `examples/`, `locales/`, `*.md`,
     ///   `*.rst`, `README.md.gotmpl`, `.env.example`, `config.yml.sample`,
-    ///   `.env.local.demo`): on a page of prose (Markdown, reStructuredText,
-    ///   AsciiDoc, text, HTML) and in UI translations (`lang/`, `locales/`, any
+    ///   `.env.local.demo`, manual pages such as `man/app-config.5`): on a page of
+    ///   prose (Markdown, reStructuredText, AsciiDoc, text, HTML, troff) and in UI translations (`lang/`, `locales/`, any
     ///   format, and catalogs named for their language: `messages/de.json`,
     ///   `pt-BR.yml`) the same again, as pages show sample output (STS
     ///   credentials, generated keys); in a config file or script among the examples

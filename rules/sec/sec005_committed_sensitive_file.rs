@@ -21,7 +21,8 @@ declare_rule! {
     ///   committed by design (a provider key in one is still SEC001), and a `.env` of
     ///   ports and URLs (as Vite and Create React App projects commit) is fine;
     /// - cloud and cluster credentials: a Google service-account JSON with its
-    ///   `private_key`, a kubeconfig with inline credentials (a token, a password, a
+    ///   `private_key` (a key with a random body, not a test's typed stand-in such as
+    ///   `asldjkasdjksa9832…`), a kubeconfig with inline credentials (a token, a password, a
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine, and so is
     ///   `client-key-data` that decodes to no PEM key, a test's stand-in),
     ///   `.aws/credentials`, `.boto`, `.s3cfg`;

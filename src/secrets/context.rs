@@ -164,10 +164,30 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     if segments.iter().any(|s| DOC_DIRS.contains(s))
         || is_translation_catalog(name)
         || matches!(ext, "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc")
+        || is_manual_page(&lower)
     {
         return PathRole::Docs;
     }
     PathRole::Code
+}
+
+/// A Unix manual page: troff source (`man/syncthing-config.5`, `man1/tool.1`,
+/// `doc/app.3pm`, `*.man`, `*.roff`). Its sample configs are shown to the reader.
+fn is_manual_page(lower_path: &str) -> bool {
+    let mut segments = lower_path.rsplit('/');
+    let name = segments.next().unwrap_or("");
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let section = ext.starts_with(|c: char| ('1'..='9').contains(&c))
+        && ext.len() <= 4
+        && ext.bytes().skip(1).all(|b| b.is_ascii_lowercase());
+    let in_manual = segments.any(|s| {
+        s == "man"
+            || s == "manpages"
+            || s == "man-pages"
+            || s.strip_prefix("man")
+                .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
+    });
+    matches!(ext, "man" | "roff") || (section && in_manual)
 }
 
 /// A CI pipeline definition (`.github/workflows/*.yml`, `.gitlab-ci.yml`, CircleCI,
@@ -345,6 +365,7 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
     });
     translation
         || is_translation_catalog(name)
+        || is_manual_page(&lower)
         || matches!(
             ext,
             "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc" | "txt" | "html" | "htm"

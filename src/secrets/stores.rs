@@ -792,10 +792,16 @@ fn service_account(text: &str) -> Option<Detection> {
     if !TYPE.is_match(text) {
         return None;
     }
-    found(
-        "a Google Cloud service-account key",
-        captured(text, &KEY, PathRole::Code),
-    )
+    // `"private_key": "-----BEGIN PRIVATE KEY-----\nasldjkasdjksa9832…"`: a test's
+    // stand-in key typed by hand holds no key.
+    let keys = captured(text, &KEY, PathRole::Code)
+        .into_iter()
+        .filter(|range| {
+            let pem = text.get(range.clone()).unwrap_or("").replace("\\n", "\n");
+            super::detectors::has_random_body(&pem)
+        })
+        .collect();
+    found("a Google Cloud service-account key", keys)
 }
 
 fn looks_like_kubeconfig(text: &str) -> bool {

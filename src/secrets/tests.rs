@@ -797,3 +797,20 @@ fn round_23_references_mocks_and_pipelines() {
     }
     assert!(!context::is_ci_pipeline("drone/config.yml"));
 }
+
+#[test]
+fn manual_pages_are_prose() {
+    use context::{is_prose_document, path_role, PathRole};
+    for path in [
+        "man/syncthing-config.5",
+        "docs/man1/tool.1",
+        "share/man/man3/lib.3pm",
+        "doc/app.man",
+    ] {
+        assert_eq!(path_role(path), PathRole::Docs, "{path}");
+        assert!(is_prose_document(path), "{path}");
+    }
+    // A numbered file elsewhere is no manual page.
+    assert_eq!(path_role("migrations/schema.1"), PathRole::Code);
+    assert_eq!(path_role("man/config.yaml"), PathRole::Code);
+}

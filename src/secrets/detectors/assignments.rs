@@ -18,11 +18,20 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if op == "==" || op == "::" {
         return false;
     }
+    // `test "$linkmode,$pass" = "lib,link"`: a shell test comparing an expanded
+    // variable, not an assignment (PHP's `$pass = '…'` has no quote after the name).
+    let whole = c.text.get(c.context_span.range()).unwrap_or("");
+    if key.starts_with('$')
+        && whole
+            .get(key.len()..)
+            .is_some_and(|rest| rest.starts_with(['"', '\'']))
+    {
+        return false;
+    }
     // `name:value` with no space needs a quoted name or value (JSON); else it
     // is a URL, an ARN or a path segment (`arn:aws:secretsmanager:…`).
     if op == ":" {
         let after_op = raw.len();
-        let whole = c.text.get(c.context_span.range()).unwrap_or("");
         let op_end = whole.len().saturating_sub(after_op);
         let spaced = whole
             .get(..op_end)

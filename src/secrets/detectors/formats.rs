@@ -204,10 +204,6 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
     window.contains("authDomain") || window.contains("firebaseapp.com")
 }
 
-/// The signature jwt.io shows for its example token (signed with a public
-/// example secret).
-const JWT_IO_EXAMPLE_SIGNATURE: &str = concat!("SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c");
-
 /// A JWT: the header decodes to a JSON object with an `alg` other than `none`,
 /// the payload to a JSON object, and the signature is non-trivial.
 pub(super) fn validate_jwt(c: &Candidate<'_>) -> bool {
@@ -225,10 +221,10 @@ pub(super) fn validate_jwt(c: &Candidate<'_>) -> bool {
     if !header.trim_start().starts_with('{') {
         return false;
     }
-    match json_string_field(header, "alg") {
-        Some(alg) if !alg.eq_ignore_ascii_case("none") => {}
+    let alg = match json_string_field(header, "alg") {
+        Some(alg) if !alg.eq_ignore_ascii_case("none") => alg,
         _ => return false,
-    }
+    };
     let payload_is_object = decode_base64(payload, true, 64 * 1024).is_some_and(|p| {
         p.iter()
             .find(|b| !b.is_ascii_whitespace())
@@ -245,7 +241,86 @@ pub(super) fn validate_jwt(c: &Candidate<'_>) -> bool {
         && !has_expired(&payload_text)
         && signature.len() >= 16
         && shannon_entropy(signature) >= 3.0
-        && signature != JWT_IO_EXAMPLE_SIGNATURE
+        && !signed_with_sample_secret(alg, c.secret, signature)
+}
+
+/// Secrets that tutorials, READMEs and dev setups sign sample tokens with:
+/// jwt.io's defaults, `jsonwebtoken`'s `shhhhh`, and the words and digit runs
+/// every dev config uses.
+const SAMPLE_SIGNING_SECRETS: &[&str] = &[
+    "secret",
+    "your-256-bit-secret",
+    "your-384-bit-secret",
+    "your-512-bit-secret",
+    "a-string-secret-at-least-256-bits-long",
+    "shhhhh",
+    "shhhhhared-secret",
+    "secretkey",
+    "secret-key",
+    "secret_key",
+    "mysecret",
+    "my-secret",
+    "my_secret",
+    "supersecret",
+    "super-secret",
+    "jwtsecret",
+    "jwt-secret",
+    "jwt_secret",
+    "changeme",
+    "password",
+    "test",
+    "testsecret",
+    "test-secret",
+    "dev",
+    "development",
+    "key",
+    "keyboard cat",
+    "12345",
+    "123456",
+    "12345678",
+    "1234567890",
+];
+
+/// Whether an HMAC-signed JWT (`HS256`, `HS384`, `HS512`) verifies with a sample
+/// secret: anyone can mint that token, so it opens nothing a reader could not
+/// forge (a dev token "for secret=12345" in a REST client's request file).
+fn signed_with_sample_secret(alg: &str, token: &str, signature: &str) -> bool {
+    use sha2::{Sha256, Sha384, Sha512};
+    let Some((signing_input, _)) = token.rsplit_once('.') else {
+        return false;
+    };
+    let Some(signature) = decode_base64(signature, true, 128) else {
+        return false;
+    };
+    let mac: fn(&[u8], &[u8]) -> Vec<u8> = match alg {
+        "HS256" => |k, m| hmac::<Sha256>(64, k, m),
+        "HS384" => |k, m| hmac::<Sha384>(128, k, m),
+        "HS512" => |k, m| hmac::<Sha512>(128, k, m),
+        _ => return false,
+    };
+    SAMPLE_SIGNING_SECRETS
+        .iter()
+        .any(|key| mac(key.as_bytes(), signing_input.as_bytes()) == signature)
+}
+
+/// HMAC (RFC 2104) over hash `D` with a `block`-byte block.
+fn hmac<D: sha2::Digest>(block: usize, key: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut padded = if key.len() > block {
+        D::digest(key).as_slice().to_vec()
+    } else {
+        key.to_vec()
+    };
+    padded.resize(block, 0);
+    let inner_pad: Vec<u8> = padded.iter().map(|b| b ^ 0x36).collect();
+    let outer_pad: Vec<u8> = padded.iter().map(|b| b ^ 0x5c).collect();
+    let mut inner = D::new();
+    inner.update(&inner_pad);
+    inner.update(message);
+    let inner = inner.finalize();
+    let mut outer = D::new();
+    outer.update(&outer_pad);
+    outer.update(inner.as_slice());
+    outer.finalize().as_slice().to_vec()
 }
 
 /// Whether the payload's `exp` (seconds since 1970) is past: an expired token is

@@ -666,3 +666,35 @@ fn overlaps_prefer_the_specific_detector() {
     sorted.sort();
     assert_eq!(spans, sorted);
 }
+
+#[test]
+fn shell_tests_compare_expanded_variables() {
+    assert_clean("if test \"$linkmode,$pass\" = \"lib,link4x9Q\"; then\n");
+    assert_clean("[ \"$password\" = 'Zt4mQ9wLx2Rk' ] && exit 1\n");
+    // PHP assigns with no quote after the name.
+    let value = random(7, 24, ALNUM);
+    assert_finds(
+        &format!("$db_password = '{value}';\n"),
+        "generic-secret",
+        &value,
+    );
+}
+
+#[test]
+fn jwts_signed_with_sample_secrets_are_samples() {
+    // Signed with `12345` (HS256) and jwt.io's `your-512-bit-secret` (HS512).
+    assert_clean(concat!(
+        "X-JWT: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJzaG9wIiwiZXhwIjoxOTc2MDU2NzU2LCJzdWIiOiJ1c2VyLTcifQ",
+        ".YJUH-3DtTIzwRDMRJsr7JK2Z3ZJnztS8gIUkZw67I9E\n"
+    ));
+    assert_clean(concat!(
+        "X-JWT: eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJzaG9wIiwiZXhwIjoxOTc2MDU2NzU2LCJzdWIiOiJ1c2VyLTcifQ",
+        ".kZeJgoAPKXjMdOJWOiJWVfjsx0U29FCszfQAco-GL34yxpbCJZ_o1t4lCCFaD6mCxXutkD8sNig0ZdyYlI2Xjg\n"
+    ));
+    // The same claims signed with a generated secret.
+    let token = concat!(
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJzaG9wIiwiZXhwIjoxOTc2MDU2NzU2LCJzdWIiOiJ1c2VyLTcifQ",
+        ".sy_tbRvCsnqmf-TLPXxH1IVU7hYoU43lFragjuabjvM"
+    );
+    assert_finds(&format!("X-JWT: {token}\n"), "jwt", token);
+}
