@@ -308,7 +308,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     && !(matches!(m.detector.id, "generic-secret" | "env-default")
                         && reads_as_typed(m.secret(text)))
                     && (!comments.holds(text, m.span) || in_url_query(text, m.context_span))
-                    && !samples::in_doc_string(path, text, m.span))
+                    && !samples::in_doc_string(path, text, m.span)
+                    && !is_python_string_annotation(path, text, m))
         });
     }
     // A key ID or a JWT in a docstring's example documents a payload, as in a
@@ -362,6 +363,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             || !(samples::on_documentation_host_line(text, m.span)
                 || samples::under_sample_key(text, m.context_span))
     });
+    let disabled_security = std::cell::OnceCell::new();
     found.retain(|m| {
         !m.detector.generic
             || !(samples::is_search_only_key(text, m.span)
@@ -369,6 +371,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
                 || samples::under_replace_note(text, m.span)
                 || samples::under_public_note(text, m.span)
+                || (reads_as_typed_password(m.secret(text))
+                    && disabled_security
+                        .get_or_init(|| samples::DisabledSecurity::find(text))
+                        .guards(assigned_name(
+                            text.get(m.context_span.range()).unwrap_or(""),
+                        )))
                 || samples::is_devise_commented_default(path, text, m.span))
     });
     found
@@ -422,6 +430,41 @@ fn is_quoted_at(text: &str, span: Span) -> bool {
         || ['"', '\'', '`']
             .iter()
             .any(|q| line.chars().filter(|c| c == q).count() % 2 == 1)
+}
+
+/// `supplied_passphrase: "DicewarePassphrase"` in Python: a bare name, a colon
+/// and a string naming a type (a forward reference) is an annotation, not a value.
+/// A dict's keys are quoted (`"passphrase": "…"`), so they are not read as one.
+fn is_python_string_annotation(path: &str, text: &str, m: &SecretMatch) -> bool {
+    if !path.ends_with(".py") {
+        return false;
+    }
+    let context = text.get(m.context_span.range()).unwrap_or("");
+    let name = context
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    let before_name = text
+        .get(..m.context_span.start as usize)
+        .and_then(|head| head.chars().next_back());
+    let annotation = context
+        .get(name.len()..)
+        .is_some_and(|rest| rest.trim_start().starts_with(':'));
+    let value = m.secret(text);
+    let type_name = value.starts_with(|c: char| c.is_ascii_uppercase())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']'));
+    // `"""…api_key: "X…"…"""`: a config template inside a string is data.
+    let head = text.get(..m.context_span.start as usize).unwrap_or("");
+    let in_string = ["\"\"\"", "'''"]
+        .iter()
+        .any(|quotes| head.matches(quotes).count() % 2 == 1);
+    !name.is_empty()
+        && !matches!(before_name, Some('"' | '\''))
+        && annotation
+        && type_name
+        && !in_string
 }
 
 /// Whether the line holding `span` starts with a comment marker.
@@ -581,6 +624,13 @@ fn is_chosen_by_a_person(password: &str) -> bool {
 fn reads_as_typed(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     is_chosen_by_a_person(v) && (v.chars().count() < 16 || reads_as_words(v))
+}
+
+/// A password a person typed (`passRT%^#234`): under 16 characters or mostly
+/// words. A 16-character random one (`gqYeDIzbEwTTYmB7`) was generated.
+fn reads_as_typed_password(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    v.chars().count() < 16 || reads_as_words(v)
 }
 
 /// Whether most of `value` is words a person typed (`SomeRandomStringOf32Chars`,

@@ -208,6 +208,14 @@ declare_rule! {
     ///   """…"""`);
     /// - the base64 of a JSON object's first bytes, too short for any token
     ///   (`eyJ4NXQiOi`, `{"x5t":`): a constant a log masker searches for;
+    /// - Python string annotations (`supplied_passphrase: "DicewarePassphrase"`: a
+    ///   bare name, a colon and a type's name is a type, not a value; inside a
+    ///   triple-quoted template the same line still fires);
+    /// - the admin password of an OpenSearch or Elasticsearch whose security layer
+    ///   the same file turns off (`plugins.security.disabled=true`,
+    ///   `DISABLE_SECURITY_PLUGIN=true`, `xpack.security.enabled=false`), when a
+    ///   person typed it (under 16 characters or mostly words): a local demo's,
+    ///   guarding nothing; a generated one, or any with security on, fires;
     /// - GraphQL schemas (`*.graphql`, `*.gql`) are read as program source: an
     ///   unquoted value is a field's type (`registrationToken: RunnerToken!`);
     /// - in a program's source, a value a person typed under a secret-like name:

@@ -538,6 +538,53 @@ fn in_python_docstring(text: &str, span: Span) -> bool {
     false
 }
 
+/// A search server whose security layer a file turns off (`plugins.security.disabled=true`,
+/// `DISABLE_SECURITY_PLUGIN=true`, `xpack.security.enabled=false`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct DisabledSecurity {
+    opensearch: bool,
+    elasticsearch: bool,
+}
+
+impl DisabledSecurity {
+    /// One pass over `text`.
+    pub(super) fn find(text: &str) -> DisabledSecurity {
+        let mut found = DisabledSecurity::default();
+        for line in text.lines() {
+            let squashed: String = line
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
+                .collect::<String>()
+                .to_ascii_lowercase();
+            found.opensearch |= [
+                "plugins.security.disabled=true",
+                "plugins.security.disabled:true",
+                "disable_security_plugin=true",
+                "disable_security_plugin:true",
+            ]
+            .iter()
+            .any(|switch| squashed.contains(switch));
+            found.elasticsearch |= [
+                "xpack.security.enabled=false",
+                "xpack.security.enabled:false",
+            ]
+            .iter()
+            .any(|switch| squashed.contains(switch));
+        }
+        found
+    }
+
+    /// Whether `name` (`OPENSEARCH_INITIAL_ADMIN_PASSWORD`, `ELASTIC_PASSWORD`) is
+    /// the password of a server whose security is off: a local demo's, guarding nothing.
+    pub(super) fn guards(self, name: &str) -> bool {
+        match super::names::normalize_name(name).split('_').next() {
+            Some("opensearch") => self.opensearch,
+            Some("elastic" | "elasticsearch") => self.elasticsearch,
+            _ => false,
+        }
+    }
+}
+
 /// In a Python project's test-runner config (`setup.cfg`'s `[tool:pytest]`,
 /// `tox.ini`'s `[testenv]`, `pytest.ini`, `pyproject.toml`'s
 /// `[tool.pytest.ini_options]`), whether `span` is in a section that sets up the

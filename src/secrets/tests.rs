@@ -814,3 +814,18 @@ fn manual_pages_are_prose() {
     assert_eq!(path_role("migrations/schema.1"), PathRole::Code);
     assert_eq!(path_role("man/config.yaml"), PathRole::Code);
 }
+
+#[test]
+fn python_annotations_and_disabled_security() {
+    let annotated = "def login(supplied_passphrase: \"DicewarePassphrase\") -> None:\n    pass\n";
+    assert!(scan_file("app/user.py", annotated).is_empty());
+    // The same line in a config template inside a string is data.
+    let template = "CONFIG = \"\"\"\nsupplied_passphrase: \"Hq8vR3nXw6TzK2mLp9YcB4sJ\"\n\"\"\"\n";
+    assert_eq!(scan_file("app/user.py", template).len(), 1);
+    let off = samples::DisabledSecurity::find("  - plugins.security.disabled=true\n");
+    assert!(off.guards("OPENSEARCH_INITIAL_ADMIN_PASSWORD"));
+    assert!(!off.guards("ELASTIC_PASSWORD"));
+    assert!(!off.guards("POSTGRES_PASSWORD"));
+    let elastic = samples::DisabledSecurity::find("xpack.security.enabled: \"false\"\n");
+    assert!(elastic.guards("ELASTIC_PASSWORD"));
+}
