@@ -302,15 +302,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // `define('DB_PASSWORD', …)`, the forms that hold a person's password by nature.
     if context::is_program_source(path) && found.iter().any(|m| m.detector.generic) {
         let comments = BlockComments::find(text);
-        found.retain(|m| {
-            !m.detector.generic
-                || (is_quoted_at(text, m.span)
-                    && !(matches!(m.detector.id, "generic-secret" | "env-default")
-                        && reads_as_typed(m.secret(text)))
-                    && (!comments.holds(text, m.span) || in_url_query(text, m.context_span))
-                    && !samples::in_doc_string(path, text, m.span)
-                    && !is_python_string_annotation(path, text, m))
-        });
+        found.retain(|m| !m.detector.generic || is_literal_in_code(path, text, &comments, m));
     }
     // A key ID or a JWT in a docstring's example documents a payload, as in a
     // comment: neither opens anything alone.
@@ -430,6 +422,22 @@ fn is_quoted_at(text: &str, span: Span) -> bool {
         || ['"', '\'', '`']
             .iter()
             .any(|q| line.chars().filter(|c| c == q).count() % 2 == 1)
+}
+
+/// Whether a generic match in a program's source is a string literal in code: not
+/// an unquoted word, a value a person typed, a documented sample in a `/* … */`
+/// comment (a link with a token in its query is kept), documentation or a type.
+fn is_literal_in_code(path: &str, text: &str, comments: &BlockComments, m: &SecretMatch) -> bool {
+    if !is_quoted_at(text, m.span)
+        || samples::in_doc_string(path, text, m.span)
+        || is_python_string_annotation(path, text, m)
+    {
+        return false;
+    }
+    if matches!(m.detector.id, "generic-secret" | "env-default") && reads_as_typed(m.secret(text)) {
+        return false;
+    }
+    !comments.holds(text, m.span) || in_url_query(text, m.context_span)
 }
 
 /// `supplied_passphrase: "DicewarePassphrase"` in Python: a bare name, a colon
