@@ -239,7 +239,8 @@ declare_rule! {
     /// - tests (paths under `test/`, `tests/`, `t/`, `spec/`, `fixtures/`, `testdata/`,
     ///   a folder whose name has the word `test` or `tests` (`upgrade-tests/`,
     ///   `examples_and_test_scripts/`) or runs on into what it is for (`testserver/`,
-    ///   `testenv/`, `testbed/`; not `testament/`), recorded output (`*.cache` such as a docs build's
+    ///   `testenv/`, `testbed/`, `testyaml/`; not `testament/`), or is a kind of test
+    ///   run together with it (`integrationtests/`, `unittest/`), recorded output (`*.cache` such as a docs build's
     ///   `exe.cache`, `*.snap`, `*.golden`),
     ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   snapshot tests' records (`__snapshots__/`, `.snapshots/`, `snapshots/`), a

@@ -13,7 +13,9 @@ declare_rule! {
     ///   `*.keystore`, `*.jceks`, `*.bks`, KeePass `*.kdbx`, and browser stores
     ///   (Chrome's `Login Data`, Firefox's `key4.db` and `logins.json`);
     /// - Terraform state: `*.tfstate`, `*.tfstate.backup` (by name; state files can be
-    ///   larger than the scan's size limit);
+    ///   larger than the scan's size limit); in a test folder only one that names a
+    ///   secret attribute with a value (`"password": "…"`), as most are a fixture's
+    ///   bucket and table names;
     /// - `.env` files (`.env`, `.env.production`, `prod.env`, ...) that set a
     ///   secret-named variable to a literal; `.env.example`, `.sample`, `.template`,
     ///   `.dist`, `.defaults`, `.demo` are documentation, a test, CI or development
@@ -24,7 +26,8 @@ declare_rule! {
     ///   `private_key` (a key with a random body, not a test's typed stand-in such as
     ///   `asldjkasdjksa9832…`), a kubeconfig with inline credentials (a token, a password, a
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine, and so is
-    ///   `client-key-data` that decodes to no PEM key, a test's stand-in),
+    ///   `client-key-data` that decodes to no PEM key, a test's stand-in, and a
+    ///   `password:` that repeats the `username:` above it, a local demo login),
     ///   `.aws/credentials`, `.boto`, `.s3cfg`;
     /// - tool and client credential files, by their documented names, when they hold a
     ///   literal: `.netrc`, `.git-credentials`; package registries (`.npmrc`,

@@ -250,12 +250,62 @@ pub(crate) fn is_secret_scanner_config(path: &str) -> bool {
 
 /// What a folder named `test…` in one word is for (`testserver`, `testenv`).
 const TEST_COMPOUND_TAILS: &[&str] = &[
-    "server", "servers", "env", "envs", "bed", "beds", "suite", "suites", "harness", "infra",
-    "cluster", "clusters", "setup", "app", "apps", "kit", "lib", "libs", "util", "utils", "helper",
-    "helpers", "case", "cases",
+    "server",
+    "servers",
+    "env",
+    "envs",
+    "bed",
+    "beds",
+    "suite",
+    "suites",
+    "harness",
+    "infra",
+    "cluster",
+    "clusters",
+    "setup",
+    "app",
+    "apps",
+    "kit",
+    "lib",
+    "libs",
+    "util",
+    "utils",
+    "helper",
+    "helpers",
+    "case",
+    "cases",
+    // What a test reads: `testyaml/`, `testfiles/`, `testresources/`, `testcerts/`.
+    "yaml",
+    "yamls",
+    "files",
+    "fixtures",
+    "resources",
+    "assets",
+    "certs",
+    "keys",
+    "support",
+    "config",
+    "configs",
+];
+
+/// Kinds of test that name a folder run together with `test(s)`: `integrationtests/`,
+/// `unittest/`, `acceptancetests/`.
+const TEST_KIND_PREFIXES: &[&str] = &[
+    "integration",
+    "unit",
+    "system",
+    "acceptance",
+    "functional",
+    "smoke",
+    "api",
+    "ui",
+    "load",
+    "perf",
+    "regression",
 ];
 
 /// A folder of tests: a listed name, or one whose words say so (`upgrade-tests`,
+/// `integrationtests`, `testyaml`,
 /// `test_helpers`, `examples_and_test_scripts`, `oidc-conformance`, a conformance
 /// suite's `certification/` logs).
 fn is_test_dir(segment: &str) -> bool {
@@ -265,6 +315,10 @@ fn is_test_dir(segment: &str) -> bool {
         || segment
             .strip_prefix("test")
             .is_some_and(|rest| TEST_COMPOUND_TAILS.contains(&rest))
+        || segment
+            .strip_suffix("tests")
+            .or_else(|| segment.strip_suffix("test"))
+            .is_some_and(|kind| TEST_KIND_PREFIXES.contains(&kind))
         || segment
             .split(['_', '-', '.'])
             .any(|word| matches!(word, "test" | "tests" | "conformance" | "certification"))

@@ -188,7 +188,7 @@ fn found(what: &str, secrets: Vec<Range<usize>>) -> Option<Detection> {
 /// Findings a file's name alone proves (works on binary and oversized files too).
 fn by_name(lower_name: &str) -> Option<Detection> {
     let ext = lower_name.rsplit_once('.').map_or("", |(_, e)| e);
-    if lower_name.ends_with(".tfstate") || lower_name.ends_with(".tfstate.backup") {
+    if is_state_file(lower_name) {
         return Detection::named(
             "a Terraform state file (every resource attribute, secrets included, in plain text)",
         );
@@ -826,9 +826,23 @@ fn kubeconfig_credentials(text: &str) -> Option<Detection> {
             .filter_map(|c| c.get(1))
             .filter(|m| is_stored_secret(m.as_str()) && !super::is_placeholder(m.as_str()))
             .filter(|m| !is_stand_in_key_data(text, m.start(), m.as_str()))
+            .filter(|m| !is_username_again(text, m.start(), m.as_str()))
             .map(|m| m.range())
             .collect(),
     )
+}
+
+/// `username: nick` then `password: nick`: a local cluster's demo login, the
+/// user's name given again, not a password anyone chose to keep secret.
+fn is_username_again(text: &str, at: usize, value: &str) -> bool {
+    let mut before = text.get(..at).unwrap_or("").lines().rev();
+    let own = before.next().unwrap_or("");
+    own.trim_start().starts_with("password")
+        && before
+            .find(|l| !l.trim().is_empty())
+            .and_then(|l| l.trim().strip_prefix("username"))
+            .and_then(|rest| rest.trim_start().strip_prefix(':'))
+            .is_some_and(|user| user.trim() == value)
 }
 
 /// `client-key-data` is a base64 PEM key; test kubeconfigs give stand-ins such as
@@ -853,5 +867,27 @@ pub(crate) fn detect(path: &str, text: &str) -> Option<Detection> {
         .next()
         .unwrap_or(&lower_path)
         .to_string();
+    // A test's state file (`tests/…/terraform.tfstate`) counts when it holds a
+    // secret-named attribute: most are a fixture's bucket and table names.
+    if is_state_file(&lower_name)
+        && path_role(path) == PathRole::Test
+        && !text.is_empty()
+        && !holds_secret_attribute(text)
+    {
+        return None;
+    }
     by_name(&lower_name).or_else(|| by_content(&lower_path, &lower_name, text))
+}
+
+fn is_state_file(lower_name: &str) -> bool {
+    lower_name.ends_with(".tfstate") || lower_name.ends_with(".tfstate.backup")
+}
+
+/// Whether a Terraform state names a secret attribute with a value (`"password":
+/// "…"`, `"private_key_pem"`, `"access_key"`, `"token"`).
+fn holds_secret_attribute(text: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| regex(r#""([A-Za-z0-9_]+)"\s*:\s*"[^"]"#));
+    RE.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .any(|name| super::is_secret_name(name.as_str()))
 }

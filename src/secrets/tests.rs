@@ -829,3 +829,28 @@ fn python_annotations_and_disabled_security() {
     let elastic = samples::DisabledSecurity::find("xpack.security.enabled: \"false\"\n");
     assert!(elastic.guards("ELASTIC_PASSWORD"));
 }
+
+#[test]
+fn round_26_test_folders_demo_logins_and_test_state() {
+    use context::{path_role, PathRole};
+    for path in [
+        "integrationtests/gitjob/assets/gogs/conf/app.ini",
+        "internal/k8s/testyaml/testyaml.go",
+        "src/unittest/config.yml",
+    ] {
+        assert_eq!(path_role(path), PathRole::Test, "{path}");
+    }
+    for path in ["latest/config.yml", "contest/app.ini", "attest/keys.yml"] {
+        assert_eq!(path_role(path), PathRole::Code, "{path}");
+    }
+    let kubeconfig =
+        "kind: Config\nusers:\n- name: a\n  user:\n    username: nick\n    password: nick\n";
+    assert!(stores::detect("scripts/kubeconfig", kubeconfig).is_none());
+    let kept = kubeconfig.replace("password: nick", "password: Qz8vR3nXw6TzK2mL");
+    assert!(stores::detect("scripts/kubeconfig", &kept).is_some());
+    let state = "{\"outputs\": {\"bucket\": {\"value\": \"test-bucket\"}}}";
+    assert!(stores::detect("tests/setup/terraform.tfstate", state).is_none());
+    assert!(stores::detect("infra/terraform.tfstate", state).is_some());
+    let secret_state = "{\"attributes\": {\"password\": \"Qz8vR3nXw6TzK2mL\"}}";
+    assert!(stores::detect("tests/setup/terraform.tfstate", secret_state).is_some());
+}
