@@ -76,7 +76,8 @@ declare_rule! {
     ///   addresses, regular expressions;
     /// - public and test-mode values: Stripe test and publishable keys, browser
     ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
-    ///   Analytics' `data-cf-beacon`), `*_public_*` names, Plaid
+    ///   Analytics' `data-cf-beacon`, a `web_analytics_token` or `ANALYTICS_KEY`; an
+    ///   `ANALYTICS_API_SECRET` still fires), `*_public_*` names, Plaid
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
     ///   the MD5, SHA-1 or SHA-256 hex digest of the empty string or of a word
     ///   every sample uses (`hello`, `test`, `password`, `admin`, …: a plugin

@@ -186,6 +186,9 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
     if REFERENCE_SUFFIXES.contains(&last)
         || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
         || segments.first() == Some(&"from")
+        // A web analytics token or key ships in every page's beacon (Cloudflare's
+        // `web_analytics_token`); an analytics API secret does not.
+        || (segments.contains(&"analytics") && matches!(last, "token" | "key"))
     {
         return None;
     }

@@ -854,3 +854,11 @@ fn round_26_test_folders_demo_logins_and_test_state() {
     let secret_state = "{\"attributes\": {\"password\": \"Qz8vR3nXw6TzK2mL\"}}";
     assert!(stores::detect("tests/setup/terraform.tfstate", secret_state).is_some());
 }
+
+#[test]
+fn web_analytics_tokens_are_public() {
+    assert!(!names::is_secret_name("web_analytics_token"));
+    assert!(!names::is_secret_name("ANALYTICS_KEY"));
+    // Google Analytics' Measurement Protocol secret is one.
+    assert!(names::is_secret_name("ANALYTICS_API_SECRET"));
+}
