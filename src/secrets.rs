@@ -430,6 +430,7 @@ fn is_quoted_at(text: &str, span: Span) -> bool {
 fn is_literal_in_code(path: &str, text: &str, comments: &BlockComments, m: &SecretMatch) -> bool {
     if !is_quoted_at(text, m.span)
         || samples::in_doc_string(path, text, m.span)
+        || samples::in_annotation_example(text, m.span)
         || is_python_string_annotation(path, text, m)
     {
         return false;

@@ -44,7 +44,8 @@ declare_rule! {
     /// names that say where the value comes from (Drone's `from_secret`).
     ///
     /// Not secrets:
-    /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, empty, dev
+    /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`,
+    ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
     ///   `super secret password`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
@@ -117,7 +118,9 @@ declare_rule! {
     ///   the `apiKey` of a Firebase web config (an `AIza…` key with `authDomain` or a
     ///   `*.firebaseapp.com` host within a few lines);
     /// - in a program's source (`*.ts`, `*.js`, `*.go`, `*.py`, `*.rb`, `*.php`,
-    ///   `*.java`, ...), an unquoted value outside any string literal: a type or a
+    ///   `*.java`, `*.groovy`, ...), a sample response in an API annotation's
+    ///   multi-line example (`examples = @ExampleObject('''{ "authToken": … }''')`),
+    ///   and an unquoted value outside any string literal: a type or a
     ///   variable (`serviceTokenCiphertext: Uint8Array`), never a literal; a value
     ///   inside a `/* … */` comment opened at the start of a line is a documented
     ///   sample (a provider's reply shown above the function that parses it), but
@@ -187,8 +190,10 @@ declare_rule! {
     ///   host left off (`password = "apache-proxy@"`);
     /// - command-line flag names (`--scheduler-k3s-global-token`) and environment
     ///   lookups spelled `env:NAME` (`"secretKey": "env:AWS_SECRET_ACCESS_KEY"`);
-    /// - a product's default made of a word of its key and a counting run
-    ///   (`registryAdminPassword: "Registry123"`); other digits still fire;
+    /// - a product's default made of a word of its key (or consecutive words) and a
+    ///   counting run (`registryAdminPassword: "Registry123"`, base64 of
+    ///   `clusterAdmin123456` under `MONGODB_CLUSTER_ADMIN_PASSWORD`); other digits
+    ///   still fire;
     /// - an htpasswd line (`user:$2a$05$…`): a name and a password hash;
     /// - a tokenizer's vocabulary: numbered token classes (`argument.block.0`),
     ///   action and state names (`'@rematch'`), a command's keywords in capitals

@@ -488,7 +488,7 @@ pub(crate) fn is_program_source(path: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
         "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "java", "kt", "kts", "scala", "cs", "swift",
         "rs", "py", "rb", "php", "dart", "c", "cc", "cpp", "h", "hpp", "m", "ex", "exs", "lua",
-        // GraphQL schemas: `token: ClusterToken!` is a field's type.
+        "groovy", // GraphQL schemas: `token: ClusterToken!` is a field's type.
         "graphql", "graphqls", "gql",
     ];
     let ext = path

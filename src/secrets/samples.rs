@@ -501,6 +501,25 @@ pub(super) fn in_doc_string(path: &str, text: &str, span: Span) -> bool {
     false
 }
 
+/// Whether `span` is inside a multi-line string an API annotation gives as its
+/// example (`examples = @ExampleObject('''{ "authToken": "…" }''')` in Groovy,
+/// `@ExampleObject(value = """…""")` in Java): a sample response for the docs.
+pub(super) fn in_annotation_example(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start as usize).unwrap_or("");
+    ["\"\"\"", "'''"].iter().any(|quotes| {
+        before.matches(quotes).count() % 2 == 1
+            && before.rfind(quotes).is_some_and(|open| {
+                // The annotation opens on the string's line or a few lines above
+                // (`@ExampleObject(` then `name = …` then `value = '''[`).
+                let head = text.get(..line_range(text, open).end).unwrap_or("");
+                head.lines()
+                    .rev()
+                    .take(4)
+                    .any(|l| l.contains("ExampleObject(") || l.contains("@Example("))
+            })
+    })
+}
+
 /// Whether `span` is inside a Python docstring: a triple-quoted string left open
 /// before it that stands alone as the first statement of a `def` or `class` (the
 /// line before ends the header with `:`) or of the module. `key = """…"""` is a

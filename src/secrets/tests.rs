@@ -862,3 +862,19 @@ fn web_analytics_tokens_are_public() {
     // Google Analytics' Measurement Protocol secret is one.
     assert!(names::is_secret_name("ANALYTICS_API_SECRET"));
 }
+
+#[test]
+fn round_28_placeholders_defaults_and_annotation_examples() {
+    assert!(values::is_placeholder("REPLACE-WITH-AWS-SECRET-KEY"));
+    let groovy =
+        "examples = @ExampleObject('''{\n  \"authToken\": \"Z1vn\"\n}''')\ndef t = \"Zq\"\n";
+    let at = |needle: &str| {
+        let start = groovy.find(needle).unwrap();
+        Span::new(start, start + 1)
+    };
+    assert!(samples::in_annotation_example(groovy, at("Z1vn")));
+    assert!(!samples::in_annotation_example(groovy, at("Zq")));
+    assert!(context::is_program_source(
+        "grails-app/controllers/WebhookController.groovy"
+    ));
+}

@@ -163,6 +163,9 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "replace_me",
     "replaceme",
     "replace-me",
+    // `REPLACE-WITH-AWS-SECRET-KEY`.
+    "replace-with",
+    "replace_with",
     "sample",
     "fake",
     "_here",

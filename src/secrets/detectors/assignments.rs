@@ -187,7 +187,9 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
             if let Ok(decoded) = std::str::from_utf8(&decoded) {
                 let printable =
                     !decoded.is_empty() && decoded.chars().all(|ch| !ch.is_control() || ch == '\n');
-                if printable && is_placeholder(decoded) {
+                if printable
+                    && (is_placeholder(decoded) || is_key_word_default(key, decoded.trim_end()))
+                {
                     return false;
                 }
                 // In a Secret manifest the decoded value is the literal: it gets the
@@ -241,7 +243,8 @@ fn is_record_pair(value: &str) -> bool {
     })
 }
 
-/// A product's default made of a word of its key and a counting run
+/// A product's default made of a word of its key (or consecutive words,
+/// `clusterAdmin` of `MONGODB_CLUSTER_ADMIN_PASSWORD`) and a counting run
 /// (`harborAdminPassword: "Harbor12345"`, `ADMIN_PASSWORD=admin123`): chosen to be
 /// remembered, documented with the product.
 fn is_key_word_default(key: &str, value: &str) -> bool {
@@ -255,9 +258,18 @@ fn is_key_word_default(key: &str, value: &str) -> bool {
         && word.bytes().all(|b| b.is_ascii_alphabetic())
         && !digits.is_empty()
         && counting
-        && super::super::normalize_name(key)
-            .split('_')
-            .any(|w| w.eq_ignore_ascii_case(word))
+        && {
+            let words: Vec<String> = super::super::normalize_name(key)
+                .split('_')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect();
+            (1..=3).any(|n| {
+                words
+                    .windows(n)
+                    .any(|run| run.concat().eq_ignore_ascii_case(word))
+            })
+        }
 }
 
 /// A constant holding its own name (`MODEL_RESOURCE_TOKEN = 'resourceToken'`,
