@@ -214,7 +214,7 @@ declare_rule! {
     ///   """…"""`);
     /// - the base64 of a JSON object's first bytes, too short for any token
     ///   (`eyJ4NXQiOi`, `{"x5t":`): a constant a log masker searches for;
-    /// - Python string annotations (`supplied_passphrase: "DicewarePassphrase"`: a
+    /// - Python string annotations (`passphrase: "SourcePassphrase"`: a
     ///   bare name, a colon and a type's name is a type, not a value; inside a
     ///   triple-quoted template the same line still fires);
     /// - the admin password of an OpenSearch or Elasticsearch whose security layer
