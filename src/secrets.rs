@@ -465,10 +465,9 @@ fn is_python_string_annotation(path: &str, text: &str, m: &SecretMatch) -> bool 
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']'));
     // `"""…api_key: "X…"…"""`: a config template inside a string is data.
-    let head = text.get(..m.context_span.start as usize).unwrap_or("");
-    let in_string = ["\"\"\"", "'''"]
-        .iter()
-        .any(|quotes| head.matches(quotes).count() % 2 == 1);
+    let in_string = samples::open_triple_quotes(text, m.context_span.start as usize)
+        .next()
+        .is_some();
     !name.is_empty()
         && !matches!(before_name, Some('"' | '\''))
         && annotation

@@ -505,18 +505,28 @@ pub(super) fn in_doc_string(path: &str, text: &str, span: Span) -> bool {
 /// example (`examples = @ExampleObject('''{ "authToken": "…" }''')` in Groovy,
 /// `@ExampleObject(value = """…""")` in Java): a sample response for the docs.
 pub(super) fn in_annotation_example(text: &str, span: Span) -> bool {
-    let before = text.get(..span.start as usize).unwrap_or("");
-    ["\"\"\"", "'''"].iter().any(|quotes| {
-        before.matches(quotes).count() % 2 == 1
-            && before.rfind(quotes).is_some_and(|open| {
-                // The annotation opens on the string's line or a few lines above
-                // (`@ExampleObject(` then `name = …` then `value = '''[`).
-                let head = text.get(..line_range(text, open).end).unwrap_or("");
-                head.lines()
-                    .rev()
-                    .take(4)
-                    .any(|l| l.contains("ExampleObject(") || l.contains("@Example("))
-            })
+    open_triple_quotes(text, span.start as usize).any(|(open, _)| {
+        // The annotation opens on the string's line or a few lines above
+        // (`@ExampleObject(` then `name = …` then `value = '''[`).
+        let head = text.get(..line_range(text, open).end).unwrap_or("");
+        head.lines()
+            .rev()
+            .take(4)
+            .any(|l| l.contains("ExampleObject(") || l.contains("@Example("))
+    })
+}
+
+/// The triple-quoted strings (`"""`, then `'''`) left open before `offset`: each
+/// opener's byte offset and its quotes. An odd count of a quote kind leaves one open.
+pub(super) fn open_triple_quotes(
+    text: &str,
+    offset: usize,
+) -> impl Iterator<Item = (usize, &'static str)> + '_ {
+    let before = text.get(..offset).unwrap_or("");
+    ["\"\"\"", "'''"].into_iter().filter_map(move |quotes| {
+        (before.matches(quotes).count() % 2 == 1)
+            .then(|| before.rfind(quotes).map(|open| (open, quotes)))
+            .flatten()
     })
 }
 
@@ -525,14 +535,7 @@ pub(super) fn in_annotation_example(text: &str, span: Span) -> bool {
 /// line before ends the header with `:`) or of the module. `key = """…"""` is a
 /// value, not a docstring.
 fn in_python_docstring(text: &str, span: Span) -> bool {
-    let before = text.get(..span.start as usize).unwrap_or("");
-    for quotes in ["\"\"\"", "'''"] {
-        if before.matches(quotes).count() % 2 == 0 {
-            continue;
-        }
-        let Some(open) = before.rfind(quotes) else {
-            continue;
-        };
+    if let Some((open, quotes)) = open_triple_quotes(text, span.start as usize).next() {
         let opening = text.get(line_range(text, open)).unwrap_or("").trim_start();
         // `r"""`, `u"""`: a prefixed docstring.
         let bare = opening
