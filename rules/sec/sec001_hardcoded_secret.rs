@@ -21,7 +21,12 @@ declare_rule! {
     ///
     /// A private key counts only with a base64 body that reads random: not `...`,
     /// a template, or filler typed in a pattern (a 2- to 4-character unit five times
-    /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`).
+    /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`), and not a
+    /// whole block (`BEGIN` to `END`) whose DER body declares more bytes than it
+    /// holds: a key's first line quoted in an API's parameter docs
+    /// (`-----BEGIN RSA PRIVATE KEY-----MIIEpQIB…\\n.-----END RSA PRIVATE KEY-----`).
+    /// Escaped line breaks (`\n`) are layout; a block cut off before its `END`
+    /// line, a legacy encrypted body and non-DER formats (OpenSSH, PGP) are kept.
     ///
     /// A value other scanners were told about stays reviewed: `gitleaks:allow`,
     /// detect-secrets' `pragma: allowlist secret` (and `nextline`), `trufflehog:ignore`,
@@ -47,7 +52,7 @@ declare_rule! {
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`,
     ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
-    ///   `super secret password`, values that say they are for
+    ///   `super secret password` or `good password`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
@@ -68,7 +73,12 @@ declare_rule! {
     ///   and the same as the value of a Vue/Angular bound attribute
     ///   (`:login-token="twoFactorLoginToken"`; a quoted one elsewhere is a password);
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
-    ///   CUE `#Definition` references);
+    ///   CUE `#Definition` references; SQL column types such as `"id_token" =>
+    ///   "VARCHAR(1000)"`);
+    /// - rate limits under a secret-like name (`"reset_password": "20/m/ip,5/5m/key"`,
+    ///   `100/day`: a count per period, optionally per scope);
+    /// - a JWT's header glued to a word (`eyJhbGciOiJSUzI1NiJ9.oidcpayload`): its
+    ///   payload decodes to no JSON object, so no issuer signed it;
     /// - prose: UI labels and their translations in any language (`API-Token`,
     ///   `Webhook-Geheimnis`), translation and message keys
     ///   (`ra.validation.passwordDoesNotMatch`, `fields:showPassword`, words joined
@@ -89,7 +99,8 @@ declare_rule! {
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
     ///   `secrets.yml`), the per-environment development defaults;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
-    ///   OpenAPI document (a sample list may sit at its key's own indent); the `apiKey` of a docs site's Algolia search config
+    ///   OpenAPI document (keys quoted or not; a sample list may sit at its key's
+    ///   own indent); the `apiKey` of a docs site's Algolia search config
     ///   (`algolia: { appId, apiKey, indexName }`: it ships to every browser, so it
     ///   is the search-only key, which Algolia documents as public); Devise's
     ///   commented-out `# config.secret_key = '…'` (its generator's suggestion;
@@ -248,7 +259,7 @@ declare_rule! {
     ///   `testenv/`, `testbed/`, `testyaml/`; not `testament/`), or is a kind of test
     ///   run together with it (`integrationtests/`, `unittest/`), recorded output (`*.cache` such as a docs build's
     ///   `exe.cache`, `*.snap`, `*.golden`),
-    ///   `cassettes/`, `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
+    ///   `cassettes/`, Pact contract recordings (`pacts/`), `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   snapshot tests' records (`__snapshots__/`, `.snapshots/`, `snapshots/`), a
     ///   conformance suite's `certification/` logs,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,

@@ -63,6 +63,8 @@ const TEST_DIRS: &[&str] = &[
     "e2e",
     "cassettes",
     "vcr_cassettes",
+    // Pact's consumer-contract recordings (`pacts/<consumer>-<provider>.json`).
+    "pacts",
     // Snapshot tests' recorded output (Jest, cupaloy, insta).
     "__snapshots__",
     ".snapshots",

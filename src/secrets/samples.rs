@@ -274,7 +274,12 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
     let is_openapi = text
         .lines()
         .take(50)
-        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"));
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .any(|l| {
+            ["openapi", "swagger"]
+                .iter()
+                .any(|k| unquoted_key(l) == Some(*k))
+        });
     if !is_openapi {
         return false;
     }
@@ -298,15 +303,8 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
         }
         indent = line_indent;
         item_indent = is_item.then_some(line_indent);
-        let key = trimmed
-            .trim_start_matches("- ")
-            .split(':')
-            .next()
-            .unwrap_or("");
-        if matches!(
-            key.trim(),
-            "example" | "examples" | "x-examples" | "x-example"
-        ) {
+        let key = unquoted_key(trimmed.trim_start_matches("- ")).unwrap_or("");
+        if matches!(key, "example" | "examples" | "x-examples" | "x-example") {
             return true;
         }
         if indent == 0 {
@@ -314,6 +312,19 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
         }
     }
     false
+}
+
+/// The key of a YAML `key: value` line, quoted (`'example':`, as AdGuard Home's
+/// spec writes every key) or not.
+fn unquoted_key(line: &str) -> Option<&str> {
+    let (key, _) = line.split_once(':')?;
+    let key = key.trim();
+    Some(
+        ['\'', '"']
+            .iter()
+            .find_map(|q| key.strip_prefix(*q).and_then(|k| k.strip_suffix(*q)))
+            .unwrap_or(key),
+    )
 }
 
 /// Whether `span` sits in the string value of a JSON API description's

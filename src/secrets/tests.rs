@@ -47,8 +47,8 @@ pub(crate) fn b64url(s: &str) -> String {
     )
 }
 
-pub(crate) fn b64(s: &str) -> String {
-    encode(s.as_bytes(), B64.as_bytes(), true)
+pub(crate) fn b64(data: impl AsRef<[u8]>) -> String {
+    encode(data.as_ref(), B64.as_bytes(), true)
 }
 
 fn describe(found: &[SecretMatch]) -> Vec<(&'static str, Span)> {
@@ -703,6 +703,98 @@ fn openapi_examples_hold_sequences_at_their_key_indent() {
     };
     assert!(samples::in_openapi_example(text, at("VALUE")));
     assert!(!samples::in_openapi_example(text, at("OTHER")));
+}
+
+#[test]
+fn openapi_examples_with_quoted_keys() {
+    // AdGuard Home's spec quotes every key.
+    let text = "'openapi': '3.0.3'\n'components':\n  'ConfigureReq':\n    'example':\n      'password': 'VALUE'\n    'properties':\n      'password': 'OTHER'\n";
+    let at = |needle: &str| {
+        let start = text.find(needle).unwrap_or(0);
+        Span::new(start, start + needle.len())
+    };
+    assert!(samples::in_openapi_example(text, at("VALUE")));
+    assert!(!samples::in_openapi_example(text, at("OTHER")));
+    // An indented `openapi:` key is some other document's field.
+    let nested = text.replacen("'openapi'", "  'openapi'", 1);
+    assert!(!samples::in_openapi_example(&nested, at("VALUE")));
+}
+
+/// A DER SEQUENCE of `len` content bytes, base64 in 64-char lines.
+fn der_body(len: usize, seed: u64) -> Vec<String> {
+    let mut der = vec![0x30, 0x82, (len >> 8) as u8, len as u8];
+    der.extend(random(seed, len, B64).bytes());
+    let text = b64(&der);
+    text.as_bytes()
+        .chunks(64)
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect()
+}
+
+#[test]
+fn round_29_truncated_pem_is_no_key() {
+    // A key's first line quoted in an API's parameter docs, `\\n.` and the footer.
+    let first_line = der_body(1188, 29).remove(0);
+    let doc = format!(
+        ":param private_key: e.g. `-----BEGIN RSA PRIVATE KEY-----{first_line}\\\\n.-----END RSA PRIVATE KEY-----`\n"
+    );
+    assert!(scan_file("twilio/rest/notify/v1/credential.py", &doc).is_empty());
+    // The whole block, on one line with `\n` escapes or on its own lines, is a key.
+    let body = der_body(1188, 30);
+    let escaped = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\\n{}\\n-----END RSA PRIVATE KEY-----",
+        body.join("\\n")
+    );
+    assert_eq!(
+        scan_file("config/app.py", &format!("KEY = \"{escaped}\"\n")).len(),
+        1
+    );
+    let block = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        body.join("\n")
+    );
+    assert_eq!(scan_file("deploy/key.txt", &block).len(), 1);
+}
+
+#[test]
+fn round_29_types_rates_and_stand_ins() {
+    let cases = [
+        // A schema's column type.
+        (
+            "web/inc/init_db.inc.php",
+            "$t = array(\"id_token\" => \"VARCHAR(1000)\");\n",
+        ),
+        ("db/schema.json", "{\"api_key\": \"NVARCHAR(MAX)\"}\n"),
+        // Rate limits.
+        (
+            "app/settings.py",
+            "LIMITS = {\"reset_password\": \"20/m/ip,5/5m/key\"}\n",
+        ),
+        ("app/settings.yml", "login_password: 100/hours/user\n"),
+        // A JWT header glued to a word.
+        (
+            "config/auth.json",
+            "{\"token\": \"eyJhbGciOiJSUzI1NiJ9.samplepayload\"}\n",
+        ),
+        // `G00dp455word!`: leetspeak for what a password should be.
+        ("config/setup.yml", "admin_password: 'G00dp455word!'\n"),
+    ];
+    for (path, text) in cases {
+        assert!(scan_file(path, text).is_empty(), "{path}: {text}");
+    }
+    // The same names with generated values still fire.
+    let generated = random(31, 24, ALNUM);
+    for text in [
+        format!("{{\"api_key\": \"{generated}\"}}\n"),
+        format!("login_password: {generated}\n"),
+    ] {
+        assert_eq!(scan_file("config/app.yml", &text).len(), 1, "{text}");
+    }
+    assert!(values::is_placeholder("G00dP@ssw0rd"));
+    assert_eq!(
+        context::path_role("pacts/web-api.json"),
+        context::PathRole::Test
+    );
 }
 
 #[test]

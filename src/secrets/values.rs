@@ -104,8 +104,10 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "base",
     "encoded",
     "account",
-    // `Str0ngP@ssword`, `C0mpl3xP@ssw0rd!`: what a password should be, not one.
+    // `Str0ngP@ssword`, `C0mpl3xP@ssw0rd!`, `G00dp455word!`: what a password
+    // should be, not one.
     "strong",
+    "good",
     "complex",
     "secure",
     "very",

@@ -118,6 +118,9 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         || keyword
         || value.bytes().all(|b| b.is_ascii_digit())
         || is_version_spec(value)
+        || is_sql_column_type(value)
+        || is_rate_limit(value)
+        || is_unsigned_jwt_stand_in(value)
     {
         return false;
     }
@@ -497,6 +500,86 @@ fn is_version_spec(value: &str) -> bool {
             && v.contains('.')
             && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
+}
+
+/// `VARCHAR(1000)`, `CHAR(64)`, `DECIMAL(10,2)`: a schema's column type (an
+/// `"id_token" => "VARCHAR(1000)"` table definition), not a value.
+fn is_sql_column_type(value: &str) -> bool {
+    const SIZED_TYPES: &[&str] = &[
+        "varchar",
+        "nvarchar",
+        "char",
+        "nchar",
+        "varbinary",
+        "binary",
+        "bit",
+        "decimal",
+        "numeric",
+        "float",
+        "int",
+        "tinyint",
+        "smallint",
+        "mediumint",
+        "bigint",
+        "character varying",
+        "varchar2",
+        "nvarchar2",
+        "raw",
+    ];
+    value.split_once('(').is_some_and(|(name, size)| {
+        SIZED_TYPES.contains(&name.to_ascii_lowercase().as_str())
+            && size.strip_suffix(')').is_some_and(|n| {
+                !n.is_empty()
+                    && (n.eq_ignore_ascii_case("max")
+                        || n.bytes().all(|b| b.is_ascii_digit() || b == b','))
+            })
+    })
+}
+
+/// `20/m/ip,5/5m/key`, `100/day`, `5/minute`: a rate limit (django-allauth,
+/// django-ratelimit, DRF throttles), a count per period under a name like
+/// `reset_password`.
+fn is_rate_limit(value: &str) -> bool {
+    const PERIODS: &[&str] = &[
+        "s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day", "w", "week",
+    ];
+    value.split(',').all(|rate| {
+        let mut parts = rate.trim().split('/');
+        let count = parts.next().unwrap_or("");
+        // `5m`: a period of five minutes.
+        let period = parts
+            .next()
+            .unwrap_or("")
+            .trim_start_matches(|c: char| c.is_ascii_digit());
+        let period = match period.strip_suffix('s') {
+            Some(singular) if singular.len() > 1 => singular,
+            _ => period,
+        };
+        let scope: Vec<&str> = parts.collect();
+        !count.is_empty()
+            && count.bytes().all(|b| b.is_ascii_digit())
+            && PERIODS.contains(&period)
+            && scope.len() <= 1
+            && scope
+                .iter()
+                .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+    })
+}
+
+/// `eyJhbGciOiJSUzI1NiJ9.oidcpayload`: a JWT's header glued to a word, which no
+/// issuer signs (its payload does not decode to a JSON object). A real token is
+/// the `jwt` detector's.
+fn is_unsigned_jwt_stand_in(value: &str) -> bool {
+    let mut parts = value.split('.');
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let rest = parts.count();
+    let header_is_json = decode_base64(header, true, 4096)
+        .is_some_and(|h| h.first() == Some(&b'{') && h.last() == Some(&b'}'));
+    let payload_is_json =
+        decode_base64(payload, true, 64 * 1024).is_some_and(|p| p.first() == Some(&b'{'));
+    header.starts_with("eyJ") && rest <= 1 && header_is_json && !payload_is_json
 }
 
 fn squash(s: &str) -> String {

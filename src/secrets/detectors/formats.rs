@@ -11,6 +11,52 @@ pub(super) fn validate_private_key(c: &Candidate<'_>) -> bool {
         && !c.secret.contains('…')
         && longest_base64_run(c.secret) >= 40
         && has_random_body(c.secret)
+        && !is_truncated_der(c.secret)
+}
+
+/// A whole PEM block (`BEGIN` to `END`) whose DER body declares more bytes than
+/// it holds: a key's first line quoted as an example (`…MIIEpQIBAAKCAQEAuyf…\n.
+/// -----END RSA PRIVATE KEY-----` in an API's parameter docs), not a key. A
+/// block cut off before its `END` line, an encrypted legacy body (`Proc-Type:`)
+/// and formats that are not DER (OpenSSH, PGP) are left alone.
+fn is_truncated_der(block: &str) -> bool {
+    let Some((_, rest)) = block.split_once("-----BEGIN") else {
+        return false;
+    };
+    let Some((body, _)) = rest
+        .split_once("-----")
+        .and_then(|(_, body)| body.split_once("-----END"))
+    else {
+        return false;
+    };
+    if body.contains(": ") {
+        return false;
+    }
+    // Escaped line breaks (`\n`, `\\n`) are layout, not base64.
+    let mut base64 = String::with_capacity(body.len());
+    let mut escaped = false;
+    for ch in body.chars() {
+        match ch {
+            '\\' => escaped = true,
+            'n' | 'r' | 't' if escaped => escaped = false,
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '/') => {
+                escaped = false;
+                base64.push(c);
+            }
+            _ => escaped = false,
+        }
+    }
+    let Some(der) = decode_base64(&base64, false, 64 * 1024) else {
+        return false;
+    };
+    // A DER SEQUENCE: tag 0x30, then a short length or 0x81/0x82 and its bytes.
+    let declared = match der.as_slice() {
+        [0x30, len, ..] if *len < 0x80 => 2 + usize::from(*len),
+        [0x30, 0x81, len, ..] => 3 + usize::from(*len),
+        [0x30, 0x82, hi, lo, ..] => 4 + (usize::from(*hi) << 8 | usize::from(*lo)),
+        _ => return false,
+    };
+    der.len() < declared
 }
 
 /// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.

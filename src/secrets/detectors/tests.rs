@@ -448,7 +448,7 @@ fn generic_assignments() {
     let dsn = format!("https://user:{pw}@sentry.internal/1");
     assert_finds(&format!("SENTRY_DSN={dsn}\n"), "generic-secret", &dsn);
     // Kubernetes Secret data: base64 of a real value fires.
-    let encoded = super::super::tests::b64(&random(132, 18, ALNUM));
+    let encoded = super::super::tests::b64(random(132, 18, ALNUM));
     assert_finds(
         &format!("data:\n  password: {encoded}\n"),
         "generic-secret",
