@@ -21,12 +21,18 @@ declare_rule! {
     ///
     /// A private key counts only with a base64 body that reads random: not `...`,
     /// a template, or filler typed in a pattern (a 2- to 4-character unit five times
-    /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`), and not a
-    /// whole block (`BEGIN` to `END`) whose DER body declares more bytes than it
-    /// holds: a key's first line quoted in an API's parameter docs
-    /// (`-----BEGIN RSA PRIVATE KEY-----MIIEpQIB…\\n.-----END RSA PRIVATE KEY-----`).
-    /// Escaped line breaks (`\n`) are layout; a block cut off before its `END`
-    /// line, a legacy encrypted body and non-DER formats (OpenSSH, PGP) are kept.
+    /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`). A whole
+    /// block (`BEGIN` to `END`) that shows no secret is no key either: an RSA key
+    /// holding under a quarter of the bytes its DER header declares (its version
+    /// and the start of the public modulus: a first line quoted in an API's
+    /// parameter docs, `-----BEGIN RSA PRIVATE KEY-----MIIEpQIB…\\n.-----END RSA
+    /// PRIVATE KEY-----`, or a few lines standing for a key in a how-to), or a
+    /// body that does not open with a private key's version under a private-key
+    /// label (a certificate in a wrong-type test, a public key as a "fake key"). Escaped
+    /// line breaks (`\n`) are layout. A nearly whole RSA key still fires (its
+    /// primes can be rebuilt from what is shown), and so do cut EC and Ed25519
+    /// keys (their secret comes first), blocks without an `END` line, encrypted
+    /// bodies and non-DER formats (OpenSSH, PGP).
     ///
     /// A value other scanners were told about stays reviewed: `gitleaks:allow`,
     /// detect-secrets' `pragma: allowlist secret` (and `nextline`), `trufflehog:ignore`,
@@ -72,6 +78,8 @@ declare_rule! {
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
     ///   and the same as the value of a Vue/Angular bound attribute
     ///   (`:login-token="twoFactorLoginToken"`; a quoted one elsewhere is a password);
+    /// - a theme's design-token paths (`token: 'background.surface0'`,
+    ///   `color.gray.100`: dotted lowercase words with a step number);
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
     ///   CUE `#Definition` references; SQL column types such as `"id_token" =>
     ///   "VARCHAR(1000)"`);

@@ -720,10 +720,11 @@ fn openapi_examples_with_quoted_keys() {
     assert!(!samples::in_openapi_example(&nested, at("VALUE")));
 }
 
-/// A DER SEQUENCE of `len` content bytes, base64 in 64-char lines.
+/// A DER SEQUENCE of `len` content bytes opening with a key's version, base64
+/// in 64-char lines.
 fn der_body(len: usize, seed: u64) -> Vec<String> {
-    let mut der = vec![0x30, 0x82, (len >> 8) as u8, len as u8];
-    der.extend(random(seed, len, B64).bytes());
+    let mut der = vec![0x30, 0x82, (len >> 8) as u8, len as u8, 0x02, 0x01, 0x00];
+    der.extend(random(seed, len - 3, B64).bytes());
     let text = b64(&der);
     text.as_bytes()
         .chunks(64)
@@ -754,6 +755,45 @@ fn round_29_truncated_pem_is_no_key() {
         body.join("\n")
     );
     assert_eq!(scan_file("deploy/key.txt", &block).len(), 1);
+    // Nearly whole (a line left out): its primes can be rebuilt, so it fires.
+    let mut most = der_body(1188, 31);
+    most.remove(10);
+    let block = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+        most.join("\n")
+    );
+    assert_eq!(scan_file("deploy/key.txt", &block).len(), 1);
+    // A few lines standing for a key in a how-to: under a quarter of it.
+    let few = &der_body(1188, 32)[..6];
+    let block = format!(
+        "```text\n-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n```\n",
+        few.join("\n")
+    );
+    assert!(scan_file("docs/ci.md", &block).is_empty());
+    // An EC key holds its secret in its first bytes: a cut one still fires.
+    let mut ec = vec![0x30, 0x77, 0x02, 0x01, 0x01, 0x04, 0x20];
+    ec.extend(random(33, 40, B64).bytes());
+    let block = format!(
+        "-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----\n",
+        b64(&ec)
+    );
+    assert_eq!(scan_file("deploy/ec.pem.txt", &block).len(), 1);
+    // A certificate's body under a private-key label (a wrong-type test) is no key.
+    let mut cert = vec![0x30, 0x82, 0x03, 0x5d, 0x30, 0x82, 0x02, 0x45];
+    cert.extend(random(34, 120, B64).bytes());
+    let block = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        b64(&cert)
+    );
+    assert!(scan_file("src/transport.go.txt", &block).is_empty());
+    // An RSA public key (modulus first) as a regex test's "fake" private key.
+    let mut public = vec![0x30, 0x82, 0x01, 0x0a, 0x02, 0x82, 0x01, 0x01, 0x00];
+    public.extend(random(35, 60, B64).bytes());
+    let block = format!(
+        "-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----\n",
+        b64(&public)
+    );
+    assert!(scan_file("tests/test_mtls.py.txt", &block).is_empty());
 }
 
 #[test]
@@ -791,6 +831,20 @@ fn round_29_types_rates_and_stand_ins() {
         assert_eq!(scan_file("config/app.yml", &text).len(), 1, "{text}");
     }
     assert!(values::is_placeholder("G00dP@ssw0rd"));
+    // Round 30: a design system's token paths.
+    for token in ["background.surface0", "color.gray.100", "text-muted.hover2"] {
+        let text = format!("const swatch = {{ name: 'a', token: '{token}' }};\n");
+        assert!(
+            scan_file("src/themes/Overview.jsx", &text).is_empty(),
+            "{token}"
+        );
+    }
+    let generated = format!(
+        "const cfg = {{ token: '{}.{}' }};\n",
+        random(32, 12, ALNUM),
+        random(33, 20, ALNUM)
+    );
+    assert_eq!(scan_file("src/config.js", &generated).len(), 1);
     assert_eq!(
         context::path_role("pacts/web-api.json"),
         context::PathRole::Test

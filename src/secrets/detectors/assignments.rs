@@ -141,9 +141,22 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
             && (1..=2).contains(&n.len())
             && n.bytes().all(|b| b.is_ascii_digit())
     });
+    // `background.surface0`, `color.gray.100`: a theme's design-token path, the
+    // words of a dotted name with a step number.
+    let token_path = value.split('.').count() >= 2
+        && value.split('.').enumerate().all(|(i, part)| {
+            let words = part.trim_end_matches(|c: char| c.is_ascii_digit());
+            !part.is_empty()
+                && words
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+                && (words.starts_with(|c: char| c.is_ascii_lowercase())
+                    || i > 0 && words.is_empty())
+        });
     if identifier
         || env_name
         || numbered_name
+        || token_path
         || ((!quoted || is_bound_attribute(c)) && is_secret_named_identifier(value))
         || !value.is_ascii()
         || value.starts_with('.')

@@ -11,25 +11,31 @@ pub(super) fn validate_private_key(c: &Candidate<'_>) -> bool {
         && !c.secret.contains('…')
         && longest_base64_run(c.secret) >= 40
         && has_random_body(c.secret)
-        && !is_truncated_der(c.secret)
+        && !shows_no_private_key(c.secret)
 }
 
-/// A whole PEM block (`BEGIN` to `END`) whose DER body declares more bytes than
-/// it holds: a key's first line quoted as an example (`…MIIEpQIBAAKCAQEAuyf…\n.
-/// -----END RSA PRIVATE KEY-----` in an API's parameter docs), not a key. A
-/// block cut off before its `END` line, an encrypted legacy body (`Proc-Type:`)
-/// and formats that are not DER (OpenSSH, PGP) are left alone.
-fn is_truncated_der(block: &str) -> bool {
+/// A whole PEM block (`BEGIN` to `END`) that shows no private key: an RSA key's
+/// body holding under a quarter of the bytes its DER header declares (its
+/// version and the start of the public modulus: the first line quoted in an
+/// API's parameter docs, `…MIIEpQIBAAKCAQEAuyf…\n.-----END RSA PRIVATE KEY-----`,
+/// or a few lines standing for a key in a how-to), or a body that is no private
+/// key's structure under a private-key label (a certificate in a test of the
+/// wrong PEM type, a public key as a regex test's "fake key"). A nearly whole key
+/// still fires: its primes can be rebuilt from what is shown. EC and Ed25519
+/// keys hold their secret in their first bytes and are kept; so are a block cut
+/// off before its `END` line, encrypted bodies and formats that are not DER
+/// (OpenSSH, PGP).
+fn shows_no_private_key(block: &str) -> bool {
     let Some((_, rest)) = block.split_once("-----BEGIN") else {
         return false;
     };
-    let Some((body, _)) = rest
+    let Some((label, body)) = rest
         .split_once("-----")
-        .and_then(|(_, body)| body.split_once("-----END"))
+        .and_then(|(label, rest)| Some((label, rest.split_once("-----END")?.0)))
     else {
         return false;
     };
-    if body.contains(": ") {
+    if body.contains(": ") || label.contains("ENCRYPTED") {
         return false;
     }
     // Escaped line breaks (`\n`, `\\n`) are layout, not base64.
@@ -46,17 +52,34 @@ fn is_truncated_der(block: &str) -> bool {
             _ => escaped = false,
         }
     }
-    let Some(der) = decode_base64(&base64, false, 64 * 1024) else {
+    let usable = base64.len() / 4 * 4;
+    let Some(der) = base64
+        .get(..usable)
+        .and_then(|b| decode_base64(b, false, 64 * 1024))
+    else {
         return false;
     };
     // A DER SEQUENCE: tag 0x30, then a short length or 0x81/0x82 and its bytes.
-    let declared = match der.as_slice() {
-        [0x30, len, ..] if *len < 0x80 => 2 + usize::from(*len),
-        [0x30, 0x81, len, ..] => 3 + usize::from(*len),
-        [0x30, 0x82, hi, lo, ..] => 4 + (usize::from(*hi) << 8 | usize::from(*lo)),
+    let (declared, content) = match der.as_slice() {
+        [0x30, len, content @ ..] if *len < 0x80 => (2 + usize::from(*len), content),
+        [0x30, 0x81, len, content @ ..] => (3 + usize::from(*len), content),
+        [0x30, 0x82, hi, lo, content @ ..] => {
+            (4 + (usize::from(*hi) << 8 | usize::from(*lo)), content)
+        }
         _ => return false,
     };
-    der.len() < declared
+    // A private key's SEQUENCE opens with its one-byte version (`02 01 00`); a
+    // certificate's with another SEQUENCE, an RSA public key's with its modulus.
+    if !content.starts_with(&[0x02, 0x01]) {
+        return true;
+    }
+    // PKCS#8's rsaEncryption OID (1.2.840.113549.1.1.1).
+    const RSA_OID: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    let rsa = label.contains("RSA")
+        || content
+            .get(..24)
+            .is_some_and(|head| head.windows(RSA_OID.len()).any(|w| w == RSA_OID));
+    rsa && der.len() * 4 < declared
 }
 
 /// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.
