@@ -32,7 +32,8 @@ declare_rule! {
     /// line breaks (`\n`) are layout. A nearly whole RSA key still fires (its
     /// primes can be rebuilt from what is shown), and so do cut EC and Ed25519
     /// keys (their secret comes first), blocks without an `END` line, encrypted
-    /// bodies and non-DER formats (OpenSSH, PGP).
+    /// bodies and non-DER formats (OpenSSH, PGP). A body that decodes to plain text
+    /// (`dGhlc2UgYXJl…`: "these are just some fake … key bytes") is a stand-in.
     ///
     /// A value other scanners were told about stays reviewed: `gitleaks:allow`,
     /// detect-secrets' `pragma: allowlist secret` (and `nextline`), `trufflehog:ignore`,
@@ -93,7 +94,8 @@ declare_rule! {
     ///   by `_` such as `app_navigationTree_group_label`; a random run such as
     ///   `api_org_Qwhz…` is no word and still fires), e-mail
     ///   addresses, regular expressions;
-    /// - public and test-mode values: Stripe test and publishable keys, browser
+    /// - public and test-mode values: Stripe test and publishable keys, other
+    ///   keys whose short prefix says test mode (`rzp_test_…`, `wh_test_…`), browser
     ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
     ///   Analytics' `data-cf-beacon`, a `web_analytics_token` or `ANALYTICS_KEY`; an
     ///   `ANALYTICS_API_SECRET` still fires), `*_public_*` names, Plaid
@@ -204,7 +206,9 @@ declare_rule! {
     /// - Azurite's storage-emulator account key (`AccountKey=Eby8vdM0…` for
     ///   `devstoreaccount1`), published by Microsoft and the same in every install,
     ///   and the access and secret key of MinIO's public playground (`play.min.io`),
-    ///   which MinIO's docs, `mc` and s3cmd's CI publish for everyone;
+    ///   which MinIO's docs, `mc` and s3cmd's CI publish for everyone, and
+    ///   Grafana's default `secret_key` (its `defaults.ini`), which every install
+    ///   that sets none shares;
     /// - the anonymous-FTP password convention, an e-mail-style identifier with its
     ///   host left off (`password = "apache-proxy@"`);
     /// - command-line flag names (`--scheduler-k3s-global-token`) and environment

@@ -794,6 +794,26 @@ fn round_29_truncated_pem_is_no_key() {
         b64(&public)
     );
     assert!(scan_file("tests/test_mtls.py.txt", &block).is_empty());
+    // Round 31: base64 of a sentence standing for a key in a chart's test values.
+    let fake = b64("these are only stand-in root CA key bytes");
+    let block = format!("root_ca_key: |\n  -----BEGIN EC PRIVATE KEY-----\n  {fake}\n  -----END EC PRIVATE KEY-----\n");
+    assert!(scan_file("charts/values.yml", &block).is_empty());
+}
+
+#[test]
+fn round_31_published_defaults_and_test_mode_prefixes() {
+    for value in [
+        "SW2YcwTIb9zpOOhoPsMm",
+        "rzp_test_1DP5mmOlF5G5ag",
+        "wh_test_UD6BDsARFZIYb8273dbdl",
+    ] {
+        assert!(values::is_known_non_secret(value), "{value}");
+    }
+    let text = "[security]\n;secret_key = SW2YcwTIb9zpOOhoPsMm\n";
+    assert!(scan_file("charts/grafana/values.yaml", text).is_empty());
+    // Live-mode and unprefixed values still fire.
+    let live = format!("STRIPE_WEBHOOK_SECRET: wh_live_{}\n", random(36, 24, ALNUM));
+    assert_eq!(scan_file("config/general.yml", &live).len(), 1);
 }
 
 #[test]

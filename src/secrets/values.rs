@@ -572,6 +572,9 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         // docs, `mc` and s3cmd's CI publish for everyone.
         "q3am3uq867spqqa43p2f",
         "zuf+tfteslswru7bj86wekitnifilbzam1kyy3tg",
+        // Grafana's default `secret_key` (its `defaults.ini` and `sample.ini`): the
+        // same in every install that does not set one, published with the source.
+        "sw2ycwtib9zpoohopsmm",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
@@ -585,7 +588,15 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
             && hash.starts_with(['$', '{'])
             && PREFIXES.iter().any(|p| hash.starts_with(p))
     });
+    // `rzp_test_…`, `wh_test_…`: a provider's short prefix then `_test_`, a
+    // test-mode key by its own name (as Stripe's `sk_test_`).
+    let test_mode = lower.split_once("_test_").is_some_and(|(prefix, rest)| {
+        (1..=8).contains(&prefix.len())
+            && prefix.bytes().all(|b| b.is_ascii_lowercase())
+            && rest.len() >= 8
+    });
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || test_mode
         || is_uuid(v)
         || datadog_client_token
         || htpasswd_line

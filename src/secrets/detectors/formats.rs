@@ -20,7 +20,8 @@ pub(super) fn validate_private_key(c: &Candidate<'_>) -> bool {
 /// API's parameter docs, `…MIIEpQIBAAKCAQEAuyf…\n.-----END RSA PRIVATE KEY-----`,
 /// or a few lines standing for a key in a how-to), or a body that is no private
 /// key's structure under a private-key label (a certificate in a test of the
-/// wrong PEM type, a public key as a regex test's "fake key"). A nearly whole key
+/// wrong PEM type, a public key as a regex test's "fake key"), or base64 of plain
+/// text ("these are just some fake … key bytes"). A nearly whole key
 /// still fires: its primes can be rebuilt from what is shown. EC and Ed25519
 /// keys hold their secret in their first bytes and are kept; so are a block cut
 /// off before its `END` line, encrypted bodies and formats that are not DER
@@ -59,6 +60,15 @@ fn shows_no_private_key(block: &str) -> bool {
     else {
         return false;
     };
+    // `dGhlc2UgYXJl…` is "these are just some fake … key bytes": a key's stand-in
+    // written as base64 of a sentence. Key bytes are never all printable text.
+    if der.len() >= 16
+        && der
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\n')
+    {
+        return true;
+    }
     // A DER SEQUENCE: tag 0x30, then a short length or 0x81/0x82 and its bytes.
     let (declared, content) = match der.as_slice() {
         [0x30, len, content @ ..] if *len < 0x80 => (2 + usize::from(*len), content),
