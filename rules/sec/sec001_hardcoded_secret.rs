@@ -167,7 +167,13 @@ declare_rule! {
     /// - a person's password (one kind of character, under 8 characters, or mostly
     ///   words) in a database URL whose host is a container or loopback name
     ///   (`mysql://root:whalehello@db`): the dev stack's default; a generated one
-    ///   there still fires;
+    ///   there still fires; nor names an installer substitutes as the URL's user
+    ///   and password (`postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`);
+    /// - a password that is the user name given within four lines plus placeholder
+    ///   words (`username: icinga2` then `rootPassword: icinga2rootpass`,
+    ///   `…_USERNAME: joomla` then `…_PASSWORD: joomla@secured`): a demo default
+    ///   anyone reading the file can guess; a generated rest (`deploy_Xk29…`) still
+    ///   fires;
     /// - a value the comment right above calls safe to see (`// This value is safe to
     ///   be embedded in version control`, `# public by design`, `# not a secret`):
     ///   its owners reviewed it (a native app's OAuth client secret); provider formats

@@ -66,7 +66,9 @@ declare_rule! {
     /// In these files any literal counts, even a weak one (`password`): the file
     /// exists to store it. Templates, references and masks do not: `${NPM_TOKEN}`,
     /// `$VAR`, `%VAR%`, `{{ x }}`, `<password>`, `***`, `xxx`, `changeme`,
-    /// `your_password`; nor locked accounts (`*`, `!`) in a shadow file, nor tokens
+    /// `your_password`; nor what an XML store keeps inside a comment (Tomcat's
+    /// sample users, `<!-- <user … password="tomcat"/> -->`); nor locked accounts
+    /// (`*`, `!`) in a shadow file, nor tokens
     /// for a registry on localhost, nor a person's password (under 8 characters, one
     /// kind of character, or mostly words) in a MySQL option file whose `host=` is a
     /// container name (`password=photoprism` with `host=mariadb`: the dev stack's

@@ -177,6 +177,41 @@ pub(super) fn under_sample_key(text: &str, context: Span) -> bool {
         })
 }
 
+/// Whether `value` is the user name given within four lines of it plus
+/// placeholder words (`username: icinga2` then `rootPassword: icinga2rootpass`,
+/// `JOOMLA_ADMIN_USERNAME: joomla` then `JOOMLA_ADMIN_PASSWORD: joomla@secured`):
+/// a demo default anyone reading the file can guess. A generated rest
+/// (`deploy_Xk29…`) still fires.
+pub(super) fn is_user_name_default(text: &str, span: Span, value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let at = line_range(text, span.start as usize);
+    let before = text.get(..at.start).unwrap_or("").lines().rev().take(4);
+    let after = text.get(at.end..).unwrap_or("").lines().take(5);
+    before.chain(after).any(|line| {
+        let Some((key, user)) = line.split_once([':', '=']) else {
+            return false;
+        };
+        let key: String = key
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let user = user
+            .trim()
+            .trim_matches(|c| matches!(c, '"' | '\'' | ',' | ';'))
+            .to_ascii_lowercase();
+        (key.ends_with("user") || key.ends_with("username") || key.ends_with("login"))
+            && user.len() >= 3
+            && user
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && lower.strip_prefix(user.as_str()).is_some_and(|rest| {
+                let rest = rest.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+                rest.is_empty() || super::is_placeholder(rest)
+            })
+    })
+}
+
 /// A value that says it is a placeholder (`<your project slug>`, `replace-me`,
 /// `your-key-here`); not a dev default such as `postgres`, which real files hold.
 fn is_marked_placeholder(value: &str) -> bool {

@@ -130,6 +130,26 @@ fn captured(text: &str, re: &Regex, role: PathRole) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// As [`captured`], leaving out what an XML comment holds: Tomcat's shipped
+/// `tomcat-users.xml` keeps its sample users (`password="tomcat"`) commented out.
+fn captured_in_xml(text: &str, re: &Regex, role: PathRole) -> Vec<Range<usize>> {
+    let mut comments = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text.get(from..).and_then(|rest| rest.find("<!--")) {
+        let start = from + open;
+        let end = text
+            .get(start..)
+            .and_then(|rest| rest.find("-->"))
+            .map_or(text.len(), |close| start + close + 3);
+        comments.push(start..end);
+        from = end;
+    }
+    captured(text, re, role)
+        .into_iter()
+        .filter(|value| !comments.iter().any(|c| c.contains(&value.start)))
+        .collect()
+}
+
 /// An option file's `host=` names a container (`mariadb`, `db`): no dots, not
 /// `localhost` (a server's own database).
 fn on_container_host(text: &str) -> bool {
@@ -630,7 +650,7 @@ fn tool_store(
                 LazyLock::new(|| regex(r"<Pass(?:\s[^>]*)?>([^<]+)</Pass>"));
             return found(
                 "a FileZilla store with saved passwords",
-                captured(text, &RE, role),
+                captured_in_xml(text, &RE, role),
             );
         }
         "winscp.ini" => {
@@ -645,7 +665,7 @@ fn tool_store(
             static RE: LazyLock<Regex> = LazyLock::new(|| regex(r#"\bpassword="([^"]+)""#));
             return found(
                 "a server or data-source store with saved passwords",
-                captured(text, &RE, role),
+                captured_in_xml(text, &RE, role),
             );
         }
         ".esmtprc" | ".msmtprc" | "msmtprc" | ".fetchmailrc" | ".muttrc" | "muttrc" => {
@@ -671,7 +691,7 @@ fn tool_store(
             LazyLock::new(|| regex(r#"<connection\b[^>]*\bpassword="([^"]+)""#));
         return found(
             "a DBeaver data-source file with saved passwords",
-            captured(text, &RE, role),
+            captured_in_xml(text, &RE, role),
         );
     }
     let _ = lower_path;

@@ -872,6 +872,26 @@ fn round_29_types_rates_and_stand_ins() {
 }
 
 #[test]
+fn round_33_user_name_defaults_and_installer_names() {
+    let chart = "auth:\n  username: icinga2\n  rootPassword: icinga2rootpass\n";
+    assert!(scan_file("charts/icinga2/values.yaml", chart).is_empty());
+    let compose =
+        "environment:\n  APP_ADMIN_USERNAME: joomla\n  APP_ADMIN_PASSWORD: joomla@secured\n";
+    assert!(scan_file("stack/compose.yaml", compose).is_empty());
+    // A value not built on the user name, or a generated rest, still fires.
+    let other = "auth:\n  username: icinga2\n  rootPassword: Tz8qLw2Nv5Rk\n";
+    assert_eq!(scan_file("charts/icinga2/values.yaml", other).len(), 1);
+    let generated = format!(
+        "auth:\n  username: deploy\n  password: deploy_{}\n",
+        random(37, 20, ALNUM)
+    );
+    assert_eq!(scan_file("charts/app/values.yaml", &generated).len(), 1);
+    // Names an installer substitutes are no password.
+    let dsn = "dsn: 'postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1:5432/postgres'\n";
+    assert!(scan_file("samples/netdata/postgres.conf", dsn).is_empty());
+}
+
+#[test]
 fn round_20_paths_and_names() {
     use context::{path_role, PathRole};
     assert_eq!(

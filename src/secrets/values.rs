@@ -108,6 +108,7 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     // should be, not one.
     "strong",
     "good",
+    "secured",
     "complex",
     "secure",
     "very",

@@ -192,8 +192,10 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         return false;
     }
     // `DSN=postgres://kratos:secret@postgresd/…`: the URL's password is what counts.
+    // `postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`: names an installer
+    // substitutes, not a password.
     if let Some(password) = url_password(value) {
-        if is_placeholder(password) {
+        if is_placeholder(password) || is_env_name(password) {
             return false;
         }
     }
@@ -465,7 +467,7 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
 }
 
 /// `AWS_SECRET_ACCESS_KEY`: an environment variable's name.
-fn is_env_name(value: &str) -> bool {
+pub(super) fn is_env_name(value: &str) -> bool {
     value
         .bytes()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')

@@ -199,7 +199,11 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
     let host = c.group("host").unwrap_or("").to_ascii_lowercase();
     // `umami:umami@db`: a password equal to the user name is a local dev default.
     let same_as_user = c.group("user").is_some_and(|u| u == c.secret);
-    if host.contains("example") || same_as_user || is_reference_literal(c.secret) {
+    if host.contains("example")
+        || same_as_user
+        || is_reference_literal(c.secret)
+        || super::assignments::is_env_name(c.secret)
+    {
         return false;
     }
     // `P%40ssw0rd`: judge the password the URL encodes.
