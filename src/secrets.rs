@@ -362,7 +362,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::is_analytics_beacon(text, m.span)
                 || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
                 || samples::under_replace_note(text, m.span)
-                || samples::is_user_name_default(text, m.span, m.secret(text))
+                // A login call's password is a person's by nature (`conn.login(user,
+                // 'salesforcepassword')` in `salesforce.js`): only assignments here.
+                || (m.detector.id != "login-call"
+                    && (samples::is_user_name_default(text, m.span, m.secret(text))
+                        || samples::is_named_after_path(path, m.secret(text))))
                 || samples::under_public_note(text, m.span)
                 || (reads_as_typed_password(m.secret(text))
                     && disabled_security

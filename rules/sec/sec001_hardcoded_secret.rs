@@ -59,7 +59,8 @@ declare_rule! {
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`,
     ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
-    ///   `super secret password` or `good password`, values that say they are for
+    ///   `super secret password` or `good password`, instructions such as
+    ///   `PutSomeRandomSecureValueHere`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
@@ -69,7 +70,8 @@ declare_rule! {
     ///   (`xoxb-1234567890-…`, a documentation sample);
     /// - references and expressions: `${VAR}`, `$VAR`, `$$VAR` (make's and
     ///   Compose's escaped `$`), `%env(X)%`, `${env.X}`,
-    ///   `{{ secrets.X }}`, `#{...}`, `{env}WEBDAV_PASSWORD` (a lookup naming its
+    ///   `{{ secrets.X }}`, `#{...}`, `$$name` anywhere in a value (CapRover's
+    ///   `postmaster@$$cap_root_domain/$$cap_password`), `{env}WEBDAV_PASSWORD` (a lookup naming its
     ///   source), variables, calls, Python entry points and plugins
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
     ///   module names, a colon, an attribute; `john.doe:Passw0rd` still fires),
@@ -172,8 +174,12 @@ declare_rule! {
     /// - a password that is the user name given within four lines plus placeholder
     ///   words (`username: icinga2` then `rootPassword: icinga2rootpass`,
     ///   `…_USERNAME: joomla` then `…_PASSWORD: joomla@secured`): a demo default
-    ///   anyone reading the file can guess; a generated rest (`deploy_Xk29…`) still
-    ///   fires;
+    ///   anyone reading the file can guess; so is a value that is a folder or file
+    ///   name of its own path plus filler (`contrib/vertobot/config.yaml` with
+    ///   `as_token: 'vertobot123'`); a generated rest (`deploy_Xk29…`) still
+    ///   fires, and so does a login call's password;
+    /// - a prefix then base64 of a sentence that is a placeholder (`v1,whsec_` and
+    ///   "This is an example …");
     /// - a value the comment right above calls safe to see (`// This value is safe to
     ///   be embedded in version control`, `# public by design`, `# not a secret`):
     ///   its owners reviewed it (a native app's OAuth client secret); provider formats

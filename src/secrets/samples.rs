@@ -205,10 +205,38 @@ pub(super) fn is_user_name_default(text: &str, span: Span, value: &str) -> bool 
             && user
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-            && lower.strip_prefix(user.as_str()).is_some_and(|rest| {
-                let rest = rest.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-                rest.is_empty() || super::is_placeholder(rest)
-            })
+            && is_name_plus_filler(&lower, &user)
+    })
+}
+
+/// Whether `value` is a folder or file name of its own path plus filler
+/// (`contrib/vertobot/config.yaml` with `as_token: 'vertobot123'`): a demo's
+/// token named after the demo.
+pub(super) fn is_named_after_path(path: &str, value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    path.split('/').any(|segment| {
+        let stem = segment.split('.').next().unwrap_or("");
+        let name: String = stem
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        name.len() >= 4 && is_name_plus_filler(&lower, &name)
+    })
+}
+
+/// `name` then nothing but separators, placeholder words or a count from 0 or 1
+/// (`icinga2rootpass`, `joomla@secured`, `vertobot123`).
+fn is_name_plus_filler(lower_value: &str, name: &str) -> bool {
+    lower_value.strip_prefix(name).is_some_and(|rest| {
+        let rest = rest.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let counting = !rest.is_empty()
+            && rest.starts_with(['0', '1'])
+            && rest
+                .as_bytes()
+                .windows(2)
+                .all(|w| w[0].is_ascii_digit() && w[1] == w[0] + 1);
+        rest.is_empty() || counting || super::is_placeholder(rest)
     })
 }
 

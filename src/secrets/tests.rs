@@ -892,6 +892,27 @@ fn round_33_user_name_defaults_and_installer_names() {
 }
 
 #[test]
+fn round_34_references_bodies_and_names() {
+    assert!(values::is_placeholder(
+        "postmaster@$$cap_root_domain/$$cap_default_password"
+    ));
+    assert!(values::is_placeholder("PutSomeRandomSecureValueHere"));
+    // A `$` in a password is no reference.
+    assert!(!values::is_placeholder("Kq8$$7vTzWm2"));
+    let sample = b64("This is an example of a webhook secret");
+    let text = format!("HOOK_SECRETS: \"v1,whsec_{sample}\"\n");
+    assert!(scan_file("stack/compose.yml", &text).is_empty());
+    // A random body after the same prefix fires.
+    let random_body = b64(random(38, 32, ALNUM));
+    let text = format!("HOOK_SECRETS: \"v1,whsec_{random_body}\"\n");
+    assert_eq!(scan_file("stack/compose.yml", &text).len(), 1);
+    // A demo's token named after its folder; a login call's password is kept.
+    let text = "as_token: 'vertobot123'\n";
+    assert!(scan_file("contrib/vertobot/config.yaml", text).is_empty());
+    assert_eq!(scan_file("contrib/other/config.yaml", text).len(), 1);
+}
+
+#[test]
 fn round_20_paths_and_names() {
     use context::{path_role, PathRole};
     assert_eq!(

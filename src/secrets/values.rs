@@ -109,6 +109,13 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "strong",
     "good",
     "secured",
+    // `PutSomeRandomSecureValueHere`, `insert-generated-key`: an instruction.
+    "put",
+    "insert",
+    "enter",
+    "random",
+    "generate",
+    "generated",
     "complex",
     "secure",
     "very",
@@ -229,6 +236,31 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '{')
     {
+        return true;
+    }
+    // `postmaster@$$cap_root_domain/$$cap_default_password`: CapRover's and
+    // Compose's escaped `$name` references, anywhere in the value.
+    // The name is an environment variable's (`$$DB_PASS`) or snake_case
+    // (`$$cap_root_domain`): `p4$$w0rd` is a password.
+    if v.match_indices("$$").any(|(at, _)| {
+        let name: &str = v
+            .get(at + 2..)
+            .unwrap_or("")
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        let env_name = name.len() >= 3
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        let snake_case = name.contains('_')
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        env_name || snake_case
+    }) {
         return true;
     }
     if (first == '%' && v.ends_with('%') && v.len() > 2)

@@ -199,6 +199,21 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
             return false;
         }
     }
+    // `v1,whsec_VGhpcyBpcyBhbiBleGFtcGxl…`: a prefix then base64 of a sentence
+    // ("This is an example…"): judge the body too.
+    if let Some(body) = value
+        .rsplit([',', '_'])
+        .next()
+        .filter(|body| body.len() >= 16 && body.len() < value.len())
+    {
+        let decoded = decode_base64(body, false, 4096).or_else(|| decode_base64(body, true, 4096));
+        if let Some(Ok(text)) = decoded.map(String::from_utf8) {
+            let sentence = text.contains(' ') && !text.contains(['{', '<']);
+            if sentence && text.chars().all(|ch| !ch.is_control()) && is_placeholder(&text) {
+                return false;
+            }
+        }
+    }
     // Kubernetes Secret `data:` holds base64: judge what it encodes.
     if value.len().is_multiple_of(4) {
         if let Some(decoded) = decode_base64(value, false, 4096) {
