@@ -104,7 +104,8 @@ declare_rule! {
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
     ///   the MD5, SHA-1 or SHA-256 hex digest of the empty string or of a word
     ///   every sample uses (`hello`, `test`, `password`, `admin`, …: a plugin
-    ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2, and any value
+    ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
+    ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
     ///   `hashed_secret`; a hash in a credential store is SEC005's; an encrypted
     ///   secret still fires, as its key is usually beside it);
@@ -224,7 +225,9 @@ declare_rule! {
     /// - the anonymous-FTP password convention, an e-mail-style identifier with its
     ///   host left off (`password = "apache-proxy@"`);
     /// - command-line flag names (`--scheduler-k3s-global-token`) and environment
-    ///   lookups spelled `env:NAME` (`"secretKey": "env:AWS_SECRET_ACCESS_KEY"`);
+    ///   lookups spelled `env:NAME` (`"secretKey": "env:AWS_SECRET_ACCESS_KEY"`),
+    ///   and argocd-image-updater's credential sources (`ext:/scripts/auth.sh`,
+    ///   `pullsecret:ns/name`);
     /// - a product's default made of a word of its key (or consecutive words) and a
     ///   counting run (`registryAdminPassword: "Registry123"`, base64 of
     ///   `clusterAdmin123456` under `MONGODB_CLUSTER_ADMIN_PASSWORD`); other digits
@@ -312,7 +315,8 @@ declare_rule! {
     ///   entropy (a suite's made-up keys are given the provider's form too);
     /// - copies of third-party code (`vendor/`, `third_party/`,
     ///   `public/plugins/codemirror-5.17.0/`): the same;
-    /// - docs, examples and translations (`docs/`, `examples/`, `locales/`, `*.md`,
+    /// - docs, examples and translations (`docs/`, `examples/`, folders whose words
+    ///   say demo, example or quickstart such as `vault-agent-k8s-demo/`, `locales/`, `*.md`,
     ///   `*.rst`, `README.md.gotmpl`, `.env.example`, `config.yml.sample`,
     ///   `.env.local.demo`, manual pages such as `man/app-config.5`): on a page of
     ///   prose (Markdown, reStructuredText, AsciiDoc, text, HTML, troff) and in UI translations (`lang/`, `locales/`, any

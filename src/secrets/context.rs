@@ -121,6 +121,19 @@ const DOC_DIRS: &[&str] = &[
     "lang",
 ];
 
+/// A folder of documentation or examples: a listed name, or one whose words say
+/// it is a demo, an example or a quickstart (`vault-agent-k8s-demo/`,
+/// `aws-examples/`, `spring-quickstart/`).
+fn is_doc_dir(segment: &str) -> bool {
+    DOC_DIRS.contains(&segment)
+        || segment.split(['-', '_', '.']).any(|word| {
+            matches!(
+                word,
+                "demo" | "demos" | "example" | "examples" | "quickstart" | "quickstarts"
+            )
+        })
+}
+
 /// The role of the file at `path` (any case, `/`-separated).
 pub(crate) fn path_role(path: &str) -> PathRole {
     let lower = path.to_ascii_lowercase();
@@ -163,7 +176,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     // A template of a document (`README.md.gotmpl`, `index.rst.j2`) is a document.
     let name = without_template_suffix(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    if segments.iter().any(|s| DOC_DIRS.contains(s))
+    if segments.iter().any(|s| is_doc_dir(s))
         || is_translation_catalog(name)
         || matches!(ext, "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc")
         || is_manual_page(&lower)

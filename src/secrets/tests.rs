@@ -913,6 +913,29 @@ fn round_34_references_bodies_and_names() {
 }
 
 #[test]
+fn round_36_digests_sources_and_demo_folders() {
+    use context::{path_role, PathRole};
+    assert!(values::is_known_non_secret(
+        "hmac-sha256:bd6dd75911924ab82f9dcfa7adae6b821423f0f6b02a5f00343247bde2671d67"
+    ));
+    assert!(values::is_reference_literal("ext:/scripts/auth1.sh"));
+    assert_eq!(
+        path_role("identity/vault-agent-k8s-demo/setup.sh"),
+        PathRole::Docs
+    );
+    assert_eq!(path_role("spring-quickstart/app.yml"), PathRole::Docs);
+    assert_eq!(path_role("src/democracy/config.yml"), PathRole::Code);
+    // In a demo, a person's password is a sample; a generated one still fires.
+    let typed = "vault kv put secret/app password='suP3rsec(et!'\n";
+    assert!(scan_file("vault-agent-demo/setup.sh", typed).is_empty());
+    let generated = format!(
+        "vault kv put secret/app password='{}'\n",
+        random(39, 32, ALNUM)
+    );
+    assert_eq!(scan_file("vault-agent-demo/setup.sh", &generated).len(), 1);
+}
+
+#[test]
 fn round_20_paths_and_names() {
     use context::{path_role, PathRole};
     assert_eq!(

@@ -550,6 +550,11 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "md5-",
         "h1:",
         "blake2b-",
+        // Vault's audit log HMACs every sensitive value (`hmac-sha256:bd6d…`).
+        "hmac-sha1:",
+        "hmac-sha256:",
+        "hmac-sha384:",
+        "hmac-sha512:",
         "ssh-rsa",
         "ssh-dss",
         "ssh-ed25519",
@@ -708,6 +713,9 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
         "gcpkms:",
         "azurekeyvault:",
         "ref+",
+        // argocd-image-updater's credential sources: a script to run, a pull secret.
+        "ext:/",
+        "pullsecret:",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
