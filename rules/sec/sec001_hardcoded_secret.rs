@@ -173,11 +173,11 @@ declare_rule! {
     ///   there still fires; nor names an installer substitutes as the URL's user
     ///   and password (`postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`);
     /// - a password that is the user name given within four lines plus placeholder
-    ///   words (`username: icinga2` then `rootPassword: icinga2rootpass`,
-    ///   `…_USERNAME: joomla` then `…_PASSWORD: joomla@secured`): a demo default
+    ///   words (`username: zabbix` then `rootPassword: zabbixrootpass`,
+    ///   `…_USERNAME: drupal` then `…_PASSWORD: drupal@secured`): a demo default
     ///   anyone reading the file can guess; so is a value that is a folder or file
-    ///   name of its own path plus filler (`contrib/vertobot/config.yaml` with
-    ///   `as_token: 'vertobot123'`); a generated rest (`deploy_Xk29…`) still
+    ///   name of its own path plus filler (`contrib/echobot/config.yaml` with
+    ///   `as_token: 'echobot123'`); a generated rest (`deploy_Xk29…`) still
     ///   fires, and so does a login call's password;
     /// - a prefix then base64 of a sentence that is a placeholder (`v1,whsec_` and
     ///   "This is an example …");
