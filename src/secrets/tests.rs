@@ -697,27 +697,28 @@ fn patterned_key_bodies_are_filler() {
 #[test]
 fn openapi_examples_hold_sequences_at_their_key_indent() {
     let text = "openapi: 3.0.3\npaths:\n  /c:\n    get:\n      example:\n      - id: 1\n        secret: VALUE\n      schema:\n      - secret: OTHER\n";
-    let at = |needle: &str| {
-        let start = text.find(needle).unwrap_or(0);
-        Span::new(start, start + needle.len())
-    };
-    assert!(samples::in_openapi_example(text, at("VALUE")));
-    assert!(!samples::in_openapi_example(text, at("OTHER")));
+    assert!(samples::in_openapi_example(text, span_of(text, "VALUE")));
+    assert!(!samples::in_openapi_example(text, span_of(text, "OTHER")));
+}
+
+/// The span of `needle`'s first occurrence in `text`.
+fn span_of(text: &str, needle: &str) -> Span {
+    let start = text.find(needle).expect("needle in text");
+    Span::new(start, start + needle.len())
 }
 
 #[test]
 fn openapi_examples_with_quoted_keys() {
     // AdGuard Home's spec quotes every key.
     let text = "'openapi': '3.0.3'\n'components':\n  'ConfigureReq':\n    'example':\n      'password': 'VALUE'\n    'properties':\n      'password': 'OTHER'\n";
-    let at = |needle: &str| {
-        let start = text.find(needle).unwrap_or(0);
-        Span::new(start, start + needle.len())
-    };
-    assert!(samples::in_openapi_example(text, at("VALUE")));
-    assert!(!samples::in_openapi_example(text, at("OTHER")));
+    assert!(samples::in_openapi_example(text, span_of(text, "VALUE")));
+    assert!(!samples::in_openapi_example(text, span_of(text, "OTHER")));
     // An indented `openapi:` key is some other document's field.
     let nested = text.replacen("'openapi'", "  'openapi'", 1);
-    assert!(!samples::in_openapi_example(&nested, at("VALUE")));
+    assert!(!samples::in_openapi_example(
+        &nested,
+        span_of(&nested, "VALUE")
+    ));
 }
 
 /// A DER SEQUENCE of `len` content bytes opening with a key's version, base64
