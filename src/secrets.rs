@@ -360,6 +360,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         !m.detector.generic
             || !(samples::is_search_only_key(text, m.span)
                 || samples::is_analytics_beacon(text, m.span)
+                || samples::is_encrypted_for_ci(text, m.secret(text))
                 || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
                 || samples::under_replace_note(text, m.span)
                 // A login call's password is a person's by nature (`conn.login(user,

@@ -62,7 +62,9 @@ declare_rule! {
     ///   `super secret password` or `good password`, instructions such as
     ///   `PutSomeRandomSecureValueHere`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
-    ///   `87654321-4321` or `54321abcde`), CSS selectors of form fields
+    ///   `87654321-4321` or `54321abcde`, in blocks too (`000011112222…ffff`),
+    ///   keyboard mashes along the home row (12 or more letters, 85% of them
+    ///   from `asdfghjkl`, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
     ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
     ///   regular expressions (`^.{8,32}$`), and any value (a provider format
@@ -100,7 +102,9 @@ declare_rule! {
     ///   keys whose short prefix says test mode (`rzp_test_…`, `wh_test_…`), browser
     ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
     ///   Analytics' `data-cf-beacon`, a `web_analytics_token` or `ANALYTICS_KEY`; an
-    ///   `ANALYTICS_API_SECRET` still fires), `*_public_*` names, Plaid
+    ///   `ANALYTICS_API_SECRET` still fires), payment, card, order and checkout
+    ///   tokens (`paymentToken = 'EC-…'`: a checkout's ID that travels in redirect
+    ///   URLs; a `payment_api_token` still fires), `*_public_*` names, Plaid
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
     ///   the MD5, SHA-1 or SHA-256 hex digest of the empty string or of a word
     ///   every sample uses (`hello`, `test`, `password`, `admin`, …: a plugin
@@ -108,7 +112,11 @@ declare_rule! {
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
     ///   `hashed_secret`; a hash in a credential store is SEC005's; an encrypted
-    ///   secret still fires, as its key is usually beside it);
+    ///   secret still fires, as its key is usually beside it, except a value
+    ///   encrypted for a CI service: base64 of exactly one RSA block (128, 256,
+    ///   384 or 512 bytes) in a file that declares `secure` values, as Travis'
+    ///   `"secure": "$(TRAVIS_SECRET)"` does, since only the service's own private
+    ///   key opens it);
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
     ///   `secrets.yml`), the per-environment development defaults;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an

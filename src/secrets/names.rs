@@ -189,6 +189,14 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
         // A web analytics token or key ships in every page's beacon (Cloudflare's
         // `web_analytics_token`); an analytics API secret does not.
         || (segments.contains(&"analytics") && matches!(last, "token" | "key"))
+        // A payment, card or order token (`paymentToken = 'EC-…'`, Stripe's `tok_…`
+        // card token) stands for a checkout or a stored card: an ID that travels in
+        // redirect URLs and opens nothing without the merchant's API key, which
+        // still fires (`payment_api_token`).
+        || matches!(
+            segments.as_slice(),
+            [.., "payment" | "card" | "order" | "checkout", "token" | "tokens"]
+        )
     {
         return None;
     }

@@ -43,6 +43,16 @@ pub(super) fn in_sample_block(text: &str, span: Span) -> bool {
     })
 }
 
+/// A value encrypted for a CI service (`TRVIS_SECRET=O3/2KT…` used as
+/// `"secure": "${TRVIS_SECRET}"`): base64 of exactly one RSA block (128, 256,
+/// 384 or 512 bytes) in a file that declares `secure` values. Only the service's
+/// private key opens it, so it is committed by design.
+pub(super) fn is_encrypted_for_ci(text: &str, secret: &str) -> bool {
+    let block = super::detectors::decode_base64(secret, false, 700).map(|bytes| bytes.len());
+    matches!(block, Some(128 | 256 | 384 | 512))
+        && (text.contains("\"secure\"") || text.contains("secure:"))
+}
+
 /// Cloudflare Web Analytics' beacon (`data-cf-beacon='{"token": "…"}'`): its token
 /// ships in every page, as browser RUM tokens do.
 pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {

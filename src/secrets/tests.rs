@@ -937,6 +937,43 @@ fn round_36_digests_sources_and_demo_folders() {
 }
 
 #[test]
+fn round_40_payment_tokens_are_ids() {
+    for name in ["paymentToken", "card_token", "ORDER_TOKEN", "checkoutToken"] {
+        assert!(!names::is_secret_name(name), "{name}");
+    }
+    for name in ["payment_api_token", "paymentSecret", "card_api_key"] {
+        assert!(names::is_secret_name(name), "{name}");
+    }
+    let sample = format!("var paymentToken = 'EC-{}';\n", random(40, 17, B32));
+    assert!(scan_file("samples/billing/execute.js", &sample).is_empty());
+}
+
+#[test]
+fn round_38_blocks_mashes_and_ci_ciphertexts() {
+    // Counting up in blocks of one char.
+    assert!(values::is_placeholder(
+        "00001111222233334444555566667777aaaabbbbccccdddd"
+    ));
+    assert!(!values::is_placeholder(&random(380, 48, HEX)));
+    // Letters along the home row; a random value or a digest is not a mash.
+    assert!(values::is_keyboard_mash("KjhsdaSDFkj4471930hgfd"));
+    assert!(values::is_keyboard_mash("lkjasdfh0921asdfjklhgas"));
+    assert!(!values::is_keyboard_mash("asdf1234"));
+    assert!(!values::is_keyboard_mash("deadbeefaddfeedfaddad0123456789"));
+    for seed in 381..400 {
+        assert!(!values::is_keyboard_mash(&random(seed, 24, ALNUM)));
+    }
+    // One RSA block of base64 is a CI service's ciphertext only where the file
+    // declares `secure` values; elsewhere a long generated secret still fires.
+    // 256 bytes: one RSA-2048 block (`B64` chars are 64 distinct byte values).
+    let block = b64(random(38, 256, B64));
+    let travis = format!("CI_SECRET={block}\nBODY='{{\"secure\": \"$(CI_SECRET)\"}}'\n");
+    assert!(scan_file("Makefile", &travis).is_empty());
+    let plain = format!("CI_SECRET={block}\n");
+    assert_eq!(scan_file("Makefile", &plain).len(), 1);
+}
+
+#[test]
 fn round_20_paths_and_names() {
     use context::{path_role, PathRole};
     assert_eq!(

@@ -344,6 +344,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     is_repeated_or_run(v)
+        || is_keyboard_mash(v)
         || is_made_of_words(&lower)
         || is_self_describing_chain(v)
         || is_stub_token(v)
@@ -454,17 +455,41 @@ fn is_repeated_or_run(v: &str) -> bool {
         return true;
     }
     let count = rest.len() + 1;
+    // Each char repeated counts as one step (`0000111122223333…ffff`, `aabbcc112233`).
+    let mut steps: Vec<char> = rest.clone();
+    steps.dedup();
+    if steps.first() == Some(&first) {
+        steps.remove(0);
+    }
     let mut prev = first;
     // Runs glued together count too: `abc…zABC…Z0…9` (a charset), `abcd1234efgh5678`.
     let (mut ascending_steps, mut descending_steps) = (0, 0);
-    for &c in &rest {
+    for &c in &steps {
         ascending_steps += usize::from((c as u32).checked_sub(prev as u32) == Some(1));
         // Counting down too: `87654321-4321`.
         descending_steps += usize::from((prev as u32).checked_sub(c as u32) == Some(1));
         prev = c;
     }
     // Or both: `54321abcde`.
-    count >= 6 && (ascending_steps + descending_steps) * 4 >= rest.len() * 3
+    count >= 6 && steps.len() >= 3 && (ascending_steps + descending_steps) * 4 >= steps.len() * 3
+}
+
+/// Letters typed along the keyboard's home row (`DsHJdsjh2812872sahj`,
+/// `sjdkfhjKHKJHkjsdhsufdudfhj…`, `…lasfdasfasdfasdf`): a stand-in a person
+/// mashed in, not a generated value. At least 12 letters, 85% of them from
+/// `asdfghjkl`, one of them beyond hex's `a`–`f` so that no hex digest counts;
+/// a random base62 value has a third of its letters there.
+pub(super) fn is_keyboard_mash(v: &str) -> bool {
+    const HOME_ROW: &[u8] = b"asdfghjkl";
+    let letters: Vec<u8> = v
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let on_home_row = letters.iter().filter(|b| HOME_ROW.contains(b)).count();
+    letters.len() >= 12
+        && on_home_row * 100 >= letters.len() * 85
+        && letters.iter().any(|b| b"ghjkls".contains(b))
 }
 
 /// Eight or more of one char in a row (`GOCSPX-2k8gsR0000000000000000VNahJj`): a
