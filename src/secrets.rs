@@ -322,6 +322,10 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         }
         _ => true,
     });
+    // A Rust file's `#[cfg(test)] mod tests` is a test suite, as a `_test.go` is.
+    found.retain(|m| {
+        proven_in_tests(m.detector.id) || !samples::in_rust_test_module(path, text, m.span)
+    });
     // `xoxb-1234567890-…`: a token counting up is a documentation sample.
     found.retain(|m| m.detector.id == "private-key" || !values::has_counting_run(m.secret(text)));
     let lower = path.to_ascii_lowercase();
@@ -361,6 +365,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             || !(samples::is_search_only_key(text, m.span)
                 || samples::is_analytics_beacon(text, m.span)
                 || samples::is_encrypted_for_ci(text, m.secret(text))
+                || samples::is_salt_beside_hash(
+                    text,
+                    m.span,
+                    assigned_name(text.get(m.context_span.range()).unwrap_or("")),
+                )
                 || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
                 || samples::under_replace_note(text, m.span)
                 // A login call's password is a person's by nature (`conn.login(user,
@@ -441,7 +450,11 @@ fn is_literal_in_code(path: &str, text: &str, comments: &BlockComments, m: &Secr
     {
         return false;
     }
-    if matches!(m.detector.id, "generic-secret" | "env-default") && reads_as_typed(m.secret(text)) {
+    if matches!(
+        m.detector.id,
+        "generic-secret" | "typed-secret" | "env-default"
+    ) && reads_as_typed(m.secret(text))
+    {
         return false;
     }
     !comments.holds(text, m.span) || in_url_query(text, m.context_span)

@@ -11,7 +11,8 @@ declare_rule! {
     /// license keys (`…_mmk`), Twilio, SendGrid, npm and PyPI tokens, private
     /// key PEM blocks, signed JWTs, database URLs with passwords, and generic
     /// `password/secret/token/api_key = "literal"` assignments above an entropy
-    /// floor. All patterns are checked in one pass over the file. Framework and
+    /// floor, typed declarations among them (`const API_TOKEN: &str = "…"`,
+    /// `apiKey: string = '…'`, `val token: String = "…"`, `var token string = "…"`). All patterns are checked in one pass over the file. Framework and
     /// code forms are read too: PHP `define('AUTH_KEY', '…')` (WordPress keys and
     /// salts), the default of an environment lookup (`env.str("SECRET_KEY",
     /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`), XML elements
@@ -63,6 +64,7 @@ declare_rule! {
     ///   `PutSomeRandomSecureValueHere`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`, in blocks too (`000011112222…ffff`),
+    ///   walks along a keyboard row (`mnbvcxzlkjhgfdsa`, `qwerty`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
     ///   from `asdfghjkl`, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
@@ -78,7 +80,10 @@ declare_rule! {
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
     ///   module names, a colon, an attribute; `john.doe:Passw0rd` still fires),
     ///   Ruby instance variables and
-    ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials,
+    ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials
+    ///   and `LoadCredential=ID:/path` (a file to load), a prefix glued to a shell
+    ///   variable (`"AWS4$AWS_SECRET_ACCESS_KEY"`: a `$NAME` of six or more capitals,
+    ///   digits and `_` anywhere in the value),
     ///   Rails route targets (`"login#reset_password"`), unquoted CamelCase names that
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
     ///   and the same as the value of a Vue/Angular bound attribute
@@ -101,7 +106,8 @@ declare_rule! {
     /// - public and test-mode values: Stripe test and publishable keys, other
     ///   keys whose short prefix says test mode (`rzp_test_…`, `wh_test_…`), browser
     ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
-    ///   Analytics' `data-cf-beacon`, a `web_analytics_token` or `ANALYTICS_KEY`; an
+    ///   Analytics' `data-cf-beacon`, a `web_analytics_token`, `ANALYTICS_KEY` or a
+    ///   Segment write key (`SEGMENT_API_KEY`, shipped in every client); an
     ///   `ANALYTICS_API_SECRET` still fires), payment, card, order and checkout
     ///   tokens (`paymentToken = 'EC-…'`: a checkout's ID that travels in redirect
     ///   URLs; a `payment_api_token` still fires), `*_public_*` names, Plaid
@@ -126,8 +132,11 @@ declare_rule! {
     ///   is the search-only key, which Algolia documents as public); Devise's
     ///   commented-out `# config.secret_key = '…'` (its generator's suggestion;
     ///   Devise reads `secret_key_base`); Phoenix/Plug `signing_salt` and
-    ///   `encryption_salt` (generated into `config/config.exs` and committed by
-    ///   design; without `secret_key_base` they derive nothing);
+    ///   `encryption_salt`, under any prefix (`cookie_signing_salt`,
+    ///   `LIVE_VIEW_SIGNING_SALT`; generated into `config/config.exs` and committed by
+    ///   design; without `secret_key_base` they derive nothing); a salt with a hash
+    ///   on a line next to it (`secret_salt:` above `secret_hash:` in a token record:
+    ///   the salt of a stored hash; WordPress' `NONCE_SALT` alone still fires);
     /// - records, not credentials: `userid:2` (a field, a colon, a number);
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, or the manifest's own `name:`/`type:`
@@ -148,7 +157,9 @@ declare_rule! {
     ///   lookup's second argument (`requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`);
     /// - public keys by design: PostHog project keys (`phc_…`), Supabase `anon` JWTs,
     ///   the `apiKey` of a Firebase web config (an `AIza…` key with `authDomain` or a
-    ///   `*.firebaseapp.com` host within a few lines);
+    ///   `*.firebaseapp.com` host within a few lines) and of a Firebase mobile config
+    ///   (`google-services.json`'s `current_key`, an iOS plist's `API_KEY` beside
+    ///   `GOOGLE_APP_ID`): all ship inside the app;
     /// - in a program's source (`*.ts`, `*.js`, `*.go`, `*.py`, `*.rb`, `*.php`,
     ///   `*.java`, `*.groovy`, ...), a sample response in an API annotation's
     ///   multi-line example (`examples = @ExampleObject('''{ "authToken": … }''')`),
@@ -299,6 +310,7 @@ declare_rule! {
     ///   conformance suite's `certification/` logs,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,
     ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`,
+    ///   a Rust file's unit-test module (whatever follows a `#[cfg(test)]` line),
     ///   Storybook stories (`*.stories.tsx`, `*.story.tsx`: a component rendered with
     ///   sample props), scripts named `test.*` or
     ///   `tests.*` (`contrib/cassandra/test.sql`; not a CI pipeline's `test.yml`),

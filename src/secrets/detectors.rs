@@ -438,4 +438,21 @@ pub(super) static DETECTORS: &[Detector] = &[
         validate: Some(validate_generic),
         generic: true,
     },
+    Detector {
+        id: "typed-secret",
+        description: "hardcoded secret",
+        keywords: GENERIC_KEYWORDS,
+        case_sensitive: false,
+        // A string type between the name and `=`: `const API_TOKEN: &str = "…"`
+        // (Rust), `apiKey: string = '…'` (TypeScript), `val token: String = "…"`
+        // (Kotlin, Swift), `var token string = "…"` (Go). Judged as an assignment.
+        pattern: r#"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?)?(?:str|String|string)\??|[ \t]+string)[ \t]*(?P<op>=)[ \t]*(?P<secret>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`)"#,
+        window: Window::Key,
+        min_len: 8,
+        min_entropy: Some(3.0),
+        reject_placeholders: true,
+        bounded: false,
+        validate: Some(validate_generic),
+        generic: true,
+    },
 ];

@@ -187,8 +187,10 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
         || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
         || segments.first() == Some(&"from")
         // A web analytics token or key ships in every page's beacon (Cloudflare's
-        // `web_analytics_token`); an analytics API secret does not.
-        || (segments.contains(&"analytics") && matches!(last, "token" | "key"))
+        // `web_analytics_token`), as a Segment write key ships in every client
+        // (`SEGMENT_API_KEY`); an analytics API secret does not.
+        || (segments.iter().any(|s| matches!(*s, "analytics" | "segment"))
+            && matches!(last, "token" | "key"))
         // A payment, card or order token (`paymentToken = 'EC-…'`, Stripe's `tok_…`
         // card token) stands for a checkout or a stored card: an ID that travels in
         // redirect URLs and opens nothing without the merchant's API key, which
@@ -216,7 +218,12 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
     // NOTE: Phoenix and Plug's `signing_salt`/`encryption_salt` are generated into
     // `config/config.exs` and committed by design: without `secret_key_base` they
     // derive nothing (WordPress's `AUTH_SALT`, `NONCE_SALT` are secrets).
-    if matches!(segments.as_slice(), ["signing" | "encryption", "salt"]) {
+    // `cookie_signing_salt`, `LIVE_VIEW_SIGNING_SALT` are the same salts.
+    if matches!(segments.as_slice(), [.., "signing" | "encryption", "salt"]) {
+        return None;
+    }
+    // systemd's `LoadCredential=ID:/path` names a file to load.
+    if matches!(segments.as_slice(), ["load", "credential", ..]) {
         return None;
     }
     let qualified_key = matches!(last, "key" | "keys" | "salt")

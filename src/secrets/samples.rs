@@ -43,6 +43,52 @@ pub(super) fn in_sample_block(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether `span` lies in a Rust file's unit-test module: after a line that is
+/// `#[cfg(test)]`, which by convention opens `mod tests` at the file's end.
+pub(super) fn in_rust_test_module(path: &str, text: &str, span: Span) -> bool {
+    if !path.ends_with(".rs") {
+        return false;
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset >= span.start as usize {
+            return false;
+        }
+        if line.trim() == "#[cfg(test)]" {
+            return true;
+        }
+        offset += line.len();
+    }
+    false
+}
+
+/// `secret_salt: "…"` with `secret_hash: "…"` on a line next to it: the salt of
+/// a stored hash, a record's field kept in the clear by design (WordPress'
+/// `NONCE_SALT`, with no hash beside it, is a key).
+pub(super) fn is_salt_beside_hash(text: &str, span: Span, name: &str) -> bool {
+    let named_salt = super::names::normalize_name(name)
+        .rsplit('_')
+        .next()
+        .is_some_and(|last| last == "salt");
+    if !named_salt {
+        return false;
+    }
+    let at = span.start as usize;
+    let line_start = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let before = text.get(..line_start).unwrap_or("").lines().rev().take(2);
+    let after = text.get(at..).unwrap_or("").lines().skip(1).take(2);
+    before.chain(after).any(|line| {
+        let t = line.trim().trim_start_matches(['"', '\'']);
+        let key = t.split([':', '=', '"', '\'']).next().unwrap_or("");
+        super::names::normalize_name(key)
+            .split('_')
+            .any(|segment| matches!(segment, "hash" | "hashed" | "digest"))
+    })
+}
+
 /// A value encrypted for a CI service (`TRVIS_SECRET=O3/2KT…` used as
 /// `"secure": "${TRVIS_SECRET}"`): base64 of exactly one RSA block (128, 256,
 /// 384 or 512 bytes) in a file that declares `secure` values. Only the service's

@@ -937,6 +937,51 @@ fn round_36_digests_sources_and_demo_folders() {
 }
 
 #[test]
+fn round_41_references_salts_walks_and_test_modules() {
+    // A prefix glued to a shell variable is code; `pa$SWORD` is no variable.
+    assert!(values::is_placeholder("AWS4$AWS_SECRET_ACCESS_KEY"));
+    assert!(values::is_placeholder("JDCLOUD2$JD_ACCESS_KEY_SECRET"));
+    assert!(!values::is_placeholder("Xk9pa$SWORD_7wq2"));
+    // Walks along a keyboard row.
+    assert!(values::is_placeholder(
+        "akab-mnbvcxzlkjhgfdsapoiuytrewq1234567"
+    ));
+    assert!(values::is_placeholder("qwertyuiop"));
+    for seed in 410..430 {
+        assert!(!values::is_placeholder(&random(seed, 32, ALNUM)));
+    }
+    // Phoenix's salts under any prefix; systemd's file-loaded credentials.
+    for name in [
+        "cookie_signing_salt",
+        "LIVE_VIEW_SIGNING_SALT",
+        "LoadCredential",
+    ] {
+        assert!(!names::is_secret_name(name), "{name}");
+    }
+    assert!(names::is_secret_name("NONCE_SALT"));
+    assert!(names::is_secret_name("SetCredential"));
+    // A salt beside its hash is a record's field; a salt alone still fires.
+    let salt = random(411, 22, ALNUM);
+    let record = format!(
+        "  secret_salt: \"{salt}\",\n  secret_hash: \"{}\",\n",
+        random(412, 64, HEX)
+    );
+    assert!(scan_file("priv/repo/seeds.exs", &record).is_empty());
+    let alone = format!("define('NONCE_SALT', '{}');\n", random(413, 40, ALNUM));
+    assert_eq!(scan_file("wp-config.php", &alone).len(), 1);
+    // A Rust unit-test module is a test suite; the code above it is not.
+    let secret = random(414, 32, ALNUM);
+    let code = format!("const RELAY_SECRET: &str = \"{secret}\";\n");
+    let tests = format!("#[cfg(test)]\nmod tests {{\n    {code}}}\n");
+    assert_eq!(scan_file("src/relay.rs", &code).len(), 1);
+    assert!(scan_file("src/relay.rs", &tests).is_empty());
+    assert_eq!(
+        scan_file("src/relay.rs", &format!("{code}{tests}")).len(),
+        1
+    );
+}
+
+#[test]
 fn round_40_payment_tokens_are_ids() {
     for name in ["paymentToken", "card_token", "ORDER_TOKEN", "checkoutToken"] {
         assert!(!names::is_secret_name(name), "{name}");

@@ -242,24 +242,21 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     // Compose's escaped `$name` references, anywhere in the value.
     // The name is an environment variable's (`$$DB_PASS`) or snake_case
     // (`$$cap_root_domain`): `p4$$w0rd` is a password.
-    if v.match_indices("$$").any(|(at, _)| {
-        let name: &str = v
-            .get(at + 2..)
+    // `"AWS4$AWS_SECRET_ACCESS_KEY"`: a prefix glued to a shell variable, whose
+    // name must be longer and hold a `_` (`pa$SWORD` is a password).
+    let name_after = |at: usize| -> &str {
+        v.get(at..)
             .unwrap_or("")
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .next()
-            .unwrap_or("");
-        let env_name = name.len() >= 3
-            && name.starts_with(|c: char| c.is_ascii_uppercase())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-        let snake_case = name.contains('_')
-            && name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        env_name || snake_case
+            .unwrap_or("")
+    };
+    if v.match_indices("$$").any(|(at, _)| {
+        let name = name_after(at + 2);
+        (name.len() >= 3 && is_env_name(name)) || is_snake_case_name(name)
+    }) || v.match_indices('$').any(|(at, _)| {
+        let name = name_after(at + 1);
+        name.len() >= 6 && name.contains('_') && is_env_name(name)
     }) {
         return true;
     }
@@ -463,15 +460,46 @@ fn is_repeated_or_run(v: &str) -> bool {
     }
     let mut prev = first;
     // Runs glued together count too: `abc…zABC…Z0…9` (a charset), `abcd1234efgh5678`.
-    let (mut ascending_steps, mut descending_steps) = (0, 0);
+    let mut run_steps = 0;
     for &c in &steps {
-        ascending_steps += usize::from((c as u32).checked_sub(prev as u32) == Some(1));
-        // Counting down too: `87654321-4321`.
-        descending_steps += usize::from((prev as u32).checked_sub(c as u32) == Some(1));
+        // Up or down (`87654321-4321`, or both: `54321abcde`), or along a
+        // keyboard row either way (`mnbvcxz`, `qwerty`).
+        let up = (c as u32).checked_sub(prev as u32) == Some(1);
+        let down = (prev as u32).checked_sub(c as u32) == Some(1);
+        run_steps += usize::from(up || down || keyboard_neighbours(prev, c));
         prev = c;
     }
-    // Or both: `54321abcde`.
-    count >= 6 && steps.len() >= 3 && (ascending_steps + descending_steps) * 4 >= steps.len() * 3
+    count >= 6 && steps.len() >= 3 && run_steps * 4 >= steps.len() * 3
+}
+
+/// Whether `a` and `b` sit side by side on one row of a QWERTY keyboard.
+fn keyboard_neighbours(a: char, b: char) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    if !(a.is_ascii() && b.is_ascii()) {
+        return false;
+    }
+    let (a, b) = (a.to_ascii_lowercase() as u8, b.to_ascii_lowercase() as u8);
+    ROWS.iter().any(|row| {
+        row.windows(2)
+            .any(|pair| (pair[0], pair[1]) == (a, b) || (pair[1], pair[0]) == (a, b))
+    })
+}
+
+/// `DB_PASS`, `AWS_SECRET_ACCESS_KEY`: an environment variable's name.
+fn is_env_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `cap_root_domain`: lowercase words joined by `_`.
+fn is_snake_case_name(name: &str) -> bool {
+    name.contains('_')
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Letters typed along the keyboard's home row (`DsHJdsjh2812872sahj`,

@@ -276,7 +276,9 @@ pub(super) fn validate_google_api_key(c: &Candidate<'_>) -> bool {
 }
 
 /// Whether the candidate sits within a few lines of a Firebase web config's
-/// `authDomain` or `*.firebaseapp.com` host.
+/// `authDomain` or `*.firebaseapp.com` host, or is the app key of a Firebase
+/// mobile config: `google-services.json`'s `"current_key"`, the iOS plist's
+/// `API_KEY` beside `GOOGLE_APP_ID`. All ship inside the app, public by design.
 pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
     let start = (c.span.start as usize).saturating_sub(400);
     let end = (c.span.end as usize).saturating_add(400).min(c.text.len());
@@ -284,7 +286,10 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
         .text
         .get(c.text.floor_char_boundary(start)..c.text.floor_char_boundary(end))
         .unwrap_or("");
-    window.contains("authDomain") || window.contains("firebaseapp.com")
+    window.contains("authDomain")
+        || window.contains("firebaseapp.com")
+        || window.contains("\"current_key\"")
+        || window.contains("GOOGLE_APP_ID")
 }
 
 /// A JWT: the header decodes to a JSON object with an `alg` other than `none`,
