@@ -139,7 +139,9 @@ declare_rule! {
     ///   the salt of a stored hash; WordPress' `NONCE_SALT` alone still fires);
     /// - records, not credentials: `userid:2` (a field, a colon, a number);
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
-    ///   under 8 characters, a placeholder, or the manifest's own `name:`/`type:`
+    ///   under 8 characters, a placeholder, a known non-secret such as an LDAP
+    ///   distinguished name (`uid=…,ou=people,dc=…`: MinIO's LDAP console access
+    ///   key is a user's name), or the manifest's own `name:`/`type:`
     ///   word (`c3RvcmFnZW9z` is `storageos` in `storageos-secret`) is a demo value.
     /// - constants that hold their own name: the value spells two or more
     ///   consecutive words of its key (`MODEL_RESOURCE_TOKEN = 'resourceToken'`,

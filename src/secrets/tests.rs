@@ -937,6 +937,24 @@ fn round_36_digests_sources_and_demo_folders() {
 }
 
 #[test]
+fn round_42_distinguished_names_are_names() {
+    assert!(values::is_known_non_secret(
+        "uid=morgan,ou=people,dc=acme,dc=io"
+    ));
+    assert!(values::is_known_non_secret(
+        "CN=svc-backup,OU=Service Accounts,DC=corp,DC=example"
+    ));
+    assert!(!values::is_known_non_secret("uid=morgan"));
+    assert!(!values::is_known_non_secret("pw=Xk2,dc=9"));
+    let dn = b64("uid=morgan,ou=people,dc=acme,dc=io");
+    let manifest = format!("kind: Secret\ndata:\n  CONSOLE_ACCESS_KEY: {dn}\n");
+    assert!(scan_file("examples/tenant/user.yaml", &manifest).is_empty());
+    let key = b64(random(420, 32, ALNUM));
+    let real = format!("kind: Secret\ndata:\n  CONSOLE_SECRET_KEY: {key}\n");
+    assert_eq!(scan_file("deploy/tenant/user.yaml", &real).len(), 1);
+}
+
+#[test]
 fn round_41_references_salts_walks_and_test_modules() {
     // A prefix glued to a shell variable is code; `pa$SWORD` is no variable.
     assert!(values::is_placeholder("AWS4$AWS_SECRET_ACCESS_KEY"));

@@ -692,6 +692,23 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         || datadog_client_token
         || htpasswd_line
         || is_digest_of_sample_word(&lower)
+        || is_distinguished_name(&lower)
+}
+
+/// `uid=dillon,ou=people,dc=min,dc=io`: an LDAP distinguished name, a user's or
+/// an entry's name (MinIO's LDAP `CONSOLE_ACCESS_KEY`), not a secret.
+fn is_distinguished_name(lower: &str) -> bool {
+    let parts: Vec<&str> = lower.split(',').map(str::trim).collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .any(|p| p.starts_with("dc=") || p.starts_with("ou="))
+        && parts.iter().all(|p| {
+            p.split_once('=').is_some_and(|(attr, value)| {
+                matches!(attr, "uid" | "cn" | "ou" | "dc" | "o" | "c" | "l" | "st")
+                    && !value.is_empty()
+            })
+        })
 }
 
 /// MD5, SHA-1 and SHA-256 digests of the empty string and of words every sample

@@ -221,7 +221,9 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
                 let printable =
                     !decoded.is_empty() && decoded.chars().all(|ch| !ch.is_control() || ch == '\n');
                 if printable
-                    && (is_placeholder(decoded) || is_key_word_default(key, decoded.trim_end()))
+                    && (is_placeholder(decoded)
+                        || is_known_non_secret(decoded.trim_end())
+                        || is_key_word_default(key, decoded.trim_end()))
                 {
                     return false;
                 }
