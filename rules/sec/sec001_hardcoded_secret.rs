@@ -57,7 +57,7 @@ declare_rule! {
     /// names that say where the value comes from (Drone's `from_secret`).
     ///
     /// Not secrets:
-    /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`,
+    /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, `TODO`, `FIXME`,
     ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
     ///   `super secret password` or `good password`, instructions such as
@@ -117,7 +117,7 @@ declare_rule! {
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
-    ///   `hashed_secret`; a hash in a credential store is SEC005's; an encrypted
+    ///   `hashed_secret`, a Helm chart's `checksum/secret:` annotation; a hash in a credential store is SEC005's; an encrypted
     ///   secret still fires, as its key is usually beside it, except a value
     ///   encrypted for a CI service: base64 of exactly one RSA block (128, 256,
     ///   384 or 512 bytes) in a file that declares `secure` values, as Travis'

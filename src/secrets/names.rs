@@ -153,6 +153,8 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     // A hash of a password is not the password (`hashed_password`, `password_digest`).
     // An encrypted one can be (wrongsecrets' `encryptedSecret` beside its key).
     "hashed",
+    // `secret_checksum`: a digest, named for what it is.
+    "checksum",
     "publishable",
     "csrf",
     "xsrf",

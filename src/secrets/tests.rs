@@ -937,6 +937,19 @@ fn round_36_digests_sources_and_demo_folders() {
 }
 
 #[test]
+fn round_43_to_do_markers_and_checksums() {
+    assert!(values::is_placeholder("lookup..@TODO"));
+    assert!(values::is_placeholder("FIXME-before-deploy"));
+    assert!(!names::is_secret_name("secret_checksum"));
+    let digest = random(430, 64, HEX);
+    let annotation = format!("      annotations:\n        checksum/secret: {digest}\n");
+    assert!(scan_file("charts/app/templates/deployment.yaml", &annotation).is_empty());
+    // The same digest under a plain secret name is still a generated value.
+    let plain = format!("config:\n  secret: {digest}\n");
+    assert_eq!(scan_file("charts/app/values.yaml", &plain).len(), 1);
+}
+
+#[test]
 fn round_42_distinguished_names_are_names() {
     assert!(values::is_known_non_secret(
         "uid=morgan,ou=people,dc=acme,dc=io"

@@ -185,6 +185,9 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "not_a_secret",
     "notasecret",
     "not-secret",
+    // `lookup..@TODO`, `FIXME`: a value still to be filled in.
+    "todo",
+    "fixme",
     "•••",
     "...",
     "…",

@@ -18,6 +18,21 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if op == "==" || op == "::" {
         return false;
     }
+    // `checksum/secret: 2c77…`: a Helm chart's annotation holding a manifest's
+    // digest, named a checksum (the `/` ends the name the pattern reads).
+    let before = c
+        .text
+        .as_bytes()
+        .get(..c.context_span.start as usize)
+        .unwrap_or(&[]);
+    if before
+        .len()
+        .checked_sub(9)
+        .and_then(|at| before.get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(b"checksum/"))
+    {
+        return false;
+    }
     // `test "$linkmode,$pass" = "lib,link"`: a shell test comparing an expanded
     // variable, not an assignment (PHP's `$pass = '…'` has no quote after the name).
     let whole = c.text.get(c.context_span.range()).unwrap_or("");
