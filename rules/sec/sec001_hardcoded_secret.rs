@@ -69,7 +69,8 @@ declare_rule! {
     ///   from `asdfghjkl`, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
     ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
-    ///   regular expressions (`^.{8,32}$`), and any value (a provider format
+    ///   regular expressions (`^.{8,32}$`), a provider's own documented sample
+    ///   (the bot token of Slack's OAuth v2 guide), and any value (a provider format
     ///   too, but not a private key) holding eight or more digits counting up
     ///   (`xoxb-1234567890-…`, a documentation sample);
     /// - references and expressions: `${VAR}`, `$VAR`, `$$VAR` (make's and

@@ -937,6 +937,31 @@ fn round_36_digests_sources_and_demo_folders() {
 }
 
 #[test]
+fn round_44_documented_slack_sample() {
+    let sample = format!(
+        "xoxb-17653672481-19874698323-{}",
+        "pdFZKVeTuE8sk7oOcBrzbqgy"
+    );
+    assert!(values::is_placeholder(&sample));
+    assert!(scan_file(
+        "engine/constants/slack_auth.py",
+        &format!("TOKEN = \"{sample}\"\n")
+    )
+    .is_empty());
+    // Another token of the same shape still fires.
+    let other = format!("xoxb-17653672481-19874698323-{}", random(440, 24, ALNUM));
+    assert!(!values::is_placeholder(&other));
+    assert_eq!(
+        scan_file(
+            "engine/constants/slack_auth.py",
+            &format!("TOKEN = \"{other}\"\n")
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
 fn round_43_to_do_markers_and_checksums() {
     assert!(values::is_placeholder("lookup..@TODO"));
     assert!(values::is_placeholder("FIXME-before-deploy"));

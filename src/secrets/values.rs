@@ -193,6 +193,13 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "…",
 ];
 
+/// Tokens a provider prints in its own documentation, copied into code and tests
+/// as samples (lowercase): they open nothing.
+const DOCUMENTED_SAMPLES: &[&str] = &[
+    // Slack's OAuth v2 guide (api.slack.com/authentication/oauth-v2).
+    "xoxb-17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy",
+];
+
 /// Template and interpolation syntax: the value is filled in elsewhere.
 const INTERPOLATION_MARKERS: &[&str] = &["${", "{{", "}}", "#{", "$(", "%("];
 
@@ -343,7 +350,8 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if ["%s", "%v", "%d", "%q"].iter().any(|verb| v.contains(verb)) {
         return true;
     }
-    is_repeated_or_run(v)
+    DOCUMENTED_SAMPLES.contains(&lower.as_str())
+        || is_repeated_or_run(v)
         || is_keyboard_mash(v)
         || is_made_of_words(&lower)
         || is_self_describing_chain(v)
