@@ -58,6 +58,7 @@ declare_rule! {
     ///
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, `TODO`, `FIXME`,
+    ///   template markers such as `|||%%PREVIOUS_PASSWORD%%|||`,
     ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
     ///   `super secret password` or `good password`, instructions such as
@@ -114,7 +115,7 @@ declare_rule! {
     ///   URLs; a `payment_api_token` still fires), `*_public_*` names, Plaid
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
     ///   the MD5, SHA-1 or SHA-256 hex digest of the empty string or of a word
-    ///   every sample uses (`hello`, `test`, `password`, `admin`, …: a plugin
+    ///   every sample uses (`hello`, `test`, `password`, `PASSWORD`, `admin`, …: a plugin
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
@@ -203,9 +204,12 @@ declare_rule! {
     ///   fires, and so does a login call's password;
     /// - a prefix then base64 of a sentence that is a placeholder (`v1,whsec_` and
     ///   "This is an example …");
-    /// - a value the comment right above calls safe to see (`// This value is safe to
-    ///   be embedded in version control`, `# public by design`, `# not a secret`):
-    ///   its owners reviewed it (a native app's OAuth client secret); provider formats
+    /// - a value the comment block right above (up to eight lines), or a Python
+    ///   docstring right below, calls safe to see (`// This value is safe to
+    ///   be embedded in version control`, `# public by design`, `# not a secret`,
+    ///   `* the site's own public prod api key`, `// extracted from the React
+    ///   frontend`): its owners reviewed it (a native app's OAuth client secret, a
+    ///   site's web key that every visitor's browser gets); provider formats
     ///   and private keys still fire;
     /// - on a commented-out line (`#   secretKey: console123`, batch `REM SET …`), a value that is not
     ///   generated-looking, and an AWS key ID (it documents a payload);

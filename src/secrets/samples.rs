@@ -148,25 +148,83 @@ pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
         })
 }
 
-/// Whether the comment right above the setting at `span` says its value may be
-/// seen (`// This value is safe to be embedded in version control`, `# public by
-/// design`, `# not a secret`): its owners reviewed it and say it is no credential
-/// (a native app's OAuth client secret, a client-side error-reporting DSN).
+/// Whether the comment right above the setting at `span` (its whole block, up to
+/// eight lines), or a Python docstring right below it, says its value may be seen
+/// (`// This value is safe to be embedded in version control`, `# public by
+/// design`, `# not a secret`, `* Giphy's own public prod api key`, `// extracted
+/// from the React frontend`): its owners reviewed it and say it is no credential
+/// (a native app's OAuth client secret, a client-side error-reporting DSN, a
+/// site's web key that every visitor's browser gets).
 pub(super) fn under_public_note(text: &str, span: Span) -> bool {
-    note_above(text, span, |lower| {
+    let says_public = |lower: &str| {
         [
             "safe to be ",
             "safe to embed",
             "safe to commit",
             "safe to expose",
             "safe to share",
+            "public by design",
+            "not a secret",
+            "not secret",
+            "public prod",
+            "public api key",
         ]
         .iter()
         .any(|phrase| lower.contains(phrase))
-            || lower.contains("public by design")
-            || lower.contains("not a secret")
-            || lower.contains("not secret")
-    })
+            || (lower.contains("extract")
+                && [
+                    "frontend",
+                    "front-end",
+                    "website",
+                    "web site",
+                    "web page",
+                    "web app",
+                ]
+                .iter()
+                .any(|place| lower.contains(place)))
+    };
+    comment_block_above(text, span).any(|line| says_public(&line))
+        || docstring_below(text, span).any(|line| says_public(&line))
+}
+
+/// The lowercase comment lines of the block right above the line at `span`, up
+/// to eight.
+fn comment_block_above(text: &str, span: Span) -> impl Iterator<Item = String> + '_ {
+    let start = line_range(text, span.start as usize).start;
+    text.get(..start)
+        .unwrap_or("")
+        .lines()
+        .rev()
+        .take(8)
+        .map(str::trim)
+        .map_while(|line| {
+            ["#", "//", ";", "--", "*", "/*"]
+                .iter()
+                .find_map(|m| line.strip_prefix(m))
+        })
+        .map(str::to_ascii_lowercase)
+}
+
+/// The lowercase lines (up to three) of a Python docstring that opens on the line
+/// right below the one at `span` (an attribute's docstring).
+fn docstring_below(text: &str, span: Span) -> impl Iterator<Item = String> + '_ {
+    let end = line_range(text, span.start as usize).end;
+    let mut below = text
+        .get(end..)
+        .unwrap_or("")
+        .lines()
+        .skip_while(|l| l.is_empty());
+    let first = below.next().unwrap_or("").trim_start();
+    let opens = first.starts_with("\"\"\"") || first.starts_with("'''");
+    let lines: Vec<String> = if opens {
+        std::iter::once(first)
+            .chain(below.take(2))
+            .map(str::to_ascii_lowercase)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    lines.into_iter()
 }
 
 /// Whether one of the (up to three) comment lines right above the line at `span`

@@ -937,6 +937,33 @@ fn round_36_digests_sources_and_demo_folders() {
 }
 
 #[test]
+fn round_45_public_web_keys_markers_and_sample_digests() {
+    let key = random(450, 32, ALNUM);
+    // A comment block above saying the key is public, or that it was taken from
+    // the site's frontend, marks a web key; a plain comment does not.
+    let public = format!(
+        "<?php\n/*\n * This uses the site's own public prod api key,\n * with no rate limit.\n *\n * https://docs.invalid\n */\n$apiKey = '{key}';\n"
+    );
+    assert!(scan_file("bridges/PhotosBridge.php", &public).is_empty());
+    let scraped = format!("// key extracted from the React frontend\nconst API_KEY = '{key}';\n");
+    assert!(scan_file("bridges/Scores.php", &scraped).is_empty());
+    let plain = format!("// the API key for photos\nconst API_KEY = '{key}';\n");
+    assert_eq!(scan_file("bridges/Scores.php", &plain).len(), 1);
+    // A Python attribute docstring below says the same.
+    let below =
+        format!("api_key = \"{key}\"\n\"\"\"\nFallback key, extracted from the website.\n\"\"\"\n");
+    assert!(scan_file("engines/photos.py", &below).is_empty());
+    let no_doc = format!("api_key = \"{key}\"\n");
+    assert_eq!(scan_file("engines/photos.py", &no_doc).len(), 1);
+    // `%%NAME%%` markers; the MD5 of "PASSWORD".
+    assert!(values::is_placeholder("|||%%PREVJACKPASSWD%%|||"));
+    assert!(!values::is_placeholder("x%%ab%%Qz81Lm"));
+    assert!(values::is_known_non_secret(
+        "319f4d26e3c536b5dd871bb2c52e3178"
+    ));
+}
+
+#[test]
 fn round_44_documented_slack_sample() {
     let sample = format!(
         "xoxb-17653672481-19874698323-{}",

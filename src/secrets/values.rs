@@ -270,6 +270,16 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     }) {
         return true;
     }
+    // `|||%%PREVJACKPASSWD%%|||`: a template marker the program swaps for a value.
+    if v.split("%%").skip(1).step_by(2).any(|name| {
+        name.len() >= 4
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    }) && v.matches("%%").count() >= 2
+    {
+        return true;
+    }
     if (first == '%' && v.ends_with('%') && v.len() > 2)
         || (first == '{' && v.ends_with('}'))
         || (first == '%' && v.len() <= 3)
@@ -745,6 +755,10 @@ const DIGESTS_OF_SAMPLE_WORDS: &[&str] = &[
     "5f4dcc3b5aa765d61d8327deb882cf99",
     "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8",
     "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+    // "PASSWORD" (the capitalised sample of Guacamole's user-mapping.xml)
+    "319f4d26e3c536b5dd871bb2c52e3178",
+    "112bb791304791ddcf692e29fd5cf149b35fea37",
+    "0be64ae89ddd24e225434de95d501711339baeee18f009ba9b4369af27d30d60",
     // "secret"
     "5ebe2294ecd0e0f08eab7690d2a6ee69",
     "e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4",
