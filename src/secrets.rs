@@ -365,6 +365,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             || !(samples::is_search_only_key(text, m.span)
                 || samples::is_analytics_beacon(text, m.span)
                 || samples::is_encrypted_for_ci(text, m.secret(text))
+                || samples::repeats_an_id(text, m.span, m.secret(text))
                 || samples::is_salt_beside_hash(
                     text,
                     m.span,

@@ -65,6 +65,7 @@ declare_rule! {
     ///   `PutSomeRandomSecureValueHere`, values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`, in blocks too (`000011112222…ffff`),
+    ///   CSS custom properties' names (`--color-aiPrompts`, design tokens),
     ///   walks along a keyboard row (`mnbvcxzlkjhgfdsa`, `qwerty`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
     ///   from `asdfghjkl`, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
@@ -112,7 +113,10 @@ declare_rule! {
     ///   Segment write key (`SEGMENT_API_KEY`, shipped in every client); an
     ///   `ANALYTICS_API_SECRET` still fires), payment, card, order and checkout
     ///   tokens (`paymentToken = 'EC-…'`: a checkout's ID that travels in redirect
-    ///   URLs; a `payment_api_token` still fires), `*_public_*` names, Plaid
+    ///   URLs; a `payment_api_token` still fires), cart and version tokens (a
+    ///   `version_token` guards concurrent edits), a token that repeats an ID within
+    ///   three lines (`token:` and `response_id:` with the same value), the
+    ///   verification token of Slack's documented Events API samples, `*_public_*` names, Plaid
     ///   sandbox tokens, Google's documented reCAPTCHA test keys, UUIDs, git SHAs,
     ///   the MD5, SHA-1 or SHA-256 hex digest of the empty string or of a word
     ///   every sample uses (`hello`, `test`, `password`, `PASSWORD`, `admin`, …: a plugin
@@ -317,6 +321,8 @@ declare_rule! {
     ///   conformance suite's `certification/` logs,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,
     ///   `playwright/`, Dredd's `.dredd/`), files such as `*_test.go`, `*.spec.ts`, `*.t`,
+    ///   files named for samples (`hookdeck-samples.json`: recorded payloads; a
+    ///   singular `config.sample.yml` is an example copy, judged as docs),
     ///   a Rust file's unit-test module (whatever follows a `#[cfg(test)]` line),
     ///   Storybook stories (`*.stories.tsx`, `*.story.tsx`: a component rendered with
     ///   sample props), scripts named `test.*` or

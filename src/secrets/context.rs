@@ -551,6 +551,9 @@ const TEST_DATA_WORDS: &[&str] = &[
     "e2e", "e2etest", "e2etests",
     // `mock-events.ts`, `fake_users.go`: made-up data for previews and tests.
     "mock", "mocks", "fake", "fakes",
+    // `hookdeck-samples.json`: recorded or made-up payloads (`config.sample.yml`,
+    // singular, is an example copy).
+    "samples",
 ];
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.

@@ -193,13 +193,14 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
         // (`SEGMENT_API_KEY`); an analytics API secret does not.
         || (segments.iter().any(|s| matches!(*s, "analytics" | "segment"))
             && matches!(last, "token" | "key"))
-        // A payment, card or order token (`paymentToken = 'EC-…'`, Stripe's `tok_…`
-        // card token) stands for a checkout or a stored card: an ID that travels in
-        // redirect URLs and opens nothing without the merchant's API key, which
-        // still fires (`payment_api_token`).
+        // A payment, card, order or cart token (`paymentToken = 'EC-…'`, Stripe's
+        // `tok_…` card token) stands for a checkout or a stored card: an ID that
+        // travels in redirect URLs and opens nothing without the merchant's API
+        // key, which still fires (`payment_api_token`). A `version_token` guards
+        // concurrent edits.
         || matches!(
             segments.as_slice(),
-            [.., "payment" | "card" | "order" | "checkout", "token" | "tokens"]
+            [.., "payment" | "card" | "order" | "checkout" | "cart" | "version", "token" | "tokens"]
         )
     {
         return None;

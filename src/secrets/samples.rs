@@ -89,6 +89,25 @@ pub(super) fn is_salt_beside_hash(text: &str, span: Span, name: &str) -> bool {
     })
 }
 
+/// Whether the value at `span` is also given as an ID within three lines of it
+/// (`token: "6f3e…"` beside `response_id: "6f3e…"`, a checkout's `id` and
+/// `token`): a record's identifier under a token-like name, not a credential.
+pub(super) fn repeats_an_id(text: &str, span: Span, secret: &str) -> bool {
+    let line = line_range(text, span.start as usize);
+    let before = text.get(..line.start).unwrap_or("").lines().rev().take(3);
+    let after = text.get(line.end..).unwrap_or("").lines().take(3);
+    before.chain(after).any(|l| {
+        let t = l.trim().trim_start_matches(['"', '\'']);
+        let Some((key, value)) = t.split_once(':') else {
+            return false;
+        };
+        let key = key.trim_end_matches(['"', '\'']).to_ascii_lowercase();
+        let value = value.trim().trim_end_matches(',').trim_matches(['"', '\'']);
+        // `id`, `response_id`, `responseId` (lowercased).
+        key.ends_with("id") && value == secret
+    })
+}
+
 /// A value encrypted for a CI service (`TRVIS_SECRET=O3/2KT…` used as
 /// `"secure": "${TRVIS_SECRET}"`): base64 of exactly one RSA block (128, 256,
 /// 384 or 512 bytes) in a file that declares `secure` values. Only the service's

@@ -937,6 +937,30 @@ fn round_36_digests_sources_and_demo_folders() {
 }
 
 #[test]
+fn round_47_sample_payloads_ids_and_design_tokens() {
+    use context::{path_role, PathRole};
+    assert_eq!(
+        path_role("webhook-sources/generated/hookdeck-samples.json"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("config.sample.yml"), PathRole::Docs);
+    // A token that repeats its record's ID is the ID.
+    let id = random(470, 32, HEX);
+    let record = format!("  form_id: \"Q7\",\n  token: \"{id}\",\n  response_id: \"{id}\",\n");
+    assert!(scan_file("src/forms.ts", &record).is_empty());
+    let other = format!(
+        "  token: \"{id}\",\n  response_id: \"{}\",\n",
+        random(471, 32, HEX)
+    );
+    assert_eq!(scan_file("src/forms.ts", &other).len(), 1);
+    for name in ["cart_token", "version_token"] {
+        assert!(!names::is_secret_name(name), "{name}");
+    }
+    assert!(values::is_placeholder("--color-aiPrompts"));
+    assert!(!values::is_placeholder("--Xk29Lm_7Qw"));
+}
+
+#[test]
 fn round_45_public_web_keys_markers_and_sample_digests() {
     let key = random(450, 32, ALNUM);
     // A comment block above saying the key is public, or that it was taken from

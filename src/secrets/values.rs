@@ -198,6 +198,8 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
 const DOCUMENTED_SAMPLES: &[&str] = &[
     // Slack's OAuth v2 guide (api.slack.com/authentication/oauth-v2).
     "xoxb-17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy",
+    // The verification token of Slack's Events API samples.
+    "jhj5dzrvak7zwhhjryzwjbdl",
 ];
 
 /// Template and interpolation syntax: the value is filled in elsewhere.
@@ -278,6 +280,13 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
     }) && v.matches("%%").count() >= 2
     {
+        return true;
+    }
+    // `--color-docs`: a CSS custom property's name (a design token).
+    if v.strip_prefix("--").is_some_and(|name| {
+        name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    }) {
         return true;
     }
     if (first == '%' && v.ends_with('%') && v.len() > 2)
