@@ -15,6 +15,8 @@
 
 pub(crate) mod context;
 mod detectors;
+#[cfg(test)]
+mod held_out_tests;
 pub(crate) mod named;
 mod names;
 mod samples;

@@ -1,0 +1,194 @@
+//! Unit tests of the classes found by the held-out rounds from 38 on (each
+//! test names its round; earlier rounds' tests are in `tests.rs`).
+
+use super::tests::{b64, random, ALNUM, B32, B64, HEX};
+use super::*;
+
+#[test]
+fn round_47_sample_payloads_ids_and_design_tokens() {
+    use context::{path_role, PathRole};
+    assert_eq!(
+        path_role("webhook-sources/generated/hookdeck-samples.json"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("config.sample.yml"), PathRole::Docs);
+    // A token that repeats its record's ID is the ID.
+    let id = random(470, 32, HEX);
+    let record = format!("  form_id: \"Q7\",\n  token: \"{id}\",\n  response_id: \"{id}\",\n");
+    assert!(scan_file("src/forms.ts", &record).is_empty());
+    let other = format!(
+        "  token: \"{id}\",\n  response_id: \"{}\",\n",
+        random(471, 32, HEX)
+    );
+    assert_eq!(scan_file("src/forms.ts", &other).len(), 1);
+    for name in ["cart_token", "version_token"] {
+        assert!(!names::is_secret_name(name), "{name}");
+    }
+    assert!(values::is_placeholder("--color-aiPrompts"));
+    assert!(!values::is_placeholder("--Xk29Lm_7Qw"));
+}
+
+#[test]
+fn round_45_public_web_keys_markers_and_sample_digests() {
+    let key = random(450, 32, ALNUM);
+    // A comment block above saying the key is public, or that it was taken from
+    // the site's frontend, marks a web key; a plain comment does not.
+    let public = format!(
+        "<?php\n/*\n * This uses the site's own public prod api key,\n * with no rate limit.\n *\n * https://docs.invalid\n */\n$apiKey = '{key}';\n"
+    );
+    assert!(scan_file("bridges/PhotosBridge.php", &public).is_empty());
+    let scraped = format!("// key extracted from the React frontend\nconst API_KEY = '{key}';\n");
+    assert!(scan_file("bridges/Scores.php", &scraped).is_empty());
+    let plain = format!("// the API key for photos\nconst API_KEY = '{key}';\n");
+    assert_eq!(scan_file("bridges/Scores.php", &plain).len(), 1);
+    // A Python attribute docstring below says the same.
+    let below =
+        format!("api_key = \"{key}\"\n\"\"\"\nFallback key, extracted from the website.\n\"\"\"\n");
+    assert!(scan_file("engines/photos.py", &below).is_empty());
+    let no_doc = format!("api_key = \"{key}\"\n");
+    assert_eq!(scan_file("engines/photos.py", &no_doc).len(), 1);
+    // `%%NAME%%` markers; the MD5 of "PASSWORD".
+    assert!(values::is_placeholder("|||%%PREVJACKPASSWD%%|||"));
+    assert!(!values::is_placeholder("x%%ab%%Qz81Lm"));
+    assert!(values::is_known_non_secret(
+        "319f4d26e3c536b5dd871bb2c52e3178"
+    ));
+}
+
+#[test]
+fn round_44_documented_slack_sample() {
+    let sample = format!(
+        "xoxb-17653672481-19874698323-{}",
+        "pdFZKVeTuE8sk7oOcBrzbqgy"
+    );
+    assert!(values::is_placeholder(&sample));
+    assert!(scan_file(
+        "engine/constants/slack_auth.py",
+        &format!("TOKEN = \"{sample}\"\n")
+    )
+    .is_empty());
+    // Another token of the same shape still fires.
+    let other = format!("xoxb-17653672481-19874698323-{}", random(440, 24, ALNUM));
+    assert!(!values::is_placeholder(&other));
+    assert_eq!(
+        scan_file(
+            "engine/constants/slack_auth.py",
+            &format!("TOKEN = \"{other}\"\n")
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn round_43_to_do_markers_and_checksums() {
+    assert!(values::is_placeholder("lookup..@TODO"));
+    assert!(values::is_placeholder("FIXME-before-deploy"));
+    assert!(!names::is_secret_name("secret_checksum"));
+    let digest = random(430, 64, HEX);
+    let annotation = format!("      annotations:\n        checksum/secret: {digest}\n");
+    assert!(scan_file("charts/app/templates/deployment.yaml", &annotation).is_empty());
+    // The same digest under a plain secret name is still a generated value.
+    let plain = format!("config:\n  secret: {digest}\n");
+    assert_eq!(scan_file("charts/app/values.yaml", &plain).len(), 1);
+}
+
+#[test]
+fn round_42_distinguished_names_are_names() {
+    assert!(values::is_known_non_secret(
+        "uid=morgan,ou=people,dc=acme,dc=io"
+    ));
+    assert!(values::is_known_non_secret(
+        "CN=svc-backup,OU=Service Accounts,DC=corp,DC=example"
+    ));
+    assert!(!values::is_known_non_secret("uid=morgan"));
+    assert!(!values::is_known_non_secret("pw=Xk2,dc=9"));
+    let dn = b64("uid=morgan,ou=people,dc=acme,dc=io");
+    let manifest = format!("kind: Secret\ndata:\n  CONSOLE_ACCESS_KEY: {dn}\n");
+    assert!(scan_file("examples/tenant/user.yaml", &manifest).is_empty());
+    let key = b64(random(420, 32, ALNUM));
+    let real = format!("kind: Secret\ndata:\n  CONSOLE_SECRET_KEY: {key}\n");
+    assert_eq!(scan_file("deploy/tenant/user.yaml", &real).len(), 1);
+}
+
+#[test]
+fn round_41_references_salts_walks_and_test_modules() {
+    // A prefix glued to a shell variable is code; `pa$SWORD` is no variable.
+    assert!(values::is_placeholder("AWS4$AWS_SECRET_ACCESS_KEY"));
+    assert!(values::is_placeholder("JDCLOUD2$JD_ACCESS_KEY_SECRET"));
+    assert!(!values::is_placeholder("Xk9pa$SWORD_7wq2"));
+    // Walks along a keyboard row.
+    assert!(values::is_placeholder(
+        "akab-mnbvcxzlkjhgfdsapoiuytrewq1234567"
+    ));
+    assert!(values::is_placeholder("qwertyuiop"));
+    for seed in 410..430 {
+        assert!(!values::is_placeholder(&random(seed, 32, ALNUM)));
+    }
+    // Phoenix's salts under any prefix; systemd's file-loaded credentials.
+    for name in [
+        "cookie_signing_salt",
+        "LIVE_VIEW_SIGNING_SALT",
+        "LoadCredential",
+    ] {
+        assert!(!names::is_secret_name(name), "{name}");
+    }
+    assert!(names::is_secret_name("NONCE_SALT"));
+    assert!(names::is_secret_name("SetCredential"));
+    // A salt beside its hash is a record's field; a salt alone still fires.
+    let salt = random(411, 22, ALNUM);
+    let record = format!(
+        "  secret_salt: \"{salt}\",\n  secret_hash: \"{}\",\n",
+        random(412, 64, HEX)
+    );
+    assert!(scan_file("priv/repo/seeds.exs", &record).is_empty());
+    let alone = format!("define('NONCE_SALT', '{}');\n", random(413, 40, ALNUM));
+    assert_eq!(scan_file("wp-config.php", &alone).len(), 1);
+    // A Rust unit-test module is a test suite; the code above it is not.
+    let secret = random(414, 32, ALNUM);
+    let code = format!("const RELAY_SECRET: &str = \"{secret}\";\n");
+    let tests = format!("#[cfg(test)]\nmod tests {{\n    {code}}}\n");
+    assert_eq!(scan_file("src/relay.rs", &code).len(), 1);
+    assert!(scan_file("src/relay.rs", &tests).is_empty());
+    assert_eq!(
+        scan_file("src/relay.rs", &format!("{code}{tests}")).len(),
+        1
+    );
+}
+
+#[test]
+fn round_40_payment_tokens_are_ids() {
+    for name in ["paymentToken", "card_token", "ORDER_TOKEN", "checkoutToken"] {
+        assert!(!names::is_secret_name(name), "{name}");
+    }
+    for name in ["payment_api_token", "paymentSecret", "card_api_key"] {
+        assert!(names::is_secret_name(name), "{name}");
+    }
+    let sample = format!("var paymentToken = 'EC-{}';\n", random(40, 17, B32));
+    assert!(scan_file("samples/billing/execute.js", &sample).is_empty());
+}
+
+#[test]
+fn round_38_blocks_mashes_and_ci_ciphertexts() {
+    // Counting up in blocks of one char.
+    assert!(values::is_placeholder(
+        "00001111222233334444555566667777aaaabbbbccccdddd"
+    ));
+    assert!(!values::is_placeholder(&random(380, 48, HEX)));
+    // Letters along the home row; a random value or a digest is not a mash.
+    assert!(values::is_keyboard_mash("KjhsdaSDFkj4471930hgfd"));
+    assert!(values::is_keyboard_mash("lkjasdfh0921asdfjklhgas"));
+    assert!(!values::is_keyboard_mash("asdf1234"));
+    assert!(!values::is_keyboard_mash("deadbeefaddfeedfaddad0123456789"));
+    for seed in 381..400 {
+        assert!(!values::is_keyboard_mash(&random(seed, 24, ALNUM)));
+    }
+    // One RSA block of base64 is a CI service's ciphertext only where the file
+    // declares `secure` values; elsewhere a long generated secret still fires.
+    // 256 bytes: one RSA-2048 block (`B64` chars are 64 distinct byte values).
+    let block = b64(random(38, 256, B64));
+    let travis = format!("CI_SECRET={block}\nBODY='{{\"secure\": \"$(CI_SECRET)\"}}'\n");
+    assert!(scan_file("Makefile", &travis).is_empty());
+    let plain = format!("CI_SECRET={block}\n");
+    assert_eq!(scan_file("Makefile", &plain).len(), 1);
+}
