@@ -68,7 +68,7 @@ declare_rule! {
     ///   CSS custom properties' names (`--color-aiPrompts`, design tokens),
     ///   walks along a keyboard row (`mnbvcxzlkjhgfdsa`, `qwerty`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
-    ///   from `asdfghjkl`, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
+    ///   from `asdfghjkl`, 80% from 20 letters on, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
     ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
     ///   regular expressions (`^.{8,32}$`), a provider's own documented sample

@@ -57,8 +57,10 @@ declare_rule! {
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
     ///   hashes into a table with a password column (not schema migrations under a
     ///   `migrations/`, `migrate/` or `schema/` folder, nor seed data under `seed/`,
-    ///   `seeds/`, `seeders/`: seeding a documented default admin's or demo account's hash is
-    ///   a weak default to change, not a copy of every account);
+    ///   `seeds/`, `seeders/` or named for it (Hibernate's and Quarkus' `import.sql`,
+    ///   Spring Boot's `data.sql`), nor a test's SQL fixtures: seeding a documented
+    ///   default admin's or demo account's hash is a weak default to change, not a
+    ///   copy of every account);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
     /// - Firefox's `logins.json`.

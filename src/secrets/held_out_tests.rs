@@ -5,6 +5,25 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_48_longer_mashes_and_seed_sql() {
+    // 24 of 30 letters on the home row: a mash from 20 letters on, not below.
+    assert!(values::is_keyboard_mash(
+        "kdjsalfkdsajgw83jfslk2qe0-7apsoifjlk"
+    ));
+    assert!(!values::is_keyboard_mash("kdjsalqwpoiu73"));
+    for seed in 480..500 {
+        assert!(!values::is_keyboard_mash(&random(seed, 40, ALNUM)));
+    }
+    // Seed data and a test's SQL hold demo accounts; a dump elsewhere is a store.
+    let hash = format!("$2a$10${}", random(481, 53, ALNUM));
+    let sql =
+        format!("INSERT INTO users (id, username, password) VALUES (1, 'admin', '{hash}');\n");
+    assert!(stores::detect("src/main/resources/import.sql", &sql).is_none());
+    assert!(stores::detect("src/test/resources/users.sql", &sql).is_none());
+    assert!(stores::detect("backup/users.sql", &sql).is_some());
+}
+
+#[test]
 fn round_47_sample_payloads_ids_and_design_tokens() {
     use context::{path_role, PathRole};
     assert_eq!(

@@ -373,7 +373,10 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
     }
     // NOTE: a schema migration seeds defaults (a documented admin's hash); a dump
     // copies every account. Migrations are code, not credential stores.
-    if ext == "sql" && !is_migration_path(lower_path) {
+    // Seed data by name (Hibernate's and Quarkus' `import.sql`, Spring Boot's
+    // `data.sql`) and a test's SQL fixtures hold demo accounts too.
+    let seed_data = matches!(lower_name, "import.sql" | "data.sql") || role == PathRole::Test;
+    if ext == "sql" && !is_migration_path(lower_path) && !seed_data {
         return sql_dump(text);
     }
     let kubeconfig_name = lower_name == "kubeconfig"

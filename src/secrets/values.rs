@@ -535,8 +535,9 @@ fn is_snake_case_name(name: &str) -> bool {
 /// Letters typed along the keyboard's home row (`DsHJdsjh2812872sahj`,
 /// `sjdkfhjKHKJHkjsdhsufdudfhj…`, `…lasfdasfasdfasdf`): a stand-in a person
 /// mashed in, not a generated value. At least 12 letters, 85% of them from
-/// `asdfghjkl`, one of them beyond hex's `a`–`f` so that no hex digest counts;
-/// a random base62 value has a third of its letters there.
+/// `asdfghjkl` (80% from 20 letters on: `laksdjflkasjfwj92jfslj2qu0-9apsoifjk`),
+/// one of them beyond hex's `a`–`f` so that no hex digest counts; a random
+/// base62 value has a third of its letters there.
 pub(super) fn is_keyboard_mash(v: &str) -> bool {
     const HOME_ROW: &[u8] = b"asdfghjkl";
     let letters: Vec<u8> = v
@@ -545,8 +546,9 @@ pub(super) fn is_keyboard_mash(v: &str) -> bool {
         .map(|b| b.to_ascii_lowercase())
         .collect();
     let on_home_row = letters.iter().filter(|b| HOME_ROW.contains(b)).count();
+    let share = if letters.len() >= 20 { 80 } else { 85 };
     letters.len() >= 12
-        && on_home_row * 100 >= letters.len() * 85
+        && on_home_row * 100 >= letters.len() * share
         && letters.iter().any(|b| b"ghjkls".contains(b))
 }
 
