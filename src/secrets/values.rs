@@ -185,9 +185,6 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "not_a_secret",
     "notasecret",
     "not-secret",
-    // `lookup..@TODO`, `FIXME`: a value still to be filled in.
-    "todo",
-    "fixme",
     "•••",
     "...",
     "…",
@@ -233,7 +230,17 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     let lower = v.to_lowercase();
-    if INTERPOLATION_MARKERS.iter().any(|m| lower.contains(m))
+    // `lookup..@TODO`, `FIXME-before-deploy`: a value still to be filled in (as a
+    // word: a random token may hold `TOdO`).
+    let to_do = ["todo", "fixme"].iter().any(|w| {
+        lower.match_indices(w).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + w.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    });
+    if to_do
+        || INTERPOLATION_MARKERS.iter().any(|m| lower.contains(m))
         || ENV_REFERENCE_MARKERS.iter().any(|m| lower.contains(m))
         || PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m))
     {
