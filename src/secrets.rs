@@ -338,7 +338,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         found.retain(|m| {
             proves_itself(m.detector.id)
                 || !(under_dev_environment(text, m.span)
-                    || samples::in_openapi_example(text, m.span))
+                    || samples::in_openapi_example(text, m.span)
+                    || samples::in_yaml_doc_block(text, m.span))
         });
     }
     // A page's link with a token in its query (`…/live/room?txSecret=…`) is a

@@ -130,7 +130,15 @@ declare_rule! {
     ///   `"secure": "$(TRAVIS_SECRET)"` does, since only the service's own private
     ///   key opens it);
     /// - under top-level `development:`/`test:` keys of a YAML config (Rails
-    ///   `secrets.yml`), the per-environment development defaults;
+    ///   `secrets.yml`), the per-environment development defaults; in the block
+    ///   scalar of a YAML documentation key (`description: |`, `details: |-`,
+    ///   `help:`, `example:`, `notes:`, …): prose and its code samples (a settings
+    ///   schema's `NAPALM_ARGS = {'api_key': …}` example); a config file's block
+    ///   (`app.conf: |`) is still read;
+    /// - markers named for standing in a secret's place (`REDACTED_CREDENTIAL_VALUE`,
+    ///   `masked_password`, `placeholder_token`, `*_sentinel`);
+    /// - an Nx Cloud read-only access token (base64 of `<uuid>|read`), which Nx
+    ///   documents committing to `nx.json`; a `|read-write` token still fires;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
     ///   OpenAPI document (keys quoted or not; a sample list may sit at its key's
     ///   own indent); the `apiKey` of a docs site's Algolia search config

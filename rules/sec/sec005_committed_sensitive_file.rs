@@ -21,7 +21,10 @@ declare_rule! {
     ///   `.dist`, `.defaults`, `.demo` are documentation, a test, CI or development
     ///   environment's (`.env.test`, `.env.ci`, `.env.travis`, `.env.development`, `tests/.env`) is
     ///   committed by design (a provider key in one is still SEC001), and a `.env` of
-    ///   ports and URLs (as Vite and Create React App projects commit) is fine;
+    ///   ports and URLs (as Vite and Create React App projects commit) is fine; a
+    ///   `.env` that sets its framework's environment to development or test
+    ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
+    ///   stack's, and only its generated values count (`sidekickin` does not);
     /// - cloud and cluster credentials: a Google service-account JSON with its
     ///   `private_key` (a key with a random body, not a test's typed stand-in such as
     ///   `asldjkasdjksa9832…`), a kubeconfig with inline credentials (a token, a password, a

@@ -5,6 +5,48 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_49_markers_read_only_tokens_doc_blocks_and_dev_stacks() {
+    // A marker named for standing in a secret's place.
+    let value = random(490, 24, ALNUM);
+    assert!(!names::is_secret_name("REDACTED_CREDENTIAL_VALUE"));
+    assert!(!names::is_secret_name("masked_password"));
+    assert!(names::is_secret_name("CREDENTIAL_VALUE"));
+    let marker = format!("export const REDACTED_CREDENTIAL_VALUE = '{value}'\n");
+    assert!(scan_file("src/constants.ts", &marker).is_empty());
+    // Nx Cloud: a read-only token is committed by design, a read-write one is not.
+    let id = "3f9a2c71-6d4e-4b8a-a1c5-7e02d9b4f613";
+    let nx = |access: &str| {
+        format!(
+            "{{\n  \"accessToken\": \"{}\"\n}}\n",
+            b64(format!("{id}|{access}"))
+        )
+    };
+    assert!(scan_file("nx.json", &nx("read")).is_empty());
+    assert_eq!(scan_file("nx.json", &nx("read-write")).len(), 1);
+    // A settings schema's documentation block shows how a setting is written;
+    // a config file's block scalar and a nested mapping are still read.
+    let key = random(491, 32, HEX);
+    let doc = format!(
+        "NAPALM_ARGS:\n  details: |-\n    Example:\n\n    ```python\n    ARGS = {{\n        'api_key': '{key}',\n    }}\n    ```\n"
+    );
+    assert!(scan_file("core/settings.yaml", &doc).is_empty());
+    let config = format!("data:\n  app.conf: |\n    [auth]\n    api_key = {key}\n");
+    assert_eq!(scan_file("deploy/configmap.yaml", &config).len(), 1);
+    let nested = format!("description: |\n  text\nservice:\n  api_key: {key}\n");
+    assert_eq!(scan_file("deploy/values.yaml", &nested).len(), 1);
+    // A dotenv declaring a development environment: only generated values count.
+    let dev = "RAILS_ENV=development\nDB_PASSWORD=app_password\nREDIS_PASSWORD=sidekickin\n";
+    assert!(stores::detect(".devstack/.env", dev).is_none());
+    let prod = "RAILS_ENV=production\nREDIS_PASSWORD=sidekickin\n";
+    assert!(stores::detect(".env", prod).is_some());
+    let generated = format!(
+        "NODE_ENV=development\nSESSION_SECRET={}\n",
+        random(492, 40, ALNUM)
+    );
+    assert!(stores::detect(".env", &generated).is_some());
+}
+
+#[test]
 fn round_48_longer_mashes_and_seed_sql() {
     // 24 of 30 letters on the home row: a mash from 20 letters on, not below.
     assert!(values::is_keyboard_mash(

@@ -166,6 +166,12 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "rum",
     "browser",
     "frontend",
+    // `REDACTED_CREDENTIAL_VALUE`, `masked_password`, `PLACEHOLDER_TOKEN`: the
+    // marker shown or stored in a secret's place, named for that.
+    "redacted",
+    "masked",
+    "placeholder",
+    "sentinel",
 ];
 
 /// Whether `name` is secret-named (the ruleset's "Secret-named" convention):

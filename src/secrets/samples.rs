@@ -510,6 +510,63 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
     false
 }
 
+/// Keys whose YAML block scalar (`details: |-`) is prose: a settings schema's or
+/// a chart's documentation, where a value shows how a setting is written.
+const YAML_DOC_KEYS: &[&str] = &[
+    "description",
+    "long_description",
+    "details",
+    "detail",
+    "help",
+    "long_help",
+    "summary",
+    "example",
+    "examples",
+    "doc",
+    "docs",
+    "documentation",
+    "notes",
+    "usage",
+];
+
+/// Whether `span` sits in the block scalar (`key: |`, `key: >-`) of a
+/// documentation key ([`YAML_DOC_KEYS`]) of a YAML file: prose and its code
+/// samples (nautobot's `details: |-` showing `NAPALM_ARGS = {'api_key': …}`).
+/// A block scalar's lines may sit at any indent under its key, so the walk
+/// goes up past them to the first key line indented less than all of them.
+pub(super) fn in_yaml_doc_block(text: &str, span: Span) -> bool {
+    let head = text.get(..span.start as usize).unwrap_or("");
+    let own_line = head.rsplit('\n').next().unwrap_or("");
+    let mut content_indent = own_line.len() - own_line.trim_start().len();
+    for line in head.lines().rev().skip(1).take(400) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let line_indent = line.len() - trimmed.len();
+        if line_indent >= content_indent {
+            continue;
+        }
+        if let Some((key, style)) = trimmed.trim_start_matches("- ").split_once(':') {
+            let style = style.trim();
+            let block = style.starts_with(['|', '>'])
+                && style
+                    .chars()
+                    .skip(1)
+                    .all(|c| matches!(c, '-' | '+' | '0'..='9'));
+            if block {
+                let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+                return YAML_DOC_KEYS.contains(&key.as_str());
+            }
+        }
+        if line_indent == 0 {
+            return false;
+        }
+        content_indent = line_indent;
+    }
+    false
+}
+
 /// The key of a YAML `key: value` line, quoted (`'example':`, as AdGuard Home's
 /// spec writes every key) or not.
 fn unquoted_key(line: &str) -> Option<&str> {

@@ -112,6 +112,32 @@ fn assignments(text: &str) -> Vec<(&str, Range<usize>)> {
         .collect()
 }
 
+/// Whether a dotenv file sets its framework's environment to development or
+/// test (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`): the
+/// environment of a local or CI stack, not of a deployment.
+fn declares_development_environment(text: &str) -> bool {
+    const ENV_NAMES: &[&str] = &[
+        "RAILS_ENV",
+        "RACK_ENV",
+        "NODE_ENV",
+        "APP_ENV",
+        "FLASK_ENV",
+        "DJANGO_ENV",
+        "MIX_ENV",
+        "GO_ENV",
+        "ASPNETCORE_ENVIRONMENT",
+        "ENVIRONMENT",
+    ];
+    assignments(text).into_iter().any(|(key, value)| {
+        let value = text[value].trim_matches(['"', '\'']).to_ascii_lowercase();
+        ENV_NAMES.contains(&key)
+            && matches!(
+                value.as_str(),
+                "development" | "dev" | "local" | "test" | "testing"
+            )
+    })
+}
+
 /// Values of secret-named `KEY=VALUE` assignments.
 fn secret_assignments(text: &str) -> Vec<Range<usize>> {
     assignments(text)
@@ -299,9 +325,12 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         if role != PathRole::Code {
             return None;
         }
+        // A local stack's environment (`RAILS_ENV=development`) holds the
+        // passwords its own containers are started with: only generated ones count.
+        let development = declares_development_environment(text);
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
             .into_iter()
-            .filter(|r| role == PathRole::Code || super::is_high_entropy(&text[r.clone()]))
+            .filter(|r| !development || super::is_high_entropy(&text[r.clone()]))
             .collect();
         // Known formats (an `sk_live_` key under any name); the generic `name = value`
         // detectors are what `secret_assignments` already decides, more strictly.

@@ -725,8 +725,13 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
             && prefix.bytes().all(|b| b.is_ascii_lowercase())
             && rest.len() >= 8
     });
+    // An Nx Cloud read-only access token (base64 of `<uuid>|read`): Nx documents
+    // committing it to `nx.json`; it reads the shared cache and writes nothing.
+    // A `|read-write` one still fires.
+    let nx_cloud_read_only = lower.strip_suffix("|read").is_some_and(|id| is_uuid(id));
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || test_mode
+        || nx_cloud_read_only
         || is_uuid(v)
         || datadog_client_token
         || htpasswd_line
