@@ -136,7 +136,14 @@ declare_rule! {
     ///   schema's `NAPALM_ARGS = {'api_key': …}` example); a config file's block
     ///   (`app.conf: |`) is still read;
     /// - markers named for standing in a secret's place (`REDACTED_CREDENTIAL_VALUE`,
-    ///   `masked_password`, `placeholder_token`, `*_sentinel`);
+    ///   `masked_password`, `placeholder_token`, `*_sentinel`), and anonymous
+    ///   logins, shared with everyone by design (`anonymous_user_password`,
+    ///   `*_anon_key`);
+    /// - a body typed as one unit over and over, in any case, even after a
+    ///   provider's prefix (`rk_live_TESTtestTESTtestTESTtest`, `abc123abc123abc123`);
+    /// - a PEM block under a DER key label (`RSA PRIVATE KEY`, `PRIVATE KEY`, …)
+    ///   whose body decodes to a SEQUENCE with a length form no key has: a stand-in
+    ///   typed to look like base64 (`MIIE` becomes `MOCKKEY…`);
     /// - an Nx Cloud read-only access token (base64 of `<uuid>|read`), which Nx
     ///   documents committing to `nx.json`; a `|read-write` token still fires;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an

@@ -5,6 +5,29 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_50_typed_stand_ins_and_anonymous_logins() {
+    // A body typed as one unit over and over, in any case; random bodies are not.
+    assert!(values::is_placeholder("rk_live_TESTtestTESTtestTESTtest"));
+    assert!(values::is_placeholder("abc123abc123abc123"));
+    for seed in 500..520 {
+        assert!(!values::is_placeholder(&format!(
+            "rk_live_{}",
+            random(seed, 24, ALNUM)
+        )));
+    }
+    // A stand-in typed to look like an RSA key's base64 (`MOCKKEY…`) decodes to
+    // no DER length a key has; a whole key with a random body still fires.
+    let mock = format!("MOCKKEY{}", random(501, 340, B64));
+    let pem = |body: &str| {
+        format!("value = \"-----BEGIN RSA PRIVATE KEY-----\\n{body}\\n-----END RSA PRIVATE KEY-----\\n\"\n")
+    };
+    assert!(scan_file("tests/test_mask.py", &pem(&mock)).is_empty());
+    // An anonymous login is shared with everyone by design.
+    assert!(!names::is_secret_name("anonymous_user_password"));
+    assert!(names::is_secret_name("admin_user_password"));
+}
+
+#[test]
 fn round_49_markers_read_only_tokens_doc_blocks_and_dev_stacks() {
     // A marker named for standing in a secret's place.
     let value = random(490, 24, ALNUM);

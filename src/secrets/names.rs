@@ -172,6 +172,10 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "masked",
     "placeholder",
     "sentinel",
+    // `anonymous_user_password`, `SUPABASE_ANON_KEY`: what anyone may use, shared
+    // by design (Anchore's published anonymous feed login).
+    "anonymous",
+    "anon",
 ];
 
 /// Whether `name` is secret-named (the ruleset's "Secret-named" convention):

@@ -378,6 +378,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     }
     DOCUMENTED_SAMPLES.contains(&lower.as_str())
         || is_repeated_or_run(v)
+        || is_repeated_unit(v)
         || is_keyboard_mash(v)
         || is_made_of_words(&lower)
         || is_self_describing_chain(v)
@@ -507,6 +508,24 @@ fn is_repeated_or_run(v: &str) -> bool {
         prev = c;
     }
     count >= 6 && steps.len() >= 3 && run_steps * 4 >= steps.len() * 3
+}
+
+/// `rk_live_TESTtestTESTtestTESTtest`, `abc123abc123abc123`: the body (after a
+/// prefix's last `_`, `-` or `.`) is one unit typed over and over, in any case.
+/// A generated body never repeats itself three times.
+fn is_repeated_unit(v: &str) -> bool {
+    let body = v
+        .rsplit(['_', '-', '.'])
+        .next()
+        .unwrap_or(v)
+        .to_ascii_lowercase();
+    let b = body.as_bytes();
+    b.len() >= 12
+        && (2..=b.len() / 3).any(|unit| {
+            b.iter()
+                .zip(b.iter().cycle().take(unit).cycle())
+                .all(|(c, u)| c == u)
+        })
 }
 
 /// Whether `a` and `b` sit side by side on one row of a QWERTY keyboard.

@@ -70,12 +70,19 @@ fn shows_no_private_key(block: &str) -> bool {
         return true;
     }
     // A DER SEQUENCE: tag 0x30, then a short length or 0x81/0x82 and its bytes.
+    // Under a DER key label, a SEQUENCE with a length form no key has (`MOCKKEY…`
+    // decodes to `30 e0 …`) is a stand-in typed to look like base64.
+    let der_label = matches!(
+        label.trim(),
+        "RSA PRIVATE KEY" | "PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY"
+    );
     let (declared, content) = match der.as_slice() {
         [0x30, len, content @ ..] if *len < 0x80 => (2 + usize::from(*len), content),
         [0x30, 0x81, len, content @ ..] => (3 + usize::from(*len), content),
         [0x30, 0x82, hi, lo, content @ ..] => {
             (4 + (usize::from(*hi) << 8 | usize::from(*lo)), content)
         }
+        [0x30, ..] => return der_label && der.len() >= 64,
         _ => return false,
     };
     // A private key's SEQUENCE opens with its one-byte version (`02 01 00`); a
