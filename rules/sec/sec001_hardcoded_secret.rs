@@ -208,7 +208,8 @@ declare_rule! {
     ///   dozen more): anyone can mint them, so they open nothing; and any
     ///   value (but a provider format) on a line with a URL on a documentation host
     ///   (`https://auth.example.com/reset?token=…`) or under a `placeholder`,
-    ///   `example`, `sample` or `hint` key (`'placeholder' => 'mongodb+srv://…'`);
+    ///   `example`, `sample` or `hint` key or attribute (`'placeholder' => 'mongodb+srv://…'`,
+    ///   `placeholder="eg: postgresql://user:…@host"`: an `eg:`/`e.g.` inside the string too);
     /// - a person's password (one kind of character, under 8 characters, or mostly
     ///   words) in a database URL whose host is a container or loopback name
     ///   (`mysql://root:whalehello@db`): the dev stack's default; a generated one

@@ -5,6 +5,17 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_51_samples_introduced_in_the_string() {
+    let password = random(510, 12, ALNUM);
+    let field =
+        format!("<Input placeholder=\"eg: postgresql://user:{password}@db-host.internal\" />\n");
+    assert!(scan_file("src/ConnectForm.tsx", &field).is_empty());
+    // Without the sample's key, the same URL is a credential.
+    let plain = format!("const url = \"postgresql://user:{password}@db-host.internal\";\n");
+    assert_eq!(scan_file("src/db.ts", &plain).len(), 1);
+}
+
+#[test]
 fn round_50_typed_stand_ins_and_anonymous_logins() {
     // A body typed as one unit over and over, in any case; random bodies are not.
     assert!(values::is_placeholder("rk_live_TESTtestTESTtestTESTtest"));

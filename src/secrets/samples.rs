@@ -296,11 +296,17 @@ pub(super) fn under_sample_key(text: &str, context: Span) -> bool {
     let head = text.get(..context.start as usize).unwrap_or("");
     let from = head.len().saturating_sub(200);
     let head = head.get(from..).unwrap_or(head);
-    let key = head
-        .trim_end_matches(|c: char| {
-            c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '=' | '>' | ':')
+    let separators = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '=' | '>' | ':');
+    let key = head.trim_end_matches(separators).to_ascii_lowercase();
+    // `placeholder="eg: postgresql://user:…@your-db-host.db"`: the sample is
+    // introduced as one inside the string.
+    let key = ["e.g.", "e.g", "eg", "ex"]
+        .iter()
+        .find_map(|intro| {
+            key.strip_suffix(intro)
+                .filter(|before| before.ends_with(separators))
         })
-        .to_ascii_lowercase();
+        .map_or(key.as_str(), |before| before.trim_end_matches(separators));
     ["placeholder", "example", "examples", "sample", "hint"]
         .iter()
         .any(|k| {
