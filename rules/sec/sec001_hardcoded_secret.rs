@@ -174,7 +174,8 @@ declare_rule! {
     /// - values masked or zeroed in the middle (8+ of one character in a row:
     ///   `GOCSPX-2k8gsR0000000000000000VNahJj`), values that say they are none
     ///   (`not-a-secret`) or what they are for (`test-githubID`, `fake_…`, `dummy-…`),
-    ///   format strings (`%s`), SigV4 credential scopes (`…/aws4_request`), validation
+    ///   format strings (`%s`), Symfony container parameters
+    ///   (`%kernel.project_dir%/config/jwt/private.pem`), SigV4 credential scopes (`…/aws4_request`), validation
     ///   rules (`required|confirmed|min:16`, `required_if:change_password,true`), file names (`ca.ecdsa.P224.pem`),
     ///   numbered names (`variable-2`), and an environment variable's name given as a
     ///   lookup's second argument (`requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`);

@@ -73,6 +73,12 @@ fn round_49_markers_read_only_tokens_doc_blocks_and_dev_stacks() {
     assert!(stores::detect(".devstack/.env", dev).is_none());
     let prod = "RAILS_ENV=production\nREDIS_PASSWORD=sidekickin\n";
     assert!(stores::detect(".env", prod).is_some());
+    // A Symfony container parameter is resolved at boot: a path, not a secret.
+    assert!(values::is_placeholder(
+        "%kernel.project_dir%/config/jwt/private.pem"
+    ));
+    assert!(!values::is_placeholder("Xq%abc.d3f%9zT"));
+    assert!(!values::is_placeholder("Xq%ab.cd%9zT"));
     let generated = format!(
         "NODE_ENV=development\nSESSION_SECRET={}\n",
         random(492, 40, ALNUM)

@@ -289,6 +289,20 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
+    // `%kernel.project_dir%/config/jwt/private.pem`: a Symfony container
+    // parameter, resolved when the app boots.
+    // Its name is lowercase words joined by `.` or `_` (`p%ss.w0rd%` is a password).
+    if v.split('%').skip(1).step_by(2).any(|name| {
+        let words: Vec<&str> = name.split(['.', '_']).collect();
+        words.len() >= 2
+            && words.first().is_some_and(|w| w.len() >= 3)
+            && words
+                .iter()
+                .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()))
+    }) && v.matches('%').count() >= 2
+    {
+        return true;
+    }
     // `--color-docs`: a CSS custom property's name (a design token).
     if v.strip_prefix("--").is_some_and(|name| {
         name.starts_with(|c: char| c.is_ascii_lowercase())
