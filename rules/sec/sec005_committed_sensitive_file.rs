@@ -25,6 +25,8 @@ declare_rule! {
     ///   `.env` that sets its framework's environment to development or test
     ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
     ///   stack's, and only its generated values count (`sidekickin` does not);
+    ///   nor does a password made of another value of the file and digits
+    ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default);
     /// - cloud and cluster credentials: a Google service-account JSON with its
     ///   `private_key` (a key with a random body, not a test's typed stand-in such as
     ///   `asldjkasdjksa9832…`), a kubeconfig with inline credentials (a token, a password, a

@@ -5,6 +5,20 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_53_stack_passwords_that_repeat_its_names() {
+    let stack = "POSTGRES_DB=ledgerly\nPOSTGRES_USER=ledgerly\nPOSTGRES_PASSWORD=ledgerly\nMINIO_SECRET_KEY=ledgerly123\n";
+    assert!(stores::detect("dockers/.env", stack).is_none());
+    // A password of its own still counts, and so does a generated one.
+    let own = "POSTGRES_USER=ledgerly\nPOSTGRES_PASSWORD=Tr0mbone-Season\n";
+    assert!(stores::detect("dockers/.env", own).is_some());
+    let generated = format!(
+        "POSTGRES_USER=ledgerly\nPOSTGRES_PASSWORD=ledgerly{}\n",
+        random(530, 24, ALNUM)
+    );
+    assert!(stores::detect("dockers/.env", &generated).is_some());
+}
+
+#[test]
 fn round_51_samples_introduced_in_the_string() {
     let password = random(510, 12, ALNUM);
     let field =

@@ -138,6 +138,21 @@ fn declares_development_environment(text: &str) -> bool {
     })
 }
 
+/// `POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a password made of
+/// another value of the file (the stack's user or database name), maybe with
+/// digits after it, is a default anyone reading the file can guess.
+fn repeats_a_value_of_the_file(text: &str, value: &str) -> bool {
+    let value = value.trim_matches(['"', '\'']);
+    let stem = value.trim_end_matches(|c: char| c.is_ascii_digit() || "!@#._-".contains(c));
+    stem.len() >= 3
+        && assignments(text).into_iter().any(|(key, other)| {
+            !super::is_secret_name(key)
+                && text[other]
+                    .trim_matches(['"', '\''])
+                    .eq_ignore_ascii_case(stem)
+        })
+}
+
 /// Values of secret-named `KEY=VALUE` assignments.
 fn secret_assignments(text: &str) -> Vec<Range<usize>> {
     assignments(text)
@@ -330,7 +345,11 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         let development = declares_development_environment(text);
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
             .into_iter()
-            .filter(|r| !development || super::is_high_entropy(&text[r.clone()]))
+            .filter(|r| {
+                let value = &text[r.clone()];
+                super::is_high_entropy(value)
+                    || !(development || repeats_a_value_of_the_file(text, value))
+            })
             .collect();
         // Known formats (an `sk_live_` key under any name); the generic `name = value`
         // detectors are what `secret_assignments` already decides, more strictly.
