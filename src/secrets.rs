@@ -269,6 +269,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             .filter(|m| {
                 let context = text.get(m.context_span.range()).unwrap_or("");
                 samples::sets_up_a_started_image(&image_words, assigned_name(context))
+                    || samples::passed_to_docker_run(text, m.span)
             })
             .map(|m| m.secret(text))
             .collect();
@@ -382,6 +383,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     && (samples::is_user_name_default(text, m.span, m.secret(text))
                         || samples::is_named_after_path(path, m.secret(text))))
                 || samples::under_public_note(text, m.span)
+                || samples::commented_as_stand_in(text, m.span)
+                || samples::on_tile_url_template(text, m.span)
                 || (reads_as_typed_password(m.secret(text))
                     && disabled_security
                         .get_or_init(|| samples::DisabledSecurity::find(text))

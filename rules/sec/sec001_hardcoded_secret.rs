@@ -135,6 +135,11 @@ declare_rule! {
     ///   `help:`, `example:`, `notes:`, …): prose and its code samples (a settings
     ///   schema's `NAPALM_ARGS = {'api_key': …}` example); a config file's block
     ///   (`app.conf: |`) is still read;
+    /// - a value its own line comment calls a stand-in (`"13e5…",  # noqa: mock`,
+    ///   `# dummy 64-byte base58 encoded key`, `// fake`, `# not a real key`), and a
+    ///   key in a map tile URL template (`…/{z}/{x}/{y}.mvt?api_key=…`: a tile
+    ///   server's browser key, shipped in every map style); Algolia DocSearch and
+    ///   search-only keys by name (`docsearch_api_key`, `SEARCH_ONLY_API_KEY`);
     /// - markers named for standing in a secret's place (`REDACTED_CREDENTIAL_VALUE`,
     ///   `masked_password`, `placeholder_token`, `*_sentinel`), and anonymous
     ///   logins, shared with everyone by design (`anonymous_user_password`,
@@ -255,7 +260,9 @@ declare_rule! {
     ///   names an image the same file starts (`MINIO_SECRET_KEY=…` next to `image:
     ///   minio/minio` or `docker run … postgres:16`): that is the service
     ///   container's own credential, and so is the same value given to the job's
-    ///   client (`"secret_key": …`); a token for another service still fires;
+    ///   client (`"secret_key": …`); so is a value passed with `-e NAME=…` to a
+    ///   container the job starts (`docker run -d -e SECRET_KEY=… app:ci`, on one line
+    ///   or continued with `\`); a token for another service still fires;
     /// - in a Makefile, the recipe of a test target (`test:`, `full-db-test:`,
     ///   `e2e-tests:`) is judged as a test suite (`TEST=true
     ///   APP_CONFIG='{"DATABASE_SECRET_KEY": "migration-run-key!"}' pytest`); a
@@ -348,7 +355,7 @@ declare_rule! {
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`,
     ///   `e2etest_service.go`, `mock-events.ts`, `fake_users.go`), local development environments
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
-    ///   `local-dev/`, `dev-env/`), conformance suites (`conformance/`,
+    ///   `local-dev/`, `dev-env/`), end-to-end configs (`e2econfig/`, `e2e-config/`), conformance suites (`conformance/`,
     ///   `oidc-conformance/`), Helm chart-testing values
     ///   (`charts/app/ci/*-values.yaml`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`, `.env.travis`,

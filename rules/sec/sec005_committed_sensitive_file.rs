@@ -63,7 +63,8 @@ declare_rule! {
     ///   hashes into a table with a password column (not schema migrations under a
     ///   `migrations/`, `migrate/` or `schema/` folder, nor seed data under `seed/`,
     ///   `seeds/`, `seeders/` or named for it (Hibernate's and Quarkus' `import.sql`,
-    ///   Spring Boot's `data.sql`), nor a test's SQL fixtures: seeding a documented
+    ///   Spring Boot's `data.sql`, `db_data.sql`, `initial-data.sql`, an install's
+    ///   `dml/` scripts), nor a test's SQL fixtures: seeding a documented
     ///   default admin's or demo account's hash is a weak default to change, not a
     ///   copy of every account);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a

@@ -334,9 +334,16 @@ fn is_test_dir(segment: &str) -> bool {
             .strip_suffix("tests")
             .or_else(|| segment.strip_suffix("test"))
             .is_some_and(|kind| TEST_KIND_PREFIXES.contains(&kind))
+        // `e2econfig/`, `e2e-config/`: what an end-to-end run starts with.
         || segment
-            .split(['_', '-', '.'])
-            .any(|word| matches!(word, "test" | "tests" | "conformance" | "certification"))
+            .strip_prefix("e2e")
+            .is_some_and(|rest| TEST_COMPOUND_TAILS.contains(&rest))
+        || segment.split(['_', '-', '.']).any(|word| {
+            matches!(
+                word,
+                "test" | "tests" | "e2e" | "conformance" | "certification"
+            )
+        })
 }
 
 /// Name parts of a config file that say which environment it configures: a test

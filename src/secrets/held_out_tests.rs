@@ -5,6 +5,39 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_54_test_instances_stand_ins_tiles_and_seed_data() {
+    use context::{path_role, PathRole};
+    assert_eq!(path_role(".github/ci/e2econfig/users.yaml"), PathRole::Test);
+    assert_eq!(path_role("e2e-config/app.yaml"), PathRole::Test);
+    assert_eq!(path_role("e2ee/keys.yaml"), PathRole::Code);
+    let key = random(540, 40, ALNUM);
+    // The env of a container the CI job starts; a deploy step's is not.
+    let started = format!(
+        "jobs:\n  t:\n    steps:\n      - run: |\n          docker run -d \\\n            -e SECRET_KEY={key} \\\n            app:ci\n"
+    );
+    assert!(scan_file(".github/workflows/ci.yml", &started).is_empty());
+    let deploy = format!("jobs:\n  t:\n    steps:\n      - run: ./deploy --secret-key={key}\n        env:\n          SECRET_KEY: {key}\n");
+    assert!(!scan_file(".github/workflows/ci.yml", &deploy).is_empty());
+    // A line comment that calls the value a stand-in; another comment does not.
+    let mock = format!("    api_secret=\"{key}\",  # noqa: mock\n");
+    assert!(scan_file("connectors/source.py", &mock).is_empty());
+    let rotated = format!("    api_secret=\"{key}\",  # rotated yearly\n");
+    assert_eq!(scan_file("connectors/source.py", &rotated).len(), 1);
+    // A tile server's key in a map style's URL template.
+    let tiles =
+        format!("  \"tiles\": [\"https://tiles.maps.io/{{z}}/{{x}}/{{y}}.mvt?api_key={key}\"]\n");
+    assert!(scan_file("styles/map.json", &tiles).is_empty());
+    assert!(!names::is_secret_name("docsearch_api_key"));
+    assert!(!names::is_secret_name("ALGOLIA_SEARCH_ONLY_API_KEY"));
+    assert!(names::is_secret_name("ALGOLIA_ADMIN_API_KEY"));
+    // An install's seed data by name.
+    let hash = format!("pbkdf2_sha256$24000${}", random(541, 44, ALNUM));
+    let sql = format!("INSERT INTO auth_user(username, password) VALUES ('admin', '{hash}');\n");
+    assert!(stores::detect("arches/db/dml/db_data.sql", &sql).is_none());
+    assert!(stores::detect("backup/users.sql", &sql).is_some());
+}
+
+#[test]
 fn round_53_stack_passwords_that_repeat_its_names() {
     let stack = "POSTGRES_DB=ledgerly\nPOSTGRES_USER=ledgerly\nPOSTGRES_PASSWORD=ledgerly\nMINIO_SECRET_KEY=ledgerly123\n";
     assert!(stores::detect("dockers/.env", stack).is_none());

@@ -176,6 +176,8 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     // by design (Anchore's published anonymous feed login).
     "anonymous",
     "anon",
+    // Algolia DocSearch's key (`docsearch_api_key`) is search-only, for browsers.
+    "docsearch",
 ];
 
 /// Whether `name` is secret-named (the ruleset's "Secret-named" convention):
@@ -198,6 +200,9 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
     if REFERENCE_SUFFIXES.contains(&last)
         || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
         || segments.first() == Some(&"from")
+        // `search_only_api_key`: a search engine's browser key, named for it.
+        || segments.windows(2).any(|pair| pair == ["search", "only"])
+        || segments.contains(&"searchonly")
         // A web analytics token or key ships in every page's beacon (Cloudflare's
         // `web_analytics_token`), as a Segment write key ships in every client
         // (`SEGMENT_API_KEY`); an analytics API secret does not.

@@ -699,6 +699,78 @@ pub(super) fn started_image_words(text: &str) -> Vec<String> {
     words
 }
 
+/// Whether the value at `span` is passed to a container the same command starts
+/// (`docker run -d -e SECRET_KEY=… app:ci`, on one line or continued with `\`): in a
+/// CI pipeline, the throwaway container's own setting.
+pub(super) fn passed_to_docker_run(text: &str, span: Span) -> bool {
+    let start = (span.start as usize).min(text.len());
+    let line = line_range(text, start);
+    let own = text.get(line.start..start).unwrap_or("");
+    let flag = own
+        .rsplit_once(" -e ")
+        .or_else(|| own.rsplit_once(" --env "))
+        .map(|(_, after)| after)
+        .or_else(|| own.trim_start().strip_prefix("-e "))
+        .or_else(|| own.trim_start().strip_prefix("--env "));
+    // The flag's argument is `NAME=` then the value, with nothing else between.
+    if !flag.is_some_and(|arg| {
+        arg.trim_end_matches(['"', '\''])
+            .strip_suffix('=')
+            .is_some_and(|name| name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    }) {
+        return false;
+    }
+    let runs = |l: &str| {
+        ["docker run", "docker container run", "podman run"]
+            .iter()
+            .any(|c| l.contains(c))
+    };
+    if runs(own) {
+        return true;
+    }
+    let head = text.get(..line.start).unwrap_or("");
+    for previous in head.lines().rev().take(30) {
+        if !previous.trim_end().ends_with('\\') {
+            return false;
+        }
+        if runs(previous) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the line's own comment after the value calls it a stand-in
+/// (`"13e5…",  # noqa: mock`, `# dummy 64-byte base58 encoded key`).
+pub(super) fn commented_as_stand_in(text: &str, span: Span) -> bool {
+    let end = (span.end as usize).min(text.len());
+    let line = line_range(text, end.saturating_sub(1));
+    let after = text.get(end..line.end.max(end)).unwrap_or("");
+    let Some(comment) = after
+        .find(" #")
+        .or_else(|| after.find("\t#"))
+        .or_else(|| after.find(" //"))
+        .and_then(|at| after.get(at..))
+    else {
+        return false;
+    };
+    let lower = comment.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| matches!(word, "mock" | "mocked" | "dummy" | "fake" | "placeholder"))
+        || lower.contains("not a real")
+        || lower.contains("not real")
+}
+
+/// Whether `span` sits on a line that holds a map tile URL template
+/// (`https://…/{z}/{x}/{y}.mvt?api_key=…`): a tile server's key for browsers,
+/// shipped in every map style.
+pub(super) fn on_tile_url_template(text: &str, span: Span) -> bool {
+    let line = line_range(text, span.start as usize);
+    let line = text.get(line).unwrap_or("");
+    ["{z}", "{x}", "{y}"].iter().all(|part| line.contains(part))
+}
+
 /// Whether `name` (`MINIO_SECRET_KEY`, `POSTGRES_PASSWORD`) sets up a server whose
 /// image the same file starts (`image_words` from [`started_image_words`]): in a CI
 /// pipeline that is a throwaway service container's own credential, made for the

@@ -423,7 +423,14 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
     // copies every account. Migrations are code, not credential stores.
     // Seed data by name (Hibernate's and Quarkus' `import.sql`, Spring Boot's
     // `data.sql`) and a test's SQL fixtures hold demo accounts too.
-    let seed_data = matches!(lower_name, "import.sql" | "data.sql") || role == PathRole::Test;
+    // `db_data.sql`, `initial_data.sql`, `seed-data.sql` and the install's data
+    // scripts (`db/dml/`) are seed data by name too.
+    let stem = lower_name.strip_suffix(".sql").unwrap_or(lower_name);
+    let seed_data = matches!(lower_name, "import.sql" | "data.sql")
+        || stem.ends_with("_data")
+        || stem.ends_with("-data")
+        || lower_path.split('/').any(|segment| segment == "dml")
+        || role == PathRole::Test;
     if ext == "sql" && !is_migration_path(lower_path) && !seed_data {
         return sql_dump(text);
     }
