@@ -332,6 +332,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // `xoxb-1234567890-…`: a token counting up is a documentation sample.
     found.retain(|m| m.detector.id == "private-key" || !values::has_counting_run(m.secret(text)));
     let lower = path.to_ascii_lowercase();
+    // `UPDATE dashboard_user SET password='ba32…'` in SQL: a column of hex digest
+    // length holds the password's hash, a stored credential (SEC005's), not one.
+    if lower.ends_with(".sql") {
+        found.retain(|m| !m.detector.generic || !is_hex_digest(m.secret(text)));
+    }
     // Minified bundles and one-line generated files (a diagram's JSON) are built,
     // not written: a secret-named word in a line of thousands of chars is data.
     found.retain(|m| proves_itself(m.detector.id) || !on_minified_line(text, m.span));
@@ -394,6 +399,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::is_devise_commented_default(path, text, m.span))
     });
     found
+}
+
+/// MD5, SHA-1, SHA-256 or SHA-512 in hex.
+fn is_hex_digest(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    matches!(v.len(), 32 | 40 | 64 | 128) && v.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Whether a match of detector `id` is a credential by its form alone (a

@@ -208,7 +208,7 @@ declare_rule! {
     ///   and rendering passes (`hwScaleFilterFirstPass`, `two_pass`: not a password);
     /// - shell tests that compare an expanded variable (`test "$linkmode,$pass" =
     ///   "lib,link"`): nothing is assigned;
-    /// - JWTs that have expired (`exp` in the past: the issuer refuses them) or are
+    /// - JWTs, under any name (`X-Access-Token: eyJ…` in a debug `.http` file), that have expired (`exp` in the past: the issuer refuses them) or are
     ///   HMAC-signed (`HS256`/`HS384`/`HS512`) with a sample secret (`secret`,
     ///   `12345`, jwt.io's `your-256-bit-secret`, `jsonwebtoken`'s `shhhhh`, a
     ///   dozen more): anyone can mint them, so they open nothing; and any
@@ -226,8 +226,14 @@ declare_rule! {
     ///   `…_USERNAME: drupal` then `…_PASSWORD: drupal@secured`): a demo default
     ///   anyone reading the file can guess; so is a value that is a folder or file
     ///   name of its own path plus filler (`contrib/echobot/config.yaml` with
-    ///   `as_token: 'echobot123'`); a generated rest (`deploy_Xk29…`) still
+    ///   `as_token: 'echobot123'`), or the first word of a module folder of it
+    ///   (`shenyu-admin/…/application.yml` with `password: Shenyu123456`); a generated rest (`deploy_Xk29…`) still
     ///   fires, and so does a login call's password;
+    /// - in SQL (`*.sql`), a hex value of a digest's length (32, 40, 64 or 128) under
+    ///   a password column (`UPDATE … SET password='ba32…'`): the password's hash, a
+    ///   stored credential (SEC005 judges SQL dumps);
+    /// - words then a count typed to fill a length (`ThisIsMyCustomSecretKey012345678`,
+    ///   also in base64);
     /// - a prefix then base64 of a sentence that is a placeholder (`v1,whsec_` and
     ///   "This is an example …");
     /// - a value the comment block right above (up to eight lines), or a Python

@@ -66,7 +66,9 @@ declare_rule! {
     ///   Spring Boot's `data.sql`, `db_data.sql`, `initial-data.sql`, an install's
     ///   `dml/` scripts), nor a test's SQL fixtures: seeding a documented
     ///   default admin's or demo account's hash is a weak default to change, not a
-    ///   copy of every account);
+    ///   copy of every account), nor an install script that creates its schema
+    ///   (`CREATE TABLE`) and seeds three accounts or fewer (eladmin's and XXL-JOB's
+    ///   default admin; a dump of a database with so few accounts is missed);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
     /// - Firefox's `logins.json`.

@@ -5,6 +5,45 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_55_expired_tokens_digests_install_sql_and_counted_phrases() {
+    // A JWT under any name: expired, it opens nothing; a live one still fires.
+    let header = super::tests::b64url(r#"{"typ":"JWT","alg":"HS256"}"#);
+    let jwt = |exp: u64| {
+        let payload = super::tests::b64url(&format!(r#"{{"userName":"admin","exp":{exp}}}"#));
+        format!("{header}.{payload}.{}", random(550, 43, ALNUM))
+    };
+    let request =
+        |token: String| format!("GET http://localhost:9095/plugin/list\nX-Access-Token: {token}\n");
+    assert!(scan_file("admin/src/http/debug.http", &request(jwt(1_648_650_086))).is_empty());
+    assert!(!scan_file("admin/src/http/debug.http", &request(jwt(4_102_444_800))).is_empty());
+    // A hex digest in SQL is the password's hash; a generated password is not hex.
+    let digest = random(551, 128, HEX);
+    let update =
+        format!("UPDATE dashboard_user SET password='{digest}' WHERE user_name = 'admin';\n");
+    assert!(scan_file("db/upgrade/2.4.3.sql", &update).is_empty());
+    // A project's name with a count after it, from its module folder.
+    let yml = "spring:\n  datasource:\n    password: Shenyu123456\n";
+    assert!(scan_file("shenyu-admin/src/main/resources/application-og.yml", yml).is_empty());
+    // Words then a count, typed to fill a length.
+    assert!(values::is_placeholder("ThisIsMyCustomSecretKey012345678"));
+    assert!(!values::is_placeholder(&format!(
+        "{}012345",
+        random(552, 20, ALNUM)
+    )));
+    // An install script seeds a default admin or two; a dump of many accounts fires.
+    let row = |n: u32| {
+        format!("INSERT INTO `sys_user` (`user_id`, `username`, `password`) VALUES ({n}, 'u{n}', '$2a$10${}');\n", random(553 + u64::from(n), 53, ALNUM))
+    };
+    let schema = "CREATE TABLE `sys_user` (`user_id` bigint, `username` varchar(255), `password` varchar(255));\n";
+    let install = format!("{schema}{}{}", row(1), row(2));
+    assert!(stores::detect("sql/install.sql", &install).is_none());
+    let dump: String = std::iter::once(schema.to_string())
+        .chain((1..=6).map(row))
+        .collect();
+    assert!(stores::detect("sql/install.sql", &dump).is_some());
+}
+
+#[test]
 fn round_54_test_instances_stand_ins_tiles_and_seed_data() {
     use context::{path_role, PathRole};
     assert_eq!(path_role(".github/ci/e2econfig/users.yaml"), PathRole::Test);

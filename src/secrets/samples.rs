@@ -360,7 +360,17 @@ pub(super) fn is_named_after_path(path: &str, value: &str) -> bool {
             .filter(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
-        name.len() >= 4 && is_name_plus_filler(&lower, &name)
+        // A module folder names the project in its first word too
+        // (`shenyu-admin/` and `Shenyu123456`).
+        let first_word = stem
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        (name.len() >= 4 && is_name_plus_filler(&lower, &name))
+            || (first_word.len() >= 5
+                && first_word.bytes().all(|b| b.is_ascii_lowercase())
+                && is_name_plus_filler(&lower, &first_word))
     })
 }
 

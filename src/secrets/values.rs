@@ -390,6 +390,17 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if ["%s", "%v", "%d", "%q"].iter().any(|verb| v.contains(verb)) {
         return true;
     }
+    // `ThisIsMyCustomSecretKey012345678`, Nacos' `SecretKey0123456789…`: words
+    // then a count, typed to fill a length.
+    let digits_at = v.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (words, count) = v.split_at(digits_at);
+    let counting_up = count
+        .as_bytes()
+        .windows(2)
+        .all(|w| w[1] == if w[0] == b'9' { b'0' } else { w[0] + 1 });
+    if count.len() >= 6 && words.len() >= 6 && counting_up && super::reads_as_words(words) {
+        return true;
+    }
     DOCUMENTED_SAMPLES.contains(&lower.as_str())
         || is_repeated_or_run(v)
         || is_repeated_unit(v)

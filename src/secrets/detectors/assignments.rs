@@ -5,7 +5,7 @@ use super::super::{
     is_known_non_secret, is_placeholder, is_reference_literal, name_kind, shannon_entropy,
     Candidate, NameKind,
 };
-use super::formats::{decode_base64, in_firebase_web_config};
+use super::formats::{decode_base64, in_firebase_web_config, is_live_jwt};
 
 /// The generic assignment: a secret-named key, an assignment operator (not a
 /// comparison or a path), and a literal that is not a placeholder, reference,
@@ -31,6 +31,12 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         .and_then(|at| before.get(at..))
         .is_some_and(|tail| tail.eq_ignore_ascii_case(b"checksum/"))
     {
+        return false;
+    }
+    // `X-Access-Token: eyJ…`: a JWT under any name is judged as one (an expired
+    // token or one signed with a tutorial's secret opens nothing).
+    let value = raw.trim_matches(['"', '\'', '`']);
+    if value.starts_with("eyJ") && value.matches('.').count() == 2 && !is_live_jwt(value) {
         return false;
     }
     // `test "$linkmode,$pass" = "lib,link"`: a shell test comparing an expanded

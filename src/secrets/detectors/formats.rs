@@ -302,7 +302,14 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
 /// A JWT: the header decodes to a JSON object with an `alg` other than `none`,
 /// the payload to a JSON object, and the signature is non-trivial.
 pub(super) fn validate_jwt(c: &Candidate<'_>) -> bool {
-    let mut parts = c.secret.split('.');
+    is_live_jwt(c.secret)
+}
+
+/// Whether `token` (`header.payload.signature`) is a JWT that can still open
+/// something: a JSON header with a real algorithm, a JSON payload, not expired,
+/// not Supabase's public `anon` key, not signed with a tutorial's secret.
+pub(super) fn is_live_jwt(token: &str) -> bool {
+    let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature)) = (parts.next(), parts.next(), parts.next())
     else {
         return false;
@@ -336,7 +343,7 @@ pub(super) fn validate_jwt(c: &Candidate<'_>) -> bool {
         && !has_expired(&payload_text)
         && signature.len() >= 16
         && shannon_entropy(signature) >= 3.0
-        && !signed_with_sample_secret(alg, c.secret, signature)
+        && !signed_with_sample_secret(alg, token, signature)
 }
 
 /// Secrets that tutorials, READMEs and dev setups sign sample tokens with:
