@@ -140,6 +140,10 @@ declare_rule! {
     ///   key in a map tile URL template (`…/{z}/{x}/{y}.mvt?api_key=…`: a tile
     ///   server's browser key, shipped in every map style); Algolia DocSearch and
     ///   search-only keys by name (`docsearch_api_key`, `SEARCH_ONLY_API_KEY`);
+    /// - a Google API key in a URL that loads the Maps JavaScript API
+    ///   (`<script src="//maps.google.com/maps/api/js?key=AIza…">`): a browser key,
+    ///   guarded by its allowed referrers; vendors' documented product defaults
+    ///   (NZBGet's `tegbzn6789`);
     /// - markers named for standing in a secret's place (`REDACTED_CREDENTIAL_VALUE`,
     ///   `masked_password`, `placeholder_token`, `*_sentinel`), and anonymous
     ///   logins, shared with everyone by design (`anonymous_user_password`,
@@ -379,7 +383,7 @@ declare_rule! {
     /// - copies of third-party code (`vendor/`, `third_party/`,
     ///   `public/plugins/codemirror-5.17.0/`): the same;
     /// - docs, examples and translations (`docs/`, `examples/`, folders whose words
-    ///   say demo, example or quickstart such as `vault-agent-k8s-demo/`, `locales/`, `*.md`,
+    ///   say demo, example, quickstart or docs such as `vault-agent-k8s-demo/`, `docs-assets/`, `locales/`, `*.md`,
     ///   `*.rst`, `README.md.gotmpl`, `.env.example`, `config.yml.sample`,
     ///   `.env.local.demo`, manual pages such as `man/app-config.5`): on a page of
     ///   prose (Markdown, reStructuredText, AsciiDoc, text, HTML, troff) and in UI translations (`lang/`, `locales/`, any

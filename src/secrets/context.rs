@@ -122,14 +122,21 @@ const DOC_DIRS: &[&str] = &[
 ];
 
 /// A folder of documentation or examples: a listed name, or one whose words say
-/// it is a demo, an example or a quickstart (`vault-agent-k8s-demo/`,
-/// `aws-examples/`, `spring-quickstart/`).
+/// it is a demo, an example, a quickstart or docs (`vault-agent-k8s-demo/`,
+/// `aws-examples/`, `spring-quickstart/`, `docs-assets/`).
 fn is_doc_dir(segment: &str) -> bool {
     DOC_DIRS.contains(&segment)
         || segment.split(['-', '_', '.']).any(|word| {
             matches!(
                 word,
-                "demo" | "demos" | "example" | "examples" | "quickstart" | "quickstarts"
+                "demo"
+                    | "demos"
+                    | "example"
+                    | "examples"
+                    | "quickstart"
+                    | "quickstarts"
+                    // `docs-assets/`, `docs_src/`: what a docs site is built from.
+                    | "docs"
             )
         })
 }

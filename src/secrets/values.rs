@@ -197,6 +197,9 @@ const DOCUMENTED_SAMPLES: &[&str] = &[
     "xoxb-17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy",
     // The verification token of Slack's Events API samples.
     "jhj5dzrvak7zwhhjryzwjbdl",
+    // NZBGet's default ControlPassword (its `nzbget.conf`): `nzbget` reversed plus
+    // its port, the same in every install that keeps it.
+    "tegbzn6789",
 ];
 
 /// Template and interpolation syntax: the value is filled in elsewhere.
