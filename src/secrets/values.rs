@@ -775,7 +775,7 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     // An Nx Cloud read-only access token (base64 of `<uuid>|read`): Nx documents
     // committing it to `nx.json`; it reads the shared cache and writes nothing.
     // A `|read-write` one still fires.
-    let nx_cloud_read_only = lower.strip_suffix("|read").is_some_and(|id| is_uuid(id));
+    let nx_cloud_read_only = lower.strip_suffix("|read").is_some_and(is_uuid);
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || test_mode
         || nx_cloud_read_only
