@@ -368,9 +368,6 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             || !(samples::on_documentation_host_line(text, m.span)
                 || samples::under_sample_key(text, m.context_span))
     });
-    found.retain(|m| {
-        m.detector.id != "google-api-key" || !samples::in_maps_script_url(text, m.span)
-    });
     let disabled_security = std::cell::OnceCell::new();
     found.retain(|m| {
         !m.detector.generic

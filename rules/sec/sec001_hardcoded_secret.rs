@@ -140,10 +140,7 @@ declare_rule! {
     ///   key in a map tile URL template (`…/{z}/{x}/{y}.mvt?api_key=…`: a tile
     ///   server's browser key, shipped in every map style); Algolia DocSearch and
     ///   search-only keys by name (`docsearch_api_key`, `SEARCH_ONLY_API_KEY`);
-    /// - a Google API key in a URL that loads the Maps JavaScript API
-    ///   (`<script src="//maps.google.com/maps/api/js?key=AIza…">`): a browser key,
-    ///   guarded by its allowed referrers; vendors' documented product defaults
-    ///   (NZBGet's `tegbzn6789`);
+    /// - vendors' documented product defaults (NZBGet's `tegbzn6789`);
     /// - markers named for standing in a secret's place (`REDACTED_CREDENTIAL_VALUE`,
     ///   `masked_password`, `placeholder_token`, `*_sentinel`), and anonymous
     ///   logins, shared with everyone by design (`anonymous_user_password`,

@@ -5,16 +5,15 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
-fn round_56_product_defaults_maps_keys_and_docs_apps() {
+fn round_56_product_defaults_and_docs_apps() {
     use context::{path_role, PathRole};
     let settings = "        Username = \"nzbget\";\n        Password = \"tegbzn6789\";\n";
     assert!(scan_file("src/Nzbget/NzbgetSettings.cs", settings).is_empty());
-    // A Maps JavaScript API key loads in the browser; the same key in server code fires.
+    // A Maps JavaScript API key in a page is still a key (restricting it is its
+    // owner's job), as the earlier rounds judged.
     let key = format!("AIzaSy{}", random(560, 33, ALNUM));
     let page = format!("<script src=\"//maps.google.com/maps/api/js?key={key}\" async></script>\n");
-    assert!(scan_file("Views/Shared/_Layout.cshtml", &page).is_empty());
-    let server = format!("const GEOCODER_KEY = \"{key}\";\n");
-    assert_eq!(scan_file("src/geocode.ts", &server).len(), 1);
+    assert_eq!(scan_file("Views/Shared/_Layout.cshtml", &page).len(), 1);
     // A folder named for docs is documentation.
     assert_eq!(path_role("docs-assets/app/.env"), PathRole::Docs);
     assert_eq!(path_role("docs_src/settings.py"), PathRole::Docs);

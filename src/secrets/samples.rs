@@ -772,20 +772,6 @@ pub(super) fn commented_as_stand_in(text: &str, span: Span) -> bool {
         || lower.contains("not real")
 }
 
-/// Whether `span` sits in a URL that loads Google's Maps JavaScript API
-/// (`<script src="//maps.google.com/maps/api/js?key=AIza…">`): a browser key,
-/// shipped to every visitor and guarded by its allowed referrers.
-pub(super) fn in_maps_script_url(text: &str, span: Span) -> bool {
-    let line = line_range(text, span.start as usize);
-    let before = text.get(line.start..span.start as usize).unwrap_or("");
-    let url_start = before
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '('))
-        .map_or(0, |at| at + 1);
-    before
-        .get(url_start..)
-        .is_some_and(|url| url.contains("/maps/api/js"))
-}
-
 /// Whether `span` sits on a line that holds a map tile URL template
 /// (`https://…/{z}/{x}/{y}.mvt?api_key=…`): a tile server's key for browsers,
 /// shipped in every map style.
