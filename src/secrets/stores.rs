@@ -138,19 +138,23 @@ fn declares_development_environment(text: &str) -> bool {
     })
 }
 
+/// The values of a dotenv file's variables that are not secret-named
+/// (`POSTGRES_DB=teable`), lowercased, to look up in [`repeats_a_plain_value`].
+fn plain_values(text: &str) -> std::collections::HashSet<String> {
+    assignments(text)
+        .into_iter()
+        .filter(|(key, _)| !super::is_secret_name(key))
+        .map(|(_, value)| text[value].trim_matches(['"', '\'']).to_ascii_lowercase())
+        .collect()
+}
+
 /// `POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a password made of
 /// another value of the file (the stack's user or database name), maybe with
 /// digits after it, is a default anyone reading the file can guess.
-fn repeats_a_value_of_the_file(text: &str, value: &str) -> bool {
+fn repeats_a_plain_value(plain_values: &std::collections::HashSet<String>, value: &str) -> bool {
     let value = value.trim_matches(['"', '\'']);
     let stem = value.trim_end_matches(|c: char| c.is_ascii_digit() || "!@#._-".contains(c));
-    stem.len() >= 3
-        && assignments(text).into_iter().any(|(key, other)| {
-            !super::is_secret_name(key)
-                && text[other]
-                    .trim_matches(['"', '\''])
-                    .eq_ignore_ascii_case(stem)
-        })
+    stem.len() >= 3 && plain_values.contains(&stem.to_ascii_lowercase())
 }
 
 /// Values of secret-named `KEY=VALUE` assignments.
@@ -343,12 +347,13 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         // A local stack's environment (`RAILS_ENV=development`) holds the
         // passwords its own containers are started with: only generated ones count.
         let development = declares_development_environment(text);
+        let plain_values = plain_values(text);
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
             .into_iter()
             .filter(|r| {
                 let value = &text[r.clone()];
                 super::is_high_entropy(value)
-                    || !(development || repeats_a_value_of_the_file(text, value))
+                    || !(development || repeats_a_plain_value(&plain_values, value))
             })
             .collect();
         // Known formats (an `sk_live_` key under any name); the generic `name = value`
