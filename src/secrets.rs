@@ -303,13 +303,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // key, not a live credential: the held-out rounds judged every one false.
     // Generated values still fire, and so do a login call's password and PHP's
     // `define('DB_PASSWORD', …)`, the forms that hold a person's password by nature.
-    if context::is_program_source(path) && found.iter().any(|m| m.detector.generic) {
+    let is_program = context::is_program_text(path, text);
+    if is_program && found.iter().any(|m| m.detector.generic) {
         let comments = BlockComments::find(text);
         found.retain(|m| !m.detector.generic || is_literal_in_code(path, text, &comments, m));
     }
     // A key ID or a JWT in a docstring's example documents a payload, as in a
     // comment: neither opens anything alone.
-    if context::is_program_source(path) {
+    if is_program {
         found.retain(|m| {
             !matches!(m.detector.id, "aws-access-key-id" | "jwt")
                 || !samples::in_doc_string(path, text, m.span)
@@ -368,6 +369,15 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             || !(samples::on_documentation_host_line(text, m.span)
                 || samples::under_sample_key(text, m.context_span))
     });
+    // A Google API key its owners call public (`// Public API key used by
+    // BotGuard`) is a web page's browser key, as a generic one is below.
+    found
+        .retain(|m| m.detector.id != "google-api-key" || !samples::under_public_note(text, m.span));
+    // A data file's recorded URLs (an evaluation set's sources) carry the query
+    // their pages were visited with: data about public pages, not the repo's own.
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+        found.retain(|m| !m.detector.generic || !in_url_query(text, m.context_span));
+    }
     let disabled_security = std::cell::OnceCell::new();
     found.retain(|m| {
         !m.detector.generic
@@ -375,6 +385,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::is_analytics_beacon(text, m.span)
                 || samples::is_encrypted_for_ci(text, m.secret(text))
                 || samples::repeats_an_id(text, m.span, m.secret(text))
+                || samples::names_a_nearby_host(text, m.span, m.secret(text))
                 || samples::is_salt_beside_hash(
                     text,
                     m.span,

@@ -152,6 +152,30 @@ declare_rule! {
     ///   typed to look like base64 (`MIIE` becomes `MOCKKEY…`);
     /// - an Nx Cloud read-only access token (base64 of `<uuid>|read`), which Nx
     ///   documents committing to `nx.json`; a `|read-write` token still fires;
+    /// - ciphertext committed by design: SOPS values (`ENC[AES256_GCM,…]`) and
+    ///   Ansible Vault blocks (`$ANSIBLE_VAULT;…`); Talos' documented sample
+    ///   `aescbcEncryptionSecret` (in the commented reference of every generated
+    ///   config); Microsoft Edge's read-aloud `TrustedClientToken` (every Edge
+    ///   browser sends it); a JWT signed with Supabase CLI's documented local
+    ///   secret (its demo `anon` and `service_role` keys, the same in every
+    ///   local install);
+    /// - names, not values: Helm's `existingSecret` (`existing_*` names a Secret
+    ///   already in the cluster); a chat widget's `websiteToken` or a `widget_key`
+    ///   (it ships in every page; a `website_secret` still fires); a value that is
+    ///   the first label of a URL's host within three lines (`apiKey: llama-strix`
+    ///   beside `apiBase: http://llama-strix.llm:8080`: a local server's name);
+    /// - Firebase mobile configs: an `AIza…` key beside `GCM_SENDER_ID` (the iOS
+    ///   plist) or `gcm_defaultSenderId`/`google_app_id` (Android resources the
+    ///   google-services plugin writes); a Google API key whose comment calls it
+    ///   public (`// Public API key used by BotGuard`);
+    /// - Apple's UI text (`*.lproj/`, `.strings`, `.stringsdict`, `.xcstrings`) and
+    ///   catalogs named for a UN M.49 region (`es_419.json`); a `%{name}`
+    ///   interpolation;
+    /// - in a CSV or TSV data file, a token in a recorded URL's query (an
+    ///   evaluation set's source links): data about public pages;
+    /// - a script without an extension whose shebang runs Python, Ruby, Node, Perl
+    ///   or PHP is read as code (`"secretKey": "restic_s3_bucket"` is a name there);
+    ///   a generated literal in it still fires;
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
     ///   OpenAPI document (keys quoted or not; a sample list may sit at its key's
     ///   own indent); the `apiKey` of a docs site's Algolia search config

@@ -126,6 +126,8 @@ const DOC_DIRS: &[&str] = &[
 /// `aws-examples/`, `spring-quickstart/`, `docs-assets/`).
 fn is_doc_dir(segment: &str) -> bool {
     DOC_DIRS.contains(&segment)
+        // Apple's per-language UI text (`de.lproj/Localizable.strings`).
+        || segment.ends_with(".lproj")
         || segment.split(['-', '_', '.']).any(|word| {
             matches!(
                 word,
@@ -186,6 +188,8 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     if segments.iter().any(|s| is_doc_dir(s))
         || is_translation_catalog(name)
         || matches!(ext, "md" | "mdx" | "markdown" | "rst" | "adoc" | "asciidoc")
+        // Apple's UI text catalogs.
+        || matches!(ext, "strings" | "stringsdict" | "xcstrings")
         || is_manual_page(&lower)
     {
         return PathRole::Docs;
@@ -439,13 +443,14 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
     let name = lower.rsplit('/').next().unwrap_or("");
     let name = without_template_suffix(name);
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    // UI text and its translations are prose in any format (`lang/fr/auth.php`).
+    // UI text and its translations are prose in any format (`lang/fr/auth.php`,
+    // Apple's `de.lproj/Localizable.strings`).
     let translation = lower.split('/').any(|s| {
         matches!(
             s,
             "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang"
-        )
-    });
+        ) || s.ends_with(".lproj")
+    }) || matches!(ext, "strings" | "stringsdict" | "xcstrings");
     translation
         || is_translation_catalog(name)
         || is_manual_page(&lower)
@@ -464,7 +469,7 @@ const LANGUAGE_CODES: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi
     sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
 /// A translation catalog named for its language (`de.json`, `pt-BR.json`,
-/// `zh_Hans.yml`, as in Paraglide's `messages/`): UI text.
+/// `zh_Hans.yml`, `es_419.json`, as in Paraglide's `messages/`): UI text.
 fn is_translation_catalog(name: &str) -> bool {
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return false;
@@ -483,8 +488,11 @@ fn is_translation_catalog(name: &str) -> bool {
         && LANGUAGE_CODES
             .split_whitespace()
             .any(|code| code == language)
-        && region
-            .is_none_or(|r| matches!(r.len(), 2 | 4) && r.bytes().all(|b| b.is_ascii_alphabetic()))
+        // A country (`BR`), a script (`Hans`) or a UN M.49 region (`es_419`).
+        && region.is_none_or(|r| {
+            (matches!(r.len(), 2 | 4) && r.bytes().all(|b| b.is_ascii_alphabetic()))
+                || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 /// A web page or a view template of one (`index.html`, `howto.html.twig`,
@@ -525,6 +533,27 @@ pub(crate) fn is_program_source(path: &str) -> bool {
         .map_or("", |(_, e)| e)
         .to_ascii_lowercase();
     EXTENSIONS.contains(&ext.as_str())
+}
+
+/// As [`is_program_source`], also reading a script without an extension by its
+/// shebang (`#!/usr/bin/env python` in `scripts/backup`). Shell scripts are not
+/// programs here: `PASSWORD=hunter2` there is an unquoted literal.
+pub(crate) fn is_program_text(path: &str, text: &str) -> bool {
+    if is_program_source(path) {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some(shebang) = text.lines().next().and_then(|l| l.strip_prefix("#!")) else {
+        return false;
+    };
+    !name.contains('.')
+        && shebang
+            .split(['/', ' '])
+            .filter(|w| !w.is_empty())
+            .any(|w| {
+                let interpreter = w.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+                matches!(interpreter, "python" | "ruby" | "node" | "perl" | "php")
+            })
 }
 
 /// Name segments that call a value a fixture.

@@ -5,6 +5,55 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_58_to_60_homelabs_mobile_apps_and_llm_apps() {
+    use context::{is_program_text, is_prose_document, path_role, PathRole};
+    // Ciphertext (SOPS, Ansible Vault) is committed by design.
+    assert!(values::is_known_non_secret(
+        "ENC[AES256_GCM,data:yKLbaSgytDfpnR5KR4SZfSX7,iv:OZV6,tag:ukVm,type:str]"
+    ));
+    // Helm's `existingSecret` names a Secret; a widget's website token ships in pages.
+    assert!(!names::is_secret_name("existingSecret"));
+    assert!(!names::is_secret_name("existing_secret_password_key"));
+    assert!(!names::is_secret_name("websiteToken"));
+    assert!(names::is_secret_name("website_secret"));
+    // A script without an extension is code by its shebang, not a shell script.
+    assert!(is_program_text(
+        "scripts/backup",
+        "#!/usr/bin/env python3\n"
+    ));
+    assert!(is_program_text("bin/run", "#!/usr/bin/ruby\n"));
+    assert!(!is_program_text("scripts/backup", "#!/bin/bash\n"));
+    assert!(!is_program_text(
+        "scripts/backup.sh",
+        "#!/usr/bin/env python\n"
+    ));
+    // Apple's and UN M.49 regions' UI text.
+    assert!(is_prose_document("App/de.lproj/Localizable.strings"));
+    assert_eq!(
+        path_role("App/de.lproj/Localizable.strings"),
+        PathRole::Docs
+    );
+    assert_eq!(path_role("src/languages/es_419.json"), PathRole::Docs);
+    assert_eq!(path_role("src/languages/es_4190.json"), PathRole::Code);
+    // A key that repeats the host it is sent to is the server's name.
+    let named = "apiBase: http://llama-strix.llm:8080/v1\napiKey: llama-strix\n";
+    assert!(scan_file("models/local.yaml", named).is_empty());
+    let key = random(580, 32, ALNUM);
+    let hosted = format!("apiBase: https://api.inference.io/v1\napiKey: {key}\n");
+    assert_eq!(scan_file("models/hosted.yaml", &hosted).len(), 1);
+    // A Google key its owners call public; the same key without the note fires.
+    let google = format!("AIzaSy{}", random(581, 33, ALNUM));
+    let noted = format!("// Public API key used by BotGuard\nval KEY = \"{google}\"\n");
+    assert!(scan_file("app/PoToken.kt", &noted).is_empty());
+    let bare = format!("val KEY = \"{google}\"\n");
+    assert_eq!(scan_file("app/PoToken.kt", &bare).len(), 1);
+    // A data file's recorded URL keeps its query; a config's does not.
+    let token = random(582, 120, ALNUM);
+    let url = format!("\"https://www.imdb.com/title/?redirectSessionToken={token}\",q,a\n");
+    assert!(scan_file("evals/qa.csv", &url).is_empty());
+}
+
+#[test]
 fn round_56_product_defaults_and_docs_apps() {
     use context::{path_role, PathRole};
     let settings = "        Username = \"nzbget\";\n        Password = \"tegbzn6789\";\n";

@@ -200,13 +200,19 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
     if REFERENCE_SUFFIXES.contains(&last)
         || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
         || segments.first() == Some(&"from")
+        // `existingSecret`, `existing_secret_name`: Helm charts' name of a Secret
+        // that already exists in the cluster.
+        || segments.first() == Some(&"existing")
         // `search_only_api_key`: a search engine's browser key, named for it.
         || segments.windows(2).any(|pair| pair == ["search", "only"])
         || segments.contains(&"searchonly")
         // A web analytics token or key ships in every page's beacon (Cloudflare's
         // `web_analytics_token`), as a Segment write key ships in every client
-        // (`SEGMENT_API_KEY`); an analytics API secret does not.
-        || (segments.iter().any(|s| matches!(*s, "analytics" | "segment"))
+        // (`SEGMENT_API_KEY`); an analytics API secret does not. So does a chat
+        // widget's website token (Chatwoot's `websiteToken`).
+        || (segments
+            .iter()
+            .any(|s| matches!(*s, "analytics" | "segment" | "website" | "widget"))
             && matches!(last, "token" | "key"))
         // A payment, card, order or cart token (`paymentToken = 'EC-…'`, Stripe's
         // `tok_…` card token) stands for a checkout or a stored card: an ID that

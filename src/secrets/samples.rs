@@ -108,6 +108,25 @@ pub(super) fn repeats_an_id(text: &str, span: Span, secret: &str) -> bool {
     })
 }
 
+/// Whether the value at `span` is also the first label of a URL's host within
+/// three lines (`apiKey: llama-strix` beside `apiBase: http://llama-strix.llm:8080`):
+/// a local server's name given where a key is asked for, not a credential.
+pub(super) fn names_a_nearby_host(text: &str, span: Span, secret: &str) -> bool {
+    if secret.len() < 3 {
+        return false;
+    }
+    let line = line_range(text, span.start as usize);
+    let before = text.get(..line.start).unwrap_or("").lines().rev().take(3);
+    let after = text.get(line.end..).unwrap_or("").lines().take(3);
+    before.chain(after).any(|l| {
+        l.match_indices("://").any(|(at, _)| {
+            let host = l.get(at + 3..).unwrap_or("");
+            host.strip_prefix(secret)
+                .is_some_and(|rest| rest.starts_with(['.', ':', '/']))
+        })
+    })
+}
+
 /// A value encrypted for a CI service (`TRVIS_SECRET=O3/2KT…` used as
 /// `"secure": "${TRVIS_SECRET}"`): base64 of exactly one RSA block (128, 256,
 /// 384 or 512 bytes) in a file that declares `secure` values. Only the service's

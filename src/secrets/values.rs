@@ -203,7 +203,8 @@ const DOCUMENTED_SAMPLES: &[&str] = &[
 ];
 
 /// Template and interpolation syntax: the value is filled in elsewhere.
-const INTERPOLATION_MARKERS: &[&str] = &["${", "{{", "}}", "#{", "$(", "%("];
+// `%{name}`: Ruby's and i18n libraries' named interpolation.
+const INTERPOLATION_MARKERS: &[&str] = &["${", "{{", "}}", "#{", "$(", "%(", "%{"];
 
 /// Environment and secret-store lookups written as values.
 const ENV_REFERENCE_MARKERS: &[&str] = &[
@@ -753,6 +754,15 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         // Grafana's default `secret_key` (its `defaults.ini` and `sample.ini`): the
         // same in every install that does not set one, published with the source.
         "sw2ycwtib9zpoohopsmm",
+        // Talos' documented sample `aescbcEncryptionSecret`, written into the commented
+        // reference of every config `talosctl gen config` makes.
+        "z01mye6j16bspjyttb/5sfx8j7ph4jxxm2xuu4vsbpm=",
+        // Microsoft Edge's read-aloud `TrustedClientToken`: every Edge browser sends it.
+        "6a5aa1d4eaff4e9fb37e23d68491d6f4",
+        // SOPS and Ansible Vault ciphertext: only the repository's key opens it,
+        // so it is committed by design.
+        "enc[aes256_gcm,",
+        "$ansible_vault;",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();

@@ -285,7 +285,9 @@ pub(super) fn validate_google_api_key(c: &Candidate<'_>) -> bool {
 /// Whether the candidate sits within a few lines of a Firebase web config's
 /// `authDomain` or `*.firebaseapp.com` host, or is the app key of a Firebase
 /// mobile config: `google-services.json`'s `"current_key"`, the iOS plist's
-/// `API_KEY` beside `GOOGLE_APP_ID`. All ship inside the app, public by design.
+/// `API_KEY` beside `GOOGLE_APP_ID` or `GCM_SENDER_ID`, Android resources'
+/// `google_api_key` beside `gcm_defaultSenderId`. All ship inside the app,
+/// public by design.
 pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
     let start = (c.span.start as usize).saturating_sub(400);
     let end = (c.span.end as usize).saturating_add(400).min(c.text.len());
@@ -295,8 +297,13 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
         .unwrap_or("");
     window.contains("authDomain")
         || window.contains("firebaseapp.com")
+        || window.contains("firebaseio.com")
         || window.contains("\"current_key\"")
         || window.contains("GOOGLE_APP_ID")
+        || window.contains("GCM_SENDER_ID")
+        // Android resources written by the google-services plugin.
+        || window.contains("gcm_defaultSenderId")
+        || window.contains("\"google_app_id\"")
 }
 
 /// A JWT: the header decodes to a JSON object with an `alg` other than `none`,
@@ -358,6 +365,9 @@ const SAMPLE_SIGNING_SECRETS: &[&str] = &[
     "shhhhh",
     "shhhhhared-secret",
     "secretkey",
+    // Supabase CLI's local stack signs its demo `anon` and `service_role` keys
+    // with this documented secret: the same keys in every local install.
+    "super-secret-jwt-token-with-at-least-32-characters-long",
     "secret-key",
     "secret_key",
     "mysecret",
