@@ -250,10 +250,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // `#   secretKey: console123`: a commented-out setting shows an example value;
     // a generated one is still kept. A key ID alone opens nothing: in a comment
     // it documents a payload.
+    // A commented request to the developer's own machine (`// "url":
+    // "http://localhost:6789/…?api_key=…"`) records a local session.
     found.retain(|m| {
         proves_itself(m.detector.id)
             || !on_commented_line(text, m.span)
-            || (m.detector.id != "aws-access-key-id" && is_high_entropy(m.secret(text)))
+            || (m.detector.id != "aws-access-key-id"
+                && is_high_entropy(m.secret(text))
+                && !(in_url_query(text, m.context_span) && on_local_url(text, m.context_span)))
     });
     // A person's password in a CI pipeline (`SA_PASSWORD: Forge123`) is the test
     // database's that the job starts; deploy credentials there are generated or
@@ -309,10 +313,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         found.retain(|m| !m.detector.generic || is_literal_in_code(path, text, &comments, m));
     }
     // A key ID or a JWT in a docstring's example documents a payload, as in a
-    // comment: neither opens anything alone.
+    // comment: neither opens anything alone. A connection URL there is the
+    // usage example's (`from_url("redis://redis:SuperSecret@myredishost.com")`).
     if is_program {
         found.retain(|m| {
-            !matches!(m.detector.id, "aws-access-key-id" | "jwt")
+            !matches!(m.detector.id, "aws-access-key-id" | "jwt" | "database-url")
                 || !samples::in_doc_string(path, text, m.span)
         });
     }
@@ -486,7 +491,28 @@ fn is_literal_in_code(path: &str, text: &str, comments: &BlockComments, m: &Secr
     {
         return false;
     }
-    !comments.holds(text, m.span) || in_url_query(text, m.context_span)
+    // A link's token in a comment is kept, unless the link is to the developer's
+    // own machine (a recorded request to `localhost`).
+    !comments.holds(text, m.span)
+        || (in_url_query(text, m.context_span) && !on_local_url(text, m.context_span))
+}
+
+/// Whether the URL whose query holds `context` points at a local host
+/// (`http://localhost:6789/api/…?api_key=…`).
+fn on_local_url(text: &str, context: Span) -> bool {
+    let before = line_before(text, context);
+    let Some(at) = before.rfind("://") else {
+        return false;
+    };
+    let authority = before
+        .get(at + 3..)
+        .unwrap_or("")
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    !detectors::is_public_host(&host.to_ascii_lowercase())
 }
 
 /// `supplied_passphrase: "DicewarePassphrase"` in Python: a bare name, a colon

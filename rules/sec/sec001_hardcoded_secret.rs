@@ -176,6 +176,20 @@ declare_rule! {
     /// - a script without an extension whose shebang runs Python, Ruby, Node, Perl
     ///   or PHP is read as code (`"secretKey": "restic_s3_bucket"` is a name there);
     ///   a generated literal in it still fires;
+    /// - a connection URL whose password is its user name (`loader:loader@localhost`),
+    ///   or a person's password on a container or local host, under any name (a
+    ///   `db_dsn` as for the `database-url` format); a generated one still fires;
+    ///   a connection URL in a Python docstring's usage example;
+    /// - a Slack incoming webhook whose secret part is not 24 characters (a how-to's
+    ///   made-up `…/TDHEI123WUEE`);
+    /// - in a line comment, a token in the query of a URL to a local host (`//
+    ///   "url": "http://localhost:6789/…?api_key=…"`: a recorded local request); a
+    ///   link to a public host keeps its token;
+    /// - Amplitude and Mixpanel project keys by name (`AMPLITUDE_API_KEY`: shipped in
+    ///   every client that sends events); Shopware sales-channel access keys
+    ///   (`SWSC…`: the Store API's public key; `SWIA…` integration keys still fire);
+    /// - UI text in a locale's folder (`snippet/de_DE/`) or a module's locale catalog
+    ///   (`storefront.de-DE.json`);
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
     ///   OpenAPI document (keys quoted or not; a sample list may sit at its key's
     ///   own indent); the `apiKey` of a docs site's Algolia search config
@@ -283,9 +297,11 @@ declare_rule! {
     /// - web pages and their templates (`*.html`, `*.html.twig`, `*.html.erb`,
     ///   `*.hbs`, Laravel's `*.blade.php`, Vue and Svelte components): what they hold is shown to every
     ///   visitor, so only provider formats and private keys fire there;
-    /// - in a CI pipeline (`.github/workflows/`, `.gitlab-ci.yml`, CircleCI, Drone's
+    /// - in a CI pipeline (`.github/workflows/`, `.gitlab-ci.yml` and GitLab's
+    ///   included `.gitlab/*.yml`, CircleCI, Drone's
     ///   `.drone.yml`/`.drone.star`, Woodpecker, Travis, Buildkite, Gitea and Forgejo
-    ///   workflows, AppVeyor, Cloud Build, a `Jenkinsfile`), a
+    ///   workflows, AppVeyor, Azure Pipelines by any name
+    ///   (`azure-pipelines-compat.yml`), Cloud Build, a `Jenkinsfile`), a
     ///   person's password (`SA_PASSWORD: Forge123`): the test database's that the job
     ///   starts; a generated value there still fires, unless its name's first word
     ///   names an image the same file starts (`MINIO_SECRET_KEY=…` next to `image:

@@ -128,6 +128,8 @@ fn is_doc_dir(segment: &str) -> bool {
     DOC_DIRS.contains(&segment)
         // Apple's per-language UI text (`de.lproj/Localizable.strings`).
         || segment.ends_with(".lproj")
+        // A locale's folder of UI text (`snippet/de_DE/`).
+        || is_locale_tag(segment, true)
         || segment.split(['-', '_', '.']).any(|word| {
             matches!(
                 word,
@@ -229,6 +231,10 @@ pub(crate) fn is_ci_pipeline(path: &str) -> bool {
         || lower.contains(".woodpecker/")
         || name.ends_with("-ci.yml")
         || name.ends_with("pipelines.yml")
+        // `azure-pipelines-nightly.yml`, GitLab's included `.gitlab/*.yml`.
+        || name.starts_with("azure-pipelines")
+        || lower.starts_with(".gitlab/")
+        || lower.contains("/.gitlab/")
         // Drone (`.drone.yml`, Starlark `.drone.star`, `.drone.jsonnet`), Woodpecker,
         // Travis, AppVeyor, Cloud Build, Jenkins.
         || name.starts_with(".drone.")
@@ -469,7 +475,8 @@ const LANGUAGE_CODES: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi
     sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
 /// A translation catalog named for its language (`de.json`, `pt-BR.json`,
-/// `zh_Hans.yml`, `es_419.json`, as in Paraglide's `messages/`): UI text.
+/// `zh_Hans.yml`, `es_419.json`, as in Paraglide's `messages/`) or for its module
+/// and locale (`storefront.de-DE.json`): UI text.
 fn is_translation_catalog(name: &str) -> bool {
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return false;
@@ -480,19 +487,35 @@ fn is_translation_catalog(name: &str) -> bool {
     ) {
         return false;
     }
-    let mut parts = stem.split(['-', '_']);
+    // `storefront.de-DE.json`: a module's catalog, named for it and its locale.
+    is_locale_tag(stem, false)
+        || stem
+            .rsplit_once('.')
+            .is_some_and(|(_, tag)| is_locale_tag(tag, true))
+}
+
+/// A language code with an optional region: a country (`pt-BR`), a script
+/// (`zh_Hans`) or a UN M.49 region (`es_419`). With `country_only` a country or
+/// M.49 region is required, as in a folder's name (`snippet/de_DE/`), where a
+/// script-length word would read `eu-west` as Basque.
+fn is_locale_tag(tag: &str, country_only: bool) -> bool {
+    let mut parts = tag.split(['-', '_']);
     let language = parts.next().unwrap_or("");
     let region = parts.next();
+    let country = |r: &str| {
+        (r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+            || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let script = |r: &str| r.len() == 4 && r.bytes().all(|b| b.is_ascii_alphabetic());
     parts.next().is_none()
         && language.len() == 2
         && LANGUAGE_CODES
             .split_whitespace()
-            .any(|code| code == language)
-        // A country (`BR`), a script (`Hans`) or a UN M.49 region (`es_419`).
-        && region.is_none_or(|r| {
-            (matches!(r.len(), 2 | 4) && r.bytes().all(|b| b.is_ascii_alphabetic()))
-                || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
-        })
+            .any(|code| code.eq_ignore_ascii_case(language))
+        && match region {
+            None => !country_only,
+            Some(r) => country(r) || (!country_only && script(r)),
+        }
 }
 
 /// A web page or a view template of one (`index.html`, `howto.html.twig`,

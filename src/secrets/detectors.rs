@@ -6,10 +6,10 @@ mod formats;
 mod tests;
 
 use assignments::{validate_generic, validate_login_call, validate_named_call, validate_xml_value};
-pub(super) use formats::{decode_base64, has_random_body};
+pub(super) use formats::{decode_base64, has_random_body, is_public_host};
 use formats::{
     validate_aws_secret, validate_database_url, validate_google_api_key, validate_jwt,
-    validate_private_key, validate_twilio_auth_token,
+    validate_private_key, validate_slack_webhook, validate_twilio_auth_token,
 };
 
 use super::{Detector, Window};
@@ -174,7 +174,7 @@ pub(super) static DETECTORS: &[Detector] = &[
         min_entropy: None,
         reject_placeholders: true,
         bounded: false,
-        validate: None,
+        validate: Some(validate_slack_webhook),
         generic: false,
     },
     Detector {

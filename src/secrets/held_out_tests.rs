@@ -5,6 +5,52 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_61_shops_and_data_pipelines() {
+    use context::{is_ci_pipeline, path_role, PathRole};
+    // A DSN whose password is its user name, or a person's on a local host.
+    assert!(scan_file(
+        "load.py",
+        "dsn = \"postgres://loader:loader@localhost/d\"\n"
+    )
+    .is_empty());
+    let generated = random(610, 24, ALNUM);
+    let dsn = format!("dsn = \"postgres://loader:{generated}@localhost/d\"\n");
+    assert_eq!(scan_file("load.py", &dsn).len(), 1);
+    // Slack's incoming webhook secret is 24 characters.
+    let hook = |secret: &str| {
+        format!("hook = \"https://hooks.slack.com/services/T04DHMAF13Q/B04E7B1MQ1H/{secret}\"\n")
+    };
+    assert!(scan_file("alerts.toml", &hook("TDHEI123WUEE")).is_empty());
+    assert_eq!(
+        scan_file("alerts.toml", &hook(&random(611, 24, ALNUM))).len(),
+        1
+    );
+    // A commented request to localhost records a local session; a public link keeps its key.
+    let key = random(612, 40, ALNUM);
+    let local =
+        format!("// \"url\": \"http://localhost:6789/api/items?api_key={key}\"\nlet a = 1;\n");
+    assert!(scan_file("api/errors.ts", &local).is_empty());
+    let public = format!("// \"url\": \"https://api.vendor.io/items?api_key={key}\"\nlet a = 1;\n");
+    assert_eq!(scan_file("api/errors.ts", &public).len(), 1);
+    // Product analytics project keys ship in clients; Shopware's storefront key too.
+    assert!(!names::is_secret_name("AMPLITUDE_API_KEY"));
+    assert!(!names::is_secret_name("mixpanel_token"));
+    assert!(values::is_known_non_secret("SWSCATLQZHBWBVZ1SGHNQNBLAQ"));
+    assert!(!values::is_known_non_secret("SWIAATLQZHBWBVZ1SGHNQNBLAQ"));
+    // Locale folders and module catalogs are UI text; `eu-west` is no locale.
+    assert_eq!(
+        path_role("Resources/snippet/de_DE/storefront.de-DE.json"),
+        PathRole::Docs
+    );
+    assert_eq!(path_role("lang/storefront.pt-BR.yml"), PathRole::Docs);
+    assert_eq!(path_role("terraform/eu-west/main.tf"), PathRole::Code);
+    assert_eq!(path_role("config/settings.it.yaml"), PathRole::Code);
+    // Azure Pipelines files by any name, GitLab's included CI files.
+    assert!(is_ci_pipeline("ci/azure-pipelines-nightly.yml"));
+    assert!(is_ci_pipeline(".gitlab/templates/plugin.yml"));
+}
+
+#[test]
 fn round_58_to_60_homelabs_mobile_apps_and_llm_apps() {
     use context::{is_program_text, is_prose_document, path_role, PathRole};
     // Ciphertext (SOPS, Ansible Vault) is committed by design.

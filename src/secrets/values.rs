@@ -787,9 +787,17 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     // committing it to `nx.json`; it reads the shared cache and writes nothing.
     // A `|read-write` one still fires.
     let nx_cloud_read_only = lower.strip_suffix("|read").is_some_and(is_uuid);
+    // A Shopware sales-channel access key (`SWSC` and 22 base32 chars): storefronts
+    // send it to the Store API from every browser; integrations use `SWIA…` keys
+    // with a separate secret, which still fire.
+    let shopware_sales_channel = v.len() == 26
+        && v.starts_with("SWSC")
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || test_mode
         || nx_cloud_read_only
+        || shopware_sales_channel
         || is_uuid(v)
         || datadog_client_token
         || htpasswd_line

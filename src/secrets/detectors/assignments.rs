@@ -216,7 +216,12 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     // `postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`: names an installer
     // substitutes, not a password.
     if let Some(password) = url_password(value) {
-        if is_placeholder(password) || is_env_name(password) {
+        if is_placeholder(password)
+            || is_env_name(password)
+            || url_login(value).is_some_and(|(user, host)| {
+                super::formats::is_dev_stack_login(user, password, host)
+            })
+        {
             return false;
         }
     }
@@ -742,6 +747,16 @@ fn url_password(v: &str) -> Option<&str> {
     let (userinfo, _) = authority.rsplit_once('@')?;
     let (_, password) = userinfo.split_once(':')?;
     Some(password).filter(|p| !p.is_empty())
+}
+
+/// The user and host of `scheme://user:password@host…`, if it has both.
+fn url_login(v: &str) -> Option<(&str, &str)> {
+    let rest = v.get(v.find("://")? + 3..)?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, host) = authority.rsplit_once('@')?;
+    let (user, _) = userinfo.split_once(':')?;
+    let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    Some((user, host))
 }
 
 /// `scheme://user:password@host…`

@@ -204,10 +204,8 @@ pub(super) fn validate_twilio_auth_token(c: &Candidate<'_>) -> bool {
 /// on a public host name (`ds048537.mongolab.com`) opens a real database.
 pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
     let host = c.group("host").unwrap_or("").to_ascii_lowercase();
-    // `umami:umami@db`: a password equal to the user name is a local dev default.
-    let same_as_user = c.group("user").is_some_and(|u| u == c.secret);
     if host.contains("example")
-        || same_as_user
+        || is_dev_stack_login(c.group("user").unwrap_or(""), c.secret, &host)
         || is_reference_literal(c.secret)
         || super::assignments::is_env_name(c.secret)
     {
@@ -215,13 +213,6 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
     }
     // `P%40ssw0rd`: judge the password the URL encodes.
     let password = percent_decode(c.secret);
-    // A person's password for a database on a container or local host
-    // (`mysql://root:whalehello@db`) is the dev stack's default; a generated one
-    // is kept as seriously as on a public host.
-    let container_or_loopback = !host.contains('.') || host.starts_with("127.");
-    if container_or_loopback && super::super::is_chosen_by_a_person(&password) {
-        return false;
-    }
     if !is_placeholder(&password) {
         return true;
     }
@@ -230,6 +221,17 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
         .iter()
         .any(|w| lower.trim_end_matches(|ch: char| ch.is_ascii_digit()) == *w);
     is_public_host(&host) && super::super::stores::is_stored_secret(c.secret) && !single_word
+}
+
+/// A URL login that is a dev stack's default: the password is the user name
+/// (`umami:umami@db`, `loader:loader@localhost`), or a person picked it for a
+/// database on a container or local host (`mysql://root:whalehello@db`). A
+/// generated one is kept as seriously as on a public host.
+pub(super) fn is_dev_stack_login(user: &str, password: &str, host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let container_or_loopback = !host.contains('.') || host.starts_with("127.");
+    (!user.is_empty() && user == password)
+        || (container_or_loopback && super::super::is_chosen_by_a_person(&percent_decode(password)))
 }
 
 /// `%XX` escapes decoded (invalid ones and non-UTF-8 results kept as written).
@@ -257,7 +259,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// A DNS name outside local, internal and documentation domains.
-fn is_public_host(host: &str) -> bool {
+pub(in crate::secrets) fn is_public_host(host: &str) -> bool {
     const LOCAL_SUFFIXES: &[&str] = &[
         ".local",
         ".localhost",
@@ -304,6 +306,17 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
         // Android resources written by the google-services plugin.
         || window.contains("gcm_defaultSenderId")
         || window.contains("\"google_app_id\"")
+}
+
+/// An incoming webhook's secret is 24 letters and digits
+/// (`T…/B…/<24 chars>`); a how-to's made-up one (`T04D…/B04E…/TDHEI123WUEE`)
+/// is shorter. Workflow and trigger URLs (four parts) keep their own form.
+pub(super) fn validate_slack_webhook(c: &Candidate<'_>) -> bool {
+    let parts: Vec<&str> = c.secret.split('/').collect();
+    match parts.as_slice() {
+        [_, _, token] => token.len() == 24,
+        _ => true,
+    }
 }
 
 /// A JWT: the header decodes to a JSON object with an `alg` other than `none`,
