@@ -152,8 +152,9 @@ declare_rule! {
     ///   typed to look like base64 (`MIIE` becomes `MOCKKEY…`);
     /// - an Nx Cloud read-only access token (base64 of `<uuid>|read`), which Nx
     ///   documents committing to `nx.json`; a `|read-write` token still fires;
-    /// - ciphertext committed by design: SOPS values (`ENC[AES256_GCM,…]`) and
-    ///   Ansible Vault blocks (`$ANSIBLE_VAULT;…`); Talos' documented sample
+    /// - ciphertext committed by design: SOPS values (`ENC[AES256_GCM,…]`), dotenvx
+    ///   values (`encrypted:…`) and Ansible Vault blocks (`$ANSIBLE_VAULT;…`);
+    ///   Talos' documented sample
     ///   `aescbcEncryptionSecret` (in the commented reference of every generated
     ///   config); Microsoft Edge's read-aloud `TrustedClientToken` (every Edge
     ///   browser sends it); a JWT signed with Supabase CLI's documented local

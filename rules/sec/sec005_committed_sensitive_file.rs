@@ -27,8 +27,9 @@ declare_rule! {
     ///   stack's, and only its generated values count (`sidekickin` does not);
     ///   nor does a password made of another value of the file and digits
     ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default);
-    ///   a SOPS-encrypted `.env` (`config.sops.env`, every value `ENC[AES256_GCM,…]`)
-    ///   is committed by design; a plain secret beside its ciphertext still fires;
+    ///   a SOPS- or dotenvx-encrypted `.env` (`config.sops.env` with every value
+    ///   `ENC[AES256_GCM,…]`; `encrypted:…` values under a `DOTENV_PUBLIC_KEY`) is
+    ///   committed by design; a plain secret beside its ciphertext still fires;
     /// - cloud and cluster credentials: a Google service-account JSON with its
     ///   `private_key` (a key with a random body, not a test's typed stand-in such as
     ///   `asldjkasdjksa9832…`), a kubeconfig with inline credentials (a token, a password, a

@@ -51,13 +51,16 @@ fn round_61_shops_and_data_pipelines() {
 }
 
 #[test]
-fn round_58_to_60_homelabs_mobile_apps_and_llm_apps() {
+fn round_58_to_60_and_62_homelabs_mobile_apps_llm_apps_and_bots() {
     use context::{is_program_text, is_prose_document, path_role, PathRole};
     // Ciphertext (SOPS, Ansible Vault) is committed by design.
     assert!(values::is_known_non_secret(
         "ENC[AES256_GCM,data:yKLbaSgytDfpnR5KR4SZfSX7,iv:OZV6,tag:ukVm,type:str]"
     ));
     // Helm's `existingSecret` names a Secret; a widget's website token ships in pages.
+    assert!(values::is_known_non_secret(
+        "encrypted:BDqDBibm4wsYqMpCjTQ6BsDHmMadg9K3"
+    ));
     assert!(!names::is_secret_name("existingSecret"));
     assert!(!names::is_secret_name("existing_secret_password_key"));
     assert!(!names::is_secret_name("websiteToken"));

@@ -759,10 +759,12 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "z01mye6j16bspjyttb/5sfx8j7ph4jxxm2xuu4vsbpm=",
         // Microsoft Edge's read-aloud `TrustedClientToken`: every Edge browser sends it.
         "6a5aa1d4eaff4e9fb37e23d68491d6f4",
-        // SOPS and Ansible Vault ciphertext: only the repository's key opens it,
+        // SOPS, Ansible Vault and dotenvx ciphertext: only the repository's key opens it,
         // so it is committed by design.
         "enc[aes256_gcm,",
         "$ansible_vault;",
+        // dotenvx: `encrypted:` and ECIES ciphertext for the file's `DOTENV_PUBLIC_KEY`.
+        "encrypted:",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
