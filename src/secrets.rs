@@ -387,6 +387,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     found.retain(|m| {
         !m.detector.generic
             || !(samples::is_search_only_key(text, m.span)
+                || samples::in_docusaurus_theme_config(path, text, m.span)
                 || samples::is_analytics_beacon(text, m.span)
                 || samples::is_encrypted_for_ci(text, m.secret(text))
                 || samples::repeats_an_id(text, m.span, m.secret(text))

@@ -189,6 +189,9 @@ declare_rule! {
     /// - Amplitude and Mixpanel project keys by name (`AMPLITUDE_API_KEY`: shipped in
     ///   every client that sends events); Shopware sales-channel access keys
     ///   (`SWSC…`: the Store API's public key; `SWIA…` integration keys still fire);
+    /// - a key in the `themeConfig` block of a Docusaurus config (a search or chat
+    ///   widget's, such as Inkeep's: the theme's settings are bundled into every
+    ///   page); the config's other blocks keep their keys;
     /// - UI text in a locale's folder (`snippet/de_DE/`) or a module's locale catalog
     ///   (`storefront.de-DE.json`);
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an

@@ -5,6 +5,25 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_63_docs_site_widgets() {
+    // Docusaurus bundles `themeConfig` into every page; a plugin's options outside
+    // it run at build time and keep their keys.
+    let key = random(630, 48, HEX);
+    let config = |block: &str| {
+        format!("const config = {{\n  {block}: {{\n    widget: {{\n      apiKey: \"{key}\",\n    }},\n  }},\n  plugins: [],\n}};\n")
+    };
+    assert!(scan_file("docs/docusaurus.config.ts", &config("themeConfig")).is_empty());
+    assert_eq!(
+        scan_file("site/docusaurus.config.js", &config("customFields")).len(),
+        1
+    );
+    assert_eq!(
+        scan_file("site/site.config.js", &config("themeConfig")).len(),
+        1
+    );
+}
+
+#[test]
 fn round_61_shops_and_data_pipelines() {
     use context::{is_ci_pipeline, path_role, PathRole};
     // A DSN whose password is its user name, or a person's on a local host.

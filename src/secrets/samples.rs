@@ -659,6 +659,33 @@ pub(super) fn is_search_only_key(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether `span` sits in the `themeConfig` block of a Docusaurus config: the
+/// theme's settings are bundled into every page of the site, so a search or
+/// chat widget's key there (Algolia, Inkeep) ships to every visitor.
+pub(super) fn in_docusaurus_theme_config(path: &str, text: &str, span: Span) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if !name.starts_with("docusaurus.config.") {
+        return false;
+    }
+    let at = span.start as usize;
+    let mut offset = 0;
+    let mut block_indent = None;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        match block_indent {
+            None if trimmed.starts_with("themeConfig") => block_indent = Some(indent),
+            Some(base) if !trimmed.is_empty() && indent <= base => block_indent = None,
+            _ => {}
+        }
+        if offset + line.len() > at {
+            return block_indent.is_some() && !trimmed.starts_with("themeConfig");
+        }
+        offset += line.len();
+    }
+    false
+}
+
 /// Whether `secret` is shown elsewhere in the document as the output of a
 /// command: alone on the line after a `$ `-prompted one (`$ openssl rand -base64 48`
 /// then its output). A how-to that shows what a generator prints made the value
