@@ -323,6 +323,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     }
     // `TEST_FAKE_RSA_KEY_0 = "-----BEGIN…"`, `const fakePass = '…'`: a value its
     // name calls a fixture.
+    // A provider-format value assigned to a name that calls it an example
+    // (`placeholder: t(…, api_secret_key_example: 'sk_live_…')`) shows the format;
+    // a `test` name does not make a live key harmless.
+    found.retain(|m| {
+        m.detector.generic
+            || m.detector.id == "private-key"
+            || !names_an_example(name_before(text, m.span))
+    });
     found.retain(|m| match m.detector.id {
         "private-key" => !context::named_as_fixture(text, m.span),
         _ if m.detector.generic => {
@@ -451,6 +459,28 @@ fn proven_in_tests(id: &str) -> bool {
         id,
         "private-key" | "stripe-secret-key" | "stripe-restricted-key" | "pypi-token"
     )
+}
+
+/// The identifier that the value at `span` is given to on its line
+/// (`api_secret_key_example: 'sk_live_…'` gives `api_secret_key_example`).
+fn name_before(text: &str, span: Span) -> &str {
+    let before = line_before(text, span)
+        .trim_end_matches(['"', '\'', '`', ' ', '\t', ':', '=', '>', '('])
+        .trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    before.get(start..).unwrap_or("")
+}
+
+/// Whether `name` calls its value an example or a stand-in.
+fn names_an_example(name: &str) -> bool {
+    names::normalize_name(name).split('_').any(|segment| {
+        matches!(
+            segment,
+            "example" | "examples" | "sample" | "placeholder" | "dummy" | "fake" | "mock"
+        )
+    })
 }
 
 /// The name of a `name = value` match (`export MINIO_KMS_SECRET_KEY=…` gives

@@ -189,6 +189,16 @@ declare_rule! {
     /// - Amplitude and Mixpanel project keys by name (`AMPLITUDE_API_KEY`: shipped in
     ///   every client that sends events); Shopware sales-channel access keys
     ///   (`SWSC…`: the Store API's public key; `SWIA…` integration keys still fire);
+    /// - Slack's documented OAuth sample under any token type (`xoxp-17653672481-…`);
+    ///   Mapbox public tokens (`pk.eyJ…`; `sk.` ones are secret); PostHog project
+    ///   keys by name (`REACT_APP_POSTHOG_TOKEN`); letters and digits counting up in
+    ///   step (`a1B2c3D4e5F6g7H8i9`, a mockup's token);
+    /// - a provider-format key given to a name that calls it an example or a
+    ///   stand-in (`api_secret_key_example: 'sk_live_…'` in a form's hint; a
+    ///   `STRIPE_TEST_KEY` that is live still fires); a value under a comment that
+    ///   asks for your own (`# PUT YOUR OWN SECRET KEYBASE HERE`);
+    /// - test data builders (`factory.ex`, `user_factory.rb`) and Cucumber's
+    ///   `features/support/` and `features/step_definitions/` are tests;
     /// - a key in the `themeConfig` block of a Docusaurus config (a search or chat
     ///   widget's, such as Inkeep's: the theme's settings are bundled into every
     ///   page); the config's other blocks keep their keys;

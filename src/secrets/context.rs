@@ -164,6 +164,11 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let test_script = matches!(name.split('.').next(), Some("test" | "tests"))
         && name.contains('.')
         && !is_ci_pipeline(&lower);
+    // Cucumber's suite: `features/support/` (hooks, mocked logins) and
+    // `features/step_definitions/`.
+    let cucumber = segments
+        .windows(2)
+        .any(|pair| pair[0] == "features" && matches!(pair[1], "support" | "step_definitions"));
     // Recorded output (`exe.cache` of a docs build, `*.snap`, `*.golden`): what a
     // command printed when it was run, not what anything reads credentials from.
     let recorded_output = matches!(
@@ -175,6 +180,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         || recorded_output
         || chart_test_values
         || test_script
+        || cucumber
     {
         return PathRole::Test;
     }
@@ -612,14 +618,26 @@ pub(crate) fn is_fixture_name(name: &str) -> bool {
 
 /// Name parts of a file of test data.
 const TEST_DATA_WORDS: &[&str] = &[
-    "fixture", "fixtures", "stub", "stubs", "testdata",
+    "fixture",
+    "fixtures",
+    "stub",
+    "stubs",
+    "testdata",
     // `e2etest_service.go`: what an end-to-end run seeds.
-    "e2e", "e2etest", "e2etests",
+    "e2e",
+    "e2etest",
+    "e2etests",
     // `mock-events.ts`, `fake_users.go`: made-up data for previews and tests.
-    "mock", "mocks", "fake", "fakes",
+    "mock",
+    "mocks",
+    "fake",
+    "fakes",
     // `hookdeck-samples.json`: recorded or made-up payloads (`config.sample.yml`,
     // singular, is an example copy).
     "samples",
+    // Test data builders: ExMachina's `factory.ex`, factory_bot's `user_factory.rb`.
+    "factory",
+    "factories",
 ];
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.

@@ -5,6 +5,46 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_64_phoenix_rails_and_rust_apps() {
+    use context::{path_role, PathRole};
+    // Slack's documented sample body under any token type; a random body fires.
+    assert!(values::is_placeholder(
+        "xoxp-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
+    ));
+    assert!(!values::is_placeholder(&format!(
+        "xoxp-17653672481-19874698323-{}",
+        random(640, 24, ALNUM)
+    )));
+    // Mapbox public tokens; PostHog project keys by name.
+    assert!(values::is_known_non_secret(
+        "pk.eyJ1IjoibWF5ZWwiLCJhIjoiY2tl"
+    ));
+    assert!(!values::is_known_non_secret(
+        "sk.eyJ1IjoibWF5ZWwiLCJhIjoiY2tl"
+    ));
+    assert!(!names::is_secret_name("REACT_APP_POSTHOG_TOKEN"));
+    // Test data builders and Cucumber's support files are tests.
+    assert_eq!(path_role("lib/hexpm/factory.ex"), PathRole::Test);
+    assert_eq!(path_role("spec/support/user_factory.rb"), PathRole::Test);
+    assert_eq!(path_role("features/support/omniauth.rb"), PathRole::Test);
+    assert_eq!(path_role("src/features/billing/client.ts"), PathRole::Code);
+    // Letters and digits counting up in step; a random mix does not.
+    assert!(values::has_counting_run("a1B2c3D4e5F6g7H8i9"));
+    assert!(!values::has_counting_run(&random(641, 18, ALNUM)));
+    // A provider key named for an example shows the format; a `test` name does not.
+    let stripe = format!("sk_live_{}", random(642, 24, ALNUM));
+    let example = format!("hint(api_secret_key_example: '{stripe}')\n");
+    assert!(scan_file("app/views/form.haml", &example).is_empty());
+    let test_named = format!("STRIPE_TEST_KEY = \"{stripe}\"\n");
+    assert_eq!(scan_file("billing/stripe.rb", &test_named).len(), 1);
+    // `PUT YOUR OWN … HERE` above a value marks the template's sample.
+    let key = random(643, 64, B64);
+    let template =
+        format!("    # PUT YOUR OWN SECRET KEYBASE HERE\n    SECRET_KEY_BASE: \"{key}\"\n");
+    assert!(scan_file("docker-compose.yml", &template).is_empty());
+}
+
+#[test]
 fn round_63_docs_site_widgets() {
     // Docusaurus bundles `themeConfig` into every page; a plugin's options outside
     // it run at build time and keep their keys.

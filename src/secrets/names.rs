@@ -208,14 +208,20 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
         || segments.contains(&"searchonly")
         // A web analytics token or key ships in every page's beacon (Cloudflare's
         // `web_analytics_token`), as a Segment write key ships in every client
-        // (`SEGMENT_API_KEY`) and an Amplitude or Mixpanel project key do; an
+        // (`SEGMENT_API_KEY`) and an Amplitude, Mixpanel or PostHog project key do; an
         // analytics API secret does not. So does a chat widget's website token
         // (Chatwoot's `websiteToken`).
         || (segments
             .iter()
             .any(|s| matches!(
                 *s,
-                "analytics" | "segment" | "amplitude" | "mixpanel" | "website" | "widget"
+                "analytics"
+                    | "segment"
+                    | "amplitude"
+                    | "mixpanel"
+                    | "posthog"
+                    | "website"
+                    | "widget"
             ))
             && matches!(last, "token" | "key"))
         // A payment, card, order or cart token (`paymentToken = 'EC-…'`, Stripe's

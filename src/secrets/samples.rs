@@ -162,7 +162,8 @@ pub(super) fn under_default_note(text: &str, span: Span) -> bool {
 
 /// Whether the comment above the setting at `span` tells the reader to put their
 /// own value there (`# Replace with your values`, `// replace this with your
-/// key`): what follows is the template's sample, however random it looks.
+/// key`, `# PUT YOUR OWN SECRET KEYBASE HERE`): what follows is the template's
+/// sample, however random it looks.
 pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
     // The note may head a block of settings (`# Replace with your values` above
     // the ID, the secret and the tenant): the lines up to a blank one are read.
@@ -179,10 +180,12 @@ pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
         })
         .any(|comment| {
             let lower = comment.to_ascii_lowercase();
-            lower.contains("replace")
+            // `# PUT YOUR OWN SECRET KEYBASE HERE`, `# use your own key`.
+            (lower.contains("replace")
                 && lower
                     .split(|c: char| !c.is_ascii_alphabetic())
-                    .any(|w| w == "your")
+                    .any(|w| w == "your"))
+                || lower.contains("your own")
         })
 }
 

@@ -202,6 +202,9 @@ const DOCUMENTED_SAMPLES: &[&str] = &[
     "tegbzn6789",
 ];
 
+/// The body of Slack's OAuth v2 guide's sample token, after `xoxb-`.
+const SLACK_SAMPLE_BODY: &str = "17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy";
+
 /// Template and interpolation syntax: the value is filled in elsewhere.
 // `%{name}`: Ruby's and i18n libraries' named interpolation.
 const INTERPOLATION_MARKERS: &[&str] = &["${", "{{", "}}", "#{", "$(", "%(", "%{"];
@@ -406,6 +409,11 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     DOCUMENTED_SAMPLES.contains(&lower.as_str())
+        // Slack's guide's sample under another token type (`xoxp-` for `xoxb-`).
+        || lower
+            .strip_prefix("xox")
+            .and_then(|rest| rest.get(2..))
+            .is_some_and(|body| body == SLACK_SAMPLE_BODY)
         || is_repeated_or_run(v)
         || is_repeated_unit(v)
         || is_keyboard_mash(v)
@@ -461,6 +469,24 @@ fn is_pattern(v: &str) -> bool {
 /// `xoxb-1234567890-…`: eight or more digits counting up, which a random token
 /// almost never holds; a documentation sample.
 pub(super) fn has_counting_run(v: &str) -> bool {
+    has_digit_run(v) || counts_in_step(v)
+}
+
+/// `a1B2c3D4e5F6g7H8i9`: letters and digits that each count up, one after the
+/// other (in any case), at least four of each: a made-up token for a mockup.
+fn counts_in_step(v: &str) -> bool {
+    let letters: Vec<u8> = v
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let digits: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
+    let counts_up = |seq: &[u8]| seq.len() >= 4 && seq.windows(2).all(|w| w[1] == w[0] + 1);
+    letters.len() + digits.len() == v.len() && counts_up(&letters) && counts_up(&digits)
+}
+
+/// Eight digits counting up in a row (`12345678`).
+fn has_digit_run(v: &str) -> bool {
     let mut run = 0;
     let mut prev = 0u8;
     for b in v.bytes() {
@@ -765,6 +791,9 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "$ansible_vault;",
         // dotenvx: `encrypted:` and ECIES ciphertext for the file's `DOTENV_PUBLIC_KEY`.
         "encrypted:",
+        // Mapbox public access tokens (`pk.eyJ…`) are made for browsers; its secret
+        // tokens (`sk.eyJ…`) still fire.
+        "pk.eyj",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
