@@ -5,6 +5,14 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_65_starters() {
+    // Leet read back as words, `@` as a separator too; a random value is no words.
+    assert!(values::is_placeholder("myAwEsOm3pa55@w0rd"));
+    assert!(values::is_placeholder("myAwEsOm3pa55"));
+    assert!(!values::is_placeholder(&random(650, 18, ALNUM)));
+}
+
+#[test]
 fn round_64_phoenix_rails_and_rust_apps() {
     use context::{path_role, PathRole};
     // Slack's documented sample body under any token type; a random body fires.

@@ -109,6 +109,8 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "strong",
     "good",
     "secured",
+    // `myAwEsOm3pa55@w0rd`.
+    "awesome",
     // `PutSomeRandomSecureValueHere`, `insert-generated-key`: an instruction.
     "put",
     "insert",
@@ -659,10 +661,22 @@ fn first_char(v: &str) -> char {
 fn is_made_of_words(lower: &str) -> bool {
     let core = lower.trim_end_matches(|c: char| !c.is_alphabetic());
     let plain: String = core.chars().filter(|c| c.is_ascii_lowercase()).collect();
-    let unleet: String = core
-        .chars()
+    // Leet read back as letters, on the value with or without its trailing digits
+    // (`pa55` is `pass`); an `@` between words is a separator as often as an `a`
+    // (`pa55@w0rd`).
+    word_break(&plain)
+        || [core, lower]
+            .iter()
+            .any(|v| word_break(&unleet(v, true)) || word_break(&unleet(v, false)))
+}
+
+/// `v` with leet digits and symbols read as the letters they stand for, other
+/// non-letters dropped; `@` read as `a` or dropped.
+fn unleet(v: &str, at_is_a: bool) -> String {
+    v.chars()
         .filter_map(|c| match c {
-            '@' | '4' => Some('a'),
+            '@' if at_is_a => Some('a'),
+            '4' => Some('a'),
             '$' | '5' => Some('s'),
             '6' | '9' => Some('g'),
             '0' => Some('o'),
@@ -672,11 +686,9 @@ fn is_made_of_words(lower: &str) -> bool {
             c if c.is_ascii_lowercase() => Some(c),
             _ => None,
         })
-        .collect();
-    word_break(&plain) || word_break(&unleet)
+        .collect()
 }
 
-/// Dynamic programming word break over [`PLACEHOLDER_WORDS`].
 fn word_break(s: &str) -> bool {
     let n = s.len();
     if n == 0 || n > 64 || !s.is_ascii() {
