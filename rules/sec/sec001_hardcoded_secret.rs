@@ -198,7 +198,8 @@ declare_rule! {
     ///   `STRIPE_TEST_KEY` that is live still fires); a value under a comment that
     ///   asks for your own (`# PUT YOUR OWN SECRET KEYBASE HERE`);
     /// - a password typed in leet and read back as words (`myAwEsOm3pa55@w0rd`: an
-    ///   `@` between words may be a separator, trailing digits may be letters);
+    ///   `@` between words may be a separator); in a connection URL the password
+    ///   runs to the authority's last `@` (`user:myAwEsOm3pa55@w0rd@db`);
     /// - test data builders (`factory.ex`, `user_factory.rb`) and Cucumber's
     ///   `features/support/` and `features/step_definitions/` are tests;
     /// - a key in the `themeConfig` block of a Docusaurus config (a search or chat

@@ -661,13 +661,9 @@ fn first_char(v: &str) -> char {
 fn is_made_of_words(lower: &str) -> bool {
     let core = lower.trim_end_matches(|c: char| !c.is_alphabetic());
     let plain: String = core.chars().filter(|c| c.is_ascii_lowercase()).collect();
-    // Leet read back as letters, on the value with or without its trailing digits
-    // (`pa55` is `pass`); an `@` between words is a separator as often as an `a`
-    // (`pa55@w0rd`).
-    word_break(&plain)
-        || [core, lower]
-            .iter()
-            .any(|v| word_break(&unleet(v, true)) || word_break(&unleet(v, false)))
+    // Leet read back as letters; an `@` between words is a separator as often as
+    // an `a` (`pa55@w0rd`).
+    word_break(&plain) || word_break(&unleet(core, true)) || word_break(&unleet(core, false))
 }
 
 /// `v` with leet digits and symbols read as the letters they stand for, other

@@ -203,16 +203,36 @@ pub(super) fn validate_twilio_auth_token(c: &Candidate<'_>) -> bool {
 /// `password123`) on a local or container host is a placeholder, but any password
 /// on a public host name (`ds048537.mongolab.com`) opens a real database.
 pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
-    let host = c.group("host").unwrap_or("").to_ascii_lowercase();
+    // `user:myAwEsOm3pa55@w0rd@db`: the userinfo ends at the authority's last `@`,
+    // so the password runs on past the first one.
+    let tail = c
+        .text
+        .get(c.span.end as usize..)
+        .unwrap_or("")
+        .split(|ch: char| {
+            ch.is_whitespace() || matches!(ch, '/' | '?' | '#' | '"' | '\'' | '`' | '<' | '>')
+        })
+        .next()
+        .unwrap_or("");
+    let (written, host) = match tail.strip_prefix('@').and_then(|t| t.rsplit_once('@')) {
+        Some((more, host)) => (
+            format!("{}@{more}", c.secret),
+            host.split(':').next().unwrap_or(host).to_ascii_lowercase(),
+        ),
+        None => (
+            c.secret.to_string(),
+            c.group("host").unwrap_or("").to_ascii_lowercase(),
+        ),
+    };
     if host.contains("example")
-        || is_dev_stack_login(c.group("user").unwrap_or(""), c.secret, &host)
-        || is_reference_literal(c.secret)
-        || super::assignments::is_env_name(c.secret)
+        || is_dev_stack_login(c.group("user").unwrap_or(""), &written, &host)
+        || is_reference_literal(&written)
+        || super::assignments::is_env_name(&written)
     {
         return false;
     }
     // `P%40ssw0rd`: judge the password the URL encodes.
-    let password = percent_decode(c.secret);
+    let password = percent_decode(&written);
     if !is_placeholder(&password) {
         return true;
     }
