@@ -197,6 +197,9 @@ declare_rule! {
     ///   stand-in (`api_secret_key_example: 'sk_live_…'` in a form's hint; a
     ///   `STRIPE_TEST_KEY` that is live still fires); a value under a comment that
     ///   asks for your own (`# PUT YOUR OWN SECRET KEYBASE HERE`);
+    /// - a signed URL's credential scope (`X-Amz-Credential=…/aws4_request`,
+    ///   `X-Goog-Credential=…%40….iam.gserviceaccount.com/…/goog4_request`): a key ID
+    ///   or an account's e-mail, not a secret;
     /// - a password typed in leet and read back as words (`myAwEsOm3pa55@w0rd`: an
     ///   `@` between words may be a separator); in a connection URL the password
     ///   runs to the authority's last `@` (`user:myAwEsOm3pa55@w0rd@db`);

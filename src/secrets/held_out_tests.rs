@@ -5,6 +5,13 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_67_notebooks() {
+    // A signed URL's credential scope names an account, not a secret.
+    let url = "link = \"https://storage.googleapis.com/f.pdf?X-Goog-Credential=ke-prod-1%40pc-prod.iam.gserviceaccount.com%2F20250123%2Fauto%2Fstorage%2Fgoog4_request\"\n";
+    assert!(scan_file("learn/links.py", url).is_empty());
+}
+
+#[test]
 fn round_65_starters() {
     // Leet read back as words, `@` as a separator too; a random value is no words.
     assert!(values::is_placeholder("myAwEsOm3pa55@w0rd"));

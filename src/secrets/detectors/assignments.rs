@@ -202,7 +202,13 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         || is_key_word_default(key, value)
         || is_rule_list(value)
         || is_file_name(value)
-        || value.to_ascii_lowercase().contains("aws4_request")
+        // A signed URL's credential scope (`X-Amz-Credential=AKIA…/…/aws4_request`,
+        // `X-Goog-Credential=…%40….iam.gserviceaccount.com/…/goog4_request`): a key
+        // ID or an account's e-mail and the scope, not a secret.
+        || {
+            let lower = value.to_ascii_lowercase();
+            lower.contains("aws4_request") || lower.contains("goog4_request")
+        }
     {
         return false;
     }
