@@ -212,7 +212,7 @@ declare_rule! {
     ///   (`storefront.de-DE.json`);
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an
     ///   OpenAPI document (keys quoted or not; a sample list may sit at its key's
-    ///   own indent); the `apiKey` of a docs site's Algolia search config
+    ///   own indent; a generated spec may sort `openapi:` last); the `apiKey` of a docs site's Algolia search config
     ///   (`algolia: { appId, apiKey, indexName }`: it ships to every browser, so it
     ///   is the search-only key, which Algolia documents as public); Devise's
     ///   commented-out `# config.secret_key = '…'` (its generator's suggestion;

@@ -5,6 +5,18 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_68_sdks() {
+    // An OpenAPI example in a spec whose `openapi:` key is sorted last; the same
+    // block without the key is a config.
+    let secret = random(680, 32, ALNUM);
+    let spec = |tail: &str| {
+        format!("paths:\n  /x:\n    post:\n      examples:\n        default:\n          value:\n            client_secret: \"{secret}\"\n{tail}")
+    };
+    assert!(scan_file("schemas/openapi.yaml", &spec("openapi: 3.0.0\n")).is_empty());
+    assert_eq!(scan_file("schemas/openapi.yaml", &spec("")).len(), 1);
+}
+
+#[test]
 fn round_67_notebooks() {
     // A signed URL's credential scope names an account, not a secret.
     let url = "link = \"https://storage.googleapis.com/f.pdf?X-Goog-Credential=ke-prod-1%40pc-prod.iam.gserviceaccount.com%2F20250123%2Fauto%2Fstorage%2Fgoog4_request\"\n";

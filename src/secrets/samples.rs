@@ -505,6 +505,7 @@ fn substr_offset(text: &str, part: &str) -> Option<usize> {
 /// Whether `span` sits under an `example:`, `examples:` or `x-examples:` key of an
 /// OpenAPI (or Swagger) YAML document: sample payloads by the format's definition.
 pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
+    // Generated specs sort their keys: `openapi:` may come after `components:`.
     let is_openapi = text
         .lines()
         .take(50)
@@ -513,7 +514,10 @@ pub(super) fn in_openapi_example(text: &str, span: Span) -> bool {
             ["openapi", "swagger"]
                 .iter()
                 .any(|k| unquoted_key(l) == Some(*k))
-        });
+        })
+        || ["\nopenapi:", "\nswagger:"]
+            .iter()
+            .any(|k| text.contains(k));
     if !is_openapi {
         return false;
     }
