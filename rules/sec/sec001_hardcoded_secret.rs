@@ -175,7 +175,7 @@ declare_rule! {
     /// - in a CSV or TSV data file, a token in a recorded URL's query (an
     ///   evaluation set's source links): data about public pages;
     /// - a script without an extension whose shebang runs Python, Ruby, Node, Perl
-    ///   or PHP is read as code (`"secretKey": "restic_s3_bucket"` is a name there);
+    ///   or PHP is read as code (an ExternalSecret's `"secretKey": "…_s3_bucket"` is a name there);
     ///   a generated literal in it still fires;
     /// - a connection URL whose password is its user name (`loader:loader@localhost`),
     ///   or a person's password on a container or local host, under any name (a
@@ -192,7 +192,7 @@ declare_rule! {
     /// - Slack's documented OAuth sample under any token type (`xoxp-17653672481-…`);
     ///   Mapbox public tokens (`pk.eyJ…`; `sk.` ones are secret); PostHog project
     ///   keys by name (`REACT_APP_POSTHOG_TOKEN`); letters and digits counting up in
-    ///   step (`a1B2c3D4e5F6g7H8i9`, a mockup's token);
+    ///   step (`a1B2c3D4e5…`, a mockup's token);
     /// - a provider-format key given to a name that calls it an example or a
     ///   stand-in (`api_secret_key_example: 'sk_live_…'` in a form's hint; a
     ///   `STRIPE_TEST_KEY` that is live still fires); a value under a comment that
