@@ -221,12 +221,10 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     // `DSN=postgres://kratos:secret@postgresd/…`: the URL's password is what counts.
     // `postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`: names an installer
     // substitutes, not a password.
-    if let Some(password) = url_password(value) {
+    if let Some((user, password, host)) = url_login(value) {
         if is_placeholder(password)
             || is_env_name(password)
-            || url_login(value).is_some_and(|(user, host)| {
-                super::formats::is_dev_stack_login(user, password, host)
-            })
+            || super::formats::is_dev_stack_login(user, password, host)
         {
             return false;
         }
@@ -746,28 +744,20 @@ fn is_path_like(v: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~'))
 }
 
-/// The password of `scheme://user:password@host…`, if any.
-fn url_password(v: &str) -> Option<&str> {
-    let rest = v.get(v.find("://")? + 3..)?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    let (_, password) = userinfo.split_once(':')?;
-    Some(password).filter(|p| !p.is_empty())
-}
-
-/// The user and host of `scheme://user:password@host…`, if it has both.
-fn url_login(v: &str) -> Option<(&str, &str)> {
+/// The user, password and host (without its port) of `scheme://user:password@host…`,
+/// if it holds a password.
+fn url_login(v: &str) -> Option<(&str, &str, &str)> {
     let rest = v.get(v.find("://")? + 3..)?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let (userinfo, host) = authority.rsplit_once('@')?;
-    let (user, _) = userinfo.split_once(':')?;
+    let (user, password) = userinfo.split_once(':')?;
     let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    Some((user, host))
+    Some((user, password, host)).filter(|_| !password.is_empty())
 }
 
 /// `scheme://user:password@host…`
 fn has_url_credentials(v: &str) -> bool {
-    url_password(v).is_some()
+    url_login(v).is_some()
 }
 
 /// A URL with no password in it (`https://management.core.windows.net`): an address.
