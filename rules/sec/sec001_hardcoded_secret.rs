@@ -208,6 +208,20 @@ declare_rule! {
     /// - a key in the `themeConfig` block of a Docusaurus config (a search or chat
     ///   widget's, such as Inkeep's: the theme's settings are bundled into every
     ///   page); the config's other blocks keep their keys;
+    /// - the `apiKey` of an Inkeep search-and-chat widget's settings
+    ///   (`InkeepBaseSettings` within six lines above: a docs site's client key);
+    ///   a Google Analytics 4 Measurement Protocol secret in a collect URL
+    ///   (`/mp/collect?api_secret=…`) or within two lines of a `measurement_id`
+    ///   (it only sends events to that stream, from every install); an
+    ///   `api_secret` with no measurement ID still fires;
+    /// - an Ethereum address (`0x` and 40 hex digits, `nativeCurrencyTokenAddress`):
+    ///   public by nature; a private key (`0x` and 64 hex digits) still fires;
+    /// - Tilt files (`Tiltfile`, `*.tiltfile`) are a local development cluster's
+    ///   setup, read as tests: a made-up login there does not fire, a provider
+    ///   format (a live key, a private key) does;
+    /// - a debconf question's name (`percona-server-server-5.7/re-root-pass`: words
+    ///   joined by `/` as by `-`); the AzureRM provider docs' sample admin password
+    ///   (`H@Sh1CoR3!`);
     /// - UI text in a locale's folder (`snippet/de_DE/`) or a module's locale catalog
     ///   (`storefront.de-DE.json`);
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an

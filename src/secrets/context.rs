@@ -169,6 +169,9 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let cucumber = segments
         .windows(2)
         .any(|pair| pair[0] == "features" && matches!(pair[1], "support" | "step_definitions"));
+    // Tilt only runs local development clusters (`Tiltfile`, `tilt/airflow.tiltfile`):
+    // its logins are made up for a developer's machine.
+    let tilt = name == "tiltfile" || name.ends_with(".tiltfile");
     // Recorded output (`exe.cache` of a docs build, `*.snap`, `*.golden`): what a
     // command printed when it was run, not what anything reads credentials from.
     let recorded_output = matches!(
@@ -181,6 +184,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         || chart_test_values
         || test_script
         || cucumber
+        || tilt
     {
         return PathRole::Test;
     }

@@ -5,6 +5,51 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_72_to_77_web3_firmware_pipelines_and_config_modules() {
+    use context::{path_role, PathRole};
+    // An Ethereum address (`0x` and 40 hex digits) is public; a private key is not.
+    let address = format!("0x{}", random(720, 40, HEX));
+    assert!(values::is_known_non_secret(&address));
+    assert!(!values::is_known_non_secret(&format!(
+        "0x{}",
+        random(721, 64, HEX)
+    )));
+    assert!(!values::is_known_non_secret(&format!(
+        "0x{}",
+        random(722, 41, HEX)
+    )));
+    // A docs site's Inkeep widget key ships to every visitor; an `apiKey` with no
+    // widget above it still fires.
+    let key = random(723, 48, HEX);
+    let widget = format!("const base: InkeepBaseSettings = {{\n  apiKey: \"{key}\",\n}};\n");
+    assert!(scan_file("docs/app/inkeep.ts", &widget).is_empty());
+    let plain = format!("const base = {{\n  apiKey: \"{key}\",\n}};\n");
+    assert_eq!(scan_file("src/app/client.ts", &plain).len(), 1);
+    // A GA4 Measurement Protocol secret beside its measurement ID sends events only.
+    let secret = random(724, 22, ALNUM);
+    let ga4 = format!("api_secret=\"{secret}\"\nmeasurement_id=\"G-0ABCDEF123\"\n");
+    assert!(scan_file("scripts/stats.sh", &ga4).is_empty());
+    assert_eq!(
+        scan_file("scripts/stats.sh", &format!("api_secret=\"{secret}\"\n")).len(),
+        1
+    );
+    // Tilt runs local development clusters only.
+    assert_eq!(
+        path_role("devtools/tilt/postgresql.tiltfile"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("Tiltfile"), PathRole::Test);
+    assert_eq!(path_role("deploy/tilt.yaml"), PathRole::Code);
+    // A debconf question names a password; it is not one.
+    assert!(values::is_placeholder(
+        "percona-server-server-5.7/re-root-pass"
+    ));
+    assert!(!values::is_placeholder(&random(725, 20, ALNUM)));
+    // The AzureRM docs' sample password.
+    assert!(values::is_known_non_secret("H@Sh1CoR3!"));
+}
+
+#[test]
 fn round_68_sdks() {
     // An OpenAPI example in a spec whose `openapi:` key is sorted last; the same
     // block without the key is a config.

@@ -138,11 +138,22 @@ pub(super) fn is_encrypted_for_ci(text: &str, secret: &str) -> bool {
 }
 
 /// Cloudflare Web Analytics' beacon (`data-cf-beacon='{"token": "…"}'`): its token
-/// ships in every page, as browser RUM tokens do.
+/// ships in every page, as browser RUM tokens do. So does a Google Analytics 4
+/// Measurement Protocol secret, which only sends events to one stream: it rides in
+/// the collect URL (`/mp/collect?api_secret=…&measurement_id=G-…`) or sits beside
+/// the stream's measurement ID (`measurement_id`, `measurementId`) within two lines.
 pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
     let line = line_range(text, span.start as usize);
-    text.get(line)
-        .is_some_and(|l| l.contains("data-cf-beacon") || l.contains("cf_beacon"))
+    let own = text.get(line.clone()).unwrap_or("");
+    if own.contains("data-cf-beacon") || own.contains("cf_beacon") || own.contains("/mp/collect") {
+        return true;
+    }
+    let before = text.get(..line.start).unwrap_or("").lines().rev().take(2);
+    let after = text.get(line.end..).unwrap_or("").lines().take(2);
+    std::iter::once(own).chain(before).chain(after).any(|l| {
+        let lower = l.to_ascii_lowercase();
+        lower.contains("measurement_id") || lower.contains("measurementid")
+    })
 }
 
 /// Words of a comment that present the setting below it as a default to replace:
@@ -646,9 +657,10 @@ pub(super) fn in_json_doc_field(text: &str, span: Span) -> bool {
 }
 
 /// Whether `span` is the `apiKey` of a docs site's Algolia search config
-/// (VitePress/Docusaurus `algolia: { appId, apiKey, indexName }`, `docsearch({…})`).
+/// (VitePress/Docusaurus `algolia: { appId, apiKey, indexName }`, `docsearch({…})`)
+/// or Inkeep search-and-chat widget (`const settings: InkeepBaseSettings = { apiKey`).
 /// That config ships to every visitor's browser, so the key in it is the
-/// search-only key, which Algolia documents as safe to expose.
+/// widget's client key, which both document as safe to expose.
 pub(super) fn is_search_only_key(text: &str, span: Span) -> bool {
     let start = span.start as usize;
     let line = line_range(text, start);
@@ -662,7 +674,7 @@ pub(super) fn is_search_only_key(text: &str, span: Span) -> bool {
     let head = text.get(..line.start).unwrap_or("");
     head.lines().rev().take(6).any(|l| {
         let l = l.to_ascii_lowercase();
-        l.contains("algolia") || l.contains("docsearch")
+        l.contains("algolia") || l.contains("docsearch") || l.contains("inkeep")
     })
 }
 

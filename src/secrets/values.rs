@@ -505,11 +505,13 @@ fn has_digit_run(v: &str) -> bool {
     false
 }
 
-/// Lowercase words joined by `_`, `-` or `.` of which one says what the value is
-/// for (`my_google_drive_secret_42`, `local-dev-token`): a name, not a secret. A
+/// Lowercase words joined by `_`, `-`, `.` or `/` of which one says what the value is
+/// for (`my_google_drive_secret_42`, `local-dev-token`, a debconf question
+/// `percona-server-server-5.7/root-pass`): a name, not a secret. A
 /// passphrase of plain words (`correct-horse-battery-staple`) is not caught.
 pub(super) fn is_self_describing_chain(v: &str) -> bool {
-    let parts: Vec<&str> = v.split(['_', '-', '.']).collect();
+    // `/` joins a debconf question to its package (`mysql-server-5.7/root-pass`).
+    let parts: Vec<&str> = v.split(['_', '-', '.', '/']).collect();
     let alphabetic = parts
         .iter()
         .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
@@ -802,6 +804,9 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         // Mapbox public access tokens (`pk.eyJ…`) are made for browsers; its secret
         // tokens (`sk.eyJ…`) still fire.
         "pk.eyj",
+        // The AzureRM provider docs' sample admin password (`administrator_login_password
+        // = "H@Sh1CoR3!"`), copied into Terraform examples and rule tests everywhere.
+        "h@sh1cor3!",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
@@ -833,7 +838,13 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         && v.starts_with("SWSC")
         && v.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    // An Ethereum account or contract address (`0x` and 40 hex digits) is public by
+    // nature; a private key (`0x` and 64 hex digits) still fires.
+    let evm_address = lower.len() == 42
+        && lower.starts_with("0x")
+        && lower.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || evm_address
         || test_mode
         || nx_cloud_read_only
         || shopware_sales_channel
