@@ -362,27 +362,7 @@ pub(crate) fn relative(path: &Path, root: &Path) -> String {
 /// The path itself is checked first (not followed): a symlink or a FIFO is
 /// refused before it is opened, so opening can neither leave the root nor block.
 pub(crate) fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason, String)> {
-    let link =
-        std::fs::symlink_metadata(abs).map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
-    if link.file_type().is_symlink() {
-        return Err((SkipReason::Symlink, "symlinks are not followed".into()));
-    }
-    if !link.is_file() {
-        return Err((SkipReason::NotRegularFile, String::new()));
-    }
-    let file = File::open(abs).map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
-    if !meta.is_file() {
-        return Err((SkipReason::NotRegularFile, String::new()));
-    }
-    if meta.len() > max_size {
-        return Err((
-            SkipReason::TooLarge,
-            format!("{} bytes, over the {} byte limit", meta.len(), max_size),
-        ));
-    }
+    let (file, meta) = open_regular(abs, max_size)?;
     // The head first: a binary is refused before the rest of it is read.
     let mut reader = file.take(max_size + 1);
     // Sized once from the metadata: no regrowth (and copy) of the buffer while reading.
@@ -404,6 +384,52 @@ pub(crate) fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason
         ));
     }
     decode(bytes)
+}
+
+/// Reads a binary file whole (a keystore, to look inside), with `read_text`'s guards.
+pub(crate) fn read_bytes(abs: &Path, max_size: u64) -> Result<Vec<u8>, (SkipReason, String)> {
+    let (file, meta) = open_regular(abs, max_size)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
+    if bytes.len() as u64 > max_size {
+        return Err((
+            SkipReason::TooLarge,
+            format!("over the {max_size} byte limit"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Opens a regular file under the size limit. The path itself is checked first (not
+/// followed): a symlink or a FIFO is refused before it is opened.
+fn open_regular(
+    abs: &Path,
+    max_size: u64,
+) -> Result<(File, std::fs::Metadata), (SkipReason, String)> {
+    let link =
+        std::fs::symlink_metadata(abs).map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
+    if link.file_type().is_symlink() {
+        return Err((SkipReason::Symlink, "symlinks are not followed".into()));
+    }
+    if !link.is_file() {
+        return Err((SkipReason::NotRegularFile, String::new()));
+    }
+    let file = File::open(abs).map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
+    if !meta.is_file() {
+        return Err((SkipReason::NotRegularFile, String::new()));
+    }
+    if meta.len() > max_size {
+        return Err((
+            SkipReason::TooLarge,
+            format!("{} bytes, over the {} byte limit", meta.len(), max_size),
+        ));
+    }
+    Ok((file, meta))
 }
 
 fn decode(bytes: Vec<u8>) -> Result<String, (SkipReason, String)> {

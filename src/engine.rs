@@ -495,7 +495,14 @@ fn check_file(
             // state file can be huge): `check_path` still sees them, with no text.
             if matches!(reason, SkipReason::Binary | SkipReason::TooLarge) {
                 let kind = discover::classify(&candidate.path, "");
-                let file = SourceFile::new(candidate.path.clone(), kind, String::new());
+                let mut file = SourceFile::new(candidate.path.clone(), kind, String::new());
+                // A keystore's structure says whether it holds a key or only
+                // trusted certificates (a truststore); read only for those names.
+                if reason == SkipReason::Binary && is_keystore_name(&candidate.path) {
+                    file.keystore = discover::read_bytes(&candidate.abs, opts.max_file_size)
+                        .ok()
+                        .and_then(|bytes| crate::parse::keystore::inspect(&bytes));
+                }
                 let rules: Vec<(&'static dyn Rule, Severity)> = selection
                     .active
                     .iter()
@@ -513,6 +520,14 @@ fn check_file(
     let kind = discover::classify(&candidate.path, &text);
     let file = SourceFile::new(candidate.path.clone(), kind, text);
     check_source(file, opts, selection, today, known)
+}
+
+/// Binary keystore formats whose entries `parse::keystore` can tell apart.
+fn is_keystore_name(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".p12", ".pfx", ".jks", ".jceks", ".keystore", ".truststore"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 fn check_source(

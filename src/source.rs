@@ -190,6 +190,16 @@ impl FileKind {
     }
 }
 
+/// What a binary keystore holds, as far as its unencrypted structure tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeystoreContents {
+    PrivateKey,
+    /// Trusted certificates only: a truststore.
+    CertificatesOnly,
+    /// No key in the clear, but encrypted entries that may hide one (PKCS#12).
+    NoVisibleKey,
+}
+
 /// One file read into memory, with its path relative to the scan root
 /// (always `/`-separated, so output is the same on every platform).
 #[derive(Debug)]
@@ -197,6 +207,8 @@ pub struct SourceFile {
     pub path: String,
     pub kind: FileKind,
     pub text: String,
+    /// For a binary keystore (no text), what its structure says it holds.
+    pub(crate) keystore: Option<KeystoreContents>,
     /// Built on first use: most files have no finding and no located fact.
     line_index: std::sync::OnceLock<LineIndex>,
 }
@@ -207,6 +219,7 @@ impl SourceFile {
             path,
             kind,
             text,
+            keystore: None,
             line_index: std::sync::OnceLock::new(),
         }
     }

@@ -222,6 +222,12 @@ declare_rule! {
     /// - a debconf question's name (`percona-server-server-5.7/re-root-pass`: words
     ///   joined by `/` as by `-`); the AzureRM provider docs' sample admin password
     ///   (`H@Sh1CoR3!`);
+    /// - a placeholder whose words are each in one case (`natrail_PASSWORD`); names
+    ///   ending in `_manifest` or `_address` (where a Secret is written, a contract's
+    ///   address); a SQL script whose name says demo, example or test
+    ///   (`b00_create_db_demo.sql`) is read as one; in a Kubernetes Secret, a password
+    ///   whose base64 repeats a value set under a plain key (`POSTGRES_USER` and
+    ///   `POSTGRES_PASSWORD` both `debezium`: a demo's login);
     /// - UI text in a locale's folder (`snippet/de_DE/`) or a module's locale catalog
     ///   (`storefront.de-DE.json`);
     /// - values placed as samples: under `example:`/`examples:`/`x-examples:` of an

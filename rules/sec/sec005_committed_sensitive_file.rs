@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::rule::{Cx, Rule, Scope};
 use crate::secrets::stores::detect;
-use crate::source::{FileKind, Span};
+use crate::source::{FileKind, KeystoreContents, Span};
 
 declare_rule! {
     /// ## What it checks
@@ -9,9 +9,15 @@ declare_rule! {
     ///
     /// - private keys: `*.pem`, `*.key`, `*.p8`, `*.ppk`, `*.asc` holding a private key
     ///   block, and `id_rsa`, `id_dsa`, `id_ecdsa`, `id_ed25519` (never `*.pub`);
-    /// - keystores, by name alone since they are binary: `*.p12`, `*.pfx`, `*.jks`,
+    /// - keystores, by name since they are binary: `*.p12`, `*.pfx`, `*.jks`,
     ///   `*.keystore`, `*.jceks`, `*.bks`, KeePass `*.kdbx`, and browser stores
-    ///   (Chrome's `Login Data`, Firefox's `key4.db` and `logins.json`);
+    ///   (Chrome's `Login Data`, Firefox's `key4.db` and `logins.json`); a keystore
+    ///   whose structure shows only trusted certificates holds no secret: a JKS or
+    ///   JCEKS store whose entries are all tagged as certificates, a PKCS#12 store with
+    ///   cert bags in the clear and nothing encrypted, or a PKCS#12 store named a
+    ///   truststore (`kafka.truststore.p12`) with no key bag in the clear (its
+    ///   encrypted safe could hide one, so other names still fire); a store it cannot
+    ///   read is judged by its name;
     /// - Terraform state: `*.tfstate`, `*.tfstate.backup` (by name; state files can be
     ///   larger than the scan's size limit); in a test folder only one that names a
     ///   secret attribute with a value (`"password": "…"`), as most are a fixture's
@@ -136,6 +142,18 @@ impl Rule for CommittedSensitiveFile {
         let Some(detection) = detect(cx.path(), cx.text()) else {
             return;
         };
+        // A keystore whose entries are all trusted certificates, or a truststore by
+        // name whose encrypted entries show no key.
+        let truststore_name = cx
+            .file
+            .file_name()
+            .to_ascii_lowercase()
+            .contains("truststore");
+        match cx.file.keystore {
+            Some(KeystoreContents::CertificatesOnly) => return,
+            Some(KeystoreContents::NoVisibleKey) if truststore_name => return,
+            _ => {}
+        }
         let first = cx.file.first_line_span();
         let mut finding = cx
             .finding(first)

@@ -6,6 +6,7 @@
 pub(crate) mod dockerfile;
 pub(crate) mod gha_expr;
 pub(crate) mod hcl;
+pub(crate) mod keystore;
 pub(crate) mod shell;
 pub(crate) mod tf_json;
 pub(crate) mod yaml;

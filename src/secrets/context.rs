@@ -414,6 +414,8 @@ const CONFIG_EXTENSIONS: &[&str] = &[
     "conf",
     "cfg",
     "xml",
+    // A SQL script named for a demo or a test (`b00_create_db_demo.sql`, `seed_test.sql`).
+    "sql",
 ];
 
 /// The role of a dotenv file (`.env.test`, `ci.env`) or config file

@@ -5,6 +5,34 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_78_streaming_demos() {
+    use context::{path_role, PathRole};
+    // A placeholder whose words are each in one case.
+    assert!(values::is_placeholder("natrail_PASSWORD"));
+    assert!(!values::is_placeholder(&random(780, 20, ALNUM)));
+    // Where a Secret's manifest goes, and an address, are no secrets.
+    assert!(!names::is_secret_name("PUBSUB_SECRET_MANIFEST"));
+    assert!(!names::is_secret_name("nativeCurrencyTokenAddress"));
+    assert!(names::is_secret_name("PUBSUB_SECRET"));
+    // A SQL script named for a demo or a test.
+    assert_eq!(
+        path_role("data/mssql/b00_create_db_demo.sql"),
+        PathRole::Docs
+    );
+    assert_eq!(path_role("db/seed_test.sql"), PathRole::Test);
+    assert_eq!(path_role("db/create_users.sql"), PathRole::Code);
+    // A Secret whose password repeats the user's value; another password fires.
+    let user = b64("shopdemo");
+    let same =
+        format!("kind: Secret\ndata:\n  POSTGRES_USER: {user}\n  POSTGRES_PASSWORD: {user}\n");
+    assert!(scan_file("k8s/db.yml", &same).is_empty());
+    let other = b64(random(781, 24, ALNUM));
+    let own =
+        format!("kind: Secret\ndata:\n  POSTGRES_USER: {user}\n  POSTGRES_PASSWORD: {other}\n");
+    assert_eq!(scan_file("k8s/db.yml", &own).len(), 1);
+}
+
+#[test]
 fn round_72_to_77_web3_firmware_pipelines_and_config_modules() {
     use context::{path_role, PathRole};
     // An Ethereum address (`0x` and 40 hex digits) is public; a private key is not.

@@ -144,6 +144,11 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "list",
     "history",
     "dictionary",
+    // Where a Secret is written or sent (`PUBSUB_SECRET_MANIFEST="k8s/…/pubsub.yml"`,
+    // `tokenAddress`: an Ethereum contract's).
+    "manifest",
+    "manifests",
+    "address",
 ];
 
 /// Name segments that say the thing is public or not a credential.

@@ -514,18 +514,25 @@ pub(super) fn is_self_describing_chain(v: &str) -> bool {
     let parts: Vec<&str> = v.split(['_', '-', '.', '/']).collect();
     let alphabetic = parts
         .iter()
-        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic()))
         .count();
+    // Each word in one case: `natrail_PASSWORD` names what goes there, as a
+    // lowercase chain does; `aB3_xY9` does not.
+    let one_case = |p: &&str| {
+        p.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            || p.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
     parts.len() >= 2
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && parts.iter().all(|p| !p.is_empty() && one_case(p))
         && alphabetic * 2 >= parts.len()
-        && parts
-            .iter()
-            .any(|p| PLACEHOLDER_WORDS.contains(&p.trim_end_matches(|c: char| c.is_ascii_digit())))
+        && parts.iter().any(|p| {
+            let word = p
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_ascii_lowercase();
+            PLACEHOLDER_WORDS.contains(&word.as_str())
+        })
 }
 
 pub(super) fn strip_value_quotes(v: &str) -> &str {

@@ -263,7 +263,8 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
                 if printable
                     && is_kubernetes_secret(c.text)
                     && (decoded.trim_end().chars().count() < 8
-                        || names_the_manifest(c.text, decoded))
+                        || names_the_manifest(c.text, decoded)
+                        || repeats_a_plain_entry(c.text, value))
                 {
                     return false;
                 }
@@ -407,6 +408,18 @@ fn names_the_manifest(text: &str, decoded: &str) -> bool {
             let l = l.trim().to_lowercase();
             (l.starts_with("name:") || l.starts_with("type:")) && l.contains(&letters)
         })
+}
+
+/// Whether `value` is also set under a key that is not secret-named
+/// (`POSTGRES_USER: ZGViZXppdW0=` beside `POSTGRES_PASSWORD: ZGViZXppdW0=`): a password
+/// that repeats the user's or the database's name is a demo's, not a generated one.
+fn repeats_a_plain_entry(text: &str, value: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim().split_once(':').is_some_and(|(key, v)| {
+            v.trim().trim_matches(['"', '\'']) == value
+                && !crate::secrets::is_secret_name(key.trim().trim_matches(['"', '\'']))
+        })
+    })
 }
 
 /// A UI label or its translation, not a secret: words of letters (any script)
