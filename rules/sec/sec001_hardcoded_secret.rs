@@ -222,6 +222,8 @@ declare_rule! {
     /// - a debconf question's name (`percona-server-server-5.7/re-root-pass`: words
     ///   joined by `/` as by `-`); the AzureRM provider docs' sample admin password
     ///   (`H@Sh1CoR3!`);
+    /// - a Java resource bundle named for its locale (`messages_si.properties`,
+    ///   `messages_pt_BR.properties`) is UI text, as other catalogs are;
     /// - a placeholder whose words are each in one case (`natrail_PASSWORD`); names
     ///   ending in `_manifest` or `_address` (where a Secret is written, a contract's
     ///   address); a SQL script whose name says demo, example or test

@@ -42,7 +42,8 @@ declare_rule! {
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine, and so is
     ///   `client-key-data` that decodes to no PEM key, a test's stand-in, and a
     ///   `password:` that repeats the `username:` above it, a local demo login),
-    ///   `.aws/credentials`, `.boto`, `.s3cfg`;
+    ///   `.aws/credentials`, `.boto`, `.s3cfg` (not a secret that repeats its key ID:
+    ///   LocalStack's `localstack`/`localstack` dummy);
     /// - tool and client credential files, by their documented names, when they hold a
     ///   literal: `.netrc`, `.git-credentials`; package registries (`.npmrc`,
     ///   `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.gem/credentials`,
@@ -70,7 +71,9 @@ declare_rule! {
     /// - framework key files: Rails `config/master.key` and
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
     ///   hashes into a table with a password column (not schema migrations under a
-    ///   `migrations/`, `migrate/` or `schema/` folder, nor seed data under `seed/`,
+    ///   folder with `migrations`, `migrate` or `schema` among its words
+    ///   (`old-schema-files/`), nor a demo's or example's SQL
+    ///   (`multi-tenant-demo-backups/`), nor seed data under `seed/`,
     ///   `seeds/`, `seeders/` or named for it (Hibernate's and Quarkus' `import.sql`,
     ///   Spring Boot's `data.sql`, `db_data.sql`, `initial-data.sql`, an install's
     ///   `dml/` scripts), nor a test's SQL fixtures: seeding a documented

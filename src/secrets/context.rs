@@ -500,7 +500,14 @@ fn is_translation_catalog(name: &str) -> bool {
         return false;
     }
     // `storefront.de-DE.json`: a module's catalog, named for it and its locale.
+    // A Java resource bundle names its locale after `_` (`messages_si.properties`,
+    // `messages_pt_BR.properties`).
+    let bundle = ext == "properties"
+        && stem
+            .match_indices('_')
+            .any(|(at, _)| at > 0 && is_locale_tag(&stem[at + 1..], false));
     is_locale_tag(stem, false)
+        || bundle
         || stem
             .rsplit_once('.')
             .is_some_and(|(_, tag)| is_locale_tag(tag, true))

@@ -5,6 +5,36 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_79_civic_health_and_banking() {
+    use context::{path_role, PathRole};
+    // A Java resource bundle named for its locale is UI text.
+    for path in [
+        "res/messages_si.properties",
+        "res/messages_pt_BR.properties",
+    ] {
+        assert_eq!(path_role(path), PathRole::Docs, "{path}");
+    }
+    assert_eq!(path_role("res/mail.properties"), PathRole::Code);
+    assert_eq!(path_role("res/app_config.properties"), PathRole::Code);
+    // An AWS secret that repeats its key ID is an emulator's dummy.
+    let dummy = "[default]\naws_access_key_id=localstack\naws_secret_access_key=localstack\n";
+    assert!(stores::detect("docker/aws/credentials", dummy).is_none());
+    let pair = format!(
+        "[default]\naws_access_key_id=localstack\naws_secret_access_key={}\n",
+        random(790, 40, B64)
+    );
+    assert!(stores::detect("docker/aws/credentials", &pair).is_some());
+    // A demo's SQL and an old schema folder's seed the documented accounts.
+    let dump = format!(
+        "INSERT INTO users (id, username, password) VALUES (1, 'ops', '{}');\n",
+        random(791, 64, HEX)
+    );
+    assert!(stores::detect("db/demo-backups/acme/setup.sql", &dump).is_none());
+    assert!(stores::detect("db/old-schema-files/0003.sql", &dump).is_none());
+    assert!(stores::detect("db/backups/prod.sql", &dump).is_some());
+}
+
+#[test]
 fn round_78_streaming_demos() {
     use context::{path_role, PathRole};
     // A placeholder whose words are each in one case.

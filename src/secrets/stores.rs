@@ -435,7 +435,10 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         || stem.ends_with("_data")
         || stem.ends_with("-data")
         || lower_path.split('/').any(|segment| segment == "dml")
-        || role == PathRole::Test;
+        // A demo's or an example's SQL (`multi-tenant-demo-backups/…-setup.sql`) is
+        // sample data as a test's is.
+        || role == PathRole::Test
+        || role == PathRole::Docs;
     if ext == "sql" && !is_migration_path(lower_path) && !seed_data {
         return sql_dump(text);
     }
@@ -786,7 +789,9 @@ fn password_hashes(text: &str) -> Option<Detection> {
 /// Flyway) or of seed data (`seed/`, `seeds/`, `seeders/`): the schema and the
 /// documented demo accounts, not a copy of real ones.
 fn is_migration_path(lower_path: &str) -> bool {
-    lower_path.split('/').any(|s| {
+    // By word: `old-schema-files/`, `db_migrations/`.
+    let folders = lower_path.rsplit_once('/').map_or("", |(dirs, _)| dirs);
+    folders.split(['/', '-', '_', '.']).any(|s| {
         matches!(
             s,
             "migrations"
@@ -858,9 +863,19 @@ fn sql_dump(text: &str) -> Option<Detection> {
 fn aws_credentials(text: &str, what: &str, role: PathRole) -> Option<Detection> {
     static RE: LazyLock<Regex> =
         LazyLock::new(|| regex(r"(?mi)^[ \t]*(?:aws|gs)_secret_access_key[ \t]*[=:][ \t]*(\S+)"));
+    static KEY_ID: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?mi)^[ \t]*(?:aws|gs)_access_key_id[ \t]*[=:][ \t]*(\S+)"));
+    // A secret that repeats its key ID is an emulator's dummy login (LocalStack's
+    // `localstack`/`localstack`, `test`/`test`): AWS never issues such a pair.
+    let key_ids: Vec<&str> = KEY_ID
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .collect();
     let secrets = captured(text, &RE, role)
         .into_iter()
         .filter(|r| !text[r.clone()].ends_with("EXAMPLEKEY"))
+        .filter(|r| !key_ids.contains(&&text[r.clone()]))
         .collect();
     found(what, secrets)
 }
