@@ -222,6 +222,9 @@ declare_rule! {
     /// - a debconf question's name (`percona-server-server-5.7/re-root-pass`: words
     ///   joined by `/` as by `-`); the AzureRM provider docs' sample admin password
     ///   (`H@Sh1CoR3!`);
+    /// - a person's password passed to the container a command starts (`docker run -e
+    ///   SA_PASSWORD=… mssql` in a shell alias or script, on one line or continued
+    ///   with `\`): a local throwaway's; a generated one still fires;
     /// - a Java resource bundle named for its locale (`messages_si.properties`,
     ///   `messages_pt_BR.properties`) is UI text, as other catalogs are;
     /// - a placeholder whose words are each in one case (`natrail_PASSWORD`); names

@@ -5,6 +5,23 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_80_dotfiles() {
+    // A person's password given to the container a command starts; a generated
+    // one still fires, as does a person's password outside `docker run`.
+    let alias = "alias db=\"docker run -e SA_PASSWORD=SymfonyRocks1999! mssql\"\n";
+    assert!(scan_file("aliases.zsh", alias).is_empty());
+    let generated = format!(
+        "docker run -e WORKER_API_KEY={} worker\n",
+        random(800, 32, ALNUM)
+    );
+    assert_eq!(scan_file("run.sh", &generated).len(), 1);
+    assert_eq!(
+        scan_file("run.sh", "export SA_PASSWORD=SymfonyRocks1999!\n").len(),
+        1
+    );
+}
+
+#[test]
 fn round_79_civic_health_and_banking() {
     use context::{path_role, PathRole};
     // A Java resource bundle named for its locale is UI text.
