@@ -222,6 +222,9 @@ declare_rule! {
     /// - a debconf question's name (`percona-server-server-5.7/re-root-pass`: words
     ///   joined by `/` as by `-`); the AzureRM provider docs' sample admin password
     ///   (`H@Sh1CoR3!`);
+    /// - an encrypted private key's fragment (`ENCRYPTED PRIVATE KEY` whose body holds
+    ///   under a quarter of the bytes its DER header declares: a test's first lines
+    ///   of one); a whole encrypted key still fires;
     /// - a person's password passed to the container a command starts (`docker run -e
     ///   SA_PASSWORD=… mssql` in a shell alias or script, on one line or continued
     ///   with `\`): a local throwaway's; a generated one still fires;

@@ -5,6 +5,23 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_82_feature_flag_services() {
+    // An encrypted key's first lines: a fragment; the whole body still fires.
+    let header = "MIIFLTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQIxoJkCmQHI2ACAggA";
+    let tail = |lines: usize| {
+        (0..lines)
+            .map(|i| random(820 + i as u64, 64, B64))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let pem = |body: String| {
+        format!("KEY = \"\"\"\n-----BEGIN ENCRYPTED PRIVATE KEY-----\n{header}\n{body}\n-----END ENCRYPTED PRIVATE KEY-----\n\"\"\"\n")
+    };
+    assert!(scan_file("config/keys.py", &pem(tail(1))).is_empty());
+    assert_eq!(scan_file("config/keys.py", &pem(tail(27))).len(), 1);
+}
+
+#[test]
 fn round_80_dotfiles() {
     // A person's password given to the container a command starts; a generated
     // one still fires, as does a person's password outside `docker run`.
