@@ -374,15 +374,7 @@ pub(crate) fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason
     if is_binary_head(&bytes) {
         return Err((SkipReason::Binary, "contains NUL bytes".into()));
     }
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
-    if bytes.len() as u64 > max_size {
-        return Err((
-            SkipReason::TooLarge,
-            format!("over the {max_size} byte limit"),
-        ));
-    }
+    read_to_limit(&mut reader, &mut bytes, max_size)?;
     decode(bytes)
 }
 
@@ -390,8 +382,19 @@ pub(crate) fn read_text(abs: &Path, max_size: u64) -> Result<String, (SkipReason
 pub(crate) fn read_bytes(abs: &Path, max_size: u64) -> Result<Vec<u8>, (SkipReason, String)> {
     let (file, meta) = open_regular(abs, max_size)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max_size + 1)
-        .read_to_end(&mut bytes)
+    read_to_limit(&mut file.take(max_size + 1), &mut bytes, max_size)?;
+    Ok(bytes)
+}
+
+/// Reads the rest of `reader` into `bytes`, refusing a file that grew past `max_size`
+/// (the reader is taken to one byte over it).
+fn read_to_limit(
+    reader: &mut impl Read,
+    bytes: &mut Vec<u8>,
+    max_size: u64,
+) -> Result<(), (SkipReason, String)> {
+    reader
+        .read_to_end(bytes)
         .map_err(|e| (SkipReason::Unreadable, e.to_string()))?;
     if bytes.len() as u64 > max_size {
         return Err((
@@ -399,7 +402,7 @@ pub(crate) fn read_bytes(abs: &Path, max_size: u64) -> Result<Vec<u8>, (SkipReas
             format!("over the {max_size} byte limit"),
         ));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// Opens a regular file under the size limit. The path itself is checked first (not
