@@ -282,6 +282,9 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || (is_high_entropy(m.secret(text)) && !service_values.contains(&m.secret(text)))
         });
     }
+    // `$token = 'gpgauthv1.3.0|36|' . $authToken->token`: a literal the code glues a
+    // variable to is a piece of the value, not the secret.
+    found.retain(|m| !m.detector.generic || !samples::concatenated_with_code(text, m.span));
     // `alias mssql="docker run -e SA_PASSWORD=LaravelWow1986! …"`: the container the
     // command starts is given the password it is typed with, a local throwaway's
     // when a person picked it. A generated one still fires.

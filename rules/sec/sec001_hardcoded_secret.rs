@@ -222,6 +222,11 @@ declare_rule! {
     /// - a debconf question's name (`percona-server-server-5.7/re-root-pass`: words
     ///   joined by `/` as by `-`); the AzureRM provider docs' sample admin password
     ///   (`H@Sh1CoR3!`);
+    /// - an installer's token (`define('SECRET_SALT','%CONFIG-SIRI')`, `%ADMIN_PASS%`);
+    ///   a quoted literal the code glues a variable to (`'gpgauthv1.3.0|36|' .
+    ///   $token->value`, `"Bearer " + token`: a piece of the value; a provider's key
+    ///   keeps firing); a commented value under a note that asks for your own
+    ///   (`# Please add secret key here`, `# update the following two lines`);
     /// - an encrypted private key's fragment (`ENCRYPTED PRIVATE KEY` whose body holds
     ///   under a quarter of the bytes its DER header declares: a test's first lines
     ///   of one); a whole encrypted key still fires;

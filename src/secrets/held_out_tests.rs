@@ -5,6 +5,25 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_83_mail_and_password_managers() {
+    // An installer's token is a placeholder.
+    assert!(values::is_placeholder("%CONFIG-SIRI"));
+    assert!(values::is_placeholder("%ADMIN_PASSWORD%"));
+    assert!(!values::is_placeholder("%kX9$Lm2#pQ7"));
+    // A literal glued to code is a piece of the value; a whole one fires.
+    let glued = "$token = 'gpgauthv1.3.0|36|' . $auth->token . '|end';\n";
+    assert!(scan_file("src/Auth.php", glued).is_empty());
+    let whole = format!("$api_token = '{}';\n", random(830, 32, ALNUM));
+    assert_eq!(scan_file("src/Auth.php", &whole).len(), 1);
+    // A commented example under a note asking for your own.
+    let note = format!(
+        "# Please add secret key here\n# PARTNER_SECRET_KEY: '{}'\n",
+        random(831, 26, ALNUM)
+    );
+    assert!(scan_file("configs/settings.yaml", &note).is_empty());
+}
+
+#[test]
 fn round_82_feature_flag_services() {
     // An encrypted key's first lines: a fragment; the whole body still fires.
     let header = "MIIFLTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQIxoJkCmQHI2ACAggA";

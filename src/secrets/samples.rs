@@ -173,8 +173,9 @@ pub(super) fn under_default_note(text: &str, span: Span) -> bool {
 
 /// Whether the comment above the setting at `span` tells the reader to put their
 /// own value there (`# Replace with your values`, `// replace this with your
-/// key`, `# PUT YOUR OWN SECRET KEYBASE HERE`): what follows is the template's
-/// sample, however random it looks.
+/// key`, `# PUT YOUR OWN SECRET KEYBASE HERE`, `# Please add secret key here`,
+/// `# update the following two lines`): what follows is the template's sample,
+/// however random it looks.
 pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
     // The note may head a block of settings (`# Replace with your values` above
     // the ID, the secret and the tenant): the lines up to a blank one are read.
@@ -191,12 +192,17 @@ pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
         })
         .any(|comment| {
             let lower = comment.to_ascii_lowercase();
-            // `# PUT YOUR OWN SECRET KEYBASE HERE`, `# use your own key`.
-            (lower.contains("replace")
-                && lower
-                    .split(|c: char| !c.is_ascii_alphabetic())
-                    .any(|w| w == "your"))
+            let words: Vec<&str> = lower
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            // `# PUT YOUR OWN SECRET KEYBASE HERE`, `# use your own key`, `# Please add
+            // secret key here`, `# update the following two lines`.
+            (lower.contains("replace") && words.contains(&"your"))
                 || lower.contains("your own")
+                || lower.contains("update the following")
+                || (words.iter().any(|w| matches!(*w, "add" | "put" | "paste"))
+                    && words.contains(&"here"))
         })
 }
 
@@ -813,6 +819,27 @@ pub(super) fn passed_to_docker_run(text: &str, span: Span) -> bool {
         }
     }
     false
+}
+
+/// Whether the quoted literal at `span` is one piece of a string the code builds:
+/// its closing quote is followed by a concatenation with code (`'gpgauthv1.3.0|36|' .
+/// $token->value`, `"Bearer " + token`). The secret is what is spliced in.
+pub(super) fn concatenated_with_code(text: &str, span: Span) -> bool {
+    let after = text.get(span.end as usize..).unwrap_or("");
+    let Some(rest) = after.strip_prefix(['\'', '"']) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let Some(operand) = rest
+        .strip_prefix(". ")
+        .or_else(|| rest.strip_prefix("+ "))
+        .or_else(|| rest.strip_prefix(".$"))
+        .map(|r| r.trim_start_matches([' ', '\t']))
+    else {
+        return false;
+    };
+    // Code, not another literal: a variable, a call or a field.
+    operand.starts_with(['$', '_']) || operand.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// Whether the line's own comment after the value calls it a stand-in

@@ -288,6 +288,18 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     }) {
         return true;
     }
+    // `%CONFIG-SIRI`, `%ADMIN_PASS%`: an installer's token, swapped for a value at
+    // install (osTicket's sample config).
+    if v.strip_prefix('%').is_some_and(|rest| {
+        let name = rest.strip_suffix('%').unwrap_or(rest);
+        name.len() >= 4
+            && name.bytes().any(|b| b.is_ascii_uppercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    }) {
+        return true;
+    }
     // `|||%%PREVJACKPASSWD%%|||`: a template marker the program swaps for a value.
     if v.split("%%").skip(1).step_by(2).any(|name| {
         name.len() >= 4
