@@ -226,7 +226,9 @@ declare_rule! {
     ///   a quoted literal the code glues a variable to (`'gpgauthv1.3.0|36|' .
     ///   $token->value`, `"Bearer " + token`: a piece of the value; a provider's key
     ///   keeps firing); a commented value under a note that asks for your own
-    ///   (`# Please add secret key here`, `# update the following two lines`);
+    ///   (`# Please add secret key here`, `# update the following two lines`; a note
+    ///   asking for other settings, `## Add new policies as explained here`, does not
+    ///   count);
     /// - an encrypted private key's fragment (`ENCRYPTED PRIVATE KEY` whose body holds
     ///   under a quarter of the bytes its DER header declares: a test's first lines
     ///   of one); a whole encrypted key still fires;

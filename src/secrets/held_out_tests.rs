@@ -21,6 +21,9 @@ fn round_83_mail_and_password_managers() {
         random(831, 26, ALNUM)
     );
     assert!(scan_file("configs/settings.yaml", &note).is_empty());
+    // A note asking for more settings is not one asking for your credential.
+    let policies = "## Add new policies as explained here https://docs.example.org\nusers:\n  - accessKey: console\n    secretKey: console123\n";
+    assert_eq!(scan_file("helm/minio/values.yaml", policies).len(), 1);
 }
 
 #[test]

@@ -201,8 +201,16 @@ pub(super) fn under_replace_note(text: &str, span: Span) -> bool {
             (lower.contains("replace") && words.contains(&"your"))
                 || lower.contains("your own")
                 || lower.contains("update the following")
+                // Asking for a credential, not for more settings (`## Add new
+                // policies as explained here`).
                 || (words.iter().any(|w| matches!(*w, "add" | "put" | "paste"))
-                    && words.contains(&"here"))
+                    && words.contains(&"here")
+                    && words.iter().any(|w| {
+                        matches!(
+                            *w,
+                            "key" | "secret" | "token" | "password" | "credentials" | "value"
+                        )
+                    }))
         })
 }
 
