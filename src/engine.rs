@@ -498,7 +498,7 @@ fn check_file(
                 let mut file = SourceFile::new(candidate.path.clone(), kind, String::new());
                 // A keystore's structure says whether it holds a key or only
                 // trusted certificates (a truststore); read only for those names.
-                if reason == SkipReason::Binary && is_keystore_name(&candidate.path) {
+                if reason == SkipReason::Binary && crate::parse::keystore::reads(&candidate.path) {
                     file.keystore = discover::read_bytes(&candidate.abs, opts.max_file_size)
                         .ok()
                         .and_then(|bytes| crate::parse::keystore::inspect(&bytes));
@@ -520,14 +520,6 @@ fn check_file(
     let kind = discover::classify(&candidate.path, &text);
     let file = SourceFile::new(candidate.path.clone(), kind, text);
     check_source(file, opts, selection, today, known)
-}
-
-/// Binary keystore formats whose entries `parse::keystore` can tell apart.
-fn is_keystore_name(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [".p12", ".pfx", ".jks", ".jceks", ".keystore", ".truststore"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
 }
 
 fn check_source(

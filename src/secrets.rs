@@ -282,17 +282,6 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || (is_high_entropy(m.secret(text)) && !service_values.contains(&m.secret(text)))
         });
     }
-    // `$token = 'gpgauthv1.3.0|36|' . $authToken->token`: a literal the code glues a
-    // variable to is a piece of the value, not the secret.
-    found.retain(|m| !m.detector.generic || !samples::concatenated_with_code(text, m.span));
-    // `alias mssql="docker run -e SA_PASSWORD=LaravelWow1986! …"`: the container the
-    // command starts is given the password it is typed with, a local throwaway's
-    // when a person picked it. A generated one still fires.
-    found.retain(|m| {
-        !m.detector.generic
-            || is_high_entropy(m.secret(text))
-            || !samples::passed_to_docker_run(text, m.span)
-    });
     // `full-db-test:` runs with `QUAY_OVERRIDE_CONFIG='{"DATABASE_SECRET_KEY": …}'`,
     // pytest with `setup.cfg`'s `env = D:SECRET_KEY=…`: a test run's own values,
     // judged as a test suite's.
@@ -432,7 +421,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                         .guards(assigned_name(
                             text.get(m.context_span.range()).unwrap_or(""),
                         )))
-                || samples::is_devise_commented_default(path, text, m.span))
+                || samples::is_devise_commented_default(path, text, m.span)
+                // `$token = 'gpgauthv1.3.0|36|' . $authToken->token`: a literal the code
+                // glues a variable to is a piece of the value, not the secret.
+                || samples::concatenated_with_code(text, m.span)
+                // `alias mssql="docker run -e SA_PASSWORD=LaravelWow1986! …"`: the
+                // container the command starts gets the password it is typed with, a
+                // local throwaway's when a person picked it; a generated one fires.
+                || (samples::passed_to_docker_run(text, m.span) && !is_high_entropy(m.secret(text))))
     });
     found
 }

@@ -28,6 +28,15 @@ const CERT_OIDS: [&[u8]; 2] = [
 const JKS_MAGIC: u32 = 0xFEED_FEED;
 const JCEKS_MAGIC: u32 = 0xCECE_CECE;
 
+/// Whether `path` names a keystore in a format this module reads (by extension: the
+/// engine reads a binary file's bytes only for these).
+pub(crate) fn reads(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".p12", ".pfx", ".jks", ".jceks", ".keystore", ".truststore"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
 /// What the keystore in `bytes` holds, or `None` when its format is not recognised
 /// (the caller then judges it by its name alone).
 pub(crate) fn inspect(bytes: &[u8]) -> Option<KeystoreContents> {
