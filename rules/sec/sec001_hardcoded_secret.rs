@@ -123,7 +123,9 @@ declare_rule! {
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
-    ///   `hashed_secret`, a Helm chart's `checksum/secret:` annotation; a hash in a credential store is SEC005's; an encrypted
+    ///   `hashed_secret`, a Helm chart's `checksum/secret:` annotation, a checksum
+    ///   manifest's entry keyed by a file's path
+    ///   (`'./Api/OAuth2/AccessTokenEntity.php' => '0c3f…'`); a hash in a credential store is SEC005's; an encrypted
     ///   secret still fires, as its key is usually beside it, except a value
     ///   encrypted for a CI service: base64 of exactly one RSA block (128, 256,
     ///   384 or 512 bytes) in a file that declares `secure` values, as Travis'
@@ -316,7 +318,9 @@ declare_rule! {
     ///   there still fires; nor names an installer substitutes as the URL's user
     ///   and password (`postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`);
     /// - a password that is the user name given within four lines plus placeholder
-    ///   words (`username: zabbix` then `rootPassword: zabbixrootpass`,
+    ///   words or a suffix of up to six letters or digits (`username: zabbix` then
+    ///   `rootPassword: zabbixrootpass`, `DB_USERNAME: helpdesk` then
+    ///   `SECRET: helpdesk4life`,
     ///   `…_USERNAME: drupal` then `…_PASSWORD: drupal@secured`): a demo default
     ///   anyone reading the file can guess; so is a value that is a folder or file
     ///   name of its own path plus filler (`contrib/echobot/config.yaml` with

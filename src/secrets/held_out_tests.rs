@@ -5,6 +5,30 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn round_85_checksum_manifests_and_user_name_suffixes() {
+    // A key that is a file's path names the file: a checksum manifest's entry.
+    let manifest = format!(
+        "$md5_string = array (\n  './Api/OAuth2/Entity/AccessTokenEntity.php' => '{}',\n);\n",
+        random(850, 32, HEX)
+    );
+    assert!(scan_file("files.md5", &manifest).is_empty());
+    assert!(!names::is_secret_name("./lib/Oauth/Http/RequestToken.php"));
+    assert!(!names::is_secret_name("'assets\\images\\Password.png'"));
+    // A name without a folder, or a folder without an extension, is still a name.
+    assert!(names::is_secret_name("access_token.php"));
+    assert!(names::is_secret_name("secrets/db_password"));
+    // The user name plus a person's suffix is a guessable default; a generated
+    // rest still fires.
+    let compose = "environment:\n  DB_USERNAME: \"helpdesk\"\n  SECRET: 'helpdesk4life'\n";
+    assert!(scan_file("docker-compose.yml", compose).is_empty());
+    let generated = format!(
+        "environment:\n  DB_USERNAME: \"helpdesk\"\n  SECRET: 'helpdesk_{}'\n",
+        random(851, 20, ALNUM)
+    );
+    assert_eq!(scan_file("docker-compose.yml", &generated).len(), 1);
+}
+
+#[test]
 fn round_83_mail_and_password_managers() {
     // An installer's token is a placeholder.
     assert!(values::is_placeholder("%CONFIG-SIRI"));

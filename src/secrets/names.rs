@@ -197,6 +197,9 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 }
 
 pub(super) fn name_kind(name: &str) -> Option<NameKind> {
+    if names_a_file(name) {
+        return None;
+    }
     let norm = normalize_name(name);
     let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
     let last = *segments.last()?;
@@ -278,6 +281,26 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
         return Some(NameKind::Dsn);
     }
     None
+}
+
+/// `'./Api/V8/OAuth2/Entity/AccessTokenEntity.php'`: a key that is a file's path
+/// (a folder, then a name with an extension) names that file, as checksum
+/// manifests and asset maps key their entries; its value is about the file.
+fn names_a_file(name: &str) -> bool {
+    let path = name.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'));
+    path.rsplit_once(['/', '\\']).is_some_and(|(folder, file)| {
+        !folder.is_empty() && is_file_name(file) && !path.contains(char::is_whitespace)
+    })
+}
+
+/// `AccessTokenEntity.php`: a stem, a dot and an extension of one to five
+/// letters or digits.
+pub(super) fn is_file_name(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty()
+            && (1..=5).contains(&extension.len())
+            && extension.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// Whether `word` occurs in the name (segments joined) ending at a segment

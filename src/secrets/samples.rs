@@ -421,8 +421,9 @@ pub(super) fn is_named_after_path(path: &str, value: &str) -> bool {
     })
 }
 
-/// `name` then nothing but separators, placeholder words or a count from 0 or 1
-/// (`icinga2rootpass`, `joomla@secured`, `vertobot123`).
+/// `name` then nothing but separators and placeholder words, a count from 0 or
+/// 1, or a suffix of up to six letters or digits (`icinga2rootpass`,
+/// `joomla@secured`, `vertobot123`, `peppermint4life`).
 fn is_name_plus_filler(lower_value: &str, name: &str) -> bool {
     lower_value.strip_prefix(name).is_some_and(|rest| {
         let rest = rest.trim_matches(|c: char| !c.is_ascii_alphanumeric());
@@ -432,7 +433,10 @@ fn is_name_plus_filler(lower_value: &str, name: &str) -> bool {
                 .as_bytes()
                 .windows(2)
                 .all(|w| w[0].is_ascii_digit() && w[1] == w[0] + 1);
-        rest.is_empty() || counting || super::is_placeholder(rest)
+        // `peppermint4life`, `joomla@secured`: a few letters or digits after the
+        // name are a person's suffix; a generated rest is longer.
+        let short_suffix = rest.len() <= 6;
+        rest.is_empty() || counting || short_suffix || super::is_placeholder(rest)
     })
 }
 

@@ -33,6 +33,13 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     {
         return false;
     }
+    // `'./Api/OAuth2/AccessTokenEntity.php' => '0c3f…'`: the name is a file's (a
+    // checksum manifest's entry), after a folder the pattern does not read.
+    if before.last().is_some_and(|b| matches!(b, b'/' | b'\\'))
+        && super::super::names::is_file_name(key)
+    {
+        return false;
+    }
     // `X-Access-Token: eyJ…`: a JWT under any name is judged as one (an expired
     // token or one signed with a tutorial's secret opens nothing).
     let value = raw.trim_matches(['"', '\'', '`']);
