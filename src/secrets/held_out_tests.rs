@@ -17,6 +17,8 @@ fn round_85_checksum_manifests_and_user_name_suffixes() {
     // A name without a folder, or a folder without an extension, is still a name.
     assert!(names::is_secret_name("access_token.php"));
     assert!(names::is_secret_name("secrets/db_password"));
+    assert!(names::is_secret_name("secrets/api.token"));
+    assert!(names::is_secret_name("config/db.pass"));
     // The user name plus a person's suffix is a guessable default; a generated
     // rest still fires.
     let compose = "environment:\n  DB_USERNAME: \"helpdesk\"\n  SECRET: 'helpdesk4life'\n";

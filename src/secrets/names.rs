@@ -294,12 +294,18 @@ fn names_a_file(name: &str) -> bool {
 }
 
 /// `AccessTokenEntity.php`: a stem, a dot and an extension of one to five
-/// letters or digits.
+/// letters or digits, not one that key and credential files use (`app.key`,
+/// `db.pass`: their path can key the file's content).
 pub(super) fn is_file_name(name: &str) -> bool {
+    const CREDENTIAL_EXTENSIONS: &[&str] = &[
+        "key", "keys", "pem", "p12", "pfx", "jks", "ppk", "pass", "pwd", "token", "crt", "cer",
+        "der", "asc", "gpg", "env", "cred", "creds",
+    ];
     name.rsplit_once('.').is_some_and(|(stem, extension)| {
         !stem.is_empty()
             && (1..=5).contains(&extension.len())
             && extension.bytes().all(|b| b.is_ascii_alphanumeric())
+            && !CREDENTIAL_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
     })
 }
 
