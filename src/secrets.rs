@@ -412,6 +412,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || (m.detector.id != "login-call"
                     && (samples::is_user_name_default(text, m.span, m.secret(text))
                         || samples::is_named_after_path(path, m.secret(text))))
+                || samples::for_a_local_database(text, m.span, m.secret(text))
                 || samples::under_public_note(text, m.span)
                 || samples::commented_as_stand_in(text, m.span)
                 || samples::on_tile_url_template(text, m.span)
@@ -736,6 +737,23 @@ fn is_chosen_by_a_person(password: &str) -> bool {
         || !password.bytes().any(|b| b.is_ascii_digit())
         || !password.bytes().any(|b| b.is_ascii_alphabetic())
         || reads_as_words(password)
+        || is_name_then_digits(password)
+}
+
+/// `Ashwin030905`, `shop2024!`: a name (one word, capitalised or not) then
+/// digits, maybe one symbol after: the commonest password a person makes up.
+fn is_name_then_digits(password: &str) -> bool {
+    let v = password
+        .strip_suffix(['!', '@', '#', '$', '.', '*'])
+        .unwrap_or(password);
+    let digits_at = v.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (name, digits) = v.split_at(digits_at);
+    let word: Vec<char> = name.chars().collect();
+    word.len() >= 4
+        && !digits.is_empty()
+        && word.iter().skip(1).all(char::is_ascii_lowercase)
+        && word.first().is_some_and(char::is_ascii_alphabetic)
+        && is_pronounceable(&word)
 }
 
 /// A value typed by a person rather than generated: short, mostly words

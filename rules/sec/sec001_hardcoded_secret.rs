@@ -312,11 +312,14 @@ declare_rule! {
     ///   (`https://auth.example.com/reset?token=…`) or under a `placeholder`,
     ///   `example`, `sample` or `hint` key or attribute (`'placeholder' => 'mongodb+srv://…'`,
     ///   `placeholder="eg: postgresql://user:…@host"`: an `eg:`/`e.g.` inside the string too);
-    /// - a person's password (one kind of character, under 8 characters, or mostly
-    ///   words) in a database URL whose host is a container or loopback name
-    ///   (`mysql://root:whalehello@db`): the dev stack's default; a generated one
-    ///   there still fires; nor names an installer substitutes as the URL's user
-    ///   and password (`postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`);
+    /// - a person's password (one kind of character, under 8 characters, mostly
+    ///   words, or a name then digits: `Ashwin030905`) in a database URL whose host
+    ///   is a container or loopback name (`mysql://root:whalehello@db`): the dev
+    ///   stack's default; so is one in a connection string to the own machine
+    ///   (`Server=localhost;…;Password=…`) or within four lines of a URL or host
+    ///   setting on it (`spring.datasource.url=jdbc:mysql://localhost:3306/…`); a
+    ///   generated one there still fires; nor names an installer substitutes as
+    ///   the URL's user and password (`postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`);
     /// - a password that is the user name given within four lines plus placeholder
     ///   words or a suffix of up to six letters or digits (`username: zabbix` then
     ///   `rootPassword: zabbixrootpass`, `DB_USERNAME: helpdesk` then
@@ -331,7 +334,9 @@ declare_rule! {
     ///   a password column (`UPDATE … SET password='ba32…'`): the password's hash, a
     ///   stored credential (SEC005 judges SQL dumps);
     /// - words then a count typed to fill a length (`ThisIsMyCustomSecretKey012345678`,
-    ///   also in base64);
+    ///   `alarm123456`, also in base64), and a sentence about the key typed without
+    ///   spaces (`thisisaverysecurekeythatmustbelonger…`: lowercase, pronounceable
+    ///   throughout, naming a key and speaking of it; a diceware passphrase does not);
     /// - a prefix then base64 of a sentence that is a placeholder (`v1,whsec_` and
     ///   "This is an example …");
     /// - a value the comment block right above (up to eight lines), or a Python

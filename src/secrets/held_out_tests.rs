@@ -5,6 +5,49 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 #[test]
+fn sampled_configs_phrases_and_counts() {
+    // A sentence typed as a key reads as one; random lowercase values do not.
+    assert!(values::is_placeholder(
+        "thisisaverysecurekeythatneedstobelonger256bitkey"
+    ));
+    assert!(values::is_placeholder("thisisthesecretusedtosignourtokens"));
+    assert!(!values::is_placeholder("correcthorsebatterystaple"));
+    const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
+    const BASE32: &str = "abcdefghijklmnopqrstuvwxyz234567";
+    // One word then a count typed to fill a length; a short count, other digits
+    // or a generated head are no placeholder.
+    assert!(values::is_placeholder("alarm123456"));
+    assert!(!values::is_placeholder("console123"));
+    assert!(!values::is_placeholder("alarm734291"));
+    assert!(!values::is_placeholder("xKqzt123456"));
+    for seed in 860..900 {
+        assert!(!values::is_placeholder(&random(seed, 24, LOWER)));
+        assert!(!values::is_placeholder(&random(seed, 32, BASE32)));
+    }
+}
+
+#[test]
+fn sampled_configs_local_database_passwords() {
+    // A password a person chose for a database on their own machine.
+    let dotnet = "{\n  \"ConnectionStrings\": {\n    \"Default\": \"server=localhost;port=3306;database=shop;user=root;password=minhquan2004;\"\n  }\n}\n";
+    assert!(scan_file("appsettings.json", dotnet).is_empty());
+    let spring = "spring.datasource.url=jdbc:mysql://localhost:3306/school\nspring.datasource.username=root\nspring.datasource.password=Ashwin030905\n";
+    assert!(scan_file("src/main/resources/application.properties", spring).is_empty());
+    // The same password for a remote server, or a generated one on localhost,
+    // still fires.
+    let remote = spring.replace("localhost", "db.prod.example.org");
+    assert_eq!(
+        scan_file("src/main/resources/application.properties", &remote).len(),
+        1
+    );
+    let generated = spring.replace("Ashwin030905", &random(870, 20, ALNUM));
+    assert_eq!(
+        scan_file("src/main/resources/application.properties", &generated).len(),
+        1
+    );
+}
+
+#[test]
 fn round_85_checksum_manifests_and_user_name_suffixes() {
     // A key that is a file's path names the file: a checksum manifest's entry.
     let manifest = format!(

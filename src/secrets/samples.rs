@@ -108,6 +108,47 @@ pub(super) fn repeats_an_id(text: &str, span: Span, secret: &str) -> bool {
     })
 }
 
+/// `Server=localhost;…;Password=shop2004;`, or `password: Ashwin0309` within four
+/// lines of `url: jdbc:mysql://localhost:3306/…`: a password a person chose for
+/// the database on their own machine. A generated one still fires.
+pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool {
+    const LOCAL_HOSTS: &[&str] = &["localhost", "127.0.0.1", "(local)", "(localdb)"];
+    if !super::is_chosen_by_a_person(secret) {
+        return false;
+    }
+    let at = line_range(text, span.start as usize);
+    let line = text.get(at.clone()).unwrap_or("").to_ascii_lowercase();
+    let local_after = |s: &str| {
+        let host = s.trim_start();
+        LOCAL_HOSTS.iter().any(|h| host.starts_with(h)) || host.starts_with(['.', ';'])
+    };
+    let in_connection_string = ["server=", "host=", "data source="].iter().any(|k| {
+        line.match_indices(k)
+            .any(|(i, _)| local_after(&line[i + k.len()..]))
+    });
+    if in_connection_string {
+        return true;
+    }
+    let before = text.get(..at.start).unwrap_or("").lines().rev().take(4);
+    let after = text.get(at.end..).unwrap_or("").lines().take(4);
+    before.chain(after).any(|l| {
+        let Some((key, value)) = l.split_once(['=', ':']) else {
+            return false;
+        };
+        let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+        let value = value.trim().trim_matches(['"', '\'', ',']);
+        let local_url = ["url", "uri", "dsn"].iter().any(|k| key.ends_with(k))
+            && LOCAL_HOSTS
+                .iter()
+                .any(|h| value.contains(&format!("://{h}")) || value.contains(&format!("@{h}")));
+        let local_host = ["host", "hostname", "server"]
+            .iter()
+            .any(|k| key.ends_with(k))
+            && LOCAL_HOSTS.contains(&value);
+        local_url || local_host
+    })
+}
+
 /// Whether the value at `span` is also the first label of a URL's host within
 /// three lines (`apiKey: llama-strix` beside `apiBase: http://llama-strix.llm:8080`):
 /// a local server's name given where a key is asked for, not a credential.

@@ -419,7 +419,8 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         .as_bytes()
         .windows(2)
         .all(|w| w[1] == if w[0] == b'9' { b'0' } else { w[0] + 1 });
-    if count.len() >= 6 && words.len() >= 6 && counting_up && super::reads_as_words(words) {
+    // `alarm123456`: one short word does it too.
+    if count.len() >= 6 && words.len() >= 4 && counting_up && super::reads_as_words(words) {
         return true;
     }
     DOCUMENTED_SAMPLES.contains(&lower.as_str())
@@ -432,9 +433,29 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || is_repeated_unit(v)
         || is_keyboard_mash(v)
         || is_made_of_words(&lower)
+        || is_run_on_phrase(v)
         || is_self_describing_chain(v)
         || is_stub_token(v)
         || is_pattern(v)
+}
+
+/// `thisisaverysecurekeythatneedstobelonger256bitkey`: a sentence about the key
+/// typed without spaces, lowercase and pronounceable from end to end. A random
+/// lowercase value of 24 letters almost always has a run of four consonants; a
+/// diceware passphrase (`correct-horse-battery-staple`) does not talk about itself.
+fn is_run_on_phrase(v: &str) -> bool {
+    const SUBJECTS: &[&str] = &["secret", "key", "password", "token", "jwt", "signing"];
+    const SPEAKING: &[&str] = &[
+        "this", "my", "your", "our", "very", "super", "long", "should", "must", "need",
+    ];
+    let letters: Vec<char> = v.chars().filter(char::is_ascii_alphabetic).collect();
+    letters.len() >= 24
+        && letters.len() * 5 >= v.len() * 4
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && SUBJECTS.iter().any(|w| v.contains(w))
+        && SPEAKING.iter().any(|w| v.contains(w))
+        && super::is_pronounceable(&letters)
 }
 
 /// `whsec_123`, `ghp_abc`, `sk-1234`: a provider's prefix with a body far shorter
