@@ -30,7 +30,9 @@ declare_rule! {
     ///   ports and URLs (as Vite and Create React App projects commit) is fine; a
     ///   `.env` that sets its framework's environment to development or test
     ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
-    ///   stack's, and only its generated values count (`sidekickin` does not);
+    ///   stack's, and only its generated values count (`sidekickin` does not); so
+    ///   is a template whose values say what to fill in (`url=your url` beside
+    ///   `secret=keytoaccessupload`; `<…>`, `replace`, `changeme`, `…_here`);
     ///   nor does a password made of another value of the file and digits
     ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default);
     ///   a SOPS- or dotenvx-encrypted `.env` (`config.sops.env` with every value

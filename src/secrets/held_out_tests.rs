@@ -27,6 +27,17 @@ fn sampled_configs_phrases_and_counts() {
 }
 
 #[test]
+fn sampled_dotenv_templates() {
+    // A template's typed values describe what to fill in; a generated one fires.
+    let template = "secret=keytoaccessupload\nurl=your url\n";
+    assert!(stores::detect(".env", template).is_none());
+    let generated = format!("secret={}\nurl=your url\n", random(871, 32, ALNUM));
+    assert!(stores::detect(".env", &generated).is_some());
+    // Without a fill-in marker the typed value is the file's own.
+    assert!(stores::detect(".env", "secret=keytoaccessupload\n").is_some());
+}
+
+#[test]
 fn sampled_configs_local_database_passwords() {
     // A password a person chose for a database on their own machine.
     let dotnet = "{\n  \"ConnectionStrings\": {\n    \"Default\": \"server=localhost;port=3306;database=shop;user=root;password=minhquan2004;\"\n  }\n}\n";
@@ -40,6 +51,8 @@ fn sampled_configs_local_database_passwords() {
         scan_file("src/main/resources/application.properties", &remote).len(),
         1
     );
+    let wordpress = "define('DB_USER', 'root');\ndefine('DB_PASSWORD', 'tigerlily93');\ndefine('DB_HOST', 'localhost');\n";
+    assert!(scan_file("wp-config.php", wordpress).is_empty());
     let generated = spring.replace("Ashwin030905", &random(870, 20, ALNUM));
     assert_eq!(
         scan_file("src/main/resources/application.properties", &generated).len(),

@@ -109,8 +109,9 @@ pub(super) fn repeats_an_id(text: &str, span: Span, secret: &str) -> bool {
 }
 
 /// `Server=localhost;…;Password=shop2004;`, or `password: Ashwin0309` within four
-/// lines of `url: jdbc:mysql://localhost:3306/…`: a password a person chose for
-/// the database on their own machine. A generated one still fires.
+/// lines of `url: jdbc:mysql://localhost:3306/…` or `define('DB_HOST',
+/// 'localhost')`: a password a person chose for the database on their own
+/// machine. A generated one still fires.
 pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool {
     const LOCAL_HOSTS: &[&str] = &["localhost", "127.0.0.1", "(local)", "(localdb)"];
     if !super::is_chosen_by_a_person(secret) {
@@ -132,11 +133,14 @@ pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool
     let before = text.get(..at.start).unwrap_or("").lines().rev().take(4);
     let after = text.get(at.end..).unwrap_or("").lines().take(4);
     before.chain(after).any(|l| {
-        let Some((key, value)) = l.split_once(['=', ':']) else {
+        // `url = …`, `host: …`, PHP's `define('DB_HOST', 'localhost');`.
+        let Some((key, value)) = l.split_once(['=', ':', ',']) else {
             return false;
         };
         let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-        let value = value.trim().trim_matches(['"', '\'', ',']);
+        let value = value
+            .trim()
+            .trim_matches(|c: char| matches!(c, '"' | '\'' | ',' | ')' | ';') || c.is_whitespace());
         let local_url = ["url", "uri", "dsn"].iter().any(|k| key.ends_with(k))
             && LOCAL_HOSTS
                 .iter()

@@ -138,6 +138,24 @@ fn declares_development_environment(text: &str) -> bool {
     })
 }
 
+/// Whether some value of a dotenv file says it is to be filled in (`your url`,
+/// `<token>`, `replace-me`); not a default such as Laravel's `hello@example.com`.
+fn is_template(text: &str) -> bool {
+    const FILL_IN: &[&str] = &[
+        "your",
+        "<",
+        "replace",
+        "changeme",
+        "change_me",
+        "_here",
+        "-here",
+    ];
+    assignments(text).into_iter().any(|(_, value)| {
+        let lower = text[value].to_ascii_lowercase();
+        FILL_IN.iter().any(|m| lower.contains(m))
+    })
+}
+
 /// The values of a dotenv file's variables that are not secret-named
 /// (`POSTGRES_DB=teable`), lowercased, to look up in [`repeats_a_plain_value`].
 fn plain_values(text: &str) -> std::collections::HashSet<String> {
@@ -346,7 +364,9 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         }
         // A local stack's environment (`RAILS_ENV=development`) holds the
         // passwords its own containers are started with: only generated ones count.
-        let development = declares_development_environment(text);
+        // A template (`url=your url`, `EMAIL=you@example.com`) holds descriptions
+        // of what to fill in (`secret=keytoaccessupload`): only generated ones count.
+        let development = declares_development_environment(text) || is_template(text);
         let plain_values = plain_values(text);
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
             .into_iter()
