@@ -322,8 +322,8 @@ declare_rule! {
     ///   the URL's user and password (`postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`);
     /// - a password that is the user name given within four lines plus placeholder
     ///   words or a suffix of up to six letters or digits (`username: zabbix` then
-    ///   `rootPassword: zabbixrootpass`, `DB_USERNAME: helpdesk` then
-    ///   `SECRET: helpdesk4life`,
+    ///   `rootPassword: zabbixrootpass`, `DB_USERNAME: tickets` then
+    ///   `SECRET: tickets4life`,
     ///   `…_USERNAME: drupal` then `…_PASSWORD: drupal@secured`): a demo default
     ///   anyone reading the file can guess; so is a value that is a folder or file
     ///   name of its own path plus filler (`contrib/echobot/config.yaml` with

@@ -32,7 +32,7 @@ declare_rule! {
     ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
     ///   stack's, and only its generated values count (`sidekickin` does not); so
     ///   is a template whose values say what to fill in (`url=your url` beside
-    ///   `secret=keytoaccessupload`; `<…>`, `replace`, `changeme`, `…_here`);
+    ///   `secret=keyforuploads`; `<…>`, `replace`, `changeme`, `…_here`);
     ///   nor does a password made of another value of the file and digits
     ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default);
     ///   a SOPS- or dotenvx-encrypted `.env` (`config.sops.env` with every value
