@@ -479,9 +479,8 @@ fn is_name_plus_filler(lower_value: &str, name: &str) -> bool {
                 .windows(2)
                 .all(|w| w[0].is_ascii_digit() && w[1] == w[0] + 1);
         // `peppermint4life`, `joomla@secured`: a few letters or digits after the
-        // name are a person's suffix; a generated rest is longer.
-        let short_suffix = rest.len() <= 6;
-        rest.is_empty() || counting || short_suffix || super::is_placeholder(rest)
+        // name (or none) are a person's suffix; a generated rest is longer.
+        rest.len() <= 6 || counting || super::is_placeholder(rest)
     })
 }
 

@@ -364,8 +364,8 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         }
         // A local stack's environment (`RAILS_ENV=development`) holds the
         // passwords its own containers are started with: only generated ones count.
-        // A template (`url=your url`, `EMAIL=you@example.com`) holds descriptions
-        // of what to fill in (`secret=keytoaccessupload`): only generated ones count.
+        // A template (`url=your url`, `TOKEN=<token>`) holds descriptions of what
+        // to fill in (`secret=keytoaccessupload`): only generated ones count.
         let development = declares_development_environment(text) || is_template(text);
         let plain_values = plain_values(text);
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
