@@ -62,7 +62,7 @@ declare_rule! {
     ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
     ///   `super secret password` or `good password`, instructions such as
-    ///   `PutSomeRandomSecureValueHere`, values that say they are for
+    ///   `PutSomeRandomSecureValueHere` (any CamelCase words ending in `Here`), values that say they are for
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`, in blocks too (`000011112222…ffff`),
     ///   CSS custom properties' names (`--color-aiPrompts`, design tokens),
@@ -121,6 +121,8 @@ declare_rule! {
     ///   the MD5, SHA-1 or SHA-256 hex digest of the empty string or of a word
     ///   every sample uses (`hello`, `test`, `password`, `PASSWORD`, `admin`, …: a plugin
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
+    ///   a short salt, `$` and a hex digest as web.py and Django's legacy hashers
+    ///   store them (`ffe5d$98df…`, `sha1$a1976$a36c…`),
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
     ///   `hashed_secret`, a Helm chart's `checksum/secret:` annotation, a checksum
@@ -396,7 +398,9 @@ declare_rule! {
     /// - a product's default made of a word of its key (or consecutive words) and a
     ///   counting run (`registryAdminPassword: "Registry123"`, base64 of
     ///   `clusterAdmin123456` under `MONGODB_CLUSTER_ADMIN_PASSWORD`); other digits
-    ///   still fire;
+    ///   still fire; or of a name and the service its key names, two camelCase
+    ///   words (base64 of `acmeMysql` under `mysql-password` in a chart's rendered
+    ///   Secret); two words without the key's service still fire;
     /// - an htpasswd line (`user:$2a$05$…`): a name and a password hash;
     /// - a tokenizer's vocabulary: numbered token classes (`argument.block.0`),
     ///   action and state names (`'@rematch'`), a command's keywords in capitals

@@ -61,6 +61,35 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_86_chart_defaults_instructions_and_salted_digests() {
+    // A Secret's base64 of a name and its key's service: a chart's shipped default.
+    let default = b64("sunnyMysql");
+    let manifest = format!("kind: Secret\ndata:\n  mysql-password: \"{default}\"\n");
+    assert!(scan_file("charts/db/rendered.yaml", &manifest).is_empty());
+    // Two words without the key's service, or a generated value, still fire.
+    let other = b64("sunnyMeadow");
+    let own = format!("kind: Secret\ndata:\n  mysql-password: \"{other}\"\n");
+    assert_eq!(scan_file("charts/db/rendered.yaml", &own).len(), 1);
+    let generated = b64(random(860, 24, ALNUM));
+    let real = format!("kind: Secret\ndata:\n  mysql-password: \"{generated}\"\n");
+    assert_eq!(scan_file("charts/db/rendered.yaml", &real).len(), 1);
+    // What to fill in, in CamelCase; a random value ending in `Here` is not.
+    assert!(values::is_placeholder("SetARandomStringHere"));
+    assert!(values::is_placeholder("PutTokenHere"));
+    assert!(!values::is_placeholder("XkqPwrZtmvHere"));
+    // A salt, `$` and a hex digest is a password hash; a bare digest-length
+    // hex value under a secret's name is not known to be one.
+    let digest = random(861, 32, HEX);
+    assert!(values::is_known_non_secret(&format!("ffe5d${digest}")));
+    assert!(values::is_known_non_secret(&format!(
+        "sha1$b8e2f${}",
+        random(862, 40, HEX)
+    )));
+    assert!(!values::is_known_non_secret(&digest));
+    assert!(!values::is_known_non_secret(&format!("p@ss${digest}")));
+}
+
+#[test]
 fn round_85_checksum_manifests_and_user_name_suffixes() {
     // A key that is a file's path names the file: a checksum manifest's entry.
     let manifest = format!(

@@ -434,6 +434,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || is_keyboard_mash(v)
         || is_made_of_words(&lower)
         || is_run_on_phrase(v)
+        || is_camel_case_instruction(v)
         || is_self_describing_chain(v)
         || is_stub_token(v)
         || is_pattern(v)
@@ -456,6 +457,21 @@ fn is_run_on_phrase(v: &str) -> bool {
         && SUBJECTS.iter().any(|w| v.contains(w))
         && SPEAKING.iter().any(|w| v.contains(w))
         && super::is_pronounceable(&letters)
+}
+
+/// `SetARandomStringHere`, `PutTokenHere`: what to fill in, typed in CamelCase
+/// (the `_here` and `-here` markers catch it with separators). Every word is
+/// capitalised letters, the last is `Here` and all of it reads as words; a
+/// random token seldom ends in a capitalised `Here` after three such words.
+fn is_camel_case_instruction(v: &str) -> bool {
+    let Some(rest) = v.strip_suffix("Here") else {
+        return false;
+    };
+    let words = rest.split(|c: char| c.is_ascii_uppercase()).count() - 1;
+    rest.starts_with(|c: char| c.is_ascii_uppercase())
+        && rest.bytes().all(|b| b.is_ascii_alphabetic())
+        && words >= 2
+        && super::reads_as_words(v)
 }
 
 /// `whsec_123`, `ghp_abc`, `sk-1234`: a provider's prefix with a body far shorter
@@ -883,7 +899,19 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     let evm_address = lower.len() == 42
         && lower.starts_with("0x")
         && lower.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
+    // `ffe5d$98dfbf6d…` (web.py's and Infogami's `salt$md5`), `sha1$a1976$a36c…`
+    // (Django's legacy hashers): a short salt or algorithm, `$`, then a hex digest.
+    // A password hash, one-way like the crypt(3) forms above.
+    let salted_digest = lower.rsplit_once('$').is_some_and(|(head, digest)| {
+        matches!(digest.len(), 32 | 40 | 64 | 128)
+            && digest.bytes().all(|b| b.is_ascii_hexdigit())
+            && head.split('$').count() <= 2
+            && head.split('$').all(|part| {
+                (1..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+            })
+    });
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || salted_digest
         || evm_address
         || test_mode
         || nx_cloud_read_only

@@ -316,11 +316,49 @@ fn is_record_pair(value: &str) -> bool {
     })
 }
 
-/// A product's default made of a word of its key (or consecutive words,
-/// `clusterAdmin` of `MONGODB_CLUSTER_ADMIN_PASSWORD`) and a counting run
-/// (`harborAdminPassword: "Harbor12345"`, `ADMIN_PASSWORD=admin123`): chosen to be
-/// remembered, documented with the product.
+/// A product's default built from its key's words: chosen to be remembered,
+/// documented with the product.
 fn is_key_word_default(key: &str, value: &str) -> bool {
+    is_key_word_counted(key, value) || is_name_and_key_word(key, value)
+}
+
+/// `asayerPostgres` for `postgresql-password` (OpenReplay's chart): a name and
+/// the service its key names, two words in camelCase, letters only. Anyone who
+/// reads the key can guess the value; a generated one has no such shape.
+fn is_name_and_key_word(key: &str, value: &str) -> bool {
+    if value.len() > 24 || !value.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let Some(cut) = value
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map(|(at, _)| at)
+    else {
+        return false;
+    };
+    let (first, second) = value.split_at(cut);
+    let one_word = |w: &str| w.len() >= 3 && w.bytes().skip(1).all(|b| b.is_ascii_lowercase());
+    let key_words: Vec<String> = super::super::normalize_name(key)
+        .split('_')
+        .filter(|w| w.len() >= 5)
+        .map(str::to_owned)
+        .collect();
+    let names_key_word = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        w.len() >= 5 && key_words.iter().any(|k| k.starts_with(&w))
+    };
+    // The other word is a name a person picked: pronounceable.
+    one_word(first)
+        && one_word(second)
+        && ((names_key_word(first) && super::super::reads_as_words(second))
+            || (names_key_word(second) && super::super::reads_as_words(first)))
+}
+
+/// A word of the key (or consecutive words, `clusterAdmin` of
+/// `MONGODB_CLUSTER_ADMIN_PASSWORD`) then a counting run
+/// (`harborAdminPassword: "Harbor12345"`, `ADMIN_PASSWORD=admin123`).
+fn is_key_word_counted(key: &str, value: &str) -> bool {
     let word = value.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &value[word.len()..];
     let counting = digits
