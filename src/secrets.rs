@@ -384,8 +384,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     });
     // A Google API key its owners call public (`// Public API key used by
     // BotGuard`) is a web page's browser key, as a generic one is below.
-    found
-        .retain(|m| m.detector.id != "google-api-key" || !samples::under_public_note(text, m.span));
+    found.retain(|m| {
+        !(m.detector.id == "google-api-key" || m.detector.generic)
+            || !(samples::under_public_note(text, m.span)
+                || names::names_a_browser_map_key(name_before(text, m.span)))
+    });
     // A data file's recorded URLs (an evaluation set's sources) carry the query
     // their pages were visited with: data about public pages, not the repo's own.
     if lower.ends_with(".csv") || lower.ends_with(".tsv") {
@@ -415,6 +418,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::for_a_local_database(text, m.span, m.secret(text))
                 || samples::under_public_note(text, m.span)
                 || samples::commented_as_stand_in(text, m.span)
+                || samples::in_commented_example(text, m.span)
                 || samples::on_tile_url_template(text, m.span)
                 || (reads_as_typed_password(m.secret(text))
                     && disabled_security
@@ -738,6 +742,33 @@ fn is_chosen_by_a_person(password: &str) -> bool {
         || !password.bytes().any(|b| b.is_ascii_alphabetic())
         || reads_as_words(password)
         || is_name_then_digits(password)
+        || is_camel_words_then_digits(password)
+}
+
+/// `reallyStrongPwd123`: two or more camelCase words of three or more letters
+/// (one capital, then lowercase), then digits. Random letters seldom fall into
+/// such runs from end to end.
+fn is_camel_words_then_digits(password: &str) -> bool {
+    let letters = password.trim_end_matches(|c: char| c.is_ascii_digit() || "!@#$.*".contains(c));
+    if letters.len() == password.len() || !letters.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let mut words = 0;
+    let mut rest = letters;
+    while !rest.is_empty() {
+        let len = rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| c.is_ascii_uppercase())
+            .map_or(rest.len(), |(at, _)| at);
+        let (word, tail) = rest.split_at(len);
+        if word.len() < 3 || !word.bytes().skip(1).all(|b| b.is_ascii_lowercase()) {
+            return false;
+        }
+        words += 1;
+        rest = tail;
+    }
+    words >= 2
 }
 
 /// `Ashwin030905`, `shop2024!`: a name (one word, capitalised or not) then

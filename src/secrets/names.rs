@@ -185,6 +185,27 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "docsearch",
 ];
 
+/// `NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_KAKAO_MAP_KEY`: a map key under a name
+/// the frontend's bundler ships to every browser (`NEXT_PUBLIC_`, `VITE_`,
+/// `REACT_APP_`, …). Map providers issue such keys for web pages, locked to the
+/// site's referrer; a server key under such a name (`VITE_OPENAI_KEY`) still fires.
+pub(crate) fn names_a_browser_map_key(name: &str) -> bool {
+    const BUNDLED: &[&str] = &[
+        "NEXT_PUBLIC_",
+        "VITE_",
+        "REACT_APP_",
+        "NUXT_PUBLIC_",
+        "EXPO_PUBLIC_",
+        "GATSBY_",
+        "VUE_APP_",
+    ];
+    let upper = name.to_ascii_uppercase();
+    BUNDLED.iter().any(|p| upper.starts_with(p))
+        && upper
+            .split('_')
+            .any(|segment| matches!(segment, "MAP" | "MAPS" | "GMAP" | "GMAPS"))
+}
+
 /// Whether `name` is secret-named (the ruleset's "Secret-named" convention):
 /// it contains password, passwd, pwd, secret, token, api_key/apikey/api-key,
 /// private_key, access_key, credential(s), auth_token, client_secret or dsn,

@@ -139,7 +139,8 @@ fn declares_development_environment(text: &str) -> bool {
 }
 
 /// Whether some value of a dotenv file says it is to be filled in (`your url`,
-/// `<token>`, `replace-me`); not a default such as Laravel's `hello@example.com`.
+/// `<token>`, `replace-me`), or a comment says its values are defaults to change;
+/// not a default such as Laravel's `hello@example.com`.
 fn is_template(text: &str) -> bool {
     const FILL_IN: &[&str] = &[
         "your",
@@ -150,10 +151,17 @@ fn is_template(text: &str) -> bool {
         "_here",
         "-here",
     ];
-    assignments(text).into_iter().any(|(_, value)| {
-        let lower = text[value].to_ascii_lowercase();
-        FILL_IN.iter().any(|m| lower.contains(m))
-    })
+    // `# Please change these default values before running docker-compose`: the
+    // file's own comment calls its values defaults to replace.
+    let comment_says_defaults = text.lines().any(|line| {
+        let lower = line.trim_start().to_ascii_lowercase();
+        lower.starts_with('#') && lower.contains("default") && lower.contains("change")
+    });
+    comment_says_defaults
+        || assignments(text).into_iter().any(|(_, value)| {
+            let lower = text[value].to_ascii_lowercase();
+            FILL_IN.iter().any(|m| lower.contains(m))
+        })
 }
 
 /// The values of a dotenv file's variables that are not secret-named
@@ -179,7 +187,9 @@ fn repeats_a_plain_value(plain_values: &std::collections::HashSet<String>, value
 fn secret_assignments(text: &str) -> Vec<Range<usize>> {
     assignments(text)
         .into_iter()
-        .filter(|(key, value)| is_named_secret(key, &text[value.clone()]))
+        .filter(|(key, value)| {
+            is_named_secret(key, &text[value.clone()]) && !super::names::names_a_browser_map_key(key)
+        })
         .map(|(_, value)| value)
         .collect()
 }
@@ -378,11 +388,18 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
             .collect();
         // Known formats (an `sk_live_` key under any name); the generic `name = value`
         // detectors are what `secret_assignments` already decides, more strictly.
+        // A browser map key (`NEXT_PUBLIC_GOOGLE_MAP_KEY=AIza…`) is public by design.
+        let browser_keys: Vec<Range<usize>> = assignments(text)
+            .into_iter()
+            .filter(|(key, _)| super::names::names_a_browser_map_key(key))
+            .map(|(_, value)| value)
+            .collect();
         secrets.extend(
             super::scan(text)
                 .into_iter()
                 .filter(|m| !m.detector.generic)
-                .map(|m| m.span.range()),
+                .map(|m| m.span.range())
+                .filter(|r| !browser_keys.iter().any(|b| b.contains(&r.start))),
         );
         secrets.sort_by_key(|r| r.start);
         secrets.dedup();
@@ -616,10 +633,13 @@ fn tool_store(
         "settings.xml" if parent == "m2" || text.contains("<servers>") => {
             static RE: LazyLock<Regex> =
                 LazyLock::new(|| regex(r"<(?:password|passphrase)>([^<]+)</"));
-            return found(
-                "a Maven settings file with a server password",
-                captured(text, &RE, role),
-            );
+            // The repository manager's documented default login
+            // (`admin`/`admin123`) opens nothing of the owner's.
+            let passwords = captured(text, &RE, role)
+                .into_iter()
+                .filter(|r| !super::values::is_placeholder(&text[r.clone()]))
+                .collect();
+            return found("a Maven settings file with a server password", passwords);
         }
         "gradle.properties" if parent == "gradle" => {
             static RE: LazyLock<Regex> = LazyLock::new(|| {

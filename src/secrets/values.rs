@@ -24,6 +24,10 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "my",
     "your",
     "the",
+    // `thisISaSECRET_1234`: a sentence about the value.
+    "this",
+    "is",
+    "a",
     // `supersecret`, `S00perS3cretPa55word`, `topsecret`, `verysecret`.
     "super",
     "sooper",
@@ -81,6 +85,9 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "blank",
     "token",
     "key",
+    // `CONTENT-KEYS`: the name of a Key Vault secret a Makefile fetches.
+    "keys",
+    "tokens",
     "api",
     "apikey",
     "access",
@@ -434,6 +441,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || is_keyboard_mash(v)
         || is_made_of_words(&lower)
         || is_run_on_phrase(v)
+        || is_leet_phrase(v)
         || is_camel_case_instruction(v)
         || is_self_describing_chain(v)
         || is_stub_token(v)
@@ -457,6 +465,30 @@ fn is_run_on_phrase(v: &str) -> bool {
         && SUBJECTS.iter().any(|w| v.contains(w))
         && SPEAKING.iter().any(|w| v.contains(w))
         && super::is_pronounceable(&letters)
+}
+
+/// `s0m3l0ngr4nd0mstr1ng-b3cr34tiv3&h4v3fun`, Firefly III's
+/// `S0m3R@nd0mString0f32Ch@rsEx@ct1y`: an instruction typed in leetspeak. Read
+/// back as letters it is 24 or more, a quarter of them vowels (random letters
+/// give a fifth), and it speaks of a random string, key or secret in words no
+/// generated value spells.
+fn is_leet_phrase(v: &str) -> bool {
+    const SUBJECTS: &[&str] = &["random", "string", "secret", "password", "token"];
+    const SPEAKING: &[&str] = &["some", "long", "very", "your", "this", "have", "should", "must"];
+    let leet = v
+        .bytes()
+        .filter(|b| matches!(b, b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'@' | b'$'))
+        .count();
+    let letters = unleet(&v.to_ascii_lowercase(), true);
+    let vowels = letters
+        .bytes()
+        .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
+        .count();
+    leet >= 3
+        && letters.len() >= 24
+        && vowels * 4 >= letters.len()
+        && SUBJECTS.iter().any(|w| letters.contains(w))
+        && SPEAKING.iter().any(|w| letters.contains(w))
 }
 
 /// `SetARandomStringHere`, `PutTokenHere`: what to fill in, typed in CamelCase
@@ -644,17 +676,28 @@ fn is_repeated_unit(v: &str) -> bool {
         })
 }
 
-/// Whether `a` and `b` sit side by side on one row of a QWERTY keyboard.
+/// Whether `a` and `b` touch on a QWERTY keyboard: side by side on one row, or
+/// on rows next to each other (`1q2w3e4r`, `1qaz2wsx` walk down the columns).
 fn keyboard_neighbours(a: char, b: char) -> bool {
-    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    const ROWS: [&[u8]; 4] = [b"1234567890", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
     if !(a.is_ascii() && b.is_ascii()) {
         return false;
     }
     let (a, b) = (a.to_ascii_lowercase() as u8, b.to_ascii_lowercase() as u8);
-    ROWS.iter().any(|row| {
-        row.windows(2)
-            .any(|pair| (pair[0], pair[1]) == (a, b) || (pair[1], pair[0]) == (a, b))
-    })
+    let touch = |x: u8, y: u8| (x, y) == (a, b) || (y, x) == (a, b);
+    let side_by_side = ROWS
+        .iter()
+        .any(|row| row.windows(2).any(|pair| touch(pair[0], pair[1])));
+    // Each row sits half a key to the right of the one above: the key below
+    // `above[i]` is `below[i]`, and `below[i]` also touches `above[i + 1]`.
+    let stacked = ROWS.windows(2).any(|rows| {
+        let (above, below) = (rows[0], rows[1]);
+        below.iter().enumerate().any(|(i, &key)| {
+            above.get(i).is_some_and(|&up| touch(up, key))
+                || above.get(i + 1).is_some_and(|&up| touch(up, key))
+        })
+    });
+    side_by_side || stacked
 }
 
 /// `DB_PASS`, `AWS_SECRET_ACCESS_KEY`: an environment variable's name.
@@ -910,7 +953,13 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
                 (1..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
             })
     });
+    // `$$2b$$10$$9rBK…`: Compose's escaped `$` around a bcrypt salt or hash.
+    let compose_escaped = lower
+        .starts_with("$$")
+        .then(|| lower.replace("$$", "$"))
+        .is_some_and(|plain| PREFIXES.iter().any(|p| plain.starts_with(p)));
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || compose_escaped
         || salted_digest
         || evm_address
         || test_mode

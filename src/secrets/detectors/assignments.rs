@@ -569,6 +569,10 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
         && !is_label(value)
         && !is_reference_literal(value)
         && !is_known_non_secret(value)
+        // `get_env("NEW_RELIC_LICENSE_KEY", "newrelicliscencekey")`: a default that
+        // names what goes there.
+        && !named_after_key(key, value)
+        && !is_key_word_default(key, value)
 }
 
 /// `AWS_SECRET_ACCESS_KEY`: an environment variable's name.

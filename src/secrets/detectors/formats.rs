@@ -384,8 +384,13 @@ pub(super) fn is_live_jwt(token: &str) -> bool {
         .and_then(|p| String::from_utf8(p).ok())
         .unwrap_or_default();
     let public_client_key = json_string_field(&payload_text, "role") == Some("anon");
+    // `"sub": "1234567890"` (jwt.io's sample, a test's made-up user): a subject
+    // counting up was typed for a page or a test, as a counting value is anywhere.
+    let sample_subject = json_string_field(&payload_text, "sub")
+        .is_some_and(crate::secrets::values::has_counting_run);
     payload_is_object
         && !public_client_key
+        && !sample_subject
         && !has_expired(&payload_text)
         && signature.len() >= 16
         && shannon_entropy(signature) >= 3.0
