@@ -66,7 +66,12 @@ declare_rule! {
     ///   tests such as `for-testing`, counting runs up or down such as
     ///   `87654321-4321` or `54321abcde`, in blocks too (`000011112222…ffff`),
     ///   CSS custom properties' names (`--color-aiPrompts`, design tokens),
-    ///   walks along a keyboard row (`mnbvcxzlkjhgfdsa`, `qwerty`),
+    ///   walks along a keyboard row (`mnbvcxzlkjhgfdsa`, `qwerty`) or zigzagging
+    ///   between the digits and the row under them (`1q2w3e4r`),
+    ///   instructions in leetspeak (`S0m3R@nd0mString…`: read back as letters, 24 or
+    ///   more, a quarter vowels, speaking of a random string, key or secret),
+    ///   sentences about the value (`thisISaSECRET_…`), names of a vault's secrets
+    ///   (`APPLICATION_SECRETS=CONTENT-KEYS`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
     ///   from `asdfghjkl`, 80% from 20 letters on, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
@@ -77,7 +82,8 @@ declare_rule! {
     ///   (`xoxb-1234567890-…`, a documentation sample);
     /// - references and expressions: `${VAR}`, `$VAR`, `$$VAR` (make's and
     ///   Compose's escaped `$`), `%env(X)%`, `${env.X}`,
-    ///   `{{ secrets.X }}`, `#{...}`, `$$name` anywhere in a value (CapRover's
+    ///   `{{ secrets.X }}`, `#{...}`, Spring resource locations (`file:/secrets/…`,
+    ///   `classpath:…`), `$$name` anywhere in a value (CapRover's
     ///   `postmaster@$$cap_root_domain/$$cap_password`), `{env}WEBDAV_PASSWORD` (a lookup naming its
     ///   source), variables, calls, Python entry points and plugins
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
@@ -99,7 +105,8 @@ declare_rule! {
     /// - rate limits under a secret-like name (`"reset_password": "20/m/ip,5/5m/key"`,
     ///   `100/day`: a count per period, optionally per scope);
     /// - a JWT's header glued to a word (`eyJhbGciOiJSUzI1NiJ9.oidcpayload`): its
-    ///   payload decodes to no JSON object, so no issuer signed it;
+    ///   payload decodes to no JSON object, so no issuer signed it; a JWT whose
+    ///   `sub` counts up (`1234567890…`: jwt.io's sample, a test's made-up user);
     /// - prose: UI labels and their translations in any language (`API-Token`,
     ///   `Webhook-Geheimnis`), translation and message keys
     ///   (`ra.validation.passwordDoesNotMatch`, `fields:showPassword`, words joined
@@ -122,7 +129,8 @@ declare_rule! {
     ///   every sample uses (`hello`, `test`, `password`, `PASSWORD`, `admin`, …: a plugin
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
     ///   a short salt, `$` and a hex digest as web.py and Django's legacy hashers
-    ///   store them (`ffe5d$98df…`, `sha1$a1976$a36c…`),
+    ///   store them (`ffe5d$98df…`, `sha1$a1976$a36c…`), and crypt forms behind
+    ///   Compose's escaped `$` (`$$2b$$10$$…`: a bcrypt salt),
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
     ///   `hashed_secret`, a Helm chart's `checksum/secret:` annotation, a checksum
@@ -139,6 +147,14 @@ declare_rule! {
     ///   `help:`, `example:`, `notes:`, …): prose and its code samples (a settings
     ///   schema's `NAPALM_ARGS = {'api_key': …}` example); a config file's block
     ///   (`app.conf: |`) is still read;
+    /// - in a commented-out block (`#` or `//` lines), a value within three lines
+    ///   of a documentation host in the same block (`#   domain: example.com` above
+    ///   `#   password: e532…`): a README's sample entry; without one it still fires;
+    /// - a map key under a name the frontend's bundler ships to every browser
+    ///   (`NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_KAKAO_MAP_KEY`: `NEXT_PUBLIC_`, `VITE_`,
+    ///   `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `VUE_APP_` with a
+    ///   `MAP`/`MAPS` word): referrer-locked web keys; other tokens under such
+    ///   names still fire;
     /// - a value its own line comment calls a stand-in (`"13e5…",  # noqa: mock`,
     ///   `# dummy 64-byte base58 encoded key`, `// fake`, `# not a real key`), and a
     ///   key in a map tile URL template (`…/{z}/{x}/{y}.mvt?api_key=…`: a tile
@@ -315,7 +331,8 @@ declare_rule! {
     ///   `example`, `sample` or `hint` key or attribute (`'placeholder' => 'mongodb+srv://…'`,
     ///   `placeholder="eg: postgresql://user:…@host"`: an `eg:`/`e.g.` inside the string too);
     /// - a person's password (one kind of character, under 8 characters, mostly
-    ///   words, or a name then digits: `Ashwin030905`) in a database URL whose host
+    ///   words, a name then digits: `Ashwin030905`, or camelCase words then digits:
+    ///   `reallyStrong…123`) in a database URL whose host
     ///   is a container or loopback name (`mysql://root:whalehello@db`): the dev
     ///   stack's default; so is one in a connection string to the own machine
     ///   (`Server=localhost;…;Password=…`) or within four lines of a URL or host
@@ -398,7 +415,9 @@ declare_rule! {
     /// - a product's default made of a word of its key (or consecutive words) and a
     ///   counting run (`registryAdminPassword: "Registry123"`, base64 of
     ///   `clusterAdmin123456` under `MONGODB_CLUSTER_ADMIN_PASSWORD`); other digits
-    ///   still fire; or of a name and the service its key names, two camelCase
+    ///   still fire; an environment lookup's default that names its key
+    ///   (`get_env("NEW_RELIC_LICENSE_KEY", "newrelicliscencekey")`: two consecutive
+    ///   words of the key in it); or of a name and the service its key names, two camelCase
     ///   words (base64 of `acmeMysql` under `mysql-password` in a chart's rendered
     ///   Secret); two words without the key's service still fire;
     /// - an htpasswd line (`user:$2a$05$…`): a name and a password hash;

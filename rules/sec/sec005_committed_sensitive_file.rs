@@ -32,7 +32,11 @@ declare_rule! {
     ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
     ///   stack's, and only its generated values count (`sidekickin` does not); so
     ///   is a template whose values say what to fill in (`url=your url` beside
-    ///   `secret=keyforuploads`; `<…>`, `replace`, `changeme`, `…_here`);
+    ///   `secret=keyforuploads`; `<…>`, `replace`, `changeme`, `…_here`) or whose
+    ///   comment calls its values defaults to change (`# Please change these default
+    ///   values before running docker-compose`); a Spring resource location
+    ///   (`SECRET_PRIVATE=file:/secrets/private.pem`) names a file, and a map key
+    ///   under a browser-bundled name (`NEXT_PUBLIC_GOOGLE_MAP_KEY`) is public;
     ///   nor does a password made of another value of the file and digits
     ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default);
     ///   a SOPS- or dotenvx-encrypted `.env` (`config.sops.env` with every value
@@ -49,7 +53,9 @@ declare_rule! {
     /// - tool and client credential files, by their documented names, when they hold a
     ///   literal: `.netrc`, `.git-credentials`; package registries (`.npmrc`,
     ///   `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.gem/credentials`,
-    ///   `.cargo/credentials.toml`, Maven `.m2/settings.xml`, `NuGet.Config`,
+    ///   `.cargo/credentials.toml`, Maven `.m2/settings.xml` (or a `settings.xml`
+    ///   with `<servers>`; a repository manager's documented login such as
+    ///   `admin`/`admin123` does not count), `NuGet.Config`,
     ///   `~/.gradle/gradle.properties`, Composer `auth.json`); container registries
     ///   (`.docker/config.json`, `.dockercfg`, `containers/auth.json`, Helm's
     ///   `registry/config.json`); cloud CLIs (`.aws/credentials` and other

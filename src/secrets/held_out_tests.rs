@@ -61,6 +61,80 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_87_and_file_sample_3() {
+    // An env lookup's default that names its key; a generated one still fires.
+    let named = "x = get_env(\"NEW_RELIC_LICENSE_KEY\", \"newrelicliscencekey\")\n";
+    assert!(scan_file("infra/extras/terragrunt.hcl", named).is_empty());
+    let generated = format!(
+        "x = get_env(\"NEW_RELIC_LICENSE_KEY\", \"{}\")\n",
+        random(870, 40, HEX)
+    );
+    assert_eq!(
+        scan_file("infra/extras/terragrunt.hcl", &generated).len(),
+        1
+    );
+    // A commented README entry beside a documentation host is a sample.
+    let digest = random(871, 32, HEX);
+    let commented = format!("#   domain: example.com\n#   password: {digest}\n");
+    assert!(scan_file("roles/ddns/defaults/main.yml", &commented).is_empty());
+    let own = format!("#   domain: shop-acme.io\n#   password: {digest}\n");
+    assert_eq!(scan_file("roles/ddns/defaults/main.yml", &own).len(), 1);
+    // Instructions in leetspeak, sentences about the value, Key Vault names.
+    assert!(values::is_placeholder(
+        "s0m3l0ngr4nd0mstr1ng-b3cr34tiv3&h4v3fun"
+    ));
+    assert!(values::is_placeholder("S0m3R@nd0mString0f32Ch@rsEx@ct1y"));
+    assert!(!values::is_placeholder(&random(872, 32, ALNUM)));
+    assert!(values::is_placeholder("thisISaSECRET_1234"));
+    assert!(values::is_placeholder("CONTENT-KEYS"));
+    // A keyboard walk down the columns; a zigzag across letter rows is no walk.
+    assert!(values::is_placeholder("1q2w3e4r"));
+    // Compose's escaped bcrypt salt.
+    assert!(values::is_known_non_secret(
+        "$$2b$$10$$9rBKuE4Gb5ravnvP4xjoPu"
+    ));
+    assert!(!values::is_known_non_secret("$$9rBKuE4Gb5ravnvP4xjoPu"));
+    // A JWT whose subject counts up is a sample; another subject still fires.
+    let token = |sub: &str| {
+        let header = super::tests::b64url(r#"{"alg":"RS256","typ":"JWT"}"#);
+        let payload = super::tests::b64url(&format!(r#"{{"sub":"{sub}","iat":1541001883}}"#));
+        format!(
+            "const token = '{header}.{payload}.{}';\n",
+            random(876, 86, ALNUM)
+        )
+    };
+    assert!(scan_file("src/auth.js", &token("1234567890abcdefghij")).is_empty());
+    assert_eq!(scan_file("src/auth.js", &token("u-7f3k2q9x")).len(), 1);
+    // A person's camelCase password for a database on localhost; not for RDS.
+    let local = "{\n  \"host\": \"localhost\",\n  \"password\": \"reallyStrongPwd123\"\n}\n";
+    assert!(scan_file("ormconfig.json", local).is_empty());
+    let remote = local.replace("localhost", "db.c9akciq32.eu-west-1.rds.amazonaws.com");
+    assert_eq!(scan_file("ormconfig.json", &remote).len(), 1);
+    // A browser map key under a bundled name is public; a server token is not.
+    let map_key = format!(
+        "NEXT_PUBLIC_GOOGLE_MAP_KEY=AIza{}\n",
+        random(873, 35, ALNUM)
+    );
+    assert!(stores::detect(".env.production", &map_key).is_none());
+    assert!(names::names_a_browser_map_key("VITE_KAKAO_MAP_KEY"));
+    assert!(!names::names_a_browser_map_key("VITE_OPENAI_KEY"));
+    assert!(!names::names_a_browser_map_key("GOOGLE_MAP_KEY"));
+    let token = format!("VITE_SERVICE_TOKEN={}\n", random(874, 32, ALNUM));
+    assert!(stores::detect(".env.production", &token).is_some());
+    // Maven's documented default login; a generated password still counts.
+    let servers = |password: &str| {
+        format!("<servers><server><username>admin</username><password>{password}</password></server></servers>")
+    };
+    assert!(stores::detect("settings.xml", &servers("admin123")).is_none());
+    assert!(stores::detect("settings.xml", &servers(&random(875, 12, ALNUM))).is_some());
+    // A dotenv whose comment calls its values defaults to change; a file reference.
+    let defaults = "# Please change these default values before running docker-compose\nDB_PASSWORD=cwaLocalPass\n";
+    assert!(stores::detect(".env", defaults).is_none());
+    assert!(stores::detect(".env", "DB_PASSWORD=cwaLocalPass\n").is_some());
+    assert!(stores::detect(".env", "SECRET_PRIVATE=file:/secrets/private.pem\n").is_none());
+}
+
+#[test]
 fn round_86_chart_defaults_instructions_and_salted_digests() {
     // A Secret's base64 of a name and its key's service: a chart's shipped default.
     let default = b64("sunnyMysql");

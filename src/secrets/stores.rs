@@ -188,7 +188,8 @@ fn secret_assignments(text: &str) -> Vec<Range<usize>> {
     assignments(text)
         .into_iter()
         .filter(|(key, value)| {
-            is_named_secret(key, &text[value.clone()]) && !super::names::names_a_browser_map_key(key)
+            is_named_secret(key, &text[value.clone()])
+                && !super::names::names_a_browser_map_key(key)
         })
         .map(|(_, value)| value)
         .collect()

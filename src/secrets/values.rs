@@ -474,7 +474,9 @@ fn is_run_on_phrase(v: &str) -> bool {
 /// generated value spells.
 fn is_leet_phrase(v: &str) -> bool {
     const SUBJECTS: &[&str] = &["random", "string", "secret", "password", "token"];
-    const SPEAKING: &[&str] = &["some", "long", "very", "your", "this", "have", "should", "must"];
+    const SPEAKING: &[&str] = &[
+        "some", "long", "very", "your", "this", "have", "should", "must",
+    ];
     let leet = v
         .bytes()
         .filter(|b| matches!(b, b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'@' | b'$'))
@@ -677,7 +679,7 @@ fn is_repeated_unit(v: &str) -> bool {
 }
 
 /// Whether `a` and `b` touch on a QWERTY keyboard: side by side on one row, or
-/// on rows next to each other (`1q2w3e4r`, `1qaz2wsx` walk down the columns).
+/// a digit and a letter of the row under it (`1q2w3e4r` zigzags down them).
 fn keyboard_neighbours(a: char, b: char) -> bool {
     const ROWS: [&[u8]; 4] = [b"1234567890", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
     if !(a.is_ascii() && b.is_ascii()) {
@@ -688,14 +690,13 @@ fn keyboard_neighbours(a: char, b: char) -> bool {
     let side_by_side = ROWS
         .iter()
         .any(|row| row.windows(2).any(|pair| touch(pair[0], pair[1])));
-    // Each row sits half a key to the right of the one above: the key below
-    // `above[i]` is `below[i]`, and `below[i]` also touches `above[i + 1]`.
-    let stacked = ROWS.windows(2).any(|rows| {
-        let (above, below) = (rows[0], rows[1]);
-        below.iter().enumerate().any(|(i, &key)| {
-            above.get(i).is_some_and(|&up| touch(up, key))
-                || above.get(i + 1).is_some_and(|&up| touch(up, key))
-        })
+    // The letter row sits half a key right of the digits: `q` is under `1` and
+    // touches `2`. (Only there: letters of stacked rows would make a random
+    // `…KIA…` a walk.)
+    let (digits, letters) = (ROWS[0], ROWS[1]);
+    let stacked = letters.iter().enumerate().any(|(i, &key)| {
+        digits.get(i).is_some_and(|&up| touch(up, key))
+            || digits.get(i + 1).is_some_and(|&up| touch(up, key))
     });
     side_by_side || stacked
 }
@@ -1067,6 +1068,11 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
         // argocd-image-updater's credential sources: a script to run, a pull secret.
         "ext:/",
         "pullsecret:",
+        // Spring's resource locations (`SECRET_PRIVATE=file:/secrets/private.pem`):
+        // a file that holds the secret.
+        "file:/",
+        "file:./",
+        "classpath:",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
