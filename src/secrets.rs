@@ -743,6 +743,26 @@ fn is_chosen_by_a_person(password: &str) -> bool {
         || reads_as_words(password)
         || is_name_then_digits(password)
         || is_camel_words_then_digits(password)
+        || holds_a_year(password)
+}
+
+/// `Su2022$jkM!&`: a password under 16 characters holding a year (1950–2039) as
+/// four digits of their own: people put the year they typed it in; a generated
+/// one seldom has four digits in a row.
+fn holds_a_year(password: &str) -> bool {
+    let b = password.as_bytes();
+    password.chars().count() < 16
+        && (0..b.len().saturating_sub(3)).any(|at| {
+            let digits = &b[at..at + 4];
+            let alone =
+                |i: Option<usize>| i.and_then(|i| b.get(i)).is_none_or(|c| !c.is_ascii_digit());
+            digits.iter().all(u8::is_ascii_digit)
+                && alone(at.checked_sub(1))
+                && alone(Some(at + 4))
+                && matches!(&digits[..2], b"19" | b"20")
+                && (digits[0] == b'2' && digits[2] <= b'3'
+                    || digits[0] == b'1' && digits[2] >= b'5')
+        })
 }
 
 /// `reallyStrongPwd123`: two or more camelCase words of three or more letters

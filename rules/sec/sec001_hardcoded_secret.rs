@@ -70,7 +70,9 @@ declare_rule! {
     ///   between the digits and the row under them (`1q2w3e4r`),
     ///   instructions in leetspeak (`S0m3R@nd0mString…`: read back as letters, 24 or
     ///   more, a quarter vowels, speaking of a random string, key or secret),
-    ///   sentences about the value (`thisISaSECRET_…`), names of a vault's secrets
+    ///   sentences about the value (`thisISaSECRET_…`, CamelCase ones such as
+    ///   `MySecret…ThatShouldBeVery…AndRandom`, German `…Passwort`), values that say
+    ///   to change them (`…ChangeIt…`, `…ChangeThis…`), names of a vault's secrets
     ///   (`APPLICATION_SECRETS=CONTENT-KEYS`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
     ///   from `asdfghjkl`, 80% from 20 letters on, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
@@ -88,6 +90,7 @@ declare_rule! {
     ///   source), variables, calls, Python entry points and plugins
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
     ///   module names, a colon, an attribute; `john.doe:Passw0rd` still fires),
+    ///   Razor expressions in a view (`"@HtmlExtensions.HtmlEncodeSafe(…)"`),
     ///   Ruby instance variables and
     ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials
     ///   and `LoadCredential=ID:/path` (a file to load), a prefix glued to a shell
@@ -212,7 +215,9 @@ declare_rule! {
     /// - Slack's documented OAuth sample under any token type (`xoxp-17653672481-…`);
     ///   Mapbox public tokens (`pk.eyJ…`; `sk.` ones are secret); PostHog project
     ///   keys by name (`REACT_APP_POSTHOG_TOKEN`); letters and digits counting up in
-    ///   step (`a1B2c3D4e5…`, a mockup's token);
+    ///   step (`a1B2c3D4e5…`, a mockup's token), or five or more such pairs up or
+    ///   down anywhere in a value (`…f9e8d7c6b5a4…`: a stand-in typed to look like
+    ///   hex); base64 of a URL (`aHR0cDovL2xvY2FsaG9zdDo4MDgw…`);
     /// - a provider-format key given to a name that calls it an example or a
     ///   stand-in (`api_secret_key_example: 'sk_live_…'` in a form's hint; a
     ///   `STRIPE_TEST_KEY` that is live still fires); a value under a comment that
@@ -331,8 +336,9 @@ declare_rule! {
     ///   `example`, `sample` or `hint` key or attribute (`'placeholder' => 'mongodb+srv://…'`,
     ///   `placeholder="eg: postgresql://user:…@host"`: an `eg:`/`e.g.` inside the string too);
     /// - a person's password (one kind of character, under 8 characters, mostly
-    ///   words, a name then digits: `Ashwin030905`, or camelCase words then digits:
-    ///   `reallyStrong…123`) in a database URL whose host
+    ///   words, a name then digits: `Ashwin030905`, camelCase words then digits:
+    ///   `reallyStrong…123`, or under 16 characters with a year in it: `Su2022…`)
+    ///   in a database URL whose host
     ///   is a container or loopback name (`mysql://root:whalehello@db`): the dev
     ///   stack's default; so is one in a connection string to the own machine
     ///   (`Server=localhost;…;Password=…`) or within four lines of a URL or host
@@ -361,6 +367,7 @@ declare_rule! {
     /// - a value the comment block right above (up to eight lines), or a Python
     ///   docstring right below, calls safe to see (`// This value is safe to
     ///   be embedded in version control`, `# public by design`, `# not a secret`,
+    ///   `# The access Token is public and can be shared`,
     ///   `* the site's own public prod api key`, `// extracted from the React
     ///   frontend`): its owners reviewed it (a native app's OAuth client secret, a
     ///   site's web key that every visitor's browser gets); provider formats

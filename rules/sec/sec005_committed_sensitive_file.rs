@@ -35,7 +35,9 @@ declare_rule! {
     ///   `secret=keyforuploads`; `<…>`, `replace`, `changeme`, `…_here`) or whose
     ///   comment calls its values defaults to change (`# Please change these default
     ///   values before running docker-compose`); a Spring resource location
-    ///   (`SECRET_PRIVATE=file:/secrets/private.pem`) names a file, and a map key
+    ///   (`SECRET_PRIVATE=file:/secrets/private.pem`) names a file, a value that is
+    ///   the key's own last words (`BITCOIN_RPCPASSWORD=rpcpassword`) names the
+    ///   setting, and a map key
     ///   under a browser-bundled name (`NEXT_PUBLIC_GOOGLE_MAP_KEY`) is public;
     ///   nor does a password made of another value of the file and digits
     ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default);

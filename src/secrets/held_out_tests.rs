@@ -61,6 +61,47 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_88_and_file_sample_4() {
+    // Instructions, public notes, Razor expressions, stepped stand-ins.
+    assert!(values::is_placeholder("MustBe32DropDbAndChangeItIfUWant"));
+    let public = format!(
+        "# The access Token is public and can be shared\naccess_token: \"{}\"\n",
+        random(880, 64, ALNUM)
+    );
+    assert!(scan_file("templates/file_sources.yml", &public).is_empty());
+    let view = "<form asp-route-token=\"@HtmlExtensions.HtmlEncodeSafe(Context.Request.Query[\"token\"])\">\n";
+    assert!(scan_file("Views/Account/Reset.cshtml", view).is_empty());
+    assert!(values::has_counting_run("3c0e7a1df9e8d7c6b5a4f3e2d1c9b8a7"));
+    assert!(!values::has_counting_run(&random(881, 64, HEX)));
+    assert!(values::is_placeholder(
+        "dev-only-pepper-not-for-production-use-32b+"
+    ));
+    // Base64 of a URL; base64 of a random value still fires.
+    let url = b64("http://localhost:8080/aHR0cDovL2xvY2FsaG9zdDo");
+    let config = format!("keys:\n  GAPI_KEY: \"{url}\"\n");
+    assert!(scan_file("src/config.yml", &config).is_empty());
+    let key = format!("keys:\n  GAPI_KEY: \"{}\"\n", b64(random(882, 30, ALNUM)));
+    assert_eq!(scan_file("src/config.yml", &key).len(), 1);
+    // Sentences typed as secrets, in German or CamelCase.
+    assert!(values::is_placeholder("VerySecretPasswort"));
+    assert!(values::is_placeholder(
+        "MySecretHotUndSexySecretThatShouldBeVerySecretousAndRandom"
+    ));
+    // A dotenv password that is the key's own name.
+    assert!(stores::detect(".env", "BITCOIN_RPCPASSWORD=rpcpassword\n").is_none());
+    assert!(stores::detect(".env", "BITCOIN_RPCPASSWORD=rpcpassw0rd-Xq9\n").is_some());
+    // A person's password with a year for a local database; a generated one fires.
+    let local = |password: &str| {
+        format!("DATABASES = {{\n  'HOST': '127.0.0.1',\n  'PASSWORD': '{password}',\n}}\n")
+    };
+    assert!(scan_file("local_settings.py", &local("Su2022$jkM!&")).is_empty());
+    assert_eq!(
+        scan_file("local_settings.py", &local(&random(883, 16, ALNUM))).len(),
+        1
+    );
+}
+
+#[test]
 fn round_87_and_file_sample_3() {
     // An env lookup's default that names its key; a generated one still fires.
     let named = "x = get_env(\"NEW_RELIC_LICENSE_KEY\", \"newrelicliscencekey\")\n";

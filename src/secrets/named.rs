@@ -10,6 +10,17 @@ pub(crate) fn is_named_secret(key: &str, value: &str) -> bool {
     if !secrets::is_secret_name(key) || !is_named_secret_value(value) {
         return false;
     }
+    // `BITCOIN_RPCPASSWORD=rpcpassword`: the value is the key's own last words.
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let own = squash(value.trim_matches(['"', '\'']));
+    if own.len() >= 6 && squash(key).ends_with(&own) {
+        return false;
+    }
     let is_dsn = key
         .to_ascii_lowercase()
         .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())

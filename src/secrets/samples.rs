@@ -307,6 +307,9 @@ pub(super) fn under_public_note(text: &str, span: Span) -> bool {
             "not secret",
             "public prod",
             "public api key",
+            // `# The access Token is public and can be shared`
+            "is public and",
+            "can be shared",
         ]
         .iter()
         .any(|phrase| lower.contains(phrase))

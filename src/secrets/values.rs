@@ -5,6 +5,8 @@
 pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "password",
     "passwd",
+    // German (`VerySecretPasswort`).
+    "passwort",
     "passw",
     "pass",
     "pwd",
@@ -175,6 +177,9 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
+    // `MustBe32DropDbAndChangeItIfUWant`, `ChangeThisSecret`.
+    "changeit",
+    "changethis",
     "placeholder",
     "redacted",
     "dummy",
@@ -449,7 +454,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
 }
 
 /// `thisisaverysecurekeythatneedstobelonger256bitkey`: a sentence about the key
-/// typed without spaces, lowercase and pronounceable from end to end. A random
+/// typed without spaces (lowercase or CamelCase), pronounceable from end to end. A random
 /// lowercase value of 24 letters almost always has a run of four consonants; a
 /// diceware passphrase (`correct-horse-battery-staple`) does not talk about itself.
 fn is_run_on_phrase(v: &str) -> bool {
@@ -457,13 +462,14 @@ fn is_run_on_phrase(v: &str) -> bool {
     const SPEAKING: &[&str] = &[
         "this", "my", "your", "our", "very", "super", "long", "should", "must", "need",
     ];
-    let letters: Vec<char> = v.chars().filter(char::is_ascii_alphabetic).collect();
+    // `MySecretHot…ThatShouldBeVerySecretousAndRandom`: the same in CamelCase.
+    let lower = v.to_ascii_lowercase();
+    let letters: Vec<char> = lower.chars().filter(char::is_ascii_alphabetic).collect();
     letters.len() >= 24
         && letters.len() * 5 >= v.len() * 4
-        && v.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && SUBJECTS.iter().any(|w| v.contains(w))
-        && SPEAKING.iter().any(|w| v.contains(w))
+        && v.bytes().all(|b| b.is_ascii_alphanumeric())
+        && SUBJECTS.iter().any(|w| lower.contains(w))
+        && SPEAKING.iter().any(|w| lower.contains(w))
         && super::is_pronounceable(&letters)
 }
 
@@ -554,7 +560,39 @@ fn is_pattern(v: &str) -> bool {
 /// `xoxb-1234567890-…`: eight or more digits counting up, which a random token
 /// almost never holds; a documentation sample.
 pub(super) fn has_counting_run(v: &str) -> bool {
-    has_digit_run(v) || counts_in_step(v)
+    has_digit_run(v) || counts_in_step(v) || has_stepped_pairs(v)
+}
+
+/// `…f9e8d7c6b5a4…`: five or more letter-digit pairs in a row whose letters and
+/// digits both step by one the same way, up or down, anywhere in the value (a
+/// stand-in typed to look like hex). Random hex holds such a run by chance about
+/// once in a trillion values.
+fn has_stepped_pairs(v: &str) -> bool {
+    let b: Vec<u8> = v.bytes().map(|b| b.to_ascii_lowercase()).collect();
+    let pair = |at: usize| match (b.get(at), b.get(at + 1)) {
+        (Some(&l), Some(&d)) if l.is_ascii_lowercase() && d.is_ascii_digit() => Some((l, d)),
+        _ => None,
+    };
+    (0..b.len()).any(|start| {
+        let Some(mut prev) = pair(start) else {
+            return false;
+        };
+        let mut step = 0i16;
+        let mut run = 1;
+        let mut at = start + 2;
+        while let Some(next) = pair(at) {
+            let dl = i16::from(next.0) - i16::from(prev.0);
+            let dd = i16::from(next.1) - i16::from(prev.1);
+            if dl != dd || dl.abs() != 1 || (step != 0 && dl != step) {
+                break;
+            }
+            step = dl;
+            run += 1;
+            prev = next;
+            at += 2;
+        }
+        run >= 5
+    })
 }
 
 /// `a1B2c3D4e5F6g7H8i9`: letters and digits that each count up, one after the
@@ -593,6 +631,8 @@ fn has_digit_run(v: &str) -> bool {
 /// `percona-server-server-5.7/root-pass`): a name, not a secret. A
 /// passphrase of plain words (`correct-horse-battery-staple`) is not caught.
 pub(super) fn is_self_describing_chain(v: &str) -> bool {
+    // `dev-only-pepper-not-for-production-use-32b+`: a closing mark is no word.
+    let v = v.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
     // `/` joins a debconf question to its package (`mysql-server-5.7/root-pass`).
     let parts: Vec<&str> = v.split(['_', '-', '.', '/']).collect();
     let alphabetic = parts

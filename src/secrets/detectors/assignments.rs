@@ -103,6 +103,18 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     }) {
         return false;
     }
+    // `"@HtmlExtensions.HtmlEncodeSafe(…)"`, `"@Model.ResetToken"`: a Razor
+    // expression in a view's attribute, evaluated when the page renders.
+    if value.strip_prefix('@').is_some_and(|expr| {
+        let head = expr.split(['.', '(']).next().unwrap_or("");
+        head.starts_with(|c: char| c.is_ascii_uppercase())
+            && head.bytes().all(|b| b.is_ascii_alphanumeric())
+            && expr
+                .get(head.len()..)
+                .is_some_and(|rest| rest.starts_with(['.', '(']))
+    }) {
+        return false;
+    }
     // `'@rematch'`, `'@query.inside.double'`: a tokenizer's action or state name.
     if value.strip_prefix('@').is_some_and(|name| {
         name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -250,6 +262,17 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
                 return false;
             }
         }
+    }
+    // `aHR0cDovL2xvY2FsaG9zdDo4MDgw…`: base64 of a URL (`http://localhost:8080/…`),
+    // an address encoded for a query string, not a credential.
+    let whole = value.len() - value.len() % 4;
+    if value.len() >= 16
+        && value
+            .get(..whole)
+            .and_then(|v| decode_base64(v, false, 4096))
+            .is_some_and(|d| d.starts_with(b"http://") || d.starts_with(b"https://"))
+    {
+        return false;
     }
     // Kubernetes Secret `data:` holds base64: judge what it encodes.
     if value.len().is_multiple_of(4) {
