@@ -308,8 +308,7 @@ pub(super) fn under_public_note(text: &str, span: Span) -> bool {
             "public prod",
             "public api key",
             // `# The access Token is public and can be shared`
-            "is public and",
-            "can be shared",
+            "public and can be shared",
         ]
         .iter()
         .any(|phrase| lower.contains(phrase))
