@@ -111,7 +111,8 @@ declare_rule! {
     ///   payload decodes to no JSON object, so no issuer signed it; a JWT whose
     ///   `sub` counts up (`1234567890…`: jwt.io's sample, a test's made-up user);
     /// - prose: UI labels and their translations in any language (`API-Token`,
-    ///   `Webhook-Geheimnis`), translation and message keys
+    ///   `Webhook-Geheimnis`; under `locale/`, `i18n/`, `lang/`, `language/`, …),
+    ///   translation and message keys
     ///   (`ra.validation.passwordDoesNotMatch`, `fields:showPassword`, words joined
     ///   by `_` such as `app_navigationTree_group_label`; a random run such as
     ///   `api_org_Qwhz…` is no word and still fires), e-mail
@@ -133,7 +134,9 @@ declare_rule! {
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
     ///   a short salt, `$` and a hex digest as web.py and Django's legacy hashers
     ///   store them (`ffe5d$98df…`, `sha1$a1976$a36c…`), and crypt forms behind
-    ///   Compose's escaped `$` (`$$2b$$10$$…`: a bcrypt salt),
+    ///   Compose's escaped `$` (`$$2b$$10$$…`: a bcrypt salt), ASP.NET Core Identity
+    ///   hashes (`AQAAAAEAACcQ…`: base64 of a format byte, PRF, iteration count and a
+    ///   16-byte salt's length), dates and times (`2023-04-06T11:12:00Z`, a rotation's),
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
     ///   `hashed_secret`, a Helm chart's `checksum/secret:` annotation, a checksum
@@ -217,7 +220,8 @@ declare_rule! {
     ///   keys by name (`REACT_APP_POSTHOG_TOKEN`); letters and digits counting up in
     ///   step (`a1B2c3D4e5…`, a mockup's token), or five or more such pairs up or
     ///   down anywhere in a value (`…f9e8d7c6b5a4…`: a stand-in typed to look like
-    ///   hex); base64 of a URL (`aHR0cDovL2xvY2FsaG9zdDo4MDgw…`);
+    ///   hex); base64 of a URL (`aHR0cDovL2xvY2FsaG9zdDo4MDgw…`) or of a PEM header's
+    ///   start (`LS0tLS1CRUdJTiBDRVJ=`, a fixture's filler);
     /// - a provider-format key given to a name that calls it an example or a
     ///   stand-in (`api_secret_key_example: 'sk_live_…'` in a form's hint; a
     ///   `STRIPE_TEST_KEY` that is live still fires); a value under a comment that
@@ -367,7 +371,8 @@ declare_rule! {
     /// - a value the comment block right above (up to eight lines), or a Python
     ///   docstring right below, calls safe to see (`// This value is safe to
     ///   be embedded in version control`, `# public by design`, `# not a secret`,
-    ///   `# The access Token is public and can be shared`,
+    ///   `# The access Token is public and can be shared`, or the line's own trailing
+    ///   comment (`// NOSONAR - This is a public client secret for telemetry`),
     ///   `* the site's own public prod api key`, `// extracted from the React
     ///   frontend`): its owners reviewed it (a native app's OAuth client secret, a
     ///   site's web key that every visitor's browser gets); provider formats

@@ -119,6 +119,9 @@ const DOC_DIRS: &[&str] = &[
     "l10n",
     "translations",
     "lang",
+    // PHP apps' language arrays (`app/includes/language/dutch.php`); not
+    // `languages/`, which holds a highlighter's grammars as often.
+    "language",
 ];
 
 /// A folder of documentation or examples: a listed name, or one whose words say
@@ -466,7 +469,7 @@ pub(crate) fn is_prose_document(path: &str) -> bool {
     let translation = lower.split('/').any(|s| {
         matches!(
             s,
-            "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang"
+            "locale" | "locales" | "i18n" | "l10n" | "translations" | "lang" | "language"
         ) || s.ends_with(".lproj")
     }) || matches!(ext, "strings" | "stringsdict" | "xcstrings");
     translation

@@ -61,6 +61,41 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_89_dates_language_arrays_identity_hashes_and_fillers() {
+    // A rotation date under a secret's name, or as the value.
+    assert!(!names::is_secret_name("db_password_rotated_date"));
+    assert!(values::is_known_non_secret("2023-04-06T11:12:00Z"));
+    assert!(!values::is_known_non_secret("2023-04-06"));
+    // PHP language arrays are UI text.
+    let labels = "<?php\nreturn array(\n    'user_password' => 'Gebruikerswachtwoord',\n);\n";
+    assert!(scan_file("app/includes/language/dutch.php", labels).is_empty());
+    // An ASP.NET Identity v3 hash; the same length of random base64 is not one.
+    let mut hash = vec![1u8, 0, 0, 0, 1, 0, 0, 0x27, 0x10, 0, 0, 0, 16];
+    hash.extend(random(890, 48, HEX).bytes());
+    let encoded = b64(&hash);
+    assert!(values::is_known_non_secret(&encoded));
+    assert!(!values::is_known_non_secret(&b64(random(891, 61, ALNUM))));
+    // A line comment that calls the value public.
+    let public = format!(
+        "'client_secret' => 'sec_{}', // NOSONAR - This is a public client secret\n",
+        random(892, 20, HEX)
+    );
+    assert!(scan_file("config/telemetry.yml", &public).is_empty());
+    let shared = format!(
+        "'client_secret' => 'sec_{}', // can be shared among our nodes\n",
+        random(892, 20, HEX)
+    );
+    assert_eq!(scan_file("config/telemetry.yml", &shared).len(), 1);
+    // A seed script's label; base64 of a PEM header's start in a kubeconfig.
+    assert!(values::is_placeholder(
+        "polar_cl_e2e_seed_checkout_link_subscription"
+    ));
+    let kubeconfig = "apiVersion: v1\nkind: Config\nusers:\n- name: a\n  user:\n    token: LS0tLS1CRUdJTiBDRVJ=\n";
+    assert!(stores::detect("kubeconfig", kubeconfig).is_none());
+    assert!(scan_file("kubeconfig", kubeconfig).is_empty());
+}
+
+#[test]
 fn round_88_and_file_sample_4() {
     // Instructions, public notes, Razor expressions, stepped stand-ins.
     assert!(values::is_placeholder("MustBe32DropDbAndChangeItIfUWant"));

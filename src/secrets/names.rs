@@ -52,6 +52,9 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "throttle",
     "resource",
     "expiry",
+    // `auth_token_rotated_date`: when the secret was last changed.
+    "date",
+    "timestamp",
     "expires",
     "expiration",
     "at",
@@ -211,7 +214,7 @@ pub(crate) fn names_a_browser_map_key(name: &str) -> bool {
 /// private_key, access_key, credential(s), auth_token, client_secret or dsn,
 /// and its last segment is not a reference suffix (`_arn`, `_file`, `_path`,
 /// `_name`, `_id`, `_url`, `_method`, `_length`, `_version`, `_type`, `_env`,
-/// `_ttl`, …). Case-insensitive; camelCase, SCREAMING_SNAKE, kebab and dotted
+/// `_ttl`, `_date`, …). Case-insensitive; camelCase, SCREAMING_SNAKE, kebab and dotted
 /// (`spring.datasource.password`) names all work.
 pub(crate) fn is_secret_name(name: &str) -> bool {
     name_kind(name).is_some()

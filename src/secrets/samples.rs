@@ -324,8 +324,19 @@ pub(super) fn under_public_note(text: &str, span: Span) -> bool {
                 .iter()
                 .any(|place| lower.contains(place)))
     };
+    // `'sec_…', // NOSONAR - This is a public client secret for telemetry`: the
+    // line's own trailing comment.
+    let end = (span.end as usize).min(text.len());
+    let after = text
+        .get(end..line_range(text, end.saturating_sub(1)).end.max(end))
+        .unwrap_or("");
+    let trailing = [" //", " #"]
+        .iter()
+        .find_map(|m| after.find(m).and_then(|at| after.get(at..)))
+        .map(str::to_ascii_lowercase);
     comment_block_above(text, span).any(|line| says_public(&line))
         || docstring_below(text, span).any(|line| says_public(&line))
+        || trailing.is_some_and(|comment| says_public(&comment) || comment.contains("is a public"))
 }
 
 /// The lowercase comment lines of the block right above the line at `span`, up

@@ -992,7 +992,9 @@ fn is_username_again(text: &str, at: usize, value: &str) -> bool {
 }
 
 /// `client-key-data` is a base64 PEM key; test kubeconfigs give stand-ins such as
-/// `Y2xpZW50LWtleS1kYXRhCg==` (`client-key-data` itself), which hold no key.
+/// `Y2xpZW50LWtleS1kYXRhCg==` (`client-key-data` itself), which hold no key. Under
+/// any field, base64 of a PEM header's start and no key (`LS0tLS1CRUdJTiBDRVJ=`,
+/// `-----BEGIN CER`) is a fixture's filler.
 fn is_stand_in_key_data(text: &str, at: usize, value: &str) -> bool {
     let line = text
         .get(..at)
@@ -1000,9 +1002,15 @@ fn is_stand_in_key_data(text: &str, at: usize, value: &str) -> bool {
         .rsplit('\n')
         .next()
         .unwrap_or("");
-    line.contains("client-key-data")
-        && !super::detectors::decode_base64(value, false, 64 * 1024)
-            .is_some_and(|pem| String::from_utf8_lossy(&pem).contains("PRIVATE KEY-----"))
+    let decoded = super::detectors::decode_base64(value, false, 64 * 1024)
+        .map(|pem| String::from_utf8_lossy(&pem).into_owned());
+    let holds_key = decoded
+        .as_deref()
+        .is_some_and(|pem| pem.contains("PRIVATE KEY-----"));
+    let pem_filler = decoded
+        .as_deref()
+        .is_some_and(|pem| pem.starts_with("-----BEGIN") && !holds_key && pem.len() < 64);
+    (line.contains("client-key-data") && !holds_key) || pem_filler
 }
 
 /// What the file at `path` is, if it holds credentials by its nature.

@@ -16,6 +16,9 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "test",
     "testing",
     "tester",
+    // `polar_cl_e2e_seed_checkout_link_subscription`: a seed script's label.
+    "seed",
+    "e2e",
     "example",
     "sample",
     "demo",
@@ -999,7 +1002,24 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         .starts_with("$$")
         .then(|| lower.replace("$$", "$"))
         .is_some_and(|plain| PREFIXES.iter().any(|p| plain.starts_with(p)));
+    // `2023-04-06T11:12:00Z`: a date and time (a rotation's, an expiry's).
+    let date_time = {
+        let b = v.as_bytes();
+        let digits =
+            |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+        v.len() >= 16
+            && digits(0..4)
+            && b.get(4) == Some(&b'-')
+            && digits(5..7)
+            && b.get(7) == Some(&b'-')
+            && digits(8..10)
+            && matches!(b.get(10), Some(b'T' | b' '))
+            && digits(11..13)
+            && b.get(13) == Some(&b':')
+    };
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || date_time
+        || is_aspnet_identity_hash(v)
         || compose_escaped
         || salted_digest
         || evm_address
@@ -1011,6 +1031,25 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         || htpasswd_line
         || is_digest_of_sample_word(&lower)
         || is_distinguished_name(&lower)
+}
+
+/// `AQAAAAEAACcQAAAAE…`: an ASP.NET Core Identity password hash (format 3: a
+/// marker byte 1, the PRF, the iteration count, a 16-byte salt's length, then
+/// salt and subkey), one-way like the crypt(3) forms.
+fn is_aspnet_identity_hash(v: &str) -> bool {
+    let Some(bytes) = super::detectors::decode_base64(v, false, 256) else {
+        return false;
+    };
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+    };
+    bytes.len() >= 13 + 16 + 16
+        && bytes.first() == Some(&1)
+        && word(1).is_some_and(|prf| prf <= 2)
+        && word(5).is_some_and(|iterations| iterations >= 1000)
+        && word(9) == Some(16)
 }
 
 /// `uid=dillon,ou=people,dc=min,dc=io`: an LDAP distinguished name, a user's or
