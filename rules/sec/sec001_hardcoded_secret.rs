@@ -91,6 +91,8 @@ declare_rule! {
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
     ///   module names, a colon, an attribute; `john.doe:Passw0rd` still fires),
     ///   Razor expressions in a view (`"@HtmlExtensions.HtmlEncodeSafe(…)"`),
+    ///   XML entities that name where the value is defined (`password="&operhash;"`,
+    ///   InspIRCd's `<define>`, a DTD's `<!ENTITY>`),
     ///   Ruby instance variables and
     ///   symbols (`@user.token`, `:account_delete_token`), systemd `@name` credentials
     ///   and `LoadCredential=ID:/path` (a file to load), a prefix glued to a shell
@@ -136,7 +138,9 @@ declare_rule! {
     ///   store them (`ffe5d$98df…`, `sha1$a1976$a36c…`), and crypt forms behind
     ///   Compose's escaped `$` (`$$2b$$10$$…`: a bcrypt salt), ASP.NET Core Identity
     ///   hashes (`AQAAAAEAACcQ…`: base64 of a format byte, PRF, iteration count and a
-    ///   16-byte salt's length), dates and times (`2023-04-06T11:12:00Z`, a rotation's),
+    ///   16-byte salt's length), AWS KMS ciphertext blobs (`AQICAH…`: base64 of KMS's
+    ///   header, then CMS `EncryptedData`, as Datadog's `DD_KMS_API_KEY` holds it: only
+    ///   KMS opens it), dates and times (`2023-04-06T11:12:00Z`, a rotation's),
     ///   the `hmac-sha256:…` a Vault audit log writes for every sensitive value, and any value
     ///   under a name that says it is hashed: `hashed_password`, detect-secrets'
     ///   `hashed_secret`, a Helm chart's `checksum/secret:` annotation, a checksum

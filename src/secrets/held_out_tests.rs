@@ -61,6 +61,43 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_90_kms_ciphertexts_and_xml_entities() {
+    // An AWS KMS ciphertext blob: header, then CMS EncryptedData's OID. The same
+    // bytes without the header, or random base64, are no ciphertext.
+    let oid = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06,
+    ];
+    let body = random(900, 160, HEX);
+    let blob = |header: &[u8]| {
+        let mut bytes = header.to_vec();
+        bytes.extend(body.bytes());
+        bytes.extend(oid);
+        bytes.extend(random(901, 40, HEX).bytes());
+        b64(bytes)
+    };
+    assert!(values::is_known_non_secret(&blob(&[1, 2, 2, 0, 0x78])));
+    assert!(!values::is_known_non_secret(&blob(&[9, 2, 2, 0, 0x78])));
+    assert!(!values::is_known_non_secret(&b64(random(902, 200, ALNUM))));
+    let template = format!("DD_KMS_API_KEY: \"{}\"\n", blob(&[1, 2, 2, 0, 0x78]));
+    assert!(scan_file("roles/iiif/templates/template.j2", &template).is_empty());
+    let plain = format!("DD_API_KEY: \"{}\"\n", random(903, 32, HEX));
+    assert_eq!(
+        scan_file("roles/iiif/templates/template.j2", &plain).len(),
+        1
+    );
+    // An XML entity names where the value is defined; a literal still fires.
+    assert!(values::is_reference_literal("&operhash;"));
+    assert!(!values::is_reference_literal("&Zq8;x"));
+    let entity = "<oper name=\"admin\" password=\"&operhash;\" type=\"NetAdmin\">\n";
+    assert!(scan_file("config/opers.conf", entity).is_empty());
+    let literal = format!(
+        "<oper name=\"admin\" password=\"{}\" type=\"NetAdmin\">\n",
+        random(904, 20, ALNUM)
+    );
+    assert_eq!(scan_file("config/opers.conf", &literal).len(), 1);
+}
+
+#[test]
 fn round_89_dates_language_arrays_identity_hashes_and_fillers() {
     // A rotation date under a secret's name, or as the value.
     assert!(!names::is_secret_name("db_password_rotated_date"));

@@ -1,6 +1,8 @@
 //! Secret values: placeholders, references, known non-secrets.
 
+mod encrypted;
 mod phrases;
+use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext};
 use phrases::{is_camel_case_instruction, is_leet_phrase, is_run_on_phrase};
 
 /// Words a placeholder or well-known dev default is made of (`changeme`,
@@ -962,6 +964,7 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || date_time
         || is_aspnet_identity_hash(v)
+        || is_kms_ciphertext(v)
         || compose_escaped
         || salted_digest
         || evm_address
@@ -973,25 +976,6 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         || htpasswd_line
         || is_digest_of_sample_word(&lower)
         || is_distinguished_name(&lower)
-}
-
-/// `AQAAAAEAACcQAAAAE…`: an ASP.NET Core Identity password hash (format 3: a
-/// marker byte 1, the PRF, the iteration count, a 16-byte salt's length, then
-/// salt and subkey), one-way like the crypt(3) forms.
-fn is_aspnet_identity_hash(v: &str) -> bool {
-    let Some(bytes) = super::detectors::decode_base64(v, false, 256) else {
-        return false;
-    };
-    let word = |at: usize| {
-        bytes
-            .get(at..at + 4)
-            .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
-    };
-    bytes.len() >= 13 + 16 + 16
-        && bytes.first() == Some(&1)
-        && word(1).is_some_and(|prf| prf <= 2)
-        && word(5).is_some_and(|iterations| iterations >= 1000)
-        && word(9) == Some(16)
 }
 
 /// `uid=dillon,ou=people,dc=min,dc=io`: an LDAP distinguished name, a user's or
@@ -1119,8 +1103,20 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
                             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
                 })
         });
+    // `password="&operhash;"`: an XML entity (InspIRCd's `<define>`, a DTD's
+    // `<!ENTITY>`) that names where the value is defined.
+    let xml_entity = v
+        .strip_prefix('&')
+        .and_then(|rest| rest.strip_suffix(';'))
+        .is_some_and(|name| {
+            name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+        });
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || env_lookup
+        || xml_entity
         || spliced_call
         || is_python_object_reference(v)
 }

@@ -1,0 +1,42 @@
+//! Values whose bytes show they are no plaintext secret: one-way password
+//! hashes and ciphertexts that only a key service can open.
+
+use crate::secrets::detectors::decode_base64;
+
+/// `AQAAAAEAACcQAAAAE…`: an ASP.NET Core Identity password hash (format 3: a
+/// marker byte 1, the PRF, the iteration count, a 16-byte salt's length, then
+/// salt and subkey), one-way like the crypt(3) forms.
+pub(super) fn is_aspnet_identity_hash(v: &str) -> bool {
+    let Some(bytes) = decode_base64(v, false, 256) else {
+        return false;
+    };
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+    };
+    bytes.len() >= 13 + 16 + 16
+        && bytes.first() == Some(&1)
+        && word(1).is_some_and(|prf| prf <= 2)
+        && word(5).is_some_and(|iterations| iterations >= 1000)
+        && word(9) == Some(16)
+}
+
+/// `AQICAHj…`: an AWS KMS ciphertext blob (Datadog's `DD_KMS_API_KEY`, a Lambda's
+/// encrypted environment): a version byte 1, a key-material header (`02 0x 00`),
+/// a 0x78 length, then CMS `EncryptedData` (OID 1.2.840.113549.1.7.6). Only
+/// KMS, given the caller's IAM rights, can decrypt it, so it is committed by
+/// design; a random base64 string almost never starts this way and holds the OID.
+pub(super) fn is_kms_ciphertext(v: &str) -> bool {
+    const ENCRYPTED_DATA_OID: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06,
+    ];
+    let Some(bytes) = decode_base64(v, false, 4096) else {
+        return false;
+    };
+    matches!(bytes.get(..5), Some([1, 2, 1..=3, 0, 0x78]))
+        && bytes.len() >= 100
+        && bytes
+            .windows(ENCRYPTED_DATA_OID.len())
+            .any(|w| w == ENCRYPTED_DATA_OID)
+}
