@@ -69,7 +69,8 @@ declare_rule! {
     ///   walks along a keyboard row (`mnbvcxzlkjhgfdsa`, `qwerty`) or zigzagging
     ///   between the digits and the row under them (`1q2w3e4r`),
     ///   instructions in leetspeak (`S0m3R@nd0mString…`: read back as letters, 24 or
-    ///   more, a quarter vowels, speaking of a random string, key or secret),
+    ///   more, a quarter vowels, speaking of a random string, key or secret; or opening
+    ///   with whose secret it is, as Wazuh's documented `MyS3cr37P450r.*-`),
     ///   sentences about the value (`thisISaSECRET_…`, CamelCase ones such as
     ///   `MySecret…ThatShouldBeVery…AndRandom`, German `…Passwort`), values that say
     ///   to change them (`…ChangeIt…`, `…ChangeThis…`), names of a vault's secrets
@@ -166,7 +167,8 @@ declare_rule! {
     ///   `MAP`/`MAPS` word): referrer-locked web keys; other tokens under such
     ///   names still fire;
     /// - a value its own line comment calls a stand-in (`"13e5…",  # noqa: mock`,
-    ///   `# dummy 64-byte base58 encoded key`, `// fake`, `# not a real key`), and a
+    ///   `# dummy 64-byte base58 encoded key`, `// fake`, `# not a real key`,
+    ///   Synapse's sample `# DO NOT USE THIS`), and a
     ///   key in a map tile URL template (`…/{z}/{x}/{y}.mvt?api_key=…`: a tile
     ///   server's browser key, shipped in every map style); Algolia DocSearch and
     ///   search-only keys by name (`docsearch_api_key`, `SEARCH_ONLY_API_KEY`);
@@ -179,11 +181,15 @@ declare_rule! {
     ///   provider's prefix (`rk_live_TESTtestTESTtestTESTtest`, `abc123abc123abc123`);
     /// - a PEM block under a DER key label (`RSA PRIVATE KEY`, `PRIVATE KEY`, …)
     ///   whose body decodes to a SEQUENCE with a length form no key has: a stand-in
-    ///   typed to look like base64 (`MIIE` becomes `MOCKKEY…`);
+    ///   typed to look like base64 (`MIIE` becomes `MOCKKEY…`), and a PEM body broken
+    ///   on purpose (Authelia's template keys end in `^invalid..` and `DO NOT USE==`:
+    ///   no base64 holds a `^`, a random body spells `invalid` once in 10^7 keys);
     /// - an Nx Cloud read-only access token (base64 of `<uuid>|read`), which Nx
     ///   documents committing to `nx.json`; a `|read-write` token still fires;
     /// - ciphertext committed by design: SOPS values (`ENC[AES256_GCM,…]`), dotenvx
-    ///   values (`encrypted:…`) and Ansible Vault blocks (`$ANSIBLE_VAULT;…`);
+    ///   values (`encrypted:…`), Ansible Vault blocks (`$ANSIBLE_VAULT;…`) and Bitnami
+    ///   Sealed Secrets' `encryptedData` (base64 of a sealed session key's length, 128
+    ///   to 512, the key, then AES-GCM output: only the cluster's controller opens it);
     ///   Talos' documented sample
     ///   `aescbcEncryptionSecret` (in the commented reference of every generated
     ///   config); Microsoft Edge's read-aloud `TrustedClientToken` (every Edge
@@ -207,7 +213,8 @@ declare_rule! {
     /// - a script without an extension whose shebang runs Python, Ruby, Node, Perl
     ///   or PHP is read as code (an ExternalSecret's `"secretKey": "…_s3_bucket"` is a name there);
     ///   a generated literal in it still fires;
-    /// - a connection URL whose password is its user name (`loader:loader@localhost`),
+    /// - a connection URL whose password is its user name (`loader:loader@localhost`,
+    ///   or in leetspeak: `passbolt:P4ssb0lt@db`),
     ///   or a person's password on a container or local host, under any name (a
     ///   `db_dsn` as for the `database-url` format); a generated one still fires;
     ///   a connection URL in a Python docstring's usage example;
@@ -436,7 +443,8 @@ declare_rule! {
     ///   words of the key in it); or of a name and the service its key names, two camelCase
     ///   words (base64 of `acmeMysql` under `mysql-password` in a chart's rendered
     ///   Secret); two words without the key's service still fire;
-    /// - an htpasswd line (`user:$2a$05$…`): a name and a password hash;
+    /// - an htpasswd line (`user:$2a$05$…`, or behind Compose's escaped `$` as
+    ///   `admin:$$2y$$05$$…`): a name and a password hash;
     /// - a tokenizer's vocabulary: numbered token classes (`argument.block.0`),
     ///   action and state names (`'@rematch'`), a command's keywords in capitals
     ///   that read as words (`WITHPAYLOADS`; random capitals still fire) and
@@ -490,7 +498,7 @@ declare_rule! {
     ///   `testenv/`, `testbed/`, `testyaml/`; not `testament/`), or is a kind of test
     ///   run together with it (`integrationtests/`, `unittest/`), recorded output (`*.cache` such as a docs build's
     ///   `exe.cache`, `*.snap`, `*.golden`),
-    ///   `cassettes/`, Pact contract recordings (`pacts/`), `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
+    ///   `cassettes/`, Ansible Molecule scenarios (`molecule/`: a role's tests), Pact contract recordings (`pacts/`), `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   snapshot tests' records (`__snapshots__/`, `.snapshots/`, `snapshots/`), a
     ///   conformance suite's `certification/` logs,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,

@@ -40,7 +40,9 @@ declare_rule! {
     ///   setting, and a map key
     ///   under a browser-bundled name (`NEXT_PUBLIC_GOOGLE_MAP_KEY`) is public;
     ///   nor does a password made of another value of the file and digits
-    ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default);
+    ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default),
+    ///   nor one named after a folder of the file's path (`SafeLine/.env` with
+    ///   `POSTGRES_PASSWORD=safeline`: a stack's default) unless it is generated;
     ///   a SOPS- or dotenvx-encrypted `.env` (`config.sops.env` with every value
     ///   `ENC[AES256_GCM,…]`; `encrypted:…` values under a `DOTENV_PUBLIC_KEY`) is
     ///   committed by design; a plain secret beside its ciphertext still fires;

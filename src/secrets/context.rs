@@ -63,6 +63,8 @@ const TEST_DIRS: &[&str] = &[
     "e2e",
     "cassettes",
     "vcr_cassettes",
+    // Ansible Molecule's scenarios: a role's tests, run in throwaway containers.
+    "molecule",
     // Pact's consumer-contract recordings (`pacts/<consumer>-<provider>.json`).
     "pacts",
     // Snapshot tests' recorded output (Jest, cupaloy, insta).

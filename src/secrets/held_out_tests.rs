@@ -61,6 +61,57 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_91_marked_samples_sealed_secrets_and_stack_defaults() {
+    // A sample key broken on purpose (Authelia's template); the whole key fires.
+    let mut der = vec![0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00];
+    der.extend(random(910, 1185, B64).bytes());
+    let body = b64(&der);
+    let pem = |body: &str| {
+        format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n")
+    };
+    assert_eq!(scan_file("configuration.yml", &pem(&body)).len(), 1);
+    let broken = format!("{}^invalid..\nDO NOT USE==", &body[..body.len() - 40]);
+    assert!(scan_file("configuration.yml", &pem(&broken)).is_empty());
+    // A trailing `DO NOT USE THIS` marks a sample; a bare generated value fires.
+    let value = random(911, 50, ALNUM);
+    let marked = format!("form_secret: \"{value}\" # DO NOT USE THIS\n");
+    assert!(scan_file("homeserver.yaml", &marked).is_empty());
+    assert_eq!(
+        scan_file("homeserver.yaml", &format!("form_secret: \"{value}\"\n")).len(),
+        1
+    );
+    // An htpasswd line behind Compose's escaped `$`.
+    assert!(values::is_known_non_secret(&format!(
+        "admin:$$2y$$05${}",
+        random(912, 53, ALNUM)
+    )));
+    // "my secret password" in leetspeak; a random value with leet digits is not.
+    assert!(values::is_placeholder("MyS3cr37P450r.*-"));
+    assert!(!values::is_placeholder("Mz5k3r7Q450r.*-"));
+    // Molecule scenarios are a role's tests.
+    assert_eq!(
+        context::path_role("roles/mariadb/molecule/default/converge.yml"),
+        context::PathRole::Test
+    );
+    // A SealedSecret's ciphertext: a sealed session key's length, the key, then
+    // AES-GCM output. Random base64 of that length is none.
+    let mut sealed = vec![0x02, 0x00];
+    sealed.extend(random(913, 538, B64).bytes());
+    assert!(values::is_known_non_secret(&b64(&sealed)));
+    assert!(!values::is_known_non_secret(&b64(random(914, 540, B64))));
+    // A URL login whose password is the user name in leetspeak.
+    let leet = "DATABASE_URL: \"postgres://passbolt:P4ssb0lt@db:5432/passbolt\"\n";
+    assert!(scan_file("docker-compose.yml", leet).is_empty());
+    let other = "DATABASE_URL: \"postgres://passbolt:Q7vzT2mw@db:5432/passbolt\"\n";
+    assert_eq!(scan_file("docker-compose.yml", other).len(), 1);
+    // A stack's dotenv whose only password is its folder's name; a generated one
+    // in the same place still makes the file a secret store.
+    assert!(stores::detect("SafeLine/.env", "POSTGRES_PASSWORD=safeline\n").is_none());
+    let generated = format!("POSTGRES_PASSWORD={}\n", random(915, 32, ALNUM));
+    assert!(stores::detect("SafeLine/.env", &generated).is_some());
+}
+
+#[test]
 fn round_90_kms_ciphertexts_and_xml_entities() {
     // An AWS KMS ciphertext blob: header, then CMS EncryptedData's OID. The same
     // bytes without the header, or random base64, are no ciphertext.

@@ -934,6 +934,8 @@ pub(super) fn commented_as_stand_in(text: &str, span: Span) -> bool {
         .any(|word| matches!(word, "mock" | "mocked" | "dummy" | "fake" | "placeholder"))
         || lower.contains("not a real")
         || lower.contains("not real")
+        // Synapse's sample `form_secret: "…" # DO NOT USE THIS`.
+        || lower.contains("do not use")
 }
 
 /// Whether `span` sits on a line that holds a map tile URL template

@@ -383,8 +383,12 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
             .into_iter()
             .filter(|r| {
                 let value = &text[r.clone()];
+                // `SafeLine/.env` with `POSTGRES_PASSWORD=safeline`: a stack's
+                // default named after its folder, as inline values are judged.
                 super::is_high_entropy(value)
-                    || !(development || repeats_a_plain_value(&plain_values, value))
+                    || !(development
+                        || repeats_a_plain_value(&plain_values, value)
+                        || super::samples::is_named_after_path(lower_path, value))
             })
             .collect();
         // Known formats (an `sk_live_` key under any name); the generic `name = value`

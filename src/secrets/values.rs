@@ -2,7 +2,7 @@
 
 mod encrypted;
 mod phrases;
-use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext};
+use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext, is_sealed_secret_ciphertext};
 use phrases::{is_camel_case_instruction, is_leet_phrase, is_run_on_phrase};
 
 /// Words a placeholder or well-known dev default is made of (`changeme`,
@@ -757,7 +757,7 @@ fn is_made_of_words(lower: &str) -> bool {
 
 /// `v` with leet digits and symbols read as the letters they stand for, other
 /// non-letters dropped; `@` read as `a` or dropped.
-fn unleet(v: &str, at_is_a: bool) -> String {
+pub(super) fn unleet(v: &str, at_is_a: bool) -> String {
     v.chars()
         .filter_map(|c| match c {
             '@' if at_is_a => Some('a'),
@@ -902,7 +902,9 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         && lower.starts_with("pub")
         && lower.bytes().skip(3).all(|b| b.is_ascii_hexdigit());
     // An htpasswd line (`user:$2a$05$…`): a name and a password hash.
+    // Compose escapes its `$` (`admin:$$2y$$05$$…`, Traefik's dashboard login).
     let htpasswd_line = lower.split_once(':').is_some_and(|(user, hash)| {
+        let hash = hash.replace("$$", "$");
         !user.is_empty()
             && hash.starts_with(['$', '{'])
             && PREFIXES.iter().any(|p| hash.starts_with(p))
@@ -965,6 +967,7 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         || date_time
         || is_aspnet_identity_hash(v)
         || is_kms_ciphertext(v)
+        || is_sealed_secret_ciphertext(v)
         || compose_escaped
         || salted_digest
         || evm_address

@@ -113,6 +113,9 @@ pub(in crate::secrets) fn has_random_body(block: &str) -> bool {
     } else {
         block
     };
+    if is_marked_invalid(body) {
+        return false;
+    }
     let body: String = body
         .lines()
         .filter(|l| !l.contains(": "))
@@ -120,6 +123,15 @@ pub(in crate::secrets) fn has_random_body(block: &str) -> bool {
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
         .collect();
     shannon_entropy(&body) >= 4.5 && !has_periodic_run(&body)
+}
+
+/// Authelia's configuration template breaks its sample keys on purpose
+/// (`…Qzw^invalid..` then `DO NOT USE==` before the `END` line): a `^` or those
+/// words never occur in base64 (a random body spells `invalid` once in 10^7
+/// keys), so the block is a marked stand-in, not a key.
+fn is_marked_invalid(body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    body.contains('^') || lower.contains("invalid") || lower.contains("do not use")
 }
 
 /// A unit of 2 to 4 chars, not one char over and over, repeated 5 times in a row
@@ -250,13 +262,17 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
 }
 
 /// A URL login that is a dev stack's default: the password is the user name
-/// (`umami:umami@db`, `loader:loader@localhost`), or a person picked it for a
+/// (`umami:umami@db`, `loader:loader@localhost`, in leetspeak `passbolt:P4ssb0lt@db`), or a person picked it for a
 /// database on a container or local host (`mysql://root:whalehello@db`). A
 /// generated one is kept as seriously as on a public host.
 pub(super) fn is_dev_stack_login(user: &str, password: &str, host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     let container_or_loopback = !host.contains('.') || host.starts_with("127.");
     (!user.is_empty() && user == password)
+        // `passbolt:P4ssb0lt@db`: the user name in leetspeak.
+        || (user.len() >= 4
+            && super::super::values::unleet(&password.to_ascii_lowercase(), true)
+                == user.to_ascii_lowercase())
         || (container_or_loopback && super::super::is_chosen_by_a_person(&percent_decode(password)))
 }
 

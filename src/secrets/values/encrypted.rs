@@ -40,3 +40,18 @@ pub(super) fn is_kms_ciphertext(v: &str) -> bool {
             .windows(ENCRYPTED_DATA_OID.len())
             .any(|w| w == ENCRYPTED_DATA_OID)
 }
+
+/// `AgBdmZSw…` under a `SealedSecret`'s `encryptedData`: Bitnami Sealed Secrets'
+/// hybrid ciphertext, a big-endian length of the RSA-sealed session key (128 to
+/// 512 bytes), that block, then AES-GCM output with its 16-byte tag. Only the
+/// cluster's controller opens it: committing it is the tool's whole point.
+pub(super) fn is_sealed_secret_ciphertext(v: &str) -> bool {
+    let Some(bytes) = decode_base64(v, false, 64 * 1024) else {
+        return false;
+    };
+    let sealed_key = match bytes.get(..2) {
+        Some([hi, lo]) => usize::from(*hi) << 8 | usize::from(*lo),
+        _ => return false,
+    };
+    matches!(sealed_key, 128 | 256 | 384 | 512) && bytes.len() >= 2 + sealed_key + 16
+}

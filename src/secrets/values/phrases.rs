@@ -27,7 +27,8 @@ pub(super) fn is_run_on_phrase(v: &str) -> bool {
 /// `S0m3R@nd0mString0f32Ch@rsEx@ct1y`: an instruction typed in leetspeak. Read
 /// back as letters it is 24 or more, a quarter of them vowels (random letters
 /// give a fifth), and it speaks of a random string, key or secret in words no
-/// generated value spells.
+/// generated value spells. So does a leet value that opens with whose secret
+/// it is (`MyS3cr37P450r.*-`).
 pub(super) fn is_leet_phrase(v: &str) -> bool {
     const SUBJECTS: &[&str] = &["random", "string", "secret", "password", "token"];
     const SPEAKING: &[&str] = &[
@@ -42,11 +43,19 @@ pub(super) fn is_leet_phrase(v: &str) -> bool {
         .bytes()
         .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
         .count();
+    // `MyS3cr37P450r.*-` (Wazuh's documented API password): "my secret …" in
+    // leetspeak, a stand-in that speaks of itself from its first letters.
+    let possessive = ["my", "your", "our"].iter().any(|owner| {
+        letters
+            .strip_prefix(owner)
+            .is_some_and(|rest| SUBJECTS.iter().any(|w| rest.starts_with(w)))
+    });
     leet >= 3
-        && letters.len() >= 24
-        && vowels * 4 >= letters.len()
-        && SUBJECTS.iter().any(|w| letters.contains(w))
-        && SPEAKING.iter().any(|w| letters.contains(w))
+        && (possessive
+            || letters.len() >= 24
+                && vowels * 4 >= letters.len()
+                && SUBJECTS.iter().any(|w| letters.contains(w))
+                && SPEAKING.iter().any(|w| letters.contains(w)))
 }
 
 /// `SetARandomStringHere`, `PutTokenHere`: what to fill in, typed in CamelCase
