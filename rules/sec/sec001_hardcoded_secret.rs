@@ -120,7 +120,9 @@ declare_rule! {
     ///   by `_` such as `app_navigationTree_group_label`; a random run such as
     ///   `api_org_Qwhz…` is no word and still fires), e-mail
     ///   addresses, regular expressions;
-    /// - public and test-mode values: Stripe test and publishable keys, other
+    /// - public and test-mode values: Stripe test keys, publishable keys of any vendor
+    ///   (`pk_…`, the public half of a `pk_`/`sk_` pair: Stripe, Clerk, Paystack,
+    ///   logo.dev's image URLs), other
     ///   keys whose short prefix says test mode (`rzp_test_…`, `wh_test_…`), browser
     ///   RUM/analytics client tokens (Datadog `pub…`, the token of Cloudflare Web
     ///   Analytics' `data-cf-beacon`, a `web_analytics_token`, `ANALYTICS_KEY` or a

@@ -61,6 +61,18 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_92_publishable_keys() {
+    // `pk_` is a key pair's public half; the `sk_` half under a secret's name fires.
+    let body = random(920, 22, ALNUM);
+    assert!(values::is_known_non_secret(&format!("pk_{body}")));
+    assert!(!values::is_known_non_secret(&format!("sk_{body}")));
+    let url = format!("const logo = `https://img.logo.dev/${{site}}?token=pk_{body}`;\n");
+    assert!(scan_file("src/utils/logos.ts", &url).is_empty());
+    let secret = format!("LOGO_DEV_SECRET_KEY=sk_{body}\n");
+    assert_eq!(scan_file("deploy/app.conf", &secret).len(), 1);
+}
+
+#[test]
 fn round_91_marked_samples_sealed_secrets_and_stack_defaults() {
     // A sample key broken on purpose (Authelia's template); the whole key fires.
     let mut der = vec![0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00];

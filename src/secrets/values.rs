@@ -800,8 +800,9 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "sk_test_",
         "rk_test_",
-        "pk_test_",
-        "pk_live_",
+        // Publishable keys: `pk_` is the public half of a `pk_`/`sk_` pair (Stripe,
+        // Clerk, Paystack, logo.dev's `img.logo.dev/…?token=pk_…`), made for browsers.
+        "pk_",
         "sha1-",
         "sha256-",
         "sha384-",
