@@ -398,8 +398,10 @@ declare_rule! {
     /// - a person-chosen value (not generated-looking) under a comment that calls it
     ///   a default or says to change it (`# The initial password … Remember to
     ///   change the admin password` above `admin_password: Acme12345`, template
-    ///   lines such as `{% else %}` skipped): a product's documented default, not a
-    ///   leak; a generated value there still fires;
+    ///   lines such as `{% else %}` skipped), or whose own trailing comment says so,
+    ///   in Spanish or French too (`FG_WEBUI_PASSWD=… # la puedes cambiar por la que
+    ///   quieras`): a product's documented default, not a leak; a generated value
+    ///   there still fires;
     /// - a URL without credentials as an environment lookup's default
     ///   (`StringFromEnv("AZURE_ARM_TOKEN_RESOURCE", "https://management…")`);
     /// - web pages and their templates (`*.html`, `*.html.twig`, `*.html.erb`,
@@ -446,7 +448,8 @@ declare_rule! {
     ///   words (base64 of `acmeMysql` under `mysql-password` in a chart's rendered
     ///   Secret); two words without the key's service still fire;
     /// - an htpasswd line (`user:$2a$05$…`, or behind Compose's escaped `$` as
-    ///   `admin:$$2y$$05$$…`): a name and a password hash;
+    ///   `admin:$$2y$$05$$…`): a name and a password hash; Transmission's saved
+    ///   `rpc-password` (`{`, a salted SHA-1 in hex, the 8-char salt);
     /// - a tokenizer's vocabulary: numbered token classes (`argument.block.0`),
     ///   action and state names (`'@rematch'`), a command's keywords in capitals
     ///   that read as words (`WITHPAYLOADS`; random capitals still fire) and

@@ -61,6 +61,28 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_93_change_notes_and_transmission_hashes() {
+    // A typed value whose trailing comment says to change it, in Spanish too; a
+    // generated one, or a comment that says nothing of it, still fires.
+    let typed = "      - FG_WEBUI_PASSWD=m4l3t4_V3RD3 # la puedes cambiar por la que quieras\n";
+    assert!(scan_file("docker-compose.yaml", typed).is_empty());
+    let plain = "      - FG_WEBUI_PASSWD=m4l3t4_V3RD3 # the web UI\n";
+    assert_eq!(scan_file("docker-compose.yaml", plain).len(), 1);
+    let generated = format!(
+        "      - FG_WEBUI_PASSWD={} # change it\n",
+        random(930, 32, ALNUM)
+    );
+    assert_eq!(scan_file("docker-compose.yaml", &generated).len(), 1);
+    // Transmission's salted SHA-1 (`{`, 40 hex, an 8-char salt); not 41 hex.
+    let salted = format!("{{{}{}", random(931, 40, HEX), random(932, 8, ALNUM));
+    assert!(values::is_known_non_secret(&salted));
+    assert!(!values::is_known_non_secret(&format!(
+        "{{{}",
+        random(933, 48, ALNUM)
+    )));
+}
+
+#[test]
 fn round_92_publishable_keys() {
     // `pk_` is a key pair's public half; the `sk_` half under a secret's name fires.
     let body = random(920, 22, ALNUM);

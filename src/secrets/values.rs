@@ -949,6 +949,13 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         .starts_with("$$")
         .then(|| lower.replace("$$", "$"))
         .is_some_and(|plain| PREFIXES.iter().any(|p| plain.starts_with(p)));
+    // Transmission's `rpc-password` as it saves it: `{`, the SHA-1 of password and
+    // salt in hex, then the 8-char salt. A one-way hash, not the password.
+    let transmission_hash = v.strip_prefix('{').is_some_and(|rest| {
+        rest.len() == 48
+            && rest.bytes().take(40).all(|b| b.is_ascii_hexdigit())
+            && rest.bytes().skip(40).all(|b| b.is_ascii_alphanumeric())
+    });
     // `2023-04-06T11:12:00Z`: a date and time (a rotation's, an expiry's).
     let date_time = {
         let b = v.as_bytes();
@@ -970,6 +977,7 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         || is_kms_ciphertext(v)
         || is_sealed_secret_ciphertext(v)
         || compose_escaped
+        || transmission_hash
         || salted_digest
         || evm_address
         || test_mode
