@@ -416,6 +416,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     && (samples::is_user_name_default(text, m.span, m.secret(text))
                         || samples::is_named_after_path(path, m.secret(text))))
                 || samples::for_a_local_database(text, m.span, m.secret(text))
+                || (reads_as_typed(m.secret(text))
+                    && samples::beside_documentation_host(text, m.span))
                 || samples::under_public_note(text, m.span)
                 || samples::commented_as_stand_in(text, m.span)
                 || samples::in_commented_example(text, m.span)

@@ -349,7 +349,9 @@ declare_rule! {
     ///   `12345`, jwt.io's `your-256-bit-secret`, `jsonwebtoken`'s `shhhhh`, a
     ///   dozen more): anyone can mint them, so they open nothing; and any
     ///   value (but a provider format) on a line with a URL on a documentation host
-    ///   (`https://auth.example.com/reset?token=…`) or under a `placeholder`,
+    ///   (`https://auth.example.com/reset?token=…`), a typed value (not a generated
+    ///   one) within three lines of a documentation host (`SMTPEndpoint: smtp.example.com`
+    ///   above `SMTPPassword: mailUser…123`: a sample setup), or under a `placeholder`,
     ///   `example`, `sample` or `hint` key or attribute (`'placeholder' => 'mongodb+srv://…'`,
     ///   `placeholder="eg: postgresql://user:…@host"`: an `eg:`/`e.g.` inside the string too);
     /// - a person's password (one kind of character, under 8 characters, mostly
@@ -384,7 +386,8 @@ declare_rule! {
     /// - a value the comment block right above (up to eight lines), or a Python
     ///   docstring right below, calls safe to see (`// This value is safe to
     ///   be embedded in version control`, `# public by design`, `# not a secret`,
-    ///   `# The access Token is public and can be shared`, or the line's own trailing
+    ///   `# The access Token is public and can be shared`, `# The default value is
+    ///   deliberately public`, or the line's own trailing
     ///   comment (`// NOSONAR - This is a public client secret for telemetry`),
     ///   `* the site's own public prod api key`, `// extracted from the React
     ///   frontend`): its owners reviewed it (a native app's OAuth client secret, a

@@ -46,7 +46,7 @@ fn sampled_configs_local_database_passwords() {
     assert!(scan_file("src/main/resources/application.properties", spring).is_empty());
     // The same password for a remote server, or a generated one on localhost,
     // still fires.
-    let remote = spring.replace("localhost", "db.prod.example.org");
+    let remote = spring.replace("localhost", "db.prod.acme-shop.net");
     assert_eq!(
         scan_file("src/main/resources/application.properties", &remote).len(),
         1
@@ -58,6 +58,27 @@ fn sampled_configs_local_database_passwords() {
         scan_file("src/main/resources/application.properties", &generated).len(),
         1
     );
+}
+
+#[test]
+fn round_94_sample_hosts_and_public_notes() {
+    // A typed password beside a documentation host is a sample; beside a real
+    // host it fires, and so does a generated one beside a sample host.
+    let sample = "SMTPEndpoint: smtp.example.com\nSMTPPassword: mailUserPassword123\n";
+    assert!(scan_file("apps/librum.yml", sample).is_empty());
+    let real_host = "SMTPEndpoint: smtp.acme-mail.io\nSMTPPassword: mailUserPassword123\n";
+    assert_eq!(scan_file("apps/librum.yml", real_host).len(), 1);
+    let generated = format!(
+        "SMTPEndpoint: smtp.example.com\nSMTPPassword: {}\n",
+        random(940, 32, ALNUM)
+    );
+    assert_eq!(scan_file("apps/librum.yml", &generated).len(), 1);
+    // A value its owners call deliberately public.
+    let value = random(941, 40, HEX);
+    let public = format!("# The default value is deliberately public\nOAUTH2_SECRET: {value}\n");
+    assert!(scan_file("values.yaml", &public).is_empty());
+    let plain = format!("# The default value\nOAUTH2_SECRET: {value}\n");
+    assert_eq!(scan_file("values.yaml", &plain).len(), 1);
 }
 
 #[test]
@@ -405,7 +426,7 @@ fn round_83_mail_and_password_managers() {
     );
     assert!(scan_file("configs/settings.yaml", &note).is_empty());
     // A note asking for more settings is not one asking for your credential.
-    let policies = "## Add new policies as explained here https://docs.example.org\nusers:\n  - accessKey: console\n    secretKey: console123\n";
+    let policies = "## Add new policies as explained here https://min.io/docs\nusers:\n  - accessKey: console\n    secretKey: console123\n";
     assert_eq!(scan_file("helm/minio/values.yaml", policies).len(), 1);
 }
 

@@ -208,6 +208,27 @@ pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether a line within three of the one holding `span` names a documentation
+/// host (`SMTPEndpoint: smtp.example.com` above `SMTPPassword: …`): a sample
+/// setup. Only a typed value is judged by it: a generated one beside a sample
+/// host may still be a real key pasted into a how-to.
+pub(super) fn beside_documentation_host(text: &str, span: Span) -> bool {
+    let line = line_range(text, span.start as usize);
+    let before = text.get(..line.start).unwrap_or("").lines().rev().take(3);
+    let after = text.get(line.end..).unwrap_or("").lines().take(3);
+    before.chain(after).any(|l| {
+        // An e-mail address is not enough: a real setup keeps a sample sender.
+        let lower = l.to_ascii_lowercase();
+        let hosts: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\''))
+            .filter(|word| !word.contains('@'))
+            .collect();
+        hosts
+            .iter()
+            .any(|word| DOCUMENTATION_HOSTS.iter().any(|h| has_host(word, h)))
+    })
+}
+
 /// Whether the line holding `span` has a URL on a documentation host
 /// (`https://auth.example.com/reset?token=…`). An e-mail address there
 /// (`conn.login('ana@example.com', …)`) is not enough: real code logs in with one.

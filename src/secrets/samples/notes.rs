@@ -102,6 +102,12 @@ pub(in crate::secrets) fn under_public_note(text: &str, span: Span) -> bool {
             "public api key",
             // `# The access Token is public and can be shared`
             "public and can be shared",
+            // `# The default value is deliberately public and tied to
+            // http://toolhub.test/`
+            "deliberately public",
+            "intentionally public",
+            "purposely public",
+            "public on purpose",
         ]
         .iter()
         .any(|phrase| lower.contains(phrase))
