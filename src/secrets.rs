@@ -201,6 +201,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     if found.is_empty() {
         return found;
     }
+    // Whether the file holds any candidate besides AWS key IDs (read at the end).
+    let more_than_key_ids = found.iter().any(|m| m.detector.id != "aws-access-key-id");
     let role = context::path_role(path);
     if role != context::PathRole::Code {
         let prose = context::is_prose_document(path);
@@ -418,6 +420,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::for_a_local_database(text, m.span, m.secret(text))
                 || (reads_as_typed(m.secret(text))
                     && samples::beside_documentation_host(text, m.span))
+                || samples::names_a_key_in_a_secret(
+                    text,
+                    m.span,
+                    assigned_name(text.get(m.context_span.range()).unwrap_or("")),
+                    m.secret(text),
+                )
                 || samples::under_public_note(text, m.span)
                 || samples::commented_as_stand_in(text, m.span)
                 || samples::in_commented_example(text, m.span)
@@ -437,6 +445,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 // local throwaway's when a person picked it; a generated one fires.
                 || (samples::passed_to_docker_run(text, m.span) && !is_high_entropy(m.secret(text))))
     });
+    // An AWS access key ID opens nothing without its secret key: in a file that
+    // holds no other secret-shaped value (`aws_access_key_id = "AKIA…"` in a
+    // backup bucket's Terraform, naming the key a policy allows) it is a name.
+    if !more_than_key_ids {
+        found.retain(|m| m.detector.id != "aws-access-key-id");
+    }
     found
 }
 

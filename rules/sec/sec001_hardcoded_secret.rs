@@ -42,6 +42,10 @@ declare_rule! {
     /// `nolint:gosec` and checkov's `checkov:skip=CKV_SECRET_<n>` suppress the finding
     /// like `devops-lint: ignore[SEC001]`.
     ///
+    /// An AWS access key ID opens nothing without its secret key: it fires only in a
+    /// file that holds another secret-shaped value (alone, as in a backup bucket's
+    /// Terraform naming the key IDs a policy allows, it is a name).
+    ///
     /// An AWS secret access key is a 40-character value under an AWS-named key; a
     /// reCAPTCHA key of the same length (`6L…AAAA…`) is reported as a generic
     /// secret, not as AWS's.
@@ -92,6 +96,7 @@ declare_rule! {
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
     ///   module names, a colon, an attribute; `john.doe:Passw0rd` still fires),
     ///   Razor expressions in a view (`"@HtmlExtensions.HtmlEncodeSafe(…)"`),
+    ///   Step Functions and JSONPath paths (`"token.$": "$$.Task.Token"`, `$.detail.token`),
     ///   XML entities that name where the value is defined (`password="&operhash;"`,
     ///   InspIRCd's `<define>`, a DTD's `<!ENTITY>`),
     ///   Ruby instance variables and
@@ -198,7 +203,9 @@ declare_rule! {
     ///   browser sends it); a JWT signed with Supabase CLI's documented local
     ///   secret (its demo `anon` and `service_role` keys, the same in every
     ///   local install);
-    /// - names, not values: Helm's `existingSecret` (`existing_*` names a Secret
+    /// - names, not values: the name of a key inside a Secret that the line above or
+    ///   below names (`secret: "{{ .Release.Name }}-keys"` then `secretKey: keysRSA`);
+    ///   Helm's `existingSecret` (`existing_*` names a Secret
     ///   already in the cluster); a chat widget's `websiteToken` or a `widget_key`
     ///   (it ships in every page; a `website_secret` still fires); a value that is
     ///   the first label of a URL's host within three lines (`apiKey: llama-strix`
@@ -523,7 +530,8 @@ declare_rule! {
     ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
     ///   `local-dev/`, `dev-env/`), end-to-end configs (`e2econfig/`, `e2e-config/`), conformance suites (`conformance/`,
     ///   `oidc-conformance/`), Helm chart-testing values
-    ///   (`charts/app/ci/*-values.yaml`) and config files
+    ///   (`charts/app/ci/*-values.yaml`, and every YAML file under a chart's `ci/`
+    ///   folder such as `charts/app/ci/fragments/…`) and config files
     ///   named for a test, CI or development environment (`.env.test`, `.env.ci`, `.env.travis`,
     ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
     ///   `docker-compose.dev.yml`, `config/dev.exs`,

@@ -161,9 +161,16 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     {
         return PathRole::ThirdParty;
     }
-    // Helm chart-testing's values (`charts/app/ci/test-values.yaml`) configure test installs.
-    let chart_test_values = segments.last() == Some(&"ci")
-        && (name.ends_with("values.yaml") || name.ends_with("values.yml"));
+    // Helm chart-testing's values (`charts/app/ci/test-values.yaml`) configure test
+    // installs, and so do the fragments a chart's `ci/` folder builds them from
+    // (`charts/matrix-stack/ci/fragments/…yaml`).
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    let chart_test_values = (segments.last() == Some(&"ci")
+        && (name.ends_with("values.yaml") || name.ends_with("values.yml")))
+        || (yaml
+            && segments
+                .windows(3)
+                .any(|w| w[0] == "charts" && w[2] == "ci"));
     // `contrib/cassandra/test.sql`: a script named for what it is; CI pipelines
     // named `test.yml` still run with real access.
     let test_script = matches!(name.split('.').next(), Some("test" | "tests"))

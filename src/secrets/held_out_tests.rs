@@ -61,6 +61,47 @@ fn sampled_configs_local_database_passwords() {
 }
 
 #[test]
+fn round_95_lone_key_ids_json_paths_chart_tests_and_key_names() {
+    // An AWS key ID alone names a key; beside its secret key it fires.
+    let id = format!(
+        "AKIA{}",
+        random(950, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    );
+    let alone = format!("aws_access_key_id = \"{id}\"\n");
+    assert!(scan_file("terraform/backup.tf", &alone).is_empty());
+    let pair = format!(
+        "aws_access_key_id = \"{id}\"\naws_secret_access_key = \"{}\"\n",
+        random(951, 40, B64)
+    );
+    let ids: Vec<&str> = scan_file("terraform/backup.tf", &pair)
+        .iter()
+        .map(|m| m.detector.id)
+        .collect();
+    assert!(ids.contains(&"aws-access-key-id"), "{ids:?}");
+    // A Step Functions or JSONPath path is a reference; `$` then letters is not one.
+    assert!(values::is_reference_literal("$$.Task.Token"));
+    assert!(values::is_reference_literal("$.detail.token"));
+    assert!(!values::is_reference_literal("$.9xQ!pw"));
+    // A chart's `ci/` folder holds chart-testing input; a `ci/` folder elsewhere does not.
+    assert_eq!(
+        context::path_role("charts/matrix-stack/ci/fragments/external-synapse.yaml"),
+        context::PathRole::Test
+    );
+    assert_eq!(
+        context::path_role("deploy/ci/fragments/external-synapse.yaml"),
+        context::PathRole::Code
+    );
+    // The name of a key inside a referenced Secret; a `secretKey` with a value fires.
+    let named = "rsa:\n  secret: \"{{ $.Release.Name }}-keys\"\n  secretKey: keysRSA2048\n";
+    assert!(scan_file("values.yaml", named).is_empty());
+    let minio = format!(
+        "minio:\n  accessKey: admin\n  secretKey: {}\n",
+        random(952, 24, ALNUM)
+    );
+    assert_eq!(scan_file("values.yaml", &minio).len(), 1);
+}
+
+#[test]
 fn round_94_sample_hosts_and_public_notes() {
     // A typed password beside a documentation host is a sample; beside a real
     // host it fires, and so does a generated one beside a sample host.

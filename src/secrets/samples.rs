@@ -208,6 +208,33 @@ pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether the value at `span` names a key inside a Kubernetes Secret that the
+/// line right above or below names (`secret: "{{ .Release.Name }}-keys"` then
+/// `secretKey: keysRSA`): an identifier, one word or CamelCase words, under a
+/// name ending in `Key`; what the Secret holds there is not in the file.
+pub(super) fn names_a_key_in_a_secret(text: &str, span: Span, name: &str, value: &str) -> bool {
+    let identifier = value.len() <= 40
+        && value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !identifier || !name.to_ascii_lowercase().ends_with("key") {
+        return false;
+    }
+    let line = line_range(text, span.start as usize);
+    let above = text.get(..line.start).unwrap_or("").lines().next_back();
+    let below = text.get(line.end..).unwrap_or("").lines().nth(1);
+    above.into_iter().chain(below).any(|l| {
+        let Some((key, rest)) = l.trim().trim_start_matches("- ").split_once(':') else {
+            return false;
+        };
+        matches!(
+            key.trim(),
+            "secret" | "secretName" | "existingSecret" | "secretRef"
+        ) && !rest.trim().is_empty()
+    })
+}
+
 /// Whether a line within three of the one holding `span` names a documentation
 /// host (`SMTPEndpoint: smtp.example.com` above `SMTPPassword: …`): a sample
 /// setup. Only a typed value is judged by it: a generated one beside a sample

@@ -1126,8 +1126,20 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
         });
+    // `"token.$": "$$.Task.Token"`: a Step Functions or JSONPath path into the
+    // state's or the context object's data, a reference.
+    let json_path = ["$$.", "$."]
+        .iter()
+        .find_map(|root| v.strip_prefix(root))
+        .is_some_and(|path| {
+            path.starts_with(|c: char| c.is_ascii_alphabetic())
+                && path
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'[' | b']'))
+        });
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || env_lookup
+        || json_path
         || xml_entity
         || spliced_call
         || is_python_object_reference(v)
