@@ -22,7 +22,9 @@ declare_rule! {
     ///
     /// A private key counts only with a base64 body that reads random: not `...`,
     /// a template, or filler typed in a pattern (a 2- to 4-character unit five times
-    /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`). A whole
+    /// in a row, `K6lK6lK6l…`; real keys repeat only zero bytes, `AAAA`), and only
+    /// under a label that does not say it is none (`BEGIN THIS IS NOT A REAL PRIVATE
+    /// KEY`; `FAKE`, `DUMMY` or `EXAMPLE` in the label). A whole
     /// block (`BEGIN` to `END`) that shows no secret is no key either: an RSA key
     /// holding under a quarter of the bytes its DER header declares (its version
     /// and the start of the public modulus: a first line quoted in an API's
@@ -58,10 +60,12 @@ declare_rule! {
     /// `_id`, `_url`, `_type`, `_encryption`, `_charset`, `_selector`, ...), nor
     /// do names of what a key may do or ask for (`API_KEY_RATE_LIMIT`,
     /// `AZURE_ARM_TOKEN_RESOURCE`: `_limit`, `_rate`, `_quota`, `_resource`), nor
-    /// names that say where the value comes from (Drone's `from_secret`).
+    /// names that say where the value comes from (Drone's `from_secret`, `envFromSecret`)
+    /// or where to look for it (echo's `TokenLookup: "form:_csrf,header:X-CSRF-Token"`).
     ///
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, `TODO`, `FIXME`,
+    ///   values that say to fill them in (`FillInCorrectPassword`),
     ///   template markers such as `|||%%PREVIOUS_PASSWORD%%|||`,
     ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
@@ -204,7 +208,8 @@ declare_rule! {
     ///   secret (its demo `anon` and `service_role` keys, the same in every
     ///   local install);
     /// - names, not values: the name of a key inside a Secret that the line above or
-    ///   below names (`secret: "{{ .Release.Name }}-keys"` then `secretKey: keysRSA`);
+    ///   below names (`secret: "{{ .Release.Name }}-keys"` then `secretKey: keysRSA`),
+    ///   or an ExternalSecret maps to the store's (`- secretKey: …Password` then `remoteRef:`);
     ///   Helm's `existingSecret` (`existing_*` names a Secret
     ///   already in the cluster); a chat widget's `websiteToken` or a `widget_key`
     ///   (it ships in every page; a `website_secret` still fires); a value that is
@@ -527,7 +532,7 @@ declare_rule! {
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`,
     ///   `e2etest_service.go`, `mock-events.ts`, `fake_users.go`), local development environments
-    ///   (`dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
+    ///   (`dev/`, `_dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
     ///   `local-dev/`, `dev-env/`), end-to-end configs (`e2econfig/`, `e2e-config/`), conformance suites (`conformance/`,
     ///   `oidc-conformance/`), Helm chart-testing values
     ///   (`charts/app/ci/*-values.yaml`, and every YAML file under a chart's `ci/`

@@ -78,8 +78,10 @@ const TEST_DIRS: &[&str] = &[
     "testutils",
     "testhelpers",
     "suites",
-    // Local development environments (DDEV, Dev Containers, Lando, `dev/` setups).
+    // Local development environments (DDEV, Dev Containers, Lando, `dev/` and
+    // `_dev/` setups).
     "dev",
+    "_dev",
     ".ddev",
     ".devcontainer",
     ".lando",

@@ -61,6 +61,8 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "timeout",
     "header",
     "field",
+    // `TokenLookup: "form:_csrf,header:X-CSRF-Token"`: where to find the token.
+    "lookup",
     "policy",
     "prefix",
     "suffix",
@@ -232,6 +234,8 @@ pub(super) fn name_kind(name: &str) -> Option<NameKind> {
     if REFERENCE_SUFFIXES.contains(&last)
         || segments.iter().any(|s| NON_SECRET_SEGMENTS.contains(s))
         || segments.first() == Some(&"from")
+        // `envFromSecret: grafana-oauth2-credentials`: the Secret the env comes from.
+        || (segments.iter().rev().nth(1) == Some(&"from") && matches!(last, "secret" | "secrets"))
         // `existingSecret`, `existing_secret_name`: Helm charts' name of a Secret
         // that already exists in the cluster.
         || segments.first() == Some(&"existing")

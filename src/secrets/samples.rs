@@ -228,10 +228,13 @@ pub(super) fn names_a_key_in_a_secret(text: &str, span: Span, name: &str, value:
         let Some((key, rest)) = l.trim().trim_start_matches("- ").split_once(':') else {
             return false;
         };
-        matches!(
-            key.trim(),
-            "secret" | "secretName" | "existingSecret" | "secretRef"
-        ) && !rest.trim().is_empty()
+        // An ExternalSecret's `- secretKey: X` then `remoteRef:` maps a key of the
+        // Secret it writes to one of the store's.
+        key.trim() == "remoteRef"
+            || (matches!(
+                key.trim(),
+                "secret" | "secretName" | "existingSecret" | "secretRef"
+            ) && !rest.trim().is_empty())
     })
 }
 

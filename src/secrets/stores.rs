@@ -115,6 +115,19 @@ fn assignments(text: &str) -> Vec<(&str, Range<usize>)> {
 /// Whether a dotenv file sets its framework's environment to development or
 /// test (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`): the
 /// environment of a local or CI stack, not of a deployment.
+/// `.env`, `.env.production`, `prod.env` (lowercase file name).
+pub(super) fn is_dotenv_name(lower_name: &str) -> bool {
+    lower_name == ".env"
+        || lower_name.starts_with(".env.")
+        || (lower_name.ends_with(".env") && !lower_name.starts_with('.'))
+}
+
+/// A dotenv of a local stack (it sets its framework's environment to
+/// development) or a template of what to fill in: only its generated values count.
+pub(super) fn is_local_stack_env(text: &str) -> bool {
+    declares_development_environment(text) || is_template(text)
+}
+
 fn declares_development_environment(text: &str) -> bool {
     const ENV_NAMES: &[&str] = &[
         "RAILS_ENV",
@@ -363,10 +376,7 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         return None;
     }
     // .env files.
-    let is_dotenv = lower_name == ".env"
-        || lower_name.starts_with(".env.")
-        || (lower_name.ends_with(".env") && !lower_name.starts_with('.'));
-    if is_dotenv {
+    if is_dotenv_name(lower_name) {
         // A test suite's, CI's or an example's environment (`.env.test`,
         // `tests/.env`, `.env.demo`) is committed by design; a provider key in it
         // is still SEC001.
@@ -377,7 +387,7 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         // passwords its own containers are started with: only generated ones count.
         // A template (`url=your url`, `TOKEN=<token>`) holds descriptions of what
         // to fill in (`secret=keytoaccessupload`): only generated ones count.
-        let development = declares_development_environment(text) || is_template(text);
+        let development = is_local_stack_env(text);
         let plain_values = plain_values(text);
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
             .into_iter()
@@ -385,8 +395,16 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
                 let value = &text[r.clone()];
                 // `SafeLine/.env` with `POSTGRES_PASSWORD=safeline`: a stack's
                 // default named after its folder, as inline values are judged.
+                // `DB_HOST=localhost` then `DB_PASSWORD=Gursehaj05jan@`: a person's
+                // password for the database on their own machine.
+                let local = super::samples::for_a_local_database(
+                    text,
+                    crate::source::Span::from_range(r.clone()),
+                    value,
+                );
                 super::is_high_entropy(value)
                     || !(development
+                        || local
                         || repeats_a_plain_value(&plain_values, value)
                         || super::samples::is_named_after_path(lower_path, value))
             })

@@ -182,6 +182,10 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
 /// Substrings that mark a placeholder wherever they appear (case-insensitive).
 pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "example",
+    // `FillInCorrectPassword`, `fill-in-the-correct-server`.
+    "fillin",
+    "fill-in",
+    "fill_in",
     "changeme",
     "change_me",
     "change-me",

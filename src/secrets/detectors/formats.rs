@@ -7,7 +7,17 @@ use super::super::{
 
 /// A PEM block is a key only with a real base64 body (not `...` or a template).
 pub(super) fn validate_private_key(c: &Candidate<'_>) -> bool {
-    !c.secret.contains("...")
+    // `-----BEGIN THIS IS NOT A REAL PRIVATE KEY-----`: the label says so.
+    let label = c
+        .secret
+        .split_once("-----BEGIN")
+        .and_then(|(_, rest)| rest.split_once("-----"))
+        .map_or("", |(label, _)| label);
+    let stand_in_label = ["NOT A REAL", "FAKE", "DUMMY", "EXAMPLE"]
+        .iter()
+        .any(|word| label.contains(word));
+    !stand_in_label
+        && !c.secret.contains("...")
         && !c.secret.contains('…')
         && longest_base64_run(c.secret) >= 40
         && has_random_body(c.secret)

@@ -1,0 +1,228 @@
+//! Unit tests of the classes found by held-out rounds 90 on (each test names
+//! its round).
+
+use super::super::tests::{b64, random, ALNUM, B64, HEX};
+use super::super::*;
+
+#[test]
+fn round_96_key_names_lookups_stand_in_labels_and_local_stacks() {
+    // An ExternalSecret's key names; a `secretKey` holding a value still fires.
+    let mapping = "  data:\n    - secretKey: fsn1C02ResticPassword\n      remoteRef:\n        key: /backups\n";
+    assert!(scan_file("external-secret.yaml", mapping).is_empty());
+    // Where a value comes from, or where to look for a token.
+    assert!(!names::is_secret_name("envFromSecret"));
+    assert!(names::is_secret_name("smtp_from_password_x_secret"));
+    assert!(!names::is_secret_name("TokenLookup"));
+    // A PEM label that says it is no key.
+    let mut der = vec![0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00];
+    der.extend(random(960, 1185, B64).bytes());
+    let body = b64(&der);
+    let label = |label: &str| format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n");
+    assert!(scan_file("notes.txt", &label("THIS IS NOT A REAL PRIVATE KEY")).is_empty());
+    assert_eq!(scan_file("notes.txt", &label("RSA PRIVATE KEY")).len(), 1);
+    // A placeholder that says to fill it in.
+    assert!(values::is_placeholder("FillInCorrectPassword"));
+    // `_dev/` holds a local development stack.
+    assert_eq!(
+        context::path_role("_dev/docker-compose.yml"),
+        context::PathRole::Test
+    );
+    // A development dotenv's typed values, for SEC001 as for SEC005; a generated
+    // one still fires.
+    let dev = "NODE_ENV=development\n\n\n\n\nADMIN_PASSWORD=Shopper987!\n";
+    assert!(scan_file("server/.env", dev).is_empty());
+    let generated = format!(
+        "NODE_ENV=development\nJWT_SECRET={}\n",
+        random(961, 32, ALNUM)
+    );
+    assert_eq!(scan_file("server/.env", &generated).len(), 1);
+    // A person's password for the database on localhost, in a dotenv.
+    let local = "DB_HOST=localhost\nDB_USER=root\nDB_PASSWORD=Harjot07mar@\n";
+    assert!(stores::detect(".env", local).is_none());
+    let remote = local.replace("localhost", "db.acme-shop.net");
+    assert!(stores::detect(".env", &remote).is_some());
+}
+
+#[test]
+fn round_95_lone_key_ids_json_paths_chart_tests_and_key_names() {
+    // An AWS key ID alone names a key; beside its secret key it fires.
+    let id = format!(
+        "AKIA{}",
+        random(950, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    );
+    let alone = format!("aws_access_key_id = \"{id}\"\n");
+    assert!(scan_file("terraform/backup.tf", &alone).is_empty());
+    let pair = format!(
+        "aws_access_key_id = \"{id}\"\naws_secret_access_key = \"{}\"\n",
+        random(951, 40, B64)
+    );
+    let ids: Vec<&str> = scan_file("terraform/backup.tf", &pair)
+        .iter()
+        .map(|m| m.detector.id)
+        .collect();
+    assert!(ids.contains(&"aws-access-key-id"), "{ids:?}");
+    // A Step Functions or JSONPath path is a reference; `$` then letters is not one.
+    assert!(values::is_reference_literal("$$.Task.Token"));
+    assert!(values::is_reference_literal("$.detail.token"));
+    assert!(!values::is_reference_literal("$.9xQ!pw"));
+    // A chart's `ci/` folder holds chart-testing input; a `ci/` folder elsewhere does not.
+    assert_eq!(
+        context::path_role("charts/matrix-stack/ci/fragments/external-synapse.yaml"),
+        context::PathRole::Test
+    );
+    assert_eq!(
+        context::path_role("deploy/ci/fragments/external-synapse.yaml"),
+        context::PathRole::Code
+    );
+    // The name of a key inside a referenced Secret; a `secretKey` with a value fires.
+    let named = "rsa:\n  secret: \"{{ $.Release.Name }}-keys\"\n  secretKey: keysRSA2048\n";
+    assert!(scan_file("values.yaml", named).is_empty());
+    let minio = format!(
+        "minio:\n  accessKey: admin\n  secretKey: {}\n",
+        random(952, 24, ALNUM)
+    );
+    assert_eq!(scan_file("values.yaml", &minio).len(), 1);
+}
+
+#[test]
+fn round_94_sample_hosts_and_public_notes() {
+    // A typed password beside a documentation host is a sample; beside a real
+    // host it fires, and so does a generated one beside a sample host.
+    let sample = "SMTPEndpoint: smtp.example.com\nSMTPPassword: mailUserPassword123\n";
+    assert!(scan_file("apps/librum.yml", sample).is_empty());
+    let real_host = "SMTPEndpoint: smtp.acme-mail.io\nSMTPPassword: mailUserPassword123\n";
+    assert_eq!(scan_file("apps/librum.yml", real_host).len(), 1);
+    let generated = format!(
+        "SMTPEndpoint: smtp.example.com\nSMTPPassword: {}\n",
+        random(940, 32, ALNUM)
+    );
+    assert_eq!(scan_file("apps/librum.yml", &generated).len(), 1);
+    // A value its owners call deliberately public.
+    let value = random(941, 40, HEX);
+    let public = format!("# The default value is deliberately public\nOAUTH2_SECRET: {value}\n");
+    assert!(scan_file("values.yaml", &public).is_empty());
+    let plain = format!("# The default value\nOAUTH2_SECRET: {value}\n");
+    assert_eq!(scan_file("values.yaml", &plain).len(), 1);
+}
+
+#[test]
+fn round_93_change_notes_and_transmission_hashes() {
+    // A typed value whose trailing comment says to change it, in Spanish too; a
+    // generated one, or a comment that says nothing of it, still fires.
+    let typed = "      - FG_WEBUI_PASSWD=m4l3t4_V3RD3 # la puedes cambiar por la que quieras\n";
+    assert!(scan_file("docker-compose.yaml", typed).is_empty());
+    let plain = "      - FG_WEBUI_PASSWD=m4l3t4_V3RD3 # the web UI\n";
+    assert_eq!(scan_file("docker-compose.yaml", plain).len(), 1);
+    let generated = format!(
+        "      - FG_WEBUI_PASSWD={} # change it\n",
+        random(930, 32, ALNUM)
+    );
+    assert_eq!(scan_file("docker-compose.yaml", &generated).len(), 1);
+    // Transmission's salted SHA-1 (`{`, 40 hex, an 8-char salt); not 41 hex.
+    let salted = format!("{{{}{}", random(931, 40, HEX), random(932, 8, ALNUM));
+    assert!(values::is_known_non_secret(&salted));
+    assert!(!values::is_known_non_secret(&format!(
+        "{{{}",
+        random(933, 48, ALNUM)
+    )));
+}
+
+#[test]
+fn round_92_publishable_keys() {
+    // `pk_` is a key pair's public half; the `sk_` half under a secret's name fires.
+    let body = random(920, 22, ALNUM);
+    assert!(values::is_known_non_secret(&format!("pk_{body}")));
+    assert!(!values::is_known_non_secret(&format!("sk_{body}")));
+    let url = format!("const logo = `https://img.logo.dev/${{site}}?token=pk_{body}`;\n");
+    assert!(scan_file("src/utils/logos.ts", &url).is_empty());
+    let secret = format!("LOGO_DEV_SECRET_KEY=sk_{body}\n");
+    assert_eq!(scan_file("deploy/app.conf", &secret).len(), 1);
+}
+
+#[test]
+fn round_91_marked_samples_sealed_secrets_and_stack_defaults() {
+    // A sample key broken on purpose (Authelia's template); the whole key fires.
+    let mut der = vec![0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00];
+    der.extend(random(910, 1185, B64).bytes());
+    let body = b64(&der);
+    let pem = |body: &str| {
+        format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n")
+    };
+    assert_eq!(scan_file("configuration.yml", &pem(&body)).len(), 1);
+    let broken = format!("{}^invalid..\nDO NOT USE==", &body[..body.len() - 40]);
+    assert!(scan_file("configuration.yml", &pem(&broken)).is_empty());
+    // A trailing `DO NOT USE THIS` marks a sample; a bare generated value fires.
+    let value = random(911, 50, ALNUM);
+    let marked = format!("form_secret: \"{value}\" # DO NOT USE THIS\n");
+    assert!(scan_file("homeserver.yaml", &marked).is_empty());
+    assert_eq!(
+        scan_file("homeserver.yaml", &format!("form_secret: \"{value}\"\n")).len(),
+        1
+    );
+    // An htpasswd line behind Compose's escaped `$`.
+    assert!(values::is_known_non_secret(&format!(
+        "admin:$$2y$$05${}",
+        random(912, 53, ALNUM)
+    )));
+    // "my secret password" in leetspeak; a random value with leet digits is not.
+    assert!(values::is_placeholder("MyS3cr37P450r.*-"));
+    assert!(!values::is_placeholder("Mz5k3r7Q450r.*-"));
+    // Molecule scenarios are a role's tests.
+    assert_eq!(
+        context::path_role("roles/mariadb/molecule/default/converge.yml"),
+        context::PathRole::Test
+    );
+    // A SealedSecret's ciphertext: a sealed session key's length, the key, then
+    // AES-GCM output. Random base64 of that length is none.
+    let mut sealed = vec![0x02, 0x00];
+    sealed.extend(random(913, 538, B64).bytes());
+    assert!(values::is_known_non_secret(&b64(&sealed)));
+    assert!(!values::is_known_non_secret(&b64(random(914, 540, B64))));
+    // A URL login whose password is the user name in leetspeak.
+    let leet = "DATABASE_URL: \"postgres://passbolt:P4ssb0lt@db:5432/passbolt\"\n";
+    assert!(scan_file("docker-compose.yml", leet).is_empty());
+    let other = "DATABASE_URL: \"postgres://passbolt:Q7vzT2mw@db:5432/passbolt\"\n";
+    assert_eq!(scan_file("docker-compose.yml", other).len(), 1);
+    // A stack's dotenv whose only password is its folder's name; a generated one
+    // in the same place still makes the file a secret store.
+    assert!(stores::detect("SafeLine/.env", "POSTGRES_PASSWORD=safeline\n").is_none());
+    let generated = format!("POSTGRES_PASSWORD={}\n", random(915, 32, ALNUM));
+    assert!(stores::detect("SafeLine/.env", &generated).is_some());
+}
+
+#[test]
+fn round_90_kms_ciphertexts_and_xml_entities() {
+    // An AWS KMS ciphertext blob: header, then CMS EncryptedData's OID. The same
+    // bytes without the header, or random base64, are no ciphertext.
+    let oid = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06,
+    ];
+    let body = random(900, 160, HEX);
+    let blob = |header: &[u8]| {
+        let mut bytes = header.to_vec();
+        bytes.extend(body.bytes());
+        bytes.extend(oid);
+        bytes.extend(random(901, 40, HEX).bytes());
+        b64(bytes)
+    };
+    assert!(values::is_known_non_secret(&blob(&[1, 2, 2, 0, 0x78])));
+    assert!(!values::is_known_non_secret(&blob(&[9, 2, 2, 0, 0x78])));
+    assert!(!values::is_known_non_secret(&b64(random(902, 200, ALNUM))));
+    let template = format!("DD_KMS_API_KEY: \"{}\"\n", blob(&[1, 2, 2, 0, 0x78]));
+    assert!(scan_file("roles/iiif/templates/template.j2", &template).is_empty());
+    let plain = format!("DD_API_KEY: \"{}\"\n", random(903, 32, HEX));
+    assert_eq!(
+        scan_file("roles/iiif/templates/template.j2", &plain).len(),
+        1
+    );
+    // An XML entity names where the value is defined; a literal still fires.
+    assert!(values::is_reference_literal("&operhash;"));
+    assert!(!values::is_reference_literal("&Zq8;x"));
+    let entity = "<oper name=\"admin\" password=\"&operhash;\" type=\"NetAdmin\">\n";
+    assert!(scan_file("config/opers.conf", entity).is_empty());
+    let literal = format!(
+        "<oper name=\"admin\" password=\"{}\" type=\"NetAdmin\">\n",
+        random(904, 20, ALNUM)
+    );
+    assert_eq!(scan_file("config/opers.conf", &literal).len(), 1);
+}
