@@ -445,11 +445,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 // local throwaway's when a person picked it; a generated one fires.
                 || (samples::passed_to_docker_run(text, m.span) && !is_high_entropy(m.secret(text))))
     });
-    // A local stack's dotenv (`NODE_ENV=development`) or a template: SEC005 counts
-    // only its generated values, and so does SEC001 (`ADMIN_PASSWORD=Toptier123!`).
+    // A local stack's dotenv (`NODE_ENV=development`): a value a person typed
+    // there is a seed's or a container's default (`ADMIN_PASSWORD=Toptier123!`), as
+    // SEC005 judges it; a random one (`NYi53gXT8qP24f7v`) still fires.
     let lower_name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    if stores::is_dotenv_name(&lower_name) && stores::is_local_stack_env(text) {
-        found.retain(|m| !m.detector.generic || is_high_entropy(m.secret(text)));
+    if stores::is_dotenv_name(&lower_name) && stores::declares_development_environment(text) {
+        found.retain(|m| !m.detector.generic || !is_chosen_by_a_person(m.secret(text)));
     }
     // An AWS access key ID opens nothing without its secret key: in a file that
     // holds no other secret-shaped value (`aws_access_key_id = "AKIA…"` in a

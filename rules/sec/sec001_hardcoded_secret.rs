@@ -410,6 +410,9 @@ declare_rule! {
     /// - a private key or a generic value assigned to a name that calls it a
     ///   fixture (`TEST_FAKE_RSA_KEY_0`, `dummyPrivateKey`, `example_key`,
     ///   `const fakePass = '…'`);
+    /// - a person-chosen value in a dotenv that sets its framework's environment to
+    ///   development (`NODE_ENV=development` with `ADMIN_PASSWORD=Toptier123!`: a
+    ///   seed's default, as SEC005 judges the file); a random one still fires;
     /// - a person-chosen value (not generated-looking) under a comment that calls it
     ///   a default or says to change it (`# The initial password … Remember to
     ///   change the admin password` above `admin_password: Acme12345`, template

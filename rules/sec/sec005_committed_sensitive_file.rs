@@ -30,8 +30,8 @@ declare_rule! {
     ///   ports and URLs (as Vite and Create React App projects commit) is fine; a
     ///   `.env` that sets its framework's environment to development or test
     ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
-    ///   stack's, and only its generated values count (`sidekickin` does not; SEC001
-    ///   judges its lines the same way); so is a person's password beside
+    ///   stack's, and only its generated values count (`sidekickin` does not, nor
+    ///   does SEC001 fire on such a file's typed values); so is a person's password beside
     ///   `DB_HOST=localhost` (the database on their own machine); so
     ///   is a template whose values say what to fill in (`url=your url` beside
     ///   `secret=keyforuploads`; `<…>`, `replace`, `changeme`, `…_here`) or whose

@@ -124,11 +124,11 @@ pub(super) fn is_dotenv_name(lower_name: &str) -> bool {
 
 /// A dotenv of a local stack (it sets its framework's environment to
 /// development) or a template of what to fill in: only its generated values count.
-pub(super) fn is_local_stack_env(text: &str) -> bool {
+fn is_local_stack_env(text: &str) -> bool {
     declares_development_environment(text) || is_template(text)
 }
 
-fn declares_development_environment(text: &str) -> bool {
+pub(super) fn declares_development_environment(text: &str) -> bool {
     const ENV_NAMES: &[&str] = &[
         "RAILS_ENV",
         "RACK_ENV",
