@@ -453,10 +453,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         found.retain(|m| !m.detector.generic || !is_chosen_by_a_person(m.secret(text)));
     }
     // An AWS access key ID opens nothing without its secret key: in a file that
-    // holds no other secret-shaped value (`aws_access_key_id = "AKIA…"` in a
-    // backup bucket's Terraform, naming the key a policy allows) it is a name.
+    // holds no other secret-shaped value and no secret or password setting near it
+    // (`aws_access_key_id = "AKIA…"` in a backup bucket's Terraform, naming the key
+    // a policy allows) it is a name. Beside `- name: …_PASSWORD` (a Kubernetes env
+    // list, read by no detector) it is half of a credential.
     if !more_than_key_ids {
-        found.retain(|m| m.detector.id != "aws-access-key-id");
+        found.retain(|m| {
+            m.detector.id != "aws-access-key-id" || samples::near_a_secret_setting(text, m.span)
+        });
     }
     found
 }

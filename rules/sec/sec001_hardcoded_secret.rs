@@ -45,8 +45,10 @@ declare_rule! {
     /// like `devops-lint: ignore[SEC001]`.
     ///
     /// An AWS access key ID opens nothing without its secret key: it fires only in a
-    /// file that holds another secret-shaped value (alone, as in a backup bucket's
-    /// Terraform naming the key IDs a policy allows, it is a name).
+    /// file that holds another secret-shaped value, or beside a secret or password
+    /// setting within five lines (a Kubernetes env list's `- name: …_PASSWORD`);
+    /// alone, as in a backup bucket's Terraform naming the key IDs a policy allows,
+    /// it is a name.
     ///
     /// An AWS secret access key is a 40-character value under an AWS-named key; a
     /// reCAPTCHA key of the same length (`6L…AAAA…`) is reported as a generic

@@ -208,6 +208,20 @@ pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether a line within five of the one holding `span` names a secret or a
+/// password (`- name: AWS_MAIL_SERVER_PASSWORD` under an AWS key ID's line).
+pub(super) fn near_a_secret_setting(text: &str, span: Span) -> bool {
+    let line = line_range(text, span.start as usize);
+    let before = text.get(..line.start).unwrap_or("").lines().rev().take(5);
+    let after = text.get(line.end..).unwrap_or("").lines().take(6);
+    before.chain(after).any(|l| {
+        let lower = l.to_ascii_lowercase();
+        ["secret", "password", "passwd"]
+            .iter()
+            .any(|w| lower.contains(w))
+    })
+}
+
 /// Whether the value at `span` names a key inside a Kubernetes Secret that the
 /// line right above or below names (`secret: "{{ .Release.Name }}-keys"` then
 /// `secretKey: keysRSA`): an identifier, one word or CamelCase words, under a

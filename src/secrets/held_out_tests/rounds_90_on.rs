@@ -68,6 +68,17 @@ fn round_95_lone_key_ids_json_paths_chart_tests_and_key_names() {
         .map(|m| m.detector.id)
         .collect();
     assert!(ids.contains(&"aws-access-key-id"), "{ids:?}");
+    // In a Kubernetes env list the secret's value is read by no detector: the key
+    // ID beside its password setting still fires.
+    let env = format!(
+        "- name: MAIL_USERNAME\n  value: \"{id}\"\n- name: MAIL_PASSWORD\n  value: \"{}\"\n",
+        random(953, 44, B64)
+    );
+    let ids: Vec<&str> = scan_file("deploy.yml", &env)
+        .iter()
+        .map(|m| m.detector.id)
+        .collect();
+    assert!(ids.contains(&"aws-access-key-id"), "{ids:?}");
     // A Step Functions or JSONPath path is a reference; `$` then letters is not one.
     assert!(values::is_reference_literal("$$.Task.Token"));
     assert!(values::is_reference_literal("$.detail.token"));
