@@ -245,7 +245,9 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 {
                     false
                 }
-                _ => is_high_entropy(secret),
+                // A Secret manifest's `data:` is judged by what it encodes
+                // (`dXBiMHVuZHIw…` is a typed `upb0undr0ck5!…`).
+                _ => is_high_entropy(&detectors::secret_data_literal(text, secret)),
             }
         });
     }
@@ -420,6 +422,10 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::for_a_local_database(text, m.span, m.secret(text))
                 || (reads_as_typed(m.secret(text))
                     && samples::beside_documentation_host(text, m.span))
+                || samples::is_answer_file_pass(text, m.span)
+                || samples::names_a_declared_entry(text, m.secret(text))
+                || samples::in_block_of_names(text, m.span)
+                || (reads_as_typed(m.secret(text)) && samples::for_a_placeholder_user(text, m.span))
                 || samples::names_a_key_in_a_secret(
                     text,
                     m.span,
@@ -685,6 +691,27 @@ fn line_range(text: &str, offset: usize) -> std::ops::Range<usize> {
     let start = head.rfind('\n').map_or(0, |i| i + 1);
     let tail = text.get(offset..).unwrap_or("");
     start..offset + tail.find('\n').unwrap_or(tail.len())
+}
+
+/// The up to `before` lines above the line `line` (nearest first) and the up to
+/// `after` lines below it, without the line itself.
+fn lines_around<'t>(
+    text: &'t str,
+    line: &std::ops::Range<usize>,
+    before: usize,
+    after: usize,
+) -> impl Iterator<Item = &'t str> {
+    let above = text
+        .get(..line.start)
+        .unwrap_or("")
+        .lines()
+        .rev()
+        .take(before);
+    let tail = text.get(line.end..).unwrap_or("");
+    // The line's range stops at its newline, which `lines()` would read as one more
+    // (empty) line.
+    let tail = tail.strip_prefix('\n').unwrap_or(tail);
+    above.chain(tail.lines().take(after))
 }
 
 /// The part of the line holding `span` before it.

@@ -82,7 +82,10 @@ declare_rule! {
     ///   more, a quarter vowels, speaking of a random string, key or secret; or opening
     ///   with whose secret it is, as Wazuh's documented `MyS3cr37P450r.*-`),
     ///   sentences about the value (`thisISaSECRET_…`, CamelCase ones such as
-    ///   `MySecret…ThatShouldBeVery…AndRandom`, German `…Passwort`), values that say
+    ///   `MySecret…ThatShouldBeVery…AndRandom`, German `…Passwort`, Portuguese
+    ///   `Senha…`), values that say they are weak (`VERY%@bad…password`,
+    ///   `BadAdminPassword!`), leetspeak whose symbols stand for other letters
+    ///   (`s$cretf0r…`: "secret for test"), values that say
     ///   to change them (`…ChangeIt…`, `…ChangeThis…`), names of a vault's secrets
     ///   (`APPLICATION_SECRETS=CONTENT-KEYS`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
@@ -217,6 +220,15 @@ declare_rule! {
     ///   (it ships in every page; a `website_secret` still fires); a value that is
     ///   the first label of a URL's host within three lines (`apiKey: llama-strix`
     ///   beside `apiBase: http://llama-strix.llm:8080`: a local server's name);
+    ///   an identifier the same file declares as an entry (`azuread_app_key =
+    ///   "caf_…_level0"` beside `caf_…_level0 = {`, commented out or not); a value in a block whose key says it holds names or IDs
+    ///   (`launchpad_key_names = { keyvault_client_secret = "aadapp-…" }`); a Windows
+    ///   answer file's `<settings pass="offline…">` (a configuration pass);
+    /// - a typed password within four lines of a user name that is itself a stand-in
+    ///   (`vcloud_username=YOUR-UPLOAD-USER`); beside a default account (`root`) it
+    ///   still fires;
+    /// - in docs and examples, a Secret manifest's base64 `data:` is judged by what it
+    ///   encodes (a typed `acm3r0ck5!…` is a sample there; a generated one fires);
     /// - Firebase mobile configs: an `AIza…` key beside `GCM_SENDER_ID` (the iOS
     ///   plist) or `gcm_defaultSenderId`/`google_app_id` (Android resources the
     ///   google-services plugin writes); a Google API key whose comment calls it

@@ -4,14 +4,16 @@
 //! provider formats (`GOCSPX-…`, `…_mmk`, `AKIA…`) fire wherever they are.
 
 mod comments;
+mod identifiers;
 mod notes;
 pub(super) use comments::in_commented_example;
+pub(super) use identifiers::{in_block_of_names, is_answer_file_pass, names_a_declared_entry};
 pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,
 };
 
-use super::line_range;
 use super::PLACEHOLDER_MARKERS;
+use super::{line_range, lines_around};
 use crate::source::Span;
 
 /// Hosts reserved for documentation and tests (RFC 2606, RFC 6761): no real
@@ -80,14 +82,8 @@ pub(super) fn is_salt_beside_hash(text: &str, span: Span, name: &str) -> bool {
     if !named_salt {
         return false;
     }
-    let at = span.start as usize;
-    let line_start = text
-        .get(..at)
-        .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let before = text.get(..line_start).unwrap_or("").lines().rev().take(2);
-    let after = text.get(at..).unwrap_or("").lines().skip(1).take(2);
-    before.chain(after).any(|line| {
+    let line = line_range(text, span.start as usize);
+    lines_around(text, &line, 2, 2).any(|line| {
         let t = line.trim().trim_start_matches(['"', '\'']);
         let key = t.split([':', '=', '"', '\'']).next().unwrap_or("");
         super::names::normalize_name(key)
@@ -101,9 +97,7 @@ pub(super) fn is_salt_beside_hash(text: &str, span: Span, name: &str) -> bool {
 /// `token`): a record's identifier under a token-like name, not a credential.
 pub(super) fn repeats_an_id(text: &str, span: Span, secret: &str) -> bool {
     let line = line_range(text, span.start as usize);
-    let before = text.get(..line.start).unwrap_or("").lines().rev().take(3);
-    let after = text.get(line.end..).unwrap_or("").lines().take(3);
-    before.chain(after).any(|l| {
+    lines_around(text, &line, 3, 3).any(|l| {
         let t = l.trim().trim_start_matches(['"', '\'']);
         let Some((key, value)) = t.split_once(':') else {
             return false;
@@ -137,9 +131,7 @@ pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool
     if in_connection_string {
         return true;
     }
-    let before = text.get(..at.start).unwrap_or("").lines().rev().take(4);
-    let after = text.get(at.end..).unwrap_or("").lines().take(4);
-    before.chain(after).any(|l| {
+    lines_around(text, &at, 4, 4).any(|l| {
         // `url = …`, `host: …`, PHP's `define('DB_HOST', 'localhost');`.
         let Some((key, value)) = l.split_once(['=', ':', ',']) else {
             return false;
@@ -168,9 +160,7 @@ pub(super) fn names_a_nearby_host(text: &str, span: Span, secret: &str) -> bool 
         return false;
     }
     let line = line_range(text, span.start as usize);
-    let before = text.get(..line.start).unwrap_or("").lines().rev().take(3);
-    let after = text.get(line.end..).unwrap_or("").lines().take(3);
-    before.chain(after).any(|l| {
+    lines_around(text, &line, 3, 3).any(|l| {
         l.match_indices("://").any(|(at, _)| {
             let host = l.get(at + 3..).unwrap_or("");
             host.strip_prefix(secret)
@@ -200,21 +190,19 @@ pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
     if own.contains("data-cf-beacon") || own.contains("cf_beacon") || own.contains("/mp/collect") {
         return true;
     }
-    let before = text.get(..line.start).unwrap_or("").lines().rev().take(2);
-    let after = text.get(line.end..).unwrap_or("").lines().take(2);
-    std::iter::once(own).chain(before).chain(after).any(|l| {
-        let lower = l.to_ascii_lowercase();
-        lower.contains("measurement_id") || lower.contains("measurementid")
-    })
+    std::iter::once(own)
+        .chain(lines_around(text, &line, 2, 2))
+        .any(|l| {
+            let lower = l.to_ascii_lowercase();
+            lower.contains("measurement_id") || lower.contains("measurementid")
+        })
 }
 
 /// Whether a line within five of the one holding `span` names a secret or a
 /// password (`- name: AWS_MAIL_SERVER_PASSWORD` under an AWS key ID's line).
 pub(super) fn near_a_secret_setting(text: &str, span: Span) -> bool {
     let line = line_range(text, span.start as usize);
-    let before = text.get(..line.start).unwrap_or("").lines().rev().take(5);
-    let after = text.get(line.end..).unwrap_or("").lines().take(6);
-    before.chain(after).any(|l| {
+    lines_around(text, &line, 5, 5).any(|l| {
         let lower = l.to_ascii_lowercase();
         ["secret", "password", "passwd"]
             .iter()
@@ -236,9 +224,7 @@ pub(super) fn names_a_key_in_a_secret(text: &str, span: Span, name: &str, value:
         return false;
     }
     let line = line_range(text, span.start as usize);
-    let above = text.get(..line.start).unwrap_or("").lines().next_back();
-    let below = text.get(line.end..).unwrap_or("").lines().nth(1);
-    above.into_iter().chain(below).any(|l| {
+    lines_around(text, &line, 1, 1).any(|l| {
         let Some((key, rest)) = l.trim().trim_start_matches("- ").split_once(':') else {
             return false;
         };
@@ -258,9 +244,7 @@ pub(super) fn names_a_key_in_a_secret(text: &str, span: Span, name: &str, value:
 /// host may still be a real key pasted into a how-to.
 pub(super) fn beside_documentation_host(text: &str, span: Span) -> bool {
     let line = line_range(text, span.start as usize);
-    let before = text.get(..line.start).unwrap_or("").lines().rev().take(3);
-    let after = text.get(line.end..).unwrap_or("").lines().take(3);
-    before.chain(after).any(|l| {
+    lines_around(text, &line, 3, 3).any(|l| {
         // An e-mail address is not enough: a real setup keeps a sample sender.
         let lower = l.to_ascii_lowercase();
         let hosts: Vec<&str> = lower
@@ -323,9 +307,7 @@ pub(super) fn under_sample_key(text: &str, context: Span) -> bool {
 pub(super) fn is_user_name_default(text: &str, span: Span, value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     let at = line_range(text, span.start as usize);
-    let before = text.get(..at.start).unwrap_or("").lines().rev().take(4);
-    let after = text.get(at.end..).unwrap_or("").lines().take(5);
-    before.chain(after).any(|line| {
+    lines_around(text, &at, 4, 4).any(|line| {
         let Some((key, user)) = line.split_once([':', '=']) else {
             return false;
         };
@@ -344,6 +326,36 @@ pub(super) fn is_user_name_default(text: &str, span: Span, value: &str) -> bool 
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
             && is_name_plus_filler(&lower, &user)
+    })
+}
+
+/// Whether a typed value is given beside a user name that is itself a stand-in
+/// (`vcloud_username=YOUR-UPLOAD-USER` above `vcloud_password=S@perS$cretP1ass`):
+/// the password of an account still to be filled in is a sample too.
+pub(super) fn for_a_placeholder_user(text: &str, span: Span) -> bool {
+    let at = line_range(text, span.start as usize);
+    lines_around(text, &at, 4, 4).any(|line| {
+        let Some((key, user)) = line.split_once([':', '=']) else {
+            return false;
+        };
+        let key = key
+            .split_whitespace()
+            .next_back()
+            .unwrap_or("")
+            .trim_matches(['"', '\'']);
+        let key = super::names::normalize_name(key);
+        let user = user
+            .trim()
+            .trim_matches(|c| matches!(c, '"' | '\'' | ',' | ';'));
+        ["user", "username", "login"]
+            .iter()
+            .any(|k| key == *k || key.ends_with(&format!("_{k}")))
+            && {
+                // A stand-in by its words (`YOUR-…`, `<user>`), not a default
+                // account (`root`), whose password is a real one as often.
+                let user = user.to_ascii_lowercase();
+                user.starts_with('<') || PLACEHOLDER_MARKERS.iter().any(|m| user.contains(m))
+            }
     })
 }
 

@@ -3,15 +3,22 @@
 mod encrypted;
 mod phrases;
 use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext, is_sealed_secret_ciphertext};
-use phrases::{is_camel_case_instruction, is_leet_phrase, is_run_on_phrase};
+pub(crate) use phrases::unleet;
+use phrases::{is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase};
 
 /// Words a placeholder or well-known dev default is made of (`changeme`,
 /// `mysecretpassword`, `P@ssw0rd123`, `test`, `postgres`, …).
 pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "password",
     "passwd",
-    // German (`VerySecretPasswort`).
+    // German (`VerySecretPasswort`), Portuguese (`Senharoot@123`), Spanish,
+    // French, Dutch, Italian and Turkish.
     "passwort",
+    "senha",
+    "contrasena",
+    "motdepasse",
+    "wachtwoord",
+    "parola",
     "passw",
     "pass",
     "pwd",
@@ -125,6 +132,9 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     // should be, not one.
     "strong",
     "good",
+    // `VERY%@bad123password`, `BadAdminPassword!`: a value that says it is weak.
+    "bad",
+    "weak",
     "secured",
     // `myAwEsOm3pa55@w0rd`.
     "awesome",
@@ -746,56 +756,6 @@ fn has_masked_run(v: &str) -> bool {
 
 fn first_char(v: &str) -> char {
     v.chars().next().unwrap_or(' ')
-}
-
-/// Whether the letters of `lower` (after dropping trailing digits and
-/// punctuation, and with or without undoing leetspeak) are a sequence of
-/// placeholder words: `mysecretpassword`, `test1234`, `p@ssw0rd!`.
-fn is_made_of_words(lower: &str) -> bool {
-    let core = lower.trim_end_matches(|c: char| !c.is_alphabetic());
-    let plain: String = core.chars().filter(|c| c.is_ascii_lowercase()).collect();
-    // Leet read back as letters; an `@` between words is a separator as often as
-    // an `a` (`pa55@w0rd`).
-    word_break(&plain) || word_break(&unleet(core, true)) || word_break(&unleet(core, false))
-}
-
-/// `v` with leet digits and symbols read as the letters they stand for, other
-/// non-letters dropped; `@` read as `a` or dropped.
-pub(super) fn unleet(v: &str, at_is_a: bool) -> String {
-    v.chars()
-        .filter_map(|c| match c {
-            '@' if at_is_a => Some('a'),
-            '4' => Some('a'),
-            '$' | '5' => Some('s'),
-            '6' | '9' => Some('g'),
-            '0' => Some('o'),
-            '3' => Some('e'),
-            '1' | '!' => Some('i'),
-            '7' => Some('t'),
-            c if c.is_ascii_lowercase() => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
-fn word_break(s: &str) -> bool {
-    let n = s.len();
-    if n == 0 || n > 64 || !s.is_ascii() {
-        return false;
-    }
-    let mut reachable = [false; 65];
-    reachable[0] = true;
-    for end in 1..=n {
-        let ok = PLACEHOLDER_WORDS.iter().any(|w| {
-            end.checked_sub(w.len()).is_some_and(|start| {
-                reachable.get(start).copied().unwrap_or(false) && s.get(start..end) == Some(w)
-            })
-        });
-        if let Some(slot) = reachable.get_mut(end) {
-            *slot = ok;
-        }
-    }
-    reachable.get(n).copied().unwrap_or(false)
 }
 
 /// Literals that look secret but are not: test-mode and publishable keys,

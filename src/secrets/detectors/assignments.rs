@@ -461,6 +461,22 @@ fn is_file_name(value: &str) -> bool {
     })
 }
 
+/// What a Kubernetes Secret manifest's base64 `data:` value encodes, when it is
+/// printable text; any other value as it is.
+pub(crate) fn secret_data_literal(text: &str, value: &str) -> String {
+    let decoded = value
+        .len()
+        .is_multiple_of(4)
+        .then(|| decode_base64(value, false, 4096))
+        .flatten()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .filter(|d| !d.is_empty() && d.chars().all(|ch| !ch.is_control() || ch == '\n'));
+    match decoded {
+        Some(d) if is_kubernetes_secret(text) => d.trim_end().to_string(),
+        _ => value.to_string(),
+    }
+}
+
 /// A Kubernetes `kind: Secret` manifest.
 fn is_kubernetes_secret(text: &str) -> bool {
     text.lines().any(|l| {

@@ -244,3 +244,60 @@ fn round_90_kms_ciphertexts_and_xml_entities() {
     );
     assert_eq!(scan_file("config/opers.conf", &literal).len(), 1);
 }
+
+#[test]
+fn round_97_answer_file_passes_entry_names_and_stand_ins() {
+    // A Windows answer file's configuration pass; a `pass` attribute elsewhere
+    // holding a generated value still fires.
+    let answer =
+        "<unattend>\n    <settings pass=\"offlineServicing\">\n    </settings>\n</unattend>\n";
+    assert!(scan_file("Autounattend.xml", answer).is_empty());
+    let login = format!(
+        "<login user=\"deploy\" pass=\"{}\"/>\n",
+        random(970, 24, ALNUM)
+    );
+    assert_eq!(scan_file("deploy.xml", &login).len(), 1);
+    // A reference to an entry the file declares, commented out or not; a
+    // generated value under the same name still fires.
+    let entry = "apps = {\n  caf_level0 = {\n    azuread_app_key = \"caf_level0\"\n  }\n}\n";
+    assert!(scan_file("policies.tfvars", entry).is_empty());
+    assert!(scan_file("policies.tfvars", &entry.replace("\n", "\n# ")).is_empty());
+    let key = format!(
+        "apps = {{\n  caf_level0 = {{\n    azuread_app_key = \"{}\"\n  }}\n}}\n",
+        random(971, 32, ALNUM)
+    );
+    assert_eq!(scan_file("policies.tfvars", &key).len(), 1);
+    // A block of names; the same value in a block of values fires.
+    let names =
+        "launchpad_key_names = {\n  keyvault_client_secret = \"aadapp-launchpad-level0\"\n}\n";
+    assert!(scan_file("configuration.tfvars", names).is_empty());
+    let secret = format!(
+        "launchpad_settings = {{\n  keyvault_client_secret = \"{}\"\n}}\n",
+        random(972, 32, ALNUM)
+    );
+    assert_eq!(scan_file("configuration.tfvars", &secret).len(), 1);
+    // A typed password beside a stand-in user; beside a default account it fires.
+    let stand_in = "@set vcloud_username=YOUR-UPLOAD-USER\n@set vcloud_password=Kx7@mountain\n";
+    assert!(scan_file("bin/upload.bat", stand_in).is_empty());
+    let default_account = "db_user=root\ndb_password=Kx7@mountain\n";
+    assert_eq!(scan_file("deploy/db.properties", default_account).len(), 1);
+    // Values that say what they are in any spelling or language.
+    assert!(values::is_placeholder("VERY%@bad123password"));
+    assert!(values::is_placeholder("BadAdminPassword!"));
+    assert!(values::is_placeholder("s$cretf0rt3st"));
+    assert!(values::is_placeholder("Senharoot@123"));
+    assert!(!values::is_placeholder("Pancake!10"));
+    // An example Secret's data is judged by what it encodes: a typed password
+    // there is a sample, a generated one fires.
+    let manifest = |value: &str| {
+        format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  password: {}\n",
+            b64(value.as_bytes())
+        )
+    };
+    assert!(scan_file("examples/secret.yaml", &manifest("acm3r0ck5!31337")).is_empty());
+    assert_eq!(
+        scan_file("examples/secret.yaml", &manifest(&random(973, 32, ALNUM))).len(),
+        1
+    );
+}

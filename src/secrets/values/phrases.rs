@@ -1,7 +1,7 @@
 //! Values that are sentences or instructions typed in a secret's place:
 //! run-on phrases about the key, leetspeak instructions, CamelCase `…Here`.
 
-use super::unleet;
+use super::PLACEHOLDER_WORDS;
 
 /// `thisisaverysecurekeythatneedstobelonger256bitkey`: a sentence about the key
 /// typed without spaces (lowercase or CamelCase), pronounceable from end to end. A random
@@ -71,4 +71,91 @@ pub(super) fn is_camel_case_instruction(v: &str) -> bool {
         && rest.bytes().all(|b| b.is_ascii_alphabetic())
         && words >= 2
         && super::super::reads_as_words(v)
+}
+
+/// Whether the letters of `lower` (after dropping trailing digits and
+/// punctuation, and with or without undoing leetspeak) are a sequence of
+/// placeholder words: `mysecretpassword`, `test1234`, `p@ssw0rd!`.
+pub(super) fn is_made_of_words(lower: &str) -> bool {
+    let core = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    let plain: String = core.chars().filter(|c| c.is_ascii_lowercase()).collect();
+    // Leet read back as letters; an `@` between words is a separator as often as
+    // an `a` (`pa55@w0rd`).
+    word_break(&plain)
+        || word_break(&unleet(core, true))
+        || word_break(&unleet(core, false))
+        || leet_word_break(core)
+}
+
+/// `v` with leet digits and symbols read as the letters they stand for, other
+/// non-letters dropped; `@` read as `a` or dropped.
+pub(crate) fn unleet(v: &str, at_is_a: bool) -> String {
+    v.chars()
+        .filter_map(|c| match c {
+            '@' if at_is_a => Some('a'),
+            '4' => Some('a'),
+            '$' | '5' => Some('s'),
+            '6' | '9' => Some('g'),
+            '0' => Some('o'),
+            '3' => Some('e'),
+            '1' | '!' => Some('i'),
+            '7' => Some('t'),
+            c if c.is_ascii_lowercase() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn word_break(s: &str) -> bool {
+    s.is_ascii() && break_into_words(s.as_bytes(), |c, letter| c == letter)
+}
+
+/// `s$cretf0rt3st`: leetspeak whose symbols stand for more than one letter (`$`
+/// for an `e` there, `@` for a `u` in `S@per`): each leet char may be any letter
+/// it is written for. Other punctuation is dropped.
+fn leet_word_break(core: &str) -> bool {
+    let chars: Vec<u8> = core
+        .bytes()
+        .filter(|b| b.is_ascii_lowercase() || b"@$!0134567".contains(b))
+        .collect();
+    break_into_words(&chars, |c, letter| {
+        let stands_for: &[u8] = match c {
+            b'@' => b"aeou",
+            b'$' => b"se",
+            b'!' | b'1' => b"il",
+            b'0' => b"o",
+            b'3' => b"e",
+            b'4' => b"a",
+            b'5' => b"s",
+            b'6' | b'9' => b"g",
+            b'7' => b"t",
+            _ => return c == letter,
+        };
+        stands_for.contains(&letter)
+    })
+}
+
+/// Whether `chars` split into placeholder words, `matches(char, letter)` telling
+/// whether a char may be read as a word's letter.
+fn break_into_words(chars: &[u8], matches: impl Fn(u8, u8) -> bool) -> bool {
+    let n = chars.len();
+    if n == 0 || n > 64 {
+        return false;
+    }
+    let mut reachable = [false; 65];
+    reachable[0] = true;
+    for end in 1..=n {
+        let ok = PLACEHOLDER_WORDS.iter().any(|w| {
+            end.checked_sub(w.len()).is_some_and(|start| {
+                reachable.get(start).copied().unwrap_or(false)
+                    && chars
+                        .get(start..end)
+                        .is_some_and(|part| part.iter().zip(w.bytes()).all(|(&c, l)| matches(c, l)))
+            })
+        });
+        if let Some(slot) = reachable.get_mut(end) {
+            *slot = ok;
+        }
+    }
+    reachable.get(n).copied().unwrap_or(false)
 }
