@@ -395,6 +395,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     });
     // A data file's recorded URLs (an evaluation set's sources) carry the query
     // their pages were visited with: data about public pages, not the repo's own.
+    found.retain(|m| !m.detector.generic || !in_group_join_link(text, m.context_span));
     if lower.ends_with(".csv") || lower.ends_with(".tsv") {
         found.retain(|m| !m.detector.generic || !in_url_query(text, m.context_span));
     }
@@ -576,10 +577,14 @@ fn is_literal_in_code(path: &str, text: &str, comments: &BlockComments, m: &Secr
 /// Whether the URL whose query holds `context` points at a local host
 /// (`http://localhost:6789/api/…?api_key=…`).
 fn on_local_url(text: &str, context: Span) -> bool {
+    url_host_before(text, context).is_some_and(|host| !detectors::is_public_host(&host))
+}
+
+/// The host (lowercase, without port or login) of the URL the value at `context`
+/// sits in, when a `://` precedes it on its line.
+fn url_host_before(text: &str, context: Span) -> Option<String> {
     let before = line_before(text, context);
-    let Some(at) = before.rfind("://") else {
-        return false;
-    };
+    let at = before.rfind("://")?;
     let authority = before
         .get(at + 3..)
         .unwrap_or("")
@@ -588,7 +593,15 @@ fn on_local_url(text: &str, context: Span) -> bool {
         .unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
     let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    !detectors::is_public_host(&host.to_ascii_lowercase())
+    Some(host.to_ascii_lowercase())
+}
+
+/// A QQ group's join link (`http://qm.qq.com/cgi-bin/qm/qr?…&authKey=…`, or
+/// `jq.qq.com/?…&k=…`): the key in its query is what every invitee is sent.
+fn in_group_join_link(text: &str, context: Span) -> bool {
+    in_url_query(text, context)
+        && url_host_before(text, context)
+            .is_some_and(|host| matches!(host.as_str(), "qm.qq.com" | "jq.qq.com"))
 }
 
 /// `supplied_passphrase: "DicewarePassphrase"` in Python: a bare name, a colon

@@ -238,6 +238,8 @@ declare_rule! {
     ///   interpolation;
     /// - in a CSV or TSV data file, a token in a recorded URL's query (an
     ///   evaluation set's source links): data about public pages;
+    /// - the key in a QQ group's join link (`qm.qq.com/cgi-bin/qm/qr?…&authKey=…`,
+    ///   `jq.qq.com`): every invitee is sent it;
     /// - a script without an extension whose shebang runs Python, Ruby, Node, Perl
     ///   or PHP is read as code (an ExternalSecret's `"secretKey": "…_s3_bucket"` is a name there);
     ///   a generated literal in it still fires;
@@ -387,7 +389,8 @@ declare_rule! {
     ///   is a container or loopback name (`mysql://root:whalehello@db`): the dev
     ///   stack's default; so is one in a connection string to the own machine
     ///   (`Server=localhost;…;Password=…`) or within four lines of a URL or host
-    ///   setting on it (`spring.datasource.url=jdbc:mysql://localhost:3306/…`); a
+    ///   setting on it (`spring.datasource.url=jdbc:mysql://localhost:3306/…`, or a
+    ///   variable defaulting to it: `jdbc:sqlserver://${DOCKER_HOST_IP:localhost}`); a
     ///   generated one there still fires; nor names an installer substitutes as
     ///   the URL's user and password (`postgresql://PH_DB_USER:PH_DB_PASSWD@127.0.0.1/…`);
     /// - a password that is the user name given within four lines plus placeholder

@@ -140,10 +140,14 @@ pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool
         let value = value
             .trim()
             .trim_matches(|c: char| matches!(c, '"' | '\'' | ',' | ')' | ';') || c.is_whitespace());
+        // `jdbc:sqlserver://${DOCKER_HOST_IP:localhost}:1433`: a variable whose
+        // default is the local host.
         let local_url = ["url", "uri", "dsn"].iter().any(|k| key.ends_with(k))
-            && LOCAL_HOSTS
-                .iter()
-                .any(|h| value.contains(&format!("://{h}")) || value.contains(&format!("@{h}")));
+            && LOCAL_HOSTS.iter().any(|h| {
+                ["://", "@", ":", ":-"]
+                    .iter()
+                    .any(|lead| value.contains(&format!("{lead}{h}")))
+            });
         let local_host = ["host", "hostname", "server"]
             .iter()
             .any(|k| key.ends_with(k))

@@ -301,3 +301,22 @@ fn round_97_answer_file_passes_entry_names_and_stand_ins() {
         1
     );
 }
+
+#[test]
+fn round_98_group_join_links_and_local_host_defaults() {
+    // A QQ group's join link; the same query on an API host fires.
+    let key = random(980, 48, ALNUM);
+    let join = format!("url: http://qm.qq.com/cgi-bin/qm/qr?_wv=1027&authKey={key}&noverify=0\n");
+    assert!(scan_file(".github/ISSUE_TEMPLATE/config.yml", &join).is_empty());
+    let api = format!("url: https://api.example-shop.io/v1/orders?authKey={key}&page=1\n");
+    assert_eq!(scan_file("config/shop.yml", &api).len(), 1);
+    // A typed password for a database a variable defaults to the local host; the
+    // same password for a remote host fires.
+    let local = "spring.datasource.url=jdbc:sqlserver://${DB_HOST:localhost}:1433\nspring.datasource.password=Eventide123!\n";
+    assert!(scan_file("src/main/resources/application.properties", local).is_empty());
+    let remote = local.replace("${DB_HOST:localhost}", "db.eventide-prod.net");
+    assert_eq!(
+        scan_file("src/main/resources/application.properties", &remote).len(),
+        1
+    );
+}
