@@ -286,6 +286,26 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || (is_high_entropy(m.secret(text)) && !service_values.contains(&m.secret(text)))
         });
     }
+    // A compose file's typed password for a datastore it starts itself (`image:
+    // mysql` with `MYSQL_ROOT_PASSWORD: Smartstore2022!`, SQL Server's
+    // `SA_PASSWORD`) is that local container's default, as a person's password in
+    // a DSN to a container is; a generated one still fires.
+    if is_compose_file(path) {
+        let image_words = samples::started_image_words(text);
+        found.retain(|m| {
+            let name = assigned_name(text.get(m.context_span.range()).unwrap_or(""));
+            let name = name
+                .trim()
+                .trim_start_matches("- ")
+                .trim_matches(['"', '\'']);
+            let for_started_datastore = samples::sets_up_a_started_image(&image_words, name)
+                || (name.eq_ignore_ascii_case("SA_PASSWORD")
+                    && image_words
+                        .binary_search_by(|w| w.as_str().cmp("mssql"))
+                        .is_ok());
+            !(m.detector.generic && reads_as_typed(m.secret(text)) && for_started_datastore)
+        });
+    }
     // `full-db-test:` runs with `QUAY_OVERRIDE_CONFIG='{"DATABASE_SECRET_KEY": …}'`,
     // pytest with `setup.cfg`'s `env = D:SECRET_KEY=…`: a test run's own values,
     // judged as a test suite's.
@@ -470,6 +490,13 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         });
     }
     found
+}
+
+/// A Compose file: `docker-compose.yml`, `compose.yaml`, `docker-compose.dev.yml`.
+fn is_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    (name.starts_with("docker-compose") || name.starts_with("compose."))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
 /// MD5, SHA-1, SHA-256 or SHA-512 in hex.

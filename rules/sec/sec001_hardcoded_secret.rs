@@ -83,7 +83,8 @@ declare_rule! {
     ///   with whose secret it is, as Wazuh's documented `MyS3cr37P450r.*-`),
     ///   sentences about the value (`thisISaSECRET_…`, CamelCase ones such as
     ///   `MySecret…ThatShouldBeVery…AndRandom`, German `…Passwort`, Portuguese
-    ///   `Senha…`), values that say they are weak (`VERY%@bad…password`,
+    ///   `Senha…`), SQL Server's `sqladmin…`, `!ThisMustBeChanged!`, a change-password
+    ///   sample (`N3wP@ssword…`), values that say they are weak (`VERY%@bad…password`,
     ///   `BadAdminPassword!`), leetspeak whose symbols stand for other letters
     ///   (`s$cretf0r…`: "secret for test"), values that say
     ///   to change them (`…ChangeIt…`, `…ChangeThis…`), names of a vault's secrets
@@ -104,7 +105,10 @@ declare_rule! {
     ///   source), variables, calls, Python entry points and plugins
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
     ///   module names, a colon, an attribute; `john.doe:Passw0rd` still fires),
-    ///   Razor expressions in a view (`"@HtmlExtensions.HtmlEncodeSafe(…)"`),
+    ///   Razor expressions in a view (`"@HtmlExtensions.HtmlEncodeSafe(…)"`, or with a
+    ///   call and a lowercase head: `"@string.Join(…)"`), Android resource references
+    ///   (`?attr/primary_field_03`, `@string/…`), a short value quoted with XML entities
+    ///   (Ant's `<replace token="&quot;8080&quot;">`),
     ///   Step Functions and JSONPath paths (`"token.$": "$$.Task.Token"`, `$.detail.token`),
     ///   XML entities that name where the value is defined (`password="&operhash;"`,
     ///   InspIRCd's `<define>`, a DTD's `<!ENTITY>`),
@@ -211,7 +215,14 @@ declare_rule! {
     ///   config); Microsoft Edge's read-aloud `TrustedClientToken` (every Edge
     ///   browser sends it); a JWT signed with Supabase CLI's documented local
     ///   secret (its demo `anon` and `service_role` keys, the same in every
-    ///   local install);
+    ///   local install); the private keys of the ten accounts every Hardhat and
+    ///   Anvil local chain funds (printed at every `anvil` start);
+    /// - a compose file's typed password for a datastore the file starts itself
+    ///   (`image: mysql` with `MYSQL_ROOT_PASSWORD: …2022!`, SQL Server's
+    ///   `SA_PASSWORD`): that local container's default; a generated one, or one for
+    ///   an image the file does not start, still fires;
+    /// - a users row's `remember_token` (Laravel's "remember me" column) in seed or
+    ///   dump data;
     /// - names, not values: the name of a key inside a Secret that the line above or
     ///   below names (`secret: "{{ .Release.Name }}-keys"` then `secretKey: keysRSA`),
     ///   or an ExternalSecret maps to the store's (`- secretKey: …Password` then `remoteRef:`);
@@ -231,7 +242,8 @@ declare_rule! {
     ///   encodes (a typed `acm3r0ck5!…` is a sample there; a generated one fires);
     /// - Firebase mobile configs: an `AIza…` key beside `GCM_SENDER_ID` (the iOS
     ///   plist) or `gcm_defaultSenderId`/`google_app_id` (Android resources the
-    ///   google-services plugin writes); a Google API key whose comment calls it
+    ///   google-services plugin writes), `messagingSenderId` or FlutterFire's
+    ///   `FirebaseOptions(` in the file; a Google API key whose comment calls it
     ///   public (`// Public API key used by BotGuard`);
     /// - Apple's UI text (`*.lproj/`, `.strings`, `.stringsdict`, `.xcstrings`) and
     ///   catalogs named for a UN M.49 region (`es_419.json`); a `%{name}`
@@ -538,7 +550,8 @@ declare_rule! {
     ///   `testenv/`, `testbed/`, `testyaml/`; not `testament/`), or is a kind of test
     ///   run together with it (`integrationtests/`, `unittest/`), recorded output (`*.cache` such as a docs build's
     ///   `exe.cache`, `*.snap`, `*.golden`),
-    ///   `cassettes/`, Ansible Molecule scenarios (`molecule/`: a role's tests), Pact contract recordings (`pacts/`), `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
+    ///   `cassettes/`, Ansible Molecule scenarios (`molecule/`: a role's tests), Maestro's
+    ///   mobile UI flows (`.maestro/`), Pact contract recordings (`pacts/`), `benchmarks/`, `suites/`, `test_resources/`, `upgrade-tests/`,
     ///   snapshot tests' records (`__snapshots__/`, `.snapshots/`, `snapshots/`), a
     ///   conformance suite's `certification/` logs,
     ///   `mocks/`, `fakes/`, browser and API test runners' folders (`cypress/`,

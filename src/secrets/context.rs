@@ -65,6 +65,8 @@ const TEST_DIRS: &[&str] = &[
     "vcr_cassettes",
     // Ansible Molecule's scenarios: a role's tests, run in throwaway containers.
     "molecule",
+    // Maestro's mobile UI flows and the data they type in.
+    ".maestro",
     // Pact's consumer-contract recordings (`pacts/<consumer>-<provider>.json`).
     "pacts",
     // Snapshot tests' recorded output (Jest, cupaloy, insta).

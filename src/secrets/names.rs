@@ -188,6 +188,9 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "anon",
     // Algolia DocSearch's key (`docsearch_api_key`) is search-only, for browsers.
     "docsearch",
+    // Laravel's `remember_token`: a users row's "remember me" session column, seed
+    // or dump data of a database, not a credential the code holds.
+    "remember",
 ];
 
 /// `NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_KAKAO_MAP_KEY`: a map key under a name

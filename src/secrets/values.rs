@@ -1,7 +1,9 @@
 //! Secret values: placeholders, references, known non-secrets.
 
+mod documented;
 mod encrypted;
 mod phrases;
+use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, SLACK_SAMPLE_BODY};
 use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext, is_sealed_secret_ciphertext};
 pub(crate) use phrases::unleet;
 use phrases::{is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase};
@@ -52,6 +54,9 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "very",
     "postgres",
     "postgresql",
+    // `sqladmin123!@#`: SQL Server's.
+    "sql",
+    "mssql",
     "pg",
     "mysql",
     "mariadb",
@@ -187,6 +192,12 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "if",
     "you",
     "can",
+    // `!ThisMustBeChanged!`, `N3wP@ssword123` (a change-password request's sample).
+    "must",
+    "be",
+    "changed",
+    "new",
+    "old",
 ];
 
 /// Substrings that mark a placeholder wherever they appear (case-insensitive).
@@ -225,21 +236,6 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "...",
     "…",
 ];
-
-/// Tokens a provider prints in its own documentation, copied into code and tests
-/// as samples (lowercase): they open nothing.
-const DOCUMENTED_SAMPLES: &[&str] = &[
-    // Slack's OAuth v2 guide (api.slack.com/authentication/oauth-v2).
-    "xoxb-17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy",
-    // The verification token of Slack's Events API samples.
-    "jhj5dzrvak7zwhhjryzwjbdl",
-    // NZBGet's default ControlPassword (its `nzbget.conf`): `nzbget` reversed plus
-    // its port, the same in every install that keeps it.
-    "tegbzn6789",
-];
-
-/// The body of Slack's OAuth v2 guide's sample token, after `xoxb-`.
-const SLACK_SAMPLE_BODY: &str = "17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy";
 
 /// Template and interpolation syntax: the value is filled in elsewhere.
 // `%{name}`: Ruby's and i18n libraries' named interpolation.
@@ -458,6 +454,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     DOCUMENTED_SAMPLES.contains(&lower.as_str())
+        || DEV_CHAIN_KEYS.contains(&lower.trim_start_matches("0x"))
         // Slack's guide's sample under another token type (`xoxp-` for `xoxb-`).
         || lower
             .strip_prefix("xox")
@@ -620,6 +617,12 @@ pub(super) fn is_self_describing_chain(v: &str) -> bool {
 }
 
 pub(super) fn strip_value_quotes(v: &str) -> &str {
+    // `token="&quot;8080&quot;"`: quotes written as XML entities in an attribute.
+    for q in ["&quot;", "&apos;"] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {
+            return inner;
+        }
+    }
     for q in ['"', '\'', '`'] {
         if let Some(inner) = v.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {
             return inner;
@@ -1066,6 +1069,21 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
     });
+    // `?attr/primary_field_03`, `@string/profile_password`: an Android resource
+    // reference, what a layout attribute points at.
+    let android_resource = [
+        "?attr/",
+        "?android:attr/",
+        "@string/",
+        "@+id/",
+        "@id/",
+        "@color/",
+        "@drawable/",
+        "@style/",
+        "@dimen/",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p));
     // `+strconv.Quote(value)+`: a call spliced into a string, code not a literal.
     let spliced_call = v
         .strip_prefix('+')
@@ -1105,6 +1123,7 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
         || env_lookup
         || json_path
         || xml_entity
+        || android_resource
         || spliced_call
         || is_python_object_reference(v)
 }

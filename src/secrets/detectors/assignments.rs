@@ -72,6 +72,12 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         }
     }
     let value = c.secret;
+    // `token="&quot;8080&quot;"` (Ant's `<replace>`): quoted with XML entities,
+    // the value inside gets the same 8-char minimum.
+    let inner = super::super::values::strip_value_quotes(value);
+    if inner.len() < value.len() && inner.chars().count() < 8 {
+        return false;
+    }
     let quoted = raw.starts_with(['"', '\'', '`']);
     // A bound attribute's quoted value (`[password]="pdfPassword()"`) is code too.
     let code = !quoted || is_bound_attribute(c);
@@ -104,10 +110,11 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         return false;
     }
     // `"@HtmlExtensions.HtmlEncodeSafe(…)"`, `"@Model.ResetToken"`: a Razor
-    // expression in a view's attribute, evaluated when the page renders.
+    // expression in a view's attribute, evaluated when the page renders; with a
+    // call, a lowercase head too (`"@string.Join(".", tokens)"`).
     if value.strip_prefix('@').is_some_and(|expr| {
         let head = expr.split(['.', '(']).next().unwrap_or("");
-        head.starts_with(|c: char| c.is_ascii_uppercase())
+        (head.starts_with(|c: char| c.is_ascii_uppercase()) || expr.contains('('))
             && head.bytes().all(|b| b.is_ascii_alphanumeric())
             && expr
                 .get(head.len()..)

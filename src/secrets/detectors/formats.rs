@@ -358,6 +358,10 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
         // Android resources written by the google-services plugin.
         || window.contains("gcm_defaultSenderId")
         || window.contains("\"google_app_id\"")
+        // The JS SDK's config object; FlutterFire's `firebase_options.dart`, whose
+        // key may sit in a class of constants apart from the options it feeds.
+        || window.contains("messagingSenderId")
+        || c.text.contains("FirebaseOptions(")
 }
 
 /// An incoming webhook's secret is 24 letters and digits

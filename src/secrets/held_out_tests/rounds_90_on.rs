@@ -320,3 +320,57 @@ fn round_98_group_join_links_and_local_host_defaults() {
         1
     );
 }
+
+#[test]
+fn round_99_dev_chain_keys_compose_datastores_and_references() {
+    // Anvil's and Hardhat's default accounts; another 32-byte key fires.
+    assert!(values::is_placeholder(
+        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+    ));
+    let own = format!(
+        "uint256 public DEPLOYER_PRIVATE_KEY = 0x{};\n",
+        random(990, 64, HEX)
+    );
+    assert_eq!(scan_file("script/Deploy.s.sol", &own).len(), 1);
+    // Placeholder words: SQL Server's, a phrase, a change-password sample.
+    for v in ["sqladmin123!@#", "!ThisMustBeChanged!", "N3wP@ssword123"] {
+        assert!(values::is_placeholder(v), "{v}");
+    }
+    // A compose file's typed password for a datastore it starts; a generated
+    // one, or a typed one for a service it does not start, fires.
+    let compose = |image: &str, value: &str| {
+        format!("services:\n  db:\n    image: {image}\n    environment:\n      MYSQL_ROOT_PASSWORD: \"{value}\"\n")
+    };
+    assert!(scan_file("docker-compose.yml", &compose("mysql:8", "Acmeshop2022!")).is_empty());
+    let generated = random(991, 24, ALNUM);
+    assert_eq!(
+        scan_file("docker-compose.yml", &compose("mysql:8", &generated)).len(),
+        1
+    );
+    assert_eq!(
+        scan_file(
+            "docker-compose.yml",
+            &compose("acme/api:1", "Acmeshop2022!")
+        )
+        .len(),
+        1
+    );
+    // References: Razor with a call, an Android theme attribute, an XML-entity
+    // quoted short value; a quoted literal fires.
+    assert!(scan_file(
+        "Views/Tree.cshtml",
+        "<li data-token=\"@string.Join(\".\", t)\">\n"
+    )
+    .is_empty());
+    assert!(values::is_reference_literal("?attr/primary_field_03"));
+    assert!(!values::is_reference_literal("attr-primary-field-03"));
+    let ant = "<replace file=\"d.xml\" token=\"&quot;8080&quot;\" value=\"x\"/>\n";
+    assert!(scan_file("pom.xml", ant).is_empty());
+    // A users row's session column, and Maestro's flow data.
+    let seeded = format!("'remember_token' => '{}',\n", random(992, 60, ALNUM));
+    assert!(scan_file("database/seeders/UsersTableSeeder.php", &seeded).is_empty());
+    assert_eq!(
+        context::path_role(".maestro/scripts/data.js"),
+        context::PathRole::Test
+    );
+}

@@ -1,0 +1,32 @@
+//! Values their owners publish: a provider's documented sample tokens, the
+//! keys every local development chain funds.
+
+/// Tokens a provider prints in its own documentation, copied into code and tests
+/// as samples (lowercase): they open nothing.
+pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
+    // Slack's OAuth v2 guide (api.slack.com/authentication/oauth-v2).
+    "xoxb-17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy",
+    // The verification token of Slack's Events API samples.
+    "jhj5dzrvak7zwhhjryzwjbdl",
+    // NZBGet's default ControlPassword (its `nzbget.conf`): `nzbget` reversed plus
+    // its port, the same in every install that keeps it.
+    "tegbzn6789",
+];
+
+/// The private keys of the ten accounts every Hardhat and Anvil local chain funds
+/// (from their documented test mnemonic): printed at every `anvil` start.
+pub(super) const DEV_CHAIN_KEYS: &[&str] = &[
+    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+    "92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+    "4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+    "dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+    "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+];
+
+/// The body of Slack's OAuth v2 guide's sample token, after `xoxb-`.
+pub(super) const SLACK_SAMPLE_BODY: &str = "17653672481-19874698323-pdfzkvetue8sk7oocbrzbqgy";
