@@ -288,33 +288,37 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         return false;
     }
     // Kubernetes Secret `data:` holds base64: judge what it encodes.
-    if value.len().is_multiple_of(4) {
-        if let Some(decoded) = decode_base64(value, false, 4096) {
-            if let Ok(decoded) = std::str::from_utf8(&decoded) {
-                let printable =
-                    !decoded.is_empty() && decoded.chars().all(|ch| !ch.is_control() || ch == '\n');
-                if printable
-                    && (is_placeholder(decoded)
-                        || is_known_non_secret(decoded.trim_end())
-                        || is_key_word_default(key, decoded.trim_end()))
-                {
-                    return false;
-                }
-                // In a Secret manifest the decoded value is the literal: it gets the
-                // same 8-char minimum, and the manifest's own name is no secret
-                // (`storageos` in `storageos-secret`, `sCaleio123` for `kubernetes.io/scaleio`).
-                if printable
-                    && is_kubernetes_secret(c.text)
-                    && (decoded.trim_end().chars().count() < 8
-                        || names_the_manifest(c.text, decoded)
-                        || repeats_a_plain_entry(c.text, value))
-                {
-                    return false;
-                }
-            }
+    if let Some(decoded) = decode_printable_base64(value) {
+        let decoded = decoded.as_str();
+        if is_placeholder(decoded)
+            || is_known_non_secret(decoded.trim_end())
+            || is_key_word_default(key, decoded.trim_end())
+        {
+            return false;
+        }
+        // In a Secret manifest the decoded value is the literal: it gets the
+        // same 8-char minimum, and the manifest's own name is no secret
+        // (`storageos` in `storageos-secret`, `sCaleio123` for `kubernetes.io/scaleio`).
+        if is_kubernetes_secret(c.text)
+            && (decoded.trim_end().chars().count() < 8
+                || names_the_manifest(c.text, decoded)
+                || repeats_a_plain_entry(c.text, value))
+        {
+            return false;
         }
     }
     true
+}
+
+/// What `value` encodes when it is whole base64 of printable text (newlines
+/// allowed), as a Secret manifest's `data:` values are.
+fn decode_printable_base64(value: &str) -> Option<String> {
+    if !value.len().is_multiple_of(4) {
+        return None;
+    }
+    let decoded = String::from_utf8(decode_base64(value, false, 4096)?).ok()?;
+    let printable = !decoded.is_empty() && decoded.chars().all(|ch| !ch.is_control() || ch == '\n');
+    printable.then_some(decoded)
 }
 
 /// A translation or message key: dotted or `_`-joined words
@@ -471,14 +475,7 @@ fn is_file_name(value: &str) -> bool {
 /// What a Kubernetes Secret manifest's base64 `data:` value encodes, when it is
 /// printable text; any other value as it is.
 pub(crate) fn secret_data_literal(text: &str, value: &str) -> String {
-    let decoded = value
-        .len()
-        .is_multiple_of(4)
-        .then(|| decode_base64(value, false, 4096))
-        .flatten()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .filter(|d| !d.is_empty() && d.chars().all(|ch| !ch.is_control() || ch == '\n'));
-    match decoded {
+    match decode_printable_base64(value) {
         Some(d) if is_kubernetes_secret(text) => d.trim_end().to_string(),
         _ => value.to_string(),
     }
