@@ -401,17 +401,21 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     }
     // `link: 'https://auth.example.com/reset?token=eyJ…'`: a sample on the line.
     // `'placeholder' => 'mongodb+srv://…'`: what a form shows before it is filled.
+    // `# … e.g. WORKSPACE_TOKEN=20Tok…`: a note's example of the form.
     found.retain(|m| {
         proves_itself(m.detector.id)
             || !(samples::on_documentation_host_line(text, m.span)
-                || samples::under_sample_key(text, m.context_span))
+                || samples::under_sample_key(text, m.context_span)
+                || samples::after_example_intro(text, m.context_span))
     });
     // A Google API key its owners call public (`// Public API key used by
-    // BotGuard`) is a web page's browser key, as a generic one is below.
+    // BotGuard`) is a web page's browser key, as a generic one is below, and as
+    // TinyMCE's `apiKey` is.
     found.retain(|m| {
         !(m.detector.id == "google-api-key" || m.detector.generic)
             || !(samples::under_public_note(text, m.span)
-                || names::names_a_browser_map_key(name_before(text, m.span)))
+                || names::names_a_browser_map_key(name_before(text, m.span))
+                || samples::is_editor_cloud_key(text, name_before(text, m.span)))
     });
     // A data file's recorded URLs (an evaluation set's sources) carry the query
     // their pages were visited with: data about public pages, not the repo's own.

@@ -298,6 +298,26 @@ declare_rule! {
     ///   `api_secret` with no measurement ID still fires;
     /// - an Ethereum address (`0x` and 40 hex digits, `nativeCurrencyTokenAddress`):
     ///   public by nature; a private key (`0x` and 64 hex digits) still fires;
+    /// - base64 that decodes to a public key or a certificate in DER
+    ///   (`MIGfMA0GCSqGSIb3DQEBAQUAA4GN…` under `JWT_SECRET_KEY`: a SEQUENCE that opens
+    ///   with another, where a private key opens with its version), to a PEM block
+    ///   with no key in its body (`LS0tLS1CRUdJTi…` of a `BEGIN RSA PRIVATE KEY` block
+    ///   whose body is `YYYY…`, read as far as it decodes when the tail is mangled) or
+    ///   to a placeholder (`…_CHANGE_ME_IN_PRODUCTION`); base64 of a whole private key
+    ///   still fires;
+    /// - substitution markers filled in at build time (`@prom_token@`, autoconf's
+    ///   `@DB_PASSWORD@`: an environment or snake_case name between `@`s; `@Pr0m9…@`
+    ///   still fires) and a format note's next key (`/domain=` in `username=/password=/domain=`);
+    /// - a value that a note on its own line introduces as an example (`# … e.g.
+    ///   WORKSPACE_TOKEN=…`, `for example`, `for instance`), or whose trailing comment
+    ///   starts by saying to replace it (`JWT_SECRET=… # Replace with a secure JWT
+    ///   secret key`); another trailing note does not hide it;
+    /// - TinyMCE Cloud's `apiKey` in a file that loads TinyMCE (`<Editor apiKey=…>` of
+    ///   `@tinymce/tinymce-react`): the editor's browser key, bound to the site's
+    ///   domains; an `apiKey` elsewhere still fires; a Firebase web app's ID beside an
+    ///   `AIza…` key (`FCM_APP_ID: "1:…:web:…"`) marks a web config too;
+    /// - names ending in `_filter`, `_style` or `_css` (`SECRET_VISUAL_MASK_BLUR_FILTER =
+    ///   "blur(6px)"`: how a secret is shown on a page);
     /// - Tilt files (`Tiltfile`, `*.tiltfile`) are a local development cluster's
     ///   setup, read as tests: a made-up login there does not fire, a provider
     ///   format (a live key, a private key) does;
@@ -564,7 +584,8 @@ declare_rule! {
     ///   `tests.*` (`contrib/cassandra/test.sql`; not a CI pipeline's `test.yml`),
     ///   `vitest.setup.ts`, `mock.ts`, `fake.go`, and files of test data named
     ///   for it: `auth_session_fixtures.go`, `userFixtures.ts`, `api.stub.js`,
-    ///   `e2etest_service.go`, `mock-events.ts`, `fake_users.go`), local development environments
+    ///   `e2etest_service.go`, `mock-events.ts`, `fake_users.go`, `dummy_data.json`;
+    ///   a Go test named with dots, `auth.password_e2e_test.go`), local development environments
     ///   (`dev/`, `_dev/`, `.ddev/`, `.devcontainer/`, `.lando/`, `local-environment/`,
     ///   `local-dev/`, `dev-env/`), end-to-end configs (`e2econfig/`, `e2e-config/`), conformance suites (`conformance/`,
     ///   `oidc-conformance/`), Helm chart-testing values

@@ -45,6 +45,9 @@ declare_rule! {
     ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default),
     ///   nor one named after a folder of the file's path (`SafeLine/.env` with
     ///   `POSTGRES_PASSWORD=safeline`: a stack's default) unless it is generated;
+    ///   nor base64 that decodes to a public key (`JWT_SECRET_KEY=MIGfMA0GCSqG…`, an
+    ///   RSA public key's DER), to a PEM block with no key in it, or to a placeholder
+    ///   (`…_CHANGE_ME_IN_PRODUCTION`), as for SEC001;
     ///   a SOPS- or dotenvx-encrypted `.env` (`config.sops.env` with every value
     ///   `ENC[AES256_GCM,…]`; `encrypted:…` values under a `DOTENV_PUBLIC_KEY`) is
     ///   committed by design; a plain secret beside its ciphertext still fires;

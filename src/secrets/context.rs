@@ -667,13 +667,19 @@ const TEST_DATA_WORDS: &[&str] = &[
     // Test data builders: ExMachina's `factory.ex`, factory_bot's `user_factory.rb`.
     "factory",
     "factories",
+    // `dummy_data.json`, `dummy-users.ts`: stand-in records for a demo or a test.
+    "dummy",
 ];
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.
 fn is_test_file_name(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
+    // Go names a test by what precedes its extension, dots and all
+    // (`auth.password_e2e_test.go`).
+    let base = name.rsplit_once('.').map_or(name, |(base, _)| base);
     stem.starts_with("test_")
         || stem.ends_with("_test")
+        || base.ends_with("_test")
         || stem.ends_with("_tests")
         || stem.ends_with("_testing")
         || stem.ends_with("_spec")

@@ -7,7 +7,7 @@ mod tests;
 
 pub(super) use assignments::secret_data_literal;
 use assignments::{validate_generic, validate_login_call, validate_named_call, validate_xml_value};
-pub(super) use formats::{decode_base64, has_random_body, is_public_host};
+pub(super) use formats::{decode_base64, has_key_body, has_random_body, is_public_host};
 use formats::{
     validate_aws_secret, validate_database_url, validate_google_api_key, validate_jwt,
     validate_private_key, validate_slack_webhook, validate_twilio_auth_token,

@@ -130,6 +130,10 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "scheme",
     "target",
     "selector",
+    // How a secret is shown or hidden on a page (`SECRET_VISUAL_MASK_BLUR_FILTER`).
+    "filter",
+    "style",
+    "css",
     "strategy",
     "input",
     "column",

@@ -202,6 +202,18 @@ pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
         })
 }
 
+/// TinyMCE Cloud's `apiKey` (`<Editor apiKey='…'>` of `@tinymce/tinymce-react`, or
+/// `tinymce.init`'s): the editor's browser key, sent from every page that loads
+/// it and bound to the site's domains, public by design.
+pub(super) fn is_editor_cloud_key(text: &str, name: &str) -> bool {
+    let name: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    name == "apikey" && text.to_ascii_lowercase().contains("tinymce")
+}
+
 /// Whether a line within five of the one holding `span` names a secret or a
 /// password (`- name: AWS_MAIL_SERVER_PASSWORD` under an AWS key ID's line).
 pub(super) fn near_a_secret_setting(text: &str, span: Span) -> bool {
@@ -301,6 +313,41 @@ pub(super) fn under_sample_key(text: &str, context: Span) -> bool {
                 !before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             })
         })
+}
+
+/// Whether the value starting at `context` is introduced on its line as an
+/// example (`# … e.g. WORKSPACE_TOKEN=20Tok…`, `(for example: 3f9a…)`): a note
+/// showing the form a value takes, with or without the name it goes under.
+pub(super) fn after_example_intro(text: &str, context: Span) -> bool {
+    let start = line_range(text, context.start as usize).start;
+    let head = text
+        .get(start..context.start as usize)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let separators = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '=' | ':' | '(');
+    let bare = head.trim_end_matches(separators);
+    // The name the example goes under (`WORKSPACE_TOKEN=`), if any.
+    let unnamed = bare
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .trim_end_matches(separators);
+    let introduces = |head: &str| {
+        [
+            "e.g.",
+            "e.g.,",
+            "eg.",
+            "eg",
+            "for example",
+            "for example,",
+            "for instance",
+        ]
+        .iter()
+        .any(|intro| {
+            head.strip_suffix(intro).is_some_and(|before| {
+                before.is_empty() || before.ends_with(|c: char| !c.is_ascii_alphanumeric())
+            })
+        })
+    };
+    introduces(bare) || (unnamed.len() < bare.len() && introduces(unnamed))
 }
 
 /// Whether `value` is the user name given within four lines of it plus

@@ -1,9 +1,11 @@
 //! Secret values: placeholders, references, known non-secrets.
 
 mod documented;
+mod encoded;
 mod encrypted;
 mod phrases;
 use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, SLACK_SAMPLE_BODY};
+use encoded::encodes_no_secret;
 use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext, is_sealed_secret_ciphertext};
 pub(crate) use phrases::unleet;
 use phrases::{is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase};
@@ -351,6 +353,24 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
                 .iter()
                 .all(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()))
     }) && v.matches('%').count() >= 2
+    {
+        return true;
+    }
+    // `@prom_token@`: a substitution marker (Nix's `replaceVars`, autoconf's
+    // `@VAR@`) swapped for a value at build time.
+    if v.strip_prefix('@')
+        .and_then(|r| r.strip_suffix('@'))
+        .is_some_and(|name| name.len() >= 3 && (is_env_name(name) || is_snake_case_name(name)))
+    {
+        return true;
+    }
+    // `username=/password=/domain=`: a format note's next key, not a value.
+    if v.strip_suffix('=')
+        .map(|r| r.strip_prefix(['/', ',', ';', '&', '|']).unwrap_or(r))
+        .is_some_and(|name| {
+            name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        })
     {
         return true;
     }
@@ -941,6 +961,7 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || date_time
         || is_aspnet_identity_hash(v)
+        || encodes_no_secret(v)
         || is_kms_ciphertext(v)
         || is_sealed_secret_ciphertext(v)
         || compose_escaped

@@ -19,9 +19,13 @@ pub(super) fn validate_private_key(c: &Candidate<'_>) -> bool {
     !stand_in_label
         && !c.secret.contains("...")
         && !c.secret.contains('…')
-        && longest_base64_run(c.secret) >= 40
-        && has_random_body(c.secret)
-        && !shows_no_private_key(c.secret)
+        && has_key_body(c.secret)
+}
+
+/// Whether a PEM block's body holds a key: a long, random base64 run with a
+/// private key's structure (not `YYYY…`, not a first line quoted alone).
+pub(in crate::secrets) fn has_key_body(block: &str) -> bool {
+    longest_base64_run(block) >= 40 && has_random_body(block) && !shows_no_private_key(block)
 }
 
 /// A whole PEM block (`BEGIN` to `END`) that shows no private key: an RSA key's
@@ -362,6 +366,24 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
         // key may sit in a class of constants apart from the options it feeds.
         || window.contains("messagingSenderId")
         || c.text.contains("FirebaseOptions(")
+        // A web app's ID (`FCM_APP_ID: "1:114126160546:web:aca6…"`) beside the key.
+        || has_firebase_web_app_id(window)
+}
+
+/// `1:<project number>:web:<hex>`: the ID Firebase gives a web app.
+fn has_firebase_web_app_id(window: &str) -> bool {
+    window.match_indices(":web:").any(|(at, _)| {
+        let before = window.get(..at).unwrap_or("");
+        let number = before.trim_end_matches(|c: char| c.is_ascii_digit());
+        let digits = before.len() - number.len();
+        let hex = window
+            .get(at + 5..)
+            .unwrap_or("")
+            .bytes()
+            .take_while(u8::is_ascii_hexdigit)
+            .count();
+        digits >= 6 && number.ends_with("1:") && hex >= 8
+    })
 }
 
 /// An incoming webhook's secret is 24 letters and digits

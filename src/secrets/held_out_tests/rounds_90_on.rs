@@ -374,3 +374,96 @@ fn round_99_dev_chain_keys_compose_datastores_and_references() {
         context::PathRole::Test
     );
 }
+
+#[test]
+fn round_100_notes_dummy_data_firebase_web_ids_and_css() {
+    // A note's example of the form, with or without its name; a value a note
+    // follows still fires.
+    let token = random(1000, 26, ALNUM);
+    let example = format!("      - TOKEN=<your_token> # no quotes, e.g. WORKSPACE_TOKEN={token}\n");
+    assert!(scan_file("compose.yml", &example).is_empty());
+    let after = format!("API_TOKEN={token} # e.g. from the dashboard\n");
+    assert_eq!(scan_file("deploy/settings.conf", &after).len(), 1);
+    // A trailing note that starts by saying to replace the value; another note
+    // does not hide it.
+    let value = format!(
+        "{}$k^{}!x",
+        random(1001, 20, ALNUM),
+        random(1002, 18, ALNUM)
+    );
+    let replace = format!("JWT_SECRET={value}   # Replace with a secure JWT secret key\n");
+    assert!(scan_file("config/app.conf", &replace).is_empty());
+    let other = format!("JWT_SECRET={value}   # signs the session cookies\n");
+    assert_eq!(scan_file("config/app.conf", &other).len(), 1);
+    // Stand-in records named for what they are.
+    assert_eq!(
+        context::path_role("rest-auth/dummy_data.json"),
+        context::PathRole::Test
+    );
+    // Firebase's web app ID beside the key marks a web config; a key alone fires.
+    let key = format!("AIza{}", random(1003, 35, ALNUM));
+    let web =
+        format!("FCM_API_KEY: \"{key}\"\nFCM_APP_ID: \"1:114126160546:web:aca6ea2981feb81f\"\n");
+    assert!(scan_file("compose.yml", &web).is_empty());
+    assert_eq!(
+        scan_file("compose.yml", &format!("FCM_API_KEY: \"{key}\"\n")).len(),
+        1
+    );
+    // How a secret is shown: a CSS filter.
+    assert!(!names::is_secret_name("SECRET_VISUAL_MASK_BLUR_FILTER"));
+    assert!(names::is_secret_name("SECRET_VISUAL_MASK_KEY_SECRET"));
+}
+
+#[test]
+fn round_101_encoded_public_keys_markers_and_browser_keys() {
+    // Base64 of an RSA public key's DER, of a PEM with a stand-in body, of a
+    // placeholder; base64 of a real PKCS#8 key is still secret.
+    let mut spki = vec![0x30, 0x81, 0x9f, 0x30, 0x0d, 0x06, 0x09];
+    spki.extend([
+        0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ]);
+    spki.extend([0x03, 0x81, 0x8d, 0x00]);
+    spki.extend(random(1010, 0x8d - 1, B64).bytes());
+    assert_eq!(spki.len(), 0x9f + 3);
+    assert!(values::is_known_non_secret(&b64(&spki)));
+    let stand_in =
+        "-----BEGIN RSA PRIVATE KEY-----\nYYYYYYYYYYYYYYYYY\n-----END RSA PRIVATE KEY-----\n";
+    assert!(values::is_known_non_secret(&b64(stand_in.as_bytes())));
+    assert!(values::is_known_non_secret(&b64(
+        b"SECRET_KEY_CHANGE_ME_IN_PRODUCTION"
+    )));
+    let mut der = vec![0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00];
+    der.extend(random(1011, 1185, B64).bytes());
+    let body = b64(&der);
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
+    assert!(!values::is_known_non_secret(&b64(pem.as_bytes())));
+    // Private DER under a secret name is not a public structure.
+    assert!(!values::is_known_non_secret(
+        &b64(&der[..der.len() / 3 * 3])
+    ));
+    // A Go test file named with dots before `_test.go`.
+    assert_eq!(
+        context::path_role("internal/auth/auth.password_e2e_test.go"),
+        context::PathRole::Test
+    );
+    assert_eq!(
+        context::path_role("internal/auth/auth.password.go"),
+        context::PathRole::Code
+    );
+    // Substitution markers and a format note's keys; a password between `@`s fires.
+    assert!(values::is_placeholder("@prom_token@"));
+    assert!(values::is_placeholder("@DB_PASSWORD@"));
+    assert!(!values::is_placeholder("@Pr0m9Tok3n@"));
+    assert!(values::is_placeholder("/domain="));
+    assert!(!values::is_placeholder("/d0m4in="));
+    // TinyMCE's browser key; an `apiKey` elsewhere fires.
+    let api_key = random(1012, 48, ALNUM).to_ascii_lowercase();
+    let editor = |import: &str| {
+        format!("import {{ Editor }} from '{import}';\n<Editor\n  apiKey='{api_key}'\n/>\n")
+    };
+    assert!(scan_file("src/EditorField.jsx", &editor("@tinymce/tinymce-react")).is_empty());
+    assert_eq!(
+        scan_file("src/EditorField.jsx", &editor("@acme/editor")).len(),
+        1
+    );
+}

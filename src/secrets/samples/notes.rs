@@ -40,31 +40,40 @@ fn trailing_comment(text: &str, span: Span) -> Option<String> {
 /// Whether the comment above the setting at `span` tells the reader to put their
 /// own value there (`# Replace with your values`, `// replace this with your
 /// key`, `# PUT YOUR OWN SECRET KEYBASE HERE`, `# Please add secret key here`,
-/// `# update the following two lines`): what follows is the template's sample,
-/// however random it looks.
+/// `# update the following two lines`), or its own line's trailing comment starts
+/// by saying so (`# Replace with a secure key`): what follows is the template's
+/// sample, however random it looks.
 pub(in crate::secrets) fn under_replace_note(text: &str, span: Span) -> bool {
+    // On the value's own line, a note that starts by saying to replace it
+    // (`JWT_SECRET=a9Z… # Replace with a secure JWT secret key`).
+    let replace_trailing = trailing_comment(text, span).is_some_and(|comment| {
+        comment
+            .trim_start_matches([' ', '\t', '#', '/'])
+            .starts_with("replace")
+    });
     // The note may head a block of settings (`# Replace with your values` above
     // the ID, the secret and the tenant): the lines up to a blank one are read.
     let start = line_range(text, span.start as usize).start;
     let above = text.get(..start).unwrap_or("");
-    above
-        .lines()
-        .rev()
-        .take(8)
-        .take_while(|line| !line.trim().is_empty())
-        .filter_map(|line| {
-            let line = line.trim();
-            ["#", "//", ";"].iter().find_map(|m| line.strip_prefix(m))
-        })
-        .any(|comment| {
-            let lower = comment.to_ascii_lowercase();
-            let words: Vec<&str> = lower
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .filter(|w| !w.is_empty())
-                .collect();
-            // `# PUT YOUR OWN SECRET KEYBASE HERE`, `# use your own key`, `# Please add
-            // secret key here`, `# update the following two lines`.
-            (lower.contains("replace") && words.contains(&"your"))
+    replace_trailing
+        || above
+            .lines()
+            .rev()
+            .take(8)
+            .take_while(|line| !line.trim().is_empty())
+            .filter_map(|line| {
+                let line = line.trim();
+                ["#", "//", ";"].iter().find_map(|m| line.strip_prefix(m))
+            })
+            .any(|comment| {
+                let lower = comment.to_ascii_lowercase();
+                let words: Vec<&str> = lower
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                // `# PUT YOUR OWN SECRET KEYBASE HERE`, `# use your own key`, `# Please add
+                // secret key here`, `# update the following two lines`.
+                (lower.contains("replace") && words.contains(&"your"))
                 || lower.contains("your own")
                 || lower.contains("update the following")
                 // Asking for a credential, not for more settings (`## Add new
@@ -77,7 +86,7 @@ pub(in crate::secrets) fn under_replace_note(text: &str, span: Span) -> bool {
                             "key" | "secret" | "token" | "password" | "credentials" | "value"
                         )
                     }))
-        })
+            })
 }
 
 /// Whether the comment right above the setting at `span` (its whole block, up to
