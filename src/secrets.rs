@@ -889,14 +889,16 @@ fn is_camel_words_then_digits(password: &str) -> bool {
     words >= 2
 }
 
-/// `Ashwin030905`, `shop2024!`: a name (one word, capitalised or not) then
-/// digits, maybe one symbol after: the commonest password a person makes up.
+/// `Ashwin030905`, `shop2024!`, `Omar_162002`: a name (one word, capitalised or
+/// not), maybe a separator, then digits, maybe one symbol after: the commonest
+/// password a person makes up.
 fn is_name_then_digits(password: &str) -> bool {
     let v = password
         .strip_suffix(['!', '@', '#', '$', '.', '*'])
         .unwrap_or(password);
     let digits_at = v.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let (name, digits) = v.split_at(digits_at);
+    let name = name.strip_suffix(['_', '-', '.', '@']).unwrap_or(name);
     let word: Vec<char> = name.chars().collect();
     word.len() >= 4
         && !digits.is_empty()

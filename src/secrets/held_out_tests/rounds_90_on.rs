@@ -409,6 +409,10 @@ fn round_100_notes_dummy_data_firebase_web_ids_and_css() {
         scan_file("compose.yml", &format!("FCM_API_KEY: \"{key}\"\n")).len(),
         1
     );
+    // A name, a separator, then digits: a person's password (for the database on
+    // localhost, file sample 10); a generated one is not.
+    assert!(is_chosen_by_a_person("Karim_250399"));
+    assert!(!is_chosen_by_a_person("kXq9_Tz7Lw2Rm8"));
     // How a secret is shown: a CSS filter.
     assert!(!names::is_secret_name("SECRET_VISUAL_MASK_BLUR_FILTER"));
     assert!(names::is_secret_name("SECRET_VISUAL_MASK_KEY_SECRET"));
