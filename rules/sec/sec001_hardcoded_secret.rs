@@ -12,7 +12,10 @@ declare_rule! {
     /// key PEM blocks, signed JWTs, database URLs with passwords, and generic
     /// `password/secret/token/api_key = "literal"` assignments above an entropy
     /// floor, typed declarations among them (`const API_TOKEN: &str = "…"`,
-    /// `apiKey: string = '…'`, `val token: String = "…"`, `var token string = "…"`). All patterns are checked in one pass over the file. Framework and
+    /// `apiKey: string = '…'`, `val token: String = "…"`, `var token string = "…"`),
+    /// and 16 random lowercase letters under a password name (the app passwords and
+    /// authorization codes Gmail and QQ Mail issue for SMTP logins; a word chain such
+    /// as `mysecretpassword` or a pronounceable run is typed and does not fire). All patterns are checked in one pass over the file. Framework and
     /// code forms are read too: PHP `define('AUTH_KEY', '…')` (WordPress keys and
     /// salts), the default of an environment lookup (`env.str("SECRET_KEY",
     /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`), XML elements
@@ -596,7 +599,9 @@ declare_rule! {
     ///   `compose.ci.yaml`, `docker-compose.integration.yml`,
     ///   `docker-compose.dev.yml`, `config/dev.exs`,
     ///   `appsettings.Development.json`; not CI pipelines such as
-    ///   `.github/workflows/e2e.yml`, nor `.env.local`): only a provider's format
+    ///   `.github/workflows/e2e.yml`, nor `.env.local`, nor a development secrets
+    ///   file such as Phoenix's `config/dev.secret.exs`, which holds a developer's own
+    ///   secrets and is kept out of git by design): only a provider's format
     ///   proves a value real there, since suites generate their own keys, hashes and
     ///   tokens, as random as real ones. Only what can be verified fires there:
     ///   private keys, live-mode keys (Stripe `sk_live_`/`rk_live_`), PyPI tokens,

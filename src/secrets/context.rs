@@ -445,7 +445,13 @@ fn environment_file_role(name: &str) -> Option<PathRole> {
         return None;
     }
     let parts: Vec<&str> = name.split(['.', '-', '_']).collect();
-    if parts.iter().any(|p| TEST_ENVIRONMENTS.contains(p)) {
+    // `config/dev.secret.exs`: the file a framework keeps a developer's own secrets
+    // in, out of git (Phoenix's generated `.gitignore`); committed, it leaks them.
+    let secrets_file = parts.iter().any(|p| matches!(*p, "secret" | "secrets"))
+        && parts.iter().any(|p| matches!(*p, "dev" | "development"));
+    if secrets_file {
+        None
+    } else if parts.iter().any(|p| TEST_ENVIRONMENTS.contains(p)) {
         Some(PathRole::Test)
     } else if parts.iter().any(|p| EXAMPLE_ENVIRONMENTS.contains(p)) {
         Some(PathRole::Docs)

@@ -175,9 +175,10 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     // (lowercase words joined), `AWS_SECRET_ACCESS_KEY` (an env var's name),
     // `.value` (a property), translated UI text (non-ASCII), regexes (`\s`).
     // `login#forgot_password` (a Rails route's `controller#action`) too.
-    let identifier = value
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#'));
+    let identifier = !is_app_password(value)
+        && value.bytes().all(|b| {
+            b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#')
+        });
     let env_name = is_env_name(value);
     // `variable-2`, `string_3`: CodeMirror-style token classes, numbered names.
     let numbered_name = value.rsplit_once(['-', '_']).is_some_and(|(name, n)| {
@@ -308,6 +309,20 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         }
     }
     true
+}
+
+/// `hyznbkanpfxm…`: 16 random lowercase letters, the shape of the app passwords
+/// Google and others issue for SMTP and IMAP logins (shown as four groups of
+/// four). A word chain (`mysecretpassword`) or a pronounceable run is typed.
+fn is_app_password(value: &str) -> bool {
+    let vowels = value
+        .bytes()
+        .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
+        .count();
+    value.len() == 16
+        && value.bytes().all(|b| b.is_ascii_lowercase())
+        && vowels <= 6
+        && !super::super::reads_as_words(value)
 }
 
 /// What `value` encodes when it is whole base64 of printable text (newlines

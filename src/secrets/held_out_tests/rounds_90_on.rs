@@ -471,3 +471,31 @@ fn round_101_encoded_public_keys_markers_and_browser_keys() {
         1
     );
 }
+
+#[test]
+fn file_sample_12_app_passwords_and_dev_secret_files() {
+    // 16 random lowercase letters: an SMTP app password; word chains and
+    // pronounceable runs are typed.
+    assert_eq!(
+        scan_file("mail.py", "password = \"hqzvkxtrmwpljdcs\"\n").len(),
+        1
+    );
+    for typed in ["mysecretpassword", "tomatobananakiwi"] {
+        let line = format!("password = \"{typed}\"\n");
+        assert!(scan_file("mail.py", &line).is_empty(), "{typed}");
+    }
+    // Phoenix keeps a developer's own secrets in `dev.secret.exs`, out of git; the
+    // development config and a test's secrets file stay test setups.
+    assert_eq!(
+        context::path_role("config/dev.secret.exs"),
+        context::PathRole::Code
+    );
+    assert_eq!(
+        context::path_role("config/dev.exs"),
+        context::PathRole::Test
+    );
+    assert_eq!(
+        context::path_role("config/test.secret.exs"),
+        context::PathRole::Test
+    );
+}
