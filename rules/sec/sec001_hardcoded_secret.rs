@@ -261,7 +261,7 @@ declare_rule! {
     /// - a connection URL whose password is its user name (`loader:loader@localhost`,
     ///   or in leetspeak: `passbolt:P4ssb0lt@db`),
     ///   or a person's password on a container or local host (a name then digits,
-    ///   with or without a separator: `Karim_250399`), under any name (a
+    ///   with or without a separator: `Karim_…`), under any name (a
     ///   `db_dsn` as for the `database-url` format); a generated one still fires;
     ///   a connection URL in a Python docstring's usage example;
     /// - a Slack incoming webhook whose secret part is not 24 characters (a how-to's
