@@ -38,7 +38,10 @@ declare_rule! {
     /// line breaks (`\n`) are layout. A nearly whole RSA key still fires (its
     /// primes can be rebuilt from what is shown), and so do cut EC and Ed25519
     /// keys (their secret comes first), blocks without an `END` line, encrypted
-    /// bodies and non-DER formats (OpenSSH, PGP). A body that decodes to plain text
+    /// bodies and PGP blocks. An OpenSSH key is read up to its first char that is
+    /// no base64 (an elision mark such as `<SKIPPED>`): when what is shown ends
+    /// before its private section or holds under half of it (a how-to's first line
+    /// is only the `openssh-key-v1` header), it is no key. A body that decodes to plain text
     /// (`dGhlc2UgYXJl…`: "these are just some fake … key bytes") is a stand-in.
     ///
     /// A value other scanners were told about stays reviewed: `gitleaks:allow`,

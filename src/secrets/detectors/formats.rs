@@ -53,6 +53,9 @@ fn shows_no_private_key(block: &str) -> bool {
     if body.contains(": ") {
         return false;
     }
+    if label.trim() == "OPENSSH PRIVATE KEY" {
+        return is_openssh_fragment(body);
+    }
     let encrypted = label.contains("ENCRYPTED");
     // Escaped line breaks (`\n`, `\\n`) are layout, not base64.
     let mut base64 = String::with_capacity(body.len());
@@ -117,6 +120,68 @@ fn shows_no_private_key(block: &str) -> bool {
             .get(..24)
             .is_some_and(|head| head.windows(RSA_OID.len()).any(|w| w == RSA_OID));
     rsa && der.len() * 4 < declared
+}
+
+/// An OpenSSH key body whose shown lines end before its private section, or
+/// hold under half of it: a how-to's first line and `<SKIPPED>` (the first
+/// line is only the `openssh-key-v1` header and the start of the public key).
+/// The body is read up to its first char that is no base64 (an elision mark);
+/// a whole key parses to a private section as long as it declares.
+fn is_openssh_fragment(body: &str) -> bool {
+    let mut base64 = String::with_capacity(body.len());
+    let mut escaped = false;
+    for ch in body.chars() {
+        match ch {
+            '\\' => escaped = true,
+            'n' | 'r' | 't' if escaped => escaped = false,
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '/') => {
+                escaped = false;
+                base64.push(c);
+            }
+            '=' => break,
+            c if c.is_whitespace() => {}
+            _ => break,
+        }
+    }
+    let usable = base64.len() / 4 * 4;
+    let Some(bytes) = base64
+        .get(..usable)
+        .and_then(|b| decode_base64(b, false, 64 * 1024))
+    else {
+        return false;
+    };
+    let Some(mut rest) = bytes.strip_prefix(b"openssh-key-v1\0".as_slice()) else {
+        return false;
+    };
+    fn take_u32(bytes: &[u8]) -> Option<(usize, &[u8])> {
+        let (head, rest) = bytes.split_first_chunk::<4>()?;
+        Some((u32::from_be_bytes(*head) as usize, rest))
+    }
+    fn take_string(bytes: &[u8]) -> Option<&[u8]> {
+        let (len, rest) = take_u32(bytes)?;
+        rest.get(len..)
+    }
+    // Cipher name, KDF name and KDF options, then the key count and public keys.
+    for _ in 0..3 {
+        match take_string(rest) {
+            Some(next) => rest = next,
+            None => return true,
+        }
+    }
+    let Some((count, next)) = take_u32(rest) else {
+        return true;
+    };
+    rest = next;
+    for _ in 0..count.min(16) {
+        match take_string(rest) {
+            Some(next) => rest = next,
+            None => return true,
+        }
+    }
+    match take_u32(rest) {
+        Some((declared, shown)) => shown.len() * 2 < declared,
+        None => true,
+    }
 }
 
 /// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.

@@ -499,3 +499,43 @@ fn file_sample_12_app_passwords_and_dev_secret_files() {
         context::PathRole::Test
     );
 }
+
+#[test]
+fn round_103_openssh_key_with_its_body_elided() {
+    // An `openssh-key-v1` body built as ssh-keygen writes an Ed25519 key.
+    let string = |bytes: &[u8]| {
+        let mut out = (bytes.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(bytes);
+        out
+    };
+    let public_key = random(1031, 32, B64);
+    let mut public_blob = string(b"ssh-ed25519");
+    public_blob.extend(string(public_key.as_bytes()));
+    let mut private = b"\x11\x22\x33\x44\x11\x22\x33\x44".to_vec();
+    private.extend(string(b"ssh-ed25519"));
+    private.extend(string(public_key.as_bytes()));
+    private.extend(string(random(1032, 64, B64).as_bytes()));
+    private.extend(string(b"user@host"));
+    private.extend([1, 2, 3, 4, 5]);
+    let mut key = b"openssh-key-v1\0".to_vec();
+    for part in [&b"none"[..], b"none", b""] {
+        key.extend(string(part));
+    }
+    key.extend(1u32.to_be_bytes());
+    key.extend(string(&public_blob));
+    key.extend(string(&private));
+    let body = b64(&key);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(70)
+        .map(|chunk| std::str::from_utf8(chunk).unwrap())
+        .collect();
+    let pem = |body: &str| {
+        format!("```hcl\n  private_key = <<-EOF\n  -----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n  -----END OPENSSH PRIVATE KEY-----\n  EOF\n```\n")
+    };
+    // The whole key fires.
+    assert_eq!(scan_file("docs/index.md", &pem(&lines.join("\n"))).len(), 1);
+    // A how-to's first line (the format header), `<SKIPPED>` and the last line do not.
+    let elided = format!("{}\n<SKIPPED>\n{}", lines[0], lines[lines.len() - 1]);
+    assert!(scan_file("docs/index.md", &pem(&elided)).is_empty());
+}
