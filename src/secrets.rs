@@ -414,7 +414,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     found.retain(|m| {
         !(m.detector.id == "google-api-key" || m.detector.generic)
             || !(samples::under_public_note(text, m.span)
-                || names::names_a_browser_map_key(name_before(text, m.span))
+                || names::names_a_public_browser_key(name_before(text, m.span))
                 || samples::is_editor_cloud_key(text, name_before(text, m.span)))
     });
     // A data file's recorded URLs (an evaluation set's sources) carry the query

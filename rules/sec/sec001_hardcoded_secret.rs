@@ -96,7 +96,9 @@ declare_rule! {
     ///   to change them (`…ChangeIt…`, `…ChangeThis…`), names of a vault's secrets
     ///   (`APPLICATION_SECRETS=CONTENT-KEYS`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
-    ///   from `asdfghjkl`, 80% from 20 letters on, such as `KjhsdaSDFkj4471930hgfd`)), CSS selectors of form fields
+    ///   from `asdfghjkl`, 80% from 20 letters on, such as `KjhsdaSDFkj4471930hgfd`),
+    ///   a walk along the keyboard or the alphabet typed twice in a row anywhere in
+    ///   the value (`…Zmasdfasdfasdff…`, `…sdfsdf…`)), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
     ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
     ///   regular expressions (`^.{8,32}$`), a provider's own documented sample
@@ -106,7 +108,7 @@ declare_rule! {
     /// - references and expressions: `${VAR}`, `$VAR`, `$$VAR` (make's and
     ///   Compose's escaped `$`), `%env(X)%`, `${env.X}`,
     ///   `{{ secrets.X }}`, `#{...}`, Spring resource locations (`file:/secrets/…`,
-    ///   `classpath:…`), `$$name` anywhere in a value (CapRover's
+    ///   `classpath:…`), a Key Vault secret's path (`secrets/cert-wildcard-…/`), `$$name` anywhere in a value (CapRover's
     ///   `postmaster@$$cap_root_domain/$$cap_password`), `{env}WEBDAV_PASSWORD` (a lookup naming its
     ///   source), variables, calls, Python entry points and plugins
     ///   (`acme.services.gateway.plugin:ApiKeyProvider`: three or more lowercase
@@ -127,6 +129,11 @@ declare_rule! {
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
     ///   and the same as the value of a Vue/Angular bound attribute
     ///   (`:login-token="twoFactorLoginToken"`; a quoted one elsewhere is a password);
+    ///   any value of an Odoo QWeb `t-att-`/`t-attf-` attribute (`t-att-accesskey="view.accessKey"`,
+    ///   `t-att-data-allow-token-selection="bool(…)"`), an expression;
+    /// - a resource's name: lowercase words joined by `-`, `_` or `.`, with at most
+    ///   two digits, each inside a word (`logical_backup_cronjob_environment_secret:
+    ///   "backups-s3-credentials"`, a Kubernetes Secret's name);
     /// - a theme's design-token paths (`token: 'background.surface0'`,
     ///   `color.gray.100`: dotted lowercase words with a step number);
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
@@ -187,11 +194,12 @@ declare_rule! {
     /// - in a commented-out block (`#` or `//` lines), a value within three lines
     ///   of a documentation host in the same block (`#   domain: example.com` above
     ///   `#   password: e532…`): a README's sample entry; without one it still fires;
-    /// - a map key under a name the frontend's bundler ships to every browser
+    /// - a map or Firebase web key under a name the frontend's bundler ships to every browser
     ///   (`NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_KAKAO_MAP_KEY`: `NEXT_PUBLIC_`, `VITE_`,
     ///   `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `VUE_APP_` with a
-    ///   `MAP`/`MAPS` word): referrer-locked web keys; other tokens under such
-    ///   names still fire;
+    ///   `MAP`/`MAPS` word, or a `FIREBASE` word and a name ending in `_KEY`:
+    ///   `VITE_FIREBASE_API_KEY`): referrer-locked or rule-guarded web keys; other
+    ///   tokens under such names (`VITE_FIREBASE_ADMIN_TOKEN`) still fire;
     /// - a value its own line comment calls a stand-in (`"13e5…",  # noqa: mock`,
     ///   `# dummy 64-byte base58 encoded key`, `// fake`, `# not a real key`,
     ///   Synapse's sample `# DO NOT USE THIS`), and a

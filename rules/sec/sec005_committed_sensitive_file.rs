@@ -39,8 +39,9 @@ declare_rule! {
     ///   values before running docker-compose`); a Spring resource location
     ///   (`SECRET_PRIVATE=file:/secrets/private.pem`) names a file, a value that is
     ///   the key's own last words (`BITCOIN_RPCPASSWORD=rpcpassword`) names the
-    ///   setting, and a map key
-    ///   under a browser-bundled name (`NEXT_PUBLIC_GOOGLE_MAP_KEY`) is public;
+    ///   setting, and a map or Firebase web key
+    ///   under a browser-bundled name (`NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_FIREBASE_API_KEY`)
+    ///   is public; keyboard mashes (`asdfasdf` typed twice in a token) are stand-ins;
     ///   nor does a password made of another value of the file and digits
     ///   (`POSTGRES_DB=teable` then `MINIO_SECRET_KEY=teable123`: a guessable default),
     ///   nor one named after a folder of the file's path (`SafeLine/.env` with

@@ -195,9 +195,9 @@ fn round_87_and_file_sample_3() {
         random(873, 35, ALNUM)
     );
     assert!(stores::detect(".env.production", &map_key).is_none());
-    assert!(names::names_a_browser_map_key("VITE_KAKAO_MAP_KEY"));
-    assert!(!names::names_a_browser_map_key("VITE_OPENAI_KEY"));
-    assert!(!names::names_a_browser_map_key("GOOGLE_MAP_KEY"));
+    assert!(names::names_a_public_browser_key("VITE_KAKAO_MAP_KEY"));
+    assert!(!names::names_a_public_browser_key("VITE_OPENAI_KEY"));
+    assert!(!names::names_a_public_browser_key("GOOGLE_MAP_KEY"));
     let token = format!("VITE_SERVICE_TOKEN={}\n", random(874, 32, ALNUM));
     assert!(stores::detect(".env.production", &token).is_some());
     // Maven's documented default login; a generated password still counts.

@@ -197,11 +197,12 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "remember",
 ];
 
-/// `NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_KAKAO_MAP_KEY`: a map key under a name
-/// the frontend's bundler ships to every browser (`NEXT_PUBLIC_`, `VITE_`,
-/// `REACT_APP_`, …). Map providers issue such keys for web pages, locked to the
-/// site's referrer; a server key under such a name (`VITE_OPENAI_KEY`) still fires.
-pub(crate) fn names_a_browser_map_key(name: &str) -> bool {
+/// `NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_KAKAO_MAP_KEY`, `VITE_FIREBASE_API_KEY`: a
+/// map or Firebase web key under a name the frontend's bundler ships to every
+/// browser (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`, …). Map providers and Firebase
+/// issue such keys for web pages (locked to the site's referrer, or guarded by
+/// security rules); a server key under such a name (`VITE_OPENAI_KEY`) still fires.
+pub(crate) fn names_a_public_browser_key(name: &str) -> bool {
     const BUNDLED: &[&str] = &[
         "NEXT_PUBLIC_",
         "VITE_",
@@ -212,10 +213,12 @@ pub(crate) fn names_a_browser_map_key(name: &str) -> bool {
         "VUE_APP_",
     ];
     let upper = name.to_ascii_uppercase();
-    BUNDLED.iter().any(|p| upper.starts_with(p))
-        && upper
-            .split('_')
-            .any(|segment| matches!(segment, "MAP" | "MAPS" | "GMAP" | "GMAPS"))
+    let map = upper
+        .split('_')
+        .any(|segment| matches!(segment, "MAP" | "MAPS" | "GMAP" | "GMAPS"));
+    // `VITE_FIREBASE_API_KEY`, not `VITE_FIREBASE_ADMIN_TOKEN`.
+    let firebase = upper.split('_').any(|segment| segment == "FIREBASE") && upper.ends_with("_KEY");
+    BUNDLED.iter().any(|p| upper.starts_with(p)) && (map || firebase)
 }
 
 /// Whether `name` is secret-named (the ruleset's "Secret-named" convention):

@@ -202,7 +202,7 @@ fn secret_assignments(text: &str) -> Vec<Range<usize>> {
         .into_iter()
         .filter(|(key, value)| {
             is_named_secret(key, &text[value.clone()])
-                && !super::names::names_a_browser_map_key(key)
+                && !super::names::names_a_public_browser_key(key)
         })
         .map(|(_, value)| value)
         .collect()
@@ -414,7 +414,7 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         // A browser map key (`NEXT_PUBLIC_GOOGLE_MAP_KEY=AIza…`) is public by design.
         let browser_keys: Vec<Range<usize>> = assignments(text)
             .into_iter()
-            .filter(|(key, _)| super::names::names_a_browser_map_key(key))
+            .filter(|(key, _)| super::names::names_a_public_browser_key(key))
             .map(|(_, value)| value)
             .collect();
         secrets.extend(

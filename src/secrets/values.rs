@@ -483,6 +483,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || is_repeated_or_run(v)
         || is_repeated_unit(v)
         || is_keyboard_mash(v)
+        || has_walk_typed_twice(v)
         || is_made_of_words(&lower)
         || is_run_on_phrase(v)
         || is_leet_phrase(v)
@@ -760,6 +761,25 @@ pub(super) fn is_keyboard_mash(v: &str) -> bool {
     letters.len() >= 12
         && on_home_row * 100 >= letters.len() * share
         && letters.iter().any(|b| b"ghjkls".contains(b))
+}
+
+/// A walk along the keyboard or the alphabet typed twice in a row
+/// (`eyJhIjoiZjM4Zmasdfasdfasdff…`, `…sdfsdf…`): a stand-in with a mashed piece
+/// in it. A random value holds a repeated walk of three chars at a position
+/// once in 10^9.
+fn has_walk_typed_twice(v: &str) -> bool {
+    let lower: Vec<char> = v.chars().map(|c| c.to_ascii_lowercase()).collect();
+    (3..=6).any(|unit| {
+        lower.windows(unit * 2).any(|w| {
+            let (head, tail) = w.split_at(unit);
+            head == tail
+                && head.iter().all(char::is_ascii_alphabetic)
+                && head.windows(2).all(|pair| {
+                    let (a, b) = (pair[0] as u32, pair[1] as u32);
+                    a.abs_diff(b) == 1 || keyboard_neighbours(pair[0], pair[1])
+                })
+        })
+    })
 }
 
 /// Eight or more of one char in a row (`GOCSPX-2k8gsR0000000000000000VNahJj`): a
@@ -1078,6 +1098,8 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
         "file:/",
         "file:./",
         "classpath:",
+        // A Key Vault secret's path (`secrets/cert-wildcard-…/`): where it is kept.
+        "secrets/",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();

@@ -179,6 +179,16 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         && value.bytes().all(|b| {
             b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#')
         });
+    // `backups-s3-credentials`: a resource's name, lowercase words joined, a
+    // digit or two inside a word (`s3`, `k8s`) but no word of digits.
+    let resource_name = value.split(['-', '_', '.']).count() >= 2
+        && value.bytes().filter(u8::is_ascii_digit).count() <= 2
+        && value.split(['-', '_', '.']).all(|word| {
+            word.starts_with(|c: char| c.is_ascii_lowercase())
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     let env_name = is_env_name(value);
     // `variable-2`, `string_3`: CodeMirror-style token classes, numbered names.
     let numbered_name = value.rsplit_once(['-', '_']).is_some_and(|(name, n)| {
@@ -202,6 +212,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
                     || i > 0 && words.is_empty())
         });
     if identifier
+        || resource_name
         || env_name
         || numbered_name
         || token_path
@@ -563,11 +574,17 @@ fn is_secret_named_identifier(value: &str) -> bool {
         && name_kind(value).is_some()
 }
 
-/// A Vue (`:login-token="…"`, `v-bind:…`) or Angular (`[token]="…"`) attribute
-/// bound to an expression: its quoted value is code.
+/// A Vue (`:login-token="…"`, `v-bind:…`), Angular (`[token]="…"`) or Odoo QWeb
+/// (`t-att-accesskey="view.accessKey"`, `t-attf-…`) attribute bound to an
+/// expression: its quoted value is code.
 fn is_bound_attribute(c: &Candidate<'_>) -> bool {
     let head = c.text.get(..c.context_span.start as usize).unwrap_or("");
-    head.ends_with(':') || head.ends_with('[')
+    let key = c.group("key").unwrap_or("");
+    head.ends_with(':')
+        || head.ends_with('[')
+        || ["t-att-", "t-attf-"]
+            .iter()
+            .any(|qweb| head.ends_with(qweb) || key.starts_with(qweb))
 }
 
 /// `someone@example.org`: an address, not a password.

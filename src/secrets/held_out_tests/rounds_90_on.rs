@@ -539,3 +539,36 @@ fn round_103_openssh_key_with_its_body_elided() {
     let elided = format!("{}\n<SKIPPED>\n{}", lines[0], lines[lines.len() - 1]);
     assert!(scan_file("docs/index.md", &pem(&elided)).is_empty());
 }
+
+#[test]
+fn round_104_bound_attributes_paths_resource_names_and_stand_ins() {
+    // Odoo QWeb's `t-att-` attributes hold expressions; a literal attribute's
+    // generated token still fires.
+    let qweb = "<form t-att-data-allow-token-selection=\"bool(assign_token_route)\">\n<button t-att-accesskey=\"view.accessKey\"/>\n";
+    assert!(scan_file("views/payment_templates.xml", qweb).is_empty());
+    let literal = format!("<form data-access-token=\"{}\">\n", random(1041, 32, ALNUM));
+    assert_eq!(scan_file("views/form.xml", &literal).len(), 1);
+    // A Key Vault secret's path is a reference.
+    let path = "param kv = {\n  wildcardSecret: 'secrets/cert-wildcard-contoso-se2f6b1c04-51a2-4d7e-9c3b-6a0d2e8f1b47/'\n}\n";
+    assert!(scan_file("parameters/prod.bicepparam", path).is_empty());
+    // A Kubernetes Secret's name (lowercase words, `s3`); a random lowercase
+    // value with digits still fires.
+    let name = "logical_backup_cronjob_environment_secret: \"backups-s3-credentials\"\n";
+    assert!(scan_file("appset.yaml", name).is_empty());
+    let random_lower = format!(
+        "logical_backup_cronjob_environment_secret: \"{}\"\n",
+        random(1042, 24, "abcdefghijklmnopqrstuvwxyz0123456789")
+    );
+    assert_eq!(scan_file("appset.yaml", &random_lower).len(), 1);
+    // A walk typed twice in a row (`asdfasdf`) is a stand-in; a random value is not.
+    assert!(values::is_placeholder(
+        "eyJhIjoiNmE4ZmasdfasdfasdffPPKHJ-00-NzEt"
+    ));
+    assert!(values::is_placeholder("Zk9sdfsdfQ2x7"));
+    assert!(!values::is_placeholder(&random(1043, 40, B64)));
+    // A Firebase web key under a bundled name is public; a server key is not.
+    let firebase = format!("VITE_FIREBASE_API_KEY=AIza{}\n", random(1044, 35, ALNUM));
+    assert!(stores::detect(".env.production", &firebase).is_none());
+    let server = format!("VITE_FIREBASE_ADMIN_TOKEN={}\n", random(1045, 40, ALNUM));
+    assert!(stores::detect(".env.production", &server).is_some());
+}
