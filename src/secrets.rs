@@ -415,7 +415,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         !(m.detector.id == "google-api-key" || m.detector.generic)
             || !(samples::under_public_note(text, m.span)
                 || names::names_a_public_browser_key(name_before(text, m.span))
-                || samples::is_editor_cloud_key(text, name_before(text, m.span)))
+                || samples::is_browser_widget_key(text, name_before(text, m.span)))
     });
     // A data file's recorded URLs (an evaluation set's sources) carry the query
     // their pages were visited with: data about public pages, not the repo's own.

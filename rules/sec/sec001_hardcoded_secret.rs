@@ -328,8 +328,9 @@ declare_rule! {
     ///   starts by saying to replace it (`JWT_SECRET=… # Replace with a secure JWT
     ///   secret key`); another trailing note does not hide it;
     /// - TinyMCE Cloud's `apiKey` in a file that loads TinyMCE (`<Editor apiKey=…>` of
-    ///   `@tinymce/tinymce-react`): the editor's browser key, bound to the site's
-    ///   domains; an `apiKey` elsewhere still fires; a Firebase web app's ID beside an
+    ///   `@tinymce/tinymce-react`) and Snipcart's (`apiKey` of `gatsby-plugin-snipcart`,
+    ///   `data-api-key`, `publicApiKey` in a file that loads Snipcart): a widget's browser
+    ///   key, bound to the site's domains; an `apiKey` elsewhere still fires; a Firebase web app's ID beside an
     ///   `AIza…` key (`FCM_APP_ID: "1:…:web:…"`) marks a web config too;
     /// - names ending in `_filter`, `_style` or `_css` (`SECRET_VISUAL_MASK_BLUR_FILTER =
     ///   "blur(6px)"`: how a secret is shown on a page);
@@ -455,8 +456,10 @@ declare_rule! {
     ///   stored credential (SEC005 judges SQL dumps);
     /// - words then a count typed to fill a length (`ThisIsMyCustomSecretKey012345678`,
     ///   `alarm123456`, also in base64), and a sentence about the key typed without
-    ///   spaces (`thisisaverysecurekeythatmustbelonger…`: lowercase, pronounceable
-    ///   throughout, naming a key and speaking of it; a diceware passphrase does not);
+    ///   spaces (`thisisaverysecurekeythatmustbelonger…`: lowercase or CamelCase,
+    ///   pronounceable throughout once a letter held down at its end is dropped
+    ///   (`…NoOneCanHackMeHAHAHAHAzzzz`), naming a key and speaking of it; a diceware
+    ///   passphrase does not);
     /// - a prefix then base64 of a sentence that is a placeholder (`v1,whsec_` and
     ///   "This is an example …");
     /// - a value the comment block right above (up to eight lines), or a Python

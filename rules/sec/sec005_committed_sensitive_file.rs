@@ -32,7 +32,10 @@ declare_rule! {
     ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
     ///   stack's, and only its generated values count (`sidekickin` does not, nor
     ///   does SEC001 fire on such a file's typed values); so is a person's password beside
-    ///   `DB_HOST=localhost` (the database on their own machine); so
+    ///   `DB_HOST=localhost` (the database on their own machine) or beside a host that
+    ///   is a compose service's name (`DB_HOST=bs_db`, a container of the same stack),
+    ///   leetspeak words included (`r00t4dmin`: lowercase words with two or more leet
+    ///   digits, pronounceable when read back); so
     ///   is a template whose values say what to fill in (`url=your url` beside
     ///   `secret=keyforuploads`; `<…>`, `replace`, `changeme`, `…_here`) or whose
     ///   comment calls its values defaults to change (`# Please change these default

@@ -115,7 +115,7 @@ pub(super) fn repeats_an_id(text: &str, span: Span, secret: &str) -> bool {
 /// machine. A generated one still fires.
 pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool {
     const LOCAL_HOSTS: &[&str] = &["localhost", "127.0.0.1", "(local)", "(localdb)"];
-    if !super::is_chosen_by_a_person(secret) {
+    if !(super::is_chosen_by_a_person(secret) || super::values::reads_as_leetspeak(secret)) {
         return false;
     }
     let at = line_range(text, span.start as usize);
@@ -148,10 +148,16 @@ pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool
                     .iter()
                     .any(|lead| value.contains(&format!("{lead}{h}")))
             });
+        // `DB_HOST=bs_db`: a compose service's name, a container of the same stack
+        // (as `is_dev_stack_login` reads a URL's dotless host).
+        let container = value.starts_with(|c: char| c.is_ascii_lowercase())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-'));
         let local_host = ["host", "hostname", "server"]
             .iter()
             .any(|k| key.ends_with(k))
-            && LOCAL_HOSTS.contains(&value);
+            && (LOCAL_HOSTS.contains(&value) || container);
         local_url || local_host
     })
 }
@@ -202,16 +208,21 @@ pub(super) fn is_analytics_beacon(text: &str, span: Span) -> bool {
         })
 }
 
-/// TinyMCE Cloud's `apiKey` (`<Editor apiKey='…'>` of `@tinymce/tinymce-react`, or
-/// `tinymce.init`'s): the editor's browser key, sent from every page that loads
-/// it and bound to the site's domains, public by design.
-pub(super) fn is_editor_cloud_key(text: &str, name: &str) -> bool {
+/// The API key of a widget a page loads: TinyMCE Cloud's `apiKey` (`<Editor
+/// apiKey='…'>` of `@tinymce/tinymce-react`, or `tinymce.init`'s), Snipcart's
+/// (`gatsby-plugin-snipcart`'s `apiKey`, the cart script's `data-api-key`,
+/// `publicApiKey`). The browser sends it from every page, bound to the site's
+/// domains: public by design.
+pub(super) fn is_browser_widget_key(text: &str, name: &str) -> bool {
+    const WIDGETS: &[&str] = &["tinymce", "snipcart"];
     let name: String = name
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    name == "apikey" && text.to_ascii_lowercase().contains("tinymce")
+    let lower = text.to_ascii_lowercase();
+    matches!(name.as_str(), "apikey" | "dataapikey" | "publicapikey")
+        && WIDGETS.iter().any(|widget| lower.contains(widget))
 }
 
 /// Whether a line within five of the one holding `span` names a secret or a

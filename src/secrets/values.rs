@@ -7,8 +7,8 @@ mod phrases;
 use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, SLACK_SAMPLE_BODY};
 use encoded::encodes_no_secret;
 use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext, is_sealed_secret_ciphertext};
-pub(crate) use phrases::unleet;
 use phrases::{is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase};
+pub(crate) use phrases::{reads_as_leetspeak, unleet};
 
 /// Words a placeholder or well-known dev default is made of (`changeme`,
 /// `mysecretpassword`, `P@ssw0rd123`, `test`, `postgres`, …).

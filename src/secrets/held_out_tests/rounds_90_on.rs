@@ -572,3 +572,43 @@ fn round_104_bound_attributes_paths_resource_names_and_stand_ins() {
     let server = format!("VITE_FIREBASE_ADMIN_TOKEN={}\n", random(1045, 40, ALNUM));
     assert!(stores::detect(".env.production", &server).is_some());
 }
+
+#[test]
+fn round_105_phrases_with_filler_widget_keys_and_container_databases() {
+    // A CamelCase sentence with a held-down letter at its end; a generated key
+    // under the same name still fires.
+    let settings = |secret: &str| {
+        format!("{{\n  \"JwtSettings\": {{\n    \"Secret\": \"{secret}\"\n  }}\n}}\n")
+    };
+    assert!(scan_file(
+        "appsettings.json",
+        &settings("MyVeryLongSecretKeyThatNobodyCanGuessHAHAHAHAzzzz")
+    )
+    .is_empty());
+    assert_eq!(
+        scan_file("appsettings.json", &settings(&random(1051, 48, ALNUM))).len(),
+        1
+    );
+    // Snipcart's public key; another service's token in the same file still fires.
+    let gatsby = |resolve: &str| {
+        format!(
+            "module.exports = {{ plugins: [{{ resolve: '{resolve}', options: {{ apiKey: '{}' }} }}] }}\n",
+            random(1052, 72, ALNUM)
+        )
+    };
+    assert!(scan_file("gatsby-config.js", &gatsby("gatsby-plugin-snipcart")).is_empty());
+    assert_eq!(
+        scan_file("gatsby-config.js", &gatsby("gatsby-source-datocms")).len(),
+        1
+    );
+    // A leetspeak password of a database in a compose service of the same stack;
+    // the same beside a remote host, or a random one beside the container, fires.
+    let env = |host: &str, password: &str| {
+        format!("IP=127.0.0.1\nDB_HOST={host}\nDB_PASSWORD={password}\n")
+    };
+    assert!(stores::detect("wp/.env", &env("bs_db", "m4r1n0s0le0")).is_none());
+    assert!(stores::detect("wp/.env", &env("db.shop-prod.example.net", "m4r1n0s0le0")).is_some());
+    assert!(stores::detect("wp/.env", &env("bs_db", &random(1053, 20, ALNUM))).is_some());
+    assert!(values::reads_as_leetspeak("cav0l0cia0"));
+    assert!(!values::reads_as_leetspeak("x7k2m9p4q8r3"));
+}

@@ -14,7 +14,14 @@ pub(super) fn is_run_on_phrase(v: &str) -> bool {
     ];
     // `MySecretHot…ThatShouldBeVerySecretousAndRandom`: the same in CamelCase.
     let lower = v.to_ascii_lowercase();
-    let letters: Vec<char> = lower.chars().filter(char::is_ascii_alphabetic).collect();
+    let mut letters: Vec<char> = lower.chars().filter(char::is_ascii_alphabetic).collect();
+    // `…NoOneCanHackMeHAHAHAHAzzzz`: one letter held down at the end is filler.
+    if let Some(&last) = letters.last() {
+        let held = letters.iter().rev().take_while(|&&c| c == last).count();
+        if held >= 3 {
+            letters.truncate(letters.len() - held);
+        }
+    }
     letters.len() >= 24
         && letters.len() * 5 >= v.len() * 4
         && v.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -158,4 +165,29 @@ fn break_into_words(chars: &[u8], matches: impl Fn(u8, u8) -> bool) -> bool {
         }
     }
     reachable.get(n).copied().unwrap_or(false)
+}
+
+/// `cav0l0cia0`, `r00t4dmin`: lowercase words with leet digits in some letters'
+/// place (two or more), which read back as letters pronounce from end to end (two
+/// in five vowels, no three consonants in a row). A person's password; about
+/// one random lowercase-and-digits value in 40 reads so, so it is only asked
+/// where other signs say a person typed the value (a local stack's database).
+pub(crate) fn reads_as_leetspeak(v: &str) -> bool {
+    let leet = v.bytes().filter(|b| b"013457".contains(b)).count();
+    if leet < 2
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b"013457".contains(&b))
+    {
+        return false;
+    }
+    let letters = unleet(v, true);
+    let vowels = letters.bytes().filter(|b| b"aeiou".contains(b)).count();
+    let mut run = 0;
+    let mut longest = 0;
+    for b in letters.bytes() {
+        run = if b"aeiou".contains(&b) { 0 } else { run + 1 };
+        longest = longest.max(run);
+    }
+    letters.len() >= 8 && vowels * 5 >= letters.len() * 2 && longest < 3
 }
