@@ -450,6 +450,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::is_answer_file_pass(text, m.span)
                 || samples::names_a_declared_entry(text, m.secret(text))
                 || samples::in_block_of_names(text, m.span)
+                || samples::names_its_setting_among_others(
+                    text,
+                    m.span,
+                    assigned_name(text.get(m.context_span.range()).unwrap_or("")),
+                    m.secret(text),
+                )
                 || (reads_as_typed(m.secret(text)) && samples::for_a_placeholder_user(text, m.span))
                 || samples::names_a_key_in_a_secret(
                     text,

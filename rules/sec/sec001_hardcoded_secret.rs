@@ -18,7 +18,8 @@ declare_rule! {
     /// as `mysecretpassword` or a pronounceable run is typed and does not fire). All patterns are checked in one pass over the file. Framework and
     /// code forms are read too: PHP `define('AUTH_KEY', '…')` (WordPress keys and
     /// salts), the default of an environment lookup (`env.str("SECRET_KEY",
-    /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`), XML elements
+    /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`; a URL or a
+    /// file's path there, `DEFINE('DEPLOY_KEY', '/var/www/.ssh/id_rsa')`, is none), XML elements
     /// and properties (`<password>…</password>`, Hibernate's `<property
     /// name="connection.password">`), and an API client's `.login('user', 'password')`
     /// call.
@@ -248,7 +249,10 @@ declare_rule! {
     ///   an identifier the same file declares as an entry (`azuread_app_key =
     ///   "caf_…_level0"` beside `caf_…_level0 = {`, commented out or not); a value in a block whose key says it holds names or IDs
     ///   (`launchpad_key_names = { keyvault_client_secret = "aadapp-…" }`); a Windows
-    ///   answer file's `<settings pass="offline…">` (a configuration pass);
+    ///   answer file's `<settings pass="offline…">` (a configuration pass); camelCase
+    ///   words ending in the setting's own last word, with another setting within three
+    ///   lines filled the same way (`smtp_auth_password: 'senderLoginPassword'` beside
+    ///   `smtp_auth_username: 'senderUsername'`: a template's names; alone it fires);
     /// - a typed password within four lines of a user name that is itself a stand-in
     ///   (`vcloud_username=YOUR-UPLOAD-USER`); beside a default account (`root`) it
     ///   still fires;

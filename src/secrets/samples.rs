@@ -7,7 +7,9 @@ mod comments;
 mod identifiers;
 mod notes;
 pub(super) use comments::in_commented_example;
-pub(super) use identifiers::{in_block_of_names, is_answer_file_pass, names_a_declared_entry};
+pub(super) use identifiers::{
+    in_block_of_names, is_answer_file_pass, names_a_declared_entry, names_its_setting_among_others,
+};
 pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,
 };

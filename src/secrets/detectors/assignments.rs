@@ -633,8 +633,9 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
     if is_env_name(value) {
         return false;
     }
-    // `env.StringFromEnv("AZURE_ARM_TOKEN_RESOURCE", "https://management…")`: an address.
-    if is_plain_url(value) {
+    // `env.StringFromEnv("AZURE_ARM_TOKEN_RESOURCE", "https://management…")`: an address;
+    // `DEFINE('DEPLOY_KEY', '/var/www/.ssh/id_rsa')`: a key file's path.
+    if is_plain_url(value) || is_path_like(value) {
         return false;
     }
     if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {

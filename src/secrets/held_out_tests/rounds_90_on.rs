@@ -612,3 +612,24 @@ fn round_105_phrases_with_filler_widget_keys_and_container_databases() {
     assert!(values::reads_as_leetspeak("cav0l0cia0"));
     assert!(!values::reads_as_leetspeak("x7k2m9p4q8r3"));
 }
+
+#[test]
+fn round_106_key_paths_and_setting_names() {
+    // A key file's path in a named constant; a key in it still fires.
+    assert!(scan_file(
+        "config.php",
+        "<?php\nDEFINE('DEPLOY_KEY', '/var/www/.ssh/id_rsa');\n"
+    )
+    .is_empty());
+    let key = format!(
+        "<?php\nDEFINE('DEPLOY_KEY', '{}');\n",
+        random(1061, 40, ALNUM)
+    );
+    assert_eq!(scan_file("config.php", &key).len(), 1);
+    // camelCase names of what goes there, two settings filled so; one alone fires.
+    let template = "global:\n  smtp_auth_username: 'senderUsername'\n  smtp_auth_password: 'senderLoginPassword'\n";
+    assert!(scan_file("alertmanager.yml", template).is_empty());
+    let alone =
+        "global:\n  smtp_auth_username: 'alerts'\n  smtp_auth_password: 'senderLoginPassword'\n";
+    assert_eq!(scan_file("alertmanager.yml", alone).len(), 1);
+}

@@ -70,3 +70,46 @@ pub(crate) fn in_block_of_names(text: &str, span: Span) -> bool {
     }
     false
 }
+
+/// `smtp_auth_password: 'senderLoginPassword'` beside `smtp_auth_username:
+/// 'senderUsername'`: camelCase words that end in the setting's own last word, in
+/// a block where another setting is filled the same way. A template's names for
+/// what goes there, not values; one such value alone (`youCantHandleThisSecret`
+/// under `secret`) may be a password.
+pub(crate) fn names_its_setting_among_others(
+    text: &str,
+    span: Span,
+    name: &str,
+    value: &str,
+) -> bool {
+    if !names_its_setting(name, value) {
+        return false;
+    }
+    let line = line_range(text, span.start as usize);
+    crate::secrets::lines_around(text, &line, 3, 3).any(|other| {
+        let Some((key, rest)) = other.split_once([':', '=']) else {
+            return false;
+        };
+        let key = key.trim().trim_matches(['"', '\'']);
+        let rest = rest.trim().trim_end_matches([',', ';']).trim();
+        let quoted = rest
+            .strip_prefix(['"', '\''])
+            .and_then(|r| r.strip_suffix(['"', '\'']))
+            .unwrap_or(rest);
+        names_its_setting(key, quoted)
+    })
+}
+
+/// `senderUsername` for `smtp_auth_username`: lowerCamelCase letters, two or more
+/// words, the last the key's last word (four letters or more).
+fn names_its_setting(name: &str, value: &str) -> bool {
+    let Some(last_upper) = value.rfind(|c: char| c.is_ascii_uppercase()) else {
+        return false;
+    };
+    let last_word = value[last_upper..].to_ascii_lowercase();
+    let key = normalize_name(name);
+    value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value.bytes().all(|b| b.is_ascii_alphabetic())
+        && last_word.len() >= 4
+        && key.rsplit('_').next() == Some(last_word.as_str())
+}
