@@ -19,7 +19,7 @@ declare_rule! {
     /// code forms are read too: PHP `define('AUTH_KEY', '…')` (WordPress keys and
     /// salts), the default of an environment lookup (`env.str("SECRET_KEY",
     /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`; a URL or a
-    /// file's path there, `DEFINE('DEPLOY_KEY', '/var/www/.ssh/id_rsa')`, is none), XML elements
+    /// file's path there, `DEFINE('DEPLOY_KEY', '/var/www/.ssh/…')`, is none), XML elements
     /// and properties (`<password>…</password>`, Hibernate's `<property
     /// name="connection.password">`), and an API client's `.login('user', 'password')`
     /// call.
@@ -130,11 +130,11 @@ declare_rule! {
     ///   say they hold a secret (`TheSecretKeyObtainedFromR2`, `configmapK8sSecret`)
     ///   and the same as the value of a Vue/Angular bound attribute
     ///   (`:login-token="twoFactorLoginToken"`; a quoted one elsewhere is a password);
-    ///   any value of an Odoo QWeb `t-att-`/`t-attf-` attribute (`t-att-accesskey="view.accessKey"`,
+    ///   any value of an Odoo QWeb `t-att-`/`t-attf-` attribute (`t-att-accesskey="view.…"`,
     ///   `t-att-data-allow-token-selection="bool(…)"`), an expression;
     /// - a resource's name: lowercase words joined by `-`, `_` or `.`, with at most
     ///   two digits, each inside a word (`logical_backup_cronjob_environment_secret:
-    ///   "backups-s3-credentials"`, a Kubernetes Secret's name);
+    ///   "backups-s3-…"`, a Kubernetes Secret's name);
     /// - a theme's design-token paths (`token: 'background.surface0'`,
     ///   `color.gray.100`: dotted lowercase words with a step number);
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
@@ -251,8 +251,8 @@ declare_rule! {
     ///   (`launchpad_key_names = { keyvault_client_secret = "aadapp-…" }`); a Windows
     ///   answer file's `<settings pass="offline…">` (a configuration pass); camelCase
     ///   words ending in the setting's own last word, with another setting within three
-    ///   lines filled the same way (`smtp_auth_password: 'senderLoginPassword'` beside
-    ///   `smtp_auth_username: 'senderUsername'`: a template's names; alone it fires);
+    ///   lines filled the same way (`smtp_auth_password: 'sender…Password'` beside
+    ///   `smtp_auth_username: 'sender…name'`: a template's names; alone it fires);
     /// - a typed password within four lines of a user name that is itself a stand-in
     ///   (`vcloud_username=YOUR-UPLOAD-USER`); beside a default account (`root`) it
     ///   still fires;

@@ -34,7 +34,7 @@ declare_rule! {
     ///   does SEC001 fire on such a file's typed values); so is a person's password beside
     ///   `DB_HOST=localhost` (the database on their own machine) or beside a host that
     ///   is a compose service's name (`DB_HOST=bs_db`, a container of the same stack),
-    ///   leetspeak words included (`r00t4dmin`: lowercase words with two or more leet
+    ///   leetspeak words included (`r00t…`: lowercase words with two or more leet
     ///   digits, pronounceable when read back); so
     ///   is a template whose values say what to fill in (`url=your url` beside
     ///   `secret=keyforuploads`; `<…>`, `replace`, `changeme`, `…_here`) or whose
