@@ -133,8 +133,11 @@ declare_rule! {
     ///   any value of an Odoo QWeb `t-att-`/`t-attf-` attribute (`t-att-accesskey="view.…"`,
     ///   `t-att-data-allow-token-selection="bool(…)"`), an expression;
     /// - a resource's name: lowercase words joined by `-`, `_` or `.`, with at most
-    ///   two digits, each inside a word (`logical_backup_cronjob_environment_secret:
-    ///   "backups-s3-…"`, a Kubernetes Secret's name);
+    ///   two digits, inside a word or as a number after the first word
+    ///   (`logical_backup_cronjob_environment_secret: "backups-s3-…"`, a Kubernetes
+    ///   Secret's name; `file_signing_key = "distro-41-…"`, a signing key's name);
+    /// - a path, absolute or relative, regex captures allowed (an nginx location's
+    ///   `pass: "/api/1/report/$2/…"`);
     /// - a theme's design-token paths (`token: 'background.surface0'`,
     ///   `color.gray.100`: dotted lowercase words with a step number);
     /// - schema and type definitions (CUE, JSON Schema, TypeScript, GraphQL types;
@@ -144,7 +147,9 @@ declare_rule! {
     ///   `100/day`: a count per period, optionally per scope);
     /// - a JWT's header glued to a word (`eyJhbGciOiJSUzI1NiJ9.oidcpayload`): its
     ///   payload decodes to no JSON object, so no issuer signed it; a JWT whose
-    ///   `sub` counts up (`1234567890…`: jwt.io's sample, a test's made-up user);
+    ///   `sub` counts up (`1234567890…`: jwt.io's sample, a test's made-up user); a
+    ///   JWT whose issuer or audience is an example (`urn:example:issuer`, RFC 7519's,
+    ///   or a documentation host such as `https://api.example.com`);
     /// - prose: UI labels and their translations in any language (`API-Token`,
     ///   `Webhook-Geheimnis`; under `locale/`, `i18n/`, `lang/`, `language/`, …),
     ///   translation and message keys

@@ -286,6 +286,13 @@ pub(super) fn beside_documentation_host(text: &str, span: Span) -> bool {
     })
 }
 
+/// Whether a claim names a documentation host or URN (`https://example.com`,
+/// RFC 7519's `urn:example:issuer`): a token made for an example.
+pub(in crate::secrets) fn names_a_documentation_host(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    lower.starts_with("urn:example:") || DOCUMENTATION_HOSTS.iter().any(|h| has_host(&lower, h))
+}
+
 /// Whether the line holding `span` has a URL on a documentation host
 /// (`https://auth.example.com/reset?token=…`). An e-mail address there
 /// (`conn.login('ana@example.com', …)`) is not enough: real code logs in with one.

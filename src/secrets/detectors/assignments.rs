@@ -179,15 +179,18 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
         && value.bytes().all(|b| {
             b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'#')
         });
-    // `backups-s3-credentials`: a resource's name, lowercase words joined, a
-    // digit or two inside a word (`s3`, `k8s`) but no word of digits.
+    // `backups-s3-credentials`, `fedora-41-ima`: a resource's name, lowercase
+    // words joined, with two digits at most (inside a word, `s3`, or a number
+    // after the first word).
     let resource_name = value.split(['-', '_', '.']).count() >= 2
         && value.bytes().filter(u8::is_ascii_digit).count() <= 2
-        && value.split(['-', '_', '.']).all(|word| {
-            word.starts_with(|c: char| c.is_ascii_lowercase())
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && value.split(['-', '_', '.']).enumerate().all(|(i, word)| {
+            let number = i > 0 && !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit());
+            number
+                || (word.starts_with(|c: char| c.is_ascii_lowercase())
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
         });
     let env_name = is_env_name(value);
     // `variable-2`, `string_3`: CodeMirror-style token classes, numbered names.
@@ -878,9 +881,12 @@ fn is_powershell_command(key: &str, value: &str) -> bool {
 
 /// `/etc/app/key`, `./secret.txt`, `~/.token`.
 fn is_path_like(v: &str) -> bool {
+    // `pass: "/api/1/report/$2/$3"`: a location's rewrite target, with the
+    // regex's captures.
     (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~'))
+        && v.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~' | b'$')
+        })
 }
 
 /// The user, password and host (without its port) of `scheme://user:password@host…`,

@@ -505,9 +505,16 @@ pub(super) fn is_live_jwt(token: &str) -> bool {
     // counting up was typed for a page or a test, as a counting value is anywhere.
     let sample_subject = json_string_field(&payload_text, "sub")
         .is_some_and(crate::secrets::values::has_counting_run);
+    // `"iss": "urn:example:issuer"`, `"aud": "https://api.example.com"`: a token
+    // minted for a library's or an RFC's example.
+    let example_claims = ["iss", "aud"].iter().any(|claim| {
+        json_string_field(&payload_text, claim)
+            .is_some_and(crate::secrets::samples::names_a_documentation_host)
+    });
     payload_is_object
         && !public_client_key
         && !sample_subject
+        && !example_claims
         && !has_expired(&payload_text)
         && signature.len() >= 16
         && shannon_entropy(signature) >= 3.0

@@ -1,7 +1,7 @@
 //! Unit tests of the classes found by held-out rounds 90 on (each test names
 //! its round).
 
-use super::super::tests::{b64, random, ALNUM, B64, HEX};
+use super::super::tests::{b64, b64url, random, ALNUM, B64, HEX};
 use super::super::*;
 
 #[test]
@@ -632,4 +632,32 @@ fn round_106_key_paths_and_setting_names() {
     let alone =
         "global:\n  smtp_auth_username: 'alerts'\n  smtp_auth_password: 'senderLoginPassword'\n";
     assert_eq!(scan_file("alertmanager.yml", alone).len(), 1);
+}
+
+#[test]
+fn round_107_rewrite_targets_key_names_and_example_tokens() {
+    // A location's rewrite target; a random value under `pass` still fires.
+    assert!(scan_file(
+        "main.yml",
+        "locations:\n  - pass: \"/api/1/report/$2/$3\"\n"
+    )
+    .is_empty());
+    let pass = format!("locations:\n  - pass: \"{}\"\n", random(1071, 24, ALNUM));
+    assert_eq!(scan_file("main.yml", &pass).len(), 1);
+    // A signing key's name with a release number.
+    assert!(scan_file("signer.toml", "file_signing_key = \"distro-41-ima\"\n").is_empty());
+    // A JWT minted for an example (`urn:example:` or an example host as its
+    // issuer or audience); the same token for a real issuer fires.
+    let token = |iss: &str| {
+        let header = b64url("{\"alg\":\"HS256\"}");
+        let payload = b64url(&format!("{{\"iss\":\"{iss}\",\"iat\":1669056231}}"));
+        format!("{header}.{payload}.{}", random(1072, 43, ALNUM))
+    };
+    let code = |jwt: String| format!("const jwt = '{jwt}'\n");
+    assert!(scan_file("src/verify.ts", &code(token("urn:example:issuer"))).is_empty());
+    assert!(scan_file("src/verify.ts", &code(token("https://auth.example.com"))).is_empty());
+    assert_eq!(
+        scan_file("src/verify.ts", &code(token("https://auth.acme-corp.io"))).len(),
+        1
+    );
 }
