@@ -450,6 +450,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::is_answer_file_pass(text, m.span)
                 || samples::names_a_declared_entry(text, m.secret(text))
                 || samples::in_block_of_names(text, m.span)
+                || samples::under_hashed_password_format(text, m.span, m.secret(text))
+                || samples::in_sql_statement(text, m.span, m.secret(text))
                 || samples::names_its_setting_among_others(
                     text,
                     m.span,

@@ -74,7 +74,8 @@ declare_rule! {
     ///
     /// Not secrets:
     /// - placeholders (`changeme`, `<...>`, `xxx`, `your_api_key`, `TODO`, `FIXME`,
-    ///   values that say to fill them in (`FillInCorrectPassword`),
+    ///   values that say to fill them in (`FillInCorrectPassword`) or that they are
+    ///   random characters (PHPMailer's `RANDOMCHARS-----…`),
     ///   template markers such as `|||%%PREVIOUS_PASSWORD%%|||`,
     ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
@@ -108,7 +109,7 @@ declare_rule! {
     ///   (`xoxb-1234567890-…`, a documentation sample);
     /// - references and expressions: `${VAR}`, `$VAR`, `$$VAR` (make's and
     ///   Compose's escaped `$`), `%env(X)%`, `${env.X}`,
-    ///   `{{ secrets.X }}`, `#{...}`, Spring resource locations (`file:/secrets/…`,
+    ///   `{{ secrets.X }}`, `#{...}`, CFML's `#Form.password#`, Spring resource locations (`file:/secrets/…`,
     ///   `classpath:…`), a Key Vault secret's path (`secrets/cert-wildcard-…/`), `$$name` anywhere in a value (CapRover's
     ///   `postmaster@$$cap_root_domain/$$cap_password`), `{env}WEBDAV_PASSWORD` (a lookup naming its
     ///   source), variables, calls, Python entry points and plugins
@@ -462,7 +463,10 @@ declare_rule! {
     ///   fires, and so does a login call's password;
     /// - in SQL (`*.sql`), a hex value of a digest's length (32, 40, 64 or 128) under
     ///   a password column (`UPDATE … SET password='ba32…'`): the password's hash, a
-    ///   stored credential (SEC005 judges SQL dumps);
+    ///   stored credential (SEC005 judges SQL dumps); so is such a value compared or
+    ///   set on a password column by a SQL statement in any file (an ORM's query log:
+    ///   `SELECT … WHERE … password = '827c…'`), and one under ASP.NET's
+    ///   `<credentials passwordFormat="SHA1">` (a user's stored digest);
     /// - words then a count typed to fill a length (`ThisIsMyCustomSecretKey012345678`,
     ///   `alarm123456`, also in base64), and a sentence about the key typed without
     ///   spaces (`thisisaverysecurekeythatmustbelonger…`: lowercase or CamelCase,

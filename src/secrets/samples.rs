@@ -4,9 +4,11 @@
 //! provider formats (`GOCSPX-…`, `…_mmk`, `AKIA…`) fire wherever they are.
 
 mod comments;
+mod hashes;
 mod identifiers;
 mod notes;
 pub(super) use comments::in_commented_example;
+pub(super) use hashes::{in_sql_statement, under_hashed_password_format};
 pub(super) use identifiers::{
     in_block_of_names, is_answer_file_pass, names_a_declared_entry, names_its_setting_among_others,
 };

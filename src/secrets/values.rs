@@ -219,6 +219,10 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "changeit",
     "changethis",
     "placeholder",
+    // PHPMailer's example `RANDOMCHARS-----DWxg…`.
+    "randomchars",
+    "random-chars",
+    "random_chars",
     "redacted",
     "dummy",
     "your",
@@ -1103,7 +1107,19 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'[' | b']'))
         });
+    // ColdFusion's `password="#Form.password#"`: a CFML expression.
+    let cfml_expression = v
+        .strip_prefix('#')
+        .and_then(|rest| rest.strip_suffix('#'))
+        .is_some_and(|inner| {
+            inner.starts_with(|c: char| c.is_ascii_alphabetic())
+                && inner.bytes().all(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b'_' | b'.' | b'[' | b']' | b'"' | b'\'')
+                })
+        });
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || cfml_expression
         || env_lookup
         || json_path
         || xml_entity

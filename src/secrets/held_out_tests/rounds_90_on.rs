@@ -661,3 +661,30 @@ fn round_107_rewrite_targets_key_names_and_example_tokens() {
         1
     );
 }
+
+#[test]
+fn round_108_stored_hashes_cfml_and_stand_in_markers() {
+    let digest = random(1081, 40, "0123456789ABCDEF");
+    // ASP.NET forms credentials stored as the format's digest; the same digest
+    // under a password with no such format still fires.
+    let config = |format: &str| {
+        format!("<credentials{format}>\n  <user name=\"Admin\" password=\"{digest}\"/>\n</credentials>\n")
+    };
+    assert!(scan_file("Web.config", &config(" passwordFormat=\"SHA1\"")).is_empty());
+    assert_eq!(scan_file("Web.config", &config("")).len(), 1);
+    // A recorded query compares or sets a password column's digest; the same
+    // value assigned in a config fires.
+    let md5 = random(1082, 32, "0123456789abcdef");
+    let log = format!("[16ms] [rows:0] SELECT * FROM `user` WHERE username = 'admin' AND password = '{md5}' LIMIT 1\n");
+    assert!(scan_file("gormlog/2024-09-17.log", &log).is_empty());
+    assert_eq!(
+        scan_file("config.ini", &format!("password = '{md5}'\n")).len(),
+        1
+    );
+    // A CFML expression and PHPMailer's `RANDOMCHARS` stand-ins.
+    assert!(values::is_reference_literal("#Form.password#"));
+    assert!(!values::is_reference_literal("#Xk29dLq81"));
+    assert!(values::is_placeholder(
+        "RANDOMCHARS-----Qk3xBtLw905s-zHVE21RPaqT8"
+    ));
+}
