@@ -77,7 +77,7 @@ declare_rule! {
     ///   values that say to fill them in (`FillInCorrectPassword`) or that they are
     ///   random characters (PHPMailer's `RANDOMCHARS-----…`),
     ///   template markers such as `|||%%PREVIOUS_PASSWORD%%|||`,
-    ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too), empty, dev
+    ///   `REPLACE-WITH-AWS-SECRET-KEY` (in base64 too) or `ReplaceWith32Byte…`, empty, dev
     ///   defaults such as `postgres`, `P@ssw0rd123`, `Str0ngP@ss!` or a leetspeak
     ///   `super secret password` or `good password`, instructions such as
     ///   `PutSomeRandomSecureValueHere` (any CamelCase words ending in `Here`), values that say they are for

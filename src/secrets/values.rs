@@ -229,9 +229,10 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "replace_me",
     "replaceme",
     "replace-me",
-    // `REPLACE-WITH-AWS-SECRET-KEY`.
+    // `REPLACE-WITH-AWS-SECRET-KEY`, `ReplaceWith32ByteHexSecretKeyHere00`.
     "replace-with",
     "replace_with",
+    "replacewith",
     "sample",
     "fake",
     "_here",

@@ -688,3 +688,16 @@ fn round_108_stored_hashes_cfml_and_stand_in_markers() {
         "RANDOMCHARS-----Qk3xBtLw905s-zHVE21RPaqT8"
     ));
 }
+
+#[test]
+fn file_sample_16_replace_with_in_camel_case() {
+    // `ReplaceWith…` typed as one word is a placeholder; a random value is not.
+    assert!(values::is_placeholder(
+        "ReplaceWith32ByteHexSecretKeyHere00"
+    ));
+    let secret = format!(
+        "stringData:\n  JWT_SECRET: \"{}\"\n",
+        random(1161, 35, ALNUM)
+    );
+    assert_eq!(scan_file("k8s/secret.yaml", &secret).len(), 1);
+}
