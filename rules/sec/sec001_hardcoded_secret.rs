@@ -104,7 +104,8 @@ declare_rule! {
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
     ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
     ///   regular expressions (`^.{8,32}$`), a provider's own documented sample
-    ///   (the bot token of Slack's OAuth v2 guide), and any value (a provider format
+    ///   (the bot token of Slack's OAuth v2 guide; Cisco DevNet's sandbox password),
+    ///   pyATS's `%ENV{…}` lookup, and any value (a provider format
     ///   too, but not a private key) holding eight or more digits counting up
     ///   (`xoxb-1234567890-…`, a documentation sample);
     /// - references and expressions: `${VAR}`, `$VAR`, `$$VAR` (make's and
@@ -177,8 +178,9 @@ declare_rule! {
     ///   sample's `valid_token`), digests and password hashes (bcrypt, crypt(3), PBKDF2, argon2,
     ///   a short salt, `$` and a hex digest as web.py and Django's legacy hashers
     ///   store them (`ffe5d$98df…`, `sha1$a1976$a36c…`), and crypt forms behind
-    ///   Compose's escaped `$` (`$$2b$$10$$…`: a bcrypt salt), ASP.NET Core Identity
-    ///   hashes (`AQAAAAEAACcQ…`: base64 of a format byte, PRF, iteration count and a
+    ///   Compose's escaped `$` (`$$2b$$10$$…`: a bcrypt salt), Cisco IOS type 8 and 9
+    ///   secrets (`$9$`, a 14-char salt, `$`, a 43-char hash; Juniper's reversible
+    ///   `$9$…` still fires), ASP.NET Core Identity hashes (`AQAAAAEAACcQ…`: base64 of a format byte, PRF, iteration count and a
     ///   16-byte salt's length), AWS KMS ciphertext blobs (`AQICAH…`: base64 of KMS's
     ///   header, then CMS `EncryptedData`, as Datadog's `DD_KMS_API_KEY` holds it: only
     ///   KMS opens it), dates and times (`2023-04-06T11:12:00Z`, a rotation's),
@@ -280,7 +282,8 @@ declare_rule! {
     ///   or PHP is read as code (an ExternalSecret's `"secretKey": "…_s3_bucket"` is a name there);
     ///   a generated literal in it still fires;
     /// - a connection URL whose password is its user name (`loader:loader@localhost`,
-    ///   or in leetspeak: `passbolt:P4ssb0lt@db`),
+    ///   or in leetspeak: `passbolt:P4ssb0lt@db`, or with up to three chars after
+    ///   it: Kamailio's `kamailio:kamailio…@`),
     ///   or a person's password on a container or local host (a name then digits,
     ///   with or without a separator: `Karim_…`), under any name (a
     ///   `db_dsn` as for the `database-url` format); a generated one still fires;
@@ -637,7 +640,8 @@ declare_rule! {
     ///   AWS key IDs, database URLs and generic assignments do not, whatever their
     ///   entropy (a suite's made-up keys are given the provider's form too);
     /// - copies of third-party code (`vendor/`, `third_party/`,
-    ///   `public/plugins/codemirror-5.17.0/`): the same;
+    ///   `public/plugins/codemirror-5.17.0/`, a committed virtualenv's
+    ///   `site-packages/`): the same;
     /// - docs, examples and translations (`docs/`, `examples/`, folders whose words
     ///   say demo, example, quickstart or docs such as `vault-agent-k8s-demo/`, `docs-assets/`, `locales/`, `*.md`,
     ///   `*.rst`, `README.md.gotmpl`, `.env.example`, `config.yml.sample`,

@@ -27,6 +27,9 @@ const THIRD_PARTY_DIRS: &[&str] = &[
     "external",
     "bower_components",
     "node_modules",
+    // A committed virtualenv's or system Python's installed packages.
+    "site-packages",
+    "dist-packages",
 ];
 
 /// `codemirror-5.17.0`, `jquery-ui-1.13`: a library's folder named with its version.

@@ -7,7 +7,9 @@ mod keyboard;
 mod phrases;
 use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, SLACK_SAMPLE_BODY};
 use encoded::encodes_no_secret;
-use encrypted::{is_aspnet_identity_hash, is_kms_ciphertext, is_sealed_secret_ciphertext};
+use encrypted::{
+    is_aspnet_identity_hash, is_cisco_secret_hash, is_kms_ciphertext, is_sealed_secret_ciphertext,
+};
 pub(super) use keyboard::is_keyboard_mash;
 use keyboard::{has_walk_typed_twice, keyboard_neighbours};
 use phrases::{is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase};
@@ -263,6 +265,8 @@ const ENV_REFERENCE_MARKERS: &[&str] = &[
     "system.getenv",
     "environment.getenvironmentvariable",
     "env(",
+    // pyATS testbeds' `%ENV{PYATS_PASS}`.
+    "%env{",
     "secrets.",
 ];
 
@@ -927,6 +931,7 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || date_time
         || is_aspnet_identity_hash(v)
+        || is_cisco_secret_hash(v)
         || encodes_no_secret(v)
         || is_kms_ciphertext(v)
         || is_sealed_secret_ciphertext(v)

@@ -347,7 +347,19 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
 pub(super) fn is_dev_stack_login(user: &str, password: &str, host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     let container_or_loopback = !host.contains('.') || host.starts_with("127.");
+    let private = host.starts_with("10.")
+        || host.starts_with("192.168.")
+        || (16..=31).any(|n| host.starts_with(&format!("172.{n}.")));
     (!user.is_empty() && user == password)
+        // `kamailio:kamailiorw@192.168.1.2`: on a local or private host, the
+        // login's name and a short suffix, a default derived from the user
+        // (Kamailio's `kamailiorw`); on a hosted database it is a password.
+        || ((container_or_loopback || private)
+            && user.len() >= 4
+            && password.len() <= user.len() + 3
+            && password
+                .to_ascii_lowercase()
+                .starts_with(&user.to_ascii_lowercase()))
         // `passbolt:P4ssb0lt@db`: the user name in leetspeak.
         || (user.len() >= 4
             && super::super::values::unleet(&password.to_ascii_lowercase(), true)

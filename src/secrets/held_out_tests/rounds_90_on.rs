@@ -701,3 +701,30 @@ fn file_sample_16_replace_with_in_camel_case() {
     );
     assert_eq!(scan_file("k8s/secret.yaml", &secret).len(), 1);
 }
+
+#[test]
+fn round_109_installed_packages_named_defaults_device_hashes_and_lookups() {
+    // An installed package's constant; the same in the project's own code fires.
+    let oauth = format!("CLIENT_SECRET = '{}'\n", random(1091, 24, ALNUM));
+    assert!(scan_file("venv/Lib/site-packages/ee/oauth.py", &oauth).is_empty());
+    assert_eq!(scan_file("app/oauth.py", &oauth).len(), 1);
+    // A URL's password made of its user's name and a short suffix; a generated
+    // one for the same user fires.
+    let url =
+        |password: &str| format!("db_url = \"mysql://kamailio:{password}@192.168.1.2/kamailio\"\n");
+    assert!(scan_file("kamailio.cfg", &url("kamailiorw")).is_empty());
+    assert_eq!(
+        scan_file("kamailio.cfg", &url(&random(1092, 20, ALNUM))).len(),
+        1
+    );
+    // Cisco's type 9 hash; Juniper's reversible `$9$` (no second `$`) is not one.
+    assert!(values::is_known_non_secret(
+        "$9$Q2hX8fKp0Lm7Aa$Zq3VnB7tYw1Rk5Jd9Hs2Gf6Lc8Px4Mn0Tb3Ue7Wy5Io"
+    ));
+    assert!(!values::is_known_non_secret(
+        "$9$dVb4ZUjqfT3DiHkmTQFclKvWLxdbs4aU"
+    ));
+    // pyATS's environment lookup and Cisco DevNet's published sandbox password.
+    assert!(values::is_placeholder("%ENV{PYATS_PASS}"));
+    assert!(values::is_placeholder("C1sco12345"));
+}

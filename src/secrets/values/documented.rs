@@ -11,6 +11,9 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     // NZBGet's default ControlPassword (its `nzbget.conf`): `nzbget` reversed plus
     // its port, the same in every install that keeps it.
     "tegbzn6789",
+    // Cisco DevNet's always-on sandboxes (IOS XE, APIC, NX-OS), printed on their
+    // public pages and in Cisco's learning labs.
+    "c1sco12345",
 ];
 
 /// The private keys of the ten accounts every Hardhat and Anvil local chain funds

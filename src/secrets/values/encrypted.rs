@@ -3,6 +3,22 @@
 
 use crate::secrets::detectors::decode_base64;
 
+/// `$9$VYWKC0PWklsnIE$fz2x…`: Cisco IOS's type 8 (PBKDF2) or type 9 (scrypt)
+/// secret, a 14-char salt and a 43-char hash, one-way like the crypt(3) forms
+/// (Juniper's reversible `$9$…` has no second `$`).
+pub(super) fn is_cisco_secret_hash(v: &str) -> bool {
+    let Some(rest) = v.strip_prefix("$8$").or_else(|| v.strip_prefix("$9$")) else {
+        return false;
+    };
+    let crypt64 = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
+    };
+    rest.split_once('$').is_some_and(|(salt, hash)| {
+        salt.len() == 14 && hash.len() == 43 && crypt64(salt) && crypt64(hash)
+    })
+}
+
 /// `AQAAAAEAACcQAAAAE…`: an ASP.NET Core Identity password hash (format 3: a
 /// marker byte 1, the PRF, the iteration count, a 16-byte salt's length, then
 /// salt and subkey), one-way like the crypt(3) forms.
