@@ -282,8 +282,9 @@ declare_rule! {
     ///   or PHP is read as code (an ExternalSecret's `"secretKey": "…_s3_bucket"` is a name there);
     ///   a generated literal in it still fires;
     /// - a connection URL whose password is its user name (`loader:loader@localhost`,
-    ///   or in leetspeak: `passbolt:P4ssb0lt@db`, or with up to three chars after
-    ///   it: Kamailio's `kamailio:kamailio…@`),
+    ///   or in leetspeak: `passbolt:P4ssb0lt@db`, or on a local or private host with up
+    ///   to three chars after it: Kamailio's `kamailio:kamailio…@192.168.1.2`; on a
+    ///   hosted database `mike:mike…@…mlab.com` still fires),
     ///   or a person's password on a container or local host (a name then digits,
     ///   with or without a separator: `Karim_…`), under any name (a
     ///   `db_dsn` as for the `database-url` format); a generated one still fires;

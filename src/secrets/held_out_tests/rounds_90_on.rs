@@ -717,6 +717,8 @@ fn round_109_installed_packages_named_defaults_device_hashes_and_lookups() {
         scan_file("kamailio.cfg", &url(&random(1092, 20, ALNUM))).len(),
         1
     );
+    let hosted = "mongoURI: \"mongodb://mike:mike123@ds035177.mlab.com:35177/app\"\n";
+    assert_eq!(scan_file("config/keys.js", hosted).len(), 1);
     // Cisco's type 9 hash; Juniper's reversible `$9$` (no second `$`) is not one.
     assert!(values::is_known_non_secret(
         "$9$Q2hX8fKp0Lm7Aa$Zq3VnB7tYw1Rk5Jd9Hs2Gf6Lc8Px4Mn0Tb3Ue7Wy5Io"
