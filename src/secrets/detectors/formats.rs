@@ -57,25 +57,7 @@ fn shows_no_private_key(block: &str) -> bool {
         return is_openssh_fragment(body);
     }
     let encrypted = label.contains("ENCRYPTED");
-    // Escaped line breaks (`\n`, `\\n`) are layout, not base64.
-    let mut base64 = String::with_capacity(body.len());
-    let mut escaped = false;
-    for ch in body.chars() {
-        match ch {
-            '\\' => escaped = true,
-            'n' | 'r' | 't' if escaped => escaped = false,
-            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '/') => {
-                escaped = false;
-                base64.push(c);
-            }
-            _ => escaped = false,
-        }
-    }
-    let usable = base64.len() / 4 * 4;
-    let Some(der) = base64
-        .get(..usable)
-        .and_then(|b| decode_base64(b, false, 64 * 1024))
-    else {
+    let Some(der) = decode_body(body, false) else {
         return false;
     };
     // `dGhlc2UgYXJl…` is "these are just some fake … key bytes": a key's stand-in
@@ -128,26 +110,7 @@ fn shows_no_private_key(block: &str) -> bool {
 /// The body is read up to its first char that is no base64 (an elision mark);
 /// a whole key parses to a private section as long as it declares.
 fn is_openssh_fragment(body: &str) -> bool {
-    let mut base64 = String::with_capacity(body.len());
-    let mut escaped = false;
-    for ch in body.chars() {
-        match ch {
-            '\\' => escaped = true,
-            'n' | 'r' | 't' if escaped => escaped = false,
-            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '/') => {
-                escaped = false;
-                base64.push(c);
-            }
-            '=' => break,
-            c if c.is_whitespace() => {}
-            _ => break,
-        }
-    }
-    let usable = base64.len() / 4 * 4;
-    let Some(bytes) = base64
-        .get(..usable)
-        .and_then(|b| decode_base64(b, false, 64 * 1024))
-    else {
+    let Some(bytes) = decode_body(body, true) else {
         return false;
     };
     let Some(mut rest) = bytes.strip_prefix(b"openssh-key-v1\0".as_slice()) else {
@@ -182,6 +145,32 @@ fn is_openssh_fragment(body: &str) -> bool {
         Some((declared, shown)) => shown.len() * 2 < declared,
         None => true,
     }
+}
+
+/// The bytes a PEM body's base64 decodes to, as far as whole quads go. Escaped
+/// line breaks (`\n`, `\\n`) are layout, not base64. With `stop_at_mark`, reading
+/// ends at padding or at the first char that is neither base64 nor blank (an
+/// elision mark such as `<SKIPPED>`); without, such chars are skipped.
+fn decode_body(body: &str, stop_at_mark: bool) -> Option<Vec<u8>> {
+    let mut base64 = String::with_capacity(body.len());
+    let mut escaped = false;
+    for ch in body.chars() {
+        match ch {
+            '\\' => escaped = true,
+            'n' | 'r' | 't' if escaped => escaped = false,
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '/') => {
+                escaped = false;
+                base64.push(c);
+            }
+            c if stop_at_mark && c.is_whitespace() => {}
+            _ if stop_at_mark => break,
+            _ => escaped = false,
+        }
+    }
+    let usable = base64.len() / 4 * 4;
+    base64
+        .get(..usable)
+        .and_then(|b| decode_base64(b, false, 64 * 1024))
 }
 
 /// A key's base64 body is random: `privatekeyprivatekey…` stand-ins are not.
