@@ -99,8 +99,8 @@ declare_rule! {
     ///   (`APPLICATION_SECRETS=CONTENT-KEYS`),
     ///   keyboard mashes along the home row (12 or more letters, 85% of them
     ///   from `asdfghjkl`, 80% from 20 letters on, such as `KjhsdaSDFkj4471930hgfd`),
-    ///   a walk along the keyboard or the alphabet typed twice in a row anywhere in
-    ///   the value (`…Zmasdfasdfasdff…`, `…sdfsdf…`)), CSS selectors of form fields
+    ///   a walk of four to six letters along the keyboard or the alphabet typed twice
+    ///   in a row anywhere in the value (`…Zmasdfasdfasdff…`, `…qwerqwer…`)), CSS selectors of form fields
     ///   (`secretAccessKey: '#s3-secret-key'`), AWS's documented `EXAMPLE` keys, a provider's prefix
     ///   on a body too short for any token it issues (`whsec_123`, `ghp_abc`),
     ///   regular expressions (`^.{8,32}$`), a provider's own documented sample

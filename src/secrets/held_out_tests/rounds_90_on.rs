@@ -564,7 +564,7 @@ fn round_104_bound_attributes_paths_resource_names_and_stand_ins() {
     assert!(values::is_placeholder(
         "eyJhIjoiNmE4ZmasdfasdfasdffPPKHJ-00-NzEt"
     ));
-    assert!(values::is_placeholder("Zk9sdfsdfQ2x7"));
+    assert!(values::is_placeholder("Zk9qwerqwerQ2x7"));
     assert!(!values::is_placeholder(&random(1043, 40, B64)));
     // A Firebase web key under a bundled name is public; a server key is not.
     let firebase = format!("VITE_FIREBASE_API_KEY=AIza{}\n", random(1044, 35, ALNUM));

@@ -44,13 +44,14 @@ pub(in crate::secrets) fn is_keyboard_mash(v: &str) -> bool {
         && letters.iter().any(|b| b"ghjkls".contains(b))
 }
 
-/// A walk along the keyboard or the alphabet typed twice in a row
-/// (`eyJhIjoiZjM4Zmasdfasdfasdff…`, `…sdfsdf…`): a stand-in with a mashed piece
-/// in it. A random value holds a repeated walk of three chars at a position
-/// once in 10^9.
+/// A walk of four to six letters along the keyboard or the alphabet typed twice
+/// in a row (`eyJhIjoiZjM4Zmasdfasdfasdff…`, `…qwerqwer…`): a stand-in with a
+/// mashed piece in it. A random value holds one at a position about once in
+/// 10^12; three-letter walks (`sdfsdf`) turn up in values drawn from a small
+/// alphabet (hex with a few letters), so they do not count.
 pub(super) fn has_walk_typed_twice(v: &str) -> bool {
     let lower: Vec<char> = v.chars().map(|c| c.to_ascii_lowercase()).collect();
-    (3..=6).any(|unit| {
+    (4..=6).any(|unit| {
         lower.windows(unit * 2).any(|w| {
             let (head, tail) = w.split_at(unit);
             head == tail
