@@ -425,8 +425,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     }
     let disabled_security = std::cell::OnceCell::new();
     found.retain(|m| {
-        !m.detector.generic
-            || !(samples::is_search_only_key(text, m.span)
+        if !m.detector.generic {
+            return true;
+        }
+        // The assignment's name, read once for the checks that ask for it.
+        let name = assigned_name(text.get(m.context_span.range()).unwrap_or(""));
+        !(samples::is_search_only_key(text, m.span)
                 || samples::in_docusaurus_theme_config(path, text, m.span)
                 || samples::is_analytics_beacon(text, m.span)
                 || samples::is_encrypted_for_ci(text, m.secret(text))
@@ -435,7 +439,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::is_salt_beside_hash(
                     text,
                     m.span,
-                    assigned_name(text.get(m.context_span.range()).unwrap_or("")),
+                    name,
                 )
                 || (samples::under_default_note(text, m.span) && !is_high_entropy(m.secret(text)))
                 || samples::under_replace_note(text, m.span)
@@ -455,14 +459,14 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::names_its_setting_among_others(
                     text,
                     m.span,
-                    assigned_name(text.get(m.context_span.range()).unwrap_or("")),
+                    name,
                     m.secret(text),
                 )
                 || (reads_as_typed(m.secret(text)) && samples::for_a_placeholder_user(text, m.span))
                 || samples::names_a_key_in_a_secret(
                     text,
                     m.span,
-                    assigned_name(text.get(m.context_span.range()).unwrap_or("")),
+                    name,
                     m.secret(text),
                 )
                 || samples::under_public_note(text, m.span)
@@ -472,9 +476,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || (reads_as_typed_password(m.secret(text))
                     && disabled_security
                         .get_or_init(|| samples::DisabledSecurity::find(text))
-                        .guards(assigned_name(
-                            text.get(m.context_span.range()).unwrap_or(""),
-                        )))
+                        .guards(name))
                 || samples::is_devise_commented_default(path, text, m.span)
                 // `$token = 'gpgauthv1.3.0|36|' . $authToken->token`: a literal the code
                 // glues a variable to is a piece of the value, not the secret.
