@@ -721,3 +721,69 @@ fn a_key_file_is_one_finding() {
         [("certs/server.pem".to_string(), 1, "SEC005".to_string())].into();
     assert_eq!(found, expected);
 }
+
+/// A short password that is also a folder name of the repository masks where it is
+/// found, not in paths: every location under `idm/keycloak/` must still name a file
+/// that exists, while the password's own line shows `********`.
+#[test]
+fn a_password_that_names_a_folder_leaves_paths_exact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "idm/keycloak/Dockerfile",
+        "FROM quay.io/keycloak/keycloak:21.0\nENV DB_USER keycloak\nENV DB_PASSWORD keycloak\n"
+            .to_string(),
+    );
+    write(
+        dir.path(),
+        "idm/keycloak/keycloak.jks",
+        "not a readable keystore".to_string(),
+    );
+    let args = |format: &str| -> Vec<OsString> {
+        [
+            ".",
+            "--select",
+            "SEC003,SEC005",
+            "--fail-on",
+            "never",
+            "--format",
+            format,
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect()
+    };
+    let run = run_limited(dir.path(), &args("json"), Duration::from_secs(60), false);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let paths: BTreeSet<(String, String)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("SEC003".to_string(), "idm/keycloak/Dockerfile".to_string()),
+        (
+            "SEC005".to_string(),
+            "idm/keycloak/keycloak.jks".to_string(),
+        ),
+    ]
+    .into();
+    assert_eq!(paths, expected);
+    let human = run_limited(dir.path(), &args("human"), Duration::from_secs(60), false);
+    assert!(
+        human.stdout.contains("ENV DB_PASSWORD ********"),
+        "the password's own line is masked: {}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("idm/keycloak/Dockerfile"),
+        "{}",
+        human.stdout
+    );
+}

@@ -38,6 +38,12 @@ impl Sanitizer {
                 }
             }
         }
+        // A short password that is also a folder or file name of the repository
+        // (`JDBC_PASSWORD=keycloak` beside `idm/keycloak/keycloak.jks`) is masked where
+        // it is found (its spans), not everywhere: masking it in paths would send every
+        // location under that folder to a file that does not exist.
+        let names = path_names(result);
+        secrets.retain(|s| s.chars().count() >= 16 || !names.contains(s.as_str()));
         Sanitizer::from_secrets(&secrets)
     }
 
@@ -169,6 +175,31 @@ pub(crate) fn masked_text(source: &SourceFile, redactions: &[Span]) -> String {
         .chain(crate::secrets::secret_spans(&source.path, &source.text))
         .collect();
     mask_spans(&source.text, spans)
+}
+
+/// The folder and file names of every path a report can print, and each file name's
+/// stem (`keycloak` of `keycloak.jks`).
+fn path_names(result: &ScanResult) -> BTreeSet<&str> {
+    let paths = result
+        .sources
+        .keys()
+        .map(String::as_str)
+        .chain(result.findings.iter().flat_map(|f| {
+            std::iter::once(f.location.path.as_str())
+                .chain(f.labels.iter().map(|l| l.location.path.as_str()))
+        }))
+        .chain(result.diagnostics.iter().map(|d| d.location.path.as_str()))
+        .chain(result.skipped.iter().map(|s| s.path.as_str()));
+    let mut names = BTreeSet::new();
+    for path in paths {
+        for name in path.split('/') {
+            names.insert(name);
+            if let Some((stem, _)) = name.split_once('.') {
+                names.insert(stem);
+            }
+        }
+    }
+    names
 }
 
 /// Every finding's redaction spans, grouped by file path in finding order.
