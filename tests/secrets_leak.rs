@@ -731,13 +731,12 @@ fn a_password_that_names_a_folder_leaves_paths_exact() {
     write(
         dir.path(),
         "idm/keycloak/Dockerfile",
-        "FROM quay.io/keycloak/keycloak:21.0\nENV DB_USER keycloak\nENV DB_PASSWORD keycloak\n"
-            .to_string(),
+        "FROM quay.io/keycloak/keycloak:21.0\nENV DB_USER keycloak\nENV DB_PASSWORD keycloak\n",
     );
     write(
         dir.path(),
         "idm/keycloak/keycloak.jks",
-        "not a readable keystore".to_string(),
+        "not a readable keystore",
     );
     let args = |format: &str| -> Vec<OsString> {
         [

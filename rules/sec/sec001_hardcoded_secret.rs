@@ -68,7 +68,8 @@ declare_rule! {
     /// Names that point at a secret are not secrets (`_arn`, `_file`, `_path`,
     /// `_id`, `_url`, `_type`, `_encryption`, `_charset`, `_selector`, ...), nor
     /// do names of what a key may do or ask for (`API_KEY_RATE_LIMIT`,
-    /// `AZURE_ARM_TOKEN_RESOURCE`: `_limit`, `_rate`, `_quota`, `_resource`), nor
+    /// `AZURE_ARM_TOKEN_RESOURCE`: `_limit`, `_rate`, `_quota`, `_resource`), nor the
+    /// name of a Salesforce Named Credential (`DEFAULT_NAMED_CREDENTIAL`), nor
     /// names that say where the value comes from (Drone's `from_secret`, `envFromSecret`)
     /// or where to look for it (echo's `TokenLookup: "form:_csrf,header:X-CSRF-Token"`).
     ///
@@ -390,6 +391,30 @@ declare_rule! {
     ///   on a line next to it (`secret_salt:` above `secret_hash:` in a token record:
     ///   the salt of a stored hash; WordPress' `NONCE_SALT` alone still fires);
     /// - records, not credentials: `userid:2` (a field, a colon, a number);
+    /// - a Firebase Cloud Messaging registration token (22 characters, `:APA91b`,
+    ///   the rest: the address of one app install, as a debug `.http` request
+    ///   sends it); a legacy server key (`AAAA…:APA91b…`) still fires; a .NET
+    ///   strong name's public key token (16 hex digits on a line with `PublicKey=`,
+    ///   as a Mono `machine.config`'s `<map Token=… PublicKey=…/>`);
+    /// - the key of the Maps JavaScript API in the URL that loads it
+    ///   (`maps.googleapis.com/maps/api/js?key=…`: every visitor's browser sends it);
+    ///   a Maps web-service URL (`/maps/api/geocode/json?key=…`) still fires;
+    /// - code: GDScript reading a node (`%Password…Edit.text`, `$Form/Password.text`),
+    ///   and what follows a comma or `+` that ends a literal part (an ARM template's
+    ///   `concat(…, ';AccountKey=', listKeys(…))`); WebLogic Deploy Tooling's tokens
+    ///   (`@@PROP:…@@`, `@@SECRET:…@@`, `@@ENV:…@@`, `@@FILE:…@@`);
+    /// - camelCase notes that the real value lives elsewhere (`somethingElse…InProd`,
+    ///   `…ForProduction`); letter and digit runs in any case (`Abcd12…`), after a
+    ///   short prefix too (`nhu_aaabbb…`); a value a comment right above calls a
+    ///   sample (`// … defined below is sample one`, `# fake key`);
+    /// - a password that is its user name within four lines, in a JAAS line
+    ///   continued by `\` too (`username="connect…" \` then
+    ///   `password="connect…"`), or a folder or file name of its path followed by
+    ///   lowercase words (`icingaweb2api…` in `manifests/icinga/`): a demo's;
+    ///   generated ones still fire;
+    /// - test classes named as JUnit, PHPUnit, XCTest, Apex, Spock and ScalaTest name
+    ///   them (`SalesDashboardTest.cls`, `UserServiceTests.swift`, `LoginSpec.groovy`;
+    ///   not `latest.php`) are tests;
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, a known non-secret such as an LDAP
     ///   distinguished name (`uid=…,ou=people,dc=…`: MinIO's LDAP console access

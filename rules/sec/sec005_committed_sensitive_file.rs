@@ -61,8 +61,9 @@ declare_rule! {
     ///   client key; `exec:` plugins such as `aws eks get-token` are fine, and so is
     ///   `client-key-data` that decodes to no PEM key, a test's stand-in, and a
     ///   `password:` that repeats the `username:` above it, a local demo login),
-    ///   `.aws/credentials`, `.boto`, `.s3cfg` (not a secret that repeats its key ID:
-    ///   LocalStack's `localstack`/`localstack` dummy);
+    ///   `.aws/credentials`, `.boto`, `.s3cfg` (not a secret that repeats its key ID,
+    ///   maybe with up to four digits after it: LocalStack's `localstack`/`localstack`
+    ///   dummy, MinIO's documented `minio`/`minio1…`);
     /// - tool and client credential files, by their documented names, when they hold a
     ///   literal: `.netrc`, `.git-credentials`; package registries (`.npmrc`,
     ///   `.yarnrc.yml`, `.pypirc`, `pip.conf`, `.gem/credentials`,
@@ -109,7 +110,7 @@ declare_rule! {
     /// In these files any literal counts, even a weak one (`password`): the file
     /// exists to store it. Templates, references and masks do not: `${NPM_TOKEN}`,
     /// `$VAR`, `%VAR%`, `{{ x }}`, `<password>`, `***`, `xxx`, `changeme`,
-    /// `your_password`; nor what an XML store keeps inside a comment (Tomcat's
+    /// `your_password`, the field's own name in capitals (`password="PASS…"`); nor what an XML store keeps inside a comment (Tomcat's
     /// sample users, `<!-- <user … password="tomcat"/> -->`); nor locked accounts
     /// (`*`, `!`) in a shadow file, nor tokens
     /// for a registry on localhost, nor a person's password (under 8 characters, one

@@ -199,6 +199,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     );
     if segments.iter().any(|s| is_test_dir(s))
         || is_test_file_name(name)
+        || is_test_class_file(path.rsplit('/').next().unwrap_or(""))
         || recorded_output
         || chart_test_values
         || test_script
@@ -681,6 +682,21 @@ const TEST_DATA_WORDS: &[&str] = &[
 ];
 
 /// `foo_test.go`, `test_foo.py`, `foo.spec.ts`, `foo_spec.rb`, `FooTest.java`, `conftest.py`.
+/// A test class named as JUnit, PHPUnit, XCTest, Apex, Spock and ScalaTest name
+/// them: `SalesDashboardTest.cls`, `UserServiceTests.swift`, `LoginSpec.groovy`
+/// (the capital sets `Test` apart from `latest.php` or `contest.kt`).
+fn is_test_class_file(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    matches!(
+        ext,
+        "java" | "kt" | "cs" | "cls" | "php" | "groovy" | "scala" | "swift" | "m"
+    ) && ["Test", "Tests", "Spec"]
+        .iter()
+        .any(|suffix| stem.len() > suffix.len() && stem.ends_with(suffix))
+}
+
 fn is_test_file_name(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     // Go names a test by what precedes its extension, dots and all

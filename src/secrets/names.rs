@@ -192,6 +192,9 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     "anon",
     // Algolia DocSearch's key (`docsearch_api_key`) is search-only, for browsers.
     "docsearch",
+    // `DEFAULT_NAMED_CREDENTIAL = 'GoogleBooksAPI'`: Salesforce's Named
+    // Credentials are referred to by name; the secret stays in the org.
+    "named",
     // Laravel's `remember_token`: a users row's "remember me" session column, seed
     // or dump data of a database, not a credential the code holds.
     "remember",

@@ -389,9 +389,9 @@ pub(super) fn is_user_name_default(text: &str, span: Span, value: &str) -> bool 
             .filter(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
+        // `username="connectAdmin" \`: a JAAS line continued by a backslash.
         let user = user
-            .trim()
-            .trim_matches(|c| matches!(c, '"' | '\'' | ',' | ';'))
+            .trim_matches(|c: char| matches!(c, '"' | '\'' | ',' | ';' | '\\') || c.is_whitespace())
             .to_ascii_lowercase();
         (key.ends_with("user") || key.ends_with("username") || key.ends_with("login"))
             && user.len() >= 3
@@ -459,7 +459,7 @@ pub(super) fn is_named_after_path(path: &str, value: &str) -> bool {
 }
 
 /// `name` then nothing but separators and placeholder words, a count from 0 or
-/// 1, or a suffix of up to six letters or digits (`icinga2rootpass`,
+/// 1, a suffix of up to six letters or digits, or lowercase words (`icinga2rootpass`,
 /// `joomla@secured`, `vertobot123`, `peppermint4life`).
 fn is_name_plus_filler(lower_value: &str, name: &str) -> bool {
     lower_value.strip_prefix(name).is_some_and(|rest| {
@@ -471,8 +471,15 @@ fn is_name_plus_filler(lower_value: &str, name: &str) -> bool {
                 .windows(2)
                 .all(|w| w[0].is_ascii_digit() && w[1] == w[0] + 1);
         // `peppermint4life`, `joomla@secured`: a few letters or digits after the
-        // name (or none) are a person's suffix; a generated rest is longer.
-        rest.len() <= 6 || counting || super::is_placeholder(rest)
+        // name (or none) are a person's suffix; a generated rest is longer, unless
+        // it is words too (`icingaweb2` then `apitransport`).
+        rest.len() <= 6
+            || counting
+            || super::is_placeholder(rest)
+            || (rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && super::reads_as_words(rest))
     })
 }
 

@@ -85,6 +85,13 @@ pub(crate) fn is_stored_secret(value: &str) -> bool {
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return false;
     }
+    // `password="PASSWORD"`: the field's own name in capitals, a slot to fill in.
+    if matches!(
+        v,
+        "PASSWORD" | "PASSWD" | "PASS" | "PWD" | "SECRET" | "TOKEN" | "API_KEY" | "APIKEY"
+    ) {
+        return false;
+    }
     let mut chars = v.chars();
     let first = chars.next().unwrap_or(' ');
     let second = chars.next().unwrap_or(' ');
@@ -929,7 +936,8 @@ fn aws_credentials(text: &str, what: &str, role: PathRole) -> Option<Detection> 
     static KEY_ID: LazyLock<Regex> =
         LazyLock::new(|| regex(r"(?mi)^[ \t]*(?:aws|gs)_access_key_id[ \t]*[=:][ \t]*(\S+)"));
     // A secret that repeats its key ID is an emulator's dummy login (LocalStack's
-    // `localstack`/`localstack`, `test`/`test`): AWS never issues such a pair.
+    // `localstack`/`localstack`, `test`/`test`; MinIO's `minio`/`minio123`, the ID
+    // and a few digits): AWS never issues such a pair.
     let key_ids: Vec<&str> = KEY_ID
         .captures_iter(text)
         .filter_map(|c| c.get(1))
@@ -938,7 +946,12 @@ fn aws_credentials(text: &str, what: &str, role: PathRole) -> Option<Detection> 
     let secrets = captured(text, &RE, role)
         .into_iter()
         .filter(|r| !text[r.clone()].ends_with("EXAMPLEKEY"))
-        .filter(|r| !key_ids.contains(&&text[r.clone()]))
+        .filter(|r| {
+            let secret = &text[r.clone()];
+            let stem = secret.trim_end_matches(|c: char| c.is_ascii_digit());
+            let id_and_digits = secret.len() - stem.len() <= 4 && key_ids.contains(&stem);
+            !(key_ids.contains(&secret) || id_and_digits)
+        })
         .collect();
     found(what, secrets)
 }

@@ -5,15 +5,18 @@ mod encoded;
 mod encrypted;
 mod keyboard;
 mod phrases;
+mod runs;
 use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, SLACK_SAMPLE_BODY};
 use encoded::encodes_no_secret;
 use encrypted::{
     is_aspnet_identity_hash, is_cisco_secret_hash, is_kms_ciphertext, is_sealed_secret_ciphertext,
 };
+use keyboard::has_walk_typed_twice;
 pub(super) use keyboard::is_keyboard_mash;
-use keyboard::{has_walk_typed_twice, keyboard_neighbours};
 use phrases::{is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase};
 pub(crate) use phrases::{reads_as_leetspeak, unleet};
+pub(super) use runs::has_counting_run;
+use runs::{is_repeated_or_run, is_repeated_unit};
 
 /// Words a placeholder or well-known dev default is made of (`changeme`,
 /// `mysecretpassword`, `P@ssw0rd123`, `test`, `postgres`, …).
@@ -493,6 +496,12 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
             .and_then(|rest| rest.get(2..))
             .is_some_and(|body| body == SLACK_SAMPLE_BODY)
         || is_repeated_or_run(v)
+        // `nhu_aaabbbccc123`: a provider's prefix, then a run typed as its body.
+        || v.split_once('_').is_some_and(|(prefix, body)| {
+            (2..=5).contains(&prefix.len())
+                && prefix.bytes().all(|b| b.is_ascii_lowercase())
+                && is_repeated_or_run(body)
+        })
         || is_repeated_unit(v)
         || is_keyboard_mash(v)
         || has_walk_typed_twice(v)
@@ -548,75 +557,6 @@ fn is_pattern(v: &str) -> bool {
             .any(|m| v.contains(m))
 }
 
-/// `xoxb-1234567890-…`: eight or more digits counting up, which a random token
-/// almost never holds; a documentation sample.
-pub(super) fn has_counting_run(v: &str) -> bool {
-    has_digit_run(v) || counts_in_step(v) || has_stepped_pairs(v)
-}
-
-/// `…f9e8d7c6b5a4…`: five or more letter-digit pairs in a row whose letters and
-/// digits both step by one the same way, up or down, anywhere in the value (a
-/// stand-in typed to look like hex). Random hex holds such a run by chance about
-/// once in a trillion values.
-fn has_stepped_pairs(v: &str) -> bool {
-    let b: Vec<u8> = v.bytes().map(|b| b.to_ascii_lowercase()).collect();
-    let pair = |at: usize| match (b.get(at), b.get(at + 1)) {
-        (Some(&l), Some(&d)) if l.is_ascii_lowercase() && d.is_ascii_digit() => Some((l, d)),
-        _ => None,
-    };
-    (0..b.len()).any(|start| {
-        let Some(mut prev) = pair(start) else {
-            return false;
-        };
-        let mut step = 0i16;
-        let mut run = 1;
-        let mut at = start + 2;
-        while let Some(next) = pair(at) {
-            let dl = i16::from(next.0) - i16::from(prev.0);
-            let dd = i16::from(next.1) - i16::from(prev.1);
-            if dl != dd || dl.abs() != 1 || (step != 0 && dl != step) {
-                break;
-            }
-            step = dl;
-            run += 1;
-            prev = next;
-            at += 2;
-        }
-        run >= 5
-    })
-}
-
-/// `a1B2c3D4e5F6g7H8i9`: letters and digits that each count up, one after the
-/// other (in any case), at least four of each: a made-up token for a mockup.
-fn counts_in_step(v: &str) -> bool {
-    let letters: Vec<u8> = v
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    let digits: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
-    let counts_up = |seq: &[u8]| seq.len() >= 4 && seq.windows(2).all(|w| w[1] == w[0] + 1);
-    letters.len() + digits.len() == v.len() && counts_up(&letters) && counts_up(&digits)
-}
-
-/// Eight digits counting up in a row (`12345678`).
-fn has_digit_run(v: &str) -> bool {
-    let mut run = 0;
-    let mut prev = 0u8;
-    for b in v.bytes() {
-        run = if b.is_ascii_digit() && run > 0 && b == prev + 1 {
-            run + 1
-        } else {
-            usize::from(b.is_ascii_digit())
-        };
-        prev = b;
-        if run >= 8 {
-            return true;
-        }
-    }
-    false
-}
-
 /// Lowercase words joined by `_`, `-`, `.` or `/` of which one says what the value is
 /// for (`my_google_drive_secret_42`, `local-dev-token`, a debconf question
 /// `percona-server-server-5.7/root-pass`): a name, not a secret. A
@@ -664,57 +604,6 @@ pub(super) fn strip_value_quotes(v: &str) -> &str {
     v
 }
 
-/// One char repeated (separators ignored), or an ascending or descending run like
-/// `abcdef`, `123456`, `87654321`, `54321abcde`.
-fn is_repeated_or_run(v: &str) -> bool {
-    let mut alnum = v.chars().filter(|c| c.is_alphanumeric());
-    let Some(first) = alnum.next() else {
-        return v.chars().all(|c| c == first_char(v));
-    };
-    let rest: Vec<char> = alnum.collect();
-    if rest.iter().all(|&c| c == first) {
-        return true;
-    }
-    let count = rest.len() + 1;
-    // Each char repeated counts as one step (`0000111122223333…ffff`, `aabbcc112233`).
-    let mut steps: Vec<char> = rest.clone();
-    steps.dedup();
-    if steps.first() == Some(&first) {
-        steps.remove(0);
-    }
-    let mut prev = first;
-    // Runs glued together count too: `abc…zABC…Z0…9` (a charset), `abcd1234efgh5678`.
-    let mut run_steps = 0;
-    for &c in &steps {
-        // Up or down (`87654321-4321`, or both: `54321abcde`), or along a
-        // keyboard row either way (`mnbvcxz`, `qwerty`).
-        let up = (c as u32).checked_sub(prev as u32) == Some(1);
-        let down = (prev as u32).checked_sub(c as u32) == Some(1);
-        run_steps += usize::from(up || down || keyboard_neighbours(prev, c));
-        prev = c;
-    }
-    count >= 6 && steps.len() >= 3 && run_steps * 4 >= steps.len() * 3
-}
-
-/// `rk_live_TESTtestTESTtestTESTtest`, `abc123abc123abc123`: the body (after a
-/// prefix's last `_`, `-` or `.`) is one unit typed over and over, in any case.
-/// A generated body never repeats itself three times.
-fn is_repeated_unit(v: &str) -> bool {
-    let body = v
-        .rsplit(['_', '-', '.'])
-        .next()
-        .unwrap_or(v)
-        .to_ascii_lowercase();
-    let b = body.as_bytes();
-    // A typed stand-in is short; the bound keeps the check linear on long values.
-    (12..=256).contains(&b.len())
-        && (2..=b.len() / 3).any(|unit| {
-            b.iter()
-                .zip(b.iter().cycle().take(unit).cycle())
-                .all(|(c, u)| c == u)
-        })
-}
-
 /// `DB_PASS`, `AWS_SECRET_ACCESS_KEY`: an environment variable's name.
 fn is_env_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
@@ -745,10 +634,6 @@ fn has_masked_run(v: &str) -> bool {
         }
     }
     false
-}
-
-fn first_char(v: &str) -> char {
-    v.chars().next().unwrap_or(' ')
 }
 
 /// Literals that look secret but are not: test-mode and publishable keys,
@@ -928,8 +813,22 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
             && digits(11..13)
             && b.get(13) == Some(&b':')
     };
+    // `cnkMARPadUBEvTli2d3CKi:APA91bEU_WMV…`: a Firebase Cloud Messaging
+    // registration token, the address of one app install that pushes are sent to
+    // (22 characters, `:APA91b`, the rest). Only the sender's server key (`AAAA…`
+    // with 7 more before the colon) or service account sends to it.
+    let push_registration_token = v.split_once(":APA91b").is_some_and(|(install, rest)| {
+        install.len() == 22
+            && !install.starts_with("AAAA")
+            && rest.len() >= 100
+            && install
+                .bytes()
+                .chain(rest.bytes())
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+    });
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || date_time
+        || push_registration_token
         || is_aspnet_identity_hash(v)
         || is_cisco_secret_hash(v)
         || encodes_no_secret(v)
@@ -1124,7 +1023,17 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
                         || matches!(b, b'_' | b'.' | b'[' | b']' | b'"' | b'\'')
                 })
         });
+    // WebLogic Deploy Tooling's `@@PROP:ADMIN_USER_PASS@@`, `@@SECRET:db:password@@`:
+    // a token the tool replaces from a property, secret or environment variable.
+    let replacement_token = v
+        .strip_prefix("@@")
+        .and_then(|rest| rest.strip_suffix("@@"))
+        .and_then(|inner| inner.split_once(':'))
+        .is_some_and(|(source, _)| {
+            ["PROP", "SECRET", "ENV", "FILE"].contains(&source.to_ascii_uppercase().as_str())
+        });
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || replacement_token
         || cfml_expression
         || env_lookup
         || json_path

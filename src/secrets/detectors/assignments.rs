@@ -100,6 +100,32 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     if !quoted && value.starts_with(['@', ':']) {
         return false;
     }
+    // GDScript's `%PasswordLineEdit.text` (a scene's uniquely named node) and
+    // `$Form/Password.text` (a node path): what the user typed, read in code.
+    if !quoted
+        && value.strip_prefix(['%', '$']).is_some_and(|path| {
+            path.starts_with(|c: char| c.is_ascii_uppercase())
+                && path.contains('.')
+                && path
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/'))
+        })
+    {
+        return false;
+    }
+    // `AccountKey=',listKeys(resourceId(…`: an ARM template's `concat(…)` goes on
+    // after the literal part ends; what follows the comma is an expression.
+    if value.starts_with([',', '+']) {
+        return false;
+    }
+    // `<map Token="b77a5c561934e089" PublicKey="0024…"/>`: a .NET strong name's
+    // public key token, 8 bytes of the hash of the public key beside it.
+    if value.len() == 16
+        && value.bytes().all(|b| b.is_ascii_hexdigit())
+        && line_at(c.text, c.span.start as usize).contains("PublicKey=")
+    {
+        return false;
+    }
     // `--scheduler-k3s-global-token`: a command-line flag's name.
     if value.strip_prefix("--").is_some_and(|flag| {
         flag.starts_with(|c: char| c.is_ascii_lowercase())
@@ -534,6 +560,8 @@ fn names_the_manifest(text: &str, decoded: &str) -> bool {
 fn repeats_a_plain_entry(text: &str, value: &str) -> bool {
     text.lines().any(|line| {
         line.trim().split_once(':').is_some_and(|(key, v)| {
+            // `username: a2li…  # string "kibanaserver" base64 encoded`
+            let v = v.split(" #").next().unwrap_or(v);
             v.trim().trim_matches(['"', '\'']) == value
                 && !crate::secrets::is_secret_name(key.trim().trim_matches(['"', '\'']))
         })
@@ -908,4 +936,17 @@ fn has_url_credentials(v: &str) -> bool {
 /// A URL with no password in it (`https://management.core.windows.net`): an address.
 fn is_plain_url(v: &str) -> bool {
     v.contains("://") && !has_url_credentials(v)
+}
+
+/// The line of `text` holding byte `at`.
+fn line_at(text: &str, at: usize) -> &str {
+    let start = text
+        .get(..at)
+        .and_then(|head| head.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(at..)
+        .and_then(|tail| tail.find('\n'))
+        .map_or(text.len(), |i| at + i);
+    text.get(start..end).unwrap_or("")
 }

@@ -210,15 +210,25 @@ fn note_above(text: &str, span: Span, note: impl Fn(&str) -> bool) -> bool {
 
 /// Whether the line's own comment after the value calls it a stand-in
 /// (`"13e5…",  # noqa: mock`, `# dummy 64-byte base58 encoded key`).
+/// A comment right above does too (`// gchat_webhook_api defined below is sample
+/// one.`, `# fake key`).
 pub(in crate::secrets) fn commented_as_stand_in(text: &str, span: Span) -> bool {
-    let Some(lower) = trailing_comment(text, span) else {
-        return false;
+    let stand_in_word = |lower: &str| {
+        lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| matches!(word, "mock" | "mocked" | "dummy" | "fake" | "placeholder"))
+            || lower.contains("not a real")
+            || lower.contains("not real")
     };
-    lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| matches!(word, "mock" | "mocked" | "dummy" | "fake" | "placeholder"))
-        || lower.contains("not a real")
-        || lower.contains("not real")
+    let trailing = trailing_comment(text, span).is_some_and(|lower| {
         // Synapse's sample `form_secret: "…" # DO NOT USE THIS`.
-        || lower.contains("do not use")
+        stand_in_word(&lower) || lower.contains("do not use")
+    });
+    trailing
+        || note_above(text, span, |lower| {
+            stand_in_word(lower)
+                || ["is sample", "is a sample", "sample one", "is an example"]
+                    .iter()
+                    .any(|phrase| lower.contains(phrase))
+        })
 }

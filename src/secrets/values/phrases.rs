@@ -69,7 +69,18 @@ pub(super) fn is_leet_phrase(v: &str) -> bool {
 /// (the `_here` and `-here` markers catch it with separators). Every word is
 /// capitalised letters, the last is `Here` and all of it reads as words; a
 /// random token seldom ends in a capitalised `Here` after three such words.
+/// So is a camelCase note that the real value lives elsewhere
+/// (`somethingElseInProd`, `ChangeForProduction`).
 pub(super) fn is_camel_case_instruction(v: &str) -> bool {
+    if let Some(rest) = ["InProd", "InProduction", "ForProd", "ForProduction"]
+        .iter()
+        .find_map(|suffix| v.strip_suffix(suffix))
+    {
+        let words = rest.split(|c: char| c.is_ascii_uppercase()).count();
+        return rest.bytes().all(|b| b.is_ascii_alphabetic())
+            && words >= 2
+            && super::super::reads_as_words(v);
+    }
     let Some(rest) = v.strip_suffix("Here") else {
         return false;
     };
