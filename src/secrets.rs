@@ -290,7 +290,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // mysql` with `MYSQL_ROOT_PASSWORD: Smartstore2022!`, SQL Server's
     // `SA_PASSWORD`) is that local container's default, as a person's password in
     // a DSN to a container is; a generated one still fires.
-    if is_compose_file(path) {
+    if is_compose_file(path, text) {
         let image_words = samples::started_image_words(text);
         found.retain(|m| {
             let name = assigned_name(text.get(m.context_span.range()).unwrap_or(""));
@@ -375,6 +375,15 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     if lower.ends_with(".sql") {
         found.retain(|m| !m.detector.generic || !is_hex_digest(m.secret(text)));
     }
+    // `->add(array('username' => "showdoc", …, 'password' => "a89d…"))`: a users
+    // row written with a hex digest beside its user name holds the hash.
+    found.retain(|m| {
+        !m.detector.generic
+            || !(is_hex_digest(m.secret(text))
+                && text
+                    .get(line_range(text, m.span.start as usize))
+                    .is_some_and(|line| line.contains("username")))
+    });
     // Minified bundles and one-line generated files (a diagram's JSON) are built,
     // not written: a secret-named word in a line of thousands of chars is data.
     found.retain(|m| proves_itself(m.detector.id) || !on_minified_line(text, m.span));
@@ -506,11 +515,15 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     found
 }
 
-/// A Compose file: `docker-compose.yml`, `compose.yaml`, `docker-compose.dev.yml`.
-fn is_compose_file(path: &str) -> bool {
+/// A Compose file: `docker-compose.yml`, `compose.yaml`, `docker-compose.dev.yml`,
+/// or any YAML file with a top-level `services:` whose services name an `image:`
+/// (JHipster's `src/main/docker/postgresql.yml`).
+fn is_compose_file(path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    (name.starts_with("docker-compose") || name.starts_with("compose."))
-        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    yaml && ((name.starts_with("docker-compose") || name.starts_with("compose."))
+        || (text.lines().any(|l| l.trim_end() == "services:")
+            && text.lines().any(|l| l.trim_start().starts_with("image:"))))
 }
 
 /// MD5, SHA-1, SHA-256 or SHA-512 in hex.
@@ -852,6 +865,21 @@ fn is_chosen_by_a_person(password: &str) -> bool {
         || is_name_then_digits(password)
         || is_camel_words_then_digits(password)
         || holds_a_year(password)
+        || opens_with_a_word(password)
+}
+
+/// `project7162wkfgmk`: a lowercase word of six or more letters, then digits and a
+/// few more typed characters; a password under 20 characters a person started
+/// with a word.
+fn opens_with_a_word(password: &str) -> bool {
+    let word: Vec<char> = password
+        .chars()
+        .take_while(char::is_ascii_lowercase)
+        .collect();
+    password.chars().count() < 20
+        && word.len() >= 6
+        && password[word.len()..].starts_with(|c: char| c.is_ascii_digit())
+        && is_pronounceable(&word)
 }
 
 /// `Su2022$jkM!&`: a password under 16 characters holding a year (1950–2039) as
@@ -922,7 +950,8 @@ fn is_name_then_digits(password: &str) -> bool {
 /// without both letters and digits. Hugging Face's 34 random letters are not.
 fn reads_as_typed(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
-    is_chosen_by_a_person(v) && (v.chars().count() < 16 || reads_as_words(v))
+    is_chosen_by_a_person(v)
+        && (v.chars().count() < 16 || reads_as_words(v) || opens_with_a_word(v))
 }
 
 /// A password a person typed (`passRT%^#234`): under 16 characters or mostly

@@ -396,9 +396,6 @@ declare_rule! {
     ///   sends it); a legacy server key (`AAAA…:APA91b…`) still fires; a .NET
     ///   strong name's public key token (16 hex digits on a line with `PublicKey=`,
     ///   as a Mono `machine.config`'s `<map Token=… PublicKey=…/>`);
-    /// - the key of the Maps JavaScript API in the URL that loads it
-    ///   (`maps.googleapis.com/maps/api/js?key=…`: every visitor's browser sends it);
-    ///   a Maps web-service URL (`/maps/api/geocode/json?key=…`) still fires;
     /// - code: GDScript reading a node (`%Password…Edit.text`, `$Form/Password.text`),
     ///   and what follows a comma or `+` that ends a literal part (an ARM template's
     ///   `concat(…, ';AccountKey=', listKeys(…))`); WebLogic Deploy Tooling's tokens
@@ -412,6 +409,24 @@ declare_rule! {
     ///   `password="connect…"`), or a folder or file name of its path followed by
     ///   lowercase words (`icingaweb2api…` in `manifests/icinga/`): a demo's;
     ///   generated ones still fire;
+    /// - keys every client holds: RevenueCat's public SDK keys (`appl_…`, `goog_…`,
+    ///   `amzn_…` and 27 characters), a Web Push subscription's or VAPID public key
+    ///   (base64url of a 65-byte P-256 point opening with `0x04`); a Google Maps key
+    ///   in a page, an app's resources or a link still fires, as any `AIza…` key
+    ///   outside a Firebase config does (restricting it is its owner's job);
+    /// - self-hosted products' published defaults, copied into every compose file of
+    ///   theirs (Dify's `SECRET_KEY` `sk-9f73…`, LibreChat's `CREDS_KEY` and JWT
+    ///   secrets, the Gitea Helm chart's admin password, gluetun's sample WireGuard
+    ///   key, MoMo's sandbox keys); Cloudron's `##NAME##` start-script markers;
+    ///   CamelCase instructions (`SomeRandomString…Exactly`); Liberty's `{xor}`
+    ///   encoding, judged by what it decodes to (`{xor}Lz4s…` is `password`);
+    /// - a hex digest on a line that also names a `username` (an ORM call writing a
+    ///   users row: the hash); a typed password in a URL to the local host on its own
+    ///   line (`mssql://localhost/app_test?…&password=…`); a word then digits and a
+    ///   few letters for a database the compose file starts, where a compose file is
+    ///   any YAML file with top-level `services:` and an `image:` (JHipster's
+    ///   `src/main/docker/postgresql.yml`); a commented value under a note that gives
+    ///   its format (`# …, which has the format:`);
     /// - test classes named as JUnit, PHPUnit, XCTest, Apex, Spock and ScalaTest name
     ///   them (`SalesDashboardTest.cls`, `UserServiceTests.swift`, `LoginSpec.groovy`;
     ///   not `latest.php`) are tests;

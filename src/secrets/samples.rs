@@ -128,7 +128,9 @@ pub(super) fn for_a_local_database(text: &str, span: Span, secret: &str) -> bool
         let host = s.trim_start();
         LOCAL_HOSTS.iter().any(|h| host.starts_with(h)) || host.starts_with(['.', ';'])
     };
-    let in_connection_string = ["server=", "host=", "data source="].iter().any(|k| {
+    // `Sequel.connect("mssql://localhost/app_test?user=…&password=…")`: a URL to the
+    // local host on the password's line.
+    let in_connection_string = ["server=", "host=", "data source=", "://"].iter().any(|k| {
         line.match_indices(k)
             .any(|(i, _)| local_after(&line[i + k.len()..]))
     });

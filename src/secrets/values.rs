@@ -117,6 +117,8 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "blank",
     "token",
     "key",
+    // `W3bh00kS3cret!2025`: the setting's name in leetspeak.
+    "webhook",
     // `CONTENT-KEYS`: the name of a Key Vault secret a Makefile fetches.
     "keys",
     "tokens",
@@ -135,6 +137,8 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "xyz",
     "insecure",
     "not",
+    // `nonemptypassword`.
+    "non",
     "real",
     "valid",
     "invalid",
@@ -372,11 +376,13 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     // `@prom_token@`: a substitution marker (Nix's `replaceVars`, autoconf's
-    // `@VAR@`) swapped for a value at build time.
-    if v.strip_prefix('@')
-        .and_then(|r| r.strip_suffix('@'))
-        .is_some_and(|name| name.len() >= 3 && (is_env_name(name) || is_snake_case_name(name)))
-    {
+    // `@VAR@`) swapped for a value at build time; so is Cloudron's start script's
+    // `##MAIL_SMTP_PASSWORD##`.
+    if ["@", "##"].iter().any(|mark| {
+        v.strip_prefix(mark)
+            .and_then(|r| r.strip_suffix(mark))
+            .is_some_and(|name| name.len() >= 3 && (is_env_name(name) || is_snake_case_name(name)))
+    }) {
         return true;
     }
     // `username=/password=/domain=`: a format note's next key, not a value.
@@ -826,9 +832,16 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
                 .chain(rest.bytes())
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
     });
+    // RevenueCat's public SDK keys (`appl_…`, `goog_…`, `amzn_…`: 27 characters
+    // after the store's prefix), built into every copy of the app by design.
+    let revenuecat_public = ["appl_", "goog_", "amzn_"].iter().any(|p| {
+        v.strip_prefix(p)
+            .is_some_and(|body| body.len() == 27 && body.bytes().all(|b| b.is_ascii_alphanumeric()))
+    });
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || date_time
         || push_registration_token
+        || revenuecat_public
         || is_aspnet_identity_hash(v)
         || is_cisco_secret_hash(v)
         || encodes_no_secret(v)

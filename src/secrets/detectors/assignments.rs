@@ -323,6 +323,17 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     {
         return false;
     }
+    // `password="{xor}Lz4sLCgwLTs="`: WebSphere and Liberty's `{xor}` encoding (base64
+    // of each byte XOR `_`) hides nothing: judge what it encodes.
+    if let Some(bytes) = value
+        .strip_prefix("{xor}")
+        .and_then(|encoded| decode_base64(encoded, false, 1024))
+    {
+        let decoded: String = bytes.iter().map(|b| char::from(b ^ b'_')).collect();
+        if is_placeholder(&decoded) || is_known_non_secret(&decoded) {
+            return false;
+        }
+    }
     // Kubernetes Secret `data:` holds base64: judge what it encodes.
     if let Some(decoded) = decode_printable_base64(value) {
         let decoded = decoded.as_str();

@@ -403,20 +403,7 @@ pub(in crate::secrets) fn is_public_host(host: &str) -> bool {
 /// documents it as public (security rules guard the data): a key with `authDomain`
 /// or a `*.firebaseapp.com` host within a few lines is not a secret.
 pub(super) fn validate_google_api_key(c: &Candidate<'_>) -> bool {
-    !in_firebase_web_config(c) && !loads_maps_javascript_api(c)
-}
-
-/// `<script src="https://maps.googleapis.com/maps/api/js?key=AIza…">`: the key
-/// of the Maps JavaScript API in the URL that loads it, sent by every visitor's
-/// browser (Google has it restricted to the site's referrers). Other Maps web
-/// services (`/maps/api/geocode/json?key=`) are called from servers: they fire.
-fn loads_maps_javascript_api(c: &Candidate<'_>) -> bool {
-    let before = c
-        .text
-        .get(..c.span.start as usize)
-        .and_then(|head| head.rsplit('\n').next())
-        .unwrap_or("");
-    before.contains("maps.googleapis.com/maps/api/js?") && before.trim_end().ends_with("key=")
+    !in_firebase_web_config(c)
 }
 
 /// Whether the candidate sits within a few lines of a Firebase web config's

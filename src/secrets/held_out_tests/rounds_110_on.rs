@@ -97,7 +97,7 @@ fn round_112_test_classes_notes_named_credentials_and_typed_bodies() {
 }
 
 #[test]
-fn round_113_key_tokens_map_scripts_node_paths_and_arm_expressions() {
+fn round_113_key_tokens_node_paths_and_arm_expressions() {
     // A .NET public key token beside its public key; the same hex alone as a token fires.
     let map = format!(
         "<map Token=\"b77a5c561934e089\" PublicKey=\"{}\" />\n",
@@ -112,14 +112,11 @@ fn round_113_key_tokens_map_scripts_node_paths_and_arm_expressions() {
         .len(),
         1
     );
-    // The Maps JavaScript API's key in the URL that loads it; a web-service call fires.
+    // A Maps key in a page still fires, as earlier rounds judged.
     let key = format!("AIza{}", random(1132, 35, ALNUM));
     let script =
         format!("<script src=\"https://maps.googleapis.com/maps/api/js?key={key}\"></script>\n");
-    assert!(scan_file("src/index.html", &script).is_empty());
-    let geocode =
-        format!("url = \"https://maps.googleapis.com/maps/api/geocode/json?key={key}\"\n");
-    assert_eq!(scan_file("geo.py", &geocode).len(), 1);
+    assert_eq!(scan_file("src/index.html", &script).len(), 1);
     // GDScript reading a node's text.
     assert!(scan_file(
         "Authentication.gd",
@@ -129,4 +126,86 @@ fn round_113_key_tokens_map_scripts_node_paths_and_arm_expressions() {
     // An ARM expression after the literal part of a connection string.
     let arm = "\"value\": \"[concat('DefaultEndpointsProtocol=https;AccountName=',parameters('name'),';AccountKey=',listKeys(resourceId('Microsoft.Storage/storageAccounts', parameters('name')), '2019-06-01').keys[0].value)]\"\n";
     assert!(scan_file("templates/functionapp.json", arm).is_empty());
+}
+
+#[test]
+fn round_114_sandbox_keys_user_rows_and_local_urls() {
+    // MoMo's published sandbox keys.
+    assert!(values::is_placeholder("K951B6PE1waDMi640xX08PD3vg6EkVlz"));
+    // A users row written with a hex digest beside its user name; a digest alone fires.
+    let digest = random(1141, 32, HEX);
+    let row = format!(
+        "D(\"User\")->add(array('username' => \"showdoc\", 'password' => \"{digest}\"));\n"
+    );
+    assert!(scan_file("server/Model/UpdateModel.class.php", &row).is_empty());
+    let alone = format!("$config = array('password' => \"{digest}\");\n");
+    assert_eq!(scan_file("server/config.php", &alone).len(), 1);
+    // A typed password in a URL to the local host on its own line.
+    let local = "  Sequel.connect(\"#{adapters[:mssql]}://localhost/app_test#{sep || '?'}user=app_test#{sep || '&'}password=Rodauth1.\") do |db|\n";
+    assert!(scan_file("Rakefile", local).is_empty());
+    // A word opening a typed password for the stack's own database.
+    let compose = |password: &str| {
+        format!("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: {password}\n")
+    };
+    assert!(scan_file("docker-compose.yml", &compose("project7162wkfgmk")).is_empty());
+    assert_eq!(
+        scan_file("docker-compose.yml", &compose(&random(1143, 17, ALNUM))).len(),
+        1
+    );
+}
+
+#[test]
+fn round_115_product_defaults_markers_and_format_notes() {
+    // Published defaults of self-hosted products (Dify, LibreChat, the Gitea chart).
+    for v in [
+        "sk-9f73s3ljTXVcMT3Blb3ljTqtsKiGHXVcMT3BlbkFJLK7U",
+        "16f8c0ef4a5d391b26034086c628469d3f9f497f08163ab9b40137092f2909ef",
+        "r8sA8CPHD9!bt6d",
+    ] {
+        assert!(values::is_placeholder(v), "{v}");
+    }
+    // Cloudron's start-script markers; an instruction in CamelCase; a leet setting name.
+    assert!(values::is_placeholder("##MAIL_SMTP_PASSWORD##"));
+    assert!(values::is_placeholder("SomeRandomStringOf32CharsExactly"));
+    assert!(values::is_placeholder("W3bh00kS3cret!2025"));
+    // A commented format example under a note that says so; without it, it fires.
+    let example = format!("  # api_key = {}\n", random(1151, 31, ALNUM));
+    let noted = format!("  # export SABNZBD_API_KEY, which has the format:\n{example}");
+    assert!(scan_file("lidarr/exports.sh", &noted).is_empty());
+    assert_eq!(scan_file("lidarr/exports.sh", &example).len(), 1);
+}
+
+#[test]
+fn round_116_app_keys_push_keys_xor_and_compose_by_content() {
+    // RevenueCat's public SDK key; a secret `sk_` key of RevenueCat still is one.
+    assert!(values::is_known_non_secret(&format!(
+        "appl_{}",
+        random(1161, 27, ALNUM)
+    )));
+    // A Web Push subscription's public key (65 bytes opening with 0x04).
+    let mut point = vec![4u8];
+    point.extend(random(1163, 64, HEX).bytes());
+    let p256dh = b64url_bytes(&point);
+    assert!(values::is_known_non_secret(&p256dh));
+    // Liberty's `{xor}` of a placeholder word.
+    let xml = "<user name=\"user3\" password=\"{xor}Lz4sLCgwLTs=\" />\n";
+    assert!(scan_file("src/main/liberty/server.xml", xml).is_empty());
+    // A JHipster compose file named for its service is a compose file.
+    let jhipster = "services:\n  app-postgresql:\n    image: postgres:14.5\n    environment:\n      - POSTGRES_PASSWORD=21points\n";
+    assert!(scan_file("src/main/docker/postgresql.yml", jhipster).is_empty());
+    assert!(values::is_placeholder("nonemptypassword"));
+}
+
+/// Base64url without padding of arbitrary bytes.
+fn b64url_bytes(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+        }
+    }
+    out
 }

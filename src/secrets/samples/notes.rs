@@ -211,7 +211,7 @@ fn note_above(text: &str, span: Span, note: impl Fn(&str) -> bool) -> bool {
 /// Whether the line's own comment after the value calls it a stand-in
 /// (`"13e5…",  # noqa: mock`, `# dummy 64-byte base58 encoded key`).
 /// A comment right above does too (`// gchat_webhook_api defined below is sample
-/// one.`, `# fake key`).
+/// one.`, `# fake key`, `# …, which has the format:`).
 pub(in crate::secrets) fn commented_as_stand_in(text: &str, span: Span) -> bool {
     let stand_in_word = |lower: &str| {
         lower
@@ -227,8 +227,16 @@ pub(in crate::secrets) fn commented_as_stand_in(text: &str, span: Span) -> bool 
     trailing
         || note_above(text, span, |lower| {
             stand_in_word(lower)
-                || ["is sample", "is a sample", "sample one", "is an example"]
-                    .iter()
-                    .any(|phrase| lower.contains(phrase))
+                || [
+                    "is sample",
+                    "is a sample",
+                    "sample one",
+                    "is an example",
+                    // `# export SABNZBD_API_KEY, which has the format:`
+                    "has the format",
+                    "in the format",
+                ]
+                .iter()
+                .any(|phrase| lower.contains(phrase))
         })
 }

@@ -14,6 +14,25 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     // Cisco DevNet's always-on sandboxes (IOS XE, APIC, NX-OS), printed on their
     // public pages and in Cisco's learning labs.
     "c1sco12345",
+    // Self-hosted products' published defaults, in their `.env.example` or chart
+    // values and so in every copy of their compose files: Dify's `SECRET_KEY`,
+    // Weaviate key, plugin daemon and inner API keys; LibreChat's `CREDS_KEY`,
+    // `CREDS_IV`, JWT secrets and Meilisearch master key; the Gitea Helm chart's
+    // admin password; gluetun's documented WireGuard key.
+    "sk-9f73s3ljtxvcmt3blb3ljtqtskighxvcmt3blbkfjlk7u",
+    "wvf5ythahlkywhgusmcrgsx3td5ngdn8pkih",
+    "qahbte77ctuxmsfyhr7+vrji/+xbv1aafy691iy+kgdv2jvy0/eah8y1",
+    "lykiyyt6owg+71olergza7gxcgot++6ovaezwajpcjf+sjc3ztu+quei",
+    "f34be427ebb29de8d88c107a71546019685ed8b241d8f2ed00c3df97ad2566f0",
+    "e2341419ec3dd3d19b13a1a87fafcbfb",
+    "16f8c0ef4a5d391b26034086c628469d3f9f497f08163ab9b40137092f2909ef",
+    "eaa5191f2914e30b9387fd84e254e4ba6fc51b4654968a9b0803b456a54b8418",
+    "drhyf7zenyr6aluckmnz0eyasoqdl6zxh7s7mkfsffct",
+    "r8sa8cphd9!bt6d",
+    "woei9rqqbdwnn8/bpp22svz48t71vj4fymfwujulwuu=",
+    // MoMo's published sandbox access and secret keys (partner code `MOMO`).
+    "f8bba842ecf85",
+    "k951b6pe1wadmi640xx08pd3vg6ekvlz",
 ];
 
 /// The private keys of the ten accounts every Hardhat and Anvil local chain funds

@@ -9,6 +9,9 @@ use crate::secrets::detectors::{decode_base64, has_key_body};
 /// `LS0tLS1CRUdJTi…` of a PEM block whose body is `YYYY…` or that holds a
 /// certificate, or `Q0hBTkdFX01F…` of `CHANGE_ME`.
 pub(super) fn encodes_no_secret(v: &str) -> bool {
+    if is_ec_public_point(v) {
+        return true;
+    }
     // `LS0tLS1CRUdJTi` is base64 of `-----BEGIN`: a PEM block's text, judged by
     // what decodes even when the tail is cut or mangled.
     let pem = v.starts_with("LS0tLS1CRUdJTi");
@@ -62,4 +65,14 @@ fn is_public_der(der: &[u8]) -> bool {
         _ => return false,
     };
     der.len() >= 32 && header + length == der.len() && der.get(header) == Some(&0x30)
+}
+
+/// `BLWZsWlP…ruQI`: base64url of 65 bytes opening with `0x04`, an uncompressed
+/// P-256 point: a Web Push subscription's `p256dh` or a VAPID public key, given to
+/// every browser that subscribes. A private key is 32 bytes.
+fn is_ec_public_point(v: &str) -> bool {
+    (86..=88).contains(&v.len())
+        && decode_base64(v, true, 128)
+            .or_else(|| decode_base64(v, false, 128))
+            .is_some_and(|bytes| bytes.len() == 65 && bytes.first() == Some(&0x04))
 }

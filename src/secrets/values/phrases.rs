@@ -8,9 +8,11 @@ use super::PLACEHOLDER_WORDS;
 /// lowercase value of 24 letters almost always has a run of four consonants; a
 /// diceware passphrase (`correct-horse-battery-staple`) does not talk about itself.
 pub(super) fn is_run_on_phrase(v: &str) -> bool {
-    const SUBJECTS: &[&str] = &["secret", "key", "password", "token", "jwt", "signing"];
+    const SUBJECTS: &[&str] = &[
+        "secret", "key", "password", "token", "jwt", "signing", "random", "string",
+    ];
     const SPEAKING: &[&str] = &[
-        "this", "my", "your", "our", "very", "super", "long", "should", "must", "need",
+        "this", "my", "your", "our", "very", "super", "long", "should", "must", "need", "some",
     ];
     // `MySecretHot…ThatShouldBeVerySecretousAndRandom`: the same in CamelCase.
     let lower = v.to_ascii_lowercase();
@@ -27,7 +29,19 @@ pub(super) fn is_run_on_phrase(v: &str) -> bool {
         && v.bytes().all(|b| b.is_ascii_alphanumeric())
         && SUBJECTS.iter().any(|w| lower.contains(w))
         && SPEAKING.iter().any(|w| lower.contains(w))
-        && super::super::is_pronounceable(&letters)
+        && (super::super::is_pronounceable(&letters) || is_camel_case_sentence(v, &lower))
+}
+
+/// Firefly III's `SomeRandomStringOf32CharsExactly`: four or more capitalised
+/// words (digits between them allowed) that read as words and speak of a random
+/// string, its length or its characters; pronounceable word by word, though the
+/// joins (`…ngstr…`) are not.
+fn is_camel_case_sentence(v: &str, lower: &str) -> bool {
+    v.bytes().filter(u8::is_ascii_uppercase).count() >= 4
+        && ["random", "string", "chars", "characters"]
+            .iter()
+            .any(|w| lower.contains(w))
+        && super::super::reads_as_words(v)
 }
 
 /// `s0m3l0ngr4nd0mstr1ng-b3cr34tiv3&h4v3fun`, Firefly III's
