@@ -378,11 +378,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // `->add(array('username' => "showdoc", …, 'password' => "a89d…"))`: a users
     // row written with a hex digest beside its user name holds the hash.
     found.retain(|m| {
-        !m.detector.generic
-            || !(is_hex_digest(m.secret(text))
-                && text
-                    .get(line_range(text, m.span.start as usize))
-                    .is_some_and(|line| line.contains("username")))
+        let users_row = || {
+            text.get(line_range(text, m.span.start as usize))
+                .is_some_and(|line| line.contains("username"))
+        };
+        !(m.detector.generic && is_hex_digest(m.secret(text)) && users_row())
     });
     // Minified bundles and one-line generated files (a diagram's JSON) are built,
     // not written: a secret-named word in a line of thousands of chars is data.
