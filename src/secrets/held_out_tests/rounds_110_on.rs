@@ -1,7 +1,7 @@
 //! Unit tests of the classes found by held-out rounds 110 on (each test names
 //! its round).
 
-use super::super::tests::{random, ALNUM, HEX};
+use super::super::tests::{b64url, random, ALNUM, HEX};
 use super::super::*;
 
 #[test]
@@ -183,9 +183,8 @@ fn round_116_app_keys_push_keys_xor_and_compose_by_content() {
         random(1161, 27, ALNUM)
     )));
     // A Web Push subscription's public key (65 bytes opening with 0x04).
-    let mut point = vec![4u8];
-    point.extend(random(1163, 64, HEX).bytes());
-    let p256dh = b64url_bytes(&point);
+    let point = format!("\u{4}{}", random(1163, 64, HEX));
+    let p256dh = b64url(&point);
     assert!(values::is_known_non_secret(&p256dh));
     // Liberty's `{xor}` of a placeholder word.
     let xml = "<user name=\"user3\" password=\"{xor}Lz4sLCgwLTs=\" />\n";
@@ -194,18 +193,4 @@ fn round_116_app_keys_push_keys_xor_and_compose_by_content() {
     let jhipster = "services:\n  app-postgresql:\n    image: postgres:14.5\n    environment:\n      - POSTGRES_PASSWORD=21points\n";
     assert!(scan_file("src/main/docker/postgresql.yml", jhipster).is_empty());
     assert!(values::is_placeholder("nonemptypassword"));
-}
-
-/// Base64url without padding of arbitrary bytes.
-fn b64url_bytes(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n =
-            chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-        }
-    }
-    out
 }
