@@ -416,8 +416,9 @@ declare_rule! {
     ///   outside a Firebase config does (restricting it is its owner's job);
     /// - self-hosted products' published defaults, copied into every compose file of
     ///   theirs (Dify's `SECRET_KEY` `sk-9f73…`, LibreChat's `CREDS_KEY` and JWT
-    ///   secrets, the Gitea Helm chart's admin password, gluetun's sample WireGuard
-    ///   key, MoMo's sandbox keys); Cloudron's `##NAME##` start-script markers;
+    ///   secrets, Plane's and Infisical's keys, the Gitea Helm chart's admin
+    ///   password, gluetun's sample WireGuard key, MoMo's sandbox keys) and JWTs signed
+    ///   with Supabase's self-hosting example secret; Cloudron's `##NAME##` markers;
     ///   CamelCase instructions (`SomeRandomString…Exactly`); Liberty's `{xor}`
     ///   encoding, judged by what it decodes to (`{xor}Lz4s…` is `password`);
     /// - a hex digest on a line that also names a `username` (an ORM call writing a

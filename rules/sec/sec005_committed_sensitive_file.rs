@@ -52,7 +52,8 @@ declare_rule! {
     ///   nor base64 that decodes to a public key (`JWT_SECRET_KEY=MIGfMA0GCSqG…`, an
     ///   RSA public key's DER), to a PEM block with no key in it, or to a placeholder
     ///   (`…_CHANGE_ME_IN_PRODUCTION`), as for SEC001; nor a self-hosted product's
-    ///   published default (LibreChat's `CREDS_KEY` `f34b…`, Meilisearch key `DrhY…`);
+    ///   published default (LibreChat's `CREDS_KEY` `f34b…`, Plane's `SECRET_KEY` `60gp…`,
+    ///   Infisical's `AUTH_SECRET` `5lrM…`);
     ///   a SOPS- or dotenvx-encrypted `.env` (`config.sops.env` with every value
     ///   `ENC[AES256_GCM,…]`; `encrypted:…` values under a `DOTENV_PUBLIC_KEY`) is
     ///   committed by design; a plain secret beside its ciphertext still fires;

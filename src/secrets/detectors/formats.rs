@@ -537,6 +537,8 @@ const SAMPLE_SIGNING_SECRETS: &[&str] = &[
     // Supabase CLI's local stack signs its demo `anon` and `service_role` keys
     // with this documented secret: the same keys in every local install.
     "super-secret-jwt-token-with-at-least-32-characters-long",
+    // Supabase's self-hosting `.env.example` signs its example keys with this one.
+    "your-super-secret-jwt-token-with-at-least-32-characters-long",
     "secret-key",
     "secret_key",
     "mysecret",

@@ -161,6 +161,9 @@ fn round_115_product_defaults_markers_and_format_notes() {
         "sk-9f73s3ljTXVcMT3Blb3ljTqtsKiGHXVcMT3BlbkFJLK7U",
         "16f8c0ef4a5d391b26034086c628469d3f9f497f08163ab9b40137092f2909ef",
         "r8sA8CPHD9!bt6d",
+        // Plane's and Infisical's, found when checking the list against public code.
+        "60gp0byfz2dvffa45cxl20p1scy9xbpf6d8c5y0geejgkyp1b5",
+        "5lrMXKKWCVocS/uerPsl7V+TX/aaUaI7iDkgl3tSmLE=",
     ] {
         assert!(values::is_placeholder(v), "{v}");
     }

@@ -30,6 +30,14 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     "drhyf7zenyr6aluckmnz0eyasoqdl6zxh7s7mkfsffct",
     "r8sa8cphd9!bt6d",
     "woei9rqqbdwnn8/bpp22svz48t71vj4fymfwujulwuu=",
+    // Plane's `SECRET_KEY` and `LIVE_SERVER_SECRET_KEY`, Infisical's `ENCRYPTION_KEY`
+    // (two versions of its `.env.example`) and `AUTH_SECRET`: published in the
+    // products' self-hosting files, and checked for by their own deploy scripts.
+    "60gp0byfz2dvffa45cxl20p1scy9xbpf6d8c5y0geejgkyp1b5",
+    "2fijk1u2aivpeqtzlehygltsntnrs7lw",
+    "6c1fe4e407b8911c104518103505b218",
+    "f13dbc92aaaf86fa7cb0ed8ac3265f47",
+    "5lrmxkkwcvocs/uerpsl7v+tx/aauai7idkgl3tsmle=",
     // MoMo's published sandbox access and secret keys (partner code `MOMO`).
     "f8bba842ecf85",
     "k951b6pe1wadmi640xx08pd3vg6ekvlz",
