@@ -122,7 +122,9 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     // public key token, 8 bytes of the hash of the public key beside it.
     if value.len() == 16
         && value.bytes().all(|b| b.is_ascii_hexdigit())
-        && line_at(c.text, c.span.start as usize).contains("PublicKey=")
+        && c.text
+            .get(super::super::line_range(c.text, c.span.start as usize))
+            .is_some_and(|line| line.contains("PublicKey="))
     {
         return false;
     }
@@ -947,17 +949,4 @@ fn has_url_credentials(v: &str) -> bool {
 /// A URL with no password in it (`https://management.core.windows.net`): an address.
 fn is_plain_url(v: &str) -> bool {
     v.contains("://") && !has_url_credentials(v)
-}
-
-/// The line of `text` holding byte `at`.
-fn line_at(text: &str, at: usize) -> &str {
-    let start = text
-        .get(..at)
-        .and_then(|head| head.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let end = text
-        .get(at..)
-        .and_then(|tail| tail.find('\n'))
-        .map_or(text.len(), |i| at + i);
-    text.get(start..end).unwrap_or("")
 }
