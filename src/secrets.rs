@@ -281,9 +281,20 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             })
             .map(|m| m.secret(text))
             .collect();
+        // A pipeline that deploys nothing runs the app to test it: the app's own
+        // signing key there (`APP_SECRET_TOKEN`, `SECRET_KEY_BASE`) is the test
+        // run's; a deployed app gets its own from where it runs.
+        let deploys = text.to_ascii_lowercase().contains("deploy");
         found.retain(|m| {
+            let own_key = || {
+                names::names_own_key(assigned_name(
+                    text.get(m.context_span.range()).unwrap_or(""),
+                ))
+            };
             proves_itself(m.detector.id)
-                || (is_high_entropy(m.secret(text)) && !service_values.contains(&m.secret(text)))
+                || (is_high_entropy(m.secret(text))
+                    && !service_values.contains(&m.secret(text))
+                    && (deploys || !own_key()))
         });
     }
     // A compose file's typed password for a datastore it starts itself (`image:
@@ -384,6 +395,32 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         };
         !(m.detector.generic && is_hex_digest(m.secret(text)) && users_row())
     });
+    // `<!-- … usercookie[password]=d6ed…; -->`: a hex digest as a password in an
+    // XML comment is a logged or documented hash (a rule's sample log line).
+    found.retain(|m| {
+        !(m.detector.generic
+            && is_hex_digest(m.secret(text))
+            && line_before(text, m.span).trim_start().starts_with("<!--")
+            && {
+                let context = text.get(m.context_span.range()).unwrap_or("");
+                let name = assigned_name(context).to_ascii_lowercase();
+                name.contains("pass") || name.contains("pwd")
+            })
+    });
+    // `GRAYLOG_SHA256_PASSWORD=b1cb…`: a digest under a name that says which one;
+    // `signingKey = 3F0A…`: a GPG key's ID.
+    found.retain(|m| {
+        let name = name_before(text, m.span);
+        !m.detector.generic
+            || !((is_hex_digest(m.secret(text)) && names::names_a_password_digest(name))
+                || names::names_a_pgp_key_id(name, m.secret(text)))
+    });
+    // An e-mail message (`From:`, `Subject:` and transport headers on top): the
+    // login a person was sent is correspondence kept as data (a mail client's
+    // test messages), not a setting anything reads.
+    if is_mail_message(text) {
+        found.retain(|m| !m.detector.generic);
+    }
     // Minified bundles and one-line generated files (a diagram's JSON) are built,
     // not written: a secret-named word in a line of thousands of chars is data.
     found.retain(|m| proves_itself(m.detector.id) || !on_minified_line(text, m.span));
@@ -462,9 +499,11 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     && samples::beside_documentation_host(text, m.span))
                 || samples::is_answer_file_pass(text, m.span)
                 || samples::names_a_declared_entry(text, m.secret(text))
+                || samples::names_an_attribute(text, m.span, name, m.secret(text))
                 || samples::in_block_of_names(text, m.span)
                 || samples::under_hashed_password_format(text, m.span, m.secret(text))
                 || samples::in_sql_statement(text, m.span, m.secret(text))
+                || samples::under_digest_note(text, m.span, m.secret(text))
                 || samples::names_its_setting_among_others(
                     text,
                     m.span,
@@ -512,6 +551,16 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
             m.detector.id != "aws-access-key-id" || samples::near_a_secret_setting(text, m.span)
         });
     }
+    // `seaweedfs_access_key = "HF1W…"`: an S3-style access key ID (capitals and
+    // digits, as MinIO, Ceph and SeaweedFS issue them) is, alone among the file's
+    // findings, a name as an AWS key ID is: its secret key is kept elsewhere.
+    if found.len() == 1 {
+        found.retain(|m| {
+            !(m.detector.generic
+                && names::names_an_access_key_id(name_before(text, m.span))
+                && is_access_key_id_shaped(m.secret(text)))
+        });
+    }
     found
 }
 
@@ -526,10 +575,40 @@ fn is_compose_file(path: &str, text: &str) -> bool {
             && text.lines().any(|l| l.trim_start().starts_with("image:"))))
 }
 
+/// Whether `text` opens with an e-mail message's headers: `From:` and `Subject:`
+/// with a transport header (`Received:`, `Message-ID:`, `MIME-Version:`,
+/// `Return-Path:`) among the first 40 lines, before the body's blank line.
+fn is_mail_message(text: &str) -> bool {
+    let mut seen = [false; 3];
+    for line in text.lines().take(40) {
+        if line.trim().is_empty() {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        seen[0] |= lower.starts_with("from:");
+        seen[1] |= lower.starts_with("subject:");
+        seen[2] |= ["received:", "message-id:", "mime-version:", "return-path:"]
+            .iter()
+            .any(|h| lower.starts_with(h));
+    }
+    seen.iter().all(|&s| s)
+}
+
 /// MD5, SHA-1, SHA-256 or SHA-512 in hex.
 fn is_hex_digest(value: &str) -> bool {
     let v = strip_value_quotes(value.trim()).trim();
     matches!(v.len(), 32 | 40 | 64 | 128) && v.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `HF1WMN5WE8Y1F05KEQRA`: 16 to 24 capitals and digits, with both, the shape of
+/// an S3-style access key ID.
+fn is_access_key_id_shaped(value: &str) -> bool {
+    let v = strip_value_quotes(value.trim()).trim();
+    (16..=24).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 /// Whether a match of detector `id` is a credential by its form alone (a

@@ -428,6 +428,37 @@ declare_rule! {
     ///   any YAML file with top-level `services:` and an `image:` (JHipster's
     ///   `src/main/docker/postgresql.yml`); a commented value under a note that gives
     ///   its format (`# …, which has the format:`);
+    /// - network images' published logins (containerlab's Cisco ASAv and Nokia SR
+    ///   Linux / SR OS defaults), SuzieQ's default API key and the Google API key
+    ///   Debian's and Arch's chromium packages build in; Azure DevOps'
+    ///   replace-tokens markers (`__AP_…Password__`, `__TMP__/ca.key`); Erlang
+    ///   macros (`?TOKEN_TAB`); a call chained on a call between two string pieces
+    ///   (`").append(account.Password).append("`); a cipher's name (`aes-256-cfb`);
+    ///   an anchored validation pattern (`/^.{5,60}$/`); OpenPGP messages (Renovate's
+    ///   `encrypted` settings) and rspamd's `$2$…$…` password hashes; values that say
+    ///   they are no key (`…NotARealKey…`, `unused-…`) or read as a phrase with its
+    ///   scope (`thisisaverylong…=TestProvince`);
+    /// - names that say what the value is instead: a conversation's or change
+    ///   stream's position (`assistToken`, `resumeToken`), how a password is checked
+    ///   (`PASSWORD_AUTHENTICATION`), a password's digest under a hash's name
+    ///   (`GRAYLOG_SHA256_PASSWORD`) or under a note that calls it one (`# This is a
+    ///   MD5 password digest`; not a note about a key), an OpenPGP key ID under a
+    ///   signing-key setting (Git's `signingKey = 3F0A…`, 8, 16 or 40 hex digits), an
+    ///   S3-style access key ID (capitals and digits) alone in its file, an
+    ///   attribute map's camelCase names (`secret = 'radius…Secret'` beside `ipaddr
+    ///   = 'radius…Identifier'`), an SQL login's password made of the login's name
+    ///   (`CREATE LOGIN readonly_user WITH PASSWORD = 'Read…'`);
+    /// - a commented value under an `# Example:` heading; a password's hex digest in
+    ///   a log line of an XML comment; the login an e-mail message quotes (a file
+    ///   opening with `From:`, `Subject:` and a transport header); a token the
+    ///   comment block above asks the reader to update to their own;
+    /// - where the file sits: a CI pipeline that deploys nothing runs the app to
+    ///   test it, so the app's own signing key there (`APP_SECRET_TOKEN`) is the test
+    ///   run's; the services a CI run starts, configured in a folder of `.ci/`; test
+    ///   scripts named `*-test.sh` or `*-tests.*` (not CI pipelines), Bats suites and
+    ///   folders named for testing (`Docker-env-testing/`); defaults files named
+    ///   `<name>.default.<ext>` or `<name>.sample.<ext>` are samples, where only
+    ///   generated values count;
     /// - test classes named as JUnit, PHPUnit, XCTest, Apex, Spock and ScalaTest name
     ///   them (`SalesDashboardTest.cls`, `UserServiceTests.swift`, `LoginSpec.groovy`;
     ///   not `latest.php`) are tests;

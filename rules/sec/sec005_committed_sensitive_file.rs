@@ -30,8 +30,11 @@ declare_rule! {
     ///   ports and URLs (as Vite and Create React App projects commit) is fine; a
     ///   `.env` that sets its framework's environment to development or test
     ///   (`RAILS_ENV=development`, `NODE_ENV=dev`, `APP_ENV=local`) is a local
-    ///   stack's, and only its generated values count (`sidekickin` does not, nor
-    ///   does SEC001 fire on such a file's typed values); so is a person's password beside
+    ///   stack's, and only values no person typed count (`sidekickin` does not, nor
+    ///   does SEC001 fire on such a file's typed values); so is a `.env` that Compose
+    ///   reads for a stack (`COMPOSE_PROJECT_NAME=…`) or one in a `docker/` or
+    ///   `compose/` folder (`docker/cache-…-sentinel.env`: `sentinel`, the product's
+    ///   name); so is a person's password beside
     ///   `DB_HOST=localhost` (the database on their own machine) or beside a host that
     ///   is a compose service's name (`DB_HOST=bs_db`, a container of the same stack),
     ///   leetspeak words included (`r00t…`: lowercase words with two or more leet

@@ -180,9 +180,12 @@ pub(crate) fn path_role(path: &str) -> PathRole {
                 .any(|w| w[0] == "charts" && w[2] == "ci"));
     // `contrib/cassandra/test.sql`: a script named for what it is; CI pipelines
     // named `test.yml` still run with real access.
-    let test_script = matches!(name.split('.').next(), Some("test" | "tests"))
-        && name.contains('.')
-        && !is_ci_pipeline(&lower);
+    // So is `integration-test.sh`, `smoke-tests.yml`.
+    let stem = name.split('.').next().unwrap_or("");
+    let test_script =
+        (matches!(stem, "test" | "tests") || stem.ends_with("-test") || stem.ends_with("-tests"))
+            && name.contains('.')
+            && !is_ci_pipeline(&lower);
     // Cucumber's suite: `features/support/` (hooks, mocked logins) and
     // `features/step_definitions/`.
     let cucumber = segments
@@ -197,7 +200,19 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         name.rsplit_once('.').map(|(_, ext)| ext),
         Some("cache" | "snap" | "golden")
     );
+    // `.ci/docker-compose-file/nats/nats-jwt.conf`: the services a CI run starts
+    // for its tests, configured in a folder of the hidden `.ci/` one (its own
+    // scripts may deploy).
+    let ci_service_config = segments
+        .iter()
+        .position(|s| *s == ".ci")
+        .is_some_and(|at| at + 1 < segments.len())
+        && !matches!(
+            name.rsplit_once('.').map(|(_, ext)| ext),
+            Some("sh" | "bash" | "ps1" | "py" | "rb" | "js" | "ts")
+        );
     if segments.iter().any(|s| is_test_dir(s))
+        || ci_service_config
         || is_test_file_name(name)
         || is_test_class_file(path.rsplit('/').next().unwrap_or(""))
         || recorded_output
@@ -385,10 +400,11 @@ fn is_test_dir(segment: &str) -> bool {
         || segment
             .strip_prefix("e2e")
             .is_some_and(|rest| TEST_COMPOUND_TAILS.contains(&rest))
+        // `Docker-env-testing/`: a local test environment.
         || segment.split(['_', '-', '.']).any(|word| {
             matches!(
                 word,
-                "test" | "tests" | "e2e" | "conformance" | "certification"
+                "test" | "tests" | "testing" | "e2e" | "conformance" | "certification"
             )
         })
 }
@@ -466,9 +482,19 @@ fn environment_file_role(name: &str) -> Option<PathRole> {
 
 /// A copy to start from: `config.yml.example`, `settings.py.sample`, `app.ini.dist`.
 fn is_example_copy(name: &str) -> bool {
-    name.rsplit_once('.').is_some_and(|(stem, ext)| {
-        !stem.is_empty() && matches!(ext, "example" | "sample" | "dist" | "template" | "demo")
-    })
+    let copy_word = |w: &str| matches!(w, "example" | "sample" | "dist" | "template" | "demo");
+    // `values.default.yaml`, `config.sample.json`: the word before the format's
+    // extension (a chart's defaults to override, a sample to copy).
+    let parts: Vec<&str> = name.split('.').collect();
+    let middle = parts.len() >= 3
+        && !parts[0].is_empty()
+        && parts[1..parts.len() - 1]
+            .iter()
+            .any(|w| copy_word(w) || *w == "default");
+    middle
+        || name
+            .rsplit_once('.')
+            .is_some_and(|(stem, ext)| !stem.is_empty() && copy_word(ext))
 }
 
 /// `README.md.gotmpl` → `README.md`, `howto.html.twig` → `howto.html`: the file a
@@ -708,6 +734,8 @@ fn is_test_file_name(name: &str) -> bool {
         || stem.ends_with("_tests")
         || stem.ends_with("_testing")
         || stem.ends_with("_spec")
+        // Bats suites.
+        || name.ends_with(".bats")
         || stem.ends_with("test") && name.ends_with(".java")
         || stem.ends_with("tests") && (name.ends_with(".java") || name.ends_with(".cs"))
         || name.contains(".test.")

@@ -6,6 +6,7 @@ use super::tests::{b64, random, ALNUM, B32, B64, HEX};
 use super::*;
 
 mod rounds_110_on;
+mod rounds_117_on;
 mod rounds_90_on;
 
 #[test]

@@ -8,9 +8,10 @@ mod hashes;
 mod identifiers;
 mod notes;
 pub(super) use comments::in_commented_example;
-pub(super) use hashes::{in_sql_statement, under_hashed_password_format};
+pub(super) use hashes::{in_sql_statement, under_digest_note, under_hashed_password_format};
 pub(super) use identifiers::{
-    in_block_of_names, is_answer_file_pass, names_a_declared_entry, names_its_setting_among_others,
+    in_block_of_names, is_answer_file_pass, names_a_declared_entry, names_an_attribute,
+    names_its_setting_among_others,
 };
 pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,
@@ -382,6 +383,16 @@ pub(super) fn after_example_intro(text: &str, context: Span) -> bool {
 pub(super) fn is_user_name_default(text: &str, span: Span, value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     let at = line_range(text, span.start as usize);
+    // `CREATE LOGIN readonly_user WITH PASSWORD = 'ReadOnly123!'`: SQL names the
+    // login on the password's own line (its first word will do).
+    if let Some(user) = text.get(at.clone()).and_then(sql_login_name) {
+        let first = user.split(['_', '-']).next().unwrap_or("");
+        if is_name_plus_filler(&lower, &user)
+            || (first.len() >= 4 && is_name_plus_filler(&lower, first))
+        {
+            return true;
+        }
+    }
     lines_around(text, &at, 4, 4).any(|line| {
         let Some((key, user)) = line.split_once([':', '=']) else {
             return false;
@@ -402,6 +413,29 @@ pub(super) fn is_user_name_default(text: &str, span: Span, value: &str) -> bool 
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
             && is_name_plus_filler(&lower, &user)
     })
+}
+
+/// The login an SQL statement creates or alters (`CREATE LOGIN [app_user] WITH
+/// PASSWORD …`, `ALTER USER app IDENTIFIED BY …`), lowercase.
+fn sql_login_name(line: &str) -> Option<String> {
+    let lower = line.to_ascii_lowercase();
+    let mut words = lower.split_whitespace();
+    while let Some(word) = words.next() {
+        if matches!(word, "create" | "alter")
+            && matches!(words.next(), Some("login" | "user" | "role"))
+        {
+            let name = words
+                .next()?
+                .trim_matches(|c| matches!(c, '[' | ']' | '"' | '\'' | '`'));
+            let name = name.split('@').next().unwrap_or(name);
+            return (name.len() >= 3
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+            .then(|| name.to_string());
+        }
+    }
+    None
 }
 
 /// Whether a typed value is given beside a user name that is itself a stand-in

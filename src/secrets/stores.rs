@@ -129,10 +129,16 @@ pub(super) fn is_dotenv_name(lower_name: &str) -> bool {
         || (lower_name.ends_with(".env") && !lower_name.starts_with('.'))
 }
 
-/// A dotenv of a local stack (it sets its framework's environment to
-/// development) or a template of what to fill in: only its generated values count.
-fn is_local_stack_env(text: &str) -> bool {
-    declares_development_environment(text) || is_template(text)
+/// A dotenv file that Compose reads for a stack (`COMPOSE_PROJECT_NAME=…`), or
+/// one kept in a `docker/` or `compose/` folder for the containers started from
+/// there (`docker/cache-valkey-sentinel.env`, `compose/config/db/.env`): the
+/// passwords a person typed there are the stack's containers' defaults.
+fn configures_a_compose_stack(lower_path: &str, text: &str) -> bool {
+    let mut folders = lower_path.split('/').rev().skip(1);
+    folders.any(|f| matches!(f, "docker" | "compose" | "docker-compose"))
+        || assignments(text)
+            .into_iter()
+            .any(|(key, _)| key == "COMPOSE_PROJECT_NAME")
 }
 
 pub(super) fn declares_development_environment(text: &str) -> bool {
@@ -394,7 +400,10 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         // passwords its own containers are started with: only generated ones count.
         // A template (`url=your url`, `TOKEN=<token>`) holds descriptions of what
         // to fill in (`secret=keytoaccessupload`): only generated ones count.
-        let development = is_local_stack_env(text);
+        let template = is_template(text);
+        let local_stack =
+            declares_development_environment(text) || configures_a_compose_stack(lower_path, text);
+        let development = template || local_stack;
         let plain_values = plain_values(text);
         let mut secrets: Vec<Range<usize>> = secret_assignments(text)
             .into_iter()
@@ -409,7 +418,10 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
                     crate::source::Span::from_range(r.clone()),
                     value,
                 );
+                // In a local stack's file a value no person picked counts, as
+                // SEC001 judges the same lines (a 40-hex password).
                 super::is_high_entropy(value)
+                    || (local_stack && !template && !super::is_chosen_by_a_person(value))
                     || !(development
                         || local
                         || repeats_a_plain_value(&plain_values, value)

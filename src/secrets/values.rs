@@ -9,11 +9,14 @@ mod runs;
 use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, SLACK_SAMPLE_BODY};
 use encoded::encodes_no_secret;
 use encrypted::{
-    is_aspnet_identity_hash, is_cisco_secret_hash, is_kms_ciphertext, is_sealed_secret_ciphertext,
+    is_aspnet_identity_hash, is_cisco_secret_hash, is_kms_ciphertext, is_openpgp_message,
+    is_rspamd_password_hash, is_sealed_secret_ciphertext,
 };
 use keyboard::has_walk_typed_twice;
 pub(super) use keyboard::is_keyboard_mash;
-use phrases::{is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase};
+use phrases::{
+    is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase, is_scoped_phrase,
+};
 pub(crate) use phrases::{reads_as_leetspeak, unleet};
 pub(super) use runs::has_counting_run;
 use runs::{is_repeated_or_run, is_repeated_unit};
@@ -251,6 +254,12 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "not_a_secret",
     "notasecret",
     "not-secret",
+    // `…ThisIsNotARealKeyOMG.`: a docs sample that says so.
+    "notareal",
+    "not-a-real",
+    "not_a_real",
+    // `unused-authenticationMethod-is-external`: a stand-in for a login never used.
+    "unused",
     "•••",
     "...",
     "…",
@@ -385,6 +394,21 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     }) {
         return true;
     }
+    // `__AP_DFE_ProviderPassword__`: Azure DevOps' replace-tokens marker, which a
+    // release pipeline fills in; its name is words joined by `_` in any case. A
+    // path may follow one (`__TMP__/ca.key`).
+    if v.strip_prefix("__")
+        .and_then(|r| r.split_once("__"))
+        .is_some_and(|(name, rest)| {
+            name.len() >= 3
+                && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && (name.contains('_') || is_env_name(name))
+                && (rest.is_empty() || rest.starts_with('/'))
+        })
+    {
+        return true;
+    }
     // `username=/password=/domain=`: a format note's next key, not a value.
     if v.strip_suffix('=')
         .map(|r| r.strip_prefix(['/', ',', ';', '&', '|']).unwrap_or(r))
@@ -393,6 +417,20 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
                 && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
         })
     {
+        return true;
+    }
+    // `").append(account.Password).append("`: the code between two string
+    // pieces, a call chained on a call's result.
+    if v.match_indices(").").any(|(at, _)| {
+        let after = v.get(at + 2..).unwrap_or("");
+        let method: &str = after
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        method.len() >= 2
+            && method.starts_with(|c: char| c.is_ascii_lowercase())
+            && after[method.len()..].starts_with('(')
+    }) {
         return true;
     }
     // `--color-docs`: a CSS custom property's name (a design token).
@@ -513,6 +551,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || has_walk_typed_twice(v)
         || is_made_of_words(&lower)
         || is_run_on_phrase(v)
+        || is_scoped_phrase(v)
         || is_leet_phrase(v)
         || is_camel_case_instruction(v)
         || is_self_describing_chain(v)
@@ -838,7 +877,47 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         v.strip_prefix(p)
             .is_some_and(|body| body.len() == 27 && body.bytes().all(|b| b.is_ascii_alphanumeric()))
     });
+    // `'/^.{5,60}$/'`, `^[A-Za-z0-9]{8,}$`: a validation rule's pattern for the
+    // secret, anchored at both ends and built with a class or a repeat count.
+    let anchored_pattern = {
+        let body = v
+            .strip_prefix('/')
+            .and_then(|r| {
+                r.trim_end_matches(|c: char| c.is_ascii_lowercase())
+                    .strip_suffix('/')
+            })
+            .unwrap_or(v);
+        body.len() >= 4
+            && body.starts_with('^')
+            && body.ends_with('$')
+            && body.contains(['{', '[', '\\'])
+    };
+    // `aes-256-cfb`, `chacha20-ietf-poly1305`: a cipher's name (a proxy's
+    // `method`, swapped into the password's slot by code), not a key.
+    let cipher_name = lower.len() <= 32
+        && [
+            "aes-",
+            "aes128",
+            "aes256",
+            "chacha20",
+            "xchacha20",
+            "salsa20",
+            "camellia-",
+            "rc4-",
+            "bf-",
+            "des-",
+            "aria-",
+            "sm4-",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        && lower.bytes().any(|b| b.is_ascii_digit())
+        && lower
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || anchored_pattern
+        || cipher_name
         || date_time
         || push_registration_token
         || revenuecat_public
@@ -847,6 +926,8 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         || encodes_no_secret(v)
         || is_kms_ciphertext(v)
         || is_sealed_secret_ciphertext(v)
+        || is_openpgp_message(v)
+        || is_rspamd_password_hash(v)
         || compose_escaped
         || transmission_hash
         || salted_digest

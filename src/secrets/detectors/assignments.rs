@@ -848,6 +848,14 @@ fn is_code_reference(v: &str) -> bool {
     if v.starts_with(['!', '&', '*', '[', '{', '|', '>', '(']) {
         return true;
     }
+    // `?TOKEN_TAB`, `?REDACT_VAL`: an Erlang macro, expanded at compile time.
+    if v.strip_prefix('?').is_some_and(|name| {
+        name.len() >= 2
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    }) {
+        return true;
+    }
     // `accessKeyID/credScope`: names of parts, as in a format description.
     if v.contains('/')
         && v.split('/')

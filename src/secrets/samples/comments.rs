@@ -27,7 +27,17 @@ pub(in crate::secrets) fn in_commented_example(text: &str, span: Span) -> bool {
     let before = text.get(..own.start).unwrap_or("");
     let after = text.get(own.end..).unwrap_or("");
     let after = after.strip_prefix('\n').unwrap_or(after);
-    let above = before.lines().rev().take(3).take_while(|l| is_comment(l));
+    let above = || before.lines().rev().take(3).take_while(|l| is_comment(l));
     let below = after.lines().take(3).take_while(|l| is_comment(l));
-    above.chain(below).any(names_doc_host)
+    // `# Example:` heading the commented line: an option reference's sample
+    // (Open OnDemand's `ood_portal_example.yml`).
+    let heads_an_example = |line: &str| {
+        let lower = line
+            .trim()
+            .trim_start_matches(['#', '/'])
+            .trim()
+            .to_ascii_lowercase();
+        lower.ends_with("example:") || lower.ends_with("examples:") || lower == "e.g.:"
+    };
+    above().any(heads_an_example) || above().chain(below).any(names_doc_host)
 }

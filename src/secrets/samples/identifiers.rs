@@ -1,7 +1,7 @@
 //! Values under a secret-like name that name something instead: a Windows answer
 //! file's configuration pass, an entry the same file declares, a block of names.
 
-use crate::secrets::{line_before, line_range, names::normalize_name};
+use crate::secrets::{line_before, line_range, lines_around, names::normalize_name};
 use crate::source::Span;
 
 /// `<settings pass="offlineServicing">`: a Windows answer file (`Autounattend.xml`)
@@ -112,4 +112,39 @@ fn names_its_setting(name: &str, value: &str) -> bool {
         && value.bytes().all(|b| b.is_ascii_alphabetic())
         && last_word.len() >= 4
         && key.rsplit('_').next() == Some(last_word.as_str())
+}
+
+/// `secret = 'radiusClientSecret'` beside `ipaddr = 'radiusClientIdentifier'`: a
+/// lowerCamelCase name (letters only, two or more words) whose last word is the
+/// setting's own (`secret`, `password`), in a block that maps other settings to
+/// such names too (FreeRADIUS's LDAP attribute map): an attribute, not a value.
+pub(crate) fn names_an_attribute(text: &str, span: Span, name: &str, value: &str) -> bool {
+    let camel_name = |v: &str| {
+        v.len() >= 8
+            && v.starts_with(|c: char| c.is_ascii_lowercase())
+            && v.bytes().all(|b| b.is_ascii_alphabetic())
+            && v.bytes().any(|b| b.is_ascii_uppercase())
+    };
+    let value = value.trim_matches(['"', '\'']);
+    if !camel_name(value) {
+        return false;
+    }
+    let Some(last_upper) = value.rfind(|c: char| c.is_ascii_uppercase()) else {
+        return false;
+    };
+    let last_word = value[last_upper..].to_ascii_lowercase();
+    let norm = normalize_name(name);
+    let own_word = norm.split('_').rfind(|s| !s.is_empty()) == Some(last_word.as_str())
+        && matches!(
+            last_word.as_str(),
+            "secret" | "password" | "token" | "key" | "passwd"
+        );
+    let line = line_range(text, span.start as usize);
+    own_word
+        && lines_around(text, &line, 3, 3).any(|l| {
+            l.split(['\'', '"'])
+                .skip(1)
+                .step_by(2)
+                .any(|quoted| quoted != value && camel_name(quoted))
+        })
 }

@@ -55,7 +55,26 @@ pub(in crate::secrets) fn under_replace_note(text: &str, span: Span) -> bool {
     // the ID, the secret and the tenant): the lines up to a blank one are read.
     let start = line_range(text, span.start as usize).start;
     let above = text.get(..start).unwrap_or("");
+    // `# You will need to update BOT_TOKEN to match the` / `# token generated in
+    // your Mattermost server`: the block as a whole asks for the reader's value.
+    let block: Vec<String> = above
+        .lines()
+        .rev()
+        .take(8)
+        .take_while(|line| !line.trim().is_empty())
+        .map_while(|line| {
+            let line = line.trim();
+            ["#", "//", ";"].iter().find_map(|m| line.strip_prefix(m))
+        })
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let block_words: Vec<&str> = block
+        .iter()
+        .flat_map(|line| line.split(|c: char| !c.is_ascii_alphabetic()))
+        .collect();
+    let update_yours = block_words.contains(&"update") && block_words.contains(&"your");
     replace_trailing
+        || update_yours
         || above
             .lines()
             .rev()

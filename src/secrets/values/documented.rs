@@ -14,6 +14,17 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     // Cisco DevNet's always-on sandboxes (IOS XE, APIC, NX-OS), printed on their
     // public pages and in Cisco's learning labs.
     "c1sco12345",
+    // Network images' published default logins (containerlab's and vrnetlab's
+    // Cisco ASAv, Nokia SR Linux and SR OS), in every lab built on them.
+    "ciscoasa1!",
+    "nokiasrl1!",
+    "nokiasros1!",
+    // The Google API key Debian's and Arch's chromium packages build in (with its
+    // OAuth client), printed in their packaging for every user.
+    "aizasyckfpopzxdknn8hhgu3jra62wigc93d44k",
+    "kdloedmfgdgla2p1zacgjaqh",
+    // SuzieQ's default REST API key (its docs: "in fact it's the default").
+    "496157e6e869ef7f3d6ecb24a6f6d847b224ee4f",
     // Self-hosted products' published defaults, in their `.env.example` or chart
     // values and so in every copy of their compose files: Dify's `SECRET_KEY`,
     // Weaviate key, plugin daemon and inner API keys; LibreChat's `CREDS_KEY`,

@@ -71,3 +71,44 @@ pub(super) fn is_sealed_secret_ciphertext(v: &str) -> bool {
     };
     matches!(sealed_key, 128 | 256 | 384 | 512) && bytes.len() >= 2 + sealed_key + 16
 }
+
+/// `$2$ea1s…$5qwo…`: rspamd's controller password as `rspamadm pw` prints it
+/// (catena: `$2$`, a 32-char salt, `$`, a 52-char hash, in rspamd's lowercase
+/// base32), one-way like the crypt(3) forms.
+pub(super) fn is_rspamd_password_hash(v: &str) -> bool {
+    let base32 = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    v.strip_prefix("$2$")
+        .and_then(|rest| rest.split_once('$'))
+        .is_some_and(|(salt, hash)| {
+            salt.len() == 32 && hash.len() == 52 && base32(salt) && base32(hash)
+        })
+}
+
+/// `wcFMA…`, `hQEMA…`: an OpenPGP message (base64 of a packet sequence that opens
+/// with a public-key encrypted session key, version 3, for one key ID), as
+/// Renovate's `encrypted` settings and `pass` stores commit it: only the holder of
+/// the private key opens it.
+pub(super) fn is_openpgp_message(v: &str) -> bool {
+    if v.len() < 100 {
+        return false;
+    }
+    // The first 64 base64 chars decode the packet header and key ID.
+    let Some(bytes) = v.get(..64).and_then(|head| decode_base64(head, false, 64)) else {
+        return false;
+    };
+    // Packet tag 1 (PKESK): new format 0xC1 with a one-, two- or five-octet
+    // length; old format 0x84, 0x85 or 0x86 with a one-, two- or four-octet one.
+    let header = match (bytes.first(), bytes.get(1)) {
+        (Some(0xC1), Some(0..=191)) => 2,
+        (Some(0xC1), Some(192..=223)) => 3,
+        (Some(0xC1), Some(255)) => 6,
+        (Some(0x84), _) => 2,
+        (Some(0x85), _) => 3,
+        (Some(0x86), _) => 5,
+        _ => return false,
+    };
+    bytes.get(header) == Some(&3) && bytes.len() >= header + 10
+}

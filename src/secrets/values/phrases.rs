@@ -32,6 +32,24 @@ pub(super) fn is_run_on_phrase(v: &str) -> bool {
         && (super::super::is_pronounceable(&letters) || is_camel_case_sentence(v, &lower))
 }
 
+/// `thisisaverylongtoken=TestProvince`: a lowercase run-on phrase about the key
+/// (16 letters or more), `=`, then the words it is scoped to.
+pub(super) fn is_scoped_phrase(v: &str) -> bool {
+    const SUBJECTS: &[&str] = &["secret", "key", "password", "token"];
+    const SPEAKING: &[&str] = &["this", "my", "your", "very", "long", "some"];
+    v.split_once('=').is_some_and(|(phrase, scope)| {
+        let letters: Vec<char> = phrase.chars().collect();
+        letters.len() >= 16
+            && phrase.bytes().all(|b| b.is_ascii_lowercase())
+            && SUBJECTS.iter().any(|w| phrase.contains(w))
+            && SPEAKING.iter().any(|w| phrase.contains(w))
+            && super::super::is_pronounceable(&letters)
+            && !scope.is_empty()
+            && scope.bytes().all(|b| b.is_ascii_alphanumeric())
+            && super::super::reads_as_words(scope)
+    })
+}
+
 /// Firefly III's `SomeRandomStringOf32CharsExactly`: four or more capitalised
 /// words (digits between them allowed) that read as words and speak of a random
 /// string, its length or its characters; pronounceable word by word, though the
