@@ -483,8 +483,9 @@ declare_rule! {
     ///   numbered names (`variable-2`), and an environment variable's name given as a
     ///   lookup's second argument (`requireEnv("LINEAR_API_KEY", "LINEAR_ACCESS_KEY")`);
     /// - public keys by design: PostHog project keys (`phc_…`), Supabase `anon` JWTs,
-    ///   the `apiKey` of a Firebase web config (an `AIza…` key with `authDomain` or a
-    ///   `*.firebaseapp.com` host within a few lines) and of a Firebase mobile config
+    ///   the `apiKey` of a Firebase web config (an `AIza…` key with `authDomain`, a
+    ///   `*.firebaseapp.com` host or a regional `*.firebasedatabase.app` Realtime
+    ///   Database URL within a few lines) and of a Firebase mobile config
     ///   (`google-services.json`'s `current_key`, an iOS plist's `API_KEY` beside
     ///   `GOOGLE_APP_ID`): all ship inside the app;
     /// - in a program's source (`*.ts`, `*.js`, `*.go`, `*.py`, `*.rb`, `*.php`,

@@ -422,6 +422,8 @@ pub(super) fn in_firebase_web_config(c: &Candidate<'_>) -> bool {
     window.contains("authDomain")
         || window.contains("firebaseapp.com")
         || window.contains("firebaseio.com")
+        // A Realtime Database URL in a region (`…-default-rtdb.europe-west1.firebasedatabase.app`).
+        || window.contains("firebasedatabase.app")
         || window.contains("\"current_key\"")
         || window.contains("GOOGLE_APP_ID")
         || window.contains("GCM_SENDER_ID")

@@ -237,3 +237,22 @@ fn round_118_attribute_names_logins_mail_and_code() {
         context::PathRole::Code
     );
 }
+
+#[test]
+fn round_124_firebase_database_urls() {
+    // A Firebase web key beside its Realtime Database URL in a region; beside
+    // another host it still fires.
+    let key = format!("AIza{}", random(1241, 35, ALNUM));
+    let config = |host: &str| {
+        format!("export const FIREBASE_DOMAIN =\n  \"https://{host}/\";\nexport const FIREBASE_APIKEY = \"{key}\";\n")
+    };
+    assert!(scan_file(
+        "src/config.js",
+        &config("app-1a2b3-default-rtdb.europe-west1.firebasedatabase.app")
+    )
+    .is_empty());
+    assert_eq!(
+        scan_file("src/config.js", &config("api.shop-acme.io")).len(),
+        1
+    );
+}
