@@ -53,36 +53,17 @@ pub(crate) fn in_sql_statement(text: &str, span: Span, value: &str) -> bool {
 /// sample config, Graylog's `# sha256 representation of the password`), the
 /// stored form of a password, not one.
 pub(crate) fn under_digest_note(text: &str, span: Span, value: &str) -> bool {
-    if !is_hex_digest(value) {
-        return false;
-    }
-    let start = line_range(text, span.start as usize).start;
-    text.get(..start)
-        .unwrap_or("")
-        .lines()
-        .rev()
-        .take(2)
-        .map(|line| {
-            line.trim_start()
-                .trim_start_matches(['#', '/', ';', '*'])
-                .to_ascii_lowercase()
-        })
-        .any(|note| {
+    is_hex_digest(value)
+        && super::notes::note_above(text, span, |note| {
             let words: Vec<&str> = note
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
+            let any = |set: &[&str]| words.iter().any(|w| set.contains(w));
             // A password's digest: `# HMAC key to hash tokens` heads a key.
-            words.iter().any(|w| {
-                matches!(
-                    *w,
-                    "digest" | "hash" | "hashed" | "md5" | "sha1" | "sha256" | "sha512"
-                )
-            }) && words
-                .iter()
-                .any(|w| matches!(*w, "password" | "passwd" | "passwords"))
-                && !words
-                    .iter()
-                    .any(|w| matches!(*w, "key" | "secret" | "hmac" | "salt" | "token"))
+            any(&[
+                "digest", "hash", "hashed", "md5", "sha1", "sha256", "sha512",
+            ]) && any(&["password", "passwd", "passwords"])
+                && !any(&["key", "secret", "hmac", "salt", "token"])
         })
 }

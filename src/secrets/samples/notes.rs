@@ -57,17 +57,7 @@ pub(in crate::secrets) fn under_replace_note(text: &str, span: Span) -> bool {
     let above = text.get(..start).unwrap_or("");
     // `# You will need to update BOT_TOKEN to match the` / `# token generated in
     // your Mattermost server`: the block as a whole asks for the reader's value.
-    let block: Vec<String> = above
-        .lines()
-        .rev()
-        .take(8)
-        .take_while(|line| !line.trim().is_empty())
-        .map_while(|line| {
-            let line = line.trim();
-            ["#", "//", ";"].iter().find_map(|m| line.strip_prefix(m))
-        })
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let block: Vec<String> = comment_block_above(text, span).collect();
     let block_words: Vec<&str> = block
         .iter()
         .flat_map(|line| line.split(|c: char| !c.is_ascii_alphabetic()))
@@ -201,7 +191,7 @@ fn docstring_below(text: &str, span: Span) -> impl Iterator<Item = String> + '_ 
 
 /// Whether one of the (up to three) comment lines right above the line at `span`
 /// says `note` of its lowercase text.
-fn note_above(text: &str, span: Span, note: impl Fn(&str) -> bool) -> bool {
+pub(super) fn note_above(text: &str, span: Span, note: impl Fn(&str) -> bool) -> bool {
     let start = line_range(text, span.start as usize).start;
     let above = text.get(..start).unwrap_or("");
     let mut comments = 0;
