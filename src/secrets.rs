@@ -499,7 +499,6 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                     && samples::beside_documentation_host(text, m.span))
                 || samples::is_answer_file_pass(text, m.span)
                 || samples::names_a_declared_entry(text, m.secret(text))
-                || samples::names_an_attribute(text, m.span, name, m.secret(text))
                 || samples::in_block_of_names(text, m.span)
                 || samples::under_hashed_password_format(text, m.span, m.secret(text))
                 || samples::in_sql_statement(text, m.span, m.secret(text))

@@ -485,42 +485,50 @@ const OWN_KEY_SEGMENTS: &[&str] = &[
     "master",
 ];
 
+/// `name`'s words, lowercase (`GRAYLOG_SHA256_PASSWORD`, `signingKey`: `graylog`,
+/// `sha256`, `password`; `signing`, `key`), handed to `read`.
+fn with_segments<R>(name: &str, read: impl FnOnce(&[&str]) -> R) -> R {
+    let norm = normalize_name(name);
+    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
+    read(&segments)
+}
+
 /// Whether `name` is an application's own signing or encryption key
 /// (`APP_KEY`, `SECRET_KEY_BASE`, `MINIO_KMS_SECRET_KEY`).
 pub(super) fn names_own_key(name: &str) -> bool {
-    let norm = normalize_name(name);
-    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
-    segments.iter().any(|s| OWN_KEY_SEGMENTS.contains(s))
-        || segments.windows(2).any(|pair| {
-            matches!(
-                pair,
-                ["secret", "key"]
-                        | ["app", "key"]
-                        | ["app", "secret"]
-                        // NextAuth/Auth.js signing secrets (`AUTH_SECRET`, `NEXTAUTH_SECRET`).
-                        | ["auth", "secret"]
-                        | ["nextauth", "secret"]
-            )
-        })
+    with_segments(name, |segments| {
+        segments.iter().any(|s| OWN_KEY_SEGMENTS.contains(s))
+            || segments.windows(2).any(|pair| {
+                matches!(
+                    pair,
+                    ["secret", "key"]
+                            | ["app", "key"]
+                            | ["app", "secret"]
+                            // NextAuth/Auth.js signing secrets (`AUTH_SECRET`, `NEXTAUTH_SECRET`).
+                            | ["auth", "secret"]
+                            | ["nextauth", "secret"]
+                )
+            })
+    })
 }
 
 /// Whether `name` says its value is a password's digest
 /// (`GRAYLOG_SHA256_PASSWORD`, `admin_password_md5`): a hash algorithm among its
 /// segments and no key, secret, token or HMAC one (an HMAC-SHA256 key is a key).
 pub(super) fn names_a_password_digest(name: &str) -> bool {
-    let norm = normalize_name(name);
-    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
-    segments.iter().any(|s| {
-        matches!(
-            *s,
-            "md5" | "sha" | "sha1" | "sha2" | "sha256" | "sha384" | "sha512"
-        )
-    }) && segments
-        .iter()
-        .any(|s| matches!(*s, "password" | "passwd" | "pass" | "pwd"))
-        && !segments
+    with_segments(name, |segments| {
+        segments.iter().any(|s| {
+            matches!(
+                *s,
+                "md5" | "sha" | "sha1" | "sha2" | "sha256" | "sha384" | "sha512"
+            )
+        }) && segments
             .iter()
-            .any(|s| matches!(*s, "key" | "secret" | "token" | "hmac" | "salt"))
+            .any(|s| matches!(*s, "password" | "passwd" | "pass" | "pwd"))
+            && !segments
+                .iter()
+                .any(|s| matches!(*s, "key" | "secret" | "token" | "hmac" | "salt"))
+    })
 }
 
 /// Whether `value` under `name` is an OpenPGP key's ID or fingerprint (8, 16 or
@@ -528,27 +536,26 @@ pub(super) fn names_a_password_digest(name: &str) -> bool {
 /// 19A5…`, `GPG_KEY_ID`): it names a public key, the private one stays in the
 /// keyring.
 pub(super) fn names_a_pgp_key_id(name: &str, value: &str) -> bool {
-    let norm = normalize_name(name);
-    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
-    let pgp_setting = segments
-        .iter()
-        .any(|s| matches!(*s, "signingkey" | "gpg" | "pgp" | "gnupg"))
-        || segments.windows(2).any(|pair| pair == ["signing", "key"]);
-    let value = value.strip_prefix("0x").unwrap_or(value);
-    pgp_setting
-        && matches!(value.len(), 8 | 16 | 40)
-        && value.bytes().all(|b| b.is_ascii_hexdigit())
+    with_segments(name, |segments| {
+        let pgp_setting = segments
+            .iter()
+            .any(|s| matches!(*s, "signingkey" | "gpg" | "pgp" | "gnupg"))
+            || segments.windows(2).any(|pair| pair == ["signing", "key"]);
+        let value = value.strip_prefix("0x").unwrap_or(value);
+        pgp_setting
+            && matches!(value.len(), 8 | 16 | 40)
+            && value.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// Whether `name` is an access key's ID setting (`seaweedfs_access_key`,
 /// `S3_ACCESS_KEY_ID`, `accessKey`), the public half of an S3-style pair.
 pub(super) fn names_an_access_key_id(name: &str) -> bool {
-    let norm = normalize_name(name);
-    let segments: Vec<&str> = norm.split('_').filter(|s| !s.is_empty()).collect();
-    let tail: Vec<&str> = segments.iter().rev().take(3).rev().copied().collect();
-    !segments.contains(&"secret")
-        && (tail.ends_with(&["access", "key"])
-            || tail.ends_with(&["access", "key", "id"])
-            || tail.ends_with(&["accesskey"])
-            || tail.ends_with(&["accesskey", "id"]))
+    with_segments(name, |segments| {
+        !segments.contains(&"secret")
+            && (segments.ends_with(&["access", "key"])
+                || segments.ends_with(&["access", "key", "id"])
+                || segments.ends_with(&["accesskey"])
+                || segments.ends_with(&["accesskey", "id"]))
+    })
 }

@@ -10,8 +10,7 @@ mod notes;
 pub(super) use comments::in_commented_example;
 pub(super) use hashes::{in_sql_statement, under_digest_note, under_hashed_password_format};
 pub(super) use identifiers::{
-    in_block_of_names, is_answer_file_pass, names_a_declared_entry, names_an_attribute,
-    names_its_setting_among_others,
+    in_block_of_names, is_answer_file_pass, names_a_declared_entry, names_its_setting_among_others,
 };
 pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,

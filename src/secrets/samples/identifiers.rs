@@ -82,13 +82,26 @@ pub(crate) fn names_its_setting_among_others(
     name: &str,
     value: &str,
 ) -> bool {
-    if !names_its_setting(name, value) {
+    let value = value.trim_matches(['"', '\'']);
+    let Some(last_word) = names_its_setting(name, value) else {
         return false;
-    }
+    };
+    // `secret = 'radiusClientSecret'` beside `ipaddr = 'radiusClientIdentifier'`:
+    // a secret-named setting filled with an attribute's name (FreeRADIUS's LDAP
+    // map) needs only a sibling filled with some such name.
+    let maps_an_attribute = value.len() >= 8
+        && matches!(
+            last_word.as_str(),
+            "secret" | "password" | "token" | "key" | "passwd"
+        );
     let line = line_range(text, span.start as usize);
-    crate::secrets::lines_around(text, &line, 3, 3).any(|other| {
+    lines_around(text, &line, 3, 3).any(|other| {
+        let attribute_beside = maps_an_attribute
+            && other.split(['\'', '"']).skip(1).step_by(2).any(|quoted| {
+                quoted != value && quoted.len() >= 8 && camel_case_last_word(quoted).is_some()
+            });
         let Some((key, rest)) = other.split_once([':', '=']) else {
-            return false;
+            return attribute_beside;
         };
         let key = key.trim().trim_matches(['"', '\'']);
         let rest = rest.trim().trim_end_matches([',', ';']).trim();
@@ -96,55 +109,24 @@ pub(crate) fn names_its_setting_among_others(
             .strip_prefix(['"', '\''])
             .and_then(|r| r.strip_suffix(['"', '\'']))
             .unwrap_or(rest);
-        names_its_setting(key, quoted)
+        attribute_beside || names_its_setting(key, quoted).is_some()
     })
 }
 
 /// `senderUsername` for `smtp_auth_username`: lowerCamelCase letters, two or more
-/// words, the last the key's last word (four letters or more).
-fn names_its_setting(name: &str, value: &str) -> bool {
-    let Some(last_upper) = value.rfind(|c: char| c.is_ascii_uppercase()) else {
-        return false;
-    };
-    let last_word = value[last_upper..].to_ascii_lowercase();
+/// words, the last the key's last word (four letters or more), which it returns.
+fn names_its_setting(name: &str, value: &str) -> Option<String> {
+    let last_word = camel_case_last_word(value)?;
     let key = normalize_name(name);
-    value.starts_with(|c: char| c.is_ascii_lowercase())
-        && value.bytes().all(|b| b.is_ascii_alphabetic())
-        && last_word.len() >= 4
-        && key.rsplit('_').next() == Some(last_word.as_str())
+    (last_word.len() >= 4 && key.split('_').rfind(|s| !s.is_empty()) == Some(last_word.as_str()))
+        .then_some(last_word)
 }
 
-/// `secret = 'radiusClientSecret'` beside `ipaddr = 'radiusClientIdentifier'`: a
-/// lowerCamelCase name (letters only, two or more words) whose last word is the
-/// setting's own (`secret`, `password`), in a block that maps other settings to
-/// such names too (FreeRADIUS's LDAP attribute map): an attribute, not a value.
-pub(crate) fn names_an_attribute(text: &str, span: Span, name: &str, value: &str) -> bool {
-    let camel_name = |v: &str| {
-        v.len() >= 8
-            && v.starts_with(|c: char| c.is_ascii_lowercase())
-            && v.bytes().all(|b| b.is_ascii_alphabetic())
-            && v.bytes().any(|b| b.is_ascii_uppercase())
-    };
-    let value = value.trim_matches(['"', '\'']);
-    if !camel_name(value) {
-        return false;
-    }
-    let Some(last_upper) = value.rfind(|c: char| c.is_ascii_uppercase()) else {
-        return false;
-    };
-    let last_word = value[last_upper..].to_ascii_lowercase();
-    let norm = normalize_name(name);
-    let own_word = norm.split('_').rfind(|s| !s.is_empty()) == Some(last_word.as_str())
-        && matches!(
-            last_word.as_str(),
-            "secret" | "password" | "token" | "key" | "passwd"
-        );
-    let line = line_range(text, span.start as usize);
-    own_word
-        && lines_around(text, &line, 3, 3).any(|l| {
-            l.split(['\'', '"'])
-                .skip(1)
-                .step_by(2)
-                .any(|quoted| quoted != value && camel_name(quoted))
-        })
+/// The last word, lowercase, of a lowerCamelCase name of letters (`senderUsername`:
+/// `username`).
+fn camel_case_last_word(value: &str) -> Option<String> {
+    let last_upper = value.rfind(|c: char| c.is_ascii_uppercase())?;
+    (value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value.bytes().all(|b| b.is_ascii_alphabetic()))
+    .then(|| value[last_upper..].to_ascii_lowercase())
 }
