@@ -269,7 +269,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // A credential set up for a server the pipeline starts itself (`image:
     // minio/minio` with `MINIO_SECRET_KEY=…`) is the service container's, made for
     // the job, however random it looks; so is the same value where the job's
-    // client is given it (`"secret_key": …`).
+    // client is given it (`"secret_key": …`), and a key sent in a request to the
+    // runner itself (`curl http://127.0.0.1:9180/… -H 'X-API-KEY: …'`).
     if context::is_ci_pipeline(path) {
         let image_words = samples::started_image_words(text);
         let service_values: Vec<&str> = found
@@ -278,6 +279,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 let context = text.get(m.context_span.range()).unwrap_or("");
                 samples::sets_up_a_started_image(&image_words, assigned_name(context))
                     || samples::passed_to_docker_run(text, m.span)
+                    || samples::sent_to_a_local_service(text, m.span)
             })
             .map(|m| m.secret(text))
             .collect();
@@ -1014,7 +1016,8 @@ fn is_name_then_digits(password: &str) -> bool {
         .unwrap_or(password);
     let digits_at = v.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let (name, digits) = v.split_at(digits_at);
-    let name = name.strip_suffix(['_', '-', '.', '@']).unwrap_or(name);
+    // `Pasya/12042001`: a name, then a date.
+    let name = name.strip_suffix(['_', '-', '.', '@', '/']).unwrap_or(name);
     let word: Vec<char> = name.chars().collect();
     word.len() >= 4
         && !digits.is_empty()

@@ -7,6 +7,7 @@ mod comments;
 mod hashes;
 mod identifiers;
 mod notes;
+mod services;
 pub(super) use comments::in_commented_example;
 pub(super) use hashes::{in_sql_statement, under_digest_note, under_hashed_password_format};
 pub(super) use identifiers::{
@@ -14,6 +15,9 @@ pub(super) use identifiers::{
 };
 pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,
+};
+pub(super) use services::{
+    passed_to_docker_run, sent_to_a_local_service, sets_up_a_started_image, started_image_words,
 };
 
 use super::PLACEHOLDER_MARKERS;
@@ -838,79 +842,6 @@ pub(super) fn is_devise_commented_default(path: &str, text: &str, span: Span) ->
             .starts_with("config.secret_key")
 }
 
-/// The words of the image references a file starts (`image: minio/minio`,
-/// `docker run … postgres:16`), read once per file for [`sets_up_a_started_image`].
-pub(super) fn started_image_words(text: &str) -> Vec<String> {
-    let mut words: Vec<String> = text
-        .lines()
-        .filter_map(|line| {
-            let lower = line.to_ascii_lowercase();
-            if let Some((_, after)) = lower.split_once("image") {
-                Some(
-                    after
-                        .trim_start_matches(['"', '\'', ':', ' ', '\t', '='])
-                        .to_string(),
-                )
-            } else {
-                lower
-                    .split_once("docker run")
-                    .map(|(_, after)| after.to_string())
-            }
-        })
-        .flat_map(|reference| {
-            reference
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    words.sort();
-    words.dedup();
-    words
-}
-
-/// Whether the value at `span` is passed to a container the same command starts
-/// (`docker run -d -e SECRET_KEY=… app:ci`, on one line or continued with `\`): in a
-/// CI pipeline, the throwaway container's own setting.
-pub(super) fn passed_to_docker_run(text: &str, span: Span) -> bool {
-    let start = (span.start as usize).min(text.len());
-    let line = line_range(text, start);
-    let own = text.get(line.start..start).unwrap_or("");
-    let flag = own
-        .rsplit_once(" -e ")
-        .or_else(|| own.rsplit_once(" --env "))
-        .map(|(_, after)| after)
-        .or_else(|| own.trim_start().strip_prefix("-e "))
-        .or_else(|| own.trim_start().strip_prefix("--env "));
-    // The flag's argument is `NAME=` then the value, with nothing else between.
-    if !flag.is_some_and(|arg| {
-        arg.trim_end_matches(['"', '\''])
-            .strip_suffix('=')
-            .is_some_and(|name| name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-    }) {
-        return false;
-    }
-    let runs = |l: &str| {
-        ["docker run", "docker container run", "podman run"]
-            .iter()
-            .any(|c| l.contains(c))
-    };
-    if runs(own) {
-        return true;
-    }
-    let head = text.get(..line.start).unwrap_or("");
-    for previous in head.lines().rev().take(30) {
-        if !previous.trim_end().ends_with('\\') {
-            return false;
-        }
-        if runs(previous) {
-            return true;
-        }
-    }
-    false
-}
-
 /// Whether the quoted literal at `span` is one piece of a string the code builds:
 /// its closing quote is followed by a concatenation with code (`'gpgauthv1.3.0|36|' .
 /// $token->value`, `"Bearer " + token`). The secret is what is spliced in.
@@ -939,22 +870,6 @@ pub(super) fn on_tile_url_template(text: &str, span: Span) -> bool {
     let line = line_range(text, span.start as usize);
     let line = text.get(line).unwrap_or("");
     ["{z}", "{x}", "{y}"].iter().all(|part| line.contains(part))
-}
-
-/// Whether `name` (`MINIO_SECRET_KEY`, `POSTGRES_PASSWORD`) sets up a server whose
-/// image the same file starts (`image_words` from [`started_image_words`]): in a CI
-/// pipeline that is a throwaway service container's own credential, made for the
-/// job. The name's first word must be in the image's reference.
-pub(super) fn sets_up_a_started_image(image_words: &[String], name: &str) -> bool {
-    let normalized = super::names::normalize_name(name);
-    let Some(product) = normalized.split('_').find(|w| !w.is_empty()) else {
-        return false;
-    };
-    // `db`, `pg`, `sa`: too short to tell an image from any other word.
-    product.len() >= 4
-        && image_words
-            .binary_search_by(|w| w.as_str().cmp(product))
-            .is_ok()
 }
 
 /// In a Makefile, whether `span` is in the recipe of a test target (`test:`,

@@ -594,6 +594,13 @@ fn tool_store(
                         .is_some_and(super::is_chosen_by_a_person)
                 });
             }
+            // `password=mypassword`, ProxySQL's documented `admin`: a template's
+            // or a default's stand-in, as in any other setting.
+            passwords.retain(|r| {
+                !text
+                    .get(r.clone())
+                    .is_some_and(super::values::is_placeholder)
+            });
             return found("a database client option file with a password", passwords);
         }
         "odbc.ini" | ".odbc.ini" => {
@@ -721,7 +728,14 @@ fn tool_store(
                     r#"(?m)^[ \t]*(?:api_key|token|access_token|pass|password|secret_access_key|client_secret)[ \t]*[:=][ \t]*["']?([^"'\s#]+)"#,
                 )
             });
-            return found("a CLI config with an API token", captured(text, &RE, role));
+            // rclone keeps an OAuth token as JSON (`token = {"access_token":…}`):
+            // what counts is inside it.
+            static JSON_TOKEN: LazyLock<Regex> =
+                LazyLock::new(|| regex(r#""(?:access_token|refresh_token)"\s*:\s*"([^"]+)""#));
+            let mut tokens = captured(text, &RE, role);
+            tokens.retain(|r| text.get(r.clone()) != Some("{"));
+            tokens.extend(captured(text, &JSON_TOKEN, role));
+            return found("a CLI config with an API token", tokens);
         }
         "hub" | "hosts.yml" | "hosts.yaml" if text.contains("oauth_token") => {
             // hub's `~/.config/hub` and gh's `~/.config/gh/hosts.yml`.
@@ -937,6 +951,17 @@ fn sql_dump(text: &str) -> Option<Detection> {
     // users. NOTE: a dump of a database with three accounts or fewer is missed.
     let creates_schema = text.to_ascii_lowercase().contains("create table");
     if creates_schema && secrets.len() <= 3 {
+        return None;
+    }
+    // Three in four accounts or more with the same hash: seed data's demo users
+    // sharing one demo password; a database's users each pick their own (and
+    // salts differ).
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for hash in secrets.iter().filter_map(|r| text.get(r.clone())) {
+        *counts.entry(hash).or_default() += 1;
+    }
+    let most_shared = counts.values().copied().max().unwrap_or(0);
+    if most_shared >= 2 && most_shared * 4 >= secrets.len() * 3 {
         return None;
     }
     found("a SQL dump with account passwords", secrets)

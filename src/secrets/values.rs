@@ -6,7 +6,7 @@ mod encrypted;
 mod keyboard;
 mod phrases;
 mod runs;
-use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, SLACK_SAMPLE_BODY};
+use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, KMS_CLIENT_KEYS, SLACK_SAMPLE_BODY};
 use encoded::encodes_no_secret;
 use encrypted::{
     is_aspnet_identity_hash, is_cisco_secret_hash, is_kms_ciphertext, is_openpgp_message,
@@ -63,6 +63,7 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     // `supersecret`, `S00perS3cretPa55word`, `topsecret`, `verysecret`.
     "super",
     "sooper",
+    "souper",
     "top",
     "very",
     "postgres",
@@ -122,6 +123,8 @@ pub(super) const PLACEHOLDER_WORDS: &[&str] = &[
     "key",
     // `W3bh00kS3cret!2025`: the setting's name in leetspeak.
     "webhook",
+    // `cHangeRC0nPasswOrD`: a game server's remote console.
+    "rcon",
     // `CONTENT-KEYS`: the name of a Key Vault secret a Makefile fetches.
     "keys",
     "tokens",
@@ -386,8 +389,8 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     }
     // `@prom_token@`: a substitution marker (Nix's `replaceVars`, autoconf's
     // `@VAR@`) swapped for a value at build time; so is Cloudron's start script's
-    // `##MAIL_SMTP_PASSWORD##`.
-    if ["@", "##"].iter().any(|mark| {
+    // `##MAIL_SMTP_PASSWORD##`, and a container entrypoint's `@@FD_PASSWORD@@`.
+    if ["@@", "@", "##"].iter().any(|mark| {
         v.strip_prefix(mark)
             .and_then(|r| r.strip_suffix(mark))
             .is_some_and(|name| name.len() >= 3 && (is_env_name(name) || is_snake_case_name(name)))
@@ -533,6 +536,7 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     DOCUMENTED_SAMPLES.contains(&lower.as_str())
+        || KMS_CLIENT_KEYS.contains(&lower.as_str())
         || DEV_CHAIN_KEYS.contains(&lower.trim_start_matches("0x"))
         // Slack's guide's sample under another token type (`xoxp-` for `xoxb-`).
         || lower
@@ -1037,6 +1041,9 @@ pub(super) fn is_reference_literal(value: &str) -> bool {
         // argocd-image-updater's credential sources: a script to run, a pull secret.
         "ext:/",
         "pullsecret:",
+        // TeamCity's secure values (`credentialsJSON:<uuid>`): a token the server
+        // swaps for the credential it keeps.
+        "credentialsjson:",
         // Spring's resource locations (`SECRET_PRIVATE=file:/secrets/private.pem`):
         // a file that holds the secret.
         "file:/",

@@ -489,18 +489,29 @@ fn is_key_word_counted(key: &str, value: &str) -> bool {
 /// A constant holding its own name (`MODEL_RESOURCE_TOKEN = 'resourceToken'`,
 /// `stsLDAPPassword = "LDAPPassword"`, `AUTHENTICATION_TOKEN_KEY =
 /// 'jhi-authenticationToken'`): the value spells two or more consecutive words of
-/// the key, so it names the thing rather than being it.
+/// the key, or three or more of its words in any order (`CwPrivateKey`), so it
+/// names the thing rather than being it.
 fn named_after_key(key: &str, value: &str) -> bool {
     let words: Vec<String> = super::super::normalize_name(key)
         .split('_')
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
         .collect();
+    // `$CWApiKeyPrivate = "CwPrivateKey"`: the key's words in another order,
+    // typed as a CamelCase name.
+    let value_words: Vec<String> = super::super::normalize_name(value)
+        .split('_')
+        .map(str::to_owned)
+        .collect();
+    let reordered = value.bytes().all(|b| b.is_ascii_alphabetic())
+        && value_words.len() >= 3
+        && value_words.iter().all(|w| words.contains(w));
     let value = squash(value);
-    words.windows(2).any(|pair| {
-        let joined = pair.concat();
-        joined.len() >= 6 && value.contains(&joined)
-    })
+    reordered
+        || words.windows(2).any(|pair| {
+            let joined = pair.concat();
+            joined.len() >= 6 && value.contains(&joined)
+        })
 }
 
 /// Validation rules or a list of options, `|`-separated: `required|string|min:16`,

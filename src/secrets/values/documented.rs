@@ -52,6 +52,70 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     // MoMo's published sandbox access and secret keys (partner code `MOMO`).
     "f8bba842ecf85",
     "k951b6pe1wadmi640xx08pd3vg6ekvlz",
+    // MSLab's documented password for the throwaway Hyper-V lab VMs it builds (its
+    // `LabConfig.ps1`, in every scenario and lab guide built on it), also typed
+    // twice where a lab needs twelve characters.
+    "ls1setup!",
+    "ls1setup!ls1setup!",
+    // Telegraf's sample config: the Vault input plugin's example token.
+    "s.cddrgg5zpv5ssi0z2p4qxjj2",
+    // The Epic Online Services client secrets The Isle (Evrima) and Smalland hand
+    // every dedicated-server host, printed in their server guides.
+    "pkwl6t5i9njk8gtpvlaxzenz65p8hyzodv8dqe5rlc8",
+    "an2gtvw7ahb6hx66hwohnm+qktfao3vtrlsbgdtzzwk",
+];
+
+/// Microsoft's KMS client setup keys (GVLKs), published on learn.microsoft.com
+/// for every volume-licensed edition to use with a KMS host: Windows 10/11 and
+/// Windows Server 2016 to 2025 (lowercase). They activate nothing on their own.
+pub(super) const KMS_CLIENT_KEYS: &[&str] = &[
+    "nw6c2-qmpvw-d7kkk-3gkt6-vcfb2",
+    "2wh4n-8qgbv-h22jp-ct43q-mdwwj",
+    "nppr9-fwdcx-d2c8j-h872k-2yt43",
+    "dph2v-ttnvb-4x9q3-tjr4h-khjw4",
+    "yyvx9-ntfwv-6mdm3-9pt4t-4m68b",
+    "44rpn-fty23-9vttb-mp9bx-t84fv",
+    "dcphk-nfmtc-h88mj-pfhpy-qj4bj",
+    "m7xtq-fn8p6-ttkyv-9d4cc-j462d",
+    "qffdn-grt3p-vkwwx-x7t3r-8b639",
+    "92nfx-8djqp-p6bbq-thf9c-7cg2h",
+    "kbn8v-hfgq4-mgxvd-347p6-pdqgt",
+    "tx9xd-98n7v-6wmq6-bx7fg-h8q99",
+    "3khy7-wnt83-dgqkr-f7hpr-844bm",
+    "pvmjn-6dfy6-9ccp6-7bktt-d3wvr",
+    "7hnrx-d7kgg-3k4rq-4wpj4-ytdfh",
+    "nbtwj-3dr69-3c4v8-c26mc-gq9m6",
+    "cpwhc-nt2c7-vyw78-dhdb2-pg3gk",
+    "7nbt4-wgbqx-mp4h7-qxff8-yp3kx",
+    "w269n-wfgwx-yvc9b-4j6c9-t83gx",
+    "mh37w-n47xk-v7xm9-c7227-gcqg9",
+    "6tp4r-gnptd-kyyhq-7b7dp-j447y",
+    "yvwgf-bxnmc-htqyq-cpq99-66qfc",
+    "nrg8b-vkk3q-cxvcj-9g2xf-6q84j",
+    "9fnhh-k3hbt-3w4td-6383h-6xywf",
+    "37d7f-n49cb-wqr8w-tbj73-fm8rx",
+    "6xn7v-pcbdc-bdbrh-8dqy7-g6r44",
+    "tvrh6-whnxv-r9wg3-9xrfy-my832",
+    "d764k-2ndrg-47t6q-p8t8w-yp6df",
+    "fcnv3-279q9-bqb46-ftkxx-9hprh",
+    "xgn3f-f394h-fd2my-pp6fd-8mcrc",
+    "wx4nm-kywyw-qjjr4-xv3qb-6vm33",
+    "vdybn-27wpp-v4hqt-9vmd4-vmk7h",
+    "6n379-ggtmk-23c6m-xvvtc-ckfrq",
+    "ntbv8-9k7q8-v27c6-m2btv-khmxv",
+    "wmdgn-g9pqg-xvvxx-r3x43-63dfg",
+    "n69g4-b89j2-4g8f4-wwycc-j464c",
+    "wvdhn-86m7x-466p6-vhxv7-yy726",
+    "fdnh6-vw9rw-bxpj7-4xtyg-239tb",
+    "grfbw-qndc4-6qbhg-cck3b-2pr88",
+    "k9fyf-g6nck-73m32-xmvpy-f9drr",
+    "cb7kf-bwn84-r7r2y-793k2-8xddg",
+    "wc2bq-8nrm3-fddyy-2bfgv-khkqy",
+    "jckrf-n37p4-c2d82-9yxrt-4m63b",
+    "qn4c6-gbjd2-fb422-ghwjk-gjg2r",
+    "vp34g-4nppg-79jtq-864t4-r3mqx",
+    "6nmrw-2c8fm-d24w7-tqwmy-cwh2d",
+    "n2kjx-j94yw-tqvfb-dg9yt-724cc",
 ];
 
 /// The private keys of the ten accounts every Hardhat and Anvil local chain funds

@@ -131,10 +131,15 @@ pub(super) fn is_made_of_words(lower: &str) -> bool {
     let plain: String = core.chars().filter(|c| c.is_ascii_lowercase()).collect();
     // Leet read back as letters; an `@` between words is a separator as often as
     // an `a` (`pa55@w0rd`).
+    // A last leet digit may be a letter, not a number after the words
+    // (`s0up3rs3cre7`).
+    let leet_end = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
     word_break(&plain)
-        || word_break(&unleet(core, true))
-        || word_break(&unleet(core, false))
+        || [core, leet_end]
+            .iter()
+            .any(|v| word_break(&unleet(v, true)) || word_break(&unleet(v, false)))
         || leet_word_break(core)
+        || leet_word_break(leet_end)
 }
 
 /// `v` with leet digits and symbols read as the letters they stand for, other

@@ -41,8 +41,9 @@ fn has_stepped_pairs(v: &str) -> bool {
     })
 }
 
-/// `a1B2c3D4e5F6g7H8i9`: letters and digits that each count up, one after the
-/// other (in any case), at least four of each: a made-up token for a mockup.
+/// `a1B2c3D4e5F6g7H8i9`, `1ABC2DEF3GHI…`: letters and digits that each count up
+/// (`z` to `a` and `9` to `0` too), in any case and mix, at least four of each: a
+/// made-up token for a mockup.
 fn counts_in_step(v: &str) -> bool {
     let letters: Vec<u8> = v
         .bytes()
@@ -50,7 +51,12 @@ fn counts_in_step(v: &str) -> bool {
         .map(|b| b.to_ascii_lowercase())
         .collect();
     let digits: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
-    let counts_up = |seq: &[u8]| seq.len() >= 4 && seq.windows(2).all(|w| w[1] == w[0] + 1);
+    let counts_up = |seq: &[u8]| {
+        seq.len() >= 4
+            && seq
+                .windows(2)
+                .all(|w| w[1] == w[0] + 1 || matches!((w[0], w[1]), (b'z', b'a') | (b'9', b'0')))
+    };
     letters.len() + digits.len() == v.len() && counts_up(&letters) && counts_up(&digits)
 }
 
