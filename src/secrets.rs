@@ -502,6 +502,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::is_answer_file_pass(text, m.span)
                 || samples::names_a_declared_entry(text, m.secret(text))
                 || samples::in_block_of_names(text, m.span)
+                || samples::in_person_records(text, m.span)
                 || samples::under_hashed_password_format(text, m.span, m.secret(text))
                 || samples::in_sql_statement(text, m.span, m.secret(text))
                 || samples::under_digest_note(text, m.span, m.secret(text))
@@ -527,6 +528,8 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                         .get_or_init(|| samples::DisabledSecurity::find(text))
                         .guards(name))
                 || samples::is_devise_commented_default(path, text, m.span)
+                || samples::in_nix_option_example(path, text, m.span)
+                || samples::beside_storefront_api(text, m.span)
                 // `$token = 'gpgauthv1.3.0|36|' . $authToken->token`: a literal the code
                 // glues a variable to is a piece of the value, not the secret.
                 || samples::concatenated_with_code(text, m.span)

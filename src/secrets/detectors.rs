@@ -5,7 +5,7 @@ mod formats;
 #[cfg(test)]
 mod tests;
 
-pub(super) use assignments::secret_data_literal;
+pub(super) use assignments::{is_path_like, secret_data_literal};
 use assignments::{validate_generic, validate_login_call, validate_named_call, validate_xml_value};
 pub(super) use formats::{decode_base64, has_key_body, has_random_body, is_public_host};
 use formats::{

@@ -7,6 +7,7 @@ mod comments;
 mod hashes;
 mod identifiers;
 mod notes;
+mod records;
 mod services;
 pub(super) use comments::in_commented_example;
 pub(super) use hashes::{in_sql_statement, under_digest_note, under_hashed_password_format};
@@ -16,6 +17,7 @@ pub(super) use identifiers::{
 pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,
 };
+pub(super) use records::in_person_records;
 pub(super) use services::{
     passed_to_docker_run, sent_to_a_local_service, sets_up_a_started_image, started_image_words,
 };
@@ -819,6 +821,46 @@ pub(super) fn shown_as_command_output(text: &str, secret: &str) -> bool {
             return true;
         }
         previous = line;
+    }
+    false
+}
+
+/// Whether a line within two of `span` names a Shopify Storefront API endpoint
+/// (`https://shop.myshopify.com/api/graphql`, not the Admin API's `/admin/api/`):
+/// the token beside it is the storefront's public access token, sent from
+/// browsers by design.
+pub(super) fn beside_storefront_api(text: &str, span: Span) -> bool {
+    let line = line_range(text, span.start as usize);
+    std::iter::once(text.get(line.clone()).unwrap_or(""))
+        .chain(lines_around(text, &line, 2, 2))
+        .any(|l| {
+            l.match_indices(".myshopify.com/").any(|(at, m)| {
+                l.get(at + m.len()..)
+                    .is_some_and(|path| path.starts_with("api/"))
+            })
+        })
+}
+
+/// A NixOS module's option documentation (`example = { alice.passwordHMAC = "…";
+/// };` in an `mkOption`): what the manual shows, not a setting. The value sits
+/// in the `example =` block opened up to four lines above.
+pub(super) fn in_nix_option_example(path: &str, text: &str, span: Span) -> bool {
+    if !path.ends_with(".nix") {
+        return false;
+    }
+    let line = line_range(text, span.start as usize);
+    let own = text.get(line.clone()).unwrap_or("").trim_start();
+    if own.starts_with("example") {
+        return true;
+    }
+    for above in lines_around(text, &line, 4, 0) {
+        let above = above.trim_start();
+        if above.starts_with("example =") || above.starts_with("example=") {
+            return true;
+        }
+        if above.starts_with('}') {
+            return false;
+        }
     }
     false
 }

@@ -216,6 +216,9 @@ fn secret_assignments(text: &str) -> Vec<Range<usize>> {
         .filter(|(key, value)| {
             is_named_secret(key, &text[value.clone()])
                 && !super::names::names_a_public_browser_key(key)
+                // `GOOGLE_APPLICATION_CREDENTIALS=/home/solana/bigtable.json`:
+                // where the credential is kept, as SEC001 reads a path.
+                && !super::detectors::is_path_like(text[value.clone()].trim_matches(['"', '\'']))
         })
         .map(|(_, value)| value)
         .collect()
@@ -513,6 +516,8 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
     let seed_data = matches!(lower_name, "import.sql" | "data.sql")
         || stem.ends_with("_data")
         || stem.ends_with("-data")
+        // coturn's `testsqldbsetup.sql`: a test database's setup by name.
+        || stem.starts_with("test")
         || lower_path.split('/').any(|segment| segment == "dml")
         // A demo's or an example's SQL (`multi-tenant-demo-backups/…-setup.sql`) is
         // sample data as a test's is.

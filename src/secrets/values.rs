@@ -5,6 +5,7 @@ mod encoded;
 mod encrypted;
 mod keyboard;
 mod phrases;
+mod references;
 mod runs;
 use documented::{DEV_CHAIN_KEYS, DOCUMENTED_SAMPLES, KMS_CLIENT_KEYS, SLACK_SAMPLE_BODY};
 use encoded::encodes_no_secret;
@@ -18,6 +19,7 @@ use phrases::{
     is_camel_case_instruction, is_leet_phrase, is_made_of_words, is_run_on_phrase, is_scoped_phrase,
 };
 pub(crate) use phrases::{reads_as_leetspeak, unleet};
+pub(super) use references::is_reference_literal;
 pub(super) use runs::has_counting_run;
 use runs::{is_repeated_or_run, is_repeated_unit};
 
@@ -263,6 +265,8 @@ pub(super) const PLACEHOLDER_MARKERS: &[&str] = &[
     "not_a_real",
     // `unused-authenticationMethod-is-external`: a stand-in for a login never used.
     "unused",
+    // `thunderhub-$2b$12$…thisisgarbage`: a value that says it opens nothing.
+    "thisisgarbage",
     "•••",
     "...",
     "…",
@@ -389,11 +393,19 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     }
     // `@prom_token@`: a substitution marker (Nix's `replaceVars`, autoconf's
     // `@VAR@`) swapped for a value at build time; so is Cloudron's start script's
-    // `##MAIL_SMTP_PASSWORD##`, and a container entrypoint's `@@FD_PASSWORD@@`.
+    // `##MAIL_SMTP_PASSWORD##`, a container entrypoint's `@@FD_PASSWORD@@`, and
+    // nix-bitcoin's camelCase `@btcRpcPassword@`.
+    let camel_case = |name: &str| {
+        name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.bytes().any(|b| b.is_ascii_uppercase())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
     if ["@@", "@", "##"].iter().any(|mark| {
         v.strip_prefix(mark)
             .and_then(|r| r.strip_suffix(mark))
-            .is_some_and(|name| name.len() >= 3 && (is_env_name(name) || is_snake_case_name(name)))
+            .is_some_and(|name| {
+                name.len() >= 3 && (is_env_name(name) || is_snake_case_name(name) || camel_case(name))
+            })
     }) {
         return true;
     }
@@ -1022,145 +1034,6 @@ const DIGESTS_OF_SAMPLE_WORDS: &[&str] = &[
 /// Whether `value` is the hex digest of a sample word or the empty string.
 fn is_digest_of_sample_word(lower: &str) -> bool {
     matches!(lower.len(), 32 | 40 | 64) && DIGESTS_OF_SAMPLE_WORDS.contains(&lower)
-}
-
-/// References to a secret kept elsewhere: ARNs, secret-store paths.
-pub(super) fn is_reference_literal(value: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "arn:",
-        "projects/",
-        "vault:",
-        "op://",
-        "ssm:",
-        "sm://",
-        "secretsmanager:",
-        "awskms:",
-        "gcpkms:",
-        "azurekeyvault:",
-        "ref+",
-        // argocd-image-updater's credential sources: a script to run, a pull secret.
-        "ext:/",
-        "pullsecret:",
-        // TeamCity's secure values (`credentialsJSON:<uuid>`): a token the server
-        // swaps for the credential it keeps.
-        "credentialsjson:",
-        // Spring's resource locations (`SECRET_PRIVATE=file:/secrets/private.pem`):
-        // a file that holds the secret.
-        "file:/",
-        "file:./",
-        "classpath:",
-        // A Key Vault secret's path (`secrets/cert-wildcard-…/`): where it is kept.
-        "secrets/",
-    ];
-    let v = strip_value_quotes(value.trim()).trim();
-    let lower = v.to_ascii_lowercase();
-    // `env:AWS_SECRET_ACCESS_KEY`, gon's `@env:AC_PASSWORD`: read from the named
-    // environment variable.
-    let lookup = v.strip_prefix('@').unwrap_or(v);
-    let env_lookup = lookup.strip_prefix("env:").is_some_and(|name| {
-        !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-    });
-    // `?attr/primary_field_03`, `@string/profile_password`: an Android resource
-    // reference, what a layout attribute points at.
-    let android_resource = [
-        "?attr/",
-        "?android:attr/",
-        "@string/",
-        "@+id/",
-        "@id/",
-        "@color/",
-        "@drawable/",
-        "@style/",
-        "@dimen/",
-    ]
-    .iter()
-    .any(|p| v.starts_with(p));
-    // `+strconv.Quote(value)+`: a call spliced into a string, code not a literal.
-    let spliced_call = v
-        .strip_prefix('+')
-        .map(|rest| rest.strip_suffix('+').unwrap_or(rest).trim())
-        .is_some_and(|call| {
-            call.ends_with(')')
-                && call.split_once('(').is_some_and(|(callee, _)| {
-                    !callee.is_empty()
-                        && callee
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
-                })
-        });
-    // `password="&operhash;"`: an XML entity (InspIRCd's `<define>`, a DTD's
-    // `<!ENTITY>`) that names where the value is defined.
-    let xml_entity = v
-        .strip_prefix('&')
-        .and_then(|rest| rest.strip_suffix(';'))
-        .is_some_and(|name| {
-            name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
-        });
-    // `"token.$": "$$.Task.Token"`: a Step Functions or JSONPath path into the
-    // state's or the context object's data, a reference.
-    let json_path = ["$$.", "$."]
-        .iter()
-        .find_map(|root| v.strip_prefix(root))
-        .is_some_and(|path| {
-            path.starts_with(|c: char| c.is_ascii_alphabetic())
-                && path
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'[' | b']'))
-        });
-    // ColdFusion's `password="#Form.password#"`: a CFML expression.
-    let cfml_expression = v
-        .strip_prefix('#')
-        .and_then(|rest| rest.strip_suffix('#'))
-        .is_some_and(|inner| {
-            inner.starts_with(|c: char| c.is_ascii_alphabetic())
-                && inner.bytes().all(|b| {
-                    b.is_ascii_alphanumeric()
-                        || matches!(b, b'_' | b'.' | b'[' | b']' | b'"' | b'\'')
-                })
-        });
-    // WebLogic Deploy Tooling's `@@PROP:ADMIN_USER_PASS@@`, `@@SECRET:db:password@@`:
-    // a token the tool replaces from a property, secret or environment variable.
-    let replacement_token = v
-        .strip_prefix("@@")
-        .and_then(|rest| rest.strip_suffix("@@"))
-        .and_then(|inner| inner.split_once(':'))
-        .is_some_and(|(source, _)| {
-            ["PROP", "SECRET", "ENV", "FILE"].contains(&source.to_ascii_uppercase().as_str())
-        });
-    PREFIXES.iter().any(|p| lower.starts_with(p))
-        || replacement_token
-        || cfml_expression
-        || env_lookup
-        || json_path
-        || xml_entity
-        || android_resource
-        || spliced_call
-        || is_python_object_reference(v)
-}
-
-/// `localstack.services.apigateway.plugin:ApiKeyProviderPlugin`: a Python entry
-/// point or plugin (`package.module.path:attribute`, as `setup.cfg`'s
-/// `entry_points` and plux write them), code and not a literal. Three or more
-/// lowercase module names: `john.doe:Passw0rd` is a login, not a module path.
-fn is_python_object_reference(value: &str) -> bool {
-    let is_identifier = |word: &str| {
-        word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    };
-    value.split_once(':').is_some_and(|(module, attribute)| {
-        module.split('.').count() >= 3
-            && module
-                .split('.')
-                .all(|name| is_identifier(name) && !name.bytes().any(|b| b.is_ascii_uppercase()))
-            && !attribute.is_empty()
-            && attribute.split('.').all(is_identifier)
-    })
 }
 
 fn is_uuid(v: &str) -> bool {

@@ -940,7 +940,7 @@ fn is_powershell_command(key: &str, value: &str) -> bool {
 }
 
 /// `/etc/app/key`, `./secret.txt`, `~/.token`.
-fn is_path_like(v: &str) -> bool {
+pub(crate) fn is_path_like(v: &str) -> bool {
     // `pass: "/api/1/report/$2/$3"`: a location's rewrite target, with the
     // regex's captures.
     (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))

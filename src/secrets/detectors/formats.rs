@@ -516,12 +516,36 @@ pub(super) fn is_live_jwt(token: &str) -> bool {
     });
     payload_is_object
         && !public_client_key
+        && !names_only_an_account(&payload_text)
         && !sample_subject
         && !example_claims
         && !has_expired(&payload_text)
         && signature.len() >= 16
         && shannon_entropy(signature) >= 3.0
         && !signed_with_sample_secret(alg, token, signature)
+}
+
+/// `{"accountId":"61e4…","iat":1642393445}`: a payload that names an account or
+/// site and nothing else (no user, scope or expiry): a web widget's embed key
+/// (ProveSource's `provesrc.init({apiKey: …})`), printed in every page it runs on.
+fn names_only_an_account(payload: &str) -> bool {
+    let mut keys = payload
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .zip(payload.split('"').skip(2).step_by(2))
+        .filter(|(_, after)| after.trim_start().starts_with(':'))
+        .map(|(key, _)| key.to_ascii_lowercase());
+    let mut account = false;
+    let only_ids = keys.all(|key| match key.as_str() {
+        "accountid" | "account_id" | "siteid" | "site_id" | "websiteid" | "widgetid" => {
+            account = true;
+            true
+        }
+        "iat" => true,
+        _ => false,
+    });
+    only_ids && account
 }
 
 /// Secrets that tutorials, READMEs and dev setups sign sample tokens with:

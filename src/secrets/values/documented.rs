@@ -63,6 +63,12 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     // every dedicated-server host, printed in their server guides.
     "pkwl6t5i9njk8gtpvlaxzenz65p8hyzodv8dqe5rlc8",
     "an2gtvw7ahb6hx66hwohnm+qktfao3vtrlsbgdtzzwk",
+    // Tibber's public demo API token (its developer pages' demo home).
+    "476c477d8a039529478ebd690d35ddd80e3308ffc49b59c65b142321aee963a4",
+    // Contentful's example app's demo space: the delivery and preview tokens its
+    // README and every example app print.
+    "580d5944194846b690dd89b630a1cb98a0eef6a19b860ef71efc37ee8076ddb8",
+    "e8fc39d9661c7468d0285a7ff949f7a23539dd2e686fcb7bd84dc01b392d698b",
 ];
 
 /// Microsoft's KMS client setup keys (GVLKs), published on learn.microsoft.com
