@@ -404,7 +404,8 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         v.strip_prefix(mark)
             .and_then(|r| r.strip_suffix(mark))
             .is_some_and(|name| {
-                name.len() >= 3 && (is_env_name(name) || is_snake_case_name(name) || camel_case(name))
+                name.len() >= 3
+                    && (is_env_name(name) || is_snake_case_name(name) || camel_case(name))
             })
     }) {
         return true;

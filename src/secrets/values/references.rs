@@ -147,4 +147,3 @@ fn is_python_object_reference(value: &str) -> bool {
             && attribute.split('.').all(is_identifier)
     })
 }
-
