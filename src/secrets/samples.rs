@@ -191,14 +191,20 @@ pub(super) fn names_a_nearby_host(text: &str, span: Span, secret: &str) -> bool 
     })
 }
 
-/// A value encrypted for a CI service (`TRVIS_SECRET=O3/2KT…` used as
-/// `"secure": "${TRVIS_SECRET}"`): base64 of exactly one RSA block (128, 256,
-/// 384 or 512 bytes) in a file that declares `secure` values. Only the service's
-/// private key opens it, so it is committed by design.
+/// A value encrypted for a service (`TRVIS_SECRET=O3/2KT…` used as `"secure":
+/// "${TRVIS_SECRET}"`, a Jekyll site's reCAPTCHA secret run through Staticman's
+/// `/encrypt`): base64 of exactly one RSA block (128, 256, 384 or 512 bytes) in a
+/// file that declares `secure` values or configures Staticman or reCAPTCHA. Only the
+/// service's private key opens it, so it is committed by design.
 pub(super) fn is_encrypted_for_ci(text: &str, secret: &str) -> bool {
     let block = super::detectors::decode_base64(secret, false, 700).map(|bytes| bytes.len());
     matches!(block, Some(128 | 256 | 384 | 512))
-        && (text.contains("\"secure\"") || text.contains("secure:"))
+        && (text.contains("\"secure\"") || text.contains("secure:") || {
+            // A reCAPTCHA secret is 40 characters: one RSA block under its setting
+            // is the Staticman-encrypted form a Jekyll `_config.yml` carries.
+            let lower = text.to_ascii_lowercase();
+            lower.contains("staticman") || lower.contains("recaptcha")
+        })
 }
 
 /// Cloudflare Web Analytics' beacon (`data-cf-beacon='{"token": "…"}'`): its token

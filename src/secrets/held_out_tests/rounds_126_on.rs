@@ -199,3 +199,33 @@ fn file_sample_23_name_then_date_passwords() {
         1
     );
 }
+
+#[test]
+fn round_132_staticman_encrypted_values() {
+    // One RSA block (256 bytes) under a reCAPTCHA setting: Staticman's encrypted
+    // form. A 40-character secret there is the plain one.
+    let block = super::super::tests::b64(random(1321, 256, ALNUM));
+    let config =
+        |secret: &str| format!("reCaptcha:\n  siteKey: \"6LcAbc\"\n  secret: \"{secret}\"\n");
+    assert!(scan_file("_config.yml", &config(&block)).is_empty());
+    assert_eq!(
+        scan_file("_config.yml", &config(&random(1322, 40, ALNUM))).len(),
+        1
+    );
+}
+
+#[test]
+fn round_133_standard_test_vectors() {
+    // TS 33.501 Annex C.4's home-network keys; another key of the same shape fires.
+    let suci =
+        |key: &str| format!("SuciProfile:\n  - ProtectionScheme: 1\n    PrivateKey: {key}\n");
+    assert!(scan_file(
+        "config/udmcfg.yaml",
+        &suci("c53c22208b61860b06c62e5406a7b330c2b577aa5558981510d128247d38bd1d")
+    )
+    .is_empty());
+    assert_eq!(
+        scan_file("config/udmcfg.yaml", &suci(&random(1331, 64, HEX))).len(),
+        1
+    );
+}

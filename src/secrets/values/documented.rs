@@ -63,6 +63,10 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     // every dedicated-server host, printed in their server guides.
     "pkwl6t5i9njk8gtpvlaxzenz65p8hyzodv8dqe5rlc8",
     "an2gtvw7ahb6hx66hwohnm+qktfao3vtrlsbgdtzzwk",
+    // 3GPP TS 33.501 Annex C.4's home-network test keys for SUCI concealment
+    // (Profile A and B), in every 5G core's and simulator's sample config.
+    "c53c22208b61860b06c62e5406a7b330c2b577aa5558981510d128247d38bd1d",
+    "f1ab1074477ebcc7f554ea1c5fc368b1616730155e0041ac447d6301975fecda",
     // Tibber's public demo API token (its developer pages' demo home).
     "476c477d8a039529478ebd690d35ddd80e3308ffc49b59c65b142321aee963a4",
     // Contentful's example app's demo space: the delivery and preview tokens its
