@@ -630,6 +630,21 @@ fn tool_store(
             if role != PathRole::Code {
                 return None;
             }
+            // `# default is admin:openmu, hashed with bcrypt.` above `# Change these
+            // passwords in production!`: the product's documented default login.
+            let documented_default = text
+                .lines()
+                .filter(|l| l.trim_start().starts_with('#'))
+                .map(str::to_ascii_lowercase)
+                .fold((false, false), |(default, change), l| {
+                    (
+                        default || l.contains("default"),
+                        change || l.contains("change"),
+                    )
+                });
+            if documented_default == (true, true) {
+                return None;
+            }
             return password_hashes(text);
         }
         ".dockercfg" => return docker_auths(text, role),

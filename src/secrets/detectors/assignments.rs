@@ -531,7 +531,8 @@ fn is_rule_list(value: &str) -> bool {
         })
 }
 
-/// `ca.ecdsa.P224.pem`, `server-key.json`: a file's name, not its content.
+/// `ca.ecdsa.P224.pem`, `server-key.json`, `logs-rsa-private-$ENVIRONMENT.pem`: a
+/// file's name (maybe built from a variable), not its content.
 fn is_file_name(value: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
         "pem", "key", "crt", "cer", "der", "p12", "pfx", "jks", "keystore", "json", "yaml", "yml",
@@ -540,9 +541,9 @@ fn is_file_name(value: &str) -> bool {
     value.rsplit_once('.').is_some_and(|(stem, ext)| {
         !stem.is_empty()
             && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
-            && stem
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            && stem.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'$' | b'{' | b'}')
+            })
     })
 }
 

@@ -229,3 +229,27 @@ fn round_133_standard_test_vectors() {
         1
     );
 }
+
+#[test]
+fn round_134_key_file_names_built_from_variables() {
+    let script = |value: &str| format!("LOCAL_PRIVATE_KEY={value}\n");
+    assert!(scan_file(
+        "scripts/decrypt.sh",
+        &script("logs-rsa-private-$ENVIRONMENT.pem")
+    )
+    .is_empty());
+    assert_eq!(
+        scan_file("scripts/decrypt.sh", &script(&random(1341, 33, ALNUM))).len(),
+        1
+    );
+}
+
+#[test]
+fn round_135_documented_default_in_a_password_file() {
+    let hash = format!("admin:$2y$10${}\n", random(1351, 53, ALNUM));
+    let documented = format!("# default is admin:openmu, hashed with bcrypt.\n# Change these passwords in production!\n{hash}");
+    assert!(stores::detect("deploy/.htpasswd", &documented).is_none());
+    // A note that only says what the file is does not make it a default.
+    let noted = format!("# passwords for the admin panel\n{hash}");
+    assert!(stores::detect("deploy/.htpasswd", &noted).is_some());
+}
