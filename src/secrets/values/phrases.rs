@@ -131,9 +131,13 @@ pub(super) fn is_made_of_words(lower: &str) -> bool {
     let plain: String = core.chars().filter(|c| c.is_ascii_lowercase()).collect();
     // Leet read back as letters; an `@` between words is a separator as often as
     // an `a` (`pa55@w0rd`).
-    // A last leet digit may be a letter, not a number after the words
-    // (`s0up3rs3cre7`).
-    let leet_end = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    // One last leet digit may be a letter, not a number after the words
+    // (`s0up3rs3cre7`); two or more (`…-Pa55`) are read as a number.
+    let alnum_end = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let one_digit = alnum_end
+        .strip_suffix(|c: char| c.is_ascii_digit())
+        .is_some_and(|rest| rest.ends_with(|c: char| c.is_alphabetic()));
+    let leet_end = if one_digit { alnum_end } else { core };
     word_break(&plain)
         || [core, leet_end]
             .iter()
