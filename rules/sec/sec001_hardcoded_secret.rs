@@ -462,6 +462,32 @@ declare_rule! {
     /// - test classes named as JUnit, PHPUnit, XCTest, Apex, Spock and ScalaTest name
     ///   them (`SalesDashboardTest.cls`, `UserServiceTests.swift`, `LoginSpec.groovy`;
     ///   not `latest.php`) are tests;
+    /// - values their owners publish: MSLab's documented lab password,
+    ///   Microsoft's KMS client setup keys (GVLKs) for Windows 10/11 and Windows
+    ///   Server 2016-2025, Telegraf's sample Vault token, the Epic Online Services
+    ///   secrets The Isle and Smalland give every server host, Tibber's demo token,
+    ///   Contentful's example-app tokens, 3GPP TS 33.501's SUCI test keys;
+    /// - markers and references: `@@FD_PASSWORD@@`, Nix's `@btcRpcPassword@`,
+    ///   TeamCity's `credentialsJSON:<uuid>`, Cosmos IBC denominations
+    ///   (`ibc/<64 hex>`), a key file's name built from a variable
+    ///   (`logs-rsa-private-$ENVIRONMENT.pem`); values that say they are garbage
+    ///   (`…thisisgarbage`); leet placeholder words whose one last leet digit is a
+    ///   letter (`s0up3r…7`, `cHange…PasswOrD`); letters and digits that
+    ///   count up, letters wrapping `Z` to `A` (`1ABC2DEF3GHI…`); three or more of
+    ///   the key's words in another order (`$CWApiKeyPrivate = "CwPrivateKey"`);
+    /// - in a CI pipeline, a key sent in a request to the runner itself (`curl
+    ///   http://127.0.0.1:9180/… -H 'X-API-KEY: …'`, on one line or continued with
+    ///   `\`): the admin key of the server the job started; the same key sent to a
+    ///   remote host fires;
+    /// - a password in one of three or more person records (an `email` and a
+    ///   person's detail such as `firstName`, `birthDate` or `phone` within eight
+    ///   lines: DummyJSON's users); a NixOS option's `example =` block; a JWT whose
+    ///   payload names only an account or site (a widget's embed key); a token
+    ///   within two lines of a Shopify Storefront API endpoint
+    ///   (`*.myshopify.com/api/`, not `/admin/api/`); one RSA block (128-512 bytes,
+    ///   base64) in a file that configures Staticman or reCAPTCHA (the encrypted
+    ///   form); a name then a date for a local database (`Name/ddmmyyyy` with
+    ///   `host: 127.0.0.1`);
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, a known non-secret such as an LDAP
     ///   distinguished name (`uid=…,ou=people,dc=…`: MinIO's LDAP console access

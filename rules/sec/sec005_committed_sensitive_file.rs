@@ -94,7 +94,9 @@ declare_rule! {
     /// - web-server and system password files with hashes: `.htpasswd`, `.htdigest`,
     ///   `shadow`, FTP servers' `ftpd.passwd`/`proftpdpasswd`, Tomcat's
     ///   `tomcat-users.xml` (not in tests, docs or examples: there they hold hashes of
-    ///   test passwords);
+    ///   test passwords; nor a password file whose comments give its documented
+    ///   default and say to change it: `# default is admin:openmu` above `# Change
+    ///   these passwords in production!`);
     /// - framework key files: Rails `config/master.key` and
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
     ///   hashes into a table with a password column (not schema migrations under a
@@ -107,7 +109,10 @@ declare_rule! {
     ///   default admin's or demo account's hash is a weak default to change, not a
     ///   copy of every account), nor an install script that creates its schema
     ///   (`CREATE TABLE`) and seeds three accounts or fewer (eladmin's and XXL-JOB's
-    ///   default admin; a dump of a database with so few accounts is missed);
+    ///   default admin; a dump of a database with so few accounts is missed), nor
+    ///   rows where three in four accounts or more share one hash (seed users with
+    ///   one demo password), nor a test database's setup by name (coturn's
+    ///   `testsqldbsetup.sql`);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
     /// - Firefox's `logins.json`.
@@ -118,7 +123,11 @@ declare_rule! {
     /// `your_password`, the field's own name in capitals (`password="PASS…"`); nor what an XML store keeps inside a comment (Tomcat's
     /// sample users, `<!-- <user … password="tomcat"/> -->`); nor locked accounts
     /// (`*`, `!`) in a shadow file, nor tokens
-    /// for a registry on localhost, nor a person's password (under 8 characters, one
+    /// for a registry on localhost, nor a placeholder in a MySQL option file as
+    /// SEC001 reads one (`password=mypassword`, ProxySQL's documented `admin`), nor
+    /// rclone's OAuth token JSON whose fields are `<NAME>` slots (the token's
+    /// `access_token` and `refresh_token` are what count), nor a dotenv value that
+    /// is a path (`GOOGLE_APPLICATION_CREDENTIALS=/home/…/key.json`), nor a person's password (under 8 characters, one
     /// kind of character, or mostly words) in a MySQL option file whose `host=` is a
     /// container name (`password=photoprism` with `host=mariadb`: the dev stack's
     /// default, as in a database URL; a generated one there still counts). Under tests, docs and examples a store counts
