@@ -487,7 +487,8 @@ declare_rule! {
     ///   (`*.myshopify.com/api/`, not `/admin/api/`); one RSA block (128-512 bytes,
     ///   base64) in a file that configures Staticman or reCAPTCHA (the encrypted
     ///   form); a name then a date for a local database (`Name/ddmmyyyy` with
-    ///   `host: 127.0.0.1`);
+    ///   `host: 127.0.0.1`); Yesod's `_env:NAME:default` lookups, whose default is
+    ///   judged on its own (under 8 characters or a placeholder: a dev default);
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, a known non-secret such as an LDAP
     ///   distinguished name (`uid=…,ou=people,dc=…`: MinIO's LDAP console access

@@ -305,6 +305,13 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if v.is_empty() {
         return true;
     }
+    // Yesod's `_env:YESOD_PGPASS:rentier`: an environment lookup; its default is
+    // judged as a value of its own (under 8 characters, a dev default).
+    if let Some((name, default)) = v.strip_prefix("_env:").and_then(|r| r.split_once(':')) {
+        if is_env_name(name) {
+            return default.chars().count() < 8 || is_placeholder(default);
+        }
+    }
     let lower = v.to_lowercase();
     // `lookup..@TODO`, `FIXME-before-deploy`: a value still to be filled in (as a
     // word: a random token may hold `TOdO`).

@@ -253,3 +253,17 @@ fn round_135_documented_default_in_a_password_file() {
     let noted = format!("# passwords for the admin panel\n{hash}");
     assert!(stores::detect("deploy/.htpasswd", &noted).is_some());
 }
+
+#[test]
+fn file_sample_26_yesod_environment_lookups() {
+    // The lookup's default is judged on its own: the app's name is a dev default,
+    // a generated default still fires.
+    assert!(values::is_placeholder("_env:YESOD_PGPASS:rentier"));
+    let settings =
+        |default: &str| format!("database:\n  password: \"_env:YESOD_PGPASS:{default}\"\n");
+    assert!(scan_file("config/settings.yml", &settings("rentier")).is_empty());
+    assert_eq!(
+        scan_file("config/settings.yml", &settings(&random(1261, 24, ALNUM))).len(),
+        1
+    );
+}
