@@ -99,7 +99,8 @@ declare_rule! {
     ///   these passwords in production!`);
     /// - framework key files: Rails `config/master.key` and
     ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
-    ///   hashes into a table with a password column (not schema migrations under a
+    ///   hashes into a table with a password column (a statement ends at `;` or at
+    ///   SQL Server's `GO`; not schema migrations under a
     ///   folder with `migrations`, `migrate` or `schema` among its words
     ///   (`old-schema-files/`), nor a demo's or example's SQL
     ///   (`multi-tenant-demo-backups/`), nor seed data under `seed/`,

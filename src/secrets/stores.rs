@@ -958,7 +958,12 @@ fn sql_dump(text: &str) -> Option<Detection> {
         let rest = text
             .get(insert.get(0).map_or(0, |m| m.end())..)
             .unwrap_or("");
-        let stmt_end = rest.find(";\n").unwrap_or(rest.len());
+        // A statement ends at `;` or at SQL Server's `GO` batch separator.
+        static GO: LazyLock<Regex> = LazyLock::new(|| regex(r"(?mi)^[ \t]*go[ \t]*\r?$"));
+        let semicolon = rest.find(";\n").unwrap_or(rest.len());
+        let stmt_end = GO
+            .find(rest.get(..semicolon).unwrap_or(""))
+            .map_or(semicolon, |m| m.start());
         let base = text.len() - rest.len();
         secrets.extend(
             HASH.captures_iter(rest.get(..stmt_end).unwrap_or(""))

@@ -267,3 +267,29 @@ fn file_sample_26_yesod_environment_lookups() {
         1
     );
 }
+
+#[test]
+fn sql_server_batches_end_at_go() {
+    // SQL Server scripts end statements with `GO`: the admin row's one hash is
+    // what the insert holds, not every hex value further down the script.
+    let admin = random(1361, 64, HEX);
+    let mut script = format!(
+        "CREATE TABLE sj_system_user (username nvarchar(64), password nvarchar(128))\nGO\nINSERT INTO sj_system_user(username, password) VALUES (N'admin', N'{admin}')\nGO\n"
+    );
+    for i in 0..10 {
+        script.push_str(&format!(
+            "INSERT INTO sj_job(id, namespace_id) VALUES ({i}, N'{}')\nGO\n",
+            random(1362 + i, 32, HEX)
+        ));
+    }
+    assert!(stores::detect("script/sql/sqlserver/job_sqlserver.sql", &script).is_none());
+    // A GO-separated dump of users with their own hashes still counts.
+    let mut dump = String::new();
+    for i in 0..6 {
+        dump.push_str(&format!(
+            "INSERT INTO users(username, password) VALUES (N'u{i}', N'{}')\nGO\n",
+            random(1363 + i, 64, HEX)
+        ));
+    }
+    assert!(stores::detect("backup/users.sql", &dump).is_some());
+}
