@@ -62,19 +62,18 @@ pub(crate) fn passed_to_docker_run(text: &str, span: Span) -> bool {
             .iter()
             .any(|c| l.contains(c))
     };
-    if runs(own) {
-        return true;
-    }
-    let head = text.get(..line.start).unwrap_or("");
-    for previous in head.lines().rev().take(30) {
-        if !previous.trim_end().ends_with('\\') {
-            return false;
-        }
-        if runs(previous) {
-            return true;
-        }
-    }
-    false
+    runs(own) || continued_above(text, line.start).any(runs)
+}
+
+/// The up to 30 lines right above `line_start` that end in `\` (nearest first):
+/// the start of the shell command the line continues.
+fn continued_above(text: &str, line_start: usize) -> impl Iterator<Item = &str> {
+    text.get(..line_start)
+        .unwrap_or("")
+        .lines()
+        .rev()
+        .take(30)
+        .take_while(|l| l.trim_end().ends_with('\\'))
 }
 
 /// Whether `name` (`MINIO_SECRET_KEY`, `POSTGRES_PASSWORD`) sets up a server whose
@@ -100,13 +99,7 @@ pub(crate) fn sets_up_a_started_image(image_words: &[String], name: &str) -> boo
 pub(crate) fn sent_to_a_local_service(text: &str, span: Span) -> bool {
     let start = (span.start as usize).min(text.len());
     let own = line_range(text, start);
-    let head = text.get(..own.start).unwrap_or("");
-    let mut command: Vec<&str> = head
-        .lines()
-        .rev()
-        .take(30)
-        .take_while(|l| l.trim_end().ends_with('\\'))
-        .collect();
+    let mut command: Vec<&str> = continued_above(text, own.start).collect();
     command.reverse();
     let mut line = text.get(own.clone()).unwrap_or("");
     command.push(line);

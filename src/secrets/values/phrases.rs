@@ -137,13 +137,10 @@ pub(super) fn is_made_of_words(lower: &str) -> bool {
     let one_digit = alnum_end
         .strip_suffix(|c: char| c.is_ascii_digit())
         .is_some_and(|rest| rest.ends_with(|c: char| c.is_alphabetic()));
-    let leet_end = if one_digit { alnum_end } else { core };
-    word_break(&plain)
-        || [core, leet_end]
-            .iter()
-            .any(|v| word_break(&unleet(v, true)) || word_break(&unleet(v, false)))
-        || leet_word_break(core)
-        || leet_word_break(leet_end)
+    let leet_reads = |v: &str| {
+        word_break(&unleet(v, true)) || word_break(&unleet(v, false)) || leet_word_break(v)
+    };
+    word_break(&plain) || leet_reads(core) || (one_digit && leet_reads(alnum_end))
 }
 
 /// `v` with leet digits and symbols read as the letters they stand for, other
