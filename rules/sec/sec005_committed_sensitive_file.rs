@@ -25,7 +25,7 @@ declare_rule! {
     /// - `.env` files (`.env`, `.env.production`, `prod.env`, ...) that set a
     ///   secret-named variable to a literal; `.env.example`, `.sample`, `.template`,
     ///   `.dist`, `.defaults`, `.demo` are documentation, a test, CI or development
-    ///   environment's (`.env.test`, `.env.ci`, `.env.travis`, `.env.development`, `tests/.env`) is
+    ///   environment's (`.env.test`, `.env.ci`, `.env.travis`, `.env.bitbucket-pipelines`, `.env.development`, `tests/.env`) is
     ///   committed by design (a provider key in one is still SEC001), and a `.env` of
     ///   ports and URLs (as Vite and Create React App projects commit) is fine; a
     ///   `.env` that sets its framework's environment to development or test
@@ -98,7 +98,8 @@ declare_rule! {
     ///   default and say to change it: `# default is admin:openmu` above `# Change
     ///   these passwords in production!`);
     /// - framework key files: Rails `config/master.key` and
-    ///   `config/credentials/<env>.key`; SQL dumps (`*.sql`) that insert password
+    ///   `config/credentials/<env>.key` (not `test.key`, committed so the test suite
+    ///   can read its own credentials); SQL dumps (`*.sql`) that insert password
     ///   hashes into a table with a password column (a statement ends at `;` or at
     ///   SQL Server's `GO`; not schema migrations under a
     ///   folder with `migrations`, `migrate` or `schema` among its words
@@ -112,8 +113,8 @@ declare_rule! {
     ///   (`CREATE TABLE`) and seeds three accounts or fewer (eladmin's and XXL-JOB's
     ///   default admin; a dump of a database with so few accounts is missed), nor
     ///   rows where three in four accounts or more share one hash (seed users with
-    ///   one demo password), nor a test database's setup by name (coturn's
-    ///   `testsqldbsetup.sql`);
+    ///   one demo password), nor a test database's setup or a demo install's data by
+    ///   name (coturn's `testsqldbsetup.sql`, faveo's `demodatabase.sql`);
     /// - shell profiles (`.bashrc`, `.profile`, `.zshrc`, `.envrc`, ...) that export a
     ///   secret-named variable with a literal value;
     /// - Firefox's `logins.json`.

@@ -61,6 +61,8 @@ const TEST_DIRS: &[&str] = &[
     "mocks",
     "mock",
     "__mocks__",
+    // Made-up data for a demo or a UI preview (`replicache/dummy/data.ts`).
+    "dummy",
     "fake",
     "fakes",
     "e2e",
@@ -121,6 +123,9 @@ const DOC_DIRS: &[&str] = &[
     "website",
     // In-app help pages (sample requests, how-tos).
     "help",
+    // Scribe's generated API docs (`.scribe/endpoints/00.yaml`): faker's sample
+    // request bodies.
+    ".scribe",
     // UI text and its translations.
     "locale",
     "locales",
@@ -162,9 +167,13 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     let lower = path.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
     let name = segments.pop().unwrap_or("");
-    if segments
-        .iter()
-        .any(|s| THIRD_PARTY_DIRS.contains(s) || is_versioned_copy(s))
+    // Sorbet's generated type stubs of installed gems (`sorbet/rbi/gems/…rbi`)
+    // copy each gem's API docs, sample values included.
+    let gem_stubs = segments.windows(2).any(|w| w == ["sorbet", "rbi"]);
+    if gem_stubs
+        || segments
+            .iter()
+            .any(|s| THIRD_PARTY_DIRS.contains(s) || is_versioned_copy(s))
     {
         return PathRole::ThirdParty;
     }
@@ -193,7 +202,19 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         .any(|pair| pair[0] == "features" && matches!(pair[1], "support" | "step_definitions"));
     // Tilt only runs local development clusters (`Tiltfile`, `tilt/airflow.tiltfile`):
     // its logins are made up for a developer's machine.
-    let tilt = name == "tiltfile" || name.ends_with(".tiltfile");
+    let tilt = name == "tiltfile"
+        || name.ends_with(".tiltfile")
+        // A chart's values for Tilt (`deploy/helm-chart/values-tilt.yaml`).
+        || (yaml
+            && name.starts_with("values")
+            && name.split(['.', '-', '_']).any(|word| word == "tilt"));
+    // A development seed (`seeds/development/02-user.js`) or a local overlay
+    // (`kustomize/overlays/local/secrets.yaml`): data and settings for a
+    // developer's machine, as a `dev/` folder holds.
+    let local_setup = segments.windows(2).any(|w| {
+        matches!(w[0], "seeds" | "seed" | "seeders" | "overlays")
+            && matches!(w[1], "development" | "local")
+    });
     // Recorded output (`exe.cache` of a docs build, `*.snap`, `*.golden`): what a
     // command printed when it was run, not what anything reads credentials from.
     let recorded_output = matches!(
@@ -220,6 +241,7 @@ pub(crate) fn path_role(path: &str) -> PathRole {
         || test_script
         || cucumber
         || tilt
+        || local_setup
     {
         return PathRole::Test;
     }
@@ -379,6 +401,8 @@ const TEST_KIND_PREFIXES: &[&str] = &[
     "load",
     "perf",
     "regression",
+    // `ci/kubetest/`: resources a chart's test cluster installs.
+    "kube",
 ];
 
 /// A folder of tests: a listed name, or one whose words say so (`upgrade-tests`,
@@ -425,6 +449,8 @@ const TEST_ENVIRONMENTS: &[&str] = &[
     "integration",
     "dev",
     "development",
+    // `.env.bitbucket-pipelines`: what a hosted CI's test run gets.
+    "pipelines",
 ];
 const EXAMPLE_ENVIRONMENTS: &[&str] = &[
     "example", "examples", "sample", "dist", "template", "demo", "tmpl", "defaults",
@@ -652,7 +678,7 @@ pub(crate) fn is_program_text(path: &str, text: &str) -> bool {
 
 /// Name segments that call a value a fixture.
 const FIXTURE_WORDS: &[&str] = &[
-    "test", "fake", "dummy", "mock", "example", "sample", "fixture", "insecure",
+    "test", "testing", "fake", "dummy", "mock", "example", "sample", "fixture", "insecure",
 ];
 
 /// Whether the identifier a value at `span` is assigned to (on its line, or the

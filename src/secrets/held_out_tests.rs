@@ -8,6 +8,7 @@ use super::*;
 mod rounds_110_on;
 mod rounds_117_on;
 mod rounds_126_on;
+mod rounds_136_on;
 mod rounds_90_on;
 
 #[test]

@@ -160,6 +160,11 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "manifest",
     "manifests",
     "address",
+    // What tokens cost (`MODEL_TOKEN_PRICES=…`).
+    "price",
+    "prices",
+    "cost",
+    "costs",
 ];
 
 /// Name segments that say the thing is public or not a credential.
@@ -204,6 +209,11 @@ const NON_SECRET_SEGMENTS: &[&str] = &[
     // Laravel's `remember_token`: a users row's "remember me" session column, seed
     // or dump data of a database, not a credential the code holds.
     "remember",
+    // A credential's lifecycle (`credentialLifecycleReviewedHead`): a process's
+    // state and notes, named for what they are about.
+    "lifecycle",
+    // `magicValueForNilBuildSecretData`: a sentinel hashed in place of no data.
+    "magic",
 ];
 
 /// `NEXT_PUBLIC_GOOGLE_MAP_KEY`, `VITE_KAKAO_MAP_KEY`, `VITE_FIREBASE_API_KEY`: a
@@ -507,8 +517,13 @@ pub(super) fn names_own_key(name: &str) -> bool {
                             // NextAuth/Auth.js signing secrets (`AUTH_SECRET`, `NEXTAUTH_SECRET`).
                             | ["auth", "secret"]
                             | ["nextauth", "secret"]
+                            // A JWT signing secret (`TOKEN_SECRET`), Strapi's `APP_KEYS`.
+                            | ["token", "secret"]
+                            | ["app", "keys"]
                 )
             })
+            // A bare `SECRET` (Directus's token signing secret).
+            || segments == ["secret"]
     })
 }
 

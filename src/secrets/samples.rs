@@ -6,18 +6,22 @@
 mod comments;
 mod hashes;
 mod identifiers;
+mod links;
 mod notes;
 mod records;
+mod sections;
 mod services;
 pub(super) use comments::in_commented_example;
 pub(super) use hashes::{in_sql_statement, under_digest_note, under_hashed_password_format};
 pub(super) use identifiers::{
     in_block_of_names, is_answer_file_pass, names_a_declared_entry, names_its_setting_among_others,
 };
+pub(super) use links::in_presigned_url;
 pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,
 };
 pub(super) use records::in_person_records;
+pub(super) use sections::under_secret_store_section;
 pub(super) use services::{
     passed_to_docker_run, sent_to_a_local_service, sets_up_a_started_image, started_image_words,
 };
@@ -484,8 +488,26 @@ pub(super) fn for_a_placeholder_user(text: &str, span: Span) -> bool {
 /// token named after the demo.
 pub(super) fn is_named_after_path(path: &str, value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
+    // `d1r3ctu5` in `.directus/docker-compose.yaml`: the name in leetspeak.
+    let unleeted: String = lower
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'i',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            other => other,
+        })
+        .collect();
     path.split('/').any(|segment| {
-        let stem = segment.split('.').next().unwrap_or("");
+        // A hidden folder (`.directus/`) is named after its tool too.
+        let stem = segment
+            .trim_start_matches('.')
+            .split('.')
+            .next()
+            .unwrap_or("");
         let name: String = stem
             .chars()
             .filter(char::is_ascii_alphanumeric)
@@ -498,7 +520,7 @@ pub(super) fn is_named_after_path(path: &str, value: &str) -> bool {
             .next()
             .unwrap_or("")
             .to_ascii_lowercase();
-        (name.len() >= 4 && is_name_plus_filler(&lower, &name))
+        (name.len() >= 4 && (is_name_plus_filler(&lower, &name) || unleeted == name))
             || (first_word.len() >= 5
                 && first_word.bytes().all(|b| b.is_ascii_lowercase())
                 && is_name_plus_filler(&lower, &first_word))

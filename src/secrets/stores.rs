@@ -375,9 +375,14 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
             return Some(keys);
         }
         // Rails: `config/master.key` and `config/credentials/<env>.key` decrypt the
-        // encrypted credentials file next to them (32 hex chars).
+        // encrypted credentials file next to them (32 hex chars). The test
+        // environment's (`test.key`) is committed so the suite can run: it opens
+        // the test run's credentials only.
         let rails_key = lower_name == "master.key"
-            || (parent == "credentials" && ext == "key" && lower_path.contains("config/"));
+            || (parent == "credentials"
+                && ext == "key"
+                && lower_name != "test.key"
+                && lower_path.contains("config/"));
         let body = text.trim();
         if rails_key && body.len() == 32 && body.bytes().all(|b| b.is_ascii_hexdigit()) {
             let start = text.len() - text.trim_start().len();
@@ -518,6 +523,8 @@ fn by_content(lower_path: &str, lower_name: &str, text: &str) -> Option<Detectio
         || stem.ends_with("-data")
         // coturn's `testsqldbsetup.sql`: a test database's setup by name.
         || stem.starts_with("test")
+        // faveo's `DB/demodatabase.sql`: a demo install's users by name.
+        || stem.starts_with("demo")
         || lower_path.split('/').any(|segment| segment == "dml")
         // A demo's or an example's SQL (`multi-tenant-demo-backups/…-setup.sql`) is
         // sample data as a test's is.

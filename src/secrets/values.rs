@@ -772,6 +772,9 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "{noop}",
         // PostHog project keys: they ship in every page that loads the snippet.
         "phc_",
+        // Intercom's mobile SDK keys: built into every copy of the app.
+        "ios_sdk-",
+        "android_sdk-",
         // Sandbox (test-mode) tokens: Plaid `access-sandbox-…`, `link-sandbox-…`.
         "access-sandbox-",
         "link-sandbox-",

@@ -53,22 +53,25 @@ fn shows_no_private_key(block: &str) -> bool {
     if body.contains(": ") {
         return false;
     }
+    let decoded = decode_body(body, false);
+    // `dGhlc2UgYXJl…` is "these are just some fake … key bytes", `ZmFrZS1z…`
+    // "fake-show-what-pem-looks-like": a key's stand-in written as base64 of a
+    // sentence, under any label. Key bytes are never all printable text.
+    if decoded.as_ref().is_some_and(|bytes| {
+        bytes.len() >= 16
+            && bytes
+                .iter()
+                .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\n')
+    }) {
+        return true;
+    }
     if label.trim() == "OPENSSH PRIVATE KEY" {
         return is_openssh_fragment(body);
     }
     let encrypted = label.contains("ENCRYPTED");
-    let Some(der) = decode_body(body, false) else {
+    let Some(der) = decoded else {
         return false;
     };
-    // `dGhlc2UgYXJl…` is "these are just some fake … key bytes": a key's stand-in
-    // written as base64 of a sentence. Key bytes are never all printable text.
-    if der.len() >= 16
-        && der
-            .iter()
-            .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\n')
-    {
-        return true;
-    }
     // A DER SEQUENCE: tag 0x30, then a short length or 0x81/0x82 and its bytes.
     // Under a DER key label, a SEQUENCE with a length form no key has (`MOCKKEY…`
     // decodes to `30 e0 …`) is a stand-in typed to look like base64.
@@ -285,6 +288,19 @@ pub(super) fn validate_twilio_auth_token(c: &Candidate<'_>) -> bool {
     }
 }
 
+/// `44.44.44.444`: four dotted numbers with one over 255 is no address, a
+/// masked host in a usage example (`mongodb://<id>:<pw>@<ip>:<port>` beside it).
+fn is_impossible_address(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .any(|p| p.parse::<u16>().is_ok_and(|n| n > 255))
+}
+
 /// Documentation hosts do not hold real databases. A dev default (`postgres`,
 /// `password123`) on a local or container host is a placeholder, but any password
 /// on a public host name (`ds048537.mongolab.com`) opens a real database.
@@ -311,6 +327,7 @@ pub(super) fn validate_database_url(c: &Candidate<'_>) -> bool {
         ),
     };
     if host.contains("example")
+        || is_impossible_address(&host)
         || is_dev_stack_login(c.group("user").unwrap_or(""), &written, &host)
         || is_reference_literal(&written)
         || super::assignments::is_env_name(&written)

@@ -73,7 +73,12 @@ fn continued_above(text: &str, line_start: usize) -> impl Iterator<Item = &str> 
         .lines()
         .rev()
         .take(30)
-        .take_while(|l| l.trim_end().ends_with('\\'))
+        // A `\` ends a continued line in a POSIX shell, a space and a backtick in
+        // PowerShell (`-e POSTGRES_PASSWORD=nezuko123 ` then the next flag).
+        .take_while(|l| {
+            let line = l.trim_end();
+            line.ends_with('\\') || line.ends_with(" `")
+        })
 }
 
 /// Whether `name` (`MINIO_SECRET_KEY`, `POSTGRES_PASSWORD`) sets up a server whose

@@ -73,6 +73,18 @@ pub(super) const DOCUMENTED_SAMPLES: &[&str] = &[
     // README and every example app print.
     "580d5944194846b690dd89b630a1cb98a0eef6a19b860ef71efc37ee8076ddb8",
     "e8fc39d9661c7468d0285a7ff949f7a23539dd2e686fcb7bd84dc01b392d698b",
+    // Vaultwarden's `.env.template` example `ADMIN_TOKEN` (also in its docs'
+    // `docker run` line), copied commented or not into many deployments.
+    "vy2vyyttskpv8w5aeowubb/bt3dekepbhmi4m9vcemums2revidownafqyi1xjmp",
+    // Psono's documented example server `PRIVATE_KEY` (its install guide's
+    // settings.yaml).
+    "302650c3c82f7111c2e8ceb660d32173cdc8c3d7717f1d4f982aad5234648fcb",
+    // Directus's official compose file's `KEY` and `SECRET`.
+    "255d861b-5ea1-5996-9aa3-922530ec40b1",
+    "6116487b-cda1-52c2-b5b5-c8022c45e263",
+    // The password of the public test LDAP server's users and admin
+    // (rroemhild/test-openldap, "Planet Express"), in every LDAP demo built on it.
+    "goodnewseveryone",
 ];
 
 /// Microsoft's KMS client setup keys (GVLKs), published on learn.microsoft.com

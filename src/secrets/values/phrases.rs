@@ -113,6 +113,23 @@ pub(super) fn is_camel_case_instruction(v: &str) -> bool {
             && words >= 2
             && super::super::reads_as_words(v);
     }
+    // `alreadyRotatedPassword`, `externallyManagedSecret`: camelCase words saying
+    // what became of the value (a participle before what it stands for), a note
+    // where the secret would be. `senderLoginPassword` names a setting to fill in.
+    if let Some(rest) = ["Password", "Secret", "Token"]
+        .iter()
+        .find_map(|word| v.strip_suffix(word))
+    {
+        let words = rest.split(|c: char| c.is_ascii_uppercase()).count();
+        if rest.starts_with(|c: char| c.is_ascii_lowercase())
+            && rest.ends_with("ed")
+            && rest.bytes().all(|b| b.is_ascii_alphabetic())
+            && words >= 2
+            && super::super::reads_as_words(v)
+        {
+            return true;
+        }
+    }
     let Some(rest) = v.strip_suffix("Here") else {
         return false;
     };

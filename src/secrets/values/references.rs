@@ -30,6 +30,9 @@ pub(in crate::secrets) fn is_reference_literal(value: &str) -> bool {
         "classpath:",
         // A Key Vault secret's path (`secrets/cert-wildcard-…/`): where it is kept.
         "secrets/",
+        // A Vault KV path (`kv/keybuzz/apps/n8n:rabbitmq-url`, read by an Ansible
+        // `lookup('hashi_vault', 'secret=kv/…')`): where the secret is kept.
+        "kv/",
     ];
     let v = strip_value_quotes(value.trim()).trim();
     let lower = v.to_ascii_lowercase();
@@ -117,7 +120,11 @@ pub(in crate::secrets) fn is_reference_literal(value: &str) -> bool {
     let ibc_denomination = lower
         .strip_prefix("ibc/")
         .is_some_and(|hash| hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    // `"shiki-token-string": "var(--web-green-700)"`: a CSS custom property (a
+    // theme's colour for a syntax highlighter's token class).
+    let css_variable = lower.starts_with("var(--") && lower.ends_with(')');
     PREFIXES.iter().any(|p| lower.starts_with(p))
+        || css_variable
         || ibc_denomination
         || replacement_token
         || cfml_expression

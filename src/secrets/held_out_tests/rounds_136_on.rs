@@ -1,0 +1,86 @@
+//! Unit tests of the classes found by held-out rounds 136 to 144 (each test names
+//! its round); the pass fixtures `fixtures/SEC001/pass/round136` and
+//! `fixtures/SEC005/pass/round136` hold the files.
+
+use super::super::tests::{random, ALNUM, HEX};
+use super::super::*;
+
+#[test]
+fn round_137_presigned_urls_carry_no_secret() {
+    let token = format!("IQoJb3JpZ2luX2VjE{}", random(1371, 200, ALNUM));
+    let key_id = format!(
+        "ASIA{}",
+        random(1372, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    );
+    let signed = format!(
+        "{{\"Location\": \"https://tasks.s3.us-east-1.amazonaws.com/snapshots/fn?X-Amz-Security-Token={token}&X-Amz-Credential={key_id}%2F20251001%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature={}\"}}\n",
+        random(1373, 64, HEX)
+    );
+    assert!(scan_file("exports/lambda-configs/fn.json", &signed).is_empty());
+    // The same token outside a signed link is still a finding.
+    let unsigned = format!("{{\"session_token\": \"{token}\", \"access_key\": \"{key_id}\"}}\n");
+    assert!(!scan_file("config/aws.json", &unsigned).is_empty());
+}
+
+#[test]
+fn round_137_to_144_references_and_masked_hosts() {
+    assert!(values::is_reference_literal(
+        "kv/keybuzz/apps/n8n:rabbitmq-url"
+    ));
+    assert!(values::is_reference_literal("var(--web-green-700)"));
+    assert!(!values::is_reference_literal("var(--web-green-700"));
+    // A host with an octet over 255 masks the address in a usage example.
+    let masked = "uri = \"mongodb://mongo:lakeside@44.44.44.444:27017\"\n";
+    assert!(scan_file("loader/main.py", masked).is_empty());
+    let real = "uri = \"mongodb://mongo:lakeside@44.44.44.244:27017\"\n";
+    assert_eq!(scan_file("loader/main.py", real).len(), 1);
+    // CodeBuild reads `secrets-manager:` values from Secrets Manager at run time.
+    let buildspec = "version: 0.2\nenv:\n  secrets-manager:\n    DOCKERHUB_PASS: \"filecoin-mainnet-apn1-glif-dockerhub-prod7:password\"\n";
+    assert!(scan_file("codebuild/deploy.yaml", buildspec).is_empty());
+}
+
+#[test]
+fn round_136_to_144_names_paths_and_published_values() {
+    assert!(!is_secret_name("MODEL_TOKEN_PRICES"));
+    assert!(!is_secret_name("credentialLifecycleReviewedHead"));
+    assert!(!is_secret_name("magicValueForNilBuildSecretData"));
+    assert!(is_secret_name("TOKEN_SECRET"));
+    assert!(names::names_own_key("TOKEN_SECRET"));
+    assert!(names::names_own_key("SECRET"));
+    assert!(values::is_placeholder("alreadyRotatedPassword"));
+    assert!(!values::is_placeholder(&format!(
+        "{}Password",
+        random(1364, 12, ALNUM)
+    )));
+    assert!(values::is_placeholder("GoodNewsEveryone"));
+    assert!(values::is_placeholder(
+        "6116487b-cda1-52c2-b5b5-c8022c45e263"
+    ));
+    use context::{path_role, PathRole};
+    assert_eq!(
+        path_role("gitops/kustomize/overlays/local/secrets.yaml"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("seeds/development/02-user.js"), PathRole::Test);
+    assert_eq!(
+        path_role("deploy/helm-chart/values-tilt.yaml"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("ci/kubetest/redis_secret.yaml"), PathRole::Test);
+    assert_eq!(
+        path_role("sorbet/rbi/gems/aws-sdk-kms@1.124.0.rbi"),
+        PathRole::ThirdParty
+    );
+    assert_eq!(path_role(".scribe/endpoints/00.yaml"), PathRole::Docs);
+    // A production overlay and production seeds are the real thing.
+    assert_eq!(
+        path_role("gitops/kustomize/overlays/prod/secrets.yaml"),
+        PathRole::Code
+    );
+    assert_eq!(path_role("seeds/production/02-user.js"), PathRole::Code);
+    // Rails's test credentials key is committed for the suite; the master key is not.
+    let key = format!("{}\n", random(1365, 32, HEX));
+    assert!(stores::detect("config/credentials/test.key", &key).is_none());
+    assert!(stores::detect("config/credentials/production.key", &key).is_some());
+    assert!(stores::detect("config/master.key", &key).is_some());
+}
