@@ -81,7 +81,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     let quoted = raw.starts_with(['"', '\'', '`']);
     // A bound attribute's quoted value (`[password]="pdfPassword()"`) is code too.
     let code = !quoted || is_bound_attribute(c);
-    if value.chars().any(char::is_whitespace)
+    if (value.chars().any(char::is_whitespace) && !is_spaced_app_password(inner))
         || (code && is_code_reference(value.trim_end_matches([';', ','])))
     {
         return false;
@@ -157,7 +157,7 @@ pub(super) fn validate_generic(c: &Candidate<'_>) -> bool {
     }) {
         return false;
     }
-    if is_label(value)
+    if (is_label(value) && !is_spaced_app_password(value))
         || is_email(value)
         || is_anonymous_login(value)
         || is_message_key(value)
@@ -371,6 +371,13 @@ fn is_app_password(value: &str) -> bool {
         && value.bytes().all(|b| b.is_ascii_lowercase())
         && vowels <= 6
         && !super::super::reads_as_words(value)
+}
+
+/// `"tmgc vhjx bgak jkmx"`: an app password as Google shows it, four groups of
+/// four letters, pasted with its spaces into a mail client's settings.
+fn is_spaced_app_password(value: &str) -> bool {
+    let groups: Vec<&str> = value.split(' ').collect();
+    groups.len() == 4 && groups.iter().all(|g| g.len() == 4) && is_app_password(&groups.concat())
 }
 
 /// What `value` encodes when it is whole base64 of printable text (newlines
@@ -697,9 +704,10 @@ pub(super) fn validate_named_call(c: &Candidate<'_>) -> bool {
     if value.chars().count() >= 32 && shannon_entropy(value) >= 4.5 {
         return true;
     }
-    !value.chars().any(char::is_whitespace)
+    let app_password = is_spaced_app_password(value);
+    (!value.chars().any(char::is_whitespace) || app_password)
         && !is_placeholder(value)
-        && !is_label(value)
+        && (!is_label(value) || app_password)
         && !is_reference_literal(value)
         && !is_known_non_secret(value)
         // `get_env("NEW_RELIC_LICENSE_KEY", "newrelicliscencekey")`: a default that

@@ -84,3 +84,16 @@ fn round_136_to_144_names_paths_and_published_values() {
     assert!(stores::detect("config/credentials/production.key", &key).is_some());
     assert!(stores::detect("config/master.key", &key).is_some());
 }
+
+#[test]
+fn sample_27_spaced_app_password() {
+    let text = "smtp_password = \"tmgc vhjx bgak jkmx\"\n";
+    assert!(
+        !values::is_placeholder("tmgc vhjx bgak jkmx"),
+        "placeholder"
+    );
+    assert!(!is_known_non_secret("tmgc vhjx bgak jkmx"), "known");
+    let raw = scan(text);
+    assert_eq!(raw.len(), 1, "raw");
+    assert_eq!(scan_file("config/mail.py", text).len(), 1, "file");
+}
