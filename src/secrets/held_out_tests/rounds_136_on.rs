@@ -97,3 +97,17 @@ fn sample_27_spaced_app_password() {
     assert_eq!(raw.len(), 1, "raw");
     assert_eq!(scan_file("config/mail.py", text).len(), 1, "file");
 }
+
+#[test]
+fn round_138_example_bodies() {
+    let token = random(1381, 43, ALNUM);
+    let spec = format!(
+        "{{\n  \"content\": {{\n    \"example\": {{\n      \"token\": \"{token}\"\n    }}\n  }}\n}}\n"
+    );
+    assert!(scan_file("openapi.json", &spec).is_empty());
+    let inline = format!("body = json_request_body(example={{\"token\": \"{token}\"}})\n");
+    assert!(scan_file("app/auth.py", &inline).is_empty());
+    // The same token in a settings object is a finding.
+    let settings = format!("{{\n  \"mail\": {{\n    \"token\": \"{token}\"\n  }}\n}}\n");
+    assert_eq!(scan_file("config/settings.json", &settings).len(), 1);
+}

@@ -1,4 +1,5 @@
-//! YAML sections whose values say where a secret is kept, not what it is.
+//! Sections of a file whose values say where a secret is kept, or show a sample
+//! body, not a credential.
 
 use crate::secrets::line_range;
 use crate::source::Span;
@@ -27,5 +28,50 @@ pub(crate) fn under_secret_store_section(text: &str, span: Span) -> bool {
                 parent.trim().trim_end_matches(':').trim_end(),
                 "secrets-manager" | "parameter-store"
             )
+        })
+}
+
+/// Whether the value at `span` sits in an object given as an API's sample body:
+/// after `example={` or `"example": {` on its own line, or in the object a less
+/// indented `example={` / `"example": {` / `example: {` line opens (an OpenAPI
+/// spec's request example, flask-smorest's `example={"token": "G9Q7…"}`).
+pub(crate) fn in_example_object(text: &str, span: Span) -> bool {
+    fn opens_example(code: &str) -> bool {
+        let squashed: String = code
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        [
+            "example={",
+            "example:{",
+            "examples={",
+            "examples:{",
+            "x-example:{",
+        ]
+        .iter()
+        .any(|opener| squashed.contains(opener))
+    }
+    let line = line_range(text, span.start as usize);
+    let own = text.get(line.clone()).unwrap_or("");
+    let before = text.get(line.start..span.start as usize).unwrap_or("");
+    if opens_example(before) {
+        return true;
+    }
+    let indent = own.len() - own.trim_start().len();
+    if indent == 0 {
+        return false;
+    }
+    text.get(..line.start)
+        .unwrap_or("")
+        .lines()
+        .rev()
+        .find(|l| {
+            let trimmed = l.trim_start();
+            !trimmed.is_empty() && l.len() - trimmed.len() < indent
+        })
+        .is_some_and(|parent| {
+            let parent = parent.trim_end();
+            parent.ends_with('{') && opens_example(parent)
         })
 }
