@@ -16,7 +16,7 @@ declare_rule! {
     /// and 16 random lowercase letters under a password name (the app passwords and
     /// authorization codes Gmail and QQ Mail issue for SMTP logins; a word chain such
     /// as `mysecretpassword` or a pronounceable run is typed and does not fire), also as
-    /// Google shows them, four groups of four with their spaces (`qwtz hvbk rnjd mfyc`). All patterns are checked in one pass over the file. Framework and
+    /// Google shows them, four groups of four letters with their spaces. All patterns are checked in one pass over the file. Framework and
     /// code forms are read too: PHP `define('AUTH_KEY', '…')` (WordPress keys and
     /// salts), the default of an environment lookup (`env.str("SECRET_KEY",
     /// default="django-insecure-…")`, `os.environ.get("API_KEY", "…")`; a URL or a
