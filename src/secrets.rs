@@ -533,6 +533,7 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 || samples::in_nix_option_example(path, text, m.span)
                 || samples::beside_storefront_api(text, m.span)
                 || samples::in_example_object(text, m.span)
+                || samples::under_analytics_sdk(text, m.span)
                 // `$token = 'gpgauthv1.3.0|36|' . $authToken->token`: a literal the code
                 // glues a variable to is a piece of the value, not the secret.
                 || samples::concatenated_with_code(text, m.span)

@@ -508,10 +508,13 @@ declare_rule! {
     ///   template `ADMIN_TOKEN`, Psono's example `PRIVATE_KEY`, Directus's example
     ///   `KEY` and `SECRET`, the public test LDAP server's `GoodNewsEveryone`);
     ///   folders of made-up data and local setups (`dummy/`, `seeds/development/`,
-    ///   `overlays/local/`, `values-tilt.yaml`, `ci/kubetest/`), Scribe's generated
+    ///   `overlays/local/`, chart values for Tilt, a local or a minikube cluster
+    ///   (`values-tilt.yaml`, `values-local.yaml`), `ci/kubetest/`), Scribe's generated
     ///   API docs (`.scribe/`) and Sorbet's gem stubs (`sorbet/rbi/`); values in an
     ///   object given as an API's sample body (`"example": {`, `example={` on the line
-    ///   or opening the object: OpenAPI request examples, flask-smorest docs);
+    ///   or opening the object: OpenAPI request examples, flask-smorest docs); the key
+    ///   or token in an object named for a browser analytics SDK (`"amplitude": {
+    ///   "apiKey": …`, also Mixpanel, Segment, PostHog); Bytescale's `public_` keys;
     /// - in a Kubernetes `kind: Secret`, base64 is judged on what it decodes to:
     ///   under 8 characters, a placeholder, a known non-secret such as an LDAP
     ///   distinguished name (`uid=…,ou=people,dc=…`: MinIO's LDAP console access

@@ -204,10 +204,14 @@ pub(crate) fn path_role(path: &str) -> PathRole {
     // its logins are made up for a developer's machine.
     let tilt = name == "tiltfile"
         || name.ends_with(".tiltfile")
-        // A chart's values for Tilt (`deploy/helm-chart/values-tilt.yaml`).
+        // A chart's values for Tilt or a cluster on the developer's machine
+        // (`deploy/helm-chart/values-tilt.yaml`, `helm/values-local.yaml`,
+        // `values.minikube.yaml`).
         || (yaml
             && name.starts_with("values")
-            && name.split(['.', '-', '_']).any(|word| word == "tilt"));
+            && name
+                .split(['.', '-', '_'])
+                .any(|word| matches!(word, "tilt" | "local" | "minikube")));
     // A development seed (`seeds/development/02-user.js`) or a local overlay
     // (`kustomize/overlays/local/secrets.yaml`): data and settings for a
     // developer's machine, as a `dev/` folder holds.

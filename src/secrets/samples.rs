@@ -21,7 +21,7 @@ pub(super) use notes::{
     commented_as_stand_in, under_default_note, under_public_note, under_replace_note,
 };
 pub(super) use records::in_person_records;
-pub(super) use sections::{in_example_object, under_secret_store_section};
+pub(super) use sections::{in_example_object, under_analytics_sdk, under_secret_store_section};
 pub(super) use services::{
     passed_to_docker_run, sent_to_a_local_service, sets_up_a_started_image, started_image_words,
 };

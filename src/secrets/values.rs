@@ -772,6 +772,8 @@ pub(super) fn is_known_non_secret(value: &str) -> bool {
         "{noop}",
         // PostHog project keys: they ship in every page that loads the snippet.
         "phc_",
+        // Bytescale's (Upload.io's) `public_` API keys: for browser uploads.
+        "public_",
         // Intercom's mobile SDK keys: built into every copy of the app.
         "ios_sdk-",
         "android_sdk-",

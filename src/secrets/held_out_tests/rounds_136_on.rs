@@ -111,3 +111,23 @@ fn round_138_example_bodies() {
     let settings = format!("{{\n  \"mail\": {{\n    \"token\": \"{token}\"\n  }}\n}}\n");
     assert_eq!(scan_file("config/settings.json", &settings).len(), 1);
 }
+
+#[test]
+fn round_136_local_chart_values_and_analytics_sdk_keys() {
+    use context::{path_role, PathRole};
+    assert_eq!(
+        path_role("internal/ee/infrastructure/helm/values-local.yaml"),
+        PathRole::Test
+    );
+    assert_eq!(path_role("helm/values.minikube.yaml"), PathRole::Test);
+    assert_eq!(path_role("helm/values-prod.yaml"), PathRole::Code);
+    let key = random(1366, 32, HEX);
+    let amplitude = format!("{{\n  \"amplitude\": {{\n    \"apiKey\": \"{key}\"\n  }}\n}}\n");
+    assert!(scan_file("web/src/config/production.json", &amplitude).is_empty());
+    let billing = format!("{{\n  \"billing\": {{\n    \"apiKey\": \"{key}\"\n  }}\n}}\n");
+    assert_eq!(
+        scan_file("web/src/config/production.json", &billing).len(),
+        1
+    );
+    assert!(is_known_non_secret("public_12a1yekATNiLj4VVnREZ8c7LM8V8"));
+}

@@ -75,3 +75,44 @@ pub(crate) fn in_example_object(text: &str, span: Span) -> bool {
             parent.ends_with('{') && opens_example(parent)
         })
 }
+
+/// Whether the value at `span` is the key or token of a browser analytics SDK,
+/// given in an object named for it (`"amplitude": { "apiKey": "fbee…" }`,
+/// `mixpanel:` then `token: …`): Amplitude, Mixpanel, Segment and PostHog ship
+/// that project key in every page they load, as the name-based rule reads
+/// `AMPLITUDE_API_KEY`. An analytics secret (`api_secret`) still fires.
+pub(crate) fn under_analytics_sdk(text: &str, span: Span) -> bool {
+    const SDKS: &[&str] = &["amplitude", "mixpanel", "segment", "posthog"];
+    let line = line_range(text, span.start as usize);
+    let own = text.get(line.clone()).unwrap_or("");
+    let key: String = own
+        .split([':', '='])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !(key.ends_with("key") || key.ends_with("token")) || key.contains("secret") {
+        return false;
+    }
+    let indent = own.len() - own.trim_start().len();
+    indent > 0
+        && text
+            .get(..line.start)
+            .unwrap_or("")
+            .lines()
+            .rev()
+            .find(|l| {
+                let trimmed = l.trim_start();
+                !trimmed.is_empty() && l.len() - trimmed.len() < indent
+            })
+            .is_some_and(|parent| {
+                let name: String = parent
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                SDKS.contains(&name.as_str())
+            })
+}
