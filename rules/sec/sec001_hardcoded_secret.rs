@@ -499,7 +499,8 @@ declare_rule! {
     ///   octet over 255 (`44.44.44.444`, a masked example); a PEM block whose body is
     ///   base64 of plain text under any label (`fake-show-what-pem-looks-like`); a
     ///   `docker run` continued with PowerShell's backtick; names of prices
-    ///   (`MODEL_TOKEN_PRICES`), of a credential's lifecycle and of magic sentinel
+    ///   (`MODEL_TOKEN_PRICES`), of a binding (`credentialBinding`: which stored secret a
+    ///   deployment binds), of a credential's lifecycle and of magic sentinel
     ///   values; `TOKEN_SECRET`, a bare `SECRET` and Strapi's `APP_KEYS` as an
     ///   example's own signing keys; camelCase notes with a participle
     ///   (`alreadyRotatedPassword`); Intercom's mobile SDK keys (`ios_sdk-…`); a

@@ -160,6 +160,10 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "manifest",
     "manifests",
     "address",
+    // `credentialBinding: "cloudflare-pages:site:production:secret:API_KEY"`:
+    // which stored secret a deployment binds.
+    "binding",
+    "bindings",
     // What tokens cost (`MODEL_TOKEN_PRICES=…`).
     "price",
     "prices",

@@ -44,6 +44,8 @@ fn round_136_to_144_names_paths_and_published_values() {
     assert!(!is_secret_name("MODEL_TOKEN_PRICES"));
     assert!(!is_secret_name("credentialLifecycleReviewedHead"));
     assert!(!is_secret_name("magicValueForNilBuildSecretData"));
+    // Round 145: a deployment's binding names where the secret is kept.
+    assert!(!is_secret_name("credentialBinding"));
     assert!(is_secret_name("TOKEN_SECRET"));
     assert!(names::names_own_key("TOKEN_SECRET"));
     assert!(names::names_own_key("SECRET"));
