@@ -383,6 +383,12 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
     // `xoxb-1234567890-…`: a token counting up is a documentation sample.
     found.retain(|m| m.detector.id == "private-key" || !values::has_counting_run(m.secret(text)));
     let lower = path.to_ascii_lowercase();
+    if [".sh", ".bash", ".zsh"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        found.retain(|m| !m.detector.generic || !samples::expands_a_shell_variable(text, m.span));
+    }
     // `UPDATE dashboard_user SET password='ba32…'` in SQL: a column of hex digest
     // length holds the password's hash, a stored credential (SEC005's), not one.
     if lower.ends_with(".sql") {
@@ -540,7 +546,9 @@ pub(crate) fn scan_file(path: &str, text: &str) -> Vec<SecretMatch> {
                 // `alias mssql="docker run -e SA_PASSWORD=LaravelWow1986! …"`: the
                 // container the command starts gets the password it is typed with, a
                 // local throwaway's when a person picked it; a generated one fires.
-                || (samples::passed_to_docker_run(text, m.span) && !is_high_entropy(m.secret(text))))
+                || ((samples::passed_to_docker_run(text, m.span)
+                    || samples::typed_into_a_local_container(text, m.span))
+                    && !is_high_entropy(m.secret(text))))
     });
     // A local stack's dotenv (`NODE_ENV=development`): a value a person typed
     // there is a seed's or a container's default (`ADMIN_PASSWORD=Toptier123!`), as

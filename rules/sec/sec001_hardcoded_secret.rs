@@ -498,7 +498,11 @@ declare_rule! {
     ///   `parameter-store:` values (where the secret is read from); a URL host with an
     ///   octet over 255 (`44.44.44.444`, a masked example); a PEM block whose body is
     ///   base64 of plain text under any label (`fake-show-what-pem-looks-like`); a
-    ///   `docker run` continued with PowerShell's backtick; names of prices
+    ///   `docker run` continued with PowerShell's backtick; a typed password in a
+    ///   command run inside a local container (`docker compose exec … --password=…`;
+    ///   a generated one fires); a shell script's value that expands a variable
+    ///   (`"--secret=id=$secretName,…"`; not in single quotes); names of patterns
+    ///   (`SECRET_KEY_PATTERNS`) and of prices
     ///   (`MODEL_TOKEN_PRICES`), of a binding (`credentialBinding`: which stored secret a
     ///   deployment binds), of a credential's lifecycle and of magic sentinel
     ///   values; `TOKEN_SECRET`, a bare `SECRET` and Strapi's `APP_KEYS` as an

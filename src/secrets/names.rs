@@ -82,6 +82,8 @@ pub(super) const REFERENCE_SUFFIXES: &[&str] = &[
     "required",
     "regex",
     "pattern",
+    // `SECRET_KEY_PATTERNS='(LIVEKIT_API_SECRET|API_KEY)'`: what a check greps for.
+    "patterns",
     "label",
     "placeholder",
     "hint",

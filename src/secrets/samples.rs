@@ -23,7 +23,8 @@ pub(super) use notes::{
 pub(super) use records::in_person_records;
 pub(super) use sections::{in_example_object, under_analytics_sdk, under_secret_store_section};
 pub(super) use services::{
-    passed_to_docker_run, sent_to_a_local_service, sets_up_a_started_image, started_image_words,
+    expands_a_shell_variable, passed_to_docker_run, sent_to_a_local_service,
+    sets_up_a_started_image, started_image_words, typed_into_a_local_container,
 };
 
 use super::PLACEHOLDER_MARKERS;

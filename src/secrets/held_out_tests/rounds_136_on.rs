@@ -133,3 +133,19 @@ fn round_136_local_chart_values_and_analytics_sdk_keys() {
     );
     assert!(is_known_non_secret("public_12a1yekATNiLj4VVnREZ8c7LM8V8"));
 }
+
+#[test]
+fn round_136_and_140_shell_commands() {
+    // A password typed into a command in a local container; a generated one fires.
+    let typed = "init:\n\tdocker compose exec -T db psql --password=shopper123 -c 'SELECT 1'\n";
+    assert!(scan_file("Makefile", typed).is_empty());
+    let generated = format!(
+        "init:\n\tdocker compose exec -T db psql --password={} -c 'SELECT 1'\n",
+        random(1367, 24, ALNUM)
+    );
+    assert_eq!(scan_file("Makefile", &generated).len(), 1);
+    // A shell value built from variables; in single quotes `$` is literal.
+    let built = "args+=(\"--secret=id=$secretName,src=$secretDir/$secretName\")\n";
+    assert!(scan_file("build/lib.sh", built).is_empty());
+    assert!(!is_secret_name("SECRET_KEY_PATTERNS"));
+}

@@ -65,6 +65,40 @@ pub(crate) fn passed_to_docker_run(text: &str, span: Span) -> bool {
     runs(own) || continued_above(text, line.start).any(runs)
 }
 
+/// Whether the value at `span` in a shell script expands a variable
+/// (`"--secret=id=$secretName,src=$secretDir/$secretName"`): built when the
+/// script runs. Inside single quotes `$` is literal, so such a value is judged.
+pub(crate) fn expands_a_shell_variable(text: &str, span: Span) -> bool {
+    let start = span.start as usize;
+    if start > 0 && text.as_bytes().get(start - 1) == Some(&b'\'') {
+        return false;
+    }
+    let value = text.get(span.range()).unwrap_or("");
+    value.match_indices('$').any(|(at, _)| {
+        value[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '{')
+    })
+}
+
+/// Whether the value at `span` is typed into a command run inside a container
+/// of the local Compose stack or Docker host (`docker compose exec -T clickhouse
+/// clickhouse-client --password=flexprice123`, on one line or continued): that
+/// container's own login, a development default. A generated one still fires
+/// (the caller asks for a typed value).
+pub(crate) fn typed_into_a_local_container(text: &str, span: Span) -> bool {
+    let start = (span.start as usize).min(text.len());
+    let line = line_range(text, start);
+    let own = text.get(line.start..start).unwrap_or("");
+    let runs = |l: &str| {
+        ["docker compose exec", "docker-compose exec", "docker exec"]
+            .iter()
+            .any(|c| l.contains(c))
+    };
+    runs(own) || continued_above(text, line.start).any(runs)
+}
+
 /// The up to 30 lines right above `line_start` that end in `\` (nearest first):
 /// the start of the shell command the line continues.
 fn continued_above(text: &str, line_start: usize) -> impl Iterator<Item = &str> {
