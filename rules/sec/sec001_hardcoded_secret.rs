@@ -501,7 +501,7 @@ declare_rule! {
     ///   `docker run` continued with PowerShell's backtick; a typed password in a
     ///   command run inside a local container (`docker compose exec … --password=…`;
     ///   a generated one fires); a shell script's value that expands a variable
-    ///   (`"--secret=id=$secretName,…"`; not in single quotes); names of patterns
+    ///   (a `--secret=id=` flag built from `$name`s; not in single quotes); names of patterns
     ///   (`SECRET_KEY_PATTERNS`) and of prices
     ///   (`MODEL_TOKEN_PRICES`), of a binding (`credentialBinding`: which stored secret a
     ///   deployment binds), of a credential's lifecycle and of magic sentinel
