@@ -4,16 +4,15 @@
 use crate::secrets::line_range;
 use crate::source::Span;
 
-/// Whether the value at `span` sits under a YAML key that maps variables to
-/// where their secrets are kept: a CodeBuild buildspec's `env: secrets-manager:`
-/// (`DOCKERHUB_PASS: "dockerhub-creds:password"`, a secret's ID and JSON key) or
-/// `parameter-store:` (a parameter's name). CodeBuild reads the secret at run time.
-pub(crate) fn under_secret_store_section(text: &str, span: Span) -> bool {
+/// The line that opens the block holding the value at `span`: the nearest line
+/// above, not blank nor a `#` comment, indented less than the value's own line.
+/// None when that line is not indented (a top-level line has no parent).
+fn parent_line(text: &str, span: Span) -> Option<&str> {
     let line = line_range(text, span.start as usize);
     let own = text.get(line.clone()).unwrap_or("");
     let indent = own.len() - own.trim_start().len();
     if indent == 0 {
-        return false;
+        return None;
     }
     text.get(..line.start)
         .unwrap_or("")
@@ -23,12 +22,19 @@ pub(crate) fn under_secret_store_section(text: &str, span: Span) -> bool {
             let trimmed = l.trim_start();
             !trimmed.is_empty() && !trimmed.starts_with('#') && l.len() - trimmed.len() < indent
         })
-        .is_some_and(|parent| {
-            matches!(
-                parent.trim().trim_end_matches(':').trim_end(),
-                "secrets-manager" | "parameter-store"
-            )
-        })
+}
+
+/// Whether the value at `span` sits under a YAML key that maps variables to
+/// where their secrets are kept: a CodeBuild buildspec's `env: secrets-manager:`
+/// (`DOCKERHUB_PASS: "dockerhub-creds:password"`, a secret's ID and JSON key) or
+/// `parameter-store:` (a parameter's name). CodeBuild reads the secret at run time.
+pub(crate) fn under_secret_store_section(text: &str, span: Span) -> bool {
+    parent_line(text, span).is_some_and(|parent| {
+        matches!(
+            parent.trim().trim_end_matches(':').trim_end(),
+            "secrets-manager" | "parameter-store"
+        )
+    })
 }
 
 /// Whether the value at `span` sits in an object given as an API's sample body:
@@ -53,24 +59,9 @@ pub(crate) fn in_example_object(text: &str, span: Span) -> bool {
         .any(|opener| squashed.contains(opener))
     }
     let line = line_range(text, span.start as usize);
-    let own = text.get(line.clone()).unwrap_or("");
     let before = text.get(line.start..span.start as usize).unwrap_or("");
-    if opens_example(before) {
-        return true;
-    }
-    let indent = own.len() - own.trim_start().len();
-    if indent == 0 {
-        return false;
-    }
-    text.get(..line.start)
-        .unwrap_or("")
-        .lines()
-        .rev()
-        .find(|l| {
-            let trimmed = l.trim_start();
-            !trimmed.is_empty() && l.len() - trimmed.len() < indent
-        })
-        .is_some_and(|parent| {
+    opens_example(before)
+        || parent_line(text, span).is_some_and(|parent| {
             let parent = parent.trim_end();
             parent.ends_with('{') && opens_example(parent)
         })
@@ -83,36 +74,19 @@ pub(crate) fn in_example_object(text: &str, span: Span) -> bool {
 /// `AMPLITUDE_API_KEY`. An analytics secret (`api_secret`) still fires.
 pub(crate) fn under_analytics_sdk(text: &str, span: Span) -> bool {
     const SDKS: &[&str] = &["amplitude", "mixpanel", "segment", "posthog"];
-    let line = line_range(text, span.start as usize);
-    let own = text.get(line.clone()).unwrap_or("");
-    let key: String = own
-        .split([':', '='])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    // A key or an object's name, lowercase letters and digits only.
+    let squashed = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let own = text
+        .get(line_range(text, span.start as usize))
+        .unwrap_or("");
+    let key = squashed(own.split([':', '=']).next().unwrap_or(""));
     if !(key.ends_with("key") || key.ends_with("token")) || key.contains("secret") {
         return false;
     }
-    let indent = own.len() - own.trim_start().len();
-    indent > 0
-        && text
-            .get(..line.start)
-            .unwrap_or("")
-            .lines()
-            .rev()
-            .find(|l| {
-                let trimmed = l.trim_start();
-                !trimmed.is_empty() && l.len() - trimmed.len() < indent
-            })
-            .is_some_and(|parent| {
-                let name: String = parent
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                SDKS.contains(&name.as_str())
-            })
+    parent_line(text, span).is_some_and(|parent| SDKS.contains(&squashed(parent).as_str()))
 }

@@ -57,11 +57,19 @@ pub(crate) fn passed_to_docker_run(text: &str, span: Span) -> bool {
     }) {
         return false;
     }
-    let runs = |l: &str| {
-        ["docker run", "docker container run", "podman run"]
-            .iter()
-            .any(|c| l.contains(c))
-    };
+    on_command_line(
+        text,
+        start,
+        &["docker run", "docker container run", "podman run"],
+    )
+}
+
+/// Whether one of `commands` is on the line before `start` or on the lines above
+/// it that continue into it: the command a value is an argument of.
+fn on_command_line(text: &str, start: usize, commands: &[&str]) -> bool {
+    let line = line_range(text, start);
+    let own = text.get(line.start..start).unwrap_or("");
+    let runs = |l: &str| commands.iter().any(|c| l.contains(c));
     runs(own) || continued_above(text, line.start).any(runs)
 }
 
@@ -88,15 +96,11 @@ pub(crate) fn expands_a_shell_variable(text: &str, span: Span) -> bool {
 /// container's own login, a development default. A generated one still fires
 /// (the caller asks for a typed value).
 pub(crate) fn typed_into_a_local_container(text: &str, span: Span) -> bool {
-    let start = (span.start as usize).min(text.len());
-    let line = line_range(text, start);
-    let own = text.get(line.start..start).unwrap_or("");
-    let runs = |l: &str| {
-        ["docker compose exec", "docker-compose exec", "docker exec"]
-            .iter()
-            .any(|c| l.contains(c))
-    };
-    runs(own) || continued_above(text, line.start).any(runs)
+    on_command_line(
+        text,
+        (span.start as usize).min(text.len()),
+        &["docker compose exec", "docker-compose exec", "docker exec"],
+    )
 }
 
 /// The up to 30 lines right above `line_start` that end in `\` (nearest first):
